@@ -1,0 +1,21 @@
+#!/bin/bash
+# Initialises the cluster on first start, then runs postgres in the foreground as PID 1's child.
+set -euo pipefail
+: "${POSTGRES_USER:=postgres}" "${POSTGRES_DB:=$POSTGRES_USER}"
+: "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
+mkdir -p "$PGDATA" /run/postgresql
+chown -R postgres:postgres "$PGDATA" /run/postgresql
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  pwfile=$(mktemp); echo "$POSTGRES_PASSWORD" > "$pwfile"; chown postgres "$pwfile"
+  su postgres -c "initdb -D '$PGDATA' -U '$POSTGRES_USER' --pwfile='$pwfile' --auth-host=scram-sha-256 --auth-local=trust" >/dev/null
+  rm -f "$pwfile"
+  echo "host all all 0.0.0.0/0 scram-sha-256" >> "$PGDATA/pg_hba.conf"
+  if [ "$POSTGRES_DB" != "postgres" ]; then
+    su postgres -c "postgres -D '$PGDATA' -c listen_addresses='' &" ; sleep 2
+    until su postgres -c "pg_isready -q -h /run/postgresql"; do sleep 0.2; done
+    su postgres -c "psql -q -h /run/postgresql -U '$POSTGRES_USER' -d postgres -c 'CREATE DATABASE \"$POSTGRES_DB\"'"
+    su postgres -c "pg_ctl -D '$PGDATA' -m fast -w stop" >/dev/null
+  fi
+fi
+[ "$1" = "postgres" ] && shift
+exec su postgres -c "exec postgres -D '$PGDATA' -c listen_addresses='*' $*"

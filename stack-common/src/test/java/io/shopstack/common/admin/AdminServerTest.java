@@ -1,0 +1,49 @@
+package io.shopstack.common.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class AdminServerTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthFollowsTheServiceAndMetricsSpeakPrometheus() throws Exception {
+    var registry = Metrics.registry("test-1");
+    registry.counter("dns_queries", "rcode", "NOERROR").increment(3);
+    AtomicReference<Health> health = new AtomicReference<>(Health.healthy());
+    try (var admin =
+        new AdminServer("test", new InetSocketAddress("127.0.0.1", 0), registry, health::get)
+            .start()) {
+      var up = get(admin.port(), "/health");
+      assertThat(up.statusCode()).isEqualTo(200);
+      assertThat(up.body()).contains("\"status\":\"UP\"");
+
+      health.set(Health.unhealthy("no backend reachable"));
+      var down = get(admin.port(), "/health");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).contains("no backend reachable");
+
+      var metrics = get(admin.port(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("content-type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(metrics.body())
+          .contains("dns_queries_total{instance=\"test-1\",rcode=\"NOERROR\"} 3.0");
+
+      assertThat(get(admin.port(), "/nope").statusCode()).isEqualTo(404);
+    }
+  }
+}
