@@ -1,0 +1,79 @@
+package io.shopstack.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DNS over TCP (RFC 7766): many length-prefixed queries per connection, answered as each is ready
+ * (pipelined, possibly out of order, which 7766 allows); the connection closes when idle. The
+ * length framing is done by the decoder in front of this handler.
+ */
+final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
+  private static final Logger log = LoggerFactory.getLogger(TcpQueryHandler.class);
+
+  private final QueryHandler handler;
+  private final DnsServerMetrics metrics;
+
+  TcpQueryHandler(QueryHandler handler, DnsServerMetrics metrics) {
+    this.handler = handler;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+    byte[] wire = ByteBufUtil.getBytes(frame);
+    InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+    WireFormat.Parsed parsed = WireFormat.parse(wire);
+    if (parsed.query() == null) {
+      metrics.malformed();
+      log.debug("malformed query from {} over tcp: {}", client, parsed.error());
+      byte[] formErr = WireFormat.formErr(wire);
+      if (formErr == null) {
+        ctx.close(); // framing can no longer be trusted
+      } else {
+        send(ctx, formErr);
+      }
+      return;
+    }
+    handler
+        .handle(parsed.query(), client, Transport.TCP)
+        .whenComplete(
+            (response, error) -> {
+              if (error != null) {
+                log.warn("tcp query from {} failed: {}", client, error.toString());
+              } else if (response != null) {
+                byte[] out = WireFormat.encode(response, 65535);
+                metrics.answered(response, false);
+                send(ctx, out);
+              }
+            });
+  }
+
+  private static void send(ChannelHandlerContext ctx, byte[] out) {
+    ByteBuf framed = Unpooled.buffer(out.length + 2);
+    framed.writeShort(out.length).writeBytes(out);
+    ctx.writeAndFlush(framed);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("tcp connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,71 @@
+package io.shopstack.dns.server;
+
+import java.io.IOException;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+
+/**
+ * The edge between bytes and {@link Message}s, shared by UDP and TCP. Garbage that still has a
+ * header gets FORMERR with the sender's ID (what BIND and NSD do); anything shorter than a header
+ * cannot be answered at all and is dropped.
+ */
+final class WireFormat {
+  static final int HEADER_LENGTH = 12;
+
+  /** RFC 1035's limit for a UDP answer when the client does not speak EDNS. */
+  static final int CLASSIC_UDP_LIMIT = 512;
+
+  private WireFormat() {}
+
+  /** A query parsed, or the reason it could not be. */
+  record Parsed(Message query, String error) {}
+
+  static Parsed parse(byte[] wire) {
+    try {
+      Message query = new Message(wire);
+      if (query.getHeader().getFlag(Flags.QR)) {
+        return new Parsed(null, "QR bit set: a response, not a query");
+      }
+      return new Parsed(query, null);
+    } catch (IOException | RuntimeException e) {
+      return new Parsed(null, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  /** FORMERR for an unparseable packet, or null when it is too short to carry an ID. */
+  static byte[] formErr(byte[] wire) {
+    if (wire.length < HEADER_LENGTH) {
+      return null;
+    }
+    Header header = new Header(((wire[0] & 0xff) << 8) | (wire[1] & 0xff));
+    header.setFlag(Flags.QR);
+    header.setOpcode((wire[2] >> 3) & 0xf);
+    if ((wire[2] & 0x01) != 0) {
+      header.setFlag(Flags.RD);
+    }
+    header.setRcode(Rcode.FORMERR);
+    Message response = new Message();
+    response.setHeader(header);
+    return response.toWire();
+  }
+
+  /** The biggest answer this query may receive over {@code transport}. */
+  static int sizeLimit(Message query, Transport transport, int maxUdpPayload) {
+    if (transport == Transport.TCP) {
+      return 65535;
+    }
+    OPTRecord opt = query.getOPT();
+    if (opt == null) {
+      return CLASSIC_UDP_LIMIT;
+    }
+    return Math.max(CLASSIC_UDP_LIMIT, Math.min(opt.getPayloadSize(), maxUdpPayload));
+  }
+
+  /** Encodes an answer within the limit; dnsjava drops whole RRsets and sets TC if it must. */
+  static byte[] encode(Message response, int limit) {
+    return response.toWire(limit);
+  }
+}
