@@ -1,0 +1,98 @@
+package io.shopstack.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the compose file users run, with whichever compose the machine has: the v2 plugin
+ * ({@code docker compose}) when present, else v1 ({@code docker-compose}, Debian's). Both read
+ * the same file; the suite proves it with the one it finds.
+ */
+final class Compose {
+  record Result(int exitCode, String output) {}
+
+  static final Path REPO_ROOT =
+      Path.of(System.getProperty("shop.repo.root", "..")).toAbsolutePath().normalize();
+
+  private static List<String> command;
+
+  private Compose() {}
+
+  static synchronized List<String> command() {
+    if (command == null) {
+      command = run(List.of("docker", "compose", "version"), 30).exitCode() == 0
+          ? List.of("docker", "compose")
+          : List.of("docker-compose");
+    }
+    return command;
+  }
+
+  /** Runs {@code compose ARGS} in the repository root; the output is echoed and returned. */
+  static Result compose(long timeoutSeconds, String... args) {
+    List<String> full = new ArrayList<>(command());
+    full.addAll(List.of("-f", REPO_ROOT.resolve("docker-compose.yml").toString()));
+    full.addAll(List.of(args));
+    return run(full, timeoutSeconds);
+  }
+
+  static Result run(List<String> cmd, long timeoutSeconds) {
+    try {
+      Process p =
+          new ProcessBuilder(cmd).directory(REPO_ROOT.toFile()).redirectErrorStream(true).start();
+      StringBuilder out = new StringBuilder();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (var in = p.getInputStream()) {
+                  byte[] buf = new byte[8192];
+                  for (int n; (n = in.read(buf)) > 0; ) {
+                    String s = new String(buf, 0, n, StandardCharsets.UTF_8);
+                    System.out.print(s);
+                    synchronized (out) {
+                      out.append(s);
+                    }
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              });
+      reader.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
+      }
+      reader.join(5000);
+      synchronized (out) {
+        return new Result(p.exitValue(), out.toString());
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * Builds every service image from its module's runnable jar, once per test JVM. A missing base
+   * image or jar fails here, loudly: the suite never passes by running nothing.
+   */
+  static synchronized void buildImagesOnce() {
+    if (built) {
+      return;
+    }
+    // A stack left running by a user or an aborted run would own the address plan's subnets.
+    compose(180, "down", "-v", "--remove-orphans", "-t", "2");
+    Result build = compose(900, "build");
+    if (build.exitCode() != 0) {
+      throw new AssertionError("building the service images failed (did `docker/base-images.sh` run?)");
+    }
+    built = true;
+  }
+
+  private static boolean built;
+}

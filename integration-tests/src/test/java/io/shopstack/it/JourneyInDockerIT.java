@@ -1,0 +1,81 @@
+package io.shopstack.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The journey on the real images: two phones, one per region, run the client app inside the
+ * network; the facts a user would check are then checked from outside, with dig and with SQL
+ * against PostgreSQL.
+ */
+class JourneyInDockerIT {
+  private static ShopStack stack;
+
+  @BeforeAll
+  static void startStack() {
+    Compose.buildImagesOnce();
+    stack = new ShopStack();
+    stack.start();
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.stop();
+    }
+  }
+
+  @Test
+  void phoneInTheNorthIsSentToTheNorthEdgeAndBuys() throws Exception {
+    Compose.Result run = stack.runClient("client-north", "172.28.1.10");
+    assertThat(run.exitCode()).as("client exit code").isZero();
+    assertThat(run.output())
+        .contains("static.shop.example")
+        .containsPattern("CNAME\\s+shop\\.cdn\\.example\\.")
+        .contains("172.28.1.20")
+        .doesNotContain("172.28.2.20")
+        .contains("MISS")
+        .contains("HIT")
+        .contains("201");
+    assertThat(ordersIn("order_date = DATE '2018-07-01' AND author = '刘超'")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void phoneInTheSouthIsSentToTheSouthEdge() {
+    Compose.Result run = stack.runClient("client-south", "172.28.2.10");
+    assertThat(run.exitCode()).as("client exit code").isZero();
+    assertThat(run.output()).contains("172.28.2.20").doesNotContain("172.28.1.20");
+  }
+
+  @Test
+  void digOnTheHostSeesTheCnameChainThroughThePublishedResolver() {
+    int port = stack.get("dns-resolver").getMappedPort(53);
+    Compose.Result dig =
+        Compose.run(
+            List.of("dig", "+tcp", "+time=5", "+tries=2", "@127.0.0.1", "-p", Integer.toString(port),
+                "static.shop.example", "A"),
+            30);
+    assertThat(dig.exitCode()).isZero();
+    assertThat(dig.output())
+        .contains("status: NOERROR")
+        .containsPattern("static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
+        .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+172\\.28\\.[12]\\.20");
+  }
+
+  private static int ordersIn(String where) throws Exception {
+    var pg = stack.get("postgres");
+    String url = "jdbc:postgresql://localhost:" + pg.getMappedPort(5432) + "/shop";
+    try (var conn = DriverManager.getConnection(url, "shop", "shop");
+        var st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM purchase_order WHERE " + where)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}
