@@ -1,0 +1,15 @@
+package io.shopstack.dns.authoritative;
+
+import io.shopstack.common.config.ConfigLoader;
+
+/** Runs one authoritative instance; which one (root, TLD, shop) is decided by the environment. */
+public final class AuthoritativeMain {
+  private AuthoritativeMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    AuthoritativeConfig config =
+        ConfigLoader.load(AuthoritativeConfig.class, "dns-authoritative.yml", args);
+    AuthoritativeServer server = new AuthoritativeServer(config).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+  }
+}

@@ -1,0 +1,242 @@
+package io.shopstack.dns.authoritative.zone;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * One zone, indexed once at load and read-only afterwards, so lookups need no locks: the nodes by
+ * name, every name that exists (including empty non-terminals, which answer NODATA rather than
+ * NXDOMAIN), the zone cuts with their glue, and the SOA to put in negative answers.
+ */
+public final class AuthoritativeZone {
+  private static final Logger log = LoggerFactory.getLogger(AuthoritativeZone.class);
+  private static final Name WILDCARD = Name.fromConstantString("*");
+
+  private final Name origin;
+  private final SOARecord negativeSoa;
+  private final Map<Name, Map<Integer, RRset>> nodes;
+  private final Set<Name> existing;
+  private final Map<Name, Delegation> cuts;
+
+  private AuthoritativeZone(
+      Name origin,
+      SOARecord negativeSoa,
+      Map<Name, Map<Integer, RRset>> nodes,
+      Set<Name> existing,
+      Map<Name, Delegation> cuts) {
+    this.origin = origin;
+    this.negativeSoa = negativeSoa;
+    this.nodes = nodes;
+    this.existing = existing;
+    this.cuts = cuts;
+  }
+
+  /** Checks and indexes parsed records; {@code file} only names the source in errors. */
+  public static AuthoritativeZone index(Name origin, Collection<Record> records, String file) {
+    Map<Name, Map<Integer, RRset>> nodes = new HashMap<>();
+    for (Record r : records) {
+      if (!r.getName().subdomain(origin)) {
+        throw new ZoneFileException(file + ": " + r.getName() + " is outside zone " + origin);
+      }
+      if (r.getDClass() != DClass.IN) {
+        throw new ZoneFileException(file + ": " + r.getName() + " is not class IN");
+      }
+      nodes
+          .computeIfAbsent(r.getName(), n -> new LinkedHashMap<>())
+          .computeIfAbsent(r.getType(), t -> new RRset())
+          .addRR(r);
+    }
+    Map<Integer, RRset> apex = nodes.get(origin);
+    if (apex == null || apex.get(Type.SOA) == null || apex.get(Type.NS) == null) {
+      throw new ZoneFileException(file + ": zone " + origin + " needs an SOA and NS at its apex");
+    }
+    if (apex.get(Type.SOA).size() != 1) {
+      throw new ZoneFileException(file + ": zone " + origin + " has more than one SOA");
+    }
+    for (Map.Entry<Name, Map<Integer, RRset>> node : nodes.entrySet()) {
+      Map<Integer, RRset> types = node.getValue();
+      if (types.containsKey(Type.CNAME) && (types.size() > 1 || types.get(Type.CNAME).size() > 1)) {
+        // RFC 1034 3.6.2: an alias has no other data, and only one target.
+        throw new ZoneFileException(
+            file + ": " + node.getKey() + " has a CNAME and other data (RFC 1034 3.6.2)");
+      }
+    }
+    Set<Name> existing = new HashSet<>();
+    for (Name name : nodes.keySet()) {
+      for (Name n = name; !n.equals(origin); n = parent(n)) {
+        existing.add(n);
+      }
+    }
+    existing.add(origin);
+    Map<Name, Delegation> cuts = new HashMap<>();
+    for (Map.Entry<Name, Map<Integer, RRset>> node : nodes.entrySet()) {
+      RRset ns = node.getValue().get(Type.NS);
+      if (ns != null && !node.getKey().equals(origin)) {
+        cuts.put(node.getKey(), new Delegation(ns, glueFor(ns, origin, nodes, file)));
+      }
+    }
+    SOARecord soa = (SOARecord) apex.get(Type.SOA).first();
+    // RFC 2308 3: the negative-caching TTL is the smaller of the SOA's TTL and its MINIMUM.
+    SOARecord negativeSoa =
+        new SOARecord(
+            soa.getName(),
+            DClass.IN,
+            Math.min(soa.getTTL(), soa.getMinimum()),
+            soa.getHost(),
+            soa.getAdmin(),
+            soa.getSerial(),
+            soa.getRefresh(),
+            soa.getRetry(),
+            soa.getExpire(),
+            soa.getMinimum());
+    log.info("zone {} from {}: {} names, {} delegations", origin, file, nodes.size(), cuts.size());
+    return new AuthoritativeZone(
+        origin, negativeSoa, Map.copyOf(nodes), Set.copyOf(existing), Map.copyOf(cuts));
+  }
+
+  private static List<RRset> glueFor(
+      RRset ns, Name origin, Map<Name, Map<Integer, RRset>> nodes, String file) {
+    List<RRset> glue = new ArrayList<>();
+    for (Record r : ns.rrs()) {
+      Name target = ((NSRecord) r).getTarget();
+      if (!target.subdomain(origin)) {
+        continue; // out of zone: the resolver looks it up itself
+      }
+      Map<Integer, RRset> node = nodes.getOrDefault(target, Map.of());
+      boolean found = false;
+      for (int type : new int[] {Type.A, Type.AAAA}) {
+        if (node.get(type) != null) {
+          glue.add(node.get(type));
+          found = true;
+        }
+      }
+      if (!found) {
+        log.warn("{}: delegation {} names {} but the zone has no glue for it", file, ns, target);
+      }
+    }
+    return glue;
+  }
+
+  public Name origin() {
+    return origin;
+  }
+
+  /** The SOA for authority sections of NXDOMAIN/NODATA, its TTL already the negative TTL. */
+  public SOARecord negativeSoa() {
+    return negativeSoa;
+  }
+
+  /** Address records this zone holds for {@code name} (for additional-section processing). */
+  public List<RRset> addresses(Name name) {
+    Map<Integer, RRset> node = nodes.get(name);
+    if (node == null) {
+      return List.of();
+    }
+    List<RRset> out = new ArrayList<>(2);
+    for (int type : new int[] {Type.A, Type.AAAA}) {
+      if (node.get(type) != null) {
+        out.add(node.get(type));
+      }
+    }
+    return out;
+  }
+
+  /** True when {@code name} is in this zone's authoritative data (not at or below a cut). */
+  public boolean isAuthoritativeFor(Name name) {
+    return name.subdomain(origin) && cutAbove(name, -1) == null;
+  }
+
+  /** Looks {@code qname} up; the caller has checked that it is at or below the origin. */
+  public Lookup lookup(Name qname, int qtype) {
+    Delegation cut = cutAbove(qname, qtype);
+    if (cut != null) {
+      return new Lookup.Referral(cut);
+    }
+    Map<Integer, RRset> node = nodes.get(qname);
+    if (node != null) {
+      return fromNode(qname, node, qtype, false);
+    }
+    if (existing.contains(qname)) {
+      return new Lookup.NoData(); // empty non-terminal (RFC 4592 2.2.2)
+    }
+    // RFC 4592 3.3.1: only the closest encloser's wildcard may synthesize an answer.
+    Name closestEncloser = parent(qname);
+    while (!existing.contains(closestEncloser)) {
+      closestEncloser = parent(closestEncloser);
+    }
+    Map<Integer, RRset> wildcard = nodes.get(concatenate(WILDCARD, closestEncloser));
+    if (wildcard != null) {
+      return fromNode(qname, wildcard, qtype, true);
+    }
+    return new Lookup.NxDomain();
+  }
+
+  /** The delegation at or above {@code name}, below the apex; DS lives on the parent side. */
+  private Delegation cutAbove(Name name, int qtype) {
+    if (cuts.isEmpty()) {
+      return null;
+    }
+    int labels = name.labels();
+    for (int l = origin.labels() + 1; l <= labels; l++) {
+      Name candidate = l == labels ? name : new Name(name, labels - l);
+      Delegation cut = cuts.get(candidate);
+      if (cut != null && !(l == labels && qtype == Type.DS)) {
+        return cut;
+      }
+    }
+    return null;
+  }
+
+  private static Lookup fromNode(Name qname, Map<Integer, RRset> node, int qtype, boolean wild) {
+    if (qtype == Type.ANY) {
+      List<RRset> all = new ArrayList<>();
+      node.values().forEach(set -> all.add(wild ? synthesize(set, qname) : set));
+      return new Lookup.Answer(all);
+    }
+    RRset exact = node.get(qtype);
+    if (exact != null) {
+      return new Lookup.Answer(List.of(wild ? synthesize(exact, qname) : exact));
+    }
+    RRset cname = node.get(Type.CNAME);
+    if (cname != null) {
+      RRset alias = wild ? synthesize(cname, qname) : cname;
+      return new Lookup.Alias(alias, ((CNAMERecord) cname.first()).getTarget());
+    }
+    return new Lookup.NoData();
+  }
+
+  /** RFC 4592 3.4.1: records from a wildcard carry the query's name as owner. */
+  private static RRset synthesize(RRset wildcard, Name owner) {
+    RRset out = new RRset();
+    wildcard.rrs().forEach(r -> out.addRR(r.withName(owner)));
+    return out;
+  }
+
+  private static Name parent(Name name) {
+    return new Name(name, 1);
+  }
+
+  private static Name concatenate(Name prefix, Name suffix) {
+    try {
+      return Name.concatenate(prefix, suffix);
+    } catch (org.xbill.DNS.NameTooLongException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.shopstack.dns.authoritative;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.common.config.ConfigLoader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** The instance as the topology launcher makes it: YAML plus a variable map, nothing else. */
+class AuthoritativeServerTest {
+
+  @Test
+  void variablesAloneTurnTheShippedConfigIntoTheRootServer() throws Exception {
+    Map<String, String> vars =
+        Map.of(
+            "SHOP_INSTANCE", "dns-root",
+            "SHOP_BIND", "127.0.0.1",
+            "SHOP_DNS_PORT", "0",
+            "SHOP_ADMIN_PORT", "0",
+            "SHOP_ZONES", ".=classpath:zones/root.zone",
+            "SHOP_NET", "172");
+    AuthoritativeConfig config =
+        ConfigLoader.load(AuthoritativeConfig.class, "classpath:dns-authoritative.yml", vars);
+    assertThat(config.instance()).isEqualTo("dns-root");
+    try (AuthoritativeServer server = new AuthoritativeServer(config).start()) {
+      Message m = TestDns.ask(server.dnsPort(), false, "www.shop.example.", Type.A);
+      assertThat(TestDns.section(m, Section.ADDITIONAL))
+          .contains("ns1.example. 172800 A 172.28.0.3");
+
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + server.adminPort();
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body()).contains("dns-root");
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics)
+          .contains("dns_answers_total{instance=\"dns-root\",qtype=\"A\",rcode=\"NOERROR\"}");
+    }
+  }
+
+  @Test
+  void defaultsAreTheLocalShopServer() {
+    AuthoritativeConfig config =
+        ConfigLoader.load(AuthoritativeConfig.class, "classpath:dns-authoritative.yml", Map.of());
+    assertThat(config.instance()).isEqualTo("dns-shop");
+    assertThat(config.bind()).isEqualTo("127.28.0.4");
+    assertThat(config.dnsPort()).isEqualTo(1053);
+    assertThat(config.adminPort()).isEqualTo(9901);
+    assertThat(config.zones()).isEqualTo("shop.example.=classpath:zones/shop.example.zone");
+    assertThat(config.zoneVariables()).containsEntry("SHOP_NET", "127");
+  }
+}
