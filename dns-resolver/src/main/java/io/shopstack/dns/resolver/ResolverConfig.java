@@ -1,0 +1,60 @@
+package io.shopstack.dns.resolver;
+
+import io.shopstack.dns.resolver.cache.CacheSettings;
+import io.shopstack.dns.resolver.iteration.IterationLimits;
+import java.util.List;
+
+/**
+ * Everything a resolver instance needs, as loaded from {@code dns-resolver.yml}.
+ *
+ * @param instance name in logs, thread names and metrics
+ * @param bind address to serve DNS on (and the admin endpoint)
+ * @param port DNS port, UDP and TCP
+ * @param sourceAddress address outgoing queries are sent from; blank means {@code bind}
+ * @param adminPort port of /health and /metrics on {@code bind}
+ * @param rootHints addresses of the root servers iteration starts from
+ * @param upstreamPort port every authoritative server listens on
+ * @param allow CIDR prefixes of clients that are served; everyone else is REFUSED
+ */
+public record ResolverConfig(
+    String instance,
+    String bind,
+    int port,
+    String sourceAddress,
+    int adminPort,
+    List<String> rootHints,
+    int upstreamPort,
+    List<String> allow,
+    Ecs ecs,
+    IterationLimits limits,
+    CacheSettings cache) {
+
+  /**
+   * EDNS Client Subnet (RFC 7871): whether to pass client locations on, and how much of them (a /24
+   * for IPv4 and a /56 for IPv6 are what the RFC recommends for privacy).
+   */
+  public record Ecs(boolean enabled, int ipv4Prefix, int ipv6Prefix) {
+    public Ecs {
+      if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
+        throw new IllegalArgumentException("ECS prefixes out of range: " + this);
+      }
+    }
+  }
+
+  public ResolverConfig {
+    if (instance == null || bind == null || ecs == null || limits == null || cache == null) {
+      throw new IllegalArgumentException(
+          "instance, bind, ecs, limits and cache must be configured");
+    }
+    if (rootHints == null || rootHints.isEmpty()) {
+      throw new IllegalArgumentException("rootHints: at least one root server address needed");
+    }
+    rootHints = List.copyOf(rootHints);
+    allow = allow == null ? List.of() : List.copyOf(allow);
+  }
+
+  /** The address outgoing queries leave from. */
+  public String effectiveSourceAddress() {
+    return sourceAddress == null || sourceAddress.isBlank() ? bind : sourceAddress;
+  }
+}

@@ -1,0 +1,136 @@
+package io.shopstack.dns.resolver;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.shopstack.common.admin.AdminServer;
+import io.shopstack.common.admin.Health;
+import io.shopstack.common.admin.Metrics;
+import io.shopstack.dns.resolver.cache.RecordCache;
+import io.shopstack.dns.resolver.delegation.DelegationCache;
+import io.shopstack.dns.resolver.iteration.IterativeResolver;
+import io.shopstack.dns.resolver.iteration.UpstreamClient;
+import io.shopstack.dns.resolver.serving.AllowList;
+import io.shopstack.dns.resolver.serving.RecursiveQueryHandler;
+import io.shopstack.dns.resolver.serving.ResolverMetrics;
+import io.shopstack.dns.server.DnsServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The phone's local DNS resolver, step 1 of the journey: a recursive, caching resolver on the
+ * shared DNS transport, plus its admin endpoint. Built from a {@link ResolverConfig}; {@link
+ * #start()} binds, {@link #close()} releases everything.
+ */
+public final class ResolverServer implements AutoCloseable {
+  private final ResolverConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final InstantSource clock;
+  private ExecutorService resolverThreads;
+  private DnsServer dns;
+  private AdminServer admin;
+
+  public ResolverServer(ResolverConfig config) {
+    this(config, Metrics.registry(config.instance()), InstantSource.system());
+  }
+
+  public ResolverServer(
+      ResolverConfig config, PrometheusMeterRegistry registry, InstantSource clock) {
+    this.config = config;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  public ResolverServer start() throws InterruptedException {
+    InetAddress bind = address(config.bind());
+    List<InetAddress> rootHints = config.rootHints().stream().map(ResolverServer::address).toList();
+    RecordCache records = new RecordCache(config.cache(), clock);
+    DelegationCache delegations = new DelegationCache(config.cache(), rootHints, clock);
+    Gauge.builder("resolver_cache_records", records, RecordCache::size).register(registry);
+    Gauge.builder("resolver_cache_delegations", delegations, DelegationCache::size)
+        .register(registry);
+
+    // Upstream responses are handled here, off both Netty's event loop and dnsjava's selector.
+    resolverThreads =
+        Executors.newFixedThreadPool(2, new DefaultThreadFactory(config.instance() + "-resolve"));
+    UpstreamClient upstream =
+        new UpstreamClient(
+            address(config.effectiveSourceAddress()), config.upstreamPort(), resolverThreads);
+    IterativeResolver resolver =
+        new IterativeResolver(records, delegations, upstream, config.limits(), clock);
+    RecursiveQueryHandler handler =
+        new RecursiveQueryHandler(
+            resolver,
+            new AllowList(config.allow()),
+            new ResolverMetrics(registry),
+            config.ecs().enabled() ? config.ecs().ipv4Prefix() : 0,
+            config.ecs().enabled() ? config.ecs().ipv6Prefix() : 0,
+            Duration.ofMillis(config.limits().totalTimeoutMs()));
+    try {
+      dns =
+          new DnsServer(
+                  new DnsServer.Settings(
+                      config.instance(), new InetSocketAddress(bind, config.port())),
+                  handler,
+                  registry)
+              .start();
+      admin =
+          new AdminServer(
+                  config.instance(),
+                  new InetSocketAddress(bind, config.adminPort()),
+                  registry,
+                  Health::healthy)
+              .start();
+    } catch (InterruptedException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  /** The DNS port (UDP and TCP), useful when the config asked for port 0. */
+  public int dnsPort() {
+    return dns.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+    if (resolverThreads != null) {
+      resolverThreads.shutdownNow();
+      try {
+        resolverThreads.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal.trim());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an address: " + literal, e);
+    }
+  }
+}

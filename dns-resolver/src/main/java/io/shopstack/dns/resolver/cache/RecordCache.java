@@ -1,0 +1,105 @@
+package io.shopstack.dns.resolver.cache;
+
+import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import io.shopstack.dns.resolver.ecs.Subnet;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.SOARecord;
+
+/**
+ * The answer cache: RRsets and negative answers by (name, type, class), and, when the authoritative
+ * server said its answer depends on where the client is (an ECS scope above 0), by client subnet
+ * too, so a phone in the north never gets the south's edge from cache.
+ */
+public final class RecordCache {
+  private record Key(Name name, int type, int dclass, CacheScope scope) {}
+
+  private final BoundedTtlMap<Key, CachedAnswer> entries;
+  private final CacheSettings settings;
+
+  /** Scope lengths seen so far (longest first), so a lookup tries only prefixes that can exist. */
+  private final Set<Integer> scopedPrefixes =
+      new ConcurrentSkipListSet<>(Comparator.reverseOrder());
+
+  public RecordCache(CacheSettings settings, InstantSource clock) {
+    this.settings = settings;
+    this.entries = new BoundedTtlMap<>(settings.maxRecords(), clock);
+  }
+
+  /** What may be told to {@code client} about (name, type, class), TTLs counted down. */
+  public Optional<CachedAnswer> lookup(Name name, int type, int dclass, ClientSubnet client) {
+    Optional<BoundedTtlMap.Aged<CachedAnswer>> hit =
+        entries.get(new Key(name, type, dclass, CacheScope.EVERYONE));
+    if (hit.isEmpty() && client.optedOut()) {
+      hit = entries.get(new Key(name, type, dclass, CacheScope.UNLOCATED));
+    }
+    if (hit.isEmpty() && !client.optedOut()) {
+      Subnet source = client.source();
+      for (int prefix : scopedPrefixes) {
+        if (prefix <= source.prefixLength()) {
+          CacheScope scope = CacheScope.of(Subnet.of(source.network(), prefix));
+          hit = entries.get(new Key(name, type, dclass, scope));
+          if (hit.isPresent()) {
+            break;
+          }
+        }
+      }
+    }
+    return hit.map(aged -> countedDown(aged.value(), aged.remainingSeconds()));
+  }
+
+  /**
+   * Caches records fetched for {@code askedFor}, whose response carried ECS scope {@code scope}.
+   */
+  public void putRecords(RRset records, ClientSubnet askedFor, int scope) {
+    long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
+    Key key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
+    entries.put(key, CachedAnswer.positive(records, scope), ttl);
+  }
+
+  /**
+   * Caches "no such name" or "no such type". RFC 2308 5: the negative TTL is the smaller of the
+   * SOA's own TTL and its MINIMUM field; without a SOA nothing proves the answer, so it is not
+   * kept.
+   */
+  public void putNegative(
+      Name name, int type, int dclass, int rcode, SOARecord soa, ClientSubnet askedFor, int scope) {
+    if (soa == null) {
+      return;
+    }
+    long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), settings.maxNegativeTtlSeconds());
+    entries.put(
+        key(name, type, dclass, askedFor, scope), CachedAnswer.negative(rcode, soa, scope), ttl);
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  private Key key(Name name, int type, int dclass, ClientSubnet askedFor, int scope) {
+    if (askedFor.optedOut()) {
+      return new Key(name, type, dclass, CacheScope.UNLOCATED);
+    }
+    if (scope == 0) {
+      return new Key(name, type, dclass, CacheScope.EVERYONE);
+    }
+    // RFC 7871 7.3.1: a scope longer than what we sent tells us nothing finer than what we sent.
+    int prefix = Math.min(scope, askedFor.source().prefixLength());
+    scopedPrefixes.add(prefix);
+    return new Key(
+        name, type, dclass, CacheScope.of(Subnet.of(askedFor.source().network(), prefix)));
+  }
+
+  private static CachedAnswer countedDown(CachedAnswer answer, long remaining) {
+    if (answer.isNegative()) {
+      return CachedAnswer.negative(
+          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), answer.ecsScope());
+    }
+    return CachedAnswer.positive(Ttls.withTtl(answer.records(), remaining), answer.ecsScope());
+  }
+}

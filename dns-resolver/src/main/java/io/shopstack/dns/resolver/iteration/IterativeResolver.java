@@ -1,0 +1,275 @@
+package io.shopstack.dns.resolver.iteration;
+
+import io.shopstack.dns.resolver.cache.CachedAnswer;
+import io.shopstack.dns.resolver.cache.RecordCache;
+import io.shopstack.dns.resolver.delegation.Delegation;
+import io.shopstack.dns.resolver.delegation.DelegationCache;
+import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Resolves a question the way unbound does: from the cache where it can; otherwise from the closest
+ * known zone cut (the root hints at first) down through referrals to a server that is
+ * authoritative; then along CNAMEs, which may lead into another zone and start the descent again.
+ * Everything learnt on the way, records, negative answers and zone cuts, goes into the caches.
+ *
+ * <p>Fully asynchronous: each step is a continuation of the previous upstream response, so no
+ * thread ever waits on the network.
+ */
+public final class IterativeResolver {
+  private static final Logger log = LoggerFactory.getLogger(IterativeResolver.class);
+
+  private final RecordCache records;
+  private final DelegationCache delegations;
+  private final UpstreamClient upstream;
+  private final IterationLimits limits;
+  private final InstantSource clock;
+
+  public IterativeResolver(
+      RecordCache records,
+      DelegationCache delegations,
+      UpstreamClient upstream,
+      IterationLimits limits,
+      InstantSource clock) {
+    this.records = records;
+    this.delegations = delegations;
+    this.upstream = upstream;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /**
+   * Resolves (name, type, class) for {@code client}. With {@code cacheOnly} (an RD=0 query) nothing
+   * is sent upstream; a miss returns a referral to the closest zone cut known. Never completes
+   * exceptionally: failures are SERVFAIL outcomes.
+   */
+  public CompletableFuture<Resolved> resolve(
+      Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
+    Resolution resolution =
+        new Resolution(client, dclass, cacheOnly, clock.millis() + limits.totalTimeoutMs());
+    return chase(name, type, new ArrayList<>(), 0, resolution)
+        .exceptionally(
+            error -> {
+              log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
+              return Resolved.servFail(error.toString(), resolution.upstreamQueries());
+            });
+  }
+
+  private CompletableFuture<Resolved> chase(
+      Name name, int type, List<RRset> chain, int cnames, Resolution r) {
+    if (cnames > limits.maxCnameChain()) {
+      return done(
+          Resolved.servFail(
+              "CNAME chain longer than " + limits.maxCnameChain(), r.upstreamQueries()));
+    }
+    Optional<CachedAnswer> cached = records.lookup(name, type, r.dclass, r.client);
+    if (cached.isPresent()) {
+      CachedAnswer hit = cached.get();
+      r.noteEcsScope(hit.ecsScope());
+      if (hit.isNegative()) {
+        return finish(hit.rcode(), chain, soaAuthority(hit), r);
+      }
+      chain.add(hit.records());
+      return finish(Rcode.NOERROR, chain, List.of(), r);
+    }
+    if (type != Type.CNAME) {
+      Optional<CachedAnswer> alias = records.lookup(name, Type.CNAME, r.dclass, r.client);
+      if (alias.isPresent() && !alias.get().isNegative()) {
+        r.noteEcsScope(alias.get().ecsScope());
+        chain.add(alias.get().records());
+        Name target = ((CNAMERecord) alias.get().records().first()).getTarget();
+        return chase(target, type, chain, cnames + 1, r);
+      }
+    }
+    Delegation closest = delegations.closestEnclosing(name);
+    if (r.cacheOnly) {
+      List<RRset> referral =
+          closest.nameServers() == null ? List.of() : List.of(closest.nameServers());
+      return finish(Rcode.NOERROR, chain, referral, r);
+    }
+    return descend(closest, name, type, r)
+        .thenCompose(step -> follow(step, name, type, chain, cnames, r));
+  }
+
+  /** Applies what the authoritative servers said, caching it, and goes on along any CNAME. */
+  private CompletableFuture<Resolved> follow(
+      Step step, Name name, int type, List<RRset> chain, int cnames, Resolution r) {
+    if (step instanceof Step.Answer answer) {
+      cacheAll(answer.rrsets(), answer.ecsScope(), r);
+      chain.addAll(answer.rrsets());
+      return finish(Rcode.NOERROR, chain, List.of(), r);
+    }
+    if (step instanceof Step.Alias alias) {
+      cacheAll(alias.chain(), alias.ecsScope(), r);
+      chain.addAll(alias.chain());
+      return chase(alias.target(), type, chain, cnames + alias.chain().size(), r);
+    }
+    if (step instanceof Step.Negative negative) {
+      cacheAll(negative.chain(), negative.ecsScope(), r);
+      records.putNegative(
+          negative.name(),
+          type,
+          r.dclass,
+          negative.rcode(),
+          negative.soa(),
+          r.client,
+          negative.ecsScope());
+      chain.addAll(negative.chain());
+      List<RRset> authority =
+          negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
+      return finish(negative.rcode(), chain, authority, r);
+    }
+    String why = step instanceof Step.Failure failure ? failure.reason() : step.toString();
+    log.debug("cannot resolve {} {}: {}", name, Type.string(type), why);
+    return done(Resolved.servFail(why, r.upstreamQueries()));
+  }
+
+  /** Asks the servers of {@code zone} and follows referrals down until an answer or a failure. */
+  private CompletableFuture<Step> descend(Delegation zone, Name name, int type, Resolution r) {
+    return askZone(zone, name, type, r)
+        .thenCompose(
+            step -> {
+              if (!(step instanceof Step.Referral referral)) {
+                return CompletableFuture.completedFuture(step);
+              }
+              if (r.countReferral() > limits.maxReferrals()) {
+                return failed("more than " + limits.maxReferrals() + " referrals");
+              }
+              delegations.put(referral.delegation());
+              return descend(referral.delegation(), name, type, r);
+            });
+  }
+
+  /** Tries the zone's glue addresses in turn, then the servers it named without glue. */
+  private CompletableFuture<Step> askZone(Delegation zone, Name name, int type, Resolution r) {
+    return askEach(zone.addresses(), 0, zone.zone(), name, type, r)
+        .thenCompose(
+            step ->
+                step instanceof Step.Failure
+                    ? askGlueless(zone, 0, name, type, r, step)
+                    : CompletableFuture.completedFuture(step));
+  }
+
+  private CompletableFuture<Step> askEach(
+      List<InetAddress> servers, int index, Name zone, Name name, int type, Resolution r) {
+    if (index >= servers.size()) {
+      return failed("no server for " + zone + " answered");
+    }
+    long left = r.deadlineMillis - clock.millis();
+    if (left <= 0) {
+      return failed("out of time after " + limits.totalTimeoutMs() + " ms");
+    }
+    InetAddress server = servers.get(index);
+    Duration timeout = Duration.ofMillis(Math.min(limits.queryTimeoutMs(), left));
+    r.upstreamQuerySent();
+    return upstream
+        .send(query(name, type, r), server, timeout)
+        .handle(
+            (response, error) ->
+                error != null
+                    ? (Step) new Step.Failure(server.getHostAddress() + ": " + error)
+                    : ResponseReader.read(response, zone, name, type))
+        .toCompletableFuture()
+        .thenCompose(
+            step -> {
+              if (step instanceof Step.Failure failure) {
+                log.debug("{} for {} {}: {}", zone, name, Type.string(type), failure.reason());
+                return askEach(servers, index + 1, zone, name, type, r);
+              }
+              return CompletableFuture.completedFuture(step);
+            });
+  }
+
+  /**
+   * Resolves the address of a name server the referral gave no glue for, then asks it. The child
+   * resolution may itself need referrals; the depth limit and the loop check keep it finite.
+   */
+  private CompletableFuture<Step> askGlueless(
+      Delegation zone, int index, Name name, int type, Resolution r, Step lastFailure) {
+    List<Name> servers = zone.serversWithoutGlue();
+    if (index >= servers.size()) {
+      return CompletableFuture.completedFuture(lastFailure);
+    }
+    Name server = servers.get(index);
+    Resolution child =
+        r.nameServerDepth < limits.maxNameServerDepth() ? r.forServerAddress(server) : null;
+    if (child == null) {
+      return askGlueless(zone, index + 1, name, type, r, lastFailure);
+    }
+    return chase(server, Type.A, new ArrayList<>(), 0, child)
+        .thenCompose(resolved -> askEach(addresses(resolved), 0, zone.zone(), name, type, r))
+        .thenCompose(
+            step ->
+                step instanceof Step.Failure
+                    ? askGlueless(zone, index + 1, name, type, r, step)
+                    : CompletableFuture.completedFuture(step));
+  }
+
+  private Message query(Name name, int type, Resolution r) {
+    Message query = Message.newQuery(Record.newRecord(name, type, r.dclass));
+    query.getHeader().unsetFlag(Flags.RD); // iterative: we do the recursion ourselves
+    ClientSubnetOption ecs = r.client.outgoingOption();
+    query.addRecord(
+        ecs == null
+            ? new OPTRecord(limits.ednsPayload(), 0, 0)
+            : new OPTRecord(limits.ednsPayload(), 0, 0, 0, ecs),
+        Section.ADDITIONAL);
+    return query;
+  }
+
+  private void cacheAll(List<RRset> rrsets, int ecsScope, Resolution r) {
+    r.noteEcsScope(ecsScope);
+    for (RRset rrset : rrsets) {
+      records.putRecords(rrset, r.client, ecsScope);
+    }
+  }
+
+  private static List<InetAddress> addresses(Resolved resolved) {
+    List<InetAddress> found = new ArrayList<>();
+    for (RRset rrset : resolved.answer()) {
+      for (Record record : rrset.rrs(false)) {
+        if (record instanceof ARecord a) {
+          found.add(a.getAddress());
+        }
+      }
+    }
+    return found;
+  }
+
+  private static List<RRset> soaAuthority(CachedAnswer negative) {
+    return negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
+  }
+
+  private static CompletableFuture<Resolved> finish(
+      int rcode, List<RRset> chain, List<RRset> authority, Resolution r) {
+    return done(new Resolved(rcode, chain, authority, r.ecsScope(), r.upstreamQueries(), null));
+  }
+
+  private static CompletableFuture<Resolved> done(Resolved resolved) {
+    return CompletableFuture.completedFuture(resolved);
+  }
+
+  private static CompletableFuture<Step> failed(String reason) {
+    return CompletableFuture.completedFuture(new Step.Failure(reason));
+  }
+}

@@ -1,0 +1,86 @@
+package io.shopstack.dns.resolver.iteration;
+
+import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.Name;
+
+/**
+ * The state of one client query while it is being resolved: whose location it carries, its
+ * deadline, and the counters the limits are checked against. Name-server address lookups run as
+ * child resolutions that share the deadline and the upstream count but carry no client location.
+ */
+final class Resolution {
+  final ClientSubnet client;
+  final int dclass;
+  final boolean cacheOnly;
+  final long deadlineMillis;
+  final int nameServerDepth;
+  private final AtomicInteger upstreamQueries;
+  private final Set<Name> serversBeingResolved;
+  private int referrals;
+  private int ecsScope;
+
+  Resolution(ClientSubnet client, int dclass, boolean cacheOnly, long deadlineMillis) {
+    this(client, dclass, cacheOnly, deadlineMillis, 0, new AtomicInteger(), new HashSet<>());
+  }
+
+  private Resolution(
+      ClientSubnet client,
+      int dclass,
+      boolean cacheOnly,
+      long deadlineMillis,
+      int nameServerDepth,
+      AtomicInteger upstreamQueries,
+      Set<Name> serversBeingResolved) {
+    this.client = client;
+    this.dclass = dclass;
+    this.cacheOnly = cacheOnly;
+    this.deadlineMillis = deadlineMillis;
+    this.nameServerDepth = nameServerDepth;
+    this.upstreamQueries = upstreamQueries;
+    this.serversBeingResolved = serversBeingResolved;
+  }
+
+  /**
+   * A child resolution for the address of {@code server}, or null if that server is already being
+   * resolved further up (a glueless loop: a.example served by ns.b.example served by ns.a.example).
+   */
+  Resolution forServerAddress(Name server) {
+    synchronized (serversBeingResolved) {
+      if (!serversBeingResolved.add(server)) {
+        return null;
+      }
+    }
+    return new Resolution(
+        ClientSubnet.none(),
+        dclass,
+        false,
+        deadlineMillis,
+        nameServerDepth + 1,
+        upstreamQueries,
+        serversBeingResolved);
+  }
+
+  int countReferral() {
+    return ++referrals;
+  }
+
+  void upstreamQuerySent() {
+    upstreamQueries.incrementAndGet();
+  }
+
+  int upstreamQueries() {
+    return upstreamQueries.get();
+  }
+
+  /** The narrowest ECS scope of any part of the answer: what the whole answer is valid for. */
+  void noteEcsScope(int scope) {
+    ecsScope = Math.max(ecsScope, scope);
+  }
+
+  int ecsScope() {
+    return ecsScope;
+  }
+}

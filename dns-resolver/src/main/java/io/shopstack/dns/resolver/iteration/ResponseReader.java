@@ -1,0 +1,151 @@
+package io.shopstack.dns.resolver.iteration;
+
+import io.shopstack.dns.resolver.cache.Ttls;
+import io.shopstack.dns.resolver.delegation.Delegation;
+import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Reads an authoritative server's response into a {@link Step}. Only records inside the zone the
+ * server was asked as (its bailiwick) are believed: a shop.example server cannot tell us where
+ * cdn.example or the root lives, which is the classic defence against cache poisoning.
+ */
+final class ResponseReader {
+  private ResponseReader() {}
+
+  static Step read(Message response, Name zone, Name qname, int qtype) {
+    int rcode = response.getRcode();
+    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+      return new Step.Failure("rcode " + Rcode.string(rcode));
+    }
+    boolean authoritative = response.getHeader().getFlag(Flags.AA);
+    int scope = ecsScope(response);
+    List<RRset> answer = inBailiwick(response.getSectionRRsets(Section.ANSWER), zone);
+
+    List<RRset> chain = new ArrayList<>();
+    Name current = qname;
+    for (int hops = 0; hops <= answer.size(); hops++) {
+      RRset wanted = find(answer, current, qtype);
+      if (wanted != null && authoritative) {
+        chain.add(wanted);
+        return new Step.Answer(chain, scope);
+      }
+      RRset alias = qtype == Type.CNAME ? null : find(answer, current, Type.CNAME);
+      if (alias == null || !authoritative) {
+        break;
+      }
+      chain.add(alias);
+      current = ((CNAMERecord) alias.first()).getTarget();
+    }
+
+    SOARecord soa = soa(response, zone);
+    if (authoritative && rcode == Rcode.NXDOMAIN) {
+      return new Step.Negative(chain, current, Rcode.NXDOMAIN, soa, scope);
+    }
+    if (!chain.isEmpty()) {
+      return new Step.Alias(chain, current, scope);
+    }
+    Delegation referral = referral(response, zone, qname);
+    if (referral != null) {
+      return referral.addresses().isEmpty() && referral.serversWithoutGlue().isEmpty()
+          ? new Step.Failure("referral to " + referral.zone() + " without usable servers")
+          : new Step.Referral(referral);
+    }
+    if (authoritative) {
+      return new Step.Negative(chain, current, Rcode.NOERROR, soa, scope);
+    }
+    return new Step.Failure("lame: neither authoritative nor a referral below " + zone);
+  }
+
+  /**
+   * The ECS scope the server claimed; a response without ECS fits every client (RFC 7871 7.3.1).
+   */
+  private static int ecsScope(Message response) {
+    ClientSubnetOption option = ClientSubnet.optionIn(response);
+    return option == null ? 0 : option.getScopePrefixLength();
+  }
+
+  private static List<RRset> inBailiwick(List<RRset> rrsets, Name zone) {
+    List<RRset> kept = new ArrayList<>();
+    for (RRset rrset : rrsets) {
+      if (rrset.getName().subdomain(zone)) {
+        kept.add(rrset);
+      }
+    }
+    return kept;
+  }
+
+  private static RRset find(List<RRset> rrsets, Name name, int type) {
+    for (RRset rrset : rrsets) {
+      if (rrset.getName().equals(name) && rrset.getType() == type) {
+        return rrset;
+      }
+    }
+    return null;
+  }
+
+  private static SOARecord soa(Message response, Name zone) {
+    for (Record record : response.getSection(Section.AUTHORITY)) {
+      if (record instanceof SOARecord soa && soa.getName().subdomain(zone)) {
+        return soa;
+      }
+    }
+    return null;
+  }
+
+  /** A delegation to a zone strictly below {@code zone} and above {@code qname}, or null. */
+  private static Delegation referral(Message response, Name zone, Name qname) {
+    for (RRset ns : response.getSectionRRsets(Section.AUTHORITY)) {
+      Name cut = ns.getName();
+      if (ns.getType() != Type.NS
+          || cut.equals(zone)
+          || !cut.subdomain(zone)
+          || !qname.subdomain(cut)) {
+        continue;
+      }
+      long ttl = ns.getTTL();
+      List<InetAddress> glue = new ArrayList<>();
+      List<Name> withoutGlue = new ArrayList<>();
+      for (Record record : ns.rrs(false)) {
+        Name server = ((NSRecord) record).getTarget();
+        int found = 0;
+        // Glue is believed only inside the delegating zone's bailiwick (RFC 2181 5.4.1).
+        if (server.subdomain(zone)) {
+          for (Record extra : response.getSection(Section.ADDITIONAL)) {
+            if (extra.getName().equals(server) && extra instanceof ARecord a) {
+              glue.add(a.getAddress());
+              ttl = Math.min(ttl, a.getTTL());
+              found++;
+            } else if (extra.getName().equals(server) && extra instanceof AAAARecord aaaa) {
+              glue.add(aaaa.getAddress());
+              ttl = Math.min(ttl, aaaa.getTTL());
+              found++;
+            }
+          }
+        }
+        if (found == 0) {
+          withoutGlue.add(server);
+        }
+      }
+      RRset nameServers = ttl == ns.getTTL() ? ns : Ttls.withTtl(ns, ttl);
+      return new Delegation(cut, nameServers, glue, withoutGlue);
+    }
+    return null;
+  }
+}

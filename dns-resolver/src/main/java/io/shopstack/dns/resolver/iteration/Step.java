@@ -1,0 +1,26 @@
+package io.shopstack.dns.resolver.iteration;
+
+import io.shopstack.dns.resolver.delegation.Delegation;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.SOARecord;
+
+/** What one authoritative server's response means for the name being resolved. */
+sealed interface Step {
+  /** The records asked for, possibly after CNAMEs the same server was authoritative for. */
+  record Answer(List<RRset> rrsets, int ecsScope) implements Step {}
+
+  /** A CNAME chain leading out of this server's zone: go on with {@code target}. */
+  record Alias(List<RRset> chain, Name target, int ecsScope) implements Step {}
+
+  /** NXDOMAIN or NODATA for {@code name} (the end of {@code chain}), proven by {@code soa}. */
+  record Negative(List<RRset> chain, Name name, int rcode, SOARecord soa, int ecsScope)
+      implements Step {}
+
+  /** "Ask these servers instead": a zone cut below the zone we asked. */
+  record Referral(Delegation delegation) implements Step {}
+
+  /** No usable answer from this server (timeout, error rcode, lame); try the next one. */
+  record Failure(String reason) implements Step {}
+}

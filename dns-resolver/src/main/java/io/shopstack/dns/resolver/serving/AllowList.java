@@ -1,0 +1,31 @@
+package io.shopstack.dns.resolver.serving;
+
+import io.shopstack.dns.resolver.ecs.Subnet;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The networks this resolver serves. An open resolver is an amplification weapon and a cache anyone
+ * can probe, so like unbound's access-control everything not listed is REFUSED.
+ */
+public final class AllowList {
+  private final List<Subnet> allowed;
+
+  public AllowList(List<String> cidrs) {
+    this.allowed = cidrs.stream().map(Subnet::parse).toList();
+  }
+
+  public boolean permits(InetAddress client) {
+    for (Subnet subnet : allowed) {
+      if (subnet.contains(client)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return allowed.toString();
+  }
+}

@@ -1,0 +1,145 @@
+package io.shopstack.dns.resolver.serving;
+
+import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import io.shopstack.dns.resolver.iteration.IterativeResolver;
+import io.shopstack.dns.server.QueryHandler;
+import io.shopstack.dns.server.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The resolver as its clients see it: who may ask (allow-list), what may be asked (standard
+ * queries, no zone transfers), and how the answer is dressed: RA set, RD echoed, ECS echoed with
+ * the scope the answer is valid for, never AA (we are not the authority).
+ */
+public final class RecursiveQueryHandler implements QueryHandler {
+  /** What we advertise and send in our own OPT (the DNS flag day 2020 value). */
+  private static final int EDNS_PAYLOAD = 1232;
+
+  private final IterativeResolver resolver;
+  private final AllowList allowList;
+  private final ResolverMetrics metrics;
+  private final int ecsIpv4Prefix;
+  private final int ecsIpv6Prefix;
+  private final Duration safetyTimeout;
+
+  public RecursiveQueryHandler(
+      IterativeResolver resolver,
+      AllowList allowList,
+      ResolverMetrics metrics,
+      int ecsIpv4Prefix,
+      int ecsIpv6Prefix,
+      Duration totalTimeout) {
+    this.resolver = resolver;
+    this.allowList = allowList;
+    this.metrics = metrics;
+    this.ecsIpv4Prefix = ecsIpv4Prefix;
+    this.ecsIpv6Prefix = ecsIpv6Prefix;
+    // The resolver enforces its own deadline; this is the net under it, so a client always hears.
+    this.safetyTimeout = totalTimeout.plusSeconds(1);
+  }
+
+  @Override
+  public CompletionStage<Message> handle(
+      Message query, InetSocketAddress client, Transport transport) {
+    metrics.query();
+    if (!allowList.permits(client.getAddress())) {
+      metrics.refused();
+      return reply(query, Rcode.REFUSED);
+    }
+    Record question = query.getQuestion();
+    if (query.getHeader().getOpcode() != Opcode.QUERY) {
+      return reply(query, Rcode.NOTIMP);
+    }
+    if (question == null) {
+      return reply(query, Rcode.FORMERR);
+    }
+    if (question.getType() == Type.AXFR || question.getType() == Type.IXFR) {
+      return reply(query, Rcode.REFUSED); // zone transfers are for authoritative servers
+    }
+    ClientSubnet subnet = ClientSubnet.of(query, client.getAddress(), ecsIpv4Prefix, ecsIpv6Prefix);
+    boolean recursionDesired = query.getHeader().getFlag(Flags.RD);
+    return resolver
+        .resolve(
+            question.getName(), question.getType(), question.getDClass(), subnet, !recursionDesired)
+        .orTimeout(safetyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (resolved, error) -> {
+              if (error != null) {
+                metrics.servFail();
+                return response(query, Rcode.SERVFAIL, List.of(), List.of(), subnet, 0);
+              }
+              metrics.resolved(resolved);
+              return response(
+                  query,
+                  resolved.rcode(),
+                  resolved.answer(),
+                  resolved.authority(),
+                  subnet,
+                  resolved.ecsScope());
+            });
+  }
+
+  private static CompletableFuture<Message> reply(Message query, int rcode) {
+    Message response = header(query, rcode);
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private static Message response(
+      Message query,
+      int rcode,
+      List<RRset> answer,
+      List<RRset> authority,
+      ClientSubnet subnet,
+      int ecsScope) {
+    Message response = header(query, rcode);
+    addAll(response, answer, Section.ANSWER);
+    addAll(response, authority, Section.AUTHORITY);
+    if (query.getOPT() != null) {
+      ClientSubnetOption echo = subnet.echo(ecsScope);
+      response.addRecord(
+          echo == null
+              ? new OPTRecord(EDNS_PAYLOAD, 0, 0)
+              : new OPTRecord(EDNS_PAYLOAD, 0, 0, 0, echo),
+          Section.ADDITIONAL);
+    }
+    return response;
+  }
+
+  private static Message header(Message query, int rcode) {
+    Message response = new Message(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setFlag(Flags.RA);
+    if (query.getHeader().getFlag(Flags.RD)) {
+      response.getHeader().setFlag(Flags.RD);
+    }
+    response.getHeader().setOpcode(query.getHeader().getOpcode());
+    response.getHeader().setRcode(rcode);
+    if (query.getQuestion() != null) {
+      response.addRecord(query.getQuestion(), Section.QUESTION);
+    }
+    return response;
+  }
+
+  private static void addAll(Message response, List<RRset> rrsets, int section) {
+    for (RRset rrset : rrsets) {
+      for (Record record : rrset.rrs(false)) {
+        response.addRecord(record, section);
+      }
+    }
+  }
+}

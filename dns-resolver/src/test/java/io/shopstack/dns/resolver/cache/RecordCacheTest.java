@@ -1,0 +1,151 @@
+package io.shopstack.dns.resolver.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.dns.resolver.MutableClock;
+import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import io.shopstack.dns.resolver.ecs.Subnet;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+class RecordCacheTest {
+  private final MutableClock clock = new MutableClock();
+  private final RecordCache cache = new RecordCache(new CacheSettings(100, 10, 86400, 3600), clock);
+
+  private static final Name WWW = name("www.shop.example.");
+  private static final Name EDGE = name("shop.cdn.example.");
+
+  private static Name name(String text) {
+    try {
+      return Name.fromString(text);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static RRset a(Name owner, long ttl, String address) throws Exception {
+    return new RRset(new ARecord(owner, DClass.IN, ttl, InetAddress.getByName(address)));
+  }
+
+  private static ClientSubnet phone(String address) throws Exception {
+    return new ClientSubnet(Subnet.of(InetAddress.getByName(address), 24), null);
+  }
+
+  private Optional<CachedAnswer> lookup(Name name, ClientSubnet client) {
+    return cache.lookup(name, Type.A, DClass.IN, client);
+  }
+
+  @Test
+  void ttlCountsDownAndTheEntryIsGoneWhenItReachesZero() throws Exception {
+    cache.putRecords(a(WWW, 300, "127.28.0.80"), phone("127.1.1.10"), 0);
+
+    clock.advance(Duration.ofSeconds(120));
+    assertThat(lookup(WWW, phone("127.1.1.10")).orElseThrow().records().getTTL()).isEqualTo(180);
+
+    clock.advance(Duration.ofSeconds(180));
+    assertThat(lookup(WWW, phone("127.1.1.10"))).isEmpty();
+  }
+
+  @Test
+  void ttlZeroIsNeverCachedAndHugeTtlsAreCapped() throws Exception {
+    RecordCache capped = new RecordCache(new CacheSettings(100, 10, 600, 60), clock);
+    capped.putRecords(a(WWW, 0, "127.28.0.80"), phone("127.1.1.10"), 0);
+    capped.putRecords(a(EDGE, 999_999, "127.28.1.20"), phone("127.1.1.10"), 0);
+
+    assertThat(capped.lookup(WWW, Type.A, DClass.IN, phone("127.1.1.10"))).isEmpty();
+    assertThat(
+            capped
+                .lookup(EDGE, Type.A, DClass.IN, phone("127.1.1.10"))
+                .orElseThrow()
+                .records()
+                .getTTL())
+        .isEqualTo(600);
+  }
+
+  @Test
+  void negativeAnswerLivesForTheSoaMinimumAndCarriesTheSoa() throws Exception {
+    Name zone = name("shop.example.");
+    SOARecord soa =
+        new SOARecord(
+            zone,
+            DClass.IN,
+            3600,
+            name("ns.shop.example."),
+            name("hostmaster.shop.example."),
+            1,
+            3600,
+            900,
+            604800,
+            60);
+    Name missing = name("nosuch.shop.example.");
+    cache.putNegative(missing, Type.A, DClass.IN, Rcode.NXDOMAIN, soa, phone("127.1.1.10"), 0);
+
+    clock.advance(Duration.ofSeconds(45));
+    CachedAnswer hit = lookup(missing, phone("127.1.2.10")).orElseThrow();
+    assertThat(hit.isNegative()).isTrue();
+    assertThat(hit.rcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(hit.soa().getTTL()).isEqualTo(15);
+
+    clock.advance(Duration.ofSeconds(15));
+    assertThat(lookup(missing, phone("127.1.2.10"))).isEmpty();
+  }
+
+  @Test
+  void answerWithEcsScopeIsGivenOnlyToClientsInThatSubnet() throws Exception {
+    cache.putRecords(a(EDGE, 30, "127.28.1.20"), phone("127.1.1.10"), 24);
+    cache.putRecords(a(EDGE, 30, "127.28.2.20"), phone("127.1.2.10"), 24);
+
+    assertThat(lookup(EDGE, phone("127.1.1.200")).orElseThrow().records().first().rdataToString())
+        .isEqualTo("127.28.1.20");
+    assertThat(lookup(EDGE, phone("127.1.2.7")).orElseThrow().records().first().rdataToString())
+        .isEqualTo("127.28.2.20");
+    assertThat(lookup(EDGE, phone("127.1.3.10"))).isEmpty();
+    assertThat(lookup(EDGE, ClientSubnet.none())).isEmpty();
+    assertThat(lookup(EDGE, phone("127.1.1.1")).orElseThrow().ecsScope()).isEqualTo(24);
+  }
+
+  @Test
+  void scopeLongerThanWhatWasSentIsCutToWhatWasSent() throws Exception {
+    ClientSubnet sent16 = new ClientSubnet(Subnet.parse("127.1.0.0/16"), null);
+    cache.putRecords(a(EDGE, 30, "127.28.1.20"), sent16, 32);
+
+    assertThat(lookup(EDGE, phone("127.1.200.1"))).isPresent();
+    assertThat(lookup(EDGE, phone("127.2.0.1"))).isEmpty();
+  }
+
+  @Test
+  void scopeZeroFitsEveryoneButAnAnswerFetchedWithoutLocationOnlyUnlocatedClients()
+      throws Exception {
+    cache.putRecords(a(WWW, 300, "127.28.0.80"), phone("127.1.1.10"), 0);
+    cache.putRecords(a(EDGE, 30, "127.28.0.99"), ClientSubnet.none(), 0);
+
+    assertThat(lookup(WWW, phone("127.9.9.9"))).isPresent();
+    assertThat(lookup(WWW, ClientSubnet.none())).isPresent();
+    assertThat(lookup(EDGE, ClientSubnet.none())).isPresent();
+    assertThat(lookup(EDGE, phone("127.1.1.10"))).isEmpty();
+  }
+
+  @Test
+  void fullCacheEvictsTheLeastRecentlyUsedEntry() throws Exception {
+    RecordCache small = new RecordCache(new CacheSettings(2, 1, 86400, 3600), clock);
+    Name third = name("third.shop.example.");
+    small.putRecords(a(WWW, 300, "127.0.0.1"), ClientSubnet.none(), 0);
+    small.putRecords(a(EDGE, 300, "127.0.0.2"), ClientSubnet.none(), 0);
+    small.lookup(WWW, Type.A, DClass.IN, ClientSubnet.none()); // WWW is now the recently used one
+    small.putRecords(a(third, 300, "127.0.0.3"), ClientSubnet.none(), 0);
+
+    assertThat(small.size()).isEqualTo(2);
+    assertThat(small.lookup(WWW, Type.A, DClass.IN, ClientSubnet.none())).isPresent();
+    assertThat(small.lookup(EDGE, Type.A, DClass.IN, ClientSubnet.none())).isEmpty();
+    assertThat(small.lookup(third, Type.A, DClass.IN, ClientSubnet.none())).isPresent();
+  }
+}

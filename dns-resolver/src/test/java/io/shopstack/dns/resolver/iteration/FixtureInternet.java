@@ -1,0 +1,61 @@
+package io.shopstack.dns.resolver.iteration;
+
+import io.shopstack.dns.resolver.ecs.Subnet;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/**
+ * The DNS tree of the journey in miniature, on real sockets: root, example., shop.example.,
+ * cdn.example. (with a GSLB for shop.cdn.example) and a glueless partner.example., each on its own
+ * loopback address and all on one port, as the resolver expects of authoritative servers.
+ */
+final class FixtureInternet implements AutoCloseable {
+  static final String ROOT = "127.153.0.2";
+  static final String NORTH_EDGE = "127.28.1.20";
+  static final String SOUTH_EDGE = "127.28.2.20";
+  static final String UNKNOWN_REGION_EDGE = "127.28.0.99";
+
+  final FixtureAuthority root;
+  final FixtureAuthority example;
+  final FixtureAuthority shop;
+  final FixtureAuthority cdn;
+  final FixtureAuthority partner;
+
+  FixtureInternet() throws Exception {
+    // The first server picks a free port; the others share it on their own addresses.
+    root = new FixtureAuthority(".", ROOT, 0, null);
+    int port = root.port();
+    example = new FixtureAuthority("example.", "127.153.0.3", port, null);
+    shop = new FixtureAuthority("shop.example.", "127.153.0.4", port, null);
+    cdn =
+        new FixtureAuthority(
+            "cdn.example.",
+            "127.153.0.5",
+            port,
+            new FixtureAuthority.Gslb(
+                Name.fromString("shop.cdn.example."),
+                Map.of(
+                    Subnet.parse("127.1.1.0/24"), InetAddress.getByName(NORTH_EDGE),
+                    Subnet.parse("127.1.2.0/24"), InetAddress.getByName(SOUTH_EDGE))));
+    partner = new FixtureAuthority("partner.example.", "127.153.0.6", port, null);
+  }
+
+  int port() {
+    return root.port();
+  }
+
+  int totalQueries() {
+    return all().stream().mapToInt(server -> server.queries.get()).sum();
+  }
+
+  List<FixtureAuthority> all() {
+    return List.of(root, example, shop, cdn, partner);
+  }
+
+  @Override
+  public void close() {
+    all().forEach(FixtureAuthority::close);
+  }
+}

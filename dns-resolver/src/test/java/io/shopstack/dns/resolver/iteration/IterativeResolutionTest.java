@@ -1,0 +1,298 @@
+package io.shopstack.dns.resolver.iteration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.common.admin.Metrics;
+import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.dns.resolver.MutableClock;
+import io.shopstack.dns.resolver.ResolverConfig;
+import io.shopstack.dns.resolver.ResolverServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The resolver against a miniature DNS tree on real sockets, asked by dnsjava's SimpleResolver from
+ * phones in two regions (127.1.1.10 north, 127.1.2.10 south).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IterativeResolutionTest {
+  private static final String RESOLVER = "127.153.0.53";
+  private static final String NORTH_PHONE = "127.1.1.10";
+  private static final String SOUTH_PHONE = "127.1.2.10";
+
+  private FixtureInternet internet;
+  private ResolverServer resolver;
+  private final MutableClock clock = new MutableClock();
+
+  @BeforeAll
+  void startInternet() throws Exception {
+    internet = new FixtureInternet();
+  }
+
+  @AfterAll
+  void stopInternet() {
+    internet.close();
+  }
+
+  @AfterEach
+  void stopResolver() {
+    if (resolver != null) {
+      resolver.close();
+    }
+  }
+
+  /** The shipped YAML, pointed at the fixture tree. */
+  private ResolverConfig config(
+      List<String> rootHints, List<String> allow, IterationLimits limits) {
+    ResolverConfig shipped =
+        ConfigLoader.load(
+            ResolverConfig.class,
+            "classpath:dns-resolver.yml",
+            Map.of(
+                "SHOP_INSTANCE", "resolver-under-test",
+                "SHOP_BIND", RESOLVER,
+                "SHOP_DNS_PORT", "0",
+                "SHOP_ADMIN_PORT", "0"));
+    return new ResolverConfig(
+        shipped.instance(),
+        shipped.bind(),
+        0,
+        shipped.sourceAddress(),
+        0,
+        rootHints,
+        internet.port(),
+        allow == null ? shipped.allow() : allow,
+        shipped.ecs(),
+        limits == null ? shipped.limits() : limits,
+        shipped.cache());
+  }
+
+  private void startResolver(ResolverConfig config) throws Exception {
+    resolver = new ResolverServer(config, Metrics.registry(config.instance()), clock).start();
+  }
+
+  private void startResolver() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null));
+  }
+
+  private Message ask(String phone, String name, int type) throws Exception {
+    return ask(phone, query(name, type));
+  }
+
+  private Message ask(String phone, Message query) throws Exception {
+    SimpleResolver client = new SimpleResolver(new InetSocketAddress(RESOLVER, resolver.dnsPort()));
+    client.setLocalAddress(InetAddress.getByName(phone));
+    client.setTimeout(Duration.ofSeconds(6));
+    return client.send(query);
+  }
+
+  private static Message query(String name, int type) throws Exception {
+    return Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
+  }
+
+  private static List<String> answer(Message response) {
+    return response.getSection(Section.ANSWER).stream()
+        .map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString())
+        .collect(Collectors.toList());
+  }
+
+  private double metric(String name) {
+    return resolver.registry().get(name).counter().count();
+  }
+
+  @Test
+  void cnameIntoTheCdnIsChasedFromTheRootAndTheWholeChainReturned() throws Exception {
+    startResolver();
+    Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answer(response))
+        .containsExactly(
+            "static.shop.example. CNAME shop.cdn.example.",
+            "shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(response.getHeader().getFlag(Flags.RA)).isTrue();
+    assertThat(response.getHeader().getFlag(Flags.RD)).isTrue();
+    assertThat(response.getHeader().getFlag(Flags.AA)).isFalse();
+    // Every authoritative server heard from the resolver's own address, not some wildcard.
+    for (FixtureAuthority server : List.of(internet.root, internet.example, internet.shop)) {
+      assertThat(server.sources).containsOnly(InetAddress.getByName(RESOLVER));
+    }
+  }
+
+  @Test
+  void repeatedQueryIsAnsweredFromCacheWithTtlCountingDown() throws Exception {
+    startResolver();
+    int upstreamBefore = internet.totalQueries();
+    Message first = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    int upstreamAfterFirst = internet.totalQueries();
+    clock.advance(Duration.ofSeconds(100));
+    Message second = ask(SOUTH_PHONE, "www.shop.example.", Type.A);
+
+    assertThat(answer(second)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(first.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300);
+    assertThat(second.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(200);
+    assertThat(internet.totalQueries()).isEqualTo(upstreamAfterFirst);
+    assertThat(metric("resolver_cache_hits")).isEqualTo(1);
+    assertThat(metric("resolver_upstream_queries")).isEqualTo(upstreamAfterFirst - upstreamBefore);
+
+    clock.advance(Duration.ofSeconds(201));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(internet.totalQueries()).isGreaterThan(upstreamAfterFirst);
+  }
+
+  @Test
+  void cachedDelegationSendsTheNextNameInTheZoneStraightToItsServers() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    int rootBefore = internet.root.queries.get();
+    int tldBefore = internet.example.queries.get();
+    int shopBefore = internet.shop.queries.get();
+
+    Message response = ask(NORTH_PHONE, "static.shop.example.", Type.CNAME);
+
+    assertThat(answer(response)).containsExactly("static.shop.example. CNAME shop.cdn.example.");
+    assertThat(internet.root.queries.get()).isEqualTo(rootBefore);
+    assertThat(internet.example.queries.get()).isEqualTo(tldBefore);
+    assertThat(internet.shop.queries.get()).isEqualTo(shopBefore + 1);
+  }
+
+  @Test
+  void phonesInDifferentSubnetsGetTheirOwnRegionsEdgeAlsoFromCache() throws Exception {
+    startResolver();
+    assertThat(answer(ask(NORTH_PHONE, "shop.cdn.example.", Type.A)))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(internet.cdn.lastEcs.get().getAddress().getHostAddress()).isEqualTo("127.1.1.0");
+    assertThat(internet.cdn.lastEcs.get().getSourcePrefixLength()).isEqualTo(24);
+
+    assertThat(answer(ask(SOUTH_PHONE, "shop.cdn.example.", Type.A)))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.SOUTH_EDGE);
+
+    int cdnBefore = internet.cdn.queries.get();
+    assertThat(answer(ask("127.1.1.77", "shop.cdn.example.", Type.A)))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(answer(ask("127.1.2.99", "shop.cdn.example.", Type.A)))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.SOUTH_EDGE);
+    assertThat(internet.cdn.queries.get()).isEqualTo(cdnBefore);
+  }
+
+  @Test
+  void clientThatOptsOutOfEcsIsNotLocatedAndDoesNotPoisonOthers() throws Exception {
+    startResolver();
+    Message optOut = query("shop.cdn.example.", Type.A);
+    optOut.addRecord(
+        new OPTRecord(1232, 0, 0, 0, new ClientSubnetOption(0, InetAddress.getByName("0.0.0.0"))),
+        Section.ADDITIONAL);
+
+    Message response = ask(NORTH_PHONE, optOut);
+
+    assertThat(answer(response))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.UNKNOWN_REGION_EDGE);
+    assertThat(internet.cdn.lastEcs.get()).isNull();
+    ClientSubnetOption echoed = (ClientSubnetOption) response.getOPT().getOptions(8).get(0);
+    assertThat(echoed.getSourcePrefixLength()).isZero();
+    assertThat(answer(ask(NORTH_PHONE, "shop.cdn.example.", Type.A)))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+  }
+
+  @Test
+  void nonexistentNameIsNxdomainWithTheZoneSoaAndIsCachedNegatively() throws Exception {
+    startResolver();
+    Message response = ask(NORTH_PHONE, "nosuch.shop.example.", Type.A);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(response.getSection(Section.ANSWER)).isEmpty();
+    Record soa = response.getSection(Section.AUTHORITY).get(0);
+    assertThat(soa).isInstanceOf(SOARecord.class);
+    assertThat(soa.getName()).isEqualTo(Name.fromString("shop.example."));
+
+    int before = internet.totalQueries();
+    clock.advance(Duration.ofSeconds(20));
+    Message again = ask(NORTH_PHONE, "nosuch.shop.example.", Type.A);
+    assertThat(again.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    // RFC 2308: negative TTL is min(SOA TTL, SOA MINIMUM) = 60, counted down by 20 s.
+    assertThat(again.getSection(Section.AUTHORITY).get(0).getTTL()).isEqualTo(40);
+    assertThat(internet.totalQueries()).isEqualTo(before);
+  }
+
+  @Test
+  void answerTooBigForUdpIsFetchedOverTcp() throws Exception {
+    startResolver();
+    Message response = ask(NORTH_PHONE, "big.shop.example.", Type.A);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
+    assertThat(response.getSection(Section.ANSWER)).hasSize(100);
+  }
+
+  @Test
+  void nameServerWithoutGlueIsResolvedBeforeItIsAsked() throws Exception {
+    startResolver();
+    Message response = ask(NORTH_PHONE, "www.partner.example.", Type.A);
+
+    assertThat(answer(response)).containsExactly("www.partner.example. A 127.28.5.5");
+    assertThat(internet.partner.queries.get()).isPositive();
+  }
+
+  @Test
+  void recursionNotDesiredIsAnsweredFromCacheOnly() throws Exception {
+    startResolver();
+    Message norec = query("www.shop.example.", Type.A);
+    norec.getHeader().unsetFlag(Flags.RD);
+    int before = internet.totalQueries();
+
+    Message miss = ask(NORTH_PHONE, norec);
+    assertThat(miss.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(miss.getSection(Section.ANSWER)).isEmpty();
+    assertThat(internet.totalQueries()).isEqualTo(before);
+
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    Message hit = ask(NORTH_PHONE, norec);
+    assertThat(answer(hit)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(hit.getHeader().getFlag(Flags.RD)).isFalse();
+    assertThat(hit.getHeader().getFlag(Flags.RA)).isTrue();
+  }
+
+  @Test
+  void clientsOutsideTheAllowListAreRefused() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), List.of("127.1.1.0/24"), null));
+
+    assertThat(ask(SOUTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(metric("resolver_refused")).isEqualTo(1);
+  }
+
+  @Test
+  void unreachableRootGivesServfailWithinTheTimeLimit() throws Exception {
+    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, 1232);
+    startResolver(config(List.of("127.153.9.9", "127.153.9.10"), null, tight));
+
+    long start = System.nanoTime();
+    Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(tookMillis).isLessThan(2500);
+    assertThat(metric("resolver_servfails")).isEqualTo(1);
+  }
+}
