@@ -1,0 +1,129 @@
+package io.shopstack.client.journey;
+
+import io.shopstack.client.ClientConfig;
+import io.shopstack.client.http.HttpExchange;
+import io.shopstack.client.http.HttpRequest;
+import io.shopstack.client.http.SocketHttpClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Step 3: the purchase. One TCP connection to the shop's virtual IP; the SLB splices it to an
+ * order-service instance, which learns this connection's client end from the PROXY header.
+ */
+final class BuyStep {
+  record Outcome(HttpExchange exchange, OrderResult order, StepResult result) {}
+
+  static final String CONTENT_TYPE = "application/json; charset=utf-8";
+
+  private final ClientConfig config;
+  private final SocketHttpClient http;
+  private final JourneyPrinter out;
+
+  BuyStep(ClientConfig config, SocketHttpClient http, JourneyPrinter out) {
+    this.config = config;
+    this.http = http;
+    this.out = out;
+  }
+
+  /**
+   * @param shopAddress the address of the shop's name from step 1, or null
+   */
+  Outcome run(String shopAddress) {
+    long start = System.nanoTime();
+    List<String> problems = new ArrayList<>();
+    out.step(
+        3,
+        "Buy",
+        "POST /purchaseOrder to %s = %s:%d, the SLB's virtual IP"
+            .formatted(config.shopHost(), shopAddress, config.httpPort()));
+    HttpExchange exchange = null;
+    OrderResult order = null;
+    if (shopAddress == null) {
+      problems.add("no address for " + config.shopHost() + " (step 1 failed)");
+    } else {
+      try {
+        exchange =
+            post(
+                new InetSocketAddress(
+                    ClientConfig.ipLiteral(shopAddress, "shop address"), config.httpPort()));
+        order = orderOf(exchange);
+        out.note("order-service answered: " + order.body());
+        if (exchange.status() != 201) {
+          problems.add(
+              "status %d from %s (X-Served-By: %s): %s"
+                  .formatted(
+                      exchange.status(),
+                      JourneyPrinter.endpoint(exchange.remote()),
+                      order.servedBy(),
+                      order.body()));
+        } else if (order.location() == null) {
+          problems.add("201 Created without a Location for the new order");
+        } else {
+          out.note(
+              "order "
+                  + order.orderId()
+                  + " created at "
+                  + order.location()
+                  + " by "
+                  + order.servedBy());
+        }
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    problems.forEach(out::problem);
+    String summary =
+        order == null
+            ? "no order"
+            : "status %d, order %s at %s, served by %s"
+                .formatted(order.status(), order.orderId(), order.location(), order.servedBy());
+    return new Outcome(
+        exchange,
+        order,
+        new StepResult("buy", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
+  }
+
+  private HttpExchange post(InetSocketAddress vip) throws IOException {
+    byte[] body = config.orderBody().getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.post(config.shopHost(), "/purchaseOrder", CONTENT_TYPE, body);
+    out.request(
+        request, "http://" + config.shopHost() + ":" + config.httpPort() + "/purchaseOrder");
+    out.note("body (" + body.length + " bytes UTF-8): " + config.orderBody());
+    HttpExchange exchange = http.send(vip, request, out.connectionPrinter());
+    out.note(
+        "the SLB hands this connection to an order-service instance and tells it the client is "
+            + JourneyPrinter.endpoint(exchange.local()));
+    out.response(exchange, List.of("Location", "X-Served-By", "Content-Type"));
+    return exchange;
+  }
+
+  static OrderResult orderOf(HttpExchange exchange) {
+    String location = exchange.header("Location");
+    return new OrderResult(
+        exchange.status(),
+        location,
+        location == null ? null : lastSegment(location),
+        exchange.header("X-Served-By"),
+        exchange.response().bodyText());
+  }
+
+  private static String lastSegment(String location) {
+    String path;
+    try {
+      path = URI.create(location.strip()).getPath();
+    } catch (IllegalArgumentException e) {
+      path = location;
+    }
+    if (path == null || path.isEmpty()) {
+      return null;
+    }
+    String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+  }
+}

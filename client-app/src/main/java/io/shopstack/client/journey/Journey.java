@@ -1,0 +1,55 @@
+package io.shopstack.client.journey;
+
+import io.shopstack.client.ClientConfig;
+import io.shopstack.client.dns.StubResolver;
+import io.shopstack.client.http.SocketHttpClient;
+import java.io.PrintStream;
+
+/**
+ * The purchase journey of DESIGN.md, run for real and explained as it goes: resolve, look at the
+ * pictures, buy. Each step runs when what it needs exists, so one broken hop still leaves the
+ * others tested and reported; the report says which step failed and why.
+ *
+ * <pre>{@code
+ * JourneyReport report = new Journey(config, System.out).run();
+ * }</pre>
+ */
+public final class Journey {
+  private final ClientConfig config;
+  private final JourneyPrinter out;
+  private final StubResolver resolver;
+  private final SocketHttpClient http;
+
+  public Journey(ClientConfig config, PrintStream out) {
+    this.config = config;
+    this.out = new JourneyPrinter(out);
+    this.resolver =
+        new StubResolver(
+            config.resolver().socketAddress(), config.bindInetAddress(), config.timeouts().dns());
+    this.http =
+        new SocketHttpClient(
+            config.bindInetAddress(), config.timeouts().connect(), config.timeouts().read());
+  }
+
+  public JourneyReport run() {
+    ResolveStep.Outcome names = new ResolveStep(config, resolver, out).run();
+    PicturesStep.Outcome pictures =
+        new PicturesStep(config, resolver, http, out).run(names.edgeAddress(), names.statics());
+    BuyStep.Outcome purchase = new BuyStep(config, http, out).run(names.shopAddress());
+    JourneyReport report =
+        new JourneyReport(
+            names.shop(),
+            names.statics(),
+            names.shopAddress(),
+            names.edgeAddress(),
+            pictures.page(),
+            pictures.imageLookups(),
+            pictures.images(),
+            pictures.reload(),
+            purchase.exchange(),
+            purchase.order(),
+            java.util.List.of(names.result(), pictures.result(), purchase.result()));
+    out.summary(report);
+    return report;
+  }
+}

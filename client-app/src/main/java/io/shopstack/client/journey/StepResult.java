@@ -1,0 +1,20 @@
+package io.shopstack.client.journey;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How one step of the journey ended.
+ *
+ * @param summary one line of what happened, for the summary table
+ * @param problems why the step failed, each naming what and where (empty when it succeeded)
+ */
+public record StepResult(String name, String summary, List<String> problems, Duration took) {
+  public StepResult {
+    problems = List.copyOf(problems);
+  }
+
+  public boolean ok() {
+    return problems.isEmpty();
+  }
+}

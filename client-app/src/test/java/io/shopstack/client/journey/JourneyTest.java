@@ -1,0 +1,292 @@
+package io.shopstack.client.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.client.ClientConfig;
+import io.shopstack.client.fixture.DnsFixture;
+import io.shopstack.client.fixture.HttpFixture;
+import io.shopstack.client.fixture.HttpFixture.Reply;
+import io.shopstack.common.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+
+/**
+ * The journey's own logic (what it checks, prints and reports) against stand-ins on the local
+ * address plan, loaded from the real client-app.yml. The journey against the real servers is the
+ * local-topology module's test.
+ */
+class JourneyTest {
+  private static final String EDGE = "127.28.1.20";
+  private static final String VIP = "127.28.0.80";
+  private static final String ORDER =
+      "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}";
+  private static final byte[] PNG = {
+    (byte) 0x89,
+    'P',
+    'N',
+    'G',
+    '\r',
+    '\n',
+    0x1a,
+    '\n',
+    0,
+    0,
+    0,
+    13,
+    'I',
+    'H',
+    'D',
+    'R',
+    0,
+    0,
+    2,
+    (byte) 0x80,
+    0,
+    0,
+    1,
+    (byte) 0xe0
+  };
+
+  private final AtomicInteger pageRequests = new AtomicInteger();
+  private volatile String reloadVerdict = "HIT";
+  private DnsFixture dns;
+  private HttpFixture edge;
+  private HttpFixture vip;
+  private int httpPort;
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void startStandIns() throws Exception {
+    dns = new DnsFixture(new InetSocketAddress(ip("127.28.0.53"), 0), JourneyTest::resolver);
+    for (int attempt = 0; vip == null; attempt++) {
+      edge = new HttpFixture(ip(EDGE), 0, this::edge);
+      httpPort = edge.address().getPort();
+      try {
+        vip = new HttpFixture(ip(VIP), httpPort, JourneyTest::orderService);
+      } catch (BindException e) {
+        edge.close(); // the port is taken on the VIP address; try another
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @AfterEach
+  void stopStandIns() throws Exception {
+    dns.close();
+    edge.close();
+    if (vip != null) {
+      vip.close();
+    }
+  }
+
+  @Test
+  void theWholeJourneySucceedsAndReportsEveryHop() {
+    JourneyReport report = run(Map.of());
+
+    String out = printed.toString(StandardCharsets.UTF_8);
+    System.out.println(out); // the surefire report then shows what a user sees
+    assertThat(report.success()).as(out).isTrue();
+    assertThat(report.cnameChain()).containsExactly("static.shop.example.", "shop.cdn.example.");
+    assertThat(report.edgeAddress()).isEqualTo(EDGE);
+    assertThat(report.shopAddress()).isEqualTo(VIP);
+    assertThat(report.page().status()).isEqualTo(200);
+    assertThat(report.page().local().getAddress().getHostAddress()).isEqualTo("127.28.1.10");
+    assertThat(report.images())
+        .singleElement()
+        .satisfies(i -> assertThat(i.status()).isEqualTo(200));
+    assertThat(report.imageLookups())
+        .singleElement()
+        .satisfies(l -> assertThat(l.addresses()).containsExactly(EDGE));
+    assertThat(report.reload().header("X-Cache")).isEqualTo("MISS, HIT");
+    assertThat(report.order().status()).isEqualTo(201);
+    assertThat(report.order().orderId()).isEqualTo("42");
+    assertThat(report.order().servedBy()).isEqualTo("order-1");
+    assertThat(report.exchanges()).hasSize(4);
+
+    assertThat(dns.queries())
+        .hasSize(3)
+        .allSatisfy(q -> assertThat(q.source().getAddress()).isEqualTo(ip("127.28.1.10")));
+    assertThat(edge.received())
+        .allSatisfy(
+            r -> {
+              assertThat(r.header("Host")).isEqualTo("static.shop.example");
+              assertThat(r.header("X-Request-Id")).isNotBlank();
+            });
+    HttpFixture.Received order = vip.received().get(0);
+    assertThat(order.requestLine()).isEqualTo("POST /purchaseOrder HTTP/1.1");
+    assertThat(order.header("Host")).isEqualTo("www.shop.example");
+    assertThat(order.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
+    assertThat(order.body()).isEqualTo(ORDER.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(out)
+        .containsPattern(
+            "(?m)^\\s*static\\.shop\\.example\\.\\s+300\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.$")
+        .contains("TCP 127.28.1.10:")
+        .contains("-> " + VIP + ":" + httpPort + " established")
+        .contains("X-Cache: MISS")
+        .contains("PNG 640x480")
+        .contains("journey OK");
+  }
+
+  @Test
+  void aReloadThatMissesFailsThePicturesStepOnly() {
+    reloadVerdict = "MISS";
+
+    JourneyReport report = run(Map.of());
+
+    assertThat(report.success()).isFalse();
+    assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, false, true);
+    assertThat(report.problems()).singleElement().asString().contains("reload was not a cache hit");
+  }
+
+  @Test
+  void aDeadVipIsReportedAsRefusedWhileTheOtherStepsStillRun() throws Exception {
+    vip.close();
+
+    JourneyReport report = run(Map.of());
+
+    assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, true, false);
+    assertThat(report.problems())
+        .containsExactly("buy: connection refused by " + VIP + ":" + httpPort);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("FAILED  buy")
+        .contains("journey FAILED");
+  }
+
+  @Test
+  void anUnreachableResolverFailsEveryStepQuickly() {
+    long start = System.nanoTime();
+
+    JourneyReport report =
+        run(
+            Map.of(
+                "SHOP_DNS_PORT",
+                String.valueOf(unusedUdpPort()),
+                "SHOP_CLIENT_DNS_TIMEOUT_MS",
+                "300"));
+
+    assertThat(report.success()).isFalse();
+    assertThat(report.steps()).noneMatch(StepResult::ok);
+    assertThat(report.edgeAddress()).isNull();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  private JourneyReport run(Map<String, String> overrides) {
+    Map<String, String> variables = new java.util.HashMap<>();
+    variables.put("SHOP_DNS_PORT", String.valueOf(dns.address().getPort()));
+    variables.put("SHOP_HTTP_PORT", String.valueOf(httpPort));
+    variables.putAll(overrides);
+    ClientConfig config =
+        ConfigLoader.load(ClientConfig.class, "classpath:client-app.yml", variables);
+    return new Journey(config, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+  }
+
+  private Reply edge(HttpFixture.Received request) {
+    if (request.path().equals("/products/course-1001")) {
+      String verdict = pageRequests.getAndIncrement() == 0 ? "MISS" : "MISS, " + reloadVerdict;
+      String html =
+          "<html><body><h1>趣谈网络协议</h1><img src=\"http://static.shop.example:"
+              + httpPort
+              + "/images/course-1001.png\"></body></html>";
+      return response(
+          "200 OK", "text/html; charset=utf-8", verdict, html.getBytes(StandardCharsets.UTF_8));
+    }
+    if (request.path().equals("/images/course-1001.png")) {
+      return response("200 OK", "image/png", "MISS", PNG);
+    }
+    return response(
+        "404 Not Found", "text/plain", "MISS", "no such page".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Reply response(String status, String type, String verdict, byte[] body) {
+    String head =
+        "HTTP/1.1 "
+            + status
+            + "\r\nContent-Type: "
+            + type
+            + "\r\nContent-Length: "
+            + body.length
+            + "\r\nX-Cache: "
+            + verdict
+            + "\r\nAge: 0\r\nVia: 1.1 edge-north\r\nX-Served-By: edge-north\r\n"
+            + "Cache-Control: max-age=60\r\n\r\n";
+    byte[] head8 = head.getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[head8.length + body.length];
+    System.arraycopy(head8, 0, all, 0, head8.length);
+    System.arraycopy(body, 0, all, head8.length, body.length);
+    return Reply.of(all);
+  }
+
+  private static Reply orderService(HttpFixture.Received request) {
+    String body =
+        "{\"id\": 42, \"order\": " + new String(request.body(), StandardCharsets.UTF_8) + "}";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return Reply.of(
+        ("HTTP/1.1 201 Created\r\nLocation: /purchaseOrder/42\r\nX-Served-By: order-1\r\n"
+            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + Integer.toHexString(bytes.length)
+            + "\r\n"
+            + body
+            + "\r\n0\r\n\r\n"));
+  }
+
+  private static Message resolver(Message query) {
+    Name qname = query.getQuestion().getName();
+    if (qname.toString().equals("static.shop.example.")) {
+      Name cdn = name("shop.cdn.example.");
+      return DnsFixture.reply(
+          query,
+          Rcode.NOERROR,
+          new CNAMERecord(qname, DClass.IN, 300, cdn),
+          new ARecord(cdn, DClass.IN, 30, ip(EDGE)));
+    }
+    if (qname.toString().equals("www.shop.example.")) {
+      return DnsFixture.reply(query, Rcode.NOERROR, new ARecord(qname, DClass.IN, 300, ip(VIP)));
+    }
+    return DnsFixture.reply(query, Rcode.NXDOMAIN);
+  }
+
+  private static int unusedUdpPort() {
+    try (java.net.DatagramSocket probe =
+        new java.net.DatagramSocket(new InetSocketAddress(ip("127.28.0.53"), 0))) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Name name(String text) {
+    try {
+      return Name.fromString(text);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static InetAddress ip(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
