@@ -1,0 +1,73 @@
+package io.shopstack.objectstore.bucket;
+
+import io.shopstack.objectstore.system.S3Error;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The query of ListObjects (V1) or ListObjectsV2 ({@code list-type=2}). Both page through the same
+ * sorted key space; they differ in how the position is named: V1's {@code marker} is a key, V2's
+ * {@code continuation-token} is opaque (here: the last key returned, base64url).
+ */
+record ListRequest(
+    boolean v2,
+    String prefix,
+    String delimiter,
+    int maxKeys,
+    String after,
+    String marker,
+    String startAfter,
+    String continuationToken,
+    boolean urlEncoded) {
+
+  static final int MAX_KEYS = 1000;
+
+  static ListRequest from(Map<String, String> query) {
+    boolean v2 = "2".equals(query.get("list-type"));
+    String prefix = query.getOrDefault("prefix", "");
+    String delimiter = emptyToNull(query.get("delimiter"));
+    int maxKeys = MAX_KEYS;
+    if (query.containsKey("max-keys")) {
+      try {
+        maxKeys = Math.min(MAX_KEYS, Integer.parseInt(query.get("max-keys")));
+      } catch (NumberFormatException e) {
+        throw S3Error.INVALID_ARGUMENT.exception("max-keys must be an integer");
+      }
+      if (maxKeys < 0) {
+        throw S3Error.INVALID_ARGUMENT.exception("max-keys must not be negative");
+      }
+    }
+    String encoding = query.get("encoding-type");
+    if (encoding != null && !encoding.equals("url")) {
+      throw S3Error.INVALID_ARGUMENT.exception("Invalid Encoding Method specified in Request");
+    }
+    String marker = emptyToNull(query.get("marker"));
+    String startAfter = emptyToNull(query.get("start-after"));
+    String token = emptyToNull(query.get("continuation-token"));
+    String after;
+    if (v2) {
+      after = token != null ? decodeToken(token) : startAfter;
+    } else {
+      after = marker;
+    }
+    return new ListRequest(
+        v2, prefix, delimiter, maxKeys, after, marker, startAfter, token, encoding != null);
+  }
+
+  static String encodeToken(String lastKey) {
+    return Base64.getUrlEncoder().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeToken(String token) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw S3Error.INVALID_ARGUMENT.exception("The continuation token provided is incorrect");
+    }
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+}

@@ -1,0 +1,123 @@
+package io.shopstack.objectstore.bucket;
+
+import io.shopstack.objectstore.storage.ObjectStorage;
+import io.shopstack.objectstore.storage.StoredObject;
+import io.shopstack.objectstore.system.XmlDocument;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds {@code ListBucketResult}: keys under a prefix in UTF-8 order, rolled up into
+ * CommonPrefixes at the delimiter, one page of at most max-keys entries at a time.
+ */
+@Component
+class ObjectListing {
+
+  private final ObjectStorage storage;
+
+  ObjectListing(ObjectStorage storage) {
+    this.storage = storage;
+  }
+
+  XmlDocument list(String bucket, ListRequest request) throws IOException {
+    List<StoredObject> contents = new ArrayList<>();
+    Set<String> commonPrefixes = new LinkedHashSet<>();
+    String lastReturned = null;
+    boolean truncated = false;
+    for (String key : storage.keys(bucket, request.prefix())) {
+      String rolledUp = commonPrefix(key, request);
+      if (request.after() != null && ObjectStorage.compareUtf8(key, request.after()) <= 0) {
+        continue;
+      }
+      // a page that ended on common prefix "a/" resumes after it: skip the rest of "a/..."
+      if (rolledUp != null
+          && (commonPrefixes.contains(rolledUp)
+              || (request.after() != null
+                  && ObjectStorage.compareUtf8(rolledUp, request.after()) <= 0))) {
+        continue;
+      }
+      if (contents.size() + commonPrefixes.size() >= request.maxKeys()) {
+        truncated = true;
+        break;
+      }
+      if (rolledUp != null) {
+        commonPrefixes.add(rolledUp);
+        lastReturned = rolledUp;
+      } else {
+        Optional<StoredObject> object = storage.find(bucket, key);
+        if (object.isPresent()) { // deleted since the directory was read: skip
+          contents.add(object.get());
+          lastReturned = key;
+        }
+      }
+    }
+    return render(bucket, request, contents, commonPrefixes, truncated, lastReturned);
+  }
+
+  /** The CommonPrefixes entry {@code key} rolls up into, or null when it is listed itself. */
+  private static String commonPrefix(String key, ListRequest request) {
+    if (request.delimiter() == null) {
+      return null;
+    }
+    int at = key.indexOf(request.delimiter(), request.prefix().length());
+    return at < 0 ? null : key.substring(0, at + request.delimiter().length());
+  }
+
+  private static XmlDocument render(
+      String bucket,
+      ListRequest request,
+      List<StoredObject> contents,
+      Set<String> commonPrefixes,
+      boolean truncated,
+      String lastReturned) {
+    XmlDocument xml = XmlDocument.result("ListBucketResult");
+    xml.element("Name", bucket)
+        .element("Prefix", encode(request.prefix(), request))
+        .element("Delimiter", encode(request.delimiter(), request))
+        .element("MaxKeys", request.maxKeys())
+        .element("EncodingType", request.urlEncoded() ? "url" : null)
+        .element("IsTruncated", truncated);
+    if (request.v2()) {
+      xml.element("KeyCount", contents.size() + commonPrefixes.size())
+          .element("StartAfter", encode(request.startAfter(), request))
+          .element("ContinuationToken", request.continuationToken());
+      if (truncated) {
+        xml.element("NextContinuationToken", ListRequest.encodeToken(lastReturned));
+      }
+    } else {
+      xml.element("Marker", encode(request.marker() == null ? "" : request.marker(), request));
+      if (truncated && request.delimiter() != null) {
+        xml.element("NextMarker", encode(lastReturned, request));
+      }
+    }
+    for (StoredObject object : contents) {
+      xml.open("Contents")
+          .element("Key", encode(object.key(), request))
+          .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(object.lastModified()))
+          .element("ETag", object.etag())
+          .element("Size", object.size())
+          .element("StorageClass", "STANDARD")
+          .close();
+    }
+    for (String prefix : commonPrefixes) {
+      xml.open("CommonPrefixes").element("Prefix", encode(prefix, request)).close();
+    }
+    return xml.close();
+  }
+
+  /** encoding-type=url: keys may hold characters XML 1.0 cannot carry, so clients ask for this. */
+  private static String encode(String value, ListRequest request) {
+    if (value == null || !request.urlEncoded()) {
+      return value;
+    }
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,150 @@
+package io.shopstack.objectstore.object;
+
+import io.shopstack.objectstore.storage.ObjectStorage;
+import io.shopstack.objectstore.storage.StoredObject;
+import io.shopstack.objectstore.system.ObjectStoreProperties;
+import io.shopstack.objectstore.system.S3Error;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * PutObject, GetObject, HeadObject and DeleteObject on path-style URLs {@code /{bucket}/{key}};
+ * keys may contain slashes. GET is what the CDN edges send on a miss, with Range and conditional
+ * headers when they revalidate. See UploadBody for what is (not) checked about signatures.
+ */
+@RestController
+@RequestMapping("/{bucket}/{*key}")
+class ObjectController {
+
+  /** Sub-resources of real S3 that this store does not implement: refuse rather than misread. */
+  private static final Set<String> UNSUPPORTED =
+      Set.of("acl", "tagging", "uploads", "uploadId", "retention", "legal-hold", "attributes");
+
+  private final ObjectStorage storage;
+  private final long maxObjectSize;
+
+  ObjectController(ObjectStorage storage, ObjectStoreProperties properties) {
+    this.storage = storage;
+    this.maxObjectSize = properties.maxObjectSize().toBytes();
+  }
+
+  @PutMapping
+  ResponseEntity<Void> put(
+      @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
+      throws IOException {
+    String objectKey = refuseUnsupported(key, request);
+    if (request.getHeader("x-amz-copy-source") != null) {
+      throw S3Error.NOT_IMPLEMENTED.exception("CopyObject is not implemented");
+    }
+    StoredObject stored;
+    try (InputStream body = UploadBody.open(request, maxObjectSize)) {
+      stored = storage.put(bucket, objectKey, body, maxObjectSize, UploadBody.headers(request));
+    }
+    return ResponseEntity.ok().eTag(stored.etag()).build();
+  }
+
+  @GetMapping
+  void get(
+      @PathVariable String bucket,
+      @PathVariable String key,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    String objectKey = refuseUnsupported(key, request);
+    Optional<ObjectStorage.Content> found = storage.open(bucket, objectKey);
+    if (found.isEmpty()) {
+      throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
+    }
+    try (ObjectStorage.Content content = found.get()) {
+      StoredObject object = content.object();
+      if (notModified(object, request, response)) {
+        return;
+      }
+      Optional<ByteRange> range =
+          Preconditions.rangeApplies(object, request.getHeader(HttpHeaders.IF_RANGE))
+              ? ByteRange.parse(request.getHeader(HttpHeaders.RANGE), object.size())
+              : Optional.empty();
+      ObjectResponse.representation(object, response);
+      long first = range.map(ByteRange::first).orElse(0L);
+      long length = range.map(ByteRange::length).orElse(object.size());
+      if (range.isPresent()) {
+        response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+        response.setHeader(HttpHeaders.CONTENT_RANGE, range.get().contentRange(object.size()));
+      }
+      response.setContentLengthLong(length);
+      OutputStream out = response.getOutputStream();
+      content.channel().transferTo(first, length, Channels.newChannel(out));
+      out.flush();
+    }
+  }
+
+  @RequestMapping(method = RequestMethod.HEAD)
+  void head(
+      @PathVariable String bucket,
+      @PathVariable String key,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    String objectKey = refuseUnsupported(key, request);
+    StoredObject object =
+        storage
+            .find(bucket, objectKey)
+            .orElseThrow(() -> S3Error.NO_SUCH_KEY.exception("The specified key does not exist"));
+    if (notModified(object, request, response)) {
+      return;
+    }
+    ObjectResponse.representation(object, response);
+    response.setContentLengthLong(object.size());
+  }
+
+  @DeleteMapping
+  ResponseEntity<Void> delete(
+      @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
+      throws IOException {
+    storage.delete(bucket, refuseUnsupported(key, request));
+    return ResponseEntity.noContent().build();
+  }
+
+  private static boolean notModified(
+      StoredObject object, HttpServletRequest request, HttpServletResponse response) {
+    Preconditions.Outcome outcome =
+        Preconditions.evaluate(
+            object,
+            request.getHeader(HttpHeaders.IF_MATCH),
+            request.getHeader(HttpHeaders.IF_UNMODIFIED_SINCE),
+            request.getHeader(HttpHeaders.IF_NONE_MATCH),
+            request.getHeader(HttpHeaders.IF_MODIFIED_SINCE));
+    if (outcome == Preconditions.Outcome.NOT_MODIFIED) {
+      response.setStatus(HttpStatus.NOT_MODIFIED.value());
+      ObjectResponse.validators(object, response);
+      return true;
+    }
+    return false;
+  }
+
+  /** The {*key} capture starts with the slash that separates it from the bucket. */
+  private static String refuseUnsupported(String key, HttpServletRequest request) {
+    for (String parameter : UNSUPPORTED) {
+      if (request.getParameterMap().containsKey(parameter)) {
+        throw S3Error.NOT_IMPLEMENTED.exception("?" + parameter + " is not implemented");
+      }
+    }
+    return key.startsWith("/") ? key.substring(1) : key;
+  }
+}

@@ -1,0 +1,101 @@
+package io.shopstack.objectstore.object;
+
+import io.shopstack.objectstore.system.S3Error;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
+
+/**
+ * Verifies the flexible checksum an S3 client attaches to an upload ({@code x-amz-checksum-*} as a
+ * header or, with aws-chunked, as a trailer), or the classic {@code Content-MD5}. The check runs
+ * when the body reaches its end, before the object is published, so a corrupted upload fails with
+ * BadDigest and leaves the previous version in place. Algorithms the JDK lacks (CRC64NVME) are not
+ * verified.
+ */
+final class PayloadChecksum extends FilterInputStream {
+
+  private final String name;
+  private final Supplier<String> expected;
+  private final Checksum checksum;
+  private final MessageDigest digest;
+  private boolean verified;
+
+  private PayloadChecksum(
+      InputStream in, String name, Supplier<String> expected, Checksum crc, MessageDigest digest) {
+    super(in);
+    this.name = name;
+    this.expected = expected;
+    this.checksum = crc;
+    this.digest = digest;
+  }
+
+  /**
+   * Wraps {@code body} to verify the checksum named by {@code header} (for example
+   * "x-amz-checksum-crc32" or "Content-MD5"); returns {@code body} for unknown algorithms.
+   */
+  static InputStream verifying(InputStream body, String header, Supplier<String> expected) {
+    String algorithm = header.toLowerCase(Locale.ROOT).replace("x-amz-checksum-", "");
+    try {
+      return switch (algorithm) {
+        case "crc32" -> new PayloadChecksum(body, header, expected, new CRC32(), null);
+        case "crc32c" -> new PayloadChecksum(body, header, expected, new CRC32C(), null);
+        case "sha1" -> new PayloadChecksum(body, header, expected, null, digest("SHA-1"));
+        case "sha256" -> new PayloadChecksum(body, header, expected, null, digest("SHA-256"));
+        case "content-md5" -> new PayloadChecksum(body, header, expected, null, digest("MD5"));
+        default -> body;
+      };
+    } catch (NoSuchAlgorithmException e) {
+      return body;
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] buffer, int offset, int length) throws IOException {
+    int n = super.read(buffer, offset, length);
+    if (n > 0) {
+      if (checksum != null) {
+        checksum.update(buffer, offset, n);
+      } else {
+        digest.update(buffer, offset, n);
+      }
+    } else if (n == -1 && !verified) {
+      verified = true;
+      verify();
+    }
+    return n;
+  }
+
+  private void verify() {
+    String want = expected.get();
+    if (want == null) {
+      throw S3Error.BAD_DIGEST.exception("The request declared " + name + " but never sent it");
+    }
+    byte[] actual =
+        checksum != null
+            ? ByteBuffer.allocate(4).putInt((int) checksum.getValue()).array()
+            : digest.digest();
+    if (!Base64.getEncoder().encodeToString(actual).equals(want.trim())) {
+      throw S3Error.BAD_DIGEST.exception(
+          "The " + name + " you specified did not match the calculated checksum");
+    }
+  }
+
+  private static MessageDigest digest(String algorithm) throws NoSuchAlgorithmException {
+    return MessageDigest.getInstance(algorithm);
+  }
+}

@@ -1,0 +1,114 @@
+package io.shopstack.objectstore.object;
+
+import io.shopstack.objectstore.storage.ObjectHeaders;
+import io.shopstack.objectstore.system.S3Error;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a PutObject request into the object's bytes and headers: undoes aws-chunked framing,
+ * attaches the checksum check, and refuses declared sizes above the limit before reading a byte.
+ *
+ * <p>Request signatures (SigV4, chunk signatures, trailer signatures) are <b>not verified</b>: this
+ * store accepts any credentials. It is an origin on a private network in a teaching stack, not an
+ * access-controlled service.
+ */
+final class UploadBody {
+
+  private static final String META_PREFIX = "x-amz-meta-";
+
+  private UploadBody() {}
+
+  static InputStream open(HttpServletRequest request, long maxBytes) throws IOException {
+    boolean chunked = isAwsChunked(request);
+    long declared =
+        chunked
+            ? longHeader(request, "x-amz-decoded-content-length")
+            : request.getContentLengthLong();
+    if (declared > maxBytes) {
+      throw S3Error.ENTITY_TOO_LARGE.exception(
+          "Your proposed upload of "
+              + declared
+              + " bytes exceeds the maximum allowed size of "
+              + maxBytes
+              + " bytes");
+    }
+    InputStream body = request.getInputStream();
+    Map<String, String> trailers = Collections.emptyMap();
+    if (chunked) {
+      AwsChunkedInputStream decoder = new AwsChunkedInputStream(body, declared);
+      body = decoder;
+      String trailer = request.getHeader("x-amz-trailer");
+      if (trailer != null && trailer.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-")) {
+        return PayloadChecksum.verifying(
+            body, trailer.trim(), () -> decoder.trailer(trailer.trim()));
+      }
+    }
+    for (String name : Collections.list(request.getHeaderNames())) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("x-amz-checksum-")
+          && !lower.equals("x-amz-checksum-algorithm")
+          && !lower.equals("x-amz-checksum-type")) {
+        String value = request.getHeader(name);
+        body = PayloadChecksum.verifying(body, lower, () -> value);
+      }
+    }
+    String contentMd5 = request.getHeader("Content-MD5");
+    if (contentMd5 != null) {
+      body = PayloadChecksum.verifying(body, "Content-MD5", () -> contentMd5);
+    }
+    return body;
+  }
+
+  /** The headers the object keeps; aws-chunked is transfer framing, not the object's encoding. */
+  static ObjectHeaders headers(HttpServletRequest request) {
+    Map<String, String> representation = new HashMap<>();
+    for (String name : ObjectHeaders.STORED) {
+      String value = request.getHeader(name);
+      if (name.equals("Content-Encoding") && value != null) {
+        value =
+            Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(coding -> !coding.isEmpty() && !coding.equalsIgnoreCase("aws-chunked"))
+                .collect(Collectors.joining(", "));
+      }
+      if (value != null && !value.isEmpty()) {
+        representation.put(name, value);
+      }
+    }
+    Map<String, String> userMetadata = new HashMap<>();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith(META_PREFIX) && lower.length() > META_PREFIX.length()) {
+        userMetadata.put(lower.substring(META_PREFIX.length()), request.getHeader(name));
+      }
+    }
+    return new ObjectHeaders(representation, userMetadata);
+  }
+
+  private static boolean isAwsChunked(HttpServletRequest request) {
+    String encoding = request.getHeader("Content-Encoding");
+    String sha = request.getHeader("x-amz-content-sha256");
+    return (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("aws-chunked"))
+        || (sha != null && sha.startsWith("STREAMING-"));
+  }
+
+  private static long longHeader(HttpServletRequest request, String name) {
+    String value = request.getHeader(name);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw S3Error.INVALID_ARGUMENT.exception(name + " is not a number: " + value);
+    }
+  }
+}

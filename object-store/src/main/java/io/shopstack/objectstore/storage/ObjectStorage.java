@@ -1,0 +1,208 @@
+package io.shopstack.objectstore.storage;
+
+import io.shopstack.objectstore.system.S3Error;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Objects on disk, written so that a crash or a failed upload never leaves a half object.
+ *
+ * <p>An upload streams into {@code .tmp/}, is fsynced and renamed into {@code blobs/} under a fresh
+ * name; then its sidecar is written the same way and renamed over {@code objects/{key}.json}. That
+ * last rename is the commit: readers see the old version or the new one, whole. The blob the old
+ * sidecar named is deleted afterwards. A crash between the steps can only leave an unreferenced
+ * blob, which start-up sweeps away.
+ */
+@Component
+public class ObjectStorage {
+
+  /** Commits of the same key are serialised so each replaced blob is deleted exactly once. */
+  private static final int LOCK_STRIPES = 64;
+
+  private final DiskLayout layout;
+  private final BucketStorage buckets;
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final Object[] locks = new Object[LOCK_STRIPES];
+
+  ObjectStorage(DiskLayout layout, BucketStorage buckets) throws IOException {
+    this.layout = layout;
+    this.buckets = buckets;
+    Arrays.setAll(locks, i -> new Object());
+    new StartupSweep(layout, this::read).run();
+  }
+
+  /** An object's metadata together with an open channel on exactly that version's content. */
+  public record Content(StoredObject object, FileChannel channel) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /**
+   * Stores {@code body} as {@code key}, replacing any previous version. Reads the body to its end
+   * before publishing anything: a body that breaks off, exceeds {@code maxBytes} or fails its
+   * checksum (the stream throws) leaves the previous version in place.
+   */
+  public StoredObject put(
+      String bucket, String key, InputStream body, long maxBytes, ObjectHeaders headers)
+      throws IOException {
+    Path sidecar = layout.sidecar(bucket, key);
+    buckets.require(bucket);
+    Files.createDirectories(layout.tmp());
+    Path upload = Files.createTempFile(layout.tmp(), "upload-", ".part");
+    Path sidecarUpload = null;
+    try {
+      MessageDigest md5 = md5();
+      long size = 0;
+      try (OutputStream out = Files.newOutputStream(upload)) {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = body.read(buffer)) != -1; ) {
+          size += n;
+          if (size > maxBytes) {
+            throw S3Error.ENTITY_TOO_LARGE.exception(
+                "Your proposed upload exceeds the maximum allowed size of " + maxBytes + " bytes");
+          }
+          md5.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
+      }
+      DurableFiles.sync(upload);
+      String blob = UUID.randomUUID().toString();
+      StoredObject stored =
+          new StoredObject(
+              key,
+              size,
+              '"' + HexFormat.of().formatHex(md5.digest()) + '"',
+              Instant.now().truncatedTo(ChronoUnit.MILLIS),
+              blob,
+              headers);
+      sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
+      Files.write(sidecarUpload, json.writeValueAsBytes(stored));
+      DurableFiles.sync(sidecarUpload);
+      try {
+        DurableFiles.publish(upload, layout.blob(bucket, blob));
+        synchronized (lockFor(bucket, key)) {
+          Optional<StoredObject> previous = read(sidecar);
+          DurableFiles.publish(sidecarUpload, sidecar);
+          previous.ifPresent(old -> deleteBlob(bucket, old));
+        }
+      } catch (NoSuchFileException e) {
+        // the bucket's directories vanished under us: it was deleted during the upload
+        Files.deleteIfExists(layout.blob(bucket, blob));
+        throw S3Error.NO_SUCH_BUCKET.exception();
+      }
+      return stored;
+    } finally {
+      Files.deleteIfExists(upload);
+      if (sidecarUpload != null) {
+        Files.deleteIfExists(sidecarUpload);
+      }
+    }
+  }
+
+  public Optional<StoredObject> find(String bucket, String key) throws IOException {
+    Path sidecar = layout.sidecar(bucket, key);
+    buckets.require(bucket);
+    return read(sidecar);
+  }
+
+  /**
+   * Opens the current version. A concurrent overwrite may delete the blob between reading the
+   * sidecar and opening the blob; then the newer sidecar is read again.
+   */
+  public Optional<Content> open(String bucket, String key) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Optional<StoredObject> found = find(bucket, key);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        Path blob = layout.blob(bucket, found.get().blob());
+        return Optional.of(
+            new Content(found.get(), FileChannel.open(blob, StandardOpenOption.READ)));
+      } catch (NoSuchFileException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Deletes the object; like S3, deleting a missing key is not an error. */
+  public void delete(String bucket, String key) throws IOException {
+    Path sidecar = layout.sidecar(bucket, key);
+    buckets.require(bucket);
+    synchronized (lockFor(bucket, key)) {
+      Optional<StoredObject> previous = read(sidecar);
+      if (Files.deleteIfExists(sidecar)) {
+        DurableFiles.syncDirectory(sidecar.getParent());
+      }
+      previous.ifPresent(old -> deleteBlob(bucket, old));
+    }
+  }
+
+  /** Keys starting with {@code prefix}, in S3's order: by their UTF-8 bytes. */
+  public List<String> keys(String bucket, String prefix) throws IOException {
+    buckets.require(bucket);
+    try (Stream<Path> sidecars = Files.list(layout.objects(bucket))) {
+      return sidecars
+          .map(DiskLayout::keyOf)
+          .filter(key -> key != null && key.startsWith(prefix))
+          .sorted(ObjectStorage::compareUtf8)
+          .toList();
+    }
+  }
+
+  public static int compareUtf8(String a, String b) {
+    return Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  Optional<StoredObject> read(Path sidecar) throws IOException {
+    try {
+      return Optional.of(json.readValue(Files.readAllBytes(sidecar), StoredObject.class));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void deleteBlob(String bucket, StoredObject object) {
+    try {
+      Files.deleteIfExists(layout.blob(bucket, object.blob()));
+    } catch (IOException e) {
+      // an unreferenced blob is garbage, not damage: the next start-up sweep removes it
+    }
+  }
+
+  private Object lockFor(String bucket, String key) {
+    return locks[Math.floorMod((bucket + '/' + key).hashCode(), LOCK_STRIPES)];
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK ships MD5", e);
+    }
+  }
+}
