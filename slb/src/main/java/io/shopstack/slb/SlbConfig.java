@@ -1,0 +1,86 @@
+package io.shopstack.slb;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The SLB's configuration, read from {@code slb.yml}. Addresses are {@code host:port} strings
+ * ({@code [v6]:port} for IPv6), so the YAML can build them from the shared placeholders.
+ *
+ * @param instance instance name: metrics tag, thread names, /health
+ * @param listen the addresses clients connect to (the VIP and the datacenter-side address);
+ *     duplicates and addresses a wildcard on the same port already covers collapse into one bind
+ * @param backends the order-service instances, in round-robin order
+ * @param admin where /health and /metrics are served
+ * @param connectTimeoutMillis how long a backend may take to accept before the next one is tried
+ */
+public record SlbConfig(
+    String instance,
+    List<String> listen,
+    List<String> backends,
+    String admin,
+    int connectTimeoutMillis) {
+
+  public SlbConfig {
+    if (instance == null || instance.isBlank()) {
+      throw new IllegalArgumentException("slb: instance must be set");
+    }
+    if (listen == null || listen.isEmpty()) {
+      throw new IllegalArgumentException("slb: at least one listen address is needed");
+    }
+    if (backends == null || backends.isEmpty()) {
+      throw new IllegalArgumentException("slb: at least one backend is needed");
+    }
+    if (admin == null) {
+      throw new IllegalArgumentException("slb: admin address must be set");
+    }
+    if (connectTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("slb: connectTimeoutMillis must be positive");
+    }
+    listen = List.copyOf(listen);
+    backends = List.copyOf(backends);
+  }
+
+  /** The addresses to bind, duplicates collapsed (see {@link ListenAddresses}). */
+  public List<InetSocketAddress> listenAddresses() {
+    return ListenAddresses.collapse(listen.stream().map(SlbConfig::address).toList());
+  }
+
+  public List<InetSocketAddress> backendAddresses() {
+    return backends.stream().map(SlbConfig::address).toList();
+  }
+
+  public InetSocketAddress adminAddress() {
+    return address(admin);
+  }
+
+  public Duration connectTimeout() {
+    return Duration.ofMillis(connectTimeoutMillis);
+  }
+
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new IllegalArgumentException("slb: expected host:port, got '" + hostPort + "'");
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("slb: bad port in '" + hostPort + "'", e);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("slb: port out of range in '" + hostPort + "'");
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("slb: cannot resolve host in '" + hostPort + "'");
+    }
+    return address;
+  }
+}

@@ -1,0 +1,36 @@
+package io.shopstack.slb.backend;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * The order-service instances behind the VIP and the policy that spreads connections over them. The
+ * list is fixed at start; only each backend's state changes (health checks, operators).
+ */
+public final class BackendPool {
+  private final List<Backend> backends;
+  private final BalancingPolicy policy;
+
+  public BackendPool(List<InetSocketAddress> addresses, BalancingPolicy policy) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("a backend pool needs at least one backend");
+    }
+    this.backends = addresses.stream().map(Backend::new).toList();
+    this.policy = policy;
+  }
+
+  /** Every backend, in configuration order, whatever its state. */
+  public List<Backend> backends() {
+    return backends;
+  }
+
+  /**
+   * The backends to try for one new connection, in order; empty when none is in rotation (the
+   * client is then closed at once, there is nothing to wait for).
+   */
+  public List<Backend> candidates(SocketAddress client) {
+    List<Backend> up = backends.stream().filter(Backend::isUp).toList();
+    return up.isEmpty() ? List.of() : policy.order(up, client);
+  }
+}

@@ -1,0 +1,51 @@
+package io.shopstack.slb.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The backend side of one spliced connection: relays what the order service answers. */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+
+  private final Channel client;
+  private final TrafficMetrics metrics;
+
+  BackendHandler(Channel client, TrafficMetrics metrics) {
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object chunk) {
+    metrics.toClient(Splice.size(chunk));
+    Splice.forward(ctx.channel(), client, chunk);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent) {
+      Splice.endOfStream(ctx.channel(), client);
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Splice.closeOnFlush(client);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("backend {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    Splice.closeOnFlush(ctx.channel());
+  }
+}

@@ -1,0 +1,79 @@
+package io.shopstack.slb.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.Future;
+import io.shopstack.slb.backend.BackendPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one spliced connection: picks the backend when the client connects, then
+ * relays what the client sends. Nothing is read from the client before the backend is connected, so
+ * early bytes wait in the kernel, not in the SLB.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+  private final BackendPool pool;
+  private final BackendConnector connector;
+  private final TrafficMetrics metrics;
+  private Channel backend;
+
+  FrontendHandler(BackendPool pool, BackendConnector connector, TrafficMetrics metrics) {
+    this.pool = pool;
+    this.connector = connector;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    metrics.clientOpened();
+    Channel client = ctx.channel();
+    Future<Channel> connected = connector.connect(client, pool.candidates(client.remoteAddress()));
+    connected.addListener(done -> spliced(client, connected));
+  }
+
+  private void spliced(Channel client, Future<Channel> connected) {
+    if (connected.isSuccess() && client.isActive()) {
+      backend = connected.getNow();
+      client.read();
+    } else if (connected.isSuccess()) {
+      connected.getNow().close(); // the client left while we were connecting
+    } else if (client.isActive()) {
+      metrics.noBackend();
+      log.warn("closing client {}: {}", client.remoteAddress(), connected.cause().getMessage());
+      client.close();
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object chunk) {
+    metrics.fromClient(Splice.size(chunk));
+    Splice.forward(ctx.channel(), backend, chunk);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent) {
+      Splice.endOfStream(ctx.channel(), backend);
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    metrics.clientClosed();
+    if (backend != null) {
+      Splice.closeOnFlush(backend);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    Splice.closeOnFlush(ctx.channel());
+  }
+}

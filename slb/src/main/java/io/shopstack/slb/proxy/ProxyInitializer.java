@@ -1,0 +1,27 @@
+package io.shopstack.slb.proxy;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.shopstack.slb.backend.BackendPool;
+import java.time.Duration;
+
+/** Sets up each accepted client connection as the front half of a splice to a backend. */
+public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+  private final BackendPool pool;
+  private final BackendConnector connector;
+  private final TrafficMetrics metrics;
+
+  public ProxyInitializer(BackendPool pool, Duration connectTimeout, TrafficMetrics metrics) {
+    this.pool = pool;
+    this.connector = new BackendConnector(connectTimeout, metrics);
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel client) {
+    // Read from the client only when the backend can take it (see Splice.forward), and keep
+    // a half-closed client open until the backend has answered.
+    client.config().setAutoRead(false).setAllowHalfClosure(true);
+    client.pipeline().addLast(new FrontendHandler(pool, connector, metrics));
+  }
+}

@@ -1,0 +1,75 @@
+package io.shopstack.slb.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The data path both halves of a spliced connection share: client to backend and backend to client
+ * are the same three moves in opposite directions.
+ */
+final class Splice {
+  private Splice() {}
+
+  /**
+   * Writes a chunk read from {@code from} to {@code to}, as is (the same buffer, no copy), and asks
+   * {@code from} for the next chunk only once this one has been written. With auto-read off a
+   * {@code read()} yields exactly one chunk, so each direction holds at most one chunk in the SLB:
+   * a slow receiver stops the sender through TCP flow control instead of filling our memory.
+   */
+  static void forward(Channel from, Channel to, Object chunk) {
+    if (to == null || !to.isActive()) {
+      ReferenceCountUtil.release(chunk);
+      return;
+    }
+    to.writeAndFlush(chunk)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (written.isSuccess()) {
+                    from.read();
+                  } else {
+                    written.channel().close();
+                  }
+                });
+  }
+
+  static int size(Object chunk) {
+    return chunk instanceof ByteBuf buf ? buf.readableBytes() : 0;
+  }
+
+  /**
+   * {@code from}'s peer has finished sending (FIN): finish sending to {@code to}'s peer too, after
+   * everything already queued, so a client that half-closes still gets its answer. A connection
+   * whose both directions are finished is closed.
+   */
+  static void endOfStream(Channel from, Channel to) {
+    if (to == null || !to.isActive()) {
+      from.close();
+      return;
+    }
+    if (to instanceof DuplexChannel duplex) {
+      to.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(flushed -> duplex.shutdownOutput().addListener(shut -> closeIfDone(to)));
+    } else {
+      closeOnFlush(to);
+    }
+    closeIfDone(from);
+  }
+
+  private static void closeIfDone(Channel channel) {
+    if (channel instanceof DuplexChannel duplex && duplex.isShutdown()) {
+      channel.close();
+    }
+  }
+
+  /** Closes {@code channel} once everything written to it so far has been flushed. */
+  static void closeOnFlush(Channel channel) {
+    if (channel.isActive()) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.shopstack.slb.proxy;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.BackendPool;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What the SLB reports on /metrics, in the spirit of HAProxy's frontend and server counters: client
+ * connections accepted and open, per-backend connections and connect failures, and bytes in (from
+ * clients) and out (to clients).
+ */
+public final class TrafficMetrics {
+  private final Counter accepted;
+  private final AtomicInteger active = new AtomicInteger();
+  private final Counter noBackend;
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+  private final Map<Backend, Counter> backendConnections;
+  private final Map<Backend, Counter> connectFailures;
+
+  public TrafficMetrics(MeterRegistry registry, BackendPool pool) {
+    accepted =
+        Counter.builder("slb_connections_accepted")
+            .description("client connections accepted")
+            .register(registry);
+    Gauge.builder("slb_connections_active", active, AtomicInteger::get)
+        .description("client connections open now")
+        .register(registry);
+    noBackend =
+        Counter.builder("slb_connections_no_backend")
+            .description("client connections closed because no backend could be reached")
+            .register(registry);
+    bytesIn =
+        Counter.builder("slb_bytes_in")
+            .description("bytes received from clients")
+            .register(registry);
+    bytesOut =
+        Counter.builder("slb_bytes_out").description("bytes sent to clients").register(registry);
+    for (Backend backend : pool.backends()) {
+      Gauge.builder("slb_backend_connections_active", backend, Backend::activeConnections)
+          .tag("backend", backend.name())
+          .description("client connections spliced to this backend now")
+          .register(registry);
+    }
+    backendConnections =
+        perBackend(
+            pool,
+            b ->
+                Counter.builder("slb_backend_connections")
+                    .tag("backend", b.name())
+                    .description("client connections spliced to this backend")
+                    .register(registry));
+    connectFailures =
+        perBackend(
+            pool,
+            b ->
+                Counter.builder("slb_backend_connect_failures")
+                    .tag("backend", b.name())
+                    .description("connection attempts refused or timed out")
+                    .register(registry));
+  }
+
+  private static Map<Backend, Counter> perBackend(
+      BackendPool pool, Function<Backend, Counter> counter) {
+    return pool.backends().stream().collect(Collectors.toUnmodifiableMap(b -> b, counter));
+  }
+
+  void clientOpened() {
+    accepted.increment();
+    active.incrementAndGet();
+  }
+
+  void clientClosed() {
+    active.decrementAndGet();
+  }
+
+  void noBackend() {
+    noBackend.increment();
+  }
+
+  void backendConnected(Backend backend) {
+    backendConnections.get(backend).increment();
+  }
+
+  void connectFailed(Backend backend) {
+    connectFailures.get(backend).increment();
+  }
+
+  void fromClient(int bytes) {
+    bytesIn.increment(bytes);
+  }
+
+  void toClient(int bytes) {
+    bytesOut.increment(bytes);
+  }
+}

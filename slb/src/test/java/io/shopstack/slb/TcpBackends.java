@@ -1,0 +1,126 @@
+package io.shopstack.slb;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stand-in backends for the SLB tests: plain blocking JDK sockets, so nothing of the code under
+ * test is on the other side. Each runs its connections on its own threads and stops on close.
+ */
+final class TcpBackends {
+  private TcpBackends() {}
+
+  /** Accepts connections and serves each with {@code service}, one thread per connection. */
+  static class Fixture implements AutoCloseable {
+    interface Service {
+      void serve(Socket socket) throws IOException;
+    }
+
+    private final ServerSocket server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    Fixture(Service service) throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      threads.execute(
+          () -> {
+            while (!server.isClosed()) {
+              try {
+                Socket socket = server.accept();
+                threads.execute(
+                    () -> {
+                      try (socket) {
+                        service.serve(socket);
+                      } catch (IOException e) {
+                        // the peer went away; nothing to do for a fixture
+                      }
+                    });
+              } catch (IOException e) {
+                return;
+              }
+            }
+          });
+    }
+
+    InetSocketAddress address() {
+      return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    String hostPort() {
+      return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      threads.shutdownNow();
+    }
+  }
+
+  /** Says its name and hangs up: which backend a connection reached. */
+  static Fixture named(String name) throws IOException {
+    return new Fixture(
+        socket -> socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Sends back every byte it receives; half-closes when the client does. */
+  static Fixture echo() throws IOException {
+    return new Fixture(
+        socket -> {
+          socket.getInputStream().transferTo(socket.getOutputStream());
+          socket.shutdownOutput();
+        });
+  }
+
+  /** Reads the whole request up to the client's FIN, then answers with its length. */
+  static Fixture countsUntilEndOfStream() throws IOException {
+    return new Fixture(
+        socket -> {
+          long n = socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+          socket
+              .getOutputStream()
+              .write(("got " + n + " bytes\n").getBytes(StandardCharsets.UTF_8));
+        });
+  }
+
+  /**
+   * Writes up to {@code limit} bytes as fast as the connection takes them, counting in {@code
+   * sent}; its writes block when the data path pushes back.
+   */
+  static Fixture firehose(long limit, AtomicLong sent) throws IOException {
+    return new Fixture(
+        socket -> {
+          socket.setSendBufferSize(64 * 1024);
+          byte[] chunk = new byte[64 * 1024];
+          OutputStream out = socket.getOutputStream();
+          try {
+            while (sent.get() < limit) {
+              out.write(chunk);
+              sent.addAndGet(chunk.length);
+            }
+          } catch (SocketException e) {
+            // the SLB closed the connection after the client left: expected
+          }
+        });
+  }
+
+  /** A port nothing listens on: connecting is refused at once. */
+  static String deadHostPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  static String readAll(InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+}

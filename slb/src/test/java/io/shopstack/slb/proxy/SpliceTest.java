@@ -1,0 +1,132 @@
+package io.shopstack.slb.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.RoundRobin;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The data path on EmbeddedChannels: which buffer goes where, when reads happen, who releases. */
+class SpliceTest {
+  /** Counts read requests: a read is the splice asking the peer for its next chunk. */
+  static final class ReadCounter extends ChannelOutboundHandlerAdapter {
+    int reads;
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+      reads++;
+      ctx.read();
+    }
+  }
+
+  /** Holds writes pending, as a socket whose send buffer is full would. */
+  static final class HeldWrite extends ChannelOutboundHandlerAdapter {
+    Object message;
+    ChannelPromise promise;
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      this.message = msg;
+      this.promise = promise;
+    }
+  }
+
+  private final ReadCounter readCounter = new ReadCounter();
+  private final EmbeddedChannel from = new EmbeddedChannel(readCounter);
+
+  private static ByteBuf chunk(String text) {
+    return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+  }
+
+  private int readsSinceStart() {
+    return readCounter.reads - 1; // one read was the EmbeddedChannel's own, on activation
+  }
+
+  @Test
+  void forwardsTheSameBufferAndAsksForMoreOnlyOnceItIsWritten() {
+    HeldWrite held = new HeldWrite();
+    EmbeddedChannel to = new EmbeddedChannel(held);
+    ByteBuf chunk = chunk("POST /purchaseOrder");
+
+    Splice.forward(from, to, chunk);
+
+    assertThat(held.message).as("zero copy: the very buffer read").isSameAs(chunk);
+    assertThat(readsSinceStart()).as("no read while the write is pending").isZero();
+
+    held.promise.setSuccess();
+    assertThat(readsSinceStart()).isEqualTo(1);
+    assertThat(chunk.release()).isTrue();
+  }
+
+  @Test
+  void aFailedWriteClosesTheReceiverAndReadsNoMore() {
+    HeldWrite held = new HeldWrite();
+    EmbeddedChannel to = new EmbeddedChannel(held);
+    ByteBuf chunk = chunk("data");
+
+    Splice.forward(from, to, chunk);
+    ReferenceCountUtil.release(held.message); // what the transport does with a failed write
+    held.promise.setFailure(new IOException("connection reset"));
+
+    assertThat(to.isOpen()).isFalse();
+    assertThat(readsSinceStart()).isZero();
+    assertThat(chunk.refCnt()).isZero();
+  }
+
+  @Test
+  void aChunkForAClosedPeerIsReleased() {
+    EmbeddedChannel to = new EmbeddedChannel();
+    to.close();
+    ByteBuf chunk = chunk("late");
+
+    Splice.forward(from, to, chunk);
+
+    assertThat(chunk.refCnt()).isZero();
+    assertThat(readsSinceStart()).isZero();
+  }
+
+  @Test
+  void backendAnswerGoesToTheClientAndItsCloseClosesTheClientAfterFlushing() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    BackendPool pool =
+        new BackendPool(List.of(new InetSocketAddress("127.0.0.1", 1)), new RoundRobin());
+    EmbeddedChannel client = new EmbeddedChannel();
+    EmbeddedChannel backend =
+        new EmbeddedChannel(new BackendHandler(client, new TrafficMetrics(registry, pool)));
+    ByteBuf answer = chunk("HTTP/1.1 201 Created\r\n");
+
+    backend.writeInbound(answer);
+    ByteBuf delivered = client.readOutbound();
+    backend.close();
+
+    assertThat(delivered).isSameAs(answer);
+    assertThat(delivered.release()).isTrue();
+    assertThat(client.isOpen()).isFalse();
+    assertThat(registry.get("slb_bytes_out").counter().count()).isEqualTo(22);
+  }
+
+  @Test
+  void endOfStreamFromOnePeerEndsTheOtherAfterFlushing() {
+    EmbeddedChannel to = new EmbeddedChannel();
+    to.write(chunk("last words"));
+
+    Splice.endOfStream(from, to);
+
+    ByteBuf flushed = to.readOutbound();
+    assertThat(flushed.toString(StandardCharsets.US_ASCII)).isEqualTo("last words");
+    assertThat(flushed.release()).isTrue();
+    assertThat(to.isOpen()).isFalse();
+  }
+}
