@@ -1,0 +1,69 @@
+package io.shopstack.edge;
+
+import io.shopstack.edge.origin.OriginRoutes;
+import java.util.Map;
+
+/**
+ * Everything one cache instance needs, loaded from {@code edge-cache.yml}. The same file serves the
+ * CDN edges and the data-centre cache; they differ in {@code instance}, {@code bind} and which
+ * route set {@code routes} selects.
+ *
+ * @param routes a key of {@code routeSets}, or a literal {@code prefix=host:port,...} list
+ */
+public record EdgeCacheConfig(
+    String instance,
+    String bind,
+    int port,
+    int adminPort,
+    String routes,
+    Map<String, String> routeSets,
+    Limits limits) {
+
+  /** Sizes and times that keep one slow origin or one greedy client from hurting the rest. */
+  public record Limits(
+      int maxRequestBodyBytes,
+      int maxObjectBytes,
+      int maxResponseBytes,
+      int maxEntries,
+      long maxCacheBytes,
+      int connectTimeoutMillis,
+      int originTimeoutMillis,
+      int clientIdleSeconds) {
+    public Limits {
+      if (maxRequestBodyBytes < 0 || maxObjectBytes < 0 || maxEntries < 1 || maxCacheBytes < 1) {
+        throw new IllegalArgumentException("cache limits must be positive");
+      }
+      if (maxResponseBytes < maxObjectBytes) {
+        throw new IllegalArgumentException("maxResponseBytes must be >= maxObjectBytes");
+      }
+      if (connectTimeoutMillis < 1 || originTimeoutMillis < 1 || clientIdleSeconds < 1) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
+  }
+
+  public EdgeCacheConfig {
+    if (instance == null || instance.isBlank()) {
+      throw new IllegalArgumentException("instance name is required");
+    }
+    if (port < 0 || port > 65535 || adminPort < 0 || adminPort > 65535) {
+      throw new IllegalArgumentException("ports must be 0..65535");
+    }
+    routeSets = routeSets == null ? Map.of() : Map.copyOf(routeSets);
+    if (routes == null || routes.isBlank()) {
+      throw new IllegalArgumentException("routes is required (a route set name or a list)");
+    }
+    if (limits == null) {
+      throw new IllegalArgumentException("limits is required");
+    }
+  }
+
+  /** The origins this instance forwards to: the named route set, or the literal list. */
+  public OriginRoutes originRoutes() {
+    return OriginRoutes.parse(routeSets.getOrDefault(routes.trim(), routes));
+  }
+
+  public EdgeCacheConfig withLimits(Limits newLimits) {
+    return new EdgeCacheConfig(instance, bind, port, adminPort, routes, routeSets, newLimits);
+  }
+}

@@ -1,0 +1,65 @@
+package io.shopstack.edge.proxy;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shopstack.edge.cache.ResponseCache;
+import io.shopstack.edge.cache.WaitingList;
+import io.shopstack.edge.origin.Origin;
+import io.shopstack.edge.origin.OriginException;
+
+/**
+ * The numbers an operator of a cache watches: hit ratio by status, origin traffic and failures, and
+ * how full the cache is. {@code result} uses Varnish's words: hit, miss, pass, synth (an answer
+ * this cache made up itself, such as a 404 for an unknown route or a 502).
+ */
+public final class EdgeMetrics {
+  private final MeterRegistry registry;
+
+  public EdgeMetrics(MeterRegistry registry, ResponseCache cache, WaitingList waitingList) {
+    this.registry = registry;
+    Gauge.builder("edge.cache.entries", cache, ResponseCache::entryCount)
+        .description("responses stored")
+        .register(registry);
+    Gauge.builder("edge.cache.bytes", cache, ResponseCache::byteCount)
+        .description("bytes stored (bodies plus a header estimate)")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("edge.cache.evictions", cache, ResponseCache::evictionCount)
+        .description("entries evicted to stay within bounds")
+        .register(registry);
+    Gauge.builder("edge.origin.fetches.inflight", waitingList, WaitingList::inFlight)
+        .description("cache fills in progress that other requests can wait for")
+        .register(registry);
+  }
+
+  void request(String result, int status) {
+    Counter.builder("edge.requests")
+        .tag("result", result)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .increment();
+  }
+
+  void originFetch(Origin origin) {
+    Counter.builder("edge.origin.fetches")
+        .tag("origin", origin.name())
+        .register(registry)
+        .increment();
+  }
+
+  void originError(Origin origin, OriginException.Kind kind) {
+    Counter.builder("edge.origin.errors")
+        .tag("origin", origin.name())
+        .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry)
+        .increment();
+  }
+
+  void coalesced() {
+    Counter.builder("edge.requests.coalesced")
+        .description("misses that waited for another request's fetch instead of their own")
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,190 @@
+package io.shopstack.edge.proxy;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: takes aggregated requests one at a time (pipelined ones wait their turn,
+ * so responses leave in request order), rejects what cannot be parsed, hands the rest to the {@link
+ * CachingProxy} and writes the answer. Reading pauses while a request is in flight, so a client
+ * cannot queue unbounded work.
+ */
+final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(EdgeProxyHandler.class);
+
+  /** How long to keep draining a rejected upload so the client can read the 413. */
+  private static final long LINGER_MILLIS = 2000;
+
+  private final CachingProxy proxy;
+  private final EdgeMetrics metrics;
+  private final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
+  private boolean busy;
+  private boolean closing;
+
+  EdgeProxyHandler(CachingProxy proxy, EdgeMetrics metrics) {
+    this.proxy = proxy;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing || !(msg instanceof FullHttpRequest request)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    queue.add(request);
+    if (!busy) {
+      next(ctx);
+    }
+  }
+
+  private void next(ChannelHandlerContext ctx) {
+    FullHttpRequest request = queue.poll();
+    if (request == null) {
+      busy = false;
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
+    CachingProxy.Reply rejection = reject(request);
+    if (rejection != null) {
+      deliver(ctx, request, rejection, true);
+      return;
+    }
+    try {
+      proxy
+          .handle(request, clientIp(ctx), ctx.channel().eventLoop())
+          .whenComplete(
+              (reply, failure) ->
+                  ctx.executor()
+                      .execute(
+                          () ->
+                              deliver(
+                                  ctx,
+                                  request,
+                                  reply != null ? reply : internalError(request, failure),
+                                  false)));
+    } catch (RuntimeException e) {
+      deliver(ctx, request, internalError(request, e), true);
+    }
+  }
+
+  /** A request that must not go further: unparseable, oversized, or without a Host. */
+  private CachingProxy.Reply reject(FullHttpRequest request) {
+    String id = proxy.requestId(request);
+    if (request.decoderResult().isFailure()) {
+      Throwable cause = request.decoderResult().cause();
+      HttpResponseStatus status =
+          cause instanceof RequestAggregator.RequestTooLargeException
+              ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+              : cause instanceof TooLongHttpLineException
+                  ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                  : cause instanceof TooLongHttpHeaderException
+                      ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                      : HttpResponseStatus.BAD_REQUEST;
+      String what = cause == null ? "unparseable request" : cause.getMessage();
+      return proxy.synthetic(status, "malformed HTTP request: " + what, id);
+    }
+    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+        && !request.headers().contains(HttpHeaderNames.HOST)) {
+      return proxy.synthetic(
+          HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header", id);
+    }
+    return null;
+  }
+
+  private void deliver(
+      ChannelHandlerContext ctx, FullHttpRequest request, CachingProxy.Reply reply, boolean close) {
+    boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+    boolean rejectedUpload =
+        reply.response().status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+    HttpUtil.setKeepAlive(reply.response().headers(), HttpVersion.HTTP_1_1, keepAlive);
+    metrics.request(reply.result(), reply.response().status().code());
+    request.release();
+    if (!ctx.channel().isActive()) {
+      reply.response().release();
+      return;
+    }
+    ChannelFuture written = ctx.writeAndFlush(reply.response());
+    if (keepAlive) {
+      written.addListener(
+          f -> {
+            if (f.isSuccess()) {
+              next(ctx);
+            } else {
+              ctx.close();
+            }
+          });
+    } else if (rejectedUpload && ctx.channel() instanceof SocketChannel socket) {
+      lingeringClose(ctx, socket, written);
+    } else {
+      written.addListener(f -> ctx.close());
+    }
+  }
+
+  /**
+   * Closing while the client is still uploading would reset the connection and could destroy the
+   * 413 before the client reads it; so half-close, read and discard for a moment, then close.
+   */
+  private void lingeringClose(
+      ChannelHandlerContext ctx, SocketChannel socket, ChannelFuture written) {
+    closing = true;
+    written.addListener(
+        f -> {
+          socket.shutdownOutput();
+          ctx.channel().config().setAutoRead(true);
+          ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
+  }
+
+  private CachingProxy.Reply internalError(FullHttpRequest request, Throwable failure) {
+    log.warn("{} {} failed", request.method(), request.uri(), failure);
+    return proxy.synthetic(
+        HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", proxy.requestId(request));
+  }
+
+  private static String clientIp(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+        ? remote.getAddress().getHostAddress()
+        : "unknown";
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && !busy) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    queue.forEach(FullHttpRequest::release);
+    queue.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

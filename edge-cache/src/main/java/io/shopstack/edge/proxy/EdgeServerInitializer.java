@@ -1,0 +1,64 @@
+package io.shopstack.edge.proxy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.shopstack.edge.EdgeCacheConfig;
+import io.shopstack.edge.cache.CachePolicy;
+import io.shopstack.edge.cache.ResponseCache;
+import io.shopstack.edge.cache.WaitingList;
+import io.shopstack.edge.origin.OriginClient;
+import io.shopstack.edge.origin.OriginRoutes;
+import java.util.function.LongSupplier;
+
+/**
+ * The pipeline of one client connection: idle timeout, HTTP/1.1 codec, body limit, proxy. Built
+ * once per instance; the cache, waiting list and origin client it wires are shared by every
+ * connection.
+ */
+public final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
+  private final CachingProxy proxy;
+  private final EdgeMetrics metrics;
+  private final int maxRequestBodyBytes;
+  private final int clientIdleSeconds;
+
+  public EdgeServerInitializer(
+      String instance,
+      OriginRoutes routes,
+      EdgeCacheConfig.Limits limits,
+      ResponseCache cache,
+      MeterRegistry registry,
+      LongSupplier clockMillis) {
+    WaitingList waitingList = new WaitingList();
+    this.metrics = new EdgeMetrics(registry, cache, waitingList);
+    OriginClient originClient =
+        new OriginClient(
+            limits.connectTimeoutMillis(),
+            limits.originTimeoutMillis(),
+            limits.maxResponseBytes(),
+            clockMillis);
+    this.proxy =
+        new CachingProxy(
+            instance,
+            routes,
+            cache,
+            new CachePolicy(limits.maxObjectBytes()),
+            waitingList,
+            originClient,
+            metrics,
+            clockMillis);
+    this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
+    this.clientIdleSeconds = limits.clientIdleSeconds();
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline()
+        .addLast(new IdleStateHandler(0, 0, clientIdleSeconds))
+        .addLast(new HttpServerCodec())
+        .addLast(new RequestAggregator(maxRequestBodyBytes))
+        .addLast(new EdgeProxyHandler(proxy, metrics));
+  }
+}

@@ -1,0 +1,241 @@
+package io.shopstack.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.edge.support.EdgeConfigs;
+import io.shopstack.edge.support.OriginFixture;
+import io.shopstack.edge.support.OriginFixture.Answer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What happens when clients or origins misbehave: every case gets an answer that says what went
+ * wrong, and the cache keeps serving everyone else.
+ */
+class BadInputAndFailuresTest {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private OriginFixture origin;
+  private int deadPort;
+  private EdgeCacheServer edge;
+
+  @BeforeEach
+  void start() throws Exception {
+    origin = new OriginFixture("origin");
+    try (ServerSocket reserved =
+        new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = reserved.getLocalPort();
+    }
+    String routes = origin.route("/products/") + ",/gone/=127.0.0.1:" + deadPort;
+    edge =
+        new EdgeCacheServer(
+                EdgeConfigs.local("edge-south", routes).withLimits(EdgeConfigs.smallLimits()))
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    edge.close();
+    origin.close();
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(
+        request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + path));
+  }
+
+  @Test
+  void anUnreachableOriginIs502WithABody() throws Exception {
+    HttpResponse<String> response = send(request("/gone/page"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("cannot connect to origin 127.0.0.1:" + deadPort);
+    assertThat(response.headers().firstValue("X-Served-By")).hasValue("edge-south");
+    assertThat(send(request("/products/still-fine")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aSlowOriginIs504() throws Exception {
+    origin.answer("/products/slow", Answer.cacheable(60, "late").delayed(1500));
+
+    HttpResponse<String> response = send(request("/products/slow"));
+
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(response.body()).contains("did not answer within 400 ms");
+    assertThat(edge.registry().scrape()).contains("kind=\"timeout\"");
+  }
+
+  @Test
+  void aMalformedRequestLineIs400AndTheNextClientIsServed() throws Exception {
+    String answer = rawExchange("GET /products/1 HTTP/9.x\r\nHost: shop\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(answer).contains("malformed HTTP request").contains("Invalid version");
+    assertThat(answer).containsIgnoringCase("connection: close");
+    assertThat(send(request("/products/1")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anHttp11RequestWithoutHostIs400() throws Exception {
+    String answer = rawExchange("GET /products/1 HTTP/1.1\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("without a Host header");
+  }
+
+  @Test
+  void anOversizedBodyIs413AndTheNextClientIsServed() throws Exception {
+    HttpResponse<String> response =
+        send(request("/products/1").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4096])));
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).contains("request body larger than 1024 bytes");
+    assertThat(origin.requests()).isZero();
+    assertThat(send(request("/products/1")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void curlExpectingContinueGetsA413InsteadOfA100(@TempDir Path dir) throws Exception {
+    Path body = dir.resolve("upload.bin");
+    Files.write(body, new byte[4096]);
+    String url = "http://127.0.0.1:" + edge.port() + "/products/upload";
+
+    Process curl =
+        new ProcessBuilder(
+                "/usr/bin/curl",
+                "-s",
+                "-i",
+                "-H",
+                "Expect: 100-continue",
+                "--data-binary",
+                "@" + body,
+                url)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(output).startsWith("HTTP/1.1 413").contains("request body larger than 1024 bytes");
+    assertThat(origin.requests()).isZero();
+  }
+
+  @Test
+  void responsesLargerThanTheMaxObjectSizeArePassedButNotStored() throws Exception {
+    String big = "x".repeat(5000); // over maxObjectBytes (2048), under maxResponseBytes
+    origin.answer("/products/big", Answer.cacheable(60, big));
+
+    HttpResponse<String> first = send(request("/products/big"));
+    HttpResponse<String> second = send(request("/products/big"));
+
+    assertThat(first.body()).isEqualTo(big);
+    assertThat(second.body()).isEqualTo(big);
+    assertThat(second.headers().firstValue("X-Cache")).hasValue("MISS");
+    assertThat(origin.requests("/products/big")).isEqualTo(2);
+  }
+
+  @Test
+  void aResponseTooLargeToRelayIs502() throws Exception {
+    origin.answer("/products/huge", Answer.cacheable(60, "y".repeat(70_000)));
+
+    HttpResponse<String> response = send(request("/products/huge"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("too large to relay");
+  }
+
+  @Test
+  void concurrentMissesForOneKeyShareOneOriginFetch() throws Exception {
+    origin.answer("/products/popular", Answer.cacheable(60, "everyone wants it").delayed(250));
+
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      responses.add(
+          http.sendAsync(
+              request("/products/popular").timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+
+    for (CompletableFuture<HttpResponse<String>> response : responses) {
+      assertThat(response.get(5, TimeUnit.SECONDS).body()).isEqualTo("everyone wants it");
+    }
+    assertThat(origin.requests("/products/popular")).isEqualTo(1);
+  }
+
+  @Test
+  void uncacheableConcurrentMissesEachFetchForThemselves() throws Exception {
+    origin.answer(
+        "/products/mine",
+        Answer.withHeaders(Map.of("Cache-Control", "private"), "per user").delayed(150));
+
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      responses.add(
+          http.sendAsync(
+              request("/products/mine").timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+
+    for (CompletableFuture<HttpResponse<String>> response : responses) {
+      assertThat(response.get(5, TimeUnit.SECONDS).headers().firstValue("X-Cache"))
+          .hasValue("MISS");
+    }
+    assertThat(origin.requests("/products/mine")).isEqualTo(3);
+  }
+
+  @Test
+  void curlSeesAMissThenAHit() throws Exception {
+    String url = "http://127.0.0.1:" + edge.port() + "/products/curl";
+    String first = curlHeaders(url);
+    String second = curlHeaders(url);
+
+    assertThat(first).containsIgnoringCase("x-cache: MISS");
+    assertThat(second)
+        .startsWith("HTTP/1.1 200")
+        .containsIgnoringCase("x-cache: HIT")
+        .containsIgnoringCase("via: 1.1 edge-south (shop-stack-edge)")
+        .containsIgnoringCase("x-served-by: origin, edge-south")
+        .containsIgnoringCase("age: ");
+  }
+
+  private static String curlHeaders(String url) throws Exception {
+    Process curl =
+        new ProcessBuilder("/usr/bin/curl", "-s", "-D", "-", "-o", "/dev/null", url).start();
+    String headers = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return headers;
+  }
+
+  private String rawExchange(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
