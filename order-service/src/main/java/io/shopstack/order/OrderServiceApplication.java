@@ -1,0 +1,76 @@
+package io.shopstack.order;
+
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The shop application behind the SLB: takes the purchase order ({@code POST /purchaseOrder}) and
+ * serves the product pages the data-centre cache fronts.
+ *
+ * <p>Runs on its own ({@link #main}) in Docker, or embedded ({@link #start}) when the local
+ * topology puts two instances and every other service into one JVM.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class OrderServiceApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(OrderServiceApplication.class, args);
+  }
+
+  /**
+   * Starts one instance inside a JVM the caller owns. {@code properties} win over application.yml
+   * and the environment, e.g. {@code server.address}, {@code server.port}, {@code shop.instance},
+   * {@code management.server.port}, {@code spring.datasource.url}, or the {@code SHOP_*} variables
+   * application.yml reads. The caller closes the returned context; no shutdown hook is registered.
+   *
+   * <p>Logging stays with the host: Spring's logging system would reconfigure Logback for the whole
+   * JVM on every start and clean it up on every close, under the other services' feet.
+   */
+  public static ConfigurableApplicationContext start(Map<String, Object> properties) {
+    SpringApplication application =
+        new SpringApplicationBuilder(OrderServiceApplication.class)
+            .bannerMode(Banner.Mode.OFF)
+            .registerShutdownHook(false)
+            .build();
+    application.setListeners(
+        application.getListeners().stream()
+            .filter(listener -> !(listener instanceof LoggingApplicationListener))
+            .toList());
+    application.addListeners(new EmbeddedProperties(properties));
+    return application.run();
+  }
+
+  /** Puts the caller's properties in front of every other property source. */
+  private record EmbeddedProperties(Map<String, Object> properties)
+      implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+    EmbeddedProperties {
+      properties = Map.copyOf(properties);
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+      event
+          .getEnvironment()
+          .getPropertySources()
+          .addFirst(new MapPropertySource("embeddedProperties", properties));
+    }
+
+    @Override
+    public int getOrder() {
+      // Before config data is loaded, so even spring.config.* can be given here.
+      return Ordered.HIGHEST_PRECEDENCE;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.shopstack.order.purchase;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code "order"} object exactly as the public contract spells it (DESIGN.md): capital {@code
+ * Author}, price as a string. Every field is kept as the client's text so that a bad value is
+ * reported by its field name instead of as an unreadable body.
+ */
+record OrderForm(
+    String date, String className, @JsonProperty("Author") String author, String price) {
+
+  static final int MAX_CLASS_NAME = 200;
+  static final int MAX_AUTHOR = 100;
+
+  /** Non-negative, at most 10 integer digits and 2 decimals: what NUMERIC(12,2) holds. */
+  private static final Pattern PRICE = Pattern.compile("\\d{1,10}(\\.\\d{1,2})?");
+
+  /** The form as the client would send it for a stored order. */
+  static OrderForm of(NewOrder order) {
+    BigDecimal price = order.price().stripTrailingZeros();
+    String text =
+        price.scale() <= 0
+            ? price.setScale(0).toPlainString()
+            : order.price().setScale(2).toPlainString();
+    return new OrderForm(order.date().toString(), order.className(), order.author(), text);
+  }
+
+  /** Checks every field and returns the order, or names the first field that is wrong. */
+  NewOrder validate() {
+    LocalDate orderDate = parseDate();
+    String title = required("className", className, MAX_CLASS_NAME);
+    String writer = required("Author", author, MAX_AUTHOR);
+    return new NewOrder(orderDate, title, writer, parsePrice());
+  }
+
+  private LocalDate parseDate() {
+    required("date", date, 10);
+    try {
+      return LocalDate.parse(date);
+    } catch (DateTimeParseException e) {
+      throw new InvalidOrderException(
+          "order.date", "must be a date as yyyy-MM-dd, was \"" + date + "\"");
+    }
+  }
+
+  private BigDecimal parsePrice() {
+    required("price", price, 13);
+    if (!PRICE.matcher(price).matches()) {
+      throw new InvalidOrderException(
+          "order.price",
+          "must be a non-negative decimal string with at most 2 decimals, e.g. \"68\", was \""
+              + price
+              + "\"");
+    }
+    return new BigDecimal(price);
+  }
+
+  private static String required(String field, String value, int maxLength) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidOrderException("order." + field, "is required");
+    }
+    if (value.length() > maxLength) {
+      throw new InvalidOrderException(
+          "order." + field, "is longer than " + maxLength + " characters");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,72 @@
+package io.shopstack.order.purchase;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Purchase orders in table {@code purchase_order} (schema.sql). Plain SQL that H2 (local topology)
+ * and PostgreSQL (Docker) both run unchanged.
+ */
+@Repository
+class PurchaseOrderRepository {
+
+  private final JdbcClient jdbc;
+
+  PurchaseOrderRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Stores the order and returns its generated id. */
+  long save(NewOrder order, String servedBy, String clientAddress, OffsetDateTime createdAt) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            """
+            INSERT INTO purchase_order
+              (order_date, class_name, author, price, served_by, client_address, created_at)
+            VALUES (:date, :className, :author, :price, :servedBy, :clientAddress, :createdAt)
+            """)
+        .param("date", order.date())
+        .param("className", order.className())
+        .param("author", order.author())
+        .param("price", order.price())
+        .param("servedBy", servedBy)
+        .param("clientAddress", clientAddress)
+        .param("createdAt", createdAt)
+        .update(keys, "id");
+    return keys.getKeyAs(Number.class).longValue();
+  }
+
+  Optional<PurchaseOrder> findById(long id) {
+    return jdbc.sql(
+            """
+            SELECT id, order_date, class_name, author, price, served_by, client_address, created_at
+            FROM purchase_order WHERE id = :id
+            """)
+        .param("id", id)
+        .query(PurchaseOrderRepository::toPurchaseOrder)
+        .optional();
+  }
+
+  private static PurchaseOrder toPurchaseOrder(ResultSet row, int rowNum) throws SQLException {
+    NewOrder order =
+        new NewOrder(
+            row.getObject("order_date", LocalDate.class),
+            row.getString("class_name"),
+            row.getString("author"),
+            row.getBigDecimal("price"));
+    OffsetDateTime createdAt = row.getObject("created_at", OffsetDateTime.class);
+    return new PurchaseOrder(
+        row.getLong("id"),
+        order,
+        row.getString("served_by"),
+        row.getString("client_address"),
+        createdAt.toInstant());
+  }
+}

@@ -1,0 +1,57 @@
+package io.shopstack.order.system;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * Turns whatever goes wrong inside Spring MVC into an {@link ApiError} with the right status, never
+ * a stack trace: the body says what the client got wrong, the log keeps what we got wrong. Feature
+ * packages may answer their own errors first (the product pages answer in HTML).
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ApiErrorHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+  @ExceptionHandler
+  ResponseEntity<ApiError> malformedBody(HttpMessageNotReadableException e) {
+    return ApiError.of(HttpStatus.BAD_REQUEST, "malformed JSON: " + UnreadableBody.describe(e));
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ApiError> unsupportedMediaType(HttpMediaTypeNotSupportedException e) {
+    String given = e.getContentType() == null ? "none" : e.getContentType().toString();
+    return ApiError.of(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        "Content-Type " + given + " not supported, send " + e.getSupportedMediaTypes());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ApiError> badPathValue(MethodArgumentTypeMismatchException e) {
+    return ApiError.of(
+        HttpStatus.BAD_REQUEST, "invalid " + e.getName() + ": " + e.getValue(), e.getName());
+  }
+
+  /** Unknown path (404), wrong method (405), not acceptable (406) and the rest of Spring MVC's. */
+  @ExceptionHandler
+  ResponseEntity<ApiError> anyOther(Exception e) {
+    if (e instanceof ErrorResponse known && !known.getStatusCode().is5xxServerError()) {
+      String detail = known.getBody().getDetail();
+      return ApiError.of(
+          known.getStatusCode(), detail != null ? detail : known.getStatusCode().toString());
+    }
+    log.error("request failed", e);
+    return ApiError.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+  }
+}

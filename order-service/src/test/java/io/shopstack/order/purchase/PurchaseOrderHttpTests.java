@@ -1,0 +1,213 @@
+package io.shopstack.order.purchase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.order.ShopHttpTest;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** The order API as the app (or curl) sees it over HTTP, and the rows it leaves behind. */
+class PurchaseOrderHttpTests extends ShopHttpTest {
+
+  @Autowired JdbcClient jdbc;
+
+  @Test
+  void theDesignOrderIsCreatedStoredAndReadBack() {
+    HttpResponse<String> created =
+        send(
+            request(shop("/purchaseOrder"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("X-Request-Id", "journey-42")
+                .POST(HttpRequest.BodyPublishers.ofString(DESIGN_ORDER))
+                .build());
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
+    assertThat(created.headers().firstValue("X-Request-Id")).hasValue("journey-42");
+    String location = created.headers().firstValue("Location").orElseThrow();
+    assertThat(location).matches("/purchaseOrder/\\d+");
+    JsonNode body = json(created);
+    long id = body.get("id").asLong();
+    assertThat(location).isEqualTo("/purchaseOrder/" + id);
+    assertThat(body.get("order")).isEqualTo(JSON.readTree(DESIGN_ORDER).get("order"));
+    assertThat(body.get("servedBy").asString()).isEqualTo(INSTANCE);
+    assertThat(body.get("createdAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+
+    Map<String, Object> row =
+        jdbc.sql("SELECT * FROM purchase_order WHERE id = :id").param("id", id).query().singleRow();
+    assertThat(row)
+        .containsEntry("class_name", "趣谈网络协议")
+        .containsEntry("author", "刘超")
+        .containsEntry("served_by", INSTANCE)
+        .containsEntry("client_address", "127.0.0.1");
+    assertThat(
+            jdbc.sql("SELECT order_date FROM purchase_order WHERE id = :id")
+                .param("id", id)
+                .query(LocalDate.class)
+                .single())
+        .isEqualTo(LocalDate.of(2018, 7, 1));
+    assertThat((BigDecimal) row.get("price")).isEqualByComparingTo("68");
+
+    HttpResponse<String> read = send(request(shop(location)).build());
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(json(read)).isEqualTo(body);
+  }
+
+  @Test
+  void curlSendingTheDesignRequestGets201() throws Exception {
+    Process curl =
+        new ProcessBuilder(
+                "/usr/bin/curl",
+                "-s",
+                "-i",
+                "--max-time",
+                "20",
+                "-H",
+                "Host: www.shop.example",
+                "-H",
+                "Content-Type: application/json; charset=utf-8",
+                "--data-binary",
+                DESIGN_ORDER,
+                shop("/purchaseOrder").toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(output).startsWith("HTTP/1.1 201");
+    assertThat(output).containsPattern("(?i)location: /purchaseOrder/\\d+");
+    assertThat(output).contains("\"Author\":\"刘超\"", "\"price\":\"68\"");
+  }
+
+  @Test
+  void unknownOrderIs404Json() {
+    HttpResponse<String> response = send(request(shop("/purchaseOrder/999999")).build());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(json(response).get("error").asString()).contains("999999");
+  }
+
+  @Test
+  void malformedJsonIs400NamingTheProblemAndTheNextOrderStillWorks() {
+    HttpResponse<String> response = postJson("{\"order\": {\"date\": \"2018-07-01\",");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
+    String error = json(response).get("error").asString();
+    assertThat(error).startsWith("malformed JSON: ").contains("end-of-input", "line 1");
+    assertThat(error).doesNotContain("Source:", "io.shopstack", "Exception");
+
+    assertThat(postJson(DESIGN_ORDER).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void missingAuthorIs400NamingTheField() {
+    // "author" in lower case is not the contract's "Author".
+    HttpResponse<String> response =
+        postJson(
+            "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\","
+                + " \"author\": \"刘超\", \"price\": \"68\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode error = json(response);
+    assertThat(error.get("field").asString()).isEqualTo("order.Author");
+    assertThat(error.get("error").asString()).isEqualTo("order.Author is required");
+  }
+
+  @Test
+  void bodyOverTheLimitIs413AndNothingIsStored() {
+    long before = rows();
+    byte[] oversized = oversizedOrder();
+
+    HttpResponse<String> response =
+        send(
+            request(shop("/purchaseOrder"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(oversized))
+                .build());
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
+    assertThat(json(response).get("error").asString()).contains("65536");
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
+  void chunkedBodyOverTheLimitIs413() {
+    long before = rows();
+    byte[] oversized = oversizedOrder();
+
+    // A body from a stream has no length up front: the client sends it chunked.
+    HttpResponse<String> response =
+        send(
+            request(shop("/purchaseOrder"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(oversized)))
+                .build());
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
+  void chunkedBodyUnderTheLimitIsAnOrderLikeAnyOther() {
+    byte[] order = DESIGN_ORDER.getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> response =
+        send(
+            request(shop("/purchaseOrder"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(order)))
+                .build());
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(json(response).get("order").get("className").asString()).isEqualTo("趣谈网络协议");
+  }
+
+  @Test
+  void wrongContentTypeIs415() {
+    HttpResponse<String> response =
+        send(
+            request(shop("/purchaseOrder"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(DESIGN_ORDER))
+                .build());
+
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(json(response).get("error").asString()).contains("text/plain", "application/json");
+  }
+
+  @Test
+  void unknownPathIs404JsonNotAWhitelabelPage() {
+    HttpResponse<String> response = send(request(shop("/no/such/page")).build());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
+    assertThat(json(response).get("error").asString()).contains("/no/such/page");
+  }
+
+  private long rows() {
+    return jdbc.sql("SELECT COUNT(*) FROM purchase_order").query(Long.class).single();
+  }
+
+  /** A well-formed order whose className alone makes the body 70 000 bytes: only size is wrong. */
+  private static byte[] oversizedOrder() {
+    String padded = DESIGN_ORDER.replace("趣谈网络协议", "x".repeat(70_000));
+    return padded.getBytes(StandardCharsets.UTF_8);
+  }
+}
