@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the compose file users run, with whichever compose the machine has: the v2 plugin
- * ({@code docker compose}) when present, else v1 ({@code docker-compose}, Debian's). Both read
- * the same file; the suite proves it with the one it finds.
+ * Runs the compose file users run, with whichever compose the machine has: the v2 plugin ({@code
+ * docker compose}) when present, else v1 ({@code docker-compose}, Debian's). Both read the same
+ * file; the suite proves it with the one it finds.
  */
 final class Compose {
   record Result(int exitCode, String output) {}
@@ -24,9 +24,10 @@ final class Compose {
 
   static synchronized List<String> command() {
     if (command == null) {
-      command = run(List.of("docker", "compose", "version"), 30).exitCode() == 0
-          ? List.of("docker", "compose")
-          : List.of("docker-compose");
+      command =
+          run(List.of("docker", "compose", "version"), 30).exitCode() == 0
+              ? List.of("docker", "compose")
+              : List.of("docker-compose");
     }
     return command;
   }
@@ -63,7 +64,8 @@ final class Compose {
       reader.start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
+        throw new AssertionError(
+            String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
       }
       reader.join(5000);
       synchronized (out) {
@@ -89,7 +91,8 @@ final class Compose {
     compose(180, "down", "-v", "--remove-orphans", "-t", "2");
     Result build = compose(900, "build");
     if (build.exitCode() != 0) {
-      throw new AssertionError("building the service images failed (did `docker/base-images.sh` run?)");
+      throw new AssertionError(
+          "building the service images failed (did `docker/base-images.sh` run?)");
     }
     built = true;
   }

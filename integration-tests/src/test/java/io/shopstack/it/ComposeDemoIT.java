@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The compose file users run, run the way the README says: the demo exits 0 after the whole
- * journey, and a second run, with the stack still up, is served from the edge's cache. Then
- * the published host ports answer dig and curl.
+ * journey, and a second run, with the stack still up, is served from the edge's cache. Then the
+ * published host ports answer dig and curl.
  */
 class ComposeDemoIT {
   @BeforeAll
@@ -36,19 +36,29 @@ class ComposeDemoIT {
 
     Compose.Result dig =
         Compose.run(
-            List.of("dig", "+time=5", "+tries=2", "@127.0.0.1", "-p", "10053", "static.shop.example"),
+            List.of(
+                "dig", "+time=5", "+tries=2", "@127.0.0.1", "-p", "10053", "static.shop.example"),
             30);
     assertThat(dig.output()).contains("CNAME").contains("shop.cdn.example.");
 
     Compose.Result curl =
         Compose.run(
-            List.of("curl", "-sS", "-i", "--max-time", "10",
-                "-H", "Host: www.shop.example",
-                "-H", "Content-Type: application/json; charset=utf-8",
+            List.of(
+                "curl",
+                "-sS",
+                "-i",
+                "--max-time",
+                "10",
+                "-H",
+                "Host: www.shop.example",
+                "-H",
+                "Content-Type: application/json; charset=utf-8",
                 "--data-binary",
                 "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}",
                 "http://127.0.0.1:10080/purchaseOrder"),
             30);
-    assertThat(curl.output()).startsWith("HTTP/1.1 201").containsIgnoringCase("Location: /purchaseOrder/");
+    assertThat(curl.output())
+        .startsWith("HTTP/1.1 201")
+        .containsIgnoringCase("Location: /purchaseOrder/");
   }
 }

@@ -43,7 +43,8 @@ class JourneyInDockerIT {
         .contains("MISS")
         .contains("HIT")
         .contains("201");
-    assertThat(ordersIn("order_date = DATE '2018-07-01' AND author = '刘超'")).isGreaterThanOrEqualTo(1);
+    assertThat(ordersIn("order_date = DATE '2018-07-01' AND author = '刘超'"))
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
@@ -58,13 +59,22 @@ class JourneyInDockerIT {
     int port = stack.get("dns-resolver").getMappedPort(53);
     Compose.Result dig =
         Compose.run(
-            List.of("dig", "+tcp", "+time=5", "+tries=2", "@127.0.0.1", "-p", Integer.toString(port),
-                "static.shop.example", "A"),
+            List.of(
+                "dig",
+                "+tcp",
+                "+time=5",
+                "+tries=2",
+                "@127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "static.shop.example",
+                "A"),
             30);
     assertThat(dig.exitCode()).isZero();
     assertThat(dig.output())
         .contains("status: NOERROR")
-        .containsPattern("static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
+        .containsPattern(
+            "static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
         .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+172\\.28\\.[12]\\.20");
   }
 

@@ -1,0 +1,173 @@
+package io.shopstack.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.client.ClientConfig;
+import io.shopstack.client.journey.Journey;
+import io.shopstack.client.journey.JourneyReport;
+import io.shopstack.common.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole journey in one JVM on 127.28.x.y / 127.29.x.y: the same servers and configuration files
+ * as Docker, judged by the phone app and by dig and curl.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class LocalJourneyTest {
+  @TempDir static Path dataDir;
+  private static LocalTopology topology;
+
+  @BeforeAll
+  static void start() throws Exception {
+    topology = new LocalTopology(dataDir).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (topology != null) {
+      topology.close();
+    }
+  }
+
+  private static JourneyReport journeyFrom(String clientAddress, ByteArrayOutputStream out) {
+    ClientConfig config =
+        ConfigLoader.load(
+            ClientConfig.class,
+            "classpath:client-app.yml",
+            Map.of("SHOP_CLIENT_BIND", clientAddress));
+    return new Journey(config, new PrintStream(out, true, StandardCharsets.UTF_8)).run();
+  }
+
+  @Test
+  @Order(1)
+  void phoneInTheNorthResolvesThroughTheCdnFetchesMissThenHitAndBuys() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JourneyReport report = journeyFrom("127.28.1.10", out);
+    System.out.println(out.toString(StandardCharsets.UTF_8));
+
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.success()).isTrue();
+    assertThat(report.cnameChain()).containsExactly("static.shop.example.", "shop.cdn.example.");
+    assertThat(report.staticLookup().recursionAvailable()).isTrue();
+    assertThat(report.edgeAddress()).isEqualTo("127.28.1.20");
+    assertThat(report.shopAddress()).isEqualTo("127.28.0.80");
+
+    assertThat(report.page().status()).isEqualTo(200);
+    assertThat(report.page().header("X-Cache")).isEqualTo("MISS");
+    assertThat(report.page().header("Via")).contains("edge-north");
+    assertThat(report.page().header("X-Served-By")).contains("edge-north").contains("dc-cache");
+    assertThat(report.page().local().getAddress().getHostAddress()).isEqualTo("127.28.1.10");
+    assertThat(report.images()).isNotEmpty().allSatisfy(i -> assertThat(i.status()).isEqualTo(200));
+    assertThat(report.reload().header("X-Cache")).isEqualTo("HIT");
+
+    assertThat(report.order().status()).isEqualTo(201);
+    assertThat(report.order().location()).startsWith("/purchaseOrder/");
+    assertThat(report.order().servedBy()).isIn("order-1", "order-2");
+    try (var conn = DriverManager.getConnection(topology.orderDatabaseUrl(), "sa", "");
+        var st =
+            conn.prepareStatement(
+                "SELECT class_name, author, price, served_by FROM purchase_order WHERE id = ?")) {
+      st.setLong(1, Long.parseLong(report.order().orderId()));
+      try (ResultSet row = st.executeQuery()) {
+        assertThat(row.next()).as("order row in the database").isTrue();
+        assertThat(row.getString("class_name")).isEqualTo("趣谈网络协议");
+        assertThat(row.getString("author")).isEqualTo("刘超");
+        assertThat(row.getBigDecimal("price")).isEqualByComparingTo("68");
+        assertThat(row.getString("served_by")).isEqualTo(report.order().servedBy());
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void phoneInTheSouthIsSentToTheSouthEdge() {
+    JourneyReport report = journeyFrom("127.28.2.10", new ByteArrayOutputStream());
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.edgeAddress()).isEqualTo("127.28.2.20");
+    assertThat(report.page().header("Via")).contains("edge-south");
+  }
+
+  @Test
+  @Order(3)
+  void digSeesTheReferralsAndTheChain() throws Exception {
+    String root = run("dig", "+norecurse", "@127.28.0.2", "-p", "1053", "www.shop.example", "A");
+    assertThat(root)
+        .contains("status: NOERROR")
+        .doesNotContain(" aa;")
+        .doesNotContain("flags: qr aa");
+    assertThat(root).containsPattern("example\\.\\s+\\d+\\s+IN\\s+NS\\s+ns1\\.example\\.");
+    assertThat(root).containsPattern("ns1\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+127\\.28\\.0\\.3");
+
+    String resolved =
+        run("dig", "@127.28.0.53", "-p", "1053", "-b", "127.28.1.10", "static.shop.example");
+    assertThat(resolved)
+        .contains("status: NOERROR")
+        .containsPattern(
+            "static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
+        .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+127\\.28\\.1\\.20");
+
+    String missing = run("dig", "@127.28.0.53", "-p", "1053", "nope.shop.example");
+    assertThat(missing)
+        .contains("status: NXDOMAIN")
+        .containsPattern("shop\\.example\\.\\s+\\d+\\s+IN\\s+SOA");
+  }
+
+  @Test
+  @Order(4)
+  void curlPlacesAnOrderThroughTheVipAndBrokenJsonGetsA400() throws Exception {
+    String created =
+        run(
+            "curl",
+            "-sS",
+            "-i",
+            "--max-time",
+            "10",
+            "-H",
+            "Host: www.shop.example",
+            "-H",
+            "Content-Type: application/json; charset=utf-8",
+            "--data-binary",
+            "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}",
+            "http://127.28.0.80:8080/purchaseOrder");
+    assertThat(created)
+        .startsWith("HTTP/1.1 201")
+        .containsIgnoringCase("location: /purchaseOrder/");
+
+    String broken =
+        run(
+            "curl",
+            "-sS",
+            "-i",
+            "--max-time",
+            "10",
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            "{\"order\": {\"date\": ",
+            "http://127.28.0.80:8080/purchaseOrder");
+    assertThat(broken).startsWith("HTTP/1.1 400").containsIgnoringCase("json");
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+    return output;
+  }
+}
