@@ -1,5 +1,6 @@
 package io.shopstack.it;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Network.Ipam;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
-import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.lifecycle.Startable;
 import org.testcontainers.lifecycle.Startables;
@@ -79,7 +80,13 @@ final class ShopStack implements Startable {
     waves.add(List.of(service("slb", "slb", "172.28.0.80", Map.of())));
     waves.add(
         List.of(
-            service("dc-cache", "edge-cache", "172.28.0.90", Map.of("SHOP_ROUTES", "datacenter"))));
+            // On the one network the SLB has one leg, the VIP; in compose dc-cache uses the
+            // datacenter leg (172.29.0.2).
+            service(
+                "dc-cache",
+                "edge-cache",
+                "172.28.0.90",
+                Map.of("SHOP_ROUTES", "/products/=172.28.0.80:80"))));
     waves.add(
         List.of(
             service("edge-north", "edge-cache", "172.28.1.20", Map.of()),
@@ -127,22 +134,16 @@ final class ShopStack implements Startable {
             .withNetwork(network)
             .withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(address))
             .withEnv("SHOP_INSTANCE", name)
-            .withStartupCheckStrategy(
-                new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(120)))) {
-      int exit;
-      try {
-        client.start();
-        exit = 0;
-      } catch (RuntimeException e) {
-        Long code =
-            DockerClientFactory.instance()
-                .client()
-                .inspectContainerCmd(client.getContainerId())
-                .exec()
-                .getState()
-                .getExitCodeLong();
-        exit = code == null ? -1 : code.intValue();
-      }
+            .withStartupCheckStrategy(new RanToCompletion().withTimeout(Duration.ofSeconds(120)))) {
+      client.start(); // returns once the client has exited, whatever its exit code
+      Long code =
+          DockerClientFactory.instance()
+              .client()
+              .inspectContainerCmd(client.getContainerId())
+              .exec()
+              .getState()
+              .getExitCodeLong();
+      int exit = code == null ? -1 : code.intValue();
       String output = client.getLogs();
       System.out.println("---- " + name + " (" + address + ") ----\n" + output);
       return new Compose.Result(exit, output);
@@ -161,5 +162,18 @@ final class ShopStack implements Startable {
               }
             });
     network.close();
+  }
+
+  /**
+   * "Started" means "ran to the end", whatever the exit code: the test wants the code and the
+   * output of a failed journey too, which Testcontainers' one-shot strategy would throw away.
+   */
+  private static final class RanToCompletion extends StartupCheckStrategy {
+    @Override
+    public StartupStatus checkStartupState(DockerClient docker, String containerId) {
+      return Boolean.TRUE.equals(getCurrentState(docker, containerId).getRunning())
+          ? StartupStatus.NOT_YET_KNOWN
+          : StartupStatus.SUCCESSFUL;
+    }
   }
 }
