@@ -37,6 +37,9 @@ import org.xbill.DNS.Type;
  * thread ever waits on the network.
  */
 public final class IterativeResolver {
+  /** Rounds over a zone's servers before giving up on it (timeouts double each round). */
+  private static final int MAX_ROUNDS = 3;
+
   private static final Logger log = LoggerFactory.getLogger(IterativeResolver.class);
 
   private final RecordCache records;
@@ -162,7 +165,7 @@ public final class IterativeResolver {
 
   /** Tries the zone's glue addresses in turn, then the servers it named without glue. */
   private CompletableFuture<Step> askZone(Delegation zone, Name name, int type, Resolution r) {
-    return askEach(zone.addresses(), 0, zone.zone(), name, type, r)
+    return askEach(zone.addresses(), 0, 0, zone.zone(), name, type, r)
         .thenCompose(
             step ->
                 step instanceof Step.Failure
@@ -170,17 +173,35 @@ public final class IterativeResolver {
                     : CompletableFuture.completedFuture(step));
   }
 
+  /**
+   * Asks the zone's servers one by one; when none answered, goes round again with twice the
+   * timeout, as unbound backs off, until the overall deadline. A server that is merely slow (a cold
+   * JVM, a loaded host) then costs one more round trip instead of a SERVFAIL.
+   */
   private CompletableFuture<Step> askEach(
-      List<InetAddress> servers, int index, Name zone, Name name, int type, Resolution r) {
-    if (index >= servers.size()) {
+      List<InetAddress> servers,
+      int index,
+      int round,
+      Name zone,
+      Name name,
+      int type,
+      Resolution r) {
+    if (servers.isEmpty()) {
       return failed("no server for " + zone + " answered");
+    }
+    if (index >= servers.size()) {
+      if (round + 1 >= MAX_ROUNDS) {
+        return failed("no server for " + zone + " answered in " + MAX_ROUNDS + " rounds");
+      }
+      return askEach(servers, 0, round + 1, zone, name, type, r);
     }
     long left = r.deadlineMillis - clock.millis();
     if (left <= 0) {
       return failed("out of time after " + limits.totalTimeoutMs() + " ms");
     }
     InetAddress server = servers.get(index);
-    Duration timeout = Duration.ofMillis(Math.min(limits.queryTimeoutMs(), left));
+    long backedOff = (long) limits.queryTimeoutMs() << round;
+    Duration timeout = Duration.ofMillis(Math.min(backedOff, left));
     r.upstreamQuerySent();
     return upstream
         .send(query(name, type, r), server, timeout)
@@ -194,7 +215,7 @@ public final class IterativeResolver {
             step -> {
               if (step instanceof Step.Failure failure) {
                 log.debug("{} for {} {}: {}", zone, name, Type.string(type), failure.reason());
-                return askEach(servers, index + 1, zone, name, type, r);
+                return askEach(servers, index + 1, round, zone, name, type, r);
               }
               return CompletableFuture.completedFuture(step);
             });
@@ -217,7 +238,7 @@ public final class IterativeResolver {
       return askGlueless(zone, index + 1, name, type, r, lastFailure);
     }
     return chase(server, Type.A, new ArrayList<>(), 0, child)
-        .thenCompose(resolved -> askEach(addresses(resolved), 0, zone.zone(), name, type, r))
+        .thenCompose(resolved -> askEach(addresses(resolved), 0, 0, zone.zone(), name, type, r))
         .thenCompose(
             step ->
                 step instanceof Step.Failure

@@ -49,6 +49,9 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
   final Set<InetAddress> sources = ConcurrentHashMap.newKeySet();
   final AtomicReference<ClientSubnetOption> lastEcs = new AtomicReference<>();
 
+  /** Queries still to be left unanswered, like a server too busy (or too cold) to reply. */
+  final AtomicInteger unansweredToCome = new AtomicInteger();
+
   FixtureAuthority(String zoneName, String address, int port, Gslb gslb) throws Exception {
     Name origin = Name.fromString(zoneName);
     String resource = "/zones/" + (origin.equals(Name.root) ? "root." : zoneName) + "zone";
@@ -73,6 +76,9 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
       Message query, InetSocketAddress client, Transport transport) {
     queries.incrementAndGet();
     sources.add(client.getAddress());
+    if (unansweredToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return new CompletableFuture<>();
+    }
     ClientSubnetOption ecs = ClientSubnet.optionIn(query);
     lastEcs.set(ecs);
     Record question = query.getQuestion();

@@ -295,4 +295,19 @@ class IterativeResolutionTest {
     assertThat(tookMillis).isLessThan(2500);
     assertThat(metric("resolver_servfails")).isEqualTo(1);
   }
+
+  @Test
+  void serverThatMissesTheFirstQueryIsAskedAgainWithALongerTimeout() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT), null, new IterationLimits(300, 4000, 16, 8, 3, 1232)));
+    int before = internet.root.queries.get();
+    internet.root.unansweredToCome.set(1);
+
+    Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answer(response)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(internet.root.queries.get() - before).isEqualTo(2);
+  }
 }
