@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time setup of a Debian 12 machine for the stack (run as root):
 #   - the packages the build, the demo and the tests use (Maven, Docker engine, compose,
-#     mmdebstrap for base images, dig and curl that the tests use as independent clients);
+#     mmdebstrap for base images, dig and curl that the tests use as independent clients,
+#     unbound, the independent resolver the DNS interoperability test iterates with);
 #   - a running Docker engine (started here if none answers; its pid goes to
 #     /run/shop-stack-dockerd.pid so whoever started it can stop it);
 #   - the base images (docker/base-images.sh).
@@ -10,7 +11,7 @@ cd "$(dirname "$0")"
 
 need=()
 for cmd_pkg in mvn:maven dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap \
-               dig:bind9-dnsutils curl:curl; do
+               dig:bind9-dnsutils curl:curl unbound:unbound; do
   command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then

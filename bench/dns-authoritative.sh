@@ -1,0 +1,403 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of dns-authoritative against NSD and BIND 9 (issue 3, "Speed").
+#
+# The same zones (a few hundred records of shop.example. plus a generated 100,000-record
+# big.example.) are served by our server, NSD and BIND 9, one after another, on 127.0.0.1
+# with distinct ports, RRL off everywhere. Each is driven by dnsperf with the same query file
+# and the same concurrency; the server is pinned to core 0 and dnsperf to core 1, and the
+# server's CPU time (utime+stime of its whole process tree) is reported next to its QPS, so a
+# busy machine disturbs the comparison less. Then our server loads a 1,000,000-record zone
+# and the script reports the time until it answers from that zone and the live heap.
+#
+# Loopback only. Every server it starts is stopped on exit, failure included.
+#
+#   bench/dns-authoritative.sh                   # 30 s per server
+#   BENCH_SECONDS=5 bench/dns-authoritative.sh   # a quick look
+#
+# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM only: JIT warm-up),
+# BENCH_CLIENTS (4) and BENCH_OUTSTANDING (200) for dnsperf -c / -q, BENCH_JAR (our exec jar;
+# built if missing), BENCH_JAVA_OPTS (extra JVM flags, none by default), BENCH_WORK (work dir;
+# a fresh temporary one by default, removed at exit unless BENCH_KEEP=1).
+set -euo pipefail
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-30}
+WARMUP=${BENCH_WARMUP_SECONDS:-10}
+CLIENTS=${BENCH_CLIENTS:-4}
+OUTSTANDING=${BENCH_OUTSTANDING:-200}
+ADDR=127.0.0.1
+PORT_OURS=15301
+PORT_NSD=15302
+PORT_BIND=15303
+PORT_LOAD=15304
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+TICK=$(getconf CLK_TCK)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------------
+install_missing() {
+  local need=() cmd_pkg
+  for cmd_pkg in nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux dig:bind9-dnsutils \
+                 java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless; do
+    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] && return
+  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
+  log "bench: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # Debian starts the packaged daemons on port 53; the benchmark does not use them.
+  systemctl stop nsd named 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes: everything started is remembered and stopped on exit
+# ---------------------------------------------------------------------------------------------
+STARTED=()
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# Clock ticks (utime+stime) of a process and all its descendants (NSD forks its workers).
+cpu_ticks() {
+  local root=$1
+  local pids=("$root") queue=("$root") p kids total=0
+  while [ ${#queue[@]} -gt 0 ]; do
+    p=${queue[0]}
+    queue=("${queue[@]:1}")
+    kids=$(ps -o pid= --ppid "$p" 2>/dev/null || true)
+    for k in $kids; do pids+=("$k"); queue+=("$k"); done
+  done
+  for p in "${pids[@]}"; do
+    # Fields after the ")" of the comm: state is 3rd, utime 14th, stime 15th overall.
+    local stat
+    stat=$(cat /proc/"$p"/stat 2>/dev/null) || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat
+    total=$((total + ${12} + ${13}))
+  done
+  echo "$total"
+}
+
+# Waits (bounded) until the server at $1 answers a query for name $2 with NOERROR.
+await_answer() {
+  local port=$1 name=$2 pid=$3 limit=$4 start
+  start=$(date +%s%N)
+  while true; do
+    if dig +tries=1 +time=1 @"$ADDR" -p "$port" "$name" A 2>/dev/null | grep -q 'status: NOERROR'; then
+      echo $(( ($(date +%s%N) - start) / 1000000 ))
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || die "server (pid $pid) exited before answering $name"
+    [ $(( ($(date +%s%N) - start) / 1000000000 )) -lt "$limit" ] || die "no answer for $name within ${limit}s"
+    sleep 0.05
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Zones and queries (plain RFC 1035 master files: NSD and BIND read no placeholders)
+# ---------------------------------------------------------------------------------------------
+soa_and_ns() { # origin, ns address
+  cat <<EOF
+\$ORIGIN $1
+\$TTL 3600
+@        IN SOA ns1 hostmaster 2026112701 3600 900 1209600 300
+@        IN NS  ns1
+ns1      IN A   $2
+EOF
+}
+
+shop_zone() {
+  soa_and_ns shop.example. 127.28.0.4
+  cat <<'EOF'
+@        IN MX  10 mail
+@        IN TXT "v=spf1 mx -all"
+@        IN CAA 0 issue "letsencrypt.org"
+mail     IN A   127.28.0.25
+www  300 IN A   127.28.0.80
+www  300 IN AAAA fd00:28::80
+m    300 IN CNAME www
+static 300 IN CNAME shop.cdn.example.
+_dmarc   IN TXT "v=DMARC1; p=reject"
+; Two delegations with glue: what referrals look like in the query mix.
+eu       IN NS  ns1.eu
+ns1.eu   IN A   127.28.10.53
+us       IN NS  ns1.us
+us       IN NS  ns2.us
+ns1.us   IN A   127.28.11.53
+ns2.us   IN AAAA fd00:28:11::53
+EOF
+  awk 'BEGIN {
+    for (i = 1; i <= 100; i++) {
+      printf "host-%d IN A 127.28.3.%d\n", i, i
+      printf "host-%d IN AAAA fd00:28:3::%x\n", i, i
+    }
+    for (i = 1; i <= 50; i++) printf "alias-%d IN CNAME host-%d\n", i, i
+    for (i = 1; i <= 20; i++) printf "note-%d IN TXT \"record %d of the shop zone\"\n", i, i
+    for (i = 1; i <= 20; i++) printf "_svc%d._tcp IN SRV 10 5 %d host-%d\n", i, 8000 + i, i
+  }'
+}
+
+# 100,000 records: 50,000 A, 30,000 AAAA, 20,000 CNAME (plus SOA, NS, glue).
+big_zone() {
+  soa_and_ns big.example. 127.28.0.6
+  awk 'BEGIN {
+    for (i = 0; i < 50000; i++) printf "h%d IN A 127.29.%d.%d\n", i, int(i / 250), i % 250 + 1
+    for (i = 0; i < 30000; i++) printf "h%d IN AAAA fd00:29::%x\n", i, i + 1
+    for (i = 0; i < 20000; i++) printf "c%d IN CNAME h%d\n", i, i
+  }'
+}
+
+million_zone() {
+  soa_and_ns million.example. 127.28.0.7
+  awk 'BEGIN {
+    for (i = 0; i < 1000000; i++)
+      printf "n%d IN A 10.%d.%d.%d\n", i, int(i / 65536), int(i / 256) % 256, i % 256
+  }'
+}
+
+# dnsperf input "name type"; a fixed seed so every run and every server gets the same mix.
+queries() {
+  awk 'BEGIN {
+    srand(20261127)
+    for (q = 0; q < 50000; q++) {
+      r = rand()
+      if (r < 0.35)      printf "h%d.big.example A\n", int(rand() * 50000)
+      else if (r < 0.50) printf "h%d.big.example AAAA\n", int(rand() * 30000)
+      else if (r < 0.60) printf "c%d.big.example A\n", int(rand() * 20000)
+      else if (r < 0.65) printf "www.shop.example A\n"
+      else if (r < 0.70) printf "host-%d.shop.example AAAA\n", 1 + int(rand() * 100)
+      else if (r < 0.73) printf "alias-%d.shop.example A\n", 1 + int(rand() * 50)
+      else if (r < 0.75) printf "static.shop.example A\n"
+      else if (r < 0.78) printf "nx%d.big.example A\n", int(rand() * 1000000)
+      else if (r < 0.95) printf "missing-%d.shop.example A\n", int(rand() * 1000000)
+      else if (r < 0.98) printf "www.eu.shop.example A\n"
+      else               printf "api.us.shop.example AAAA\n"
+    }
+  }'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+PIN_SERVER=()
+PIN_CLIENT=()
+setup_pinning() {
+  if [ "$(nproc)" -ge 2 ]; then
+    PIN_SERVER=(taskset -c 0)
+    PIN_CLIENT=(taskset -c 1)
+  else
+    log "bench: fewer than 2 cores: no pinning"
+  fi
+}
+
+start_ours() { # port, zones list, log file -> pid
+  # shellcheck disable=SC2086
+  SHOP_INSTANCE=bench SHOP_BIND=$ADDR SHOP_DNS_PORT=$1 SHOP_ADMIN_PORT=0 SHOP_NET=127 \
+    SHOP_RRL_RPS=0 SHOP_ZONES=$2 \
+    "${@:4}" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/dns-authoritative-exec.jar" >"$3" 2>&1 &
+  echo $!
+}
+
+start_nsd() {
+  cat >"$WORK/nsd.conf" <<EOF
+server:
+  ip-address: $ADDR@$PORT_NSD
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$WORK"
+  database: ""
+  zonelistfile: "$WORK/nsd-zone.list"
+  xfrdfile: "$WORK/nsd-xfrd.state"
+  xfrdir: "$WORK"
+  pidfile: "$WORK/nsd.pid"
+  logfile: "$WORK/nsd.log"
+  verbosity: 1
+  # Debian's NSD limits each /24 to 200 QPS by default; the benchmark has one client.
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: shop.example.
+  zonefile: shop.example.zone
+zone:
+  name: big.example.
+  zonefile: big.example.zone
+EOF
+  nsd-checkconf "$WORK/nsd.conf" >&2 || die "nsd-checkconf rejected $WORK/nsd.conf"
+  "${PIN_SERVER[@]}" nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
+  echo $!
+}
+
+start_bind() {
+  mkdir -p "$WORK/bind"
+  cat >"$WORK/named.conf" <<EOF
+options {
+  directory "$WORK/bind";
+  pid-file "$WORK/bind/named.pid";
+  session-keyfile "$WORK/bind/session.key";
+  listen-on port $PORT_BIND { $ADDR; };
+  listen-on-v6 { none; };
+  recursion no;
+  allow-query { any; };
+  dnssec-validation no;
+  notify no;
+  // no rate-limit clause: RRL is off unless configured.
+};
+controls { };
+zone "shop.example" { type primary; file "$WORK/shop.example.zone"; };
+zone "big.example" { type primary; file "$WORK/big.example.zone"; };
+EOF
+  named-checkconf "$WORK/named.conf" >&2 || die "named-checkconf rejected $WORK/named.conf"
+  # One worker thread: the server has one core, like NSD (server-count 1) and ours.
+  "${PIN_SERVER[@]}" named -g -n 1 -c "$WORK/named.conf" >"$WORK/named.out" 2>&1 &
+  echo $!
+}
+
+# ---------------------------------------------------------------------------------------------
+# One measured dnsperf run: prints "qps latency_ms lost sent cpu_s" and keeps dnsperf's output
+# ---------------------------------------------------------------------------------------------
+drive() { # name, port, pid, seconds, output file
+  local before after
+  before=$(cpu_ticks "$3")
+  timeout $(($4 + 60)) "${PIN_CLIENT[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
+    -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" -t 2 >"$5" 2>&1 || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
+  after=$(cpu_ticks "$3")
+  kill -0 "$3" 2>/dev/null || die "$1 died during the run"
+  awk -v cpu="$(( after - before ))" -v tick="$TICK" '
+    /Queries sent:/ { sent = $3 }
+    /Queries lost:/ { lost = $3 }
+    /Queries per second:/ { qps = $4 }
+    /Average Latency/ { lat = $4 * 1000 }
+    END { printf "%s %.3f %s %s %.2f\n", qps, lat, lost, sent, cpu / tick }' "$5"
+}
+
+RESULTS=()
+bench_server() { # name, port, pid
+  local name=$1 port=$2 pid=$3 ms line
+  ms=$(await_answer "$port" www.shop.example "$pid" 60)
+  log "bench: $name answers (${ms} ms after start); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  local load_before load_after
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
+  line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name.txt")
+  load_after=$(cut -d' ' -f1 /proc/loadavg)
+  log "bench: $name: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name.txt" | tr -s ' ' | tr '\n' ';')"
+  RESULTS+=("$name $line $load_before $load_after")
+}
+
+# ---------------------------------------------------------------------------------------------
+main() {
+  install_missing
+  setup_pinning
+  if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bench-dns.XXXXXX); fi
+  local jar=${BENCH_JAR:-$REPO/dns-authoritative/target/dns-authoritative-exec.jar}
+  if [ ! -f "$jar" ]; then
+    log "bench: building $jar"
+    (cd "$REPO" && ./mvnw -q -pl dns-authoritative install -DskipTests)
+  fi
+  # A private copy: a rebuild of the module during the run must not change the server under test.
+  cp "$jar" "$WORK/dns-authoritative-exec.jar"
+
+  log "bench: generating zones and queries in $WORK"
+  shop_zone >"$WORK/shop.example.zone"
+  big_zone >"$WORK/big.example.zone"
+  million_zone >"$WORK/million.example.zone"
+  queries >"$WORK/queries.txt"
+  named-checkzone -q shop.example "$WORK/shop.example.zone" || die "shop zone does not check"
+  named-checkzone -q big.example "$WORK/big.example.zone" || die "big zone does not check"
+  log "bench: $(($(grep -cv '^[;$]' "$WORK/shop.example.zone"))) lines in shop.example., $(($(grep -cv '^[;$]' "$WORK/big.example.zone"))) in big.example."
+
+  local zones="shop.example.=$WORK/shop.example.zone,big.example.=$WORK/big.example.zone" pid
+  # ours
+  pid=$(start_ours "$PORT_OURS" "$zones" "$WORK/ours.log" "${PIN_SERVER[@]}")
+  STARTED+=("$pid")
+  await_answer "$PORT_OURS" www.shop.example "$pid" 60 >/dev/null
+  if [ "$WARMUP" -gt 0 ]; then
+    log "bench: warming up our JVM for ${WARMUP}s (not counted)"
+    drive ours "$PORT_OURS" "$pid" "$WARMUP" "$WORK/dnsperf-warmup.txt" >/dev/null
+  fi
+  bench_server ours "$PORT_OURS" "$pid"
+  stop "$pid"
+
+  pid=$(start_nsd); STARTED+=("$pid")
+  bench_server NSD "$PORT_NSD" "$pid"
+  stop "$pid"
+
+  pid=$(start_bind); STARTED+=("$pid")
+  bench_server BIND "$PORT_BIND" "$pid"
+  stop "$pid"
+
+  # Zone load: 1,000,000 A records, our server unpinned with its default JVM settings.
+  log "bench: loading a 1,000,000-record zone into our server"
+  pid=$(start_ours "$PORT_LOAD" "million.example.=$WORK/million.example.zone" "$WORK/ours-million.log")
+  STARTED+=("$pid")
+  local load_ms heap_live heap_info rss
+  load_ms=$(await_answer "$PORT_LOAD" n999999.million.example "$pid" 120)
+  dig +short @"$ADDR" -p "$PORT_LOAD" n999999.million.example A | grep -qx '10.15.66.63' \
+    || die "wrong answer for n999999.million.example"
+  # A full GC first, so "used" is the live zone data and not garbage left by the parser.
+  jcmd "$pid" GC.run >/dev/null
+  heap_info=$(jcmd "$pid" GC.heap_info)
+  heap_live=$(jcmd "$pid" GC.class_histogram | awk '/^Total/ { print $3 }')
+  rss=$(awk '/VmRSS/ { print $2 }' /proc/"$pid"/status)
+  stop "$pid"
+
+  # -------------------------------------------------------------------------------------------
+  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; server on core 0, dnsperf on core 1; our JVM warmed up ${WARMUP}s"
+  echo
+  printf '| %-6s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
+    server QPS "avg latency" lost sent "CPU s" "queries/CPU s" "load 1m b/a"
+  printf '|%s|\n' "--------|------------|--------------|--------------|------------|----------|--------------|---------------"
+  local r name qps lat lost sent cpu lb la
+  declare -A Q
+  for r in "${RESULTS[@]}"; do
+    read -r name qps lat lost sent cpu lb la <<<"$r"
+    Q[$name]=$qps
+    printf '| %-6s | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %12.0f | %13s |\n' \
+      "$name" "$qps" "$lat" "$lost" "$sent" "$cpu" \
+      "$(awk -v s="$sent" -v l="$lost" -v c="$cpu" 'BEGIN { print (c > 0 ? (s - l) / c : 0) }')" "$lb / $la"
+  done
+  echo
+  echo "zone load: 1,000,000 A records answered ${load_ms} ms after the JVM started;" \
+    "live heap after full GC $(awk -v b="$heap_live" 'BEGIN { printf "%.0f MiB", b / 1048576 }')," \
+    "RSS $(awk -v k="$rss" 'BEGIN { printf "%.0f MiB", k / 1024 }')"
+  echo "$heap_info" | sed -n '2,$p' | sed 's/^/  heap_info: /' | head -n 4
+  echo
+  awk -v o="${Q[ours]}" -v b="${Q[BIND]}" -v n="${Q[NSD]}" \
+    'BEGIN { printf "ratio: ours/BIND = %.2f, ours/NSD = %.2f\n", o / b, o / n }'
+}
+
+main "$@"
