@@ -16,26 +16,65 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
-/** Serves the two admin resources; stateless, so one instance serves every connection. */
+/**
+ * Serves the admin resources: the two every service has, plus the service's own POST actions.
+ * Stateless, so one instance serves every connection.
+ */
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final String service;
   private final PrometheusMeterRegistry registry;
   private final Supplier<Health> health;
+  private final Map<String, AdminAction> actions;
+  private final Executor actionThread;
 
-  AdminHandler(String service, PrometheusMeterRegistry registry, Supplier<Health> health) {
+  AdminHandler(
+      String service,
+      PrometheusMeterRegistry registry,
+      Supplier<Health> health,
+      Map<String, AdminAction> actions,
+      Executor actionThread) {
     this.service = service;
     this.registry = registry;
     this.health = health;
+    this.actions = actions;
+    this.actionThread = actionThread;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     String path = new QueryStringDecoder(request.uri()).path();
     FullHttpResponse response;
-    if (!request.decoderResult().isSuccess()) {
+    AdminAction action = actions.get(path);
+    if (action != null && request.decoderResult().isSuccess()) {
+      if (HttpMethod.POST.equals(request.method())) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        CompletableFuture.supplyAsync(action::run, actionThread)
+            .whenComplete(
+                (result, error) ->
+                    send(
+                        ctx,
+                        error == null
+                            ? text(
+                                HttpResponseStatus.valueOf(result.status()),
+                                result.body(),
+                                "text/plain")
+                            : text(
+                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                "action failed: " + error.getCause() + "\n",
+                                "text/plain"),
+                        keepAlive,
+                        false));
+        return;
+      }
+      response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST\n", "text/plain");
+      response.headers().set(HttpHeaderNames.ALLOW, "POST");
+    } else if (!request.decoderResult().isSuccess()) {
       response = text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n", "text/plain");
     } else if (!HttpMethod.GET.equals(request.method())
         && !HttpMethod.HEAD.equals(request.method())) {
@@ -64,8 +103,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       response = text(HttpResponseStatus.NOT_FOUND, "try /health or /metrics\n", "text/plain");
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+    send(ctx, response, keepAlive, HttpMethod.HEAD.equals(request.method()));
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, boolean head) {
     HttpUtil.setKeepAlive(response, keepAlive);
-    if (HttpMethod.HEAD.equals(request.method())) {
+    if (head) {
       response.content().clear();
     }
     var write = ctx.writeAndFlush(response);

@@ -12,6 +12,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin port every Netty service opens (9901 by convention): {@code GET /health} for Docker
  * healthchecks and load balancers, {@code GET /metrics} for Prometheus. It runs on its own single
- * thread so a busy data path never makes a service look dead.
+ * thread so a busy data path never makes a service look dead. A service may add {@code POST}
+ * actions of its own ({@link AdminAction}); they run on a separate thread for the same reason.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
   private final InetSocketAddress bind;
   private final AdminHandler handler;
+  private final ExecutorService actionThread;
   private EventLoopGroup group;
   private Channel channel;
 
@@ -34,8 +39,29 @@ public final class AdminServer implements AutoCloseable {
       InetSocketAddress bind,
       PrometheusMeterRegistry registry,
       Supplier<Health> health) {
+    this(service, bind, registry, health, Map.of());
+  }
+
+  /**
+   * @param actions {@code POST} paths (e.g. {@code "/reload"}) and what they do
+   */
+  public AdminServer(
+      String service,
+      InetSocketAddress bind,
+      PrometheusMeterRegistry registry,
+      Supplier<Health> health,
+      Map<String, AdminAction> actions) {
     this.bind = bind;
-    this.handler = new AdminHandler(service, registry, health);
+    this.actionThread =
+        actions.isEmpty()
+            ? null
+            : Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, service + "-admin-action");
+                  t.setDaemon(true);
+                  return t;
+                });
+    this.handler = new AdminHandler(service, registry, health, Map.copyOf(actions), actionThread);
   }
 
   public AdminServer start() throws InterruptedException {
@@ -76,6 +102,9 @@ public final class AdminServer implements AutoCloseable {
     }
     if (group != null) {
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (actionThread != null) {
+      actionThread.shutdownNow();
     }
   }
 }

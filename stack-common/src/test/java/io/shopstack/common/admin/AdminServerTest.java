@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +46,40 @@ class AdminServerTest {
           .contains("dns_queries_total{instance=\"test-1\",rcode=\"NOERROR\"} 3.0");
 
       assertThat(get(admin.port(), "/nope").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void serviceActionsRunOnPostOnlyAndReportTheirOutcome() throws Exception {
+    var registry = Metrics.registry("test-2");
+    AtomicInteger reloads = new AtomicInteger();
+    Map<String, AdminAction> actions =
+        Map.of(
+            "/reload",
+            () ->
+                reloads.incrementAndGet() == 1
+                    ? AdminAction.Result.ok("reloaded 1 zone\n")
+                    : new AdminAction.Result(422, "zone.db:7: bad TTL\n"));
+    try (var admin =
+        new AdminServer(
+                "test", new InetSocketAddress("127.0.0.1", 0), registry, Health::healthy, actions)
+            .start()) {
+      var post =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/reload"))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      var first = http.send(post, HttpResponse.BodyHandlers.ofString());
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(first.body()).isEqualTo("reloaded 1 zone\n");
+      var second = http.send(post, HttpResponse.BodyHandlers.ofString());
+      assertThat(second.statusCode()).isEqualTo(422);
+      assertThat(second.body()).contains("zone.db:7");
+
+      var get = get(admin.port(), "/reload");
+      assertThat(get.statusCode()).isEqualTo(405);
+      assertThat(get.headers().firstValue("allow")).hasValue("POST");
+      assertThat(reloads).hasValue(2);
+      assertThat(get(admin.port(), "/health").statusCode()).isEqualTo(200);
     }
   }
 }

@@ -1,0 +1,19 @@
+package io.shopstack.common.admin;
+
+/**
+ * An operator command a service offers on its admin port besides /health and /metrics, such as
+ * {@code POST /reload} on a DNS server. It runs off the admin event loop, so a slow action (parsing
+ * a large zone) never makes /health look dead; what it returns is sent back as plain text.
+ */
+@FunctionalInterface
+public interface AdminAction {
+
+  /** The outcome: an HTTP status and a short human-readable body. */
+  record Result(int status, String body) {
+    public static Result ok(String body) {
+      return new Result(200, body);
+    }
+  }
+
+  Result run();
+}
