@@ -1,5 +1,6 @@
 package io.shopstack.dns.authoritative;
 
+import io.shopstack.dns.server.DnsServer;
 import java.util.Map;
 
 /**
@@ -10,11 +11,15 @@ import java.util.Map;
  * @param instance name in logs, metrics and thread names (dns-root, dns-tld, dns-shop)
  * @param bind address for DNS and admin (the instance's own IP locally, 0.0.0.0 in Docker)
  * @param dnsPort UDP and TCP port for DNS (1053 locally, 53 in Docker; 0 picks one in tests)
- * @param adminPort /health and /metrics
+ * @param adminPort /health, /metrics and POST /reload
  * @param maxUdpPayload EDNS payload we advertise and honour (1232, DNS flag day 2020)
  * @param tcpIdleSeconds idle DNS-over-TCP connections are closed after this (RFC 7766 6.2.3)
  * @param zones {@code origin=location} list, comma separated (see {@code ZoneSource})
  * @param zoneVariables placeholders available inside zone file templates (SHOP_NET)
+ * @param tcpConnectionsPerClient TCP connections one client address may hold open (RFC 7766 6.2.2)
+ * @param rrl response rate limiting for UDP; absent or 0 responses per second means off
+ * @param transfer who may AXFR and whom to NOTIFY; absent means 127.0.0.1 only, nobody notified
+ * @param zoneCheckSeconds how often zone files given as paths are checked for changes; 0 = never
  */
 public record AuthoritativeConfig(
     String instance,
@@ -24,12 +29,86 @@ public record AuthoritativeConfig(
     int maxUdpPayload,
     int tcpIdleSeconds,
     String zones,
-    Map<String, String> zoneVariables) {
+    Map<String, String> zoneVariables,
+    int tcpConnectionsPerClient,
+    RateLimit rrl,
+    Transfer transfer,
+    int zoneCheckSeconds) {
+
+  /**
+   * BIND-style response rate limiting per client /24 (IPv4) or /56 (IPv6).
+   *
+   * @param responsesPerSecond answers per second a prefix may get over UDP; 0 turns RRL off
+   * @param window seconds over which a flood is remembered: a prefix that went over stays limited
+   *     until its debt is paid off, at most this long
+   * @param slip every slip-th limited answer goes out as an empty TC=1 answer, so a real client
+   *     behind a spoofed-looking prefix retries over TCP; 0 drops all, 1 slips all
+   */
+  public record RateLimit(int responsesPerSecond, int window, int slip) {
+    public static final RateLimit OFF = new RateLimit(0, 5, 2);
+
+    public RateLimit {
+      if (responsesPerSecond < 0 || window < 1 || slip < 0) {
+        throw new IllegalArgumentException(
+            String.format(
+                "rrl needs responsesPerSecond >= 0, window >= 1, slip >= 0: %d, %d, %d",
+                responsesPerSecond, window, slip));
+      }
+    }
+  }
+
+  /**
+   * Zone transfers and change notification (RFC 5936, RFC 1996).
+   *
+   * @param allow CIDRs allowed to AXFR over TCP, comma separated (e.g. 127.0.0.1/32,10.0.0.0/8)
+   * @param secondaries host:port, comma separated, sent a NOTIFY when a serial changes
+   */
+  public record Transfer(String allow, String secondaries) {
+    public static final Transfer DEFAULT = new Transfer("127.0.0.1/32", "");
+
+    public Transfer {
+      allow = allow == null ? "" : allow;
+      secondaries = secondaries == null ? "" : secondaries;
+    }
+  }
 
   public AuthoritativeConfig {
     zoneVariables = zoneVariables == null ? Map.of() : Map.copyOf(zoneVariables);
     if (maxUdpPayload < 512 || maxUdpPayload > 65535) {
       throw new IllegalArgumentException("maxUdpPayload must be 512..65535: " + maxUdpPayload);
     }
+    if (tcpConnectionsPerClient == 0) {
+      tcpConnectionsPerClient = DnsServer.Settings.DEFAULT_TCP_CONNECTIONS_PER_CLIENT;
+    }
+    rrl = rrl == null ? RateLimit.OFF : rrl;
+    transfer = transfer == null ? Transfer.DEFAULT : transfer;
+    if (zoneCheckSeconds < 0) {
+      throw new IllegalArgumentException("zoneCheckSeconds must be >= 0: " + zoneCheckSeconds);
+    }
+  }
+
+  /** The settings of the first version, for servers (the GSLB) that have no use for the rest. */
+  public AuthoritativeConfig(
+      String instance,
+      String bind,
+      int dnsPort,
+      int adminPort,
+      int maxUdpPayload,
+      int tcpIdleSeconds,
+      String zones,
+      Map<String, String> zoneVariables) {
+    this(
+        instance,
+        bind,
+        dnsPort,
+        adminPort,
+        maxUdpPayload,
+        tcpIdleSeconds,
+        zones,
+        zoneVariables,
+        DnsServer.Settings.DEFAULT_TCP_CONNECTIONS_PER_CLIENT,
+        RateLimit.OFF,
+        Transfer.DEFAULT,
+        0);
   }
 }

@@ -1,30 +1,44 @@
 package io.shopstack.dns.authoritative;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.shopstack.common.admin.AdminAction;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.dns.authoritative.answer.AuthoritativeHandler;
 import io.shopstack.dns.authoritative.answer.DynamicRecords;
+import io.shopstack.dns.authoritative.ratelimit.RateLimitedHandler;
+import io.shopstack.dns.authoritative.ratelimit.ResponseRateLimiter;
+import io.shopstack.dns.authoritative.reload.ZoneFileWatcher;
+import io.shopstack.dns.authoritative.reload.ZoneReloader;
+import io.shopstack.dns.authoritative.transfer.NotifySender;
+import io.shopstack.dns.authoritative.transfer.TransferAcl;
+import io.shopstack.dns.authoritative.transfer.ZoneTransfer;
 import io.shopstack.dns.authoritative.zone.AuthoritativeZone;
 import io.shopstack.dns.authoritative.zone.ZoneLoader;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.authoritative.zone.ZoneSource;
 import io.shopstack.dns.server.DnsServer;
+import io.shopstack.dns.server.QueryHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An authoritative DNS server as a library: zones are loaded and checked in the constructor (a bad
  * zone file stops the instance before it binds anything), {@link #start()} opens DNS on UDP+TCP and
- * the admin port. The GSLB reuses it by passing its {@link DynamicRecords}.
+ * the admin port. Later reloads ({@code POST /reload}, or an edited zone file) swap the zones while
+ * serving. The GSLB reuses it by passing its {@link DynamicRecords}.
  */
 public final class AuthoritativeServer implements AutoCloseable {
   private final AuthoritativeConfig config;
   private final PrometheusMeterRegistry registry;
-  private final ZoneSet zones;
+  private final NotifySender notifier;
+  private final ZoneReloader zones;
   private final DnsServer dns;
   private AdminServer admin;
+  private ZoneFileWatcher watcher;
 
   public AuthoritativeServer(AuthoritativeConfig config) {
     this(config, null, Metrics.registry(config.instance()));
@@ -38,18 +52,37 @@ public final class AuthoritativeServer implements AutoCloseable {
       AuthoritativeConfig config, DynamicRecords dynamic, PrometheusMeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    ZoneLoader loader = new ZoneLoader(config.zoneVariables());
-    List<AuthoritativeZone> loaded =
-        ZoneSource.parseList(config.zones()).stream().map(loader::load).toList();
-    this.zones = new ZoneSet(loaded);
+    this.notifier =
+        new NotifySender(NotifySender.parse(config.transfer().secondaries()), config.instance());
+    this.zones =
+        new ZoneReloader(
+            ZoneSource.parseList(config.zones()),
+            new ZoneLoader(config.zoneVariables()),
+            registry,
+            notifier::zoneChanged);
+    QueryHandler handler =
+        new AuthoritativeHandler(
+            zones::current,
+            dynamic,
+            config.maxUdpPayload(),
+            new ZoneTransfer(TransferAcl.parse(config.transfer().allow())));
+    AuthoritativeConfig.RateLimit rrl = config.rrl();
+    if (rrl.responsesPerSecond() > 0) {
+      handler =
+          new RateLimitedHandler(
+              handler,
+              new ResponseRateLimiter(rrl.responsesPerSecond(), rrl.window(), rrl.slip()),
+              registry);
+    }
     this.dns =
         new DnsServer(
             new DnsServer.Settings(
                 config.instance(),
                 new InetSocketAddress(config.bind(), config.dnsPort()),
                 config.maxUdpPayload(),
-                config.tcpIdleSeconds()),
-            new AuthoritativeHandler(zones, dynamic, config.maxUdpPayload()),
+                config.tcpIdleSeconds(),
+                config.tcpConnectionsPerClient()),
+            handler,
             registry);
   }
 
@@ -60,9 +93,44 @@ public final class AuthoritativeServer implements AutoCloseable {
                 config.instance(),
                 new InetSocketAddress(config.bind(), config.adminPort()),
                 registry,
-                () -> Health.healthy())
+                () -> Health.healthy(),
+                Map.of("/reload", this::reloadAction))
             .start();
+    List<Path> files =
+        zones.sources().stream()
+            .map(ZoneSource::location)
+            .filter(location -> !location.startsWith("classpath:"))
+            .map(Path::of)
+            .toList();
+    if (config.zoneCheckSeconds() > 0 && !files.isEmpty()) {
+      watcher =
+          new ZoneFileWatcher(files, config.zoneCheckSeconds(), zones::reload, config.instance());
+    }
     return this;
+  }
+
+  /** Re-reads every zone now; the old ones keep serving if any file is broken. */
+  public ZoneReloader.Outcome reload() {
+    return zones.reload();
+  }
+
+  private AdminAction.Result reloadAction() {
+    ZoneReloader.Outcome outcome = zones.reload();
+    if (!outcome.ok()) {
+      return new AdminAction.Result(
+          422, "rejected, old zones still served: " + outcome.error() + "\n");
+    }
+    // Every zone with the serial now served, so the answer is right even if the file watcher
+    // got to a change first.
+    StringBuilder body = new StringBuilder("reloaded\n");
+    for (AuthoritativeZone zone : zones.current().all()) {
+      body.append(zone.origin())
+          .append(" serial ")
+          .append(zone.soa().getSerial())
+          .append(outcome.changed().contains(zone) ? " (changed)" : "")
+          .append('\n');
+    }
+    return AdminAction.Result.ok(body.toString());
   }
 
   /** The bound DNS port, UDP and TCP. */
@@ -74,8 +142,9 @@ public final class AuthoritativeServer implements AutoCloseable {
     return admin.port();
   }
 
+  /** The zones being served right now. */
   public ZoneSet zones() {
-    return zones;
+    return zones.current();
   }
 
   public PrometheusMeterRegistry registry() {
@@ -84,9 +153,13 @@ public final class AuthoritativeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (watcher != null) {
+      watcher.close();
+    }
     if (admin != null) {
       admin.close();
     }
     dns.close();
+    notifier.close();
   }
 }

@@ -28,11 +28,31 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
-  /** Where and how to listen. {@code maxUdpPayload} caps EDNS sizes (1232: DNS flag day 2020). */
+  /**
+   * Where and how to listen. {@code maxUdpPayload} caps EDNS sizes (1232: DNS flag day 2020);
+   * {@code tcpConnectionsPerClient} is how many TCP connections one client address may hold open.
+   */
   public record Settings(
-      String name, InetSocketAddress bind, int maxUdpPayload, int tcpIdleSeconds) {
+      String name,
+      InetSocketAddress bind,
+      int maxUdpPayload,
+      int tcpIdleSeconds,
+      int tcpConnectionsPerClient) {
+    public static final int DEFAULT_TCP_CONNECTIONS_PER_CLIENT = 16;
+
+    public Settings {
+      if (tcpConnectionsPerClient < 1) {
+        throw new IllegalArgumentException(
+            "tcpConnectionsPerClient must be at least 1: " + tcpConnectionsPerClient);
+      }
+    }
+
     public Settings(String name, InetSocketAddress bind) {
       this(name, bind, 1232, 10);
+    }
+
+    public Settings(String name, InetSocketAddress bind, int maxUdpPayload, int tcpIdleSeconds) {
+      this(name, bind, maxUdpPayload, tcpIdleSeconds, DEFAULT_TCP_CONNECTIONS_PER_CLIENT);
     }
   }
 
@@ -54,6 +74,8 @@ public final class DnsServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory(settings.name() + "-dns"), NioIoHandler.newFactory());
     UdpQueryHandler udpHandler = new UdpQueryHandler(handler, settings.maxUdpPayload(), metrics);
+    TcpConnectionLimit connectionLimit =
+        new TcpConnectionLimit(settings.tcpConnectionsPerClient(), metrics);
     udp =
         new Bootstrap()
             .group(group)
@@ -74,6 +96,7 @@ public final class DnsServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
+                        .addLast(connectionLimit)
                         .addLast(new IdleStateHandler(0, 0, settings.tcpIdleSeconds()))
                         .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
                         .addLast(new TcpQueryHandler(handler, metrics));

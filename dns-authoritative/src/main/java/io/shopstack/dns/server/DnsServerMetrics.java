@@ -2,36 +2,71 @@ package io.shopstack.dns.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** Counters every DNS server exposes on /metrics: answers by type and rcode, garbage, TC. */
+/**
+ * What every DNS server exposes on /metrics: answers by type and rcode, how long answering took (a
+ * Prometheus histogram, so quantiles can be aggregated across instances), garbage, TC answers and
+ * TCP connections turned away. Counters are looked up once per (type, rcode), not per query.
+ */
 final class DnsServerMetrics {
   private final MeterRegistry registry;
   private final Counter malformed;
   private final Counter truncated;
+  private final Counter tcpRejected;
+  private final Timer latency;
+  private final ConcurrentHashMap<Integer, Counter> answers = new ConcurrentHashMap<>();
 
   DnsServerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.malformed = registry.counter("dns_malformed_queries");
     this.truncated = registry.counter("dns_truncated_answers");
+    this.tcpRejected =
+        Counter.builder("dns_tcp_connections_rejected")
+            .description("TCP connections closed at once: the client had too many open")
+            .register(registry);
+    this.latency =
+        Timer.builder("dns_query_duration")
+            .description("From a query's arrival to its answer being handed to the socket")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(5))
+            .register(registry);
   }
 
   void malformed() {
     malformed.increment();
   }
 
-  void answered(Message response, boolean truncatedOnWire) {
+  void tcpRejected() {
+    tcpRejected.increment();
+  }
+
+  /**
+   * @param startNanos {@link System#nanoTime()} when the query arrived
+   */
+  void answered(Message response, boolean truncatedOnWire, long startNanos) {
+    latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     Record question = response.getQuestion();
-    registry
-        .counter(
-            "dns_answers",
-            "qtype",
-            question == null ? "none" : Type.string(question.getType()),
-            "rcode",
-            Rcode.string(response.getRcode()))
+    int qtype = question == null ? -1 : question.getType();
+    int rcode = response.getRcode();
+    answers
+        .computeIfAbsent(
+            (qtype << 12) | (rcode & 0xfff),
+            key ->
+                registry.counter(
+                    "dns_answers",
+                    "qtype",
+                    qtype < 0 ? "none" : Type.string(qtype),
+                    "rcode",
+                    Rcode.string(rcode)))
         .increment();
     if (truncatedOnWire) {
       truncated.increment();

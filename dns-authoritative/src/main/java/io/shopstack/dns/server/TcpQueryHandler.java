@@ -7,8 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
 
 /**
  * DNS over TCP (RFC 7766): many length-prefixed queries per connection, answered as each is ready
@@ -28,6 +30,7 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+    long start = System.nanoTime();
     byte[] wire = ByteBufUtil.getBytes(frame);
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     WireFormat.Parsed parsed = WireFormat.parse(wire);
@@ -43,23 +46,36 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
       return;
     }
     handler
-        .handle(parsed.query(), client, Transport.TCP)
+        .handleOverTcp(parsed.query(), client)
         .whenComplete(
-            (response, error) -> {
+            (responses, error) -> {
               if (error != null) {
                 log.warn("tcp query from {} failed: {}", client, error.toString());
-              } else if (response != null) {
-                byte[] out = WireFormat.encode(response, 65535);
-                metrics.answered(response, false);
-                send(ctx, out);
+                return;
               }
+              sendAll(ctx, responses, start);
             });
   }
 
+  private void sendAll(ChannelHandlerContext ctx, List<Message> responses, long start) {
+    for (Message response : responses) {
+      byte[] out = WireFormat.encode(response, 65535);
+      ctx.write(frame(out));
+    }
+    ctx.flush();
+    if (!responses.isEmpty()) {
+      metrics.answered(responses.get(0), false, start);
+    }
+  }
+
   private static void send(ChannelHandlerContext ctx, byte[] out) {
+    ctx.writeAndFlush(frame(out));
+  }
+
+  private static ByteBuf frame(byte[] out) {
     ByteBuf framed = Unpooled.buffer(out.length + 2);
     framed.writeShort(out.length).writeBytes(out);
-    ctx.writeAndFlush(framed);
+    return framed;
   }
 
   @Override

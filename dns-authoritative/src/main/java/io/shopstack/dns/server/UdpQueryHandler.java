@@ -27,6 +27,7 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    long start = System.nanoTime();
     byte[] wire = ByteBufUtil.getBytes(packet.content()); // packet is released by our superclass
     InetSocketAddress client = packet.sender();
     WireFormat.Parsed parsed = WireFormat.parse(wire);
@@ -47,7 +48,7 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
               }
               if (response != null) {
                 byte[] out = WireFormat.encode(response, limit);
-                metrics.answered(response, out.length < 12 ? false : (out[2] & 0x02) != 0);
+                metrics.answered(response, out.length >= 12 && (out[2] & 0x02) != 0, start);
                 send(ctx, out, client);
               }
             });

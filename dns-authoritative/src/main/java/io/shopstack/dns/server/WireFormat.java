@@ -6,6 +6,7 @@ import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 
 /**
  * The edge between bytes and {@link Message}s, shared by UDP and TCP. Garbage that still has a
@@ -28,6 +29,13 @@ final class WireFormat {
       Message query = new Message(wire);
       if (query.getHeader().getFlag(Flags.QR)) {
         return new Parsed(null, "QR bit set: a response, not a query");
+      }
+      // dnsjava forgives a message that ends early when its TC bit is set, keeping the header's
+      // counts; a query has no business being truncated, so counts must match what was there.
+      for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+        if (query.getSection(section).size() != query.getHeader().getCount(section)) {
+          return new Parsed(null, "message ends before the records its header counts");
+        }
       }
       return new Parsed(query, null);
     } catch (IOException | RuntimeException e) {

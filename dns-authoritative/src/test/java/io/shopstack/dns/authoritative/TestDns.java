@@ -22,6 +22,27 @@ final class TestDns {
         .start();
   }
 
+  /** Every setting spelled out, for tests of rate limiting, transfers and reloads. */
+  static AuthoritativeConfig config(
+      String zones,
+      AuthoritativeConfig.RateLimit rrl,
+      AuthoritativeConfig.Transfer transfer,
+      int zoneCheckSeconds) {
+    return new AuthoritativeConfig(
+        "test",
+        "127.0.0.1",
+        0,
+        0,
+        1232,
+        10,
+        zones,
+        Map.of("SHOP_NET", "127"),
+        16,
+        rrl,
+        transfer,
+        zoneCheckSeconds);
+  }
+
   static SimpleResolver resolver(int port, boolean tcp) throws Exception {
     SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
     r.setPort(port);

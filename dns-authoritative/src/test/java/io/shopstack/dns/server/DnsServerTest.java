@@ -96,4 +96,20 @@ class DnsServerTest {
     Message query = Message.newQuery(Record.newRecord(Name.fromString("ok.test."), Type.A, 1));
     assertThat(resolver(true).send(query).getRcode()).isEqualTo(Rcode.NOERROR);
   }
+
+  @Test
+  void queryThatEndsBeforeItsQuestionIsFormErrEvenWithTheTcBitSet() throws Exception {
+    // dnsjava's parser forgives a short message whose TC bit is set; we must not.
+    byte[] cut = {0x0a, 0x0b, 0x02, 0x00, 0x00, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0x03, 'w', 'w'};
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(2000);
+      socket.send(
+          new DatagramPacket(cut, cut.length, InetAddress.getByName("127.0.0.1"), server.port()));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      socket.receive(reply);
+      Message response = new Message(java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
+      assertThat(response.getHeader().getID()).isEqualTo(0x0a0b);
+      assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.shopstack.dns.authoritative.answer;
 
+import io.shopstack.dns.authoritative.transfer.ZoneTransfer;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Transport;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ClientSubnetOption;
@@ -32,18 +34,45 @@ import org.xbill.DNS.Type;
 public final class AuthoritativeHandler implements QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(AuthoritativeHandler.class);
 
+  private final Supplier<ZoneSet> zones;
   private final ZoneAnswers answers;
   private final int ednsPayload;
   private final boolean clientSubnetAware;
+  private final ZoneTransfer transfer;
 
   /**
    * @param dynamic per-query records (the GSLB), or null for a plain zone server
    * @param ednsPayload the UDP payload size we advertise (1232 avoids IP fragmentation)
    */
   public AuthoritativeHandler(ZoneSet zones, DynamicRecords dynamic, int ednsPayload) {
+    this(() -> zones, dynamic, ednsPayload, null);
+  }
+
+  /**
+   * @param zones the zones being served now (they change on reload)
+   * @param transfer AXFR over TCP, or null to refuse every zone transfer
+   */
+  public AuthoritativeHandler(
+      Supplier<ZoneSet> zones, DynamicRecords dynamic, int ednsPayload, ZoneTransfer transfer) {
+    this.zones = zones;
     this.answers = new ZoneAnswers(zones, dynamic);
     this.ednsPayload = ednsPayload;
     this.clientSubnetAware = dynamic != null;
+    this.transfer = transfer;
+  }
+
+  @Override
+  public CompletionStage<List<Message>> handleOverTcp(Message query, InetSocketAddress client) {
+    Record question = query.getQuestion();
+    if (transfer != null
+        && question != null
+        && query.getHeader().getOpcode() == Opcode.QUERY
+        && query.getHeader().getCount(Section.QUESTION) == 1
+        && question.getDClass() == DClass.IN
+        && (question.getType() == Type.AXFR || question.getType() == Type.IXFR)) {
+      return CompletableFuture.completedFuture(transfer.answer(query, zones.get(), client));
+    }
+    return QueryHandler.super.handleOverTcp(query, client);
   }
 
   @Override
@@ -81,6 +110,8 @@ public final class AuthoritativeHandler implements QueryHandler {
     Record question = query.getQuestion();
     int qtype = question.getType();
     if (question.getDClass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
+      // Zone transfers are TCP only (RFC 5936 4.2) and handled in handleOverTcp; like BIND, a
+      // transfer asked over UDP, or not allowed, is REFUSED.
       return withOpt(rcode(response, Rcode.REFUSED), opt, null, 0);
     }
     ClientSubnetOption subnet = clientSubnetAware ? Edns.clientSubnet(opt) : null;

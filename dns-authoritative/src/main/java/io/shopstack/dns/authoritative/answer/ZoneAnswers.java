@@ -6,6 +6,7 @@ import io.shopstack.dns.authoritative.zone.Lookup;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -27,11 +28,15 @@ final class ZoneAnswers {
   /** Longest CNAME chain we follow before handing the rest to the resolver. */
   private static final int MAX_CHAIN = 8;
 
-  private final ZoneSet zones;
+  private final Supplier<ZoneSet> zoneSet;
   private final DynamicRecords dynamic;
 
-  ZoneAnswers(ZoneSet zones, DynamicRecords dynamic) {
-    this.zones = zones;
+  /**
+   * @param zones the zones being served now; read once per query, so a reload in between is never
+   *     half-seen
+   */
+  ZoneAnswers(Supplier<ZoneSet> zones, DynamicRecords dynamic) {
+    this.zoneSet = zones;
     this.dynamic = dynamic;
   }
 
@@ -40,6 +45,7 @@ final class ZoneAnswers {
 
   /** Answers {@code qname}/{@code qtype} into {@code response}; null means REFUSED (not ours). */
   Outcome fill(Message response, Name qname, int qtype, ClientLocation client) {
+    ZoneSet zones = zoneSet.get();
     AuthoritativeZone zone = zones.closestEnclosing(qname);
     if (zone == null) {
       return null;

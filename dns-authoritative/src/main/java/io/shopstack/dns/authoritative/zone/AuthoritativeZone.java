@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.HINFORecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
@@ -29,6 +30,7 @@ public final class AuthoritativeZone {
   private static final Name WILDCARD = Name.fromConstantString("*");
 
   private final Name origin;
+  private final SOARecord soa;
   private final SOARecord negativeSoa;
   private final Map<Name, Map<Integer, RRset>> nodes;
   private final Set<Name> existing;
@@ -36,11 +38,13 @@ public final class AuthoritativeZone {
 
   private AuthoritativeZone(
       Name origin,
+      SOARecord soa,
       SOARecord negativeSoa,
       Map<Name, Map<Integer, RRset>> nodes,
       Set<Name> existing,
       Map<Name, Delegation> cuts) {
     this.origin = origin;
+    this.soa = soa;
     this.negativeSoa = negativeSoa;
     this.nodes = nodes;
     this.existing = existing;
@@ -107,7 +111,7 @@ public final class AuthoritativeZone {
             soa.getMinimum());
     log.info("zone {} from {}: {} names, {} delegations", origin, file, nodes.size(), cuts.size());
     return new AuthoritativeZone(
-        origin, negativeSoa, Map.copyOf(nodes), Set.copyOf(existing), Map.copyOf(cuts));
+        origin, soa, negativeSoa, Map.copyOf(nodes), Set.copyOf(existing), Map.copyOf(cuts));
   }
 
   private static List<RRset> glueFor(
@@ -135,6 +139,27 @@ public final class AuthoritativeZone {
 
   public Name origin() {
     return origin;
+  }
+
+  /** The apex SOA as the file has it; its serial tells secondaries whether the zone changed. */
+  public SOARecord soa() {
+    return soa;
+  }
+
+  /**
+   * Every RRset of the zone except the apex SOA, apex first: the body of a zone transfer, which
+   * starts and ends with {@link #soa()} (RFC 5936 2.2). Delegations and glue are included.
+   */
+  public List<RRset> transferBody() {
+    List<RRset> body = new ArrayList<>();
+    nodes.get(origin).values().stream().filter(s -> s.getType() != Type.SOA).forEach(body::add);
+    nodes.forEach(
+        (name, types) -> {
+          if (!name.equals(origin)) {
+            body.addAll(types.values());
+          }
+        });
+    return body;
   }
 
   /** The SOA for authority sections of NXDOMAIN/NODATA, its TTL already the negative TTL. */
@@ -173,7 +198,8 @@ public final class AuthoritativeZone {
       return fromNode(qname, node, qtype, false);
     }
     if (existing.contains(qname)) {
-      return new Lookup.NoData(); // empty non-terminal (RFC 4592 2.2.2)
+      // An empty non-terminal (RFC 4592 2.2.2) has no RRset to offer an ANY query.
+      return qtype == Type.ANY ? refusedAny(qname) : new Lookup.NoData();
     }
     // RFC 4592 3.3.1: only the closest encloser's wildcard may synthesize an answer.
     Name closestEncloser = parent(qname);
@@ -205,9 +231,10 @@ public final class AuthoritativeZone {
 
   private static Lookup fromNode(Name qname, Map<Integer, RRset> node, int qtype, boolean wild) {
     if (qtype == Type.ANY) {
-      List<RRset> all = new ArrayList<>();
-      node.values().forEach(set -> all.add(wild ? synthesize(set, qname) : set));
-      return new Lookup.Answer(all);
+      // RFC 8482 4.1: one RRset (the first in file order) rather than all of them, so ANY is no
+      // longer an amplification tool. Resolvers ask for the types they actually need.
+      RRset first = node.values().iterator().next();
+      return new Lookup.Answer(List.of(wild ? synthesize(first, qname) : first));
     }
     RRset exact = node.get(qtype);
     if (exact != null) {
@@ -219,6 +246,13 @@ public final class AuthoritativeZone {
       return new Lookup.Alias(alias, ((CNAMERecord) cname.first()).getTarget());
     }
     return new Lookup.NoData();
+  }
+
+  /** RFC 8482 4.2: the synthesized HINFO that says "ANY is not answered in full here". */
+  private Lookup refusedAny(Name qname) {
+    RRset hinfo = new RRset();
+    hinfo.addRR(new HINFORecord(qname, DClass.IN, negativeSoa.getTTL(), "RFC8482", ""));
+    return new Lookup.Answer(List.of(hinfo));
   }
 
   /** RFC 4592 3.4.1: records from a wildcard carry the query's name as owner. */

@@ -1,5 +1,6 @@
 package io.shopstack.dns.authoritative.zone;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,15 @@ public final class ZoneSet {
       }
     }
     return null;
+  }
+
+  /** The zone whose apex is exactly {@code origin}, or null (zone transfers ask for apexes). */
+  public AuthoritativeZone zone(Name origin) {
+    return byOrigin.get(origin);
+  }
+
+  public Collection<AuthoritativeZone> all() {
+    return byOrigin.values();
   }
 
   public int size() {

@@ -1,0 +1,32 @@
+package io.shopstack.dns.authoritative;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Everything logged while it is open, read from the root logger the way an operator sees it. */
+final class LogCapture implements AutoCloseable {
+  private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+  LogCapture() {
+    appender.start();
+    root.addAppender(appender);
+  }
+
+  /** Events at WARN or above. */
+  List<ILoggingEvent> warnings() {
+    synchronized (appender.list) {
+      return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
+    }
+  }
+
+  @Override
+  public void close() {
+    root.detachAppender(appender);
+    appender.stop();
+  }
+}

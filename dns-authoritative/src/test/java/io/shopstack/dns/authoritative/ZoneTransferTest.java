@@ -1,0 +1,127 @@
+package io.shopstack.dns.authoritative;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.ZoneTransferException;
+import org.xbill.DNS.ZoneTransferIn;
+
+/** AXFR as a secondary does it: dig and dnsjava's ZoneTransferIn over TCP, allowed or not. */
+class ZoneTransferTest {
+  private static final Path DIG = Path.of("/usr/bin/dig");
+  private static final int BULK = 2000;
+  @TempDir static Path dir;
+  private static AuthoritativeServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    StringBuilder bulk = new StringBuilder("$ORIGIN bulk.test.\n$TTL 60\n");
+    bulk.append("@ IN SOA ns1 hostmaster 7 3600 900 604800 60\n@ IN NS ns1\nns1 IN A 127.0.0.1\n");
+    for (int i = 0; i < BULK; i++) {
+      bulk.append("host").append(i).append(" IN A 127.1.").append(i / 250).append('.');
+      bulk.append(i % 250 + 1).append('\n');
+    }
+    Path file = dir.resolve("bulk.test.zone");
+    Files.writeString(file, bulk);
+    server =
+        new AuthoritativeServer(
+                TestDns.config(
+                    "shop.example.=classpath:zones/shop.example.zone,bulk.test.=" + file,
+                    AuthoritativeConfig.RateLimit.OFF,
+                    new AuthoritativeConfig.Transfer("127.0.0.1/32", ""),
+                    0))
+            .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String dig(String... args) throws Exception {
+    String[] command = new String[args.length + 5];
+    command[0] = DIG.toString();
+    command[1] = "@127.0.0.1";
+    command[2] = "-p";
+    command[3] = String.valueOf(server.dnsPort());
+    command[4] = "+tries=1";
+    System.arraycopy(args, 0, command, 5, args.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Read before waiting: a big transfer fills the pipe, and dig would block on it.
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
+    return out;
+  }
+
+  private static ZoneTransferIn axfr(String zone, String from) throws Exception {
+    ZoneTransferIn xfr =
+        ZoneTransferIn.newAXFR(
+            Name.fromString(zone), new InetSocketAddress("127.0.0.1", server.dnsPort()), null);
+    xfr.setLocalAddress(new InetSocketAddress(from, 0));
+    xfr.setTimeout(Duration.ofSeconds(3));
+    return xfr;
+  }
+
+  @Test
+  void digTransfersTheWholeZoneFromSoaToSoa() throws Exception {
+    assumeTrue(Files.isExecutable(DIG), "dig is installed");
+    String out = dig("AXFR", "shop.example");
+    List<String> records = out.lines().filter(l -> !l.isBlank() && !l.startsWith(";")).toList();
+    assertThat(records.get(0)).containsPattern("^shop\\.example\\.\\s+3600\\s+IN\\s+SOA");
+    assertThat(records.get(records.size() - 1))
+        .containsPattern("^shop\\.example\\.\\s+3600\\s+IN\\s+SOA");
+    assertThat(records)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .containsPattern(
+                        "^www\\.shop\\.example\\.\\s+300\\s+IN\\s+A\\s+127\\.28\\.0\\.80"))
+        .anySatisfy(
+            l -> assertThat(l).containsPattern("^static\\.shop\\.example\\.\\s+300\\s+IN\\s+CNAME"))
+        .hasSize(11); // SOA NS MX TXT CAA, ns1, _dmarc, www, m, static, SOA
+  }
+
+  @Test
+  void aLargeZoneComesInSeveralMessagesAndNothingIsLost() throws Exception {
+    assumeTrue(Files.isExecutable(DIG), "dig is installed");
+    String out = dig("AXFR", "bulk.test");
+    Matcher size = Pattern.compile("XFR size: (\\d+) records \\(messages (\\d+),").matcher(out);
+    assertThat(size.find()).as(out.lines().limit(5).toList().toString()).isTrue();
+    assertThat(Integer.parseInt(size.group(1))).isEqualTo(BULK + 4); // SOA NS ns1 ... SOA
+    assertThat(Integer.parseInt(size.group(2))).isGreaterThan(1);
+
+    ZoneTransferIn xfr = axfr("bulk.test.", "127.0.0.1");
+    xfr.run();
+    List<Record> records = xfr.getAXFR();
+    assertThat(records).hasSize(BULK + 4);
+    assertThat(records.get(0).getType()).isEqualTo(Type.SOA);
+    assertThat(records.get(records.size() - 1).getType()).isEqualTo(Type.SOA);
+  }
+
+  @Test
+  void aClientOffTheAllowListIsRefusedAndAZoneWeDoNotHaveIsNotAuth() throws Exception {
+    assertThatThrownBy(() -> axfr("shop.example.", "127.0.0.2").run())
+        .isInstanceOf(ZoneTransferException.class)
+        .hasMessage("REFUSED");
+    assertThatThrownBy(() -> axfr("www.shop.example.", "127.0.0.1").run())
+        .isInstanceOf(ZoneTransferException.class)
+        .hasMessage("NOTAUTH");
+  }
+}

@@ -1,0 +1,189 @@
+package io.shopstack.dns.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** RFC 7766 over a plain java.net.Socket: what a stub or resolver does on the wire. */
+class TcpTransportTest {
+  private static final int IDLE_SECONDS = 1;
+  private static final int PER_CLIENT = 3;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private DnsServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        new DnsServer(
+                new DnsServer.Settings(
+                    "tcp-test",
+                    new InetSocketAddress("127.0.0.1", 0),
+                    1232,
+                    IDLE_SECONDS,
+                    PER_CLIENT),
+                (query, client, transport) -> CompletableFuture.completedFuture(echo(query)),
+                registry)
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** Answers every name with 127.0.0.1, enough to tell answers apart by ID and name. */
+  private static Message echo(Message query) {
+    Message response = new Message(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.addRecord(query.getQuestion(), Section.QUESTION);
+    response.addRecord(
+        new ARecord(
+            query.getQuestion().getName(),
+            DClass.IN,
+            60,
+            new InetSocketAddress("127.0.0.1", 0).getAddress()),
+        Section.ANSWER);
+    return response;
+  }
+
+  private Socket connect() throws IOException {
+    Socket socket = new Socket("127.0.0.1", server.port());
+    socket.setSoTimeout(3000);
+    return socket;
+  }
+
+  private static void write(Socket socket, Message query) throws IOException {
+    byte[] wire = query.toWire();
+    DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+    out.writeShort(wire.length);
+    out.write(wire);
+    out.flush();
+  }
+
+  private static Message read(Socket socket) throws IOException {
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    byte[] wire = new byte[in.readUnsignedShort()];
+    in.readFully(wire);
+    return new Message(wire);
+  }
+
+  private static Message query(String name, int id) throws IOException {
+    Message query = Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
+    query.getHeader().setID(id);
+    return query;
+  }
+
+  @Test
+  void threeQueriesSentBackToBackOnOneConnectionGetThreeAnswers() throws Exception {
+    try (Socket socket = connect()) {
+      // One write carrying all three frames: the server must split them and answer each.
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      DataOutputStream frames = new DataOutputStream(burst);
+      for (int i = 1; i <= 3; i++) {
+        byte[] wire = query("q" + i + ".test.", 0x1000 + i).toWire();
+        frames.writeShort(wire.length);
+        frames.write(wire);
+      }
+      socket.getOutputStream().write(burst.toByteArray());
+      socket.getOutputStream().flush();
+
+      Set<String> answered = new HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        Message answer = read(socket);
+        answered.add(answer.getHeader().getID() + " " + answer.getQuestion().getName());
+      }
+      assertThat(answered)
+          .containsExactlyInAnyOrder("4097 q1.test.", "4098 q2.test.", "4099 q3.test.");
+      // And the connection stays open for more.
+      write(socket, query("q4.test.", 0x2000));
+      assertThat(read(socket).getHeader().getID()).isEqualTo(0x2000);
+    }
+  }
+
+  @Test
+  void idleConnectionIsClosedByTheServer() throws Exception {
+    try (Socket socket = connect()) {
+      write(socket, query("once.test.", 7));
+      assertThat(read(socket).getHeader().getID()).isEqualTo(7);
+      long start = System.nanoTime();
+      assertThat(socket.getInputStream().read())
+          .as("server closed the idle connection")
+          .isEqualTo(-1);
+      long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(waitedMillis).isBetween(IDLE_SECONDS * 500L, IDLE_SECONDS * 4000L);
+    }
+  }
+
+  @Test
+  void connectionsOverThePerClientLimitAreClosedAtOnceAndOthersKeepWorking() throws Exception {
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < PER_CLIENT; i++) {
+        Socket socket = connect();
+        write(socket, query("ok" + i + ".test.", 100 + i));
+        assertThat(read(socket).getHeader().getID()).isEqualTo(100 + i);
+        open.add(socket);
+      }
+      try (Socket extra = connect()) {
+        try {
+          write(extra, query("extra.test.", 200));
+        } catch (IOException reset) {
+          // the close may already have arrived
+        }
+        long start = System.nanoTime();
+        int first;
+        try {
+          first = extra.getInputStream().read();
+        } catch (IOException reset) {
+          first = -1;
+        }
+        assertThat(first).as("extra connection closed without an answer").isEqualTo(-1);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(IDLE_SECONDS * 500L);
+      }
+      // The connections within the limit were not disturbed.
+      write(open.get(0), query("still.test.", 300));
+      assertThat(read(open.get(0)).getHeader().getID()).isEqualTo(300);
+      assertThat(registry.get("dns_tcp_connections_rejected").counter().count()).isEqualTo(1.0);
+
+      // Closing one frees its slot.
+      open.remove(0).close();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(3))
+          .untilAsserted(
+              () -> {
+                try (Socket again = connect()) {
+                  write(again, query("again.test.", 400));
+                  assertThat(read(again).getHeader().getID()).isEqualTo(400);
+                } catch (EOFException closed) {
+                  throw new AssertionError("still over the limit", closed);
+                }
+              });
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+  }
+}
