@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for cmd_pkg in mvn:maven dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap \
+for cmd_pkg in javac:openjdk-17-jdk-headless mvn:maven dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap \
                dig:bind9-dnsutils curl:curl unbound:unbound; do
   command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
 done
@@ -18,6 +18,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # unbound is a test client here (it iterates from our root), not the machine's resolver.
+  if [[ " ${need[*]} " == *" unbound "* ]] && command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now unbound >/dev/null 2>&1 || true
+  fi
 fi
 
 if ! docker info >/dev/null 2>&1; then

@@ -30,7 +30,8 @@ public final class LocalTopologyMain {
     }
     if (keepRunning) {
       System.out.println(
-          "stack is up: dig @127.28.0.53 -p 1053 static.shop.example; Ctrl-C stops it");
+          (report.success() ? "journey OK" : "journey FAILED (exit code would be 1)")
+              + "; stack is up: dig @127.28.0.53 -p 1053 static.shop.example; Ctrl-C stops it");
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

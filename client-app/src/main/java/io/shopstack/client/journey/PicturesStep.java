@@ -190,8 +190,9 @@ final class PicturesStep {
   }
 
   /**
-   * Whether the edge answered from its cache. Caches on a path append their verdict, so the last
-   * element of {@code X-Cache} is the hop nearest the client: the edge.
+   * Whether the edge answered from its cache. Our caches replace {@code X-Cache} with their own
+   * verdict (an inner cache's moves to {@code X-Cache-Origin}); some CDNs append instead, so the
+   * last element is taken, which is the hop nearest the client either way.
    */
   static boolean isHit(String xCache) {
     if (xCache == null || xCache.isBlank()) {

@@ -1,4 +1,4 @@
-package io.shopstack.slb;
+package io.shopstack.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +13,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Turns Netty's leak reports into test failures. Netty only logs a leaked buffer, when the garbage
  * collector finds it; this records the reports and fails the test class after which they appear.
- * Registered for every test class by auto-detection (META-INF/services), so it is in place before
- * the first buffer is made; run with {@code -Dio.netty.leakDetection.level=paranoid}, as the parent
- * pom does, every buffer is tracked.
+ * Shipped in stack-common's test jar and registered for every test class of every module that
+ * depends on it, by auto-detection (META-INF/services; the parent pom turns auto-detection on), so
+ * it is in place before the first buffer is made; run with {@code
+ * -Dio.netty.leakDetection.level=paranoid}, as the parent pom does, every buffer is tracked.
  */
 public final class LeakCheck implements AfterAllCallback {
   private static final List<String> LEAKS = new CopyOnWriteArrayList<>();

@@ -1,0 +1,48 @@
+package io.shopstack.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads facts out of what the phone app printed (from inside a container, the printout is all a
+ * test gets): each product-page fetch's own {@code X-Cache} verdict, in order, and the order's HTTP
+ * status. Exact lines, so that a date or a header of another hop cannot pass for them.
+ */
+final class JourneyOutput {
+  private static final Pattern PAGE_FETCH =
+      Pattern.compile(
+          "GET http://static\\.shop\\.example/products/\\S+.*?< X-Cache: (HIT|MISS)\\b",
+          Pattern.DOTALL);
+  private static final Pattern ORDER_STATUS =
+      Pattern.compile(
+          "POST http://www\\.shop\\.example\\S*/purchaseOrder.*?< HTTP/1\\.1 (\\d{3})",
+          Pattern.DOTALL);
+
+  private JourneyOutput() {}
+
+  /**
+   * The edge's verdict for every product-page fetch of the last journey in the output (compose may
+   * replay an earlier run's log): first view, then the reload.
+   */
+  static List<String> pageCacheVerdicts(String output) {
+    List<String> verdicts = new ArrayList<>();
+    Matcher m = PAGE_FETCH.matcher(lastJourney(output));
+    while (m.find()) {
+      verdicts.add(m.group(1));
+    }
+    return verdicts;
+  }
+
+  /** The status the order service answered the purchase with, or -1 if there was none. */
+  static int orderStatus(String output) {
+    Matcher m = ORDER_STATUS.matcher(lastJourney(output));
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  private static String lastJourney(String output) {
+    int start = output.lastIndexOf("[1] Resolve");
+    return start < 0 ? output : output.substring(start);
+  }
+}
