@@ -14,13 +14,29 @@ import java.util.List;
  * @param backends the order-service instances, in round-robin order
  * @param admin where /health and /metrics are served
  * @param connectTimeoutMillis how long a backend may take to accept before the next one is tried
+ * @param idleTimeoutSeconds a splice with no byte in either direction for this long is closed on
+ *     both sides (HAProxy's {@code timeout tunnel}), so silent clients cannot pin backend
+ *     connections forever
  */
 public record SlbConfig(
     String instance,
     List<String> listen,
     List<String> backends,
     String admin,
-    int connectTimeoutMillis) {
+    int connectTimeoutMillis,
+    int idleTimeoutSeconds) {
+
+  /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+
+  public SlbConfig(
+      String instance,
+      List<String> listen,
+      List<String> backends,
+      String admin,
+      int connectTimeoutMillis) {
+    this(instance, listen, backends, admin, connectTimeoutMillis, DEFAULT_IDLE_TIMEOUT_SECONDS);
+  }
 
   public SlbConfig {
     if (instance == null || instance.isBlank()) {
@@ -37,6 +53,9 @@ public record SlbConfig(
     }
     if (connectTimeoutMillis <= 0) {
       throw new IllegalArgumentException("slb: connectTimeoutMillis must be positive");
+    }
+    if (idleTimeoutSeconds <= 0) {
+      throw new IllegalArgumentException("slb: idleTimeoutSeconds must be positive");
     }
     listen = List.copyOf(listen);
     backends = List.copyOf(backends);

@@ -66,7 +66,10 @@ public final class SlbServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childHandler(
                 new ProxyInitializer(
-                    pool, config.connectTimeout(), new TrafficMetrics(registry, pool)));
+                    pool,
+                    config.connectTimeout(),
+                    config.idleTimeoutSeconds(),
+                    new TrafficMetrics(registry, pool)));
     for (InetSocketAddress address : config.listenAddresses()) {
       listeners.add(bootstrap.bind(address).sync().channel());
     }

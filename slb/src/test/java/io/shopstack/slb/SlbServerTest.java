@@ -254,4 +254,29 @@ class SlbServerTest {
                       "slb_backend_connections_active{" + backend + ",instance=\"slb-test\"} 0.0");
             });
   }
+
+  @Test
+  void silentSpliceIsClosedAfterTheIdleTimeoutOnBothSides() throws Exception {
+    var echo = track(TcpBackends.echo());
+    SlbConfig config =
+        new SlbConfig(
+            "slb-test", List.of("127.0.0.1:0"), List.of(echo.hostPort()), "127.0.0.1:0", 1000, 1);
+    SlbServer slb = track(new SlbServer(config).start());
+
+    try (Socket client = connect(slb.listenAddresses().get(0))) {
+      client.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+      var in =
+          new BufferedReader(
+              new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(in.readLine()).isEqualTo("ping");
+      // Now silence: the SLB, not the 5 s socket timeout, must end it.
+      long start = System.nanoTime();
+      assertThat(in.read()).as("end of stream from the SLB").isEqualTo(-1);
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4000);
+    }
+    assertThat(slb.registry().get("slb_connections_idle_closed").counter().count()).isEqualTo(1);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(3))
+        .until(() -> slb.registry().get("slb_connections_active").gauge().value() == 0);
+  }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.Future;
 import io.shopstack.slb.backend.BackendPool;
 import org.slf4j.Logger;
@@ -59,6 +60,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ChannelInputShutdownEvent) {
       Splice.endOfStream(ctx.channel(), backend);
+    } else if (event instanceof IdleStateEvent) {
+      log.debug("closing idle splice from {}", ctx.channel().remoteAddress());
+      metrics.idleClosed();
+      Splice.closeOnFlush(ctx.channel()); // channelInactive then closes the backend side
     }
     ctx.fireUserEventTriggered(event);
   }

@@ -2,6 +2,7 @@ package io.shopstack.slb.proxy;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.slb.backend.BackendPool;
 import java.time.Duration;
 
@@ -10,9 +11,12 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final BackendPool pool;
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
+  private final int idleTimeoutSeconds;
 
-  public ProxyInitializer(BackendPool pool, Duration connectTimeout, TrafficMetrics metrics) {
+  public ProxyInitializer(
+      BackendPool pool, Duration connectTimeout, int idleTimeoutSeconds, TrafficMetrics metrics) {
     this.pool = pool;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.connector = new BackendConnector(connectTimeout, metrics);
     this.metrics = metrics;
   }
@@ -22,6 +26,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     // Read from the client only when the backend can take it (see Splice.forward), and keep
     // a half-closed client open until the backend has answered.
     client.config().setAutoRead(false).setAllowHalfClosure(true);
-    client.pipeline().addLast(new FrontendHandler(pool, connector, metrics));
+    // Every byte of the splice crosses the client channel (read going up, written coming down),
+    // so its all-idle event means the whole tunnel has been silent.
+    client
+        .pipeline()
+        .addLast(new IdleStateHandler(0, 0, idleTimeoutSeconds))
+        .addLast(new FrontendHandler(pool, connector, metrics));
   }
 }

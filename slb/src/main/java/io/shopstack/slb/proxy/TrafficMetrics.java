@@ -19,6 +19,7 @@ public final class TrafficMetrics {
   private final Counter accepted;
   private final AtomicInteger active = new AtomicInteger();
   private final Counter noBackend;
+  private final Counter idleClosed;
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Map<Backend, Counter> backendConnections;
@@ -35,6 +36,10 @@ public final class TrafficMetrics {
     noBackend =
         Counter.builder("slb_connections_no_backend")
             .description("client connections closed because no backend could be reached")
+            .register(registry);
+    idleClosed =
+        Counter.builder("slb_connections_idle_closed")
+            .description("spliced connections closed after the idle timeout")
             .register(registry);
     bytesIn =
         Counter.builder("slb_bytes_in")
@@ -82,6 +87,10 @@ public final class TrafficMetrics {
 
   void noBackend() {
     noBackend.increment();
+  }
+
+  void idleClosed() {
+    idleClosed.increment();
   }
 
   void backendConnected(Backend backend) {
