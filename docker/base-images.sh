@@ -45,7 +45,11 @@ if $rebuild || ! have shop/postgres:15; then
   else
     tar=$(debian_rootfs postgres15 postgresql-15,postgresql-client-15 | tail -n 1)
     docker import "$tar" shop/debian-postgres:15
-    docker build -q -t shop/postgres:15 postgres >/dev/null
   fi
+fi
+# The entrypoint layer over the Debian build is rebuilt every time (cached: seconds), so a
+# changed docker/postgres/ reaches machines that already have the base.
+if have shop/debian-postgres:15; then
+  docker build -q -t shop/postgres:15 postgres >/dev/null
 fi
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^shop/' || true

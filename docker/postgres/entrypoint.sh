@@ -18,4 +18,6 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   fi
 fi
 [ "$1" = "postgres" ] && shift
-exec su postgres -c "exec postgres -D '$PGDATA' -c listen_addresses='*' $*"
+# setpriv execs postgres itself, so it is PID 1 and gets docker stop's SIGTERM directly.
+exec setpriv --reuid=postgres --regid=postgres --init-groups \
+  postgres -D "$PGDATA" -c listen_addresses='*' "$@"
