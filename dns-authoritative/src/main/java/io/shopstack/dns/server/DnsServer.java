@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -56,6 +57,9 @@ public final class DnsServer implements AutoCloseable {
     }
   }
 
+  private static final int UDP_RECEIVE_BUFFER = 4 << 20;
+  private static final int PORT_ATTEMPTS = 5;
+
   private final Settings settings;
   private final QueryHandler handler;
   private final DnsServerMetrics metrics;
@@ -73,20 +77,17 @@ public final class DnsServer implements AutoCloseable {
     group =
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory(settings.name() + "-dns"), NioIoHandler.newFactory());
-    UdpQueryHandler udpHandler = new UdpQueryHandler(handler, settings.maxUdpPayload(), metrics);
+    AnswerReplay replay = new AnswerReplay(handler, metrics);
     TcpConnectionLimit connectionLimit =
         new TcpConnectionLimit(settings.tcpConnectionsPerClient(), metrics);
-    udp =
+    Bootstrap udpBootstrap =
         new Bootstrap()
             .group(group)
             .channel(NioDatagramChannel.class)
-            .handler(udpHandler)
-            .bind(settings.bind())
-            .sync()
-            .channel();
-    // TCP on the UDP socket's port, so binding port 0 in tests gives one port for both.
-    InetSocketAddress tcpBind = new InetSocketAddress(settings.bind().getAddress(), udpPort());
-    tcp =
+            // Room for a few thousand queries: a burst (or a GC pause) must not overflow the
+            // socket and lose queries. The kernel caps this at net.core.rmem_max.
+            .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER);
+    ServerBootstrap tcpBootstrap =
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
@@ -99,12 +100,30 @@ public final class DnsServer implements AutoCloseable {
                         .addLast(connectionLimit)
                         .addLast(new IdleStateHandler(0, 0, settings.tcpIdleSeconds()))
                         .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
-                        .addLast(new TcpQueryHandler(handler, metrics));
+                        .addLast(new TcpQueryHandler(handler, replay, metrics));
                   }
-                })
-            .bind(tcpBind)
-            .sync()
-            .channel();
+                });
+    for (int attempt = 1; ; attempt++) {
+      // One handler per UDP channel: it holds that channel's pending flush.
+      udp =
+          udpBootstrap
+              .handler(new UdpQueryHandler(handler, replay, settings.maxUdpPayload(), metrics))
+              .bind(settings.bind())
+              .sync()
+              .channel();
+      // TCP on the UDP socket's port, so binding port 0 in tests gives one port for both.
+      InetSocketAddress tcpBind = new InetSocketAddress(settings.bind().getAddress(), udpPort());
+      ChannelFuture bound = tcpBootstrap.bind(tcpBind).awaitUninterruptibly();
+      if (bound.isSuccess()) {
+        tcp = bound.channel();
+        break;
+      }
+      udp.close().syncUninterruptibly();
+      // A port picked for UDP may be taken for TCP by someone else: pick another one.
+      if (settings.bind().getPort() != 0 || attempt == PORT_ATTEMPTS) {
+        bound.sync(); // rethrows why TCP could not bind
+      }
+    }
     log.info("{} serving DNS on {} udp+tcp", settings.name(), udp.localAddress());
     return this;
   }

@@ -21,6 +21,7 @@ final class DnsServerMetrics {
   private final Counter malformed;
   private final Counter truncated;
   private final Counter tcpRejected;
+  private final Counter replayed;
   private final Timer latency;
   private final ConcurrentHashMap<Integer, Counter> answers = new ConcurrentHashMap<>();
 
@@ -31,6 +32,10 @@ final class DnsServerMetrics {
     this.tcpRejected =
         Counter.builder("dns_tcp_connections_rejected")
             .description("TCP connections closed at once: the client had too many open")
+            .register(registry);
+    this.replayed =
+        Counter.builder("dns_prepared_answers_replayed")
+            .description("Answers sent from prepared bytes, without parsing or encoding a message")
             .register(registry);
     this.latency =
         Timer.builder("dns_query_duration")
@@ -53,23 +58,38 @@ final class DnsServerMetrics {
    * @param startNanos {@link System#nanoTime()} when the query arrived
    */
   void answered(Message response, boolean truncatedOnWire, long startNanos) {
-    latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     Record question = response.getQuestion();
-    int qtype = question == null ? -1 : question.getType();
-    int rcode = response.getRcode();
-    answers
-        .computeIfAbsent(
-            (qtype << 12) | (rcode & 0xfff),
-            key ->
-                registry.counter(
-                    "dns_answers",
-                    "qtype",
-                    qtype < 0 ? "none" : Type.string(qtype),
-                    "rcode",
-                    Rcode.string(rcode)))
-        .increment();
+    answered(
+        answers(question == null ? -1 : question.getType(), response.getRcode()),
+        truncatedOnWire,
+        startNanos);
+  }
+
+  /** A prepared answer went out. */
+  void replayed(PreparedAnswers.Answer answer, long startNanos) {
+    replayed.increment();
+    answered(answer.answers(), answer.truncated(), startNanos);
+  }
+
+  /** An answer whose counter was looked up before (a prepared answer keeps its own). */
+  void answered(Counter answers, boolean truncatedOnWire, long startNanos) {
+    latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    answers.increment();
     if (truncatedOnWire) {
       truncated.increment();
     }
+  }
+
+  /** The counter of answers of this type and rcode; a qtype of -1 means no question. */
+  Counter answers(int qtype, int rcode) {
+    return answers.computeIfAbsent(
+        (qtype << 12) | (rcode & 0xfff),
+        key ->
+            registry.counter(
+                "dns_answers",
+                "qtype",
+                qtype < 0 ? "none" : Type.string(qtype),
+                "rcode",
+                Rcode.string(rcode)));
   }
 }

@@ -23,4 +23,16 @@ public interface QueryHandler {
     return handle(query, client, Transport.TCP)
         .thenApply(response -> response == null ? List.of() : List.of(response));
   }
+
+  /**
+   * The data this handler answers from, when its answer to a plain query (opcode QUERY, one
+   * class-IN question, at most an OPT without options that matter) depends on nothing else: not on
+   * the client, the time or the query ID. The transport then keeps each such answer as encoded
+   * bytes and replays them until this returns a different object (compared by identity), so it must
+   * change whenever the data does: an immutable snapshot fits. Null, the default, means every query
+   * is answered afresh (per-client answers, rate limiting, a resolver's cache).
+   */
+  default Object answerSnapshot() {
+    return null;
+  }
 }

@@ -21,16 +21,29 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
   private static final Logger log = LoggerFactory.getLogger(TcpQueryHandler.class);
 
   private final QueryHandler handler;
+  private final AnswerReplay replay;
   private final DnsServerMetrics metrics;
 
-  TcpQueryHandler(QueryHandler handler, DnsServerMetrics metrics) {
+  TcpQueryHandler(QueryHandler handler, AnswerReplay replay, DnsServerMetrics metrics) {
     this.handler = handler;
+    this.replay = replay;
     this.metrics = metrics;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
     long start = System.nanoTime();
+    PlainQuery plain = PlainQuery.read(frame, Transport.TCP, 65535);
+    PreparedAnswers prepared = plain == null ? null : replay.current();
+    if (prepared != null) {
+      PreparedAnswers.Answer answer = prepared.find(plain.key);
+      if (answer != null) {
+        ByteBuf out = AnswerReplay.write(ctx.alloc(), answer, plain, frame, true);
+        metrics.replayed(answer, start);
+        ctx.writeAndFlush(out);
+        return;
+      }
+    }
     byte[] wire = ByteBufUtil.getBytes(frame);
     InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
     WireFormat.Parsed parsed = WireFormat.parse(wire);
@@ -53,13 +66,21 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 log.warn("tcp query from {} failed: {}", client, error.toString());
                 return;
               }
-              sendAll(ctx, responses, start);
+              sendAll(ctx, responses, start, prepared, plain);
             });
   }
 
-  private void sendAll(ChannelHandlerContext ctx, List<Message> responses, long start) {
+  private void sendAll(
+      ChannelHandlerContext ctx,
+      List<Message> responses,
+      long start,
+      PreparedAnswers prepared,
+      PlainQuery plain) {
     for (Message response : responses) {
       byte[] out = WireFormat.encode(response, 65535);
+      if (prepared != null && responses.size() == 1) {
+        replay.keep(prepared, plain, response, out);
+      }
       ctx.write(frame(out));
     }
     ctx.flush();

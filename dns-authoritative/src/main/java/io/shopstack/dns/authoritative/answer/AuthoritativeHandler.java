@@ -61,6 +61,16 @@ public final class AuthoritativeHandler implements QueryHandler {
     this.transfer = transfer;
   }
 
+  /**
+   * The zones themselves: without dynamic records an answer depends only on them and the question,
+   * and a reload publishes a new {@link ZoneSet}, so the transport's prepared answers are dropped
+   * with the old one. The GSLB's answers depend on the client, so it gets none.
+   */
+  @Override
+  public Object answerSnapshot() {
+    return clientSubnetAware ? null : zones.get();
+  }
+
   @Override
   public CompletionStage<List<Message>> handleOverTcp(Message query, InetSocketAddress client) {
     Record question = query.getQuestion();

@@ -123,7 +123,9 @@ final class ZoneAnswers {
   }
 
   private static void add(Message response, RRset rrset, int section) {
-    for (Record r : rrset.rrs()) {
+    // File order, not dnsjava's rotation: an answer is then the same for every asker and can be
+    // prepared once (NSD does the same; resolvers shuffle or rotate for their clients).
+    for (Record r : rrset.rrs(false)) {
       if (!response.findRecord(r, section)) {
         response.addRecord(r, section);
       }

@@ -2,6 +2,7 @@ package io.shopstack.dns.authoritative.zone;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,7 +34,10 @@ public final class AuthoritativeZone {
   private final SOARecord soa;
   private final SOARecord negativeSoa;
   private final Map<Name, Map<Integer, RRset>> nodes;
-  private final Set<Name> existing;
+
+  /** Names that own no records but have descendants that do (RFC 4592 2.2.2). */
+  private final Set<Name> emptyNonTerminals;
+
   private final Map<Name, Delegation> cuts;
 
   private AuthoritativeZone(
@@ -41,19 +45,22 @@ public final class AuthoritativeZone {
       SOARecord soa,
       SOARecord negativeSoa,
       Map<Name, Map<Integer, RRset>> nodes,
-      Set<Name> existing,
+      Set<Name> emptyNonTerminals,
       Map<Name, Delegation> cuts) {
     this.origin = origin;
     this.soa = soa;
     this.negativeSoa = negativeSoa;
     this.nodes = nodes;
-    this.existing = existing;
+    this.emptyNonTerminals = emptyNonTerminals;
     this.cuts = cuts;
   }
 
   /** Checks and indexes parsed records; {@code file} only names the source in errors. */
   public static AuthoritativeZone index(Name origin, Collection<Record> records, String file) {
-    Map<Name, Map<Integer, RRset>> nodes = new HashMap<>();
+    // Sized once: a million-record zone must not rehash its way up. A HashMap, not Map.copyOf:
+    // dnsjava's Name hash collides often for names that differ in digits (h10 / h09), and
+    // HashMap's tree bins take that in their stride where an open-addressed table clusters.
+    Map<Name, Map<Integer, RRset>> nodes = new HashMap<>(capacityFor(records.size()));
     for (Record r : records) {
       if (!r.getName().subdomain(origin)) {
         throw new ZoneFileException(file + ": " + r.getName() + " is outside zone " + origin);
@@ -62,7 +69,7 @@ public final class AuthoritativeZone {
         throw new ZoneFileException(file + ": " + r.getName() + " is not class IN");
       }
       nodes
-          .computeIfAbsent(r.getName(), n -> new LinkedHashMap<>())
+          .computeIfAbsent(r.getName(), n -> new LinkedHashMap<>(2))
           .computeIfAbsent(r.getType(), t -> new RRset())
           .addRR(r);
     }
@@ -73,26 +80,28 @@ public final class AuthoritativeZone {
     if (apex.get(Type.SOA).size() != 1) {
       throw new ZoneFileException(file + ": zone " + origin + " has more than one SOA");
     }
+    Set<Name> emptyNonTerminals = new HashSet<>();
+    Map<Name, Delegation> cuts = new HashMap<>();
+    int originLabels = origin.labels();
     for (Map.Entry<Name, Map<Integer, RRset>> node : nodes.entrySet()) {
+      Name name = node.getKey();
       Map<Integer, RRset> types = node.getValue();
       if (types.containsKey(Type.CNAME) && (types.size() > 1 || types.get(Type.CNAME).size() > 1)) {
         // RFC 1034 3.6.2: an alias has no other data, and only one target.
         throw new ZoneFileException(
-            file + ": " + node.getKey() + " has a CNAME and other data (RFC 1034 3.6.2)");
+            file + ": " + name + " has a CNAME and other data (RFC 1034 3.6.2)");
       }
-    }
-    Set<Name> existing = new HashSet<>();
-    for (Name name : nodes.keySet()) {
-      for (Name n = name; !n.equals(origin); n = parent(n)) {
-        existing.add(n);
+      // Names between this one and the apex that own nothing still exist (RFC 4592 2.2.2); a
+      // walk stops at the first ancestor already known, so each is visited about once.
+      for (int drop = 1; name.labels() - drop > originLabels; drop++) {
+        Name ancestor = new Name(name, drop);
+        if (nodes.containsKey(ancestor) || !emptyNonTerminals.add(ancestor)) {
+          break;
+        }
       }
-    }
-    existing.add(origin);
-    Map<Name, Delegation> cuts = new HashMap<>();
-    for (Map.Entry<Name, Map<Integer, RRset>> node : nodes.entrySet()) {
-      RRset ns = node.getValue().get(Type.NS);
-      if (ns != null && !node.getKey().equals(origin)) {
-        cuts.put(node.getKey(), new Delegation(ns, glueFor(ns, origin, nodes, file)));
+      RRset ns = types.get(Type.NS);
+      if (ns != null && !name.equals(origin)) {
+        cuts.put(name, new Delegation(ns, glueFor(ns, origin, nodes, file)));
       }
     }
     SOARecord soa = (SOARecord) apex.get(Type.SOA).first();
@@ -111,7 +120,12 @@ public final class AuthoritativeZone {
             soa.getMinimum());
     log.info("zone {} from {}: {} names, {} delegations", origin, file, nodes.size(), cuts.size());
     return new AuthoritativeZone(
-        origin, soa, negativeSoa, Map.copyOf(nodes), Set.copyOf(existing), Map.copyOf(cuts));
+        origin,
+        soa,
+        negativeSoa,
+        Collections.unmodifiableMap(nodes),
+        Collections.unmodifiableSet(emptyNonTerminals),
+        Collections.unmodifiableMap(cuts));
   }
 
   private static List<RRset> glueFor(
@@ -197,13 +211,13 @@ public final class AuthoritativeZone {
     if (node != null) {
       return fromNode(qname, node, qtype, false);
     }
-    if (existing.contains(qname)) {
+    if (emptyNonTerminals.contains(qname)) {
       // An empty non-terminal (RFC 4592 2.2.2) has no RRset to offer an ANY query.
       return qtype == Type.ANY ? refusedAny(qname) : new Lookup.NoData();
     }
     // RFC 4592 3.3.1: only the closest encloser's wildcard may synthesize an answer.
     Name closestEncloser = parent(qname);
-    while (!existing.contains(closestEncloser)) {
+    while (!exists(closestEncloser)) {
       closestEncloser = parent(closestEncloser);
     }
     Map<Integer, RRset> wildcard = nodes.get(concatenate(WILDCARD, closestEncloser));
@@ -258,8 +272,16 @@ public final class AuthoritativeZone {
   /** RFC 4592 3.4.1: records from a wildcard carry the query's name as owner. */
   private static RRset synthesize(RRset wildcard, Name owner) {
     RRset out = new RRset();
-    wildcard.rrs().forEach(r -> out.addRR(r.withName(owner)));
+    wildcard.rrs(false).forEach(r -> out.addRR(r.withName(owner)));
     return out;
+  }
+
+  private boolean exists(Name name) {
+    return nodes.containsKey(name) || emptyNonTerminals.contains(name);
+  }
+
+  private static int capacityFor(int entries) {
+    return (int) Math.min(1 << 30, entries / 0.75 + 1);
   }
 
   private static Name parent(Name name) {

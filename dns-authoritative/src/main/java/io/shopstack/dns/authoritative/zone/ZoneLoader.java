@@ -32,7 +32,11 @@ public final class ZoneLoader {
     String location = source.location();
     String text;
     try {
-      text = Placeholders.expand(ConfigLoader.readText(location), variables);
+      text = ConfigLoader.readText(location);
+      // Generated and secondary zones have no placeholders; do not scan megabytes for them.
+      if (text.contains("${")) {
+        text = Placeholders.expand(text, variables);
+      }
     } catch (IllegalArgumentException | UncheckedIOException e) {
       throw new ZoneFileException(location + ": " + e.getMessage(), e);
     }

@@ -1,0 +1,191 @@
+package io.shopstack.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+
+/**
+ * An ordinary query read straight off the wire, without building a dnsjava {@code Message}: opcode
+ * QUERY, one class-IN question with an uncompressed name, no answer or authority records, and at
+ * most one EDNS version 0 OPT carrying no options or only cookies (which an authoritative server
+ * ignores). That is what resolvers and load generators send, and all its answer depends on besides
+ * the zone data is {@link Key}. Anything else is not a plain query ({@link #read} returns null) and
+ * takes the full parser, so garbage still gets FORMERR from there.
+ */
+final class PlainQuery {
+  private static final int QUESTION_OFFSET = WireFormat.HEADER_LENGTH;
+  private static final int TYPE_OPT = 41;
+  private static final int TYPE_IXFR = 251;
+  private static final int TYPE_AXFR = 252;
+  private static final int OPTION_COOKIE = 10;
+
+  final int id;
+  final boolean recursionDesired;
+
+  /** Bytes of the question name on the wire, the terminating root label included. */
+  final int nameLength;
+
+  final Key key;
+
+  private PlainQuery(int id, boolean recursionDesired, int nameLength, Key key) {
+    this.id = id;
+    this.recursionDesired = recursionDesired;
+    this.nameLength = nameLength;
+    this.key = key;
+  }
+
+  /**
+   * What an answer to a plain query depends on besides the zones: the question (name
+   * case-insensitively, type), whether the query had an OPT and its DO bit (our OPT copies it), and
+   * the size the answer may have (truncation). Compared as bytes, hashed once.
+   */
+  static final class Key {
+    private final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    int size() {
+      return bytes.length;
+    }
+
+    /** True when {@code answer} echoes this question's name (in any letter case) at offset 12. */
+    boolean echoedBy(byte[] answer, int nameLength) {
+      if (answer.length < QUESTION_OFFSET + nameLength) {
+        return false;
+      }
+      for (int i = 0; i < nameLength; i++) {
+        byte b = answer[QUESTION_OFFSET + i];
+        if ((b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b) != bytes[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key other && hash == other.hash && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /**
+   * Reads the readable bytes of {@code wire} without moving its indexes; null when the message is
+   * not a plain query (including every malformed one). The answer size in the key is 65535 over
+   * TCP; over UDP it is the query's EDNS size capped at {@code maxUdpPayload}, or 512 without EDNS.
+   */
+  static PlainQuery read(ByteBuf wire, Transport transport, int maxUdpPayload) {
+    int start = wire.readerIndex();
+    int end = wire.writerIndex();
+    if (end - start < QUESTION_OFFSET + 5) {
+      return null;
+    }
+    int flags = wire.getUnsignedByte(start + 2);
+    if ((flags & 0xf8) != 0 // QR set, or an opcode other than QUERY
+        || wire.getUnsignedShort(start + 4) != 1
+        || wire.getUnsignedShort(start + 6) != 0
+        || wire.getUnsignedShort(start + 8) != 0) {
+      return null;
+    }
+    int additional = wire.getUnsignedShort(start + 10);
+    if (additional > 1) {
+      return null;
+    }
+    int p = start + QUESTION_OFFSET;
+    while (true) {
+      if (p >= end) {
+        return null;
+      }
+      int label = wire.getUnsignedByte(p);
+      if (label > 63) {
+        return null; // a compression pointer (or reserved label type): the full parser decides
+      }
+      p += 1 + label;
+      if (p - start - QUESTION_OFFSET > 255) {
+        return null; // RFC 1035 3.1: too long
+      }
+      if (label == 0) {
+        break;
+      }
+    }
+    int nameLength = p - start - QUESTION_OFFSET;
+    if (p + 4 > end) {
+      return null;
+    }
+    int qtype = wire.getUnsignedShort(p);
+    int qclass = wire.getUnsignedShort(p + 2);
+    if (qclass != 1 || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
+      return null; // other classes and zone transfers are the handler's business
+    }
+    p += 4;
+    boolean edns = false;
+    boolean dnssecOk = false;
+    int limit = 65535;
+    if (additional == 1) {
+      // RFC 6891 6.1.2: owner root, TYPE 41, CLASS = payload size, TTL = ext-rcode, version, flags.
+      if (p + 11 > end
+          || wire.getUnsignedByte(p) != 0
+          || wire.getUnsignedShort(p + 1) != TYPE_OPT
+          || wire.getUnsignedByte(p + 6) != 0) {
+        return null; // not an OPT, or an EDNS version that earns BADVERS
+      }
+      edns = true;
+      int payload = wire.getUnsignedShort(p + 3);
+      dnssecOk = (wire.getUnsignedShort(p + 7) & 0x8000) != 0;
+      int rdataEnd = p + 11 + wire.getUnsignedShort(p + 9);
+      if (rdataEnd != end || !onlyCookies(wire, p + 11, rdataEnd)) {
+        return null;
+      }
+      p = rdataEnd;
+      if (transport == Transport.UDP) {
+        limit = Math.max(WireFormat.CLASSIC_UDP_LIMIT, Math.min(payload, maxUdpPayload));
+      }
+    } else if (transport == Transport.UDP) {
+      limit = WireFormat.CLASSIC_UDP_LIMIT;
+    }
+    if (p != end) {
+      return null; // trailing bytes: let the full parser judge
+    }
+    byte[] key = new byte[nameLength + 5];
+    for (int i = 0; i < nameLength; i++) {
+      byte b = wire.getByte(start + QUESTION_OFFSET + i);
+      // DNS names compare ASCII case-insensitively (RFC 4343); length bytes are <= 63, untouched.
+      key[i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+    }
+    key[nameLength] = (byte) (qtype >>> 8);
+    key[nameLength + 1] = (byte) qtype;
+    key[nameLength + 2] = (byte) ((edns ? 1 : 0) | (dnssecOk ? 2 : 0));
+    key[nameLength + 3] = (byte) (limit >>> 8);
+    key[nameLength + 4] = (byte) limit;
+    return new PlainQuery(
+        wire.getUnsignedShort(start), (flags & 0x01) != 0, nameLength, new Key(key));
+  }
+
+  /**
+   * True when the OPT data is a well-formed list of COOKIE options (RFC 7873 4: 8-byte client
+   * cookie, optionally 8 to 32 bytes of server cookie) or empty. We do not implement cookies, so
+   * they change nothing in the answer; any other option might (Client Subnet), so it disqualifies.
+   */
+  private static boolean onlyCookies(ByteBuf wire, int from, int to) {
+    int p = from;
+    while (p < to) {
+      if (p + 4 > to) {
+        return false;
+      }
+      int code = wire.getUnsignedShort(p);
+      int length = wire.getUnsignedShort(p + 2);
+      if (code != OPTION_COOKIE || !(length == 8 || (length >= 16 && length <= 40))) {
+        return false;
+      }
+      p += 4 + length;
+    }
+    return p == to;
+  }
+}

@@ -1,0 +1,88 @@
+package io.shopstack.dns.server;
+
+import io.micrometer.core.instrument.Counter;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Answers to plain queries kept as the bytes the full path encoded, for one snapshot of the data a
+ * handler answers from (the zones of one load or reload). A new snapshot starts with an empty set,
+ * so a reload can never serve a stale answer.
+ *
+ * <p>Bounded in entries and bytes, so a flood of random names (each earning its own NXDOMAIN)
+ * cannot grow it: answers go into a young generation; when that is full it becomes the old one and
+ * the previous old one is dropped. An answer found only in the old generation is moved back to the
+ * young one, so what is asked keeps its place while one-off names age out (a cheap LRU).
+ */
+final class PreparedAnswers {
+  /** Entries per generation: two of them hold the answers of a busy zone's working set. */
+  static final int GENERATION_ENTRIES = 65_536;
+
+  /** Bytes of answers per generation. */
+  static final long GENERATION_BYTES = 16L << 20;
+
+  /** Bigger answers (large RRsets over TCP) are rare and encoded each time. */
+  static final int MAX_ANSWER_BYTES = 4096;
+
+  /**
+   * One prepared answer: its wire form (the ID and letter case of whoever asked first), and what
+   * metrics count for it, resolved once.
+   */
+  record Answer(byte[] wire, Counter answers, boolean truncated) {}
+
+  private static final class Generation {
+    final ConcurrentHashMap<PlainQuery.Key, Answer> answers = new ConcurrentHashMap<>(4096);
+    final AtomicLong bytes = new AtomicLong();
+
+    boolean full() {
+      return answers.size() >= GENERATION_ENTRIES || bytes.get() >= GENERATION_BYTES;
+    }
+  }
+
+  private final Object snapshot;
+  private volatile Generation young = new Generation();
+  private volatile Generation old = new Generation();
+
+  PreparedAnswers(Object snapshot) {
+    this.snapshot = snapshot;
+  }
+
+  /** The snapshot these answers were computed from (compared by identity). */
+  Object snapshot() {
+    return snapshot;
+  }
+
+  Answer find(PlainQuery.Key key) {
+    Answer answer = young.answers.get(key);
+    if (answer == null) {
+      answer = old.answers.get(key);
+      if (answer != null) {
+        keep(key, answer);
+      }
+    }
+    return answer;
+  }
+
+  void keep(PlainQuery.Key key, Answer answer) {
+    if (answer.wire().length > MAX_ANSWER_BYTES) {
+      return;
+    }
+    Generation generation = young;
+    if (generation.answers.put(key, answer) == null) {
+      generation.bytes.addAndGet(answer.wire().length + key.size());
+    }
+    if (generation.full()) {
+      synchronized (this) {
+        if (young == generation) {
+          old = generation;
+          young = new Generation();
+        }
+      }
+    }
+  }
+
+  /** Entries held now, both generations (for tests). */
+  int size() {
+    return young.answers.size() + old.answers.size();
+  }
+}

@@ -1,0 +1,263 @@
+package io.shopstack.dns.authoritative;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shopstack.dns.authoritative.answer.AuthoritativeHandler;
+import io.shopstack.dns.server.Transport;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.CookieOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The transport replays prepared answers to plain queries. Each must be, byte for byte, what the
+ * full path (dnsjava parse, zone lookup, encode) makes for that very query: same sections, same
+ * truncation, the asker's ID, RD bit and letter case. And a reload must never let an old answer
+ * through.
+ */
+class PreparedAnswerTest {
+  @TempDir Path dir;
+  private AuthoritativeServer server;
+  private Path bigZone;
+
+  /** EDNS variants a query can have; each may make a different answer. */
+  private enum Edns {
+    NONE,
+    PLAIN,
+    DNSSEC_OK,
+    SMALL_PAYLOAD,
+    COOKIE
+  }
+
+  private record Case(String name, int type, Edns edns) {}
+
+  @BeforeEach
+  void start() throws Exception {
+    bigZone = dir.resolve("big.test.zone");
+    StringBuilder zone =
+        new StringBuilder(
+            "$ORIGIN big.test.\n$TTL 600\n@ IN SOA ns1 hostmaster 1 3600 900 604800 60\n"
+                + "@ IN NS ns1\nns1 IN A 127.0.0.53\nwww IN A 127.0.0.80\n");
+    for (int i = 0; i < 40; i++) {
+      // 40 TXT records of ~50 bytes: too big for 512 or 1232 bytes, fine over TCP.
+      zone.append("txt IN TXT \"record ").append(i).append(" of a set that needs TCP\"\n");
+    }
+    Files.writeString(bigZone, zone.toString());
+    server =
+        new AuthoritativeServer(
+                TestDns.config(
+                    "example.=classpath:zones/example.zone,"
+                        + "shop.example.=classpath:zones/shop.example.zone,"
+                        + "lab.test.=classpath:zones/lab.test.zone,"
+                        + "big.test.="
+                        + bigZone,
+                    AuthoritativeConfig.RateLimit.OFF,
+                    AuthoritativeConfig.Transfer.DEFAULT,
+                    0))
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    String[][] questions = {
+      {"www.shop.example.", "A"}, // plain answer
+      {"www.shop.example.", "AAAA"}, // NODATA
+      {"nope.shop.example.", "A"}, // NXDOMAIN
+      {"m.shop.example.", "A"}, // CNAME inside the zone
+      {"shop.lab.test.", "A"}, // CNAME into another of our zones
+      {"loop1.lab.test.", "A"}, // CNAME loop
+      {"someone.users.lab.test.", "TXT"}, // wildcard: owner is the query name
+      {"deep.lab.test.", "A"}, // empty non-terminal
+      {"shop.example.", "MX"},
+      {"shop.example.", "ANY"}, // RFC 8482 minimal answer
+      {"x.cdn.example.", "A"}, // referral with glue
+      {"www.elsewhere.invalid.", "A"}, // not ours: REFUSED
+      {"txt.big.test.", "TXT"}, // truncated over UDP
+    };
+    for (String[] q : questions) {
+      for (Edns edns : Edns.values()) {
+        cases.add(new Case(q[0], Type.value(q[1]), edns));
+      }
+    }
+    return cases;
+  }
+
+  private static Message query(Case c, int id, boolean recursionDesired, boolean upperCase)
+      throws Exception {
+    Message q = TestDns.query(mixCase(c.name(), upperCase), c.type());
+    q.getHeader().setID(id);
+    if (!recursionDesired) {
+      q.getHeader().unsetFlag(Flags.RD);
+    }
+    switch (c.edns()) {
+      case NONE -> {}
+      case PLAIN -> q.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+      case DNSSEC_OK ->
+          q.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+      case SMALL_PAYLOAD -> q.addRecord(new OPTRecord(700, 0, 0), Section.ADDITIONAL);
+      case COOKIE ->
+          q.addRecord(
+              new OPTRecord(1232, 0, 0, 0, List.of(new CookieOption(new byte[8]))),
+              Section.ADDITIONAL);
+    }
+    return q;
+  }
+
+  /** 0x20: every other letter upper case, starting with the first or the second. */
+  private static String mixCase(String name, boolean startUpper) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = startUpper;
+    for (char ch : name.toCharArray()) {
+      if (Character.isLetter(ch)) {
+        out.append(upper ? Character.toUpperCase(ch) : ch);
+        upper = !upper;
+      } else {
+        out.append(ch);
+      }
+    }
+    return out.toString();
+  }
+
+  /** What the full path makes of {@code query}: the handler's message, encoded within limits. */
+  private byte[] fullPath(Message query, Transport transport) {
+    Message response =
+        new AuthoritativeHandler(server.zones(), null, 1232)
+            .handle(query, new InetSocketAddress("127.0.0.1", 5353), transport)
+            .toCompletableFuture()
+            .join();
+    OPTRecord opt = query.getOPT();
+    int limit =
+        transport == Transport.TCP
+            ? 65535
+            : opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), 1232));
+    return response.toWire(limit);
+  }
+
+  private byte[] exchange(Message query, Transport transport) throws Exception {
+    byte[] wire = query.toWire();
+    if (transport == Transport.UDP) {
+      try (DatagramSocket udp = new DatagramSocket()) {
+        udp.setSoTimeout(2000);
+        udp.send(
+            new DatagramPacket(
+                wire, wire.length, new InetSocketAddress("127.0.0.1", server.dnsPort())));
+        DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
+        udp.receive(reply);
+        return java.util.Arrays.copyOf(reply.getData(), reply.getLength());
+      }
+    }
+    try (Socket tcp = new Socket("127.0.0.1", server.dnsPort())) {
+      tcp.setSoTimeout(2000);
+      DataOutputStream out = new DataOutputStream(tcp.getOutputStream());
+      out.writeShort(wire.length);
+      out.write(wire);
+      out.flush();
+      DataInputStream in = new DataInputStream(tcp.getInputStream());
+      byte[] answer = new byte[in.readUnsignedShort()];
+      in.readFully(answer);
+      return answer;
+    }
+  }
+
+  private double replayed() {
+    return server.registry().get("dns_prepared_answers_replayed").counter().count();
+  }
+
+  @Test
+  void replayedAnswersAreByteForByteWhatTheFullPathMakes() throws Exception {
+    int id = 1;
+    int cases = 0;
+    for (Transport transport : Transport.values()) {
+      for (Case c : cases()) {
+        // The first asker (lower/upper mix, RD set) fills the prepared answer; the second one
+        // (other letters upper case, RD clear, another ID) must get it, adapted to itself.
+        Message first = query(c, id++, true, false);
+        assertThat(hex(exchange(first, transport)))
+            .as("%s over %s, first", c, transport)
+            .isEqualTo(hex(fullPath(first, transport)));
+        double before = replayed();
+        Message second = query(c, id++, false, true);
+        byte[] replay = exchange(second, transport);
+        assertThat(hex(replay))
+            .as("%s over %s, replayed", c, transport)
+            .isEqualTo(hex(fullPath(second, transport)));
+        assertThat(replayed())
+            .as("%s over %s came from the fast path", c, transport)
+            .isGreaterThan(before);
+        assertThat(new Message(replay).getQuestion().getName().toString())
+            .isEqualTo(mixCase(c.name(), true));
+        cases++;
+      }
+    }
+    assertThat(cases).isEqualTo(2 * 13 * Edns.values().length);
+  }
+
+  @Test
+  void truncationDependsOnTheAskersSizeNotOnWhoAskedFirst() throws Exception {
+    Case txt = new Case("txt.big.test.", Type.TXT, Edns.PLAIN);
+    Message overTcp = new Message(exchange(query(txt, 1, true, false), Transport.TCP));
+    Message overUdp = new Message(exchange(query(txt, 2, true, false), Transport.UDP));
+    Message again = new Message(exchange(query(txt, 3, true, true), Transport.UDP));
+    Message noEdns =
+        new Message(
+            exchange(
+                query(new Case(txt.name(), Type.TXT, Edns.NONE), 4, true, false), Transport.UDP));
+    assertThat(overTcp.getHeader().getFlag(Flags.TC)).isFalse();
+    assertThat(overTcp.getSection(Section.ANSWER)).hasSize(40);
+    assertThat(overUdp.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(again.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(again.getHeader().getID()).isEqualTo(3);
+    assertThat(noEdns.getHeader().getFlag(Flags.TC)).isTrue();
+    assertThat(noEdns.getOPT()).isNull();
+  }
+
+  @Test
+  void aReloadReplacesEveryPreparedAnswer() throws Exception {
+    Case www = new Case("www.big.test.", Type.A, Edns.NONE);
+    for (int i = 0; i < 3; i++) {
+      Message m = new Message(exchange(query(www, 10 + i, true, i % 2 == 0), Transport.UDP));
+      assertThat(TestDns.section(m, Section.ANSWER))
+          .extracting(String::toLowerCase)
+          .containsExactly("www.big.test. 600 a 127.0.0.80");
+    }
+    Files.writeString(
+        bigZone,
+        Files.readString(bigZone)
+            .replace("127.0.0.80", "127.0.0.81")
+            .replace(" 1 3600", " 2 3600"));
+    assertThat(server.reload().ok()).isTrue();
+    for (int i = 0; i < 3; i++) {
+      Message m = new Message(exchange(query(www, 20 + i, true, i % 2 == 0), Transport.UDP));
+      assertThat(TestDns.section(m, Section.ANSWER))
+          .extracting(String::toLowerCase)
+          .containsExactly("www.big.test. 600 a 127.0.0.81");
+    }
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}
