@@ -58,12 +58,12 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
       }
       return;
     }
-    handler
-        .handleOverTcp(parsed.query(), client)
+    WireFormat.guarded(() -> handler.handleOverTcp(parsed.query(), client))
         .whenComplete(
             (responses, error) -> {
               if (error != null) {
                 log.warn("tcp query from {} failed: {}", client, error.toString());
+                send(ctx, WireFormat.encode(WireFormat.servFail(parsed.query()), 65535));
                 return;
               }
               sendAll(ctx, responses, start, prepared, plain);

@@ -72,12 +72,13 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
       return;
     }
     int limit = WireFormat.sizeLimit(parsed.query(), Transport.UDP, maxUdpPayload);
-    handler
-        .handle(parsed.query(), client, Transport.UDP)
+    WireFormat.guarded(() -> handler.handle(parsed.query(), client, Transport.UDP))
         .whenComplete(
             (response, error) -> {
               if (error != null) {
                 log.warn("query from {} failed: {}", client, error.toString());
+                byte[] servFail = WireFormat.encode(WireFormat.servFail(parsed.query()), limit);
+                send(ctx, Unpooled.wrappedBuffer(servFail), client);
                 return;
               }
               if (response != null) {

@@ -1,6 +1,9 @@
 package io.shopstack.dns.server;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -43,9 +46,14 @@ final class WireFormat {
     }
   }
 
-  /** FORMERR for an unparseable packet, or null when it is too short to carry an ID. */
+  /**
+   * FORMERR for an unparseable packet, or null when it must not be answered: too short to carry an
+   * ID, or with the QR bit set. A response is never answered, as BIND and NSD do: answering one
+   * could start two servers bouncing errors at each other for ever (one spoofed packet with the
+   * other's source address is enough).
+   */
   static byte[] formErr(byte[] wire) {
-    if (wire.length < HEADER_LENGTH) {
+    if (wire.length < HEADER_LENGTH || (wire[2] & 0x80) != 0) {
       return null;
     }
     Header header = new Header(((wire[0] & 0xff) << 8) | (wire[1] & 0xff));
@@ -58,6 +66,36 @@ final class WireFormat {
     Message response = new Message();
     response.setHeader(header);
     return response.toWire();
+  }
+
+  /**
+   * SERVFAIL for a query the handler failed on, so the client learns at once instead of waiting for
+   * its timeout and retrying into the same failure.
+   */
+  static Message servFail(Message query) {
+    Message response = new Message(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setOpcode(query.getHeader().getOpcode());
+    if (query.getHeader().getFlag(Flags.RD)) {
+      response.getHeader().setFlag(Flags.RD);
+    }
+    response.getHeader().setRcode(Rcode.SERVFAIL);
+    if (query.getQuestion() != null) {
+      response.addRecord(query.getQuestion(), Section.QUESTION);
+    }
+    return response;
+  }
+
+  /**
+   * Calls the handler, turning an exception it throws into a failed stage, so that both end up as
+   * one SERVFAIL instead of an unanswered query.
+   */
+  static <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The biggest answer this query may receive over {@code transport}. */

@@ -1,12 +1,7 @@
 package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +12,6 @@ import org.xbill.DNS.Type;
 
 /** RFC 8482: ANY gets one RRset, not the whole node, so it cannot be used for amplification. */
 class AnyQueryTest {
-  private static final Path DIG = Path.of("/usr/bin/dig");
   private static AuthoritativeServer server;
 
   @BeforeAll
@@ -32,24 +26,10 @@ class AnyQueryTest {
     server.close();
   }
 
-  private static String dig(String... args) throws Exception {
-    String[] command = new String[args.length + 5];
-    command[0] = DIG.toString();
-    command[1] = "@127.0.0.1";
-    command[2] = "-p";
-    command[3] = String.valueOf(server.dnsPort());
-    command[4] = "+tries=1";
-    System.arraycopy(args, 0, command, 5, args.length);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-  }
-
   @Test
   void digAnyAtTheApexGetsOneRrsetWithAuthority() throws Exception {
-    assumeTrue(Files.isExecutable(DIG), "dig is installed");
     // The apex holds SOA, NS, MX, TXT and CAA: a classic ANY answer would carry all five.
-    String out = dig("+norecurse", "shop.example", "ANY");
+    String out = TestDns.dig(server.dnsPort(), "+norecurse", "shop.example", "ANY");
     assertThat(out).contains("status: NOERROR").containsPattern("flags: qr aa;");
     assertThat(out).contains("ANSWER: 1,");
     assertThat(out)
@@ -65,8 +45,7 @@ class AnyQueryTest {
 
   @Test
   void anyAtAnEmptyNonTerminalGetsTheSynthesizedHinfo() throws Exception {
-    assumeTrue(Files.isExecutable(DIG), "dig is installed");
-    String out = dig("b.deep.lab.test", "ANY");
+    String out = TestDns.dig(server.dnsPort(), "b.deep.lab.test", "ANY");
     assertThat(out).contains("status: NOERROR").contains("ANSWER: 1,");
     assertThat(out)
         .containsPattern("b\\.deep\\.lab\\.test\\.\\s+60\\s+IN\\s+HINFO\\s+\"RFC8482\" \"\"");

@@ -1,9 +1,16 @@
 package io.shopstack.dns.authoritative;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -72,5 +79,26 @@ final class TestDns {
                     + " "
                     + r.rdataToString())
         .collect(Collectors.toList());
+  }
+
+  /**
+   * Runs the real dig against a server on 127.0.0.1 and returns what it printed. dig is a client we
+   * did not write, which is the point; a machine without it fails the test (docker/setup.sh
+   * installs it) rather than skipping it.
+   */
+  static String dig(int port, String... args) throws Exception {
+    Path dig = Path.of("/usr/bin/dig");
+    assertThat(Files.isExecutable(dig))
+        .as("dig is installed (apt-get install bind9-dnsutils, or run docker/setup.sh)")
+        .isTrue();
+    List<String> command =
+        new ArrayList<>(
+            List.of(dig.toString(), "@127.0.0.1", "-p", String.valueOf(port), "+tries=1"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Read before waiting: a big transfer fills the pipe, and dig would block on it.
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
+    return out;
   }
 }

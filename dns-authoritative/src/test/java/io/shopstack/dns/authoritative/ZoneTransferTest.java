@@ -2,15 +2,12 @@ package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +22,6 @@ import org.xbill.DNS.ZoneTransferIn;
 
 /** AXFR as a secondary does it: dig and dnsjava's ZoneTransferIn over TCP, allowed or not. */
 class ZoneTransferTest {
-  private static final Path DIG = Path.of("/usr/bin/dig");
   private static final int BULK = 2000;
   @TempDir static Path dir;
   private static AuthoritativeServer server;
@@ -55,21 +51,6 @@ class ZoneTransferTest {
     server.close();
   }
 
-  private static String dig(String... args) throws Exception {
-    String[] command = new String[args.length + 5];
-    command[0] = DIG.toString();
-    command[1] = "@127.0.0.1";
-    command[2] = "-p";
-    command[3] = String.valueOf(server.dnsPort());
-    command[4] = "+tries=1";
-    System.arraycopy(args, 0, command, 5, args.length);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    // Read before waiting: a big transfer fills the pipe, and dig would block on it.
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
-    return out;
-  }
-
   private static ZoneTransferIn axfr(String zone, String from) throws Exception {
     ZoneTransferIn xfr =
         ZoneTransferIn.newAXFR(
@@ -81,8 +62,7 @@ class ZoneTransferTest {
 
   @Test
   void digTransfersTheWholeZoneFromSoaToSoa() throws Exception {
-    assumeTrue(Files.isExecutable(DIG), "dig is installed");
-    String out = dig("AXFR", "shop.example");
+    String out = TestDns.dig(server.dnsPort(), "AXFR", "shop.example");
     List<String> records = out.lines().filter(l -> !l.isBlank() && !l.startsWith(";")).toList();
     assertThat(records.get(0)).containsPattern("^shop\\.example\\.\\s+3600\\s+IN\\s+SOA");
     assertThat(records.get(records.size() - 1))
@@ -100,8 +80,7 @@ class ZoneTransferTest {
 
   @Test
   void aLargeZoneComesInSeveralMessagesAndNothingIsLost() throws Exception {
-    assumeTrue(Files.isExecutable(DIG), "dig is installed");
-    String out = dig("AXFR", "bulk.test");
+    String out = TestDns.dig(server.dnsPort(), "AXFR", "bulk.test");
     Matcher size = Pattern.compile("XFR size: (\\d+) records \\(messages (\\d+),").matcher(out);
     assertThat(size.find()).as(out.lines().limit(5).toList().toString()).isTrue();
     assertThat(Integer.parseInt(size.group(1))).isEqualTo(BULK + 4); // SOA NS ns1 ... SOA

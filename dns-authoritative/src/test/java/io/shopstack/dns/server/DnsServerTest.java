@@ -48,7 +48,12 @@ class DnsServerTest {
     server =
         new DnsServer(
                 new DnsServer.Settings("test", new InetSocketAddress("127.0.0.1", 0)),
-                (query, client, transport) -> manyAddresses(query),
+                (query, client, transport) -> {
+                  if (query.getQuestion().getName().toString().equals("boom.test.")) {
+                    throw new IllegalStateException("handler bug");
+                  }
+                  return manyAddresses(query);
+                },
                 new SimpleMeterRegistry())
             .start();
   }
@@ -110,6 +115,33 @@ class DnsServerTest {
       Message response = new Message(java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
       assertThat(response.getHeader().getID()).isEqualTo(0x0a0b);
       assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+    }
+  }
+
+  @Test
+  void aResponseIsNeverAnsweredSoTwoServersCannotBeSetBouncingErrors() throws Exception {
+    Message response = Message.newQuery(Record.newRecord(Name.fromString("ok.test."), Type.A, 1));
+    response.getHeader().setFlag(Flags.QR);
+    byte[] wire = response.toWire();
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(500);
+      socket.send(
+          new DatagramPacket(wire, wire.length, InetAddress.getByName("127.0.0.1"), server.port()));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.receive(reply))
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+    Message query = Message.newQuery(Record.newRecord(Name.fromString("ok.test."), Type.A, 1));
+    assertThat(resolver(false).send(query).getRcode()).isEqualTo(Rcode.NOERROR);
+  }
+
+  @Test
+  void aHandlerThatThrowsAnswersServfailInsteadOfSilence() throws Exception {
+    Message query = Message.newQuery(Record.newRecord(Name.fromString("boom.test."), Type.A, 1));
+    for (boolean tcp : new boolean[] {false, true}) {
+      Message answer = resolver(tcp).send(query);
+      assertThat(answer.getRcode()).as(tcp ? "tcp" : "udp").isEqualTo(Rcode.SERVFAIL);
+      assertThat(answer.getHeader().getID()).isEqualTo(query.getHeader().getID());
     }
   }
 }
