@@ -238,4 +238,39 @@ class BadInputAndFailuresTest {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
+
+  @Test
+  void anOriginStatusLineWithoutReasonPhraseGetsTheStandardOne() throws Exception {
+    try (ServerSocket tomcatLike =
+        new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Thread origin =
+          new Thread(
+              () -> {
+                try (Socket s = tomcatLike.accept()) {
+                  s.getInputStream().read(new byte[4096]);
+                  // What Tomcat 11 sends: no reason phrase after the code.
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 201 \r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                              .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                  // the assertion below reports what the edge made of it
+                }
+              });
+      origin.start();
+      edge.close();
+      edge =
+          new EdgeCacheServer(
+                  EdgeConfigs.local("edge-south", "/bare/=127.0.0.1:" + tomcatLike.getLocalPort()))
+              .start();
+
+      String answer =
+          rawExchange(
+              "POST /bare/x HTTP/1.1\r\nHost: shop\r\nContent-Length: 2\r\n"
+                  + "Connection: close\r\n\r\n{}");
+
+      origin.join(5000);
+      assertThat(answer).startsWith("HTTP/1.1 201 Created\r\n").endsWith("ok");
+    }
+  }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -40,7 +41,7 @@ final class OriginResponseHandler extends SimpleChannelInboundHandler<FullHttpRe
     } else {
       result.complete(
           new OriginResponse(
-              response.status(),
+              withReasonPhrase(response.status()),
               response.headers().copy(),
               ByteBufUtil.getBytes(response.content()),
               requestTimeMillis,
@@ -72,5 +73,14 @@ final class OriginResponseHandler extends SimpleChannelInboundHandler<FullHttpRe
 
   private void fail(OriginException.Kind kind, String message, Throwable cause) {
     result.completeExceptionally(new OriginException(kind, message, cause));
+  }
+
+  /**
+   * Tomcat 11 sends status lines without a reason phrase ("HTTP/1.1 201 "). RFC 9112 lets a proxy
+   * pass that on, but people reading curl -i expect "201 Created", and Varnish fills in the
+   * standard phrase too; an origin's own non-empty phrase is kept.
+   */
+  private static HttpResponseStatus withReasonPhrase(HttpResponseStatus status) {
+    return status.reasonPhrase().isBlank() ? HttpResponseStatus.valueOf(status.code()) : status;
   }
 }
