@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.dns.authoritative.answer.ClientLocation;
 import io.shopstack.dns.cdn.gslb.GslbPolicy;
+import io.shopstack.dns.cdn.gslb.GslbSettings;
+import io.shopstack.dns.cdn.gslb.GslbSettings.RegionSettings;
 import io.shopstack.dns.cdn.gslb.Placement;
-import io.shopstack.dns.cdn.gslb.Subnet;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +49,26 @@ class GslbPolicyTest {
     assertThat(policy.place(at("127.28.1.10")).edges()).hasSize(2);
   }
 
+  private static GslbSettings region(String subnet, String edge) {
+    return new GslbSettings(
+        "shop.cdn.example.",
+        30,
+        List.of(new RegionSettings("north", List.of(subnet), List.of(edge))));
+  }
+
   @Test
-  void subnetsAreCheckedWhenLoaded() {
-    assertThat(Subnet.parse("127.28.1.0/24").toString()).isEqualTo("127.28.1.0/24");
-    assertThatThrownBy(() -> Subnet.parse("127.28.1.7/24")).hasMessageContaining("host bits");
-    assertThatThrownBy(() -> Subnet.parse("edge.example/24")).hasMessageContaining("literal");
-    assertThatThrownBy(() -> Subnet.parse("127.28.1.0")).hasMessageContaining("prefix");
+  void subnetsAndEdgesAreCheckedWhenLoaded() {
+    assertThat(region("127.28.1.0/24", "127.28.1.20").regionMap().regions().get(0).subnets())
+        .hasToString("[127.28.1.0/24]");
+    assertThatThrownBy(() -> region("127.28.1.7/24", "127.28.1.20").regionMap())
+        .hasMessageContaining("host bits");
+    assertThatThrownBy(() -> region("edge.example/24", "127.28.1.20").regionMap())
+        .hasMessageContaining("literal");
+    assertThatThrownBy(() -> region("127.28.1.0", "127.28.1.20").regionMap())
+        .hasMessageContaining("prefix");
+    assertThatThrownBy(() -> region("127.28.1.0/24", "edge-north.example").regionMap())
+        .hasMessageContaining("literal");
+    assertThatThrownBy(() -> region("127.28.1.0/24", "::1").regionMap())
+        .hasMessageContaining("not IPv4");
   }
 }

@@ -1,5 +1,7 @@
 package io.shopstack.dns.cdn.gslb;
 
+import io.shopstack.dns.net.AddressBlock;
+import io.shopstack.dns.net.IpLiteral;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
@@ -51,6 +53,15 @@ public record GslbSettings(String name, long ttl, List<RegionSettings> regions) 
                 })
             .toList();
     return new Region(
-        r.name(), r.subnets().stream().map(Subnet::parse).toList(), new EdgePool(edges));
+        r.name(), r.subnets().stream().map(text -> subnet(r, text)).toList(), new EdgePool(edges));
+  }
+
+  /** A region is a network, so its length is spelled out: a bare address would be a lone host. */
+  private static AddressBlock subnet(RegionSettings r, String text) {
+    if (!text.contains("/")) {
+      throw new IllegalArgumentException(
+          "region " + r.name() + ": subnet '" + text + "' needs a /prefix-length");
+    }
+    return AddressBlock.parse(text);
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.dns.cdn.gslb;
 
 import io.shopstack.dns.authoritative.answer.ClientLocation;
+import io.shopstack.dns.net.AddressBlock;
 import java.util.List;
 
 /**
@@ -25,12 +26,12 @@ public final class RegionMap {
   public Located locate(ClientLocation client) {
     int scope = client.sourcePrefix();
     for (Region region : regions) {
-      for (Subnet subnet : region.subnets()) {
+      for (AddressBlock subnet : region.subnets()) {
         if (subnet.covers(client.address(), client.sourcePrefix())) {
-          return new Located(region, subnet.prefix());
+          return new Located(region, subnet.prefixLength());
         }
         if (subnet.overlaps(client.address(), client.sourcePrefix())) {
-          scope = Math.max(scope, subnet.prefix());
+          scope = Math.max(scope, subnet.prefixLength());
         }
       }
     }

@@ -1,6 +1,6 @@
 package io.shopstack.dns.resolver.cache;
 
-import io.shopstack.dns.resolver.ecs.Subnet;
+import io.shopstack.dns.net.AddressBlock;
 
 /**
  * Which clients a cached answer may be given to (RFC 7871 7.3). An answer whose authoritative
@@ -8,7 +8,7 @@ import io.shopstack.dns.resolver.ecs.Subnet;
  * ignored ECS) fits everyone; one fetched without any location, for a client that opted out,
  * reflects the resolver's own address and is kept for such clients alone.
  */
-record CacheScope(Kind kind, Subnet subnet) {
+record CacheScope(Kind kind, AddressBlock subnet) {
   enum Kind {
     EVERYONE,
     UNLOCATED,
@@ -18,7 +18,7 @@ record CacheScope(Kind kind, Subnet subnet) {
   static final CacheScope EVERYONE = new CacheScope(Kind.EVERYONE, null);
   static final CacheScope UNLOCATED = new CacheScope(Kind.UNLOCATED, null);
 
-  static CacheScope of(Subnet subnet) {
+  static CacheScope of(AddressBlock subnet) {
     return new CacheScope(Kind.SUBNET, subnet);
   }
 }

@@ -1,7 +1,7 @@
 package io.shopstack.dns.resolver.cache;
 
+import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
-import io.shopstack.dns.resolver.ecs.Subnet;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.Optional;
@@ -39,10 +39,10 @@ public final class RecordCache {
       hit = entries.get(new Key(name, type, dclass, CacheScope.UNLOCATED));
     }
     if (hit.isEmpty() && !client.optedOut()) {
-      Subnet source = client.source();
+      AddressBlock source = client.source();
       for (int prefix : scopedPrefixes) {
         if (prefix <= source.prefixLength()) {
-          CacheScope scope = CacheScope.of(Subnet.of(source.network(), prefix));
+          CacheScope scope = CacheScope.of(AddressBlock.of(source.network(), prefix));
           hit = entries.get(new Key(name, type, dclass, scope));
           if (hit.isPresent()) {
             break;
@@ -92,7 +92,7 @@ public final class RecordCache {
     int prefix = Math.min(scope, askedFor.source().prefixLength());
     scopedPrefixes.add(prefix);
     return new Key(
-        name, type, dclass, CacheScope.of(Subnet.of(askedFor.source().network(), prefix)));
+        name, type, dclass, CacheScope.of(AddressBlock.of(askedFor.source().network(), prefix)));
   }
 
   private static CachedAnswer countedDown(CachedAnswer answer, long remaining) {

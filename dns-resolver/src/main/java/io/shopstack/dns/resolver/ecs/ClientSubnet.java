@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver.ecs;
 
+import io.shopstack.dns.net.AddressBlock;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import org.xbill.DNS.ClientSubnetOption;
@@ -15,7 +16,7 @@ import org.xbill.DNS.OPTRecord;
  * that sends none is located by its source address; one that sends source prefix 0 has asked not to
  * be located ({@link #optedOut()}), and then nothing about it is forwarded.
  */
-public record ClientSubnet(Subnet source, ClientSubnetOption clientOption) {
+public record ClientSubnet(AddressBlock source, ClientSubnetOption clientOption) {
 
   /** Works out what to forward for {@code query} from {@code client}. */
   public static ClientSubnet of(
@@ -23,7 +24,7 @@ public record ClientSubnet(Subnet source, ClientSubnetOption clientOption) {
     ClientSubnetOption sent = optionIn(query);
     if (sent == null) {
       return new ClientSubnet(
-          Subnet.of(client, maxPrefix(client, maxIpv4Prefix, maxIpv6Prefix)), null);
+          AddressBlock.of(client, maxPrefix(client, maxIpv4Prefix, maxIpv6Prefix)), null);
     }
     if (sent.getSourcePrefixLength() == 0) {
       return new ClientSubnet(null, sent);
@@ -31,7 +32,7 @@ public record ClientSubnet(Subnet source, ClientSubnetOption clientOption) {
     InetAddress address = sent.getAddress();
     int prefix =
         Math.min(sent.getSourcePrefixLength(), maxPrefix(address, maxIpv4Prefix, maxIpv6Prefix));
-    return new ClientSubnet(Subnet.of(address, prefix), sent);
+    return new ClientSubnet(AddressBlock.of(address, prefix), sent);
   }
 
   /** A resolver-internal lookup (or ECS switched off): nobody's location is sent. */

@@ -1,6 +1,6 @@
 package io.shopstack.dns.resolver.serving;
 
-import io.shopstack.dns.resolver.ecs.Subnet;
+import io.shopstack.dns.net.AddressBlock;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -9,14 +9,14 @@ import java.util.List;
  * can probe, so like unbound's access-control everything not listed is REFUSED.
  */
 public final class AllowList {
-  private final List<Subnet> allowed;
+  private final List<AddressBlock> allowed;
 
   public AllowList(List<String> cidrs) {
-    this.allowed = cidrs.stream().map(Subnet::parse).toList();
+    this.allowed = cidrs.stream().map(AddressBlock::parse).toList();
   }
 
   public boolean permits(InetAddress client) {
-    for (Subnet subnet : allowed) {
+    for (AddressBlock subnet : allowed) {
       if (subnet.contains(client)) {
         return true;
       }

@@ -2,9 +2,9 @@ package io.shopstack.dns.resolver.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
-import io.shopstack.dns.resolver.ecs.Subnet;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +37,7 @@ class RecordCacheTest {
   }
 
   private static ClientSubnet phone(String address) throws Exception {
-    return new ClientSubnet(Subnet.of(InetAddress.getByName(address), 24), null);
+    return new ClientSubnet(AddressBlock.of(InetAddress.getByName(address), 24), null);
   }
 
   private Optional<CachedAnswer> lookup(Name name, ClientSubnet client) {
@@ -115,7 +115,7 @@ class RecordCacheTest {
 
   @Test
   void scopeLongerThanWhatWasSentIsCutToWhatWasSent() throws Exception {
-    ClientSubnet sent16 = new ClientSubnet(Subnet.parse("127.1.0.0/16"), null);
+    ClientSubnet sent16 = new ClientSubnet(AddressBlock.parse("127.1.0.0/16"), null);
     cache.putRecords(a(EDGE, 30, "127.28.1.20"), sent16, 32);
 
     assertThat(lookup(EDGE, phone("127.1.200.1"))).isPresent();

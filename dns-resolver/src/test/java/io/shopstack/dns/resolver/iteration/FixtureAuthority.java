@@ -1,8 +1,8 @@
 package io.shopstack.dns.resolver.iteration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
-import io.shopstack.dns.resolver.ecs.Subnet;
 import io.shopstack.dns.server.DnsServer;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Transport;
@@ -40,7 +40,7 @@ import org.xbill.DNS.Zone;
  */
 final class FixtureAuthority implements QueryHandler, AutoCloseable {
   /** Per-subnet answers for one name: what the fixture GSLB does. */
-  record Gslb(Name name, Map<Subnet, InetAddress> regions) {}
+  record Gslb(Name name, Map<AddressBlock, InetAddress> regions) {}
 
   private final Zone zone;
   private final Gslb gslb;
@@ -102,7 +102,7 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
         zone.findExactMatch(gslb.name(), Type.A).first() instanceof ARecord a
             ? a.getAddress()
             : null;
-    for (Map.Entry<Subnet, InetAddress> region : gslb.regions().entrySet()) {
+    for (Map.Entry<AddressBlock, InetAddress> region : gslb.regions().entrySet()) {
       if (region.getKey().contains(located)) {
         edge = region.getValue();
       }

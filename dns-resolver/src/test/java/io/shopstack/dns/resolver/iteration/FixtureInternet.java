@@ -1,6 +1,6 @@
 package io.shopstack.dns.resolver.iteration;
 
-import io.shopstack.dns.resolver.ecs.Subnet;
+import io.shopstack.dns.net.AddressBlock;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +37,8 @@ final class FixtureInternet implements AutoCloseable {
             new FixtureAuthority.Gslb(
                 Name.fromString("shop.cdn.example."),
                 Map.of(
-                    Subnet.parse("127.1.1.0/24"), InetAddress.getByName(NORTH_EDGE),
-                    Subnet.parse("127.1.2.0/24"), InetAddress.getByName(SOUTH_EDGE))));
+                    AddressBlock.parse("127.1.1.0/24"), InetAddress.getByName(NORTH_EDGE),
+                    AddressBlock.parse("127.1.2.0/24"), InetAddress.getByName(SOUTH_EDGE))));
     partner = new FixtureAuthority("partner.example.", "127.153.0.6", port, null);
   }
 
