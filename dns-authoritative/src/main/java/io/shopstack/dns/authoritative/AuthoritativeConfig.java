@@ -86,29 +86,4 @@ public record AuthoritativeConfig(
       throw new IllegalArgumentException("zoneCheckSeconds must be >= 0: " + zoneCheckSeconds);
     }
   }
-
-  /** The settings of the first version, for servers (the GSLB) that have no use for the rest. */
-  public AuthoritativeConfig(
-      String instance,
-      String bind,
-      int dnsPort,
-      int adminPort,
-      int maxUdpPayload,
-      int tcpIdleSeconds,
-      String zones,
-      Map<String, String> zoneVariables) {
-    this(
-        instance,
-        bind,
-        dnsPort,
-        adminPort,
-        maxUdpPayload,
-        tcpIdleSeconds,
-        zones,
-        zoneVariables,
-        DnsServer.Settings.DEFAULT_TCP_CONNECTIONS_PER_CLIENT,
-        RateLimit.OFF,
-        Transfer.DEFAULT,
-        0);
-  }
 }

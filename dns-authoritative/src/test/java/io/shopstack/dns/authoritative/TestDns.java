@@ -24,8 +24,8 @@ final class TestDns {
 
   static AuthoritativeServer start(String zones) throws InterruptedException {
     return new AuthoritativeServer(
-            new AuthoritativeConfig(
-                "test", "127.0.0.1", 0, 0, 1232, 10, zones, Map.of("SHOP_NET", "127")))
+            config(
+                zones, AuthoritativeConfig.RateLimit.OFF, AuthoritativeConfig.Transfer.DEFAULT, 0))
         .start();
   }
 

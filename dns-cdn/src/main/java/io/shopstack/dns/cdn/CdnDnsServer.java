@@ -25,12 +25,12 @@ public final class CdnDnsServer implements AutoCloseable {
    * @param health edge health; every edge is healthy until active checks are wired in
    */
   public CdnDnsServer(CdnDnsConfig config, EdgeHealth health) {
-    PrometheusMeterRegistry registry = Metrics.registry(config.instance());
+    PrometheusMeterRegistry registry = Metrics.registry(config.server().instance());
     Name name = config.gslb().dnsName();
     GslbPolicy policy = new GslbPolicy(config.gslb().regionMap(), health);
     this.server =
         new AuthoritativeServer(
-            config.authoritative(),
+            config.server(),
             new GslbRecords(name, config.gslb().ttl(), policy, registry),
             registry);
     AuthoritativeZone zone = server.zones().closestEnclosing(name);
