@@ -9,7 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 rebuild=false
-[ "${1:-}" = "--rebuild" ] && rebuild=true
+quiet=false
+for arg in "$@"; do
+  case "$arg" in
+    --rebuild) rebuild=true ;;
+    --quiet) quiet=true ;;
+    *) echo "base-images: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 work=${BASE_IMAGE_WORKDIR:-/var/tmp/shop-base-images}
 mkdir -p "$work"
 
@@ -47,9 +54,13 @@ if $rebuild || ! have shop/postgres:15; then
     docker import "$tar" shop/debian-postgres:15
   fi
 fi
-# The entrypoint layer over the Debian build is rebuilt every time (cached: seconds), so a
-# changed docker/postgres/ reaches machines that already have the base.
+# The entrypoint layer over the Debian build is rebuilt when docker/postgres/ changed (the
+# image carries the hash of that folder), so a change reaches machines that already have the
+# base, and an unchanged one costs nothing.
 if have shop/debian-postgres:15; then
-  docker build -q -t shop/postgres:15 postgres >/dev/null
+  hash=$(cat postgres/* | sha256sum | cut -c1-16)
+  if $rebuild || [ "$(docker image inspect -f '{{index .Config.Labels "shop.layer-hash"}}' shop/postgres:15 2>/dev/null)" != "$hash" ]; then
+    docker build -q --label "shop.layer-hash=$hash" -t shop/postgres:15 postgres >/dev/null
+  fi
 fi
-docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^shop/' || true
+$quiet || docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^shop/' || true

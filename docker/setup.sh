@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
-# One-time setup of a Debian 12 machine for the stack (run as root):
-#   - the packages the build, the demo and the tests use (Maven, Docker engine, compose,
+# Makes a Debian 12 machine ready for the stack; `./shop demo` and `./shop test` run it first.
+# Idempotent, and quick when everything is there (a few checks, well under a second):
+#   - the packages the build, the demo and the tests use (JDK 17, Maven, Docker engine, compose,
 #     mmdebstrap for base images, dig and curl that the tests use as independent clients,
 #     unbound, the independent resolver the DNS interoperability test iterates with);
 #   - a running Docker engine (started here if none answers; its pid goes to
 #     /run/shop-stack-dockerd.pid so whoever started it can stop it);
 #   - the base images (docker/base-images.sh).
+# Options: --quiet (say only what is being done), --no-docker (the JDK and Maven only: the
+# embedded local topology). Installing needs root; as another user it says what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+quiet=false
+docker_too=true
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) quiet=true ;;
+    --no-docker) docker_too=false ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+wanted=(javac:openjdk-17-jdk-headless mvn:maven)
+if $docker_too; then
+  wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
+           dig:bind9-dnsutils curl:curl unbound:unbound)
+fi
 need=()
-for cmd_pkg in javac:openjdk-17-jdk-headless mvn:maven dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap \
-               dig:bind9-dnsutils curl:curl unbound:unbound; do
+for cmd_pkg in "${wanted[@]}"; do
   command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing ${need[*]}; run this once as root (or: apt-get install ${need[*]})" >&2
+    exit 1
+  fi
   echo "setup: installing ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -23,8 +44,13 @@ if [ ${#need[@]} -gt 0 ]; then
     systemctl disable --now unbound >/dev/null 2>&1 || true
   fi
 fi
+$docker_too || exit 0
 
 if ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: no Docker engine answers; start one (as root: docker/setup.sh)" >&2
+    exit 1
+  fi
   echo "setup: starting dockerd"
   setsid dockerd >/var/log/shop-stack-dockerd.log 2>&1 < /dev/null &
   echo $! > /run/shop-stack-dockerd.pid
@@ -39,4 +65,8 @@ if ! docker info >/dev/null 2>&1; then
   fi
 fi
 
-./base-images.sh
+if $quiet; then
+  ./base-images.sh --quiet
+else
+  ./base-images.sh
+fi

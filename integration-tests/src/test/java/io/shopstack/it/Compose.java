@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs the compose file users run, with whichever compose the machine has: the v2 plugin ({@code
@@ -38,6 +41,18 @@ final class Compose {
     full.addAll(List.of("-f", REPO_ROOT.resolve("docker-compose.yml").toString()));
     full.addAll(List.of(args));
     return run(full, timeoutSeconds);
+  }
+
+  /** The ids of every container of the compose project, running or exited. */
+  static Set<String> containerIds() {
+    Result ps = compose(60, "ps", "-q");
+    if (ps.exitCode() != 0) {
+      throw new AssertionError("compose ps failed: " + ps.output());
+    }
+    // Only the ids: compose may print warnings on the same (merged) stream.
+    return Arrays.stream(ps.output().split("\\s+"))
+        .filter(word -> word.matches("[0-9a-f]{12,64}"))
+        .collect(Collectors.toSet());
   }
 
   static Result run(List<String> cmd, long timeoutSeconds) {

@@ -1,0 +1,44 @@
+package io.shopstack.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's quick start is the contract: two commands, one for the demo and one for the tests.
+ * The suite runs the demo command exactly as written (ComposeDemoIT) and CI runs the test command;
+ * this test fails when either drifts from what the README shows.
+ */
+class ReadmeCommandsTest {
+  private static final Pattern QUICK_START =
+      Pattern.compile("## Quick start[^\\n]*\\n+```sh\\n(.*?)```", Pattern.DOTALL);
+
+  @Test
+  void quickStartIsTheDemoCommandAndTheTestCommand() throws IOException {
+    assertThat(quickStart()).containsExactly(ComposeDemoIT.DEMO_COMMAND, "./shop test");
+  }
+
+  @Test
+  void ciRunsTheReadmesTestCommandAndNothingElse() throws IOException {
+    List<String> commands =
+        Files.readAllLines(Compose.REPO_ROOT.resolve(".ci/run")).stream()
+            .filter(line -> !line.isBlank() && !line.startsWith("#") && !line.startsWith(" "))
+            .filter(line -> !line.startsWith("set ") && !line.startsWith("cd "))
+            .filter(line -> !line.startsWith("cleanup()") && !line.startsWith("}"))
+            .filter(line -> !line.startsWith("trap "))
+            .toList();
+    assertThat(commands).containsExactly(quickStart().get(1));
+  }
+
+  private static List<String> quickStart() throws IOException {
+    String readme = Files.readString(Compose.REPO_ROOT.resolve("README.md"));
+    Matcher m = QUICK_START.matcher(readme);
+    assertThat(m.find()).as("README has a Quick start section with a sh block").isTrue();
+    return m.group(1).lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+  }
+}
