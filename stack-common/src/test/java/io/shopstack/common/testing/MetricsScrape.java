@@ -67,6 +67,11 @@ public final class MetricsScrape {
     return samples.size();
   }
 
+  /** Every sample of the page. */
+  public List<Sample> samples() {
+    return samples;
+  }
+
   /** The samples of one metric name (exact, e.g. {@code http_server_requests_seconds_count}). */
   public List<Sample> samples(String name) {
     return samples.stream().filter(s -> s.name().equals(name)).toList();
