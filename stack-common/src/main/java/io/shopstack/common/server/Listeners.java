@@ -21,9 +21,7 @@ final class Listeners {
     ChannelFuture bound = bootstrap.bind(address);
     // Tracked before waiting: if the wait is interrupted, the bind may still complete later, and
     // closing must find the channel.
-    synchronized (this) {
-      channels.add(bound.channel());
-    }
+    adopt(bound.channel());
     bound.await();
     if (!bound.isSuccess()) {
       throw new ServerStartException(
@@ -37,6 +35,11 @@ final class Listeners {
           bound.cause());
     }
     return bound.channel();
+  }
+
+  synchronized Channel adopt(Channel channel) {
+    channels.add(channel);
+    return channel;
   }
 
   private static String hostPort(InetSocketAddress address) {

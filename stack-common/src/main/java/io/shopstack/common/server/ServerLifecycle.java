@@ -122,6 +122,15 @@ public final class ServerLifecycle implements AutoCloseable {
     return listeners.bind(purpose, bootstrap, address);
   }
 
+  /**
+   * Takes over a channel the server bound itself, for binds the caller must retry (a UDP and a TCP
+   * socket that have to share one ephemeral port); it is closed first when the server stops.
+   * Closing it earlier, to retry, is fine.
+   */
+  public Channel adopt(Channel channel) {
+    return listeners.adopt(channel);
+  }
+
   /** Closes {@code resource} when the server stops, after the event loops, latest first. */
   public <T extends AutoCloseable> T track(T resource) {
     synchronized (resources) {
