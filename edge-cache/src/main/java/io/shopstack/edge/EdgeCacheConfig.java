@@ -9,6 +9,8 @@ import java.util.Map;
  * route set {@code routes} selects.
  *
  * @param routes a key of {@code routeSets}, or a literal {@code prefix=host:port,...} list
+ * @param shutdownSeconds how long a stopping cache lets requests in flight finish before it cuts
+ *     them
  */
 public record EdgeCacheConfig(
     String instance,
@@ -17,7 +19,11 @@ public record EdgeCacheConfig(
     int adminPort,
     String routes,
     Map<String, String> routeSets,
-    Limits limits) {
+    Limits limits,
+    int shutdownSeconds) {
+
+  /** The shutdown deadline the shipped edge-cache.yml has. */
+  public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
 
   /** Sizes and times that keep one slow origin or one greedy client from hurting the rest. */
   public record Limits(
@@ -42,6 +48,17 @@ public record EdgeCacheConfig(
     }
   }
 
+  public EdgeCacheConfig(
+      String instance,
+      String bind,
+      int port,
+      int adminPort,
+      String routes,
+      Map<String, String> routeSets,
+      Limits limits) {
+    this(instance, bind, port, adminPort, routes, routeSets, limits, DEFAULT_SHUTDOWN_SECONDS);
+  }
+
   public EdgeCacheConfig {
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("instance name is required");
@@ -56,6 +73,9 @@ public record EdgeCacheConfig(
     if (limits == null) {
       throw new IllegalArgumentException("limits is required");
     }
+    if (shutdownSeconds < 0) {
+      throw new IllegalArgumentException("shutdownSeconds must not be negative");
+    }
   }
 
   /** The origins this instance forwards to: the named route set, or the literal list. */
@@ -64,6 +84,11 @@ public record EdgeCacheConfig(
   }
 
   public EdgeCacheConfig withLimits(Limits newLimits) {
-    return new EdgeCacheConfig(instance, bind, port, adminPort, routes, routeSets, newLimits);
+    return new EdgeCacheConfig(
+        instance, bind, port, adminPort, routes, routeSets, newLimits, shutdownSeconds);
+  }
+
+  public java.time.Duration shutdownDeadline() {
+    return java.time.Duration.ofSeconds(shutdownSeconds);
   }
 }

@@ -1,23 +1,18 @@
 package io.shopstack.edge;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
+import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.proxy.EdgeServerInitializer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +29,9 @@ public final class EdgeCacheServer implements AutoCloseable {
   private final OriginRoutes routes;
   private final ResponseCache cache;
   private final PrometheusMeterRegistry registry;
-  private EventLoopGroup group;
-  private Channel channel;
-  private AdminServer admin;
+  private final ServerLifecycle lifecycle;
+  private volatile Channel channel;
+  private volatile AdminServer admin;
 
   public EdgeCacheServer(EdgeCacheConfig config) {
     this(config, Clock.systemUTC());
@@ -49,35 +44,15 @@ public final class EdgeCacheServer implements AutoCloseable {
     this.routes = config.originRoutes();
     this.cache = new ResponseCache(config.limits().maxEntries(), config.limits().maxCacheBytes());
     this.registry = Metrics.registry(config.instance());
+    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
   }
 
+  /**
+   * Binds the HTTP port, then the admin port. If one cannot be bound, whatever was opened is closed
+   * again and the {@code ServerStartException} names the address.
+   */
   public EdgeCacheServer start() throws InterruptedException {
-    group =
-        new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory(config.instance() + "-http"), NioIoHandler.newFactory());
-    try {
-      channel =
-          new ServerBootstrap()
-              .group(group)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .childHandler(
-                  new EdgeServerInitializer(
-                      config.instance(), routes, config.limits(), cache, registry, clock::millis))
-              .bind(new InetSocketAddress(config.bind(), config.port()))
-              .sync()
-              .channel();
-      admin =
-          new AdminServer(
-                  config.instance(),
-                  new InetSocketAddress(config.bind(), config.adminPort()),
-                  registry,
-                  Health::healthy)
-              .start();
-    } catch (InterruptedException | RuntimeException e) {
-      close();
-      throw e;
-    }
+    lifecycle.start(this::open);
     log.info(
         "{} caching on http://{}:{} with routes {}",
         config.instance(),
@@ -85,6 +60,32 @@ public final class EdgeCacheServer implements AutoCloseable {
         port(),
         routes.routes());
     return this;
+  }
+
+  private void open(ServerLifecycle server) throws InterruptedException {
+    EventLoopGroup group = server.eventLoops("http", 0);
+    channel =
+        server.bind(
+            "http listener",
+            server
+                .serverBootstrap(group, group)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(
+                    new EdgeServerInitializer(
+                        config.instance(),
+                        routes,
+                        config.limits(),
+                        cache,
+                        registry,
+                        clock::millis)),
+            new InetSocketAddress(config.bind(), config.port()));
+    admin =
+        new AdminServer(
+                config.instance(),
+                new InetSocketAddress(config.bind(), config.adminPort()),
+                registry,
+                Health::healthy)
+            .start(server);
   }
 
   /** The bound HTTP port (useful when the config asked for port 0). */
@@ -108,16 +109,9 @@ public final class EdgeCacheServer implements AutoCloseable {
     return registry;
   }
 
+  /** Stops accepting, lets requests in flight finish until the shutdown deadline, then stops. */
   @Override
   public void close() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
-    }
-    if (group != null) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    lifecycle.close();
   }
 }

@@ -2,7 +2,7 @@ package io.shopstack.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shopstack.edge.support.Curl;
+import io.shopstack.common.testing.Curl;
 import io.shopstack.edge.support.EdgeConfigs;
 import io.shopstack.edge.support.OriginFixture;
 import java.net.InetAddress;

@@ -2,6 +2,7 @@ package io.shopstack.objectstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.common.testing.MetricsScrape;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -179,14 +180,13 @@ class HttpIntegrationTests {
     assertThat(health.body()).contains("UP");
 
     get("/images/course-1001.png");
-    HttpResponse<String> metrics =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body())
-        .contains("http_server_requests_seconds_count", "instance=\"object-store-test\"");
+    MetricsScrape metrics = MetricsScrape.of(adminPort);
+    assertThat(metrics.samples("http_server_requests_seconds_count"))
+        .anySatisfy(
+            s ->
+                assertThat(s.labels())
+                    .containsEntry("instance", "object-store-test")
+                    .containsEntry("uri", "/{bucket}/{*key}"));
   }
 
   private HttpRequest.Builder request(String path) {

@@ -2,6 +2,7 @@ package io.shopstack.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.common.testing.MetricsScrape;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,11 +98,16 @@ class TwoInstancesInOneJvmTests {
   void eachInstanceKeepsItsOwnMetrics() throws Exception {
     post(order2, "趣谈网络协议");
 
-    String metrics1 = admin(order1, "/metrics");
-    String metrics2 = admin(order2, "/metrics");
+    MetricsScrape metrics1 = MetricsScrape.of(port(order1, "local.management.port"));
+    MetricsScrape metrics2 = MetricsScrape.of(port(order2, "local.management.port"));
 
-    assertThat(metrics1).contains("instance=\"order-1\"").doesNotContain("instance=\"order-2\"");
-    assertThat(metrics2).contains("instance=\"order-2\"").doesNotContain("instance=\"order-1\"");
+    assertThat(metrics1.samples())
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.labels()).containsEntry("instance", "order-1"));
+    assertThat(metrics2.samples())
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.labels()).containsEntry("instance", "order-2"));
+    assertThat(metrics2.value("shop_orders_placed_total", Map.of())).isPositive();
     assertThat(admin(order1, "/health")).contains("\"UP\"");
     assertThat(admin(order2, "/health")).contains("\"UP\"");
   }

@@ -17,6 +17,8 @@ import java.util.List;
  * @param idleTimeoutSeconds a splice with no byte in either direction for this long is closed on
  *     both sides (HAProxy's {@code timeout tunnel}), so silent clients cannot pin backend
  *     connections forever
+ * @param shutdownSeconds how long a stopping SLB lets spliced connections run before it cuts them
+ *     (HAProxy's {@code hard-stop-after})
  */
 public record SlbConfig(
     String instance,
@@ -24,10 +26,31 @@ public record SlbConfig(
     List<String> backends,
     String admin,
     int connectTimeoutMillis,
-    int idleTimeoutSeconds) {
+    int idleTimeoutSeconds,
+    int shutdownSeconds) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+
+  /** The default shutdown deadline, as the shipped slb.yml has it. */
+  public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
+
+  public SlbConfig(
+      String instance,
+      List<String> listen,
+      List<String> backends,
+      String admin,
+      int connectTimeoutMillis,
+      int idleTimeoutSeconds) {
+    this(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        DEFAULT_SHUTDOWN_SECONDS);
+  }
 
   public SlbConfig(
       String instance,
@@ -57,6 +80,9 @@ public record SlbConfig(
     if (idleTimeoutSeconds <= 0) {
       throw new IllegalArgumentException("slb: idleTimeoutSeconds must be positive");
     }
+    if (shutdownSeconds < 0) {
+      throw new IllegalArgumentException("slb: shutdownSeconds must not be negative");
+    }
     listen = List.copyOf(listen);
     backends = List.copyOf(backends);
   }
@@ -72,6 +98,10 @@ public record SlbConfig(
 
   public InetSocketAddress adminAddress() {
     return address(admin);
+  }
+
+  public Duration shutdownDeadline() {
+    return Duration.ofSeconds(shutdownSeconds);
   }
 
   public Duration connectTimeout() {

@@ -5,22 +5,18 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
+import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.RoundRobin;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +31,8 @@ public final class SlbServer implements AutoCloseable {
   private final SlbConfig config;
   private final PrometheusMeterRegistry registry;
   private final BackendPool pool;
-  private final List<Channel> listeners = new ArrayList<>();
-  private EventLoopGroup acceptors;
-  private EventLoopGroup workers;
+  private final ServerLifecycle lifecycle;
+  private final List<Channel> listeners = new CopyOnWriteArrayList<>();
   private AdminServer admin;
 
   public SlbServer(SlbConfig config) {
@@ -48,21 +43,27 @@ public final class SlbServer implements AutoCloseable {
     this.config = config;
     this.registry = registry;
     this.pool = new BackendPool(config.backendAddresses(), new RoundRobin());
+    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
   }
 
-  /** Binds every listen address, then the admin endpoint; returns once clients can connect. */
+  /**
+   * Binds every listen address, then the admin endpoint; returns once clients can connect. If one
+   * cannot be bound, whatever was opened is closed again and the {@code ServerStartException} names
+   * the address.
+   */
   public SlbServer start() throws InterruptedException {
-    String name = config.instance();
-    acceptors =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory(name + "-accept"), NioIoHandler.newFactory());
-    workers =
-        new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory(name + "-io"), NioIoHandler.newFactory());
+    lifecycle.start(this::open);
+    log.info(
+        "{} listening on {}, backends {}", config.instance(), listenAddresses(), pool.backends());
+    return this;
+  }
+
+  private void open(ServerLifecycle server) throws InterruptedException {
+    EventLoopGroup acceptors = server.eventLoops("accept", 1);
+    EventLoopGroup workers = server.eventLoops("io", 0);
     ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(acceptors, workers)
-            .channel(NioServerSocketChannel.class)
+        server
+            .serverBootstrap(acceptors, workers)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childHandler(
                 new ProxyInitializer(
@@ -71,11 +72,11 @@ public final class SlbServer implements AutoCloseable {
                     config.idleTimeoutSeconds(),
                     new TrafficMetrics(registry, pool)));
     for (InetSocketAddress address : config.listenAddresses()) {
-      listeners.add(bootstrap.bind(address).sync().channel());
+      listeners.add(server.bind("listener", bootstrap, address));
     }
-    admin = new AdminServer(name, config.adminAddress(), registry, this::health).start();
-    log.info("{} listening on {}, backends {}", name, listenAddresses(), pool.backends());
-    return this;
+    admin =
+        new AdminServer(config.instance(), config.adminAddress(), registry, this::health)
+            .start(server);
   }
 
   private Health health() {
@@ -109,19 +110,12 @@ public final class SlbServer implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Stops accepting, lets spliced connections run until the shutdown deadline, then stops. Safe to
+   * call twice.
+   */
   @Override
   public void close() {
-    if (admin != null) {
-      admin.close();
-    }
-    for (Channel listener : listeners) {
-      listener.close().syncUninterruptibly();
-    }
-    if (acceptors != null) {
-      acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-    if (workers != null) {
-      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    lifecycle.close();
   }
 }

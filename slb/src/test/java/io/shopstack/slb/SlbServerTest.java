@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.shopstack.common.testing.Curl;
+import io.shopstack.common.testing.MetricsScrape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -177,28 +179,17 @@ class SlbServerTest {
         "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\","
             + " \"Author\": \"刘超\", \"price\": \"68\"}}";
 
-    Process curl =
-        new ProcessBuilder(
-                "/usr/bin/curl",
-                "-sS",
-                "-i",
-                "--max-time",
-                "5",
-                "-H",
-                "Content-Type: application/json; charset=utf-8",
-                "--data-binary",
-                json,
-                "http://127.0.0.1:" + slb.listenAddresses().get(0).getPort() + "/purchaseOrder")
-            .redirectErrorStream(true)
-            .start();
-    String output = TcpBackends.readAll(curl.getInputStream());
-    assertThat(curl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    Curl.Response response =
+        Curl.run(
+            "-H",
+            "Content-Type: application/json; charset=utf-8",
+            "--data-binary",
+            json,
+            "http://127.0.0.1:" + slb.listenAddresses().get(0).getPort() + "/purchaseOrder");
 
-    assertThat(curl.exitValue()).as(output).isZero();
-    assertThat(output)
-        .startsWith("HTTP/1.1 201")
-        .containsIgnoringCase("X-Served-By: order-1")
-        .endsWith("order-1 took " + json);
+    assertThat(response.raw()).startsWith("HTTP/1.1 201");
+    assertThat(response.header("X-Served-By")).isEqualTo("order-1");
+    assertThat(response.body()).isEqualTo("order-1 took " + json);
   }
 
   @Test
@@ -234,24 +225,17 @@ class SlbServerTest {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"", "1/1 backends up");
 
+    Map<String, String> backend = Map.of("backend", order.hostPort());
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> {
-              String metrics =
-                  http.send(
-                          HttpRequest.newBuilder(URI.create(admin + "/metrics")).build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body();
-              String backend = "backend=\"" + order.hostPort() + "\"";
-              assertThat(metrics)
-                  .contains("slb_connections_accepted_total{instance=\"slb-test\"} 1.0")
-                  .contains("slb_connections_active{instance=\"slb-test\"} 0.0")
-                  .contains("slb_bytes_out_total{instance=\"slb-test\"} 8.0")
-                  .contains(
-                      "slb_backend_connections_total{" + backend + ",instance=\"slb-test\"} 1.0")
-                  .contains(
-                      "slb_backend_connections_active{" + backend + ",instance=\"slb-test\"} 0.0");
+              MetricsScrape metrics = MetricsScrape.of(slb.adminPort());
+              assertThat(metrics.value("slb_connections_accepted_total", Map.of())).isEqualTo(1);
+              assertThat(metrics.value("slb_connections_active", Map.of())).isZero();
+              assertThat(metrics.value("slb_bytes_out_total", Map.of())).isEqualTo(8);
+              assertThat(metrics.value("slb_backend_connections_total", backend)).isEqualTo(1);
+              assertThat(metrics.value("slb_backend_connections_active", backend)).isZero();
             });
   }
 
@@ -275,8 +259,8 @@ class SlbServerTest {
       assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4000);
     }
     assertThat(slb.registry().get("slb_connections_idle_closed").counter().count()).isEqualTo(1);
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(3))
+    await()
+        .atMost(Duration.ofSeconds(3))
         .until(() -> slb.registry().get("slb_connections_active").gauge().value() == 0);
   }
 }

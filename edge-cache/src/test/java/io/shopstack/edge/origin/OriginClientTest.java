@@ -7,10 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.shopstack.common.server.Transport;
 import io.shopstack.edge.support.OriginFixture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** One fetch against a real origin, and the request body released whatever happens. */
 class OriginClientTest {
   private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      new MultiThreadIoEventLoopGroup(1, Transport.preferred().ioHandlerFactory());
   private final OriginClient client = new OriginClient(500, 1000, 4096, System::currentTimeMillis);
 
   @AfterEach

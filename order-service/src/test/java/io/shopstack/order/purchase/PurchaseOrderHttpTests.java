@@ -2,15 +2,16 @@ package io.shopstack.order.purchase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.common.testing.Curl;
 import io.shopstack.order.ShopHttpTest;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -65,28 +66,20 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
 
   @Test
   void curlSendingTheDesignRequestGets201() throws Exception {
-    Process curl =
-        new ProcessBuilder(
-                "/usr/bin/curl",
-                "-s",
-                "-i",
-                "--max-time",
-                "20",
-                "-H",
-                "Host: www.shop.example",
-                "-H",
-                "Content-Type: application/json; charset=utf-8",
-                "--data-binary",
-                DESIGN_ORDER,
-                shop("/purchaseOrder").toString())
-            .redirectErrorStream(true)
-            .start();
-    assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Curl.Response response =
+        Curl.run(
+            Duration.ofSeconds(20),
+            "-H",
+            "Host: www.shop.example",
+            "-H",
+            "Content-Type: application/json; charset=utf-8",
+            "--data-binary",
+            DESIGN_ORDER,
+            shop("/purchaseOrder").toString());
 
-    assertThat(output).startsWith("HTTP/1.1 201");
-    assertThat(output).containsPattern("(?i)location: /purchaseOrder/\\d+");
-    assertThat(output).contains("\"Author\":\"刘超\"", "\"price\":\"68\"");
+    assertThat(response.raw()).startsWith("HTTP/1.1 201");
+    assertThat(response.header("Location")).matches("/purchaseOrder/\\d+");
+    assertThat(response.body()).contains("\"Author\":\"刘超\"", "\"price\":\"68\"");
   }
 
   @Test

@@ -1,17 +1,15 @@
 package io.shopstack.common.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.shopstack.common.server.ServerLifecycle;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,14 +22,21 @@ import org.slf4j.LoggerFactory;
  * healthchecks and load balancers, {@code GET /metrics} for Prometheus. It runs on its own single
  * thread so a busy data path never makes a service look dead. A service may add {@code POST}
  * actions of its own ({@link AdminAction}); they run on a separate thread for the same reason.
+ *
+ * <p>A service opens it with {@link #start(ServerLifecycle)}, so it starts and stops with the
+ * service; {@link #start()} runs it on a lifecycle of its own.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  // Nothing on the admin port is worth waiting for when it stops on its own.
+  private static final Duration OWN_SHUTDOWN = Duration.ofSeconds(1);
 
+  private final String service;
   private final InetSocketAddress bind;
-  private final AdminHandler handler;
-  private final ExecutorService actionThread;
-  private EventLoopGroup group;
+  private final PrometheusMeterRegistry registry;
+  private final Supplier<Health> health;
+  private final Map<String, AdminAction> actions;
+  private ServerLifecycle ownLifecycle;
   private Channel channel;
 
   public AdminServer(
@@ -51,40 +56,59 @@ public final class AdminServer implements AutoCloseable {
       PrometheusMeterRegistry registry,
       Supplier<Health> health,
       Map<String, AdminAction> actions) {
+    this.service = service;
     this.bind = bind;
-    this.actionThread =
-        actions.isEmpty()
-            ? null
-            : Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, service + "-admin-action");
-                  t.setDaemon(true);
-                  return t;
-                });
-    this.handler = new AdminHandler(service, registry, health, Map.copyOf(actions), actionThread);
+    this.registry = registry;
+    this.health = health;
+    this.actions = Map.copyOf(actions);
   }
 
+  /** Starts the endpoint on its own; {@link #close()} stops it. */
   public AdminServer start() throws InterruptedException {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    ServerLifecycle own = new ServerLifecycle(service, OWN_SHUTDOWN);
+    own.start(this::start);
+    ownLifecycle = own;
+    return this;
+  }
+
+  /**
+   * Starts the endpoint as part of a service: its thread, socket and action thread belong to the
+   * service's lifecycle, which closes them with the rest of the service.
+   */
+  public AdminServer start(ServerLifecycle server) throws InterruptedException {
+    ExecutorService actionThread = actions.isEmpty() ? null : actionThread(server);
+    AdminHandler handler = new AdminHandler(service, registry, health, actions, actionThread);
+    EventLoopGroup group = server.eventLoops("admin", 1);
     channel =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(8192))
-                        .addLast(handler);
-                  }
-                })
-            .bind(bind)
-            .sync()
-            .channel();
+        server.bind(
+            "admin endpoint",
+            server
+                .serverBootstrap(group, group)
+                .childHandler(
+                    new ChannelInitializer<SocketChannel>() {
+                      @Override
+                      protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                            .addLast(new HttpServerCodec())
+                            .addLast(new HttpObjectAggregator(8192))
+                            .addLast(handler);
+                      }
+                    }),
+            bind);
     log.info("admin endpoint on http://{}:{}/health and /metrics", host(), port());
     return this;
+  }
+
+  private ExecutorService actionThread(ServerLifecycle server) {
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, server.instance() + "-admin-action");
+              t.setDaemon(true);
+              return t;
+            });
+    server.track(executor::shutdownNow);
+    return executor;
   }
 
   public int port() {
@@ -95,16 +119,14 @@ public final class AdminServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getAddress().getHostAddress();
   }
 
+  /**
+   * Stops an endpoint started with {@link #start()}; one started on a service's lifecycle stops
+   * with it.
+   */
   @Override
   public void close() {
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
-    }
-    if (group != null) {
-      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-    }
-    if (actionThread != null) {
-      actionThread.shutdownNow();
+    if (ownLifecycle != null) {
+      ownLifecycle.close();
     }
   }
 }

@@ -1,0 +1,60 @@
+package io.shopstack.common.server;
+
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sockets one server instance listens on, each bound with a name for its purpose. */
+final class Listeners {
+  private final String instance;
+  private final List<Channel> channels = new ArrayList<>();
+
+  Listeners(String instance) {
+    this.instance = instance;
+  }
+
+  Channel bind(String purpose, AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address)
+      throws InterruptedException {
+    ChannelFuture bound = bootstrap.bind(address);
+    // Tracked before waiting: if the wait is interrupted, the bind may still complete later, and
+    // closing must find the channel.
+    adopt(bound.channel());
+    bound.await();
+    if (!bound.isSuccess()) {
+      throw new ServerStartException(
+          instance
+              + ": cannot bind "
+              + purpose
+              + " on "
+              + hostPort(address)
+              + ": "
+              + bound.cause().getMessage(),
+          bound.cause());
+    }
+    return bound.channel();
+  }
+
+  synchronized Channel adopt(Channel channel) {
+    channels.add(channel);
+    return channel;
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    String host =
+        address.getAddress() == null
+            ? address.getHostString()
+            : address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  /** Stops accepting: closes every listening socket, the last bound first. */
+  synchronized void close() {
+    for (int i = channels.size() - 1; i >= 0; i--) {
+      channels.get(i).close().syncUninterruptibly();
+    }
+    channels.clear();
+  }
+}

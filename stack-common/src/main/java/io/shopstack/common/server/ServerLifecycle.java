@@ -1,0 +1,195 @@
+package io.shopstack.common.server;
+
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How every Netty server of the stack starts and stops, written once. A server opens its event
+ * loops, listening sockets and anything else it holds (the admin endpoint, executors, file
+ * watchers) through this object inside {@link #start(Startup)}; if any step fails, whatever was
+ * already open is closed before the failure reaches the caller, so a port in use never leaves
+ * threads or sockets behind. {@link #close()} stops accepting first, lets the event loops finish
+ * what is in flight until a deadline, then closes the rest.
+ */
+public final class ServerLifecycle implements AutoCloseable {
+  /** Default time a stopping server gets to finish in-flight work (HAProxy: hard-stop-after). */
+  public static final Duration DEFAULT_SHUTDOWN = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(ServerLifecycle.class);
+  // Long enough for a response already being written to go out, short enough that tests and
+  // restarts do not wait on it: work arriving meanwhile extends it, up to the deadline.
+  private static final Duration QUIET_PERIOD = Duration.ofMillis(100);
+
+  /** The steps that open a server; each opens its resources through the lifecycle it is given. */
+  @FunctionalInterface
+  public interface Startup {
+    void open(ServerLifecycle server) throws InterruptedException;
+  }
+
+  private final String instance;
+  private final Duration shutdownDeadline;
+  private final Transport transport = Transport.preferred();
+  private final EventLoops eventLoops;
+  private final Listeners listeners;
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public ServerLifecycle(String instance) {
+    this(instance, DEFAULT_SHUTDOWN);
+  }
+
+  /**
+   * @param instance prefix of every thread name, and the name in log lines and errors
+   * @param shutdownDeadline how long {@link #close()} lets in-flight work run before it cuts it
+   */
+  public ServerLifecycle(String instance, Duration shutdownDeadline) {
+    if (instance == null || instance.isBlank()) {
+      throw new IllegalArgumentException("a server needs an instance name");
+    }
+    if (shutdownDeadline.isNegative()) {
+      throw new IllegalArgumentException("shutdown deadline must not be negative");
+    }
+    this.instance = instance;
+    this.shutdownDeadline = shutdownDeadline;
+    this.eventLoops = new EventLoops(instance, transport);
+    this.listeners = new Listeners(instance);
+  }
+
+  /**
+   * Runs the opening steps. If one fails, everything opened so far is closed and the failure is
+   * rethrown: a {@link ServerStartException} naming the address for a socket that could not be
+   * bound, otherwise the step's own exception.
+   */
+  public void start(Startup steps) throws InterruptedException {
+    if (closed.get() || !started.compareAndSet(false, true)) {
+      throw new IllegalStateException(instance + ": a server starts once");
+    }
+    try {
+      steps.open(this);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      try {
+        close();
+      } catch (RuntimeException | Error cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  public String instance() {
+    return instance;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** A new event loop group whose threads are named {@code <instance>-<purpose>-...}. */
+  public EventLoopGroup eventLoops(String purpose, int threads) {
+    return eventLoops.open(purpose, threads);
+  }
+
+  /** A TCP server bootstrap on the lifecycle's transport. */
+  public ServerBootstrap serverBootstrap(EventLoopGroup acceptors, EventLoopGroup workers) {
+    return new ServerBootstrap().group(acceptors, workers).channel(transport.serverChannel());
+  }
+
+  /** A UDP bootstrap on the lifecycle's transport. */
+  public Bootstrap datagramBootstrap(EventLoopGroup group) {
+    return new Bootstrap().group(group).channel(transport.datagramChannel());
+  }
+
+  /**
+   * Binds {@code bootstrap} on {@code address} and waits for it; the channel is closed first when
+   * the server stops.
+   *
+   * @param purpose what the socket is for ("listener", "admin", "udp"), for the error message
+   * @throws ServerStartException if the address cannot be bound
+   */
+  public Channel bind(String purpose, AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address)
+      throws InterruptedException {
+    return listeners.bind(purpose, bootstrap, address);
+  }
+
+  /**
+   * Takes over a channel the server bound itself, for binds the caller must retry (a UDP and a TCP
+   * socket that have to share one ephemeral port); it is closed first when the server stops.
+   * Closing it earlier, to retry, is fine.
+   */
+  public Channel adopt(Channel channel) {
+    return listeners.adopt(channel);
+  }
+
+  /** Closes {@code resource} when the server stops, after the event loops, latest first. */
+  public <T extends AutoCloseable> T track(T resource) {
+    synchronized (resources) {
+      resources.push(resource);
+    }
+    return resource;
+  }
+
+  /**
+   * Stops the server: closes the listening sockets (no new clients), shuts the event loops down
+   * gracefully within the deadline, then closes the other resources. Safe to call more than once.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long begin = System.nanoTime();
+    RuntimeException failure = null;
+    try {
+      listeners.close();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    boolean inTime = eventLoops.shutDown(min(QUIET_PERIOD, shutdownDeadline), shutdownDeadline);
+    while (true) {
+      AutoCloseable resource;
+      synchronized (resources) {
+        resource = resources.poll();
+      }
+      if (resource == null) {
+        break;
+      }
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException(instance + ": could not close " + resource, e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    long millis = (System.nanoTime() - begin) / 1_000_000;
+    if (inTime) {
+      log.info("{} stopped in {} ms", instance, millis);
+    } else {
+      log.warn(
+          "{} stopped in {} ms; event loops outlived the {} deadline",
+          instance,
+          millis,
+          shutdownDeadline);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
