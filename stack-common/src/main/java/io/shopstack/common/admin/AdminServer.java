@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.shopstack.common.server.HttpConnectionDrain;
 import io.shopstack.common.server.ServerLifecycle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -90,6 +91,7 @@ public final class AdminServer implements AutoCloseable {
                       protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                             .addLast(new HttpServerCodec())
+                            .addLast(new HttpConnectionDrain())
                             .addLast(new HttpObjectAggregator(8192))
                             .addLast(handler);
                       }

@@ -18,8 +18,14 @@ import org.slf4j.LoggerFactory;
  * loops, listening sockets and anything else it holds (the admin endpoint, executors, file
  * watchers) through this object inside {@link #start(Startup)}; if any step fails, whatever was
  * already open is closed before the failure reaches the caller, so a port in use never leaves
- * threads or sockets behind. {@link #close()} stops accepting first, lets the event loops finish
- * what is in flight until a deadline, then closes the rest.
+ * threads or sockets behind.
+ *
+ * <p>{@link #close()} stops the way HAProxy's soft-stop or nginx's {@code quit} do: it stops
+ * accepting, tells every accepted connection that the server stops ({@link ShutdownRequested}),
+ * waits for them to end until a deadline, cuts what is left, and only then ends the event loops and
+ * the other resources. Connections are tracked through {@link #serverBootstrap}, which is why a
+ * server takes its bootstraps from here and sets up its connections with {@code childHandler},
+ * never {@code handler}.
  */
 public final class ServerLifecycle implements AutoCloseable {
   /** Default time a stopping server gets to finish in-flight work (HAProxy: hard-stop-after). */
@@ -41,6 +47,8 @@ public final class ServerLifecycle implements AutoCloseable {
   private final Transport transport = Transport.preferred();
   private final EventLoops eventLoops;
   private final Listeners listeners;
+  private final OpenConnections connections = new OpenConnections();
+  private volatile DrainFigures lastDrain = DrainFigures.NONE;
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -100,9 +108,16 @@ public final class ServerLifecycle implements AutoCloseable {
     return eventLoops.open(purpose, threads);
   }
 
-  /** A TCP server bootstrap on the lifecycle's transport. */
+  /**
+   * A TCP server bootstrap on the lifecycle's transport, whose accepted connections the lifecycle
+   * tracks so that {@link #close()} can drain them. Its {@code handler} is the tracking; replacing
+   * it would leave the connections to be cut when the event loops end.
+   */
   public ServerBootstrap serverBootstrap(EventLoopGroup acceptors, EventLoopGroup workers) {
-    return new ServerBootstrap().group(acceptors, workers).channel(transport.serverChannel());
+    return new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(transport.serverChannel())
+        .handler(connections.acceptor());
   }
 
   /** A UDP bootstrap on the lifecycle's transport. */
@@ -140,8 +155,10 @@ public final class ServerLifecycle implements AutoCloseable {
   }
 
   /**
-   * Stops the server: closes the listening sockets (no new clients), shuts the event loops down
-   * gracefully within the deadline, then closes the other resources. Safe to call more than once.
+   * Stops the server: closes the listening sockets (no new clients); fires {@link
+   * ShutdownRequested} at every accepted connection and waits until they have all closed or the
+   * deadline has passed, then closes the rest by force; shuts the event loops down with what is
+   * left of the deadline; then closes the other resources. Safe to call more than once.
    */
   @Override
   public void close() {
@@ -155,7 +172,20 @@ public final class ServerLifecycle implements AutoCloseable {
     } catch (RuntimeException e) {
       failure = e;
     }
-    boolean inTime = eventLoops.shutDown(min(QUIET_PERIOD, shutdownDeadline), shutdownDeadline);
+    DrainFigures drain = connections.drain(shutdownDeadline);
+    lastDrain = drain;
+    if (drain.cut() > 0) {
+      log.warn(
+          "{}: cut {} connections still open at the {} shutdown deadline",
+          instance,
+          drain.cut(),
+          shutdownDeadline);
+    }
+    // The loops still get their quiet period, so the last writes of a drained connection (and the
+    // closes of cut ones) go out even when the drain used the whole deadline.
+    Duration quiet = min(QUIET_PERIOD, shutdownDeadline);
+    Duration left = shutdownDeadline.minusNanos(System.nanoTime() - begin);
+    boolean inTime = eventLoops.shutDown(quiet, left.compareTo(quiet) < 0 ? quiet : left);
     while (true) {
       AutoCloseable resource;
       synchronized (resources) {
@@ -176,17 +206,28 @@ public final class ServerLifecycle implements AutoCloseable {
     }
     long millis = (System.nanoTime() - begin) / 1_000_000;
     if (inTime) {
-      log.info("{} stopped in {} ms", instance, millis);
+      log.info("{} stopped in {} ms; drain: {}", instance, millis, drain);
     } else {
       log.warn(
-          "{} stopped in {} ms; event loops outlived the {} deadline",
+          "{} stopped in {} ms; drain: {}; event loops outlived the {} deadline",
           instance,
           millis,
+          drain,
           shutdownDeadline);
     }
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** What the drain of the last {@link #close()} came to (none before a close). */
+  DrainFigures lastDrain() {
+    return lastDrain;
+  }
+
+  /** Connections accepted and still open now. */
+  int openConnections() {
+    return connections.size();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -184,6 +184,7 @@ class ServerLifecycleTest {
     } finally {
       producer.shutdownNow();
     }
+    assertThat(server.lastDrain().cut()).isEqualTo(1);
     assertNothingLeftOpen("lifecycle-inflight", address);
   }
 

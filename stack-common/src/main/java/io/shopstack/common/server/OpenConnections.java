@@ -1,0 +1,118 @@
+package io.shopstack.common.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The connections the listeners of one server have accepted and that are still open, so that
+ * stopping can drain them: tell each that the server stops, wait for them to end, cut the rest at
+ * the deadline. A sharable handler on every listening socket ({@link #acceptor()}) puts a tracker
+ * first in each accepted connection's pipeline; the tracker registers the connection once it is on
+ * its event loop (an event fired at an unregistered channel has no thread to run on) and leaves.
+ */
+final class OpenConnections {
+  // A forced close is a task on the connection's loop; the loops are still running at this point,
+  // so this only bounds a loop that is stuck.
+  private static final Duration CUT_WAIT = Duration.ofSeconds(1);
+
+  private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger lateArrivals = new AtomicInteger();
+  private final Tracker tracker = new Tracker();
+  private final Acceptor acceptor = new Acceptor();
+  private boolean draining; // guarded by this, with the snapshot of open connections
+
+  /** The handler for a listening socket's own pipeline. */
+  Acceptor acceptor() {
+    return acceptor;
+  }
+
+  int size() {
+    return open.size();
+  }
+
+  /**
+   * Fires {@link ShutdownRequested} at every open connection, waits until all have closed or the
+   * deadline has passed, then closes what is left. Call it after the listeners are closed.
+   */
+  DrainFigures drain(Duration deadline) {
+    long begin = System.nanoTime();
+    List<Channel> atStart;
+    synchronized (this) {
+      // From here on, a connection is either in this snapshot or told by its tracker.
+      draining = true;
+      atStart = List.copyOf(open);
+    }
+    for (Channel connection : atStart) {
+      connection.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE);
+    }
+    long until = begin + deadline.toNanos();
+    for (Channel next = any(); next != null; next = any()) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      next.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+    }
+    List<Future<Void>> cuts = new ArrayList<>();
+    for (Channel connection : open) {
+      cuts.add(connection.close());
+    }
+    long cutUntil = System.nanoTime() + CUT_WAIT.toNanos();
+    for (Future<Void> cut : cuts) {
+      cut.awaitUninterruptibly(Math.max(0, cutUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    int seen = atStart.size() + lateArrivals.get();
+    return new DrainFigures(
+        seen, seen - cuts.size(), cuts.size(), (System.nanoTime() - begin) / 1_000_000);
+  }
+
+  private Channel any() {
+    var it = open.iterator();
+    return it.hasNext() ? it.next() : null;
+  }
+
+  /** On a listening socket: hands each accepted connection to the tracker before its own setup. */
+  @Sharable
+  final class Acceptor extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object accepted) {
+      if (accepted instanceof Channel connection) {
+        connection.pipeline().addFirst(tracker);
+      }
+      ctx.fireChannelRead(accepted);
+    }
+  }
+
+  @Sharable
+  private final class Tracker extends ChannelInitializer<Channel> {
+    @Override
+    protected void initChannel(Channel connection) {
+      boolean late;
+      synchronized (OpenConnections.this) {
+        open.add(connection);
+        late = draining;
+      }
+      connection.closeFuture().addListener(closed -> open.remove(connection));
+      if (late) {
+        // Accepted just before the listener closed: it learns of the stop too, once the server's
+        // own handlers, added after this one, are in place.
+        lateArrivals.incrementAndGet();
+        connection
+            .eventLoop()
+            .execute(
+                () -> connection.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE));
+      }
+    }
+  }
+}

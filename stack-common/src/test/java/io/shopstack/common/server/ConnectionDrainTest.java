@@ -1,0 +1,174 @@
+package io.shopstack.common.server;
+
+import static io.shopstack.common.testing.ServerLeftovers.assertNothingLeftOpen;
+import static io.shopstack.common.testing.ServerLeftovers.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stopping drains the accepted connections: a plain line protocol whose connections are busy
+ * between {@code work} and {@code done}, and which closes idle ones when the server stops.
+ */
+class ConnectionDrainTest {
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  /** Answers {@code done} with {@code bye}; closes on the stop unless between work and done. */
+  private static final class WorkProtocol extends SimpleChannelInboundHandler<String> {
+    private final boolean drainAware;
+    private boolean busy;
+    private boolean stopping;
+
+    WorkProtocol(boolean drainAware) {
+      this.drainAware = drainAware;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+      if (line.equals("work")) {
+        busy = true;
+        ctx.writeAndFlush("working\n");
+      } else if (line.equals("done")) {
+        busy = false;
+        var written = ctx.writeAndFlush("bye\n");
+        if (stopping) {
+          written.addListener(f -> ctx.close());
+        }
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (drainAware && event == ShutdownRequested.INSTANCE) {
+        stopping = true;
+        if (!busy) {
+          ctx.close();
+        }
+      }
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  private static ServerLifecycle start(
+      String instance, Duration deadline, InetSocketAddress address, boolean drainAware)
+      throws InterruptedException {
+    ServerLifecycle server = new ServerLifecycle(instance, deadline);
+    server.start(
+        s -> {
+          EventLoopGroup group = s.eventLoops("io", 1);
+          s.bind(
+              "listener",
+              s.serverBootstrap(group, group)
+                  .childHandler(
+                      new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                          ch.pipeline()
+                              .addLast(new LineBasedFrameDecoder(100))
+                              .addLast(new StringDecoder(StandardCharsets.US_ASCII))
+                              .addLast(new StringEncoder(StandardCharsets.US_ASCII))
+                              .addLast(new WorkProtocol(drainAware));
+                        }
+                      }),
+              address);
+        });
+    return server;
+  }
+
+  private static Socket connect(InetSocketAddress address) throws Exception {
+    Socket socket = new Socket(address.getAddress(), address.getPort());
+    socket.setSoTimeout(10_000); // a guard against a hang, not a measurement
+    return socket;
+  }
+
+  private static BufferedReader lines(Socket socket) throws Exception {
+    return new BufferedReader(
+        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void aBusyConnectionFinishesItsWorkAndAnIdleOneIsClosedAtOnce() throws Exception {
+    InetSocketAddress address = new InetSocketAddress(LOOPBACK, freePort());
+    ServerLifecycle server = start("drain-busy", Duration.ofSeconds(5), address, true);
+    try (Socket idle = connect(address);
+        Socket busy = connect(address)) {
+      BufferedReader busyIn = lines(busy);
+      busy.getOutputStream().write("work\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(busyIn.readLine()).isEqualTo("working");
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 2);
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+
+      assertThat(idle.getInputStream().read()).as("idle connection closed").isEqualTo(-1);
+      assertThatThrownBy(() -> new Socket(LOOPBACK, address.getPort()).close())
+          .as("no longer accepting")
+          .isInstanceOf(ConnectException.class);
+      assertThat(closing).as("still waiting for the busy connection").isNotDone();
+
+      busy.getOutputStream().write("done\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(busyIn.readLine()).isEqualTo("bye");
+      assertThat(busyIn.read()).as("closed after its work").isEqualTo(-1);
+
+      closing.get(30, TimeUnit.SECONDS);
+    }
+    DrainFigures drain = server.lastDrain();
+    assertThat(drain.open()).isEqualTo(2);
+    assertThat(drain.drained()).isEqualTo(2);
+    assertThat(drain.cut()).isZero();
+    assertThat(drain.millis()).as("ended before the 5 s deadline").isLessThan(5000);
+    assertNothingLeftOpen("drain-busy", address);
+  }
+
+  @Test
+  void aConnectionThatIgnoresTheStopRunsUntilTheDeadlineCutsIt() throws Exception {
+    InetSocketAddress address = new InetSocketAddress(LOOPBACK, freePort());
+    ServerLifecycle server = start("drain-deaf", Duration.ofSeconds(1), address, false);
+    try (Socket deaf = connect(address)) {
+      BufferedReader in = lines(deaf);
+      deaf.getOutputStream().write("work\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("working");
+
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+
+      // Still served after the stop began: the server only cuts it at the deadline.
+      deaf.getOutputStream().write("done\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("bye");
+      assertThat(in.read()).as("cut at the deadline").isEqualTo(-1);
+      closing.get(30, TimeUnit.SECONDS);
+    }
+    DrainFigures drain = server.lastDrain();
+    assertThat(drain.open()).isEqualTo(1);
+    assertThat(drain.drained()).isZero();
+    assertThat(drain.cut()).isEqualTo(1);
+    assertNothingLeftOpen("drain-deaf", address);
+  }
+
+  @Test
+  void aServerWithNoConnectionsStopsWithNothingToDrain() throws Exception {
+    InetSocketAddress address = new InetSocketAddress(LOOPBACK, freePort());
+    ServerLifecycle server = start("drain-empty", Duration.ofSeconds(5), address, true);
+    server.close();
+    assertThat(server.lastDrain().open()).isZero();
+    assertNothingLeftOpen("drain-empty", address);
+  }
+}
