@@ -55,6 +55,12 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void next(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isActive()) {
+      // Closed after the last response (the server is stopping): pipelined requests stay
+      // unanswered, and channelInactive releases them.
+      busy = false;
+      return;
+    }
     FullHttpRequest request = queue.poll();
     if (request == null) {
       busy = false;

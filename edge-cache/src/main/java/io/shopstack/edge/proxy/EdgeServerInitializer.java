@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.shopstack.common.server.HttpConnectionDrain;
 import io.shopstack.edge.EdgeCacheConfig;
 import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ResponseCache;
@@ -14,9 +15,9 @@ import io.shopstack.edge.origin.OriginRoutes;
 import java.util.function.LongSupplier;
 
 /**
- * The pipeline of one client connection: idle timeout, HTTP/1.1 codec, body limit, proxy. Built
- * once per instance; the cache, waiting list and origin client it wires are shared by every
- * connection.
+ * The pipeline of one client connection: idle timeout, HTTP/1.1 codec, the drain when the server
+ * stops, body limit, proxy. Built once per instance; the cache, waiting list and origin client it
+ * wires are shared by every connection.
  */
 public final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
   private final CachingProxy proxy;
@@ -58,6 +59,7 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
     ch.pipeline()
         .addLast(new IdleStateHandler(0, 0, clientIdleSeconds))
         .addLast(new HttpServerCodec())
+        .addLast(new HttpConnectionDrain())
         .addLast(new RequestAggregator(maxRequestBodyBytes))
         .addLast(new EdgeProxyHandler(proxy, metrics));
   }

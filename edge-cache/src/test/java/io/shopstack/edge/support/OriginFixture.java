@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,7 @@ public final class OriginFixture implements AutoCloseable {
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
   private volatile Headers lastHeaders;
   private volatile String lastMethod;
   private volatile byte[] lastBody;
@@ -59,6 +61,16 @@ public final class OriginFixture implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Holds every answer for {@code path} until the returned latch is counted down: an origin fetch
+   * that is in flight for exactly as long as a test needs.
+   */
+  public CountDownLatch hold(String path) {
+    CountDownLatch release = new CountDownLatch(1);
+    holds.put(path, release);
+    return release;
+  }
+
   private void answer(String name, HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
@@ -69,6 +81,10 @@ public final class OriginFixture implements AutoCloseable {
       lastBody = exchange.getRequestBody().readAllBytes();
       Answer answer =
           answers.getOrDefault(path, Answer.cacheable(60, "from " + name + " for " + path));
+      CountDownLatch hold = holds.get(path);
+      if (hold != null) {
+        hold.await();
+      }
       if (answer.delayMillis() > 0) {
         Thread.sleep(answer.delayMillis());
       }
