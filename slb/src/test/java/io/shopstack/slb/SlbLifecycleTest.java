@@ -4,12 +4,14 @@ import static io.shopstack.common.testing.ServerLeftovers.assertNothingLeftOpen;
 import static io.shopstack.common.testing.ServerLeftovers.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.server.ServerStartException;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.BindException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,6 +19,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Starting and stopping the SLB as an operator does it: ports in use, clients still connected. */
@@ -49,7 +53,7 @@ class SlbLifecycleTest {
   }
 
   @Test
-  void closeEndsASpliceStillOpenAndStopsWithinTheDeadline() throws Exception {
+  void closeLetsASpliceStillTalkingFinishAndCutsASilentOneAtTheDeadline() throws Exception {
     try (var echo = TcpBackends.echo()) {
       SlbConfig config =
           new SlbConfig(
@@ -59,26 +63,55 @@ class SlbLifecycleTest {
               "127.0.0.1:0",
               1000,
               SlbConfig.DEFAULT_IDLE_TIMEOUT_SECONDS,
-              1);
+              2);
       SlbServer slb = new SlbServer(config).start();
       InetSocketAddress vip = slb.listenAddresses().get(0);
       InetSocketAddress admin = new InetSocketAddress(LOOPBACK, slb.adminPort());
 
-      try (Socket client = new Socket(vip.getAddress(), vip.getPort())) {
-        client.setSoTimeout(10_000);
-        client.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
-        var in =
-            new BufferedReader(
-                new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(in.readLine()).isEqualTo("ping");
+      try (Socket talking = connect(vip);
+          Socket silent = connect(vip)) {
+        BufferedReader talkingIn = lines(talking);
+        BufferedReader silentIn = lines(silent);
+        assertThat(echoed(talking, talkingIn, "ping")).isEqualTo("ping");
+        assertThat(echoed(silent, silentIn, "ping")).isEqualTo("ping");
 
-        // Bounded far above the 1 s deadline: this guards against a stop that hangs.
-        assertTimeoutPreemptively(Duration.ofSeconds(30), slb::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(slb::close);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> slb.registry().get("slb_connections_open_at_stop").counter().count() == 2);
+        assertThatThrownBy(() -> new Socket(vip.getAddress(), vip.getPort()).close())
+            .as("no longer accepting")
+            .isInstanceOf(ConnectException.class);
 
-        assertThat(in.read()).as("end of stream once the SLB stopped").isEqualTo(-1);
+        // The stop has begun; both splices still carry bytes, and one ends by itself.
+        assertThat(echoed(talking, talkingIn, "after the stop")).isEqualTo("after the stop");
+        talking.shutdownOutput();
+        assertThat(talkingIn.read()).as("ended by its own FIN, echoed back").isEqualTo(-1);
+        assertThat(echoed(silent, silentIn, "still here")).isEqualTo("still here");
+
+        // The other stays silent until the deadline cuts it: only the SLB can end it, as the
+        // client never sends FIN and the echo backend half-closes only after one.
+        assertThat(silentIn.read()).as("cut at the deadline").isEqualTo(-1);
+        closing.get(30, TimeUnit.SECONDS);
       }
       assertNothingLeftOpen("slb-stopping", vip, admin);
       slb.close();
     }
+  }
+
+  private static Socket connect(InetSocketAddress address) throws IOException {
+    Socket socket = new Socket(address.getAddress(), address.getPort());
+    socket.setSoTimeout(20_000); // a guard against a hang, not a measurement
+    return socket;
+  }
+
+  private static BufferedReader lines(Socket socket) throws IOException {
+    return new BufferedReader(
+        new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  private static String echoed(Socket socket, BufferedReader in, String line) throws IOException {
+    socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    return in.readLine();
   }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.Future;
+import io.shopstack.common.server.ShutdownRequested;
 import io.shopstack.slb.backend.BackendPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       log.debug("closing idle splice from {}", ctx.channel().remoteAddress());
       metrics.idleClosed();
       Splice.closeOnFlush(ctx.channel()); // channelInactive then closes the backend side
+    } else if (event == ShutdownRequested.INSTANCE) {
+      // A splice is a byte stream with no boundary the SLB could close at: like HAProxy's
+      // soft-stop, it runs on until it ends by itself or the shutdown deadline cuts it.
+      metrics.openAtStop();
     }
     ctx.fireUserEventTriggered(event);
   }

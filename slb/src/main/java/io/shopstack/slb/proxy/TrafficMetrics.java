@@ -20,6 +20,7 @@ public final class TrafficMetrics {
   private final AtomicInteger active = new AtomicInteger();
   private final Counter noBackend;
   private final Counter idleClosed;
+  private final Counter openAtStop;
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Map<Backend, Counter> backendConnections;
@@ -40,6 +41,10 @@ public final class TrafficMetrics {
     idleClosed =
         Counter.builder("slb_connections_idle_closed")
             .description("spliced connections closed after the idle timeout")
+            .register(registry);
+    openAtStop =
+        Counter.builder("slb_connections_open_at_stop")
+            .description("spliced connections still open when the SLB began to stop")
             .register(registry);
     bytesIn =
         Counter.builder("slb_bytes_in")
@@ -91,6 +96,10 @@ public final class TrafficMetrics {
 
   void idleClosed() {
     idleClosed.increment();
+  }
+
+  void openAtStop() {
+    openAtStop.increment();
   }
 
   void backendConnected(Backend backend) {
