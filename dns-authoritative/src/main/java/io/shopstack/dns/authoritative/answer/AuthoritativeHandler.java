@@ -2,6 +2,8 @@ package io.shopstack.dns.authoritative.answer;
 
 import io.shopstack.dns.authoritative.transfer.ZoneTransfer;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
+import io.shopstack.dns.edns.ClientLocation;
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
