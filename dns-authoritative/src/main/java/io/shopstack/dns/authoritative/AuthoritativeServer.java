@@ -81,7 +81,9 @@ public final class AuthoritativeServer implements AutoCloseable {
                 new InetSocketAddress(config.bind(), config.dnsPort()),
                 config.maxUdpPayload(),
                 config.tcpIdleSeconds(),
-                config.tcpConnectionsPerClient()),
+                config.tcpConnectionsPerClient(),
+                config.tcpConnections(),
+                config.tcpQuerySeconds()),
             handler,
             registry);
   }

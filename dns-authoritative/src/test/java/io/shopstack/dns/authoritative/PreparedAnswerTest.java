@@ -144,7 +144,7 @@ class PreparedAnswerTest {
   /** What the full path makes of {@code query}: the handler's message, encoded within limits. */
   private byte[] fullPath(Message query, Transport transport) {
     Message response =
-        new AuthoritativeHandler(server.zones(), null, 1232)
+        new AuthoritativeHandler(server.zones(), null, io.shopstack.dns.edns.Edns.PAYLOAD_SIZE)
             .handle(query, new InetSocketAddress("127.0.0.1", 5353), transport)
             .toCompletableFuture()
             .join();
@@ -152,7 +152,10 @@ class PreparedAnswerTest {
     int limit =
         transport == Transport.TCP
             ? 65535
-            : opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), 1232));
+            : opt == null
+                ? 512
+                : Math.max(
+                    512, Math.min(opt.getPayloadSize(), io.shopstack.dns.edns.Edns.PAYLOAD_SIZE));
     return response.toWire(limit);
   }
 

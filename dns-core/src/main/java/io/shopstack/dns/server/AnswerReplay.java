@@ -45,21 +45,19 @@ final class AnswerReplay {
   }
 
   /**
-   * The prepared answer patched for {@code query} (read from {@code wire}) in a new buffer, behind
-   * TCP's two-byte length if asked; the caller owns the buffer.
+   * The prepared answer patched for {@code query} (read from {@code wire}) in a new buffer, after
+   * {@code headroom} bytes left for the transport's framing; the caller owns the buffer.
    */
   static ByteBuf write(
       ByteBufAllocator alloc,
       PreparedAnswers.Answer answer,
       PlainQuery query,
       ByteBuf wire,
-      boolean lengthPrefix) {
+      int headroom) {
     byte[] prepared = answer.wire();
-    ByteBuf out = alloc.ioBuffer(prepared.length + 2);
-    if (lengthPrefix) {
-      out.writeShort(prepared.length);
-    }
-    int base = out.writerIndex();
+    ByteBuf out = alloc.ioBuffer(headroom + prepared.length);
+    out.writerIndex(headroom);
+    int base = headroom;
     out.writeBytes(prepared);
     out.setShort(base, query.id);
     out.setByte(base + 2, (prepared[2] & 0xfe) | (query.recursionDesired ? 1 : 0));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.dns.resolver.ResolverServer;
@@ -284,7 +285,7 @@ class IterativeResolutionTest {
 
   @Test
   void unreachableRootGivesServfailWithinTheTimeLimit() throws Exception {
-    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, 1232);
+    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE);
     startResolver(config(List.of("127.153.9.9", "127.153.9.10"), null, tight));
 
     long start = System.nanoTime();
@@ -300,7 +301,9 @@ class IterativeResolutionTest {
   void serverThatMissesTheFirstQueryIsAskedAgainWithALongerTimeout() throws Exception {
     startResolver(
         config(
-            List.of(FixtureInternet.ROOT), null, new IterationLimits(300, 4000, 16, 8, 3, 1232)));
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(300, 4000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
     int before = internet.root.queries.get();
     internet.root.unansweredToCome.set(1);
 
