@@ -25,6 +25,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -272,6 +273,20 @@ class IterativeResolutionTest {
     assertThat(answer(hit)).containsExactly("www.shop.example. A 127.28.0.80");
     assertThat(hit.getHeader().getFlag(Flags.RD)).isFalse();
     assertThat(hit.getHeader().getFlag(Flags.RA)).isTrue();
+  }
+
+  @Test
+  void otherOpcodesAreNotImplementedWithRdClearAndOurOpt() throws Exception {
+    startResolver();
+    Message notify = query("shop.example.", Type.SOA);
+    notify.getHeader().setOpcode(Opcode.NOTIFY);
+    notify.getHeader().setFlag(Flags.RD);
+    notify.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+    Message m = ask(NORTH_PHONE, notify);
+    assertThat(m.getRcode()).isEqualTo(Rcode.NOTIMP);
+    assertThat(m.getHeader().getFlag(Flags.RD)).as("RD copied for QUERY only").isFalse();
+    assertThat(m.getOPT()).as("our OPT, as RFC 6891 wants in every answer").isNotNull();
+    assertThat(m.getOPT().getPayloadSize()).isEqualTo(Edns.PAYLOAD_SIZE);
   }
 
   @Test
