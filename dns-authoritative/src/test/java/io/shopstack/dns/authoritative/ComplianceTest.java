@@ -8,9 +8,12 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.CookieOption;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -133,5 +136,46 @@ class ComplianceTest {
     Message m = exchange(withRawAdditional(query("www.shop.example.", Type.A), opt));
     assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
     assertThat(m.getSection(Section.ANSWER)).isEmpty();
+  }
+
+  private static byte[] serverCookieOf(Message answer, byte[] clientCookie) {
+    List<EDNSOption> cookies = answer.getOPT().getOptions(EDNSOption.Code.COOKIE);
+    assertThat(cookies).as("COOKIE options in the answer").hasSize(1);
+    CookieOption cookie = (CookieOption) cookies.get(0);
+    assertThat(cookie.getClientCookie()).isEqualTo(clientCookie);
+    byte[] server = cookie.getServerCookie().orElseThrow();
+    assertThat(server).hasSize(16);
+    assertThat(Arrays.copyOfRange(server, 0, 4))
+        .as("RFC 9018 version 1")
+        .containsExactly(1, 0, 0, 0);
+    return server;
+  }
+
+  @Test
+  void aClientCookieIsAnsweredWithItAndAServerCookieOnEveryPath() throws Exception {
+    byte[] clientCookie = {9, 8, 7, 6, 5, 4, 3, 2};
+    for (int i = 0; i < 3; i++) { // the first answer is computed, the later ones replayed
+      Message q = query("www.shop.example.", Type.A);
+      q.addRecord(
+          new OPTRecord(1232, 0, 0, 0, List.of(new CookieOption(clientCookie))),
+          Section.ADDITIONAL);
+      Message m = exchange(q.toWire());
+      assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(m.getSection(Section.ANSWER)).hasSize(1);
+      serverCookieOf(m, clientCookie);
+    }
+    Message overTcp = query("www.shop.example.", Type.A);
+    overTcp.addRecord(
+        new OPTRecord(1232, 0, 0, 0, List.of(new CookieOption(clientCookie))), Section.ADDITIONAL);
+    serverCookieOf(TestDns.resolver(server.dnsPort(), true).send(overTcp), clientCookie);
+
+    // An error answer carries the cookie too, and a query without one gets none.
+    Message status = query("shop.example.", Type.SOA);
+    status.getHeader().setOpcode(Opcode.STATUS);
+    status.addRecord(
+        new OPTRecord(1232, 0, 0, 0, List.of(new CookieOption(clientCookie))), Section.ADDITIONAL);
+    serverCookieOf(exchange(status.toWire()), clientCookie);
+    assertThat(exchange(withOpt(query("www.shop.example.", Type.A)).toWire()).getOPT().getOptions())
+        .isEmpty();
   }
 }

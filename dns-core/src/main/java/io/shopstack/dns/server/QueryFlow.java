@@ -4,18 +4,21 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.shopstack.dns.edns.ServerCookies;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
 
 /**
  * The one path every query takes, whatever carried it: a prepared answer replayed when there is
  * one, else parse, FORMERR for garbage, EDNS checks, the handler, SERVFAIL when the handler fails,
- * encode within the size limit. The transports only take bytes off their wire and put answers back
- * on it ({@link Wire}); nothing here knows about datagrams or length prefixes.
+ * our DNS cookie added, encode within the size limit. The transports only take bytes off their wire
+ * and put answers back on it ({@link Wire}); nothing here knows about datagrams or length prefixes.
  */
 final class QueryFlow {
   private static final Logger log = LoggerFactory.getLogger(QueryFlow.class);
@@ -44,6 +47,7 @@ final class QueryFlow {
   private final AnswerReplay replay;
   private final DnsServerMetrics metrics;
   private final int maxUdpPayload;
+  private final ServerCookies cookies = new ServerCookies();
 
   QueryFlow(
       QueryHandler handler, AnswerReplay replay, DnsServerMetrics metrics, int maxUdpPayload) {
@@ -60,13 +64,14 @@ final class QueryFlow {
     PreparedAnswers prepared = plain == null ? null : replay.current();
     if (prepared != null) {
       PreparedAnswers.Answer answer = prepared.find(plain.key);
-      if (answer != null) {
+      if (answer != null && AnswerReplay.fits(answer, plain)) {
         // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
         metrics.replayed(answer, start);
         transport.send(
             ctx,
             client,
-            AnswerReplay.write(ctx.alloc(), answer, plain, wire, transport.headroom()));
+            AnswerReplay.write(
+                ctx.alloc(), answer, plain, wire, transport.headroom(), cookies, client));
         transport.flush(ctx);
         return;
       }
@@ -129,20 +134,38 @@ final class QueryFlow {
       return; // the handler chose silence (rate limiting)
     }
     int limit = WireFormat.sizeLimit(query, transport.transport(), maxUdpPayload);
+    byte[] clientCookie = ServerCookies.clientCookie(query.getOPT());
     byte[][] encoded = new byte[responses.size()][];
+    if (prepared != null && encoded.length == 1) {
+      // Kept without a cookie: the replay adds each asker's own.
+      byte[] bare = WireFormat.encode(responses.get(0), limit);
+      replay.keep(prepared, plain, responses.get(0), bare);
+      encoded[0] = clientCookie == null ? bare : null;
+    }
     boolean truncated = false;
     for (int i = 0; i < encoded.length; i++) {
-      encoded[i] = WireFormat.encode(responses.get(i), limit);
+      if (encoded[i] == null) {
+        encoded[i] = WireFormat.encode(withCookie(responses.get(i), clientCookie, client), limit);
+      }
       truncated |= WireFormat.truncated(encoded[i]);
-    }
-    if (prepared != null && encoded.length == 1) {
-      replay.keep(prepared, plain, responses.get(0), encoded[0]);
     }
     metrics.answered(responses.get(0), truncated, start);
     for (byte[] out : encoded) {
       transport.send(ctx, client, framed(out, transport.headroom()));
     }
     transport.flush(ctx);
+  }
+
+  /** RFC 7873 5.2: every answer with an OPT to a query with a client cookie carries ours. */
+  private Message withCookie(Message response, byte[] clientCookie, InetSocketAddress client) {
+    OPTRecord opt = response.getOPT();
+    if (clientCookie == null || opt == null) {
+      return response;
+    }
+    response.removeRecord(opt, Section.ADDITIONAL);
+    response.addRecord(
+        cookies.withCookie(opt, clientCookie, client.getAddress()), Section.ADDITIONAL);
+    return response;
   }
 
   private static ByteBuf framed(byte[] out, int headroom) {
