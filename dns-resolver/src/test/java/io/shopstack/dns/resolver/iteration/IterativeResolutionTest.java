@@ -87,7 +87,8 @@ class IterativeResolutionTest {
         allow == null ? shipped.allow() : allow,
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
-        shipped.cache());
+        shipped.cache(),
+        shipped.tcp());
   }
 
   private void startResolver(ResolverConfig config) throws Exception {
