@@ -106,7 +106,11 @@ final class QueryFlow {
                 send(ctx, client, transport, query, responses, start, prepared, plain);
                 return;
               }
-              log.warn("query from {} over {} failed: {}", client, transport.transport(), error);
+              log.warn(
+                  "query from {} over {} failed: {}",
+                  client,
+                  transport.transport(),
+                  error.toString());
               List<Message> servFail = List.of(WireFormat.servFail(query, maxUdpPayload));
               send(ctx, client, transport, query, servFail, start, null, null);
             });
