@@ -325,7 +325,8 @@ main() {
   local jar=${BENCH_JAR:-$REPO/dns-authoritative/target/dns-authoritative-exec.jar}
   if [ ! -f "$jar" ]; then
     log "bench: building $jar"
-    (cd "$REPO" && ./mvnw -q -pl dns-authoritative install -DskipTests)
+    # -am: dns-core comes from this tree, never from ~/.m2 (and nothing is installed there).
+    (cd "$REPO" && ./mvnw -q -pl dns-authoritative -am package -DskipTests)
   fi
   # A private copy: a rebuild of the module during the run must not change the server under test.
   cp "$jar" "$WORK/dns-authoritative-exec.jar"

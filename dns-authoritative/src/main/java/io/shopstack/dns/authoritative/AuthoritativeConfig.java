@@ -1,5 +1,6 @@
 package io.shopstack.dns.authoritative;
 
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.DnsServer;
 import java.util.Map;
 
@@ -12,28 +13,33 @@ import java.util.Map;
  * @param bind address for DNS and admin (the instance's own IP locally, 0.0.0.0 in Docker)
  * @param dnsPort UDP and TCP port for DNS (1053 locally, 53 in Docker; 0 picks one in tests)
  * @param adminPort /health, /metrics and POST /reload
- * @param maxUdpPayload EDNS payload we advertise and honour (1232, DNS flag day 2020)
+ * @param maxUdpPayload EDNS payload we advertise and honour; absent means {@link Edns#PAYLOAD_SIZE}
  * @param tcpIdleSeconds idle DNS-over-TCP connections are closed after this (RFC 7766 6.2.3)
  * @param zones {@code origin=location} list, comma separated (see {@code ZoneSource})
  * @param zoneVariables placeholders available inside zone file templates (SHOP_NET)
  * @param tcpConnectionsPerClient TCP connections one client address may hold open (RFC 7766 6.2.2)
  * @param rrl response rate limiting for UDP; absent or 0 responses per second means off
- * @param transfer who may AXFR and whom to NOTIFY; absent means 127.0.0.1 only, nobody notified
+ * @param transfer who may AXFR and whom to NOTIFY; absent means nobody may, nobody notified
  * @param zoneCheckSeconds how often zone files given as paths are checked for changes; 0 = never
+ * @param tcpConnections TCP connections all clients together may hold open (BIND's tcp-clients)
+ * @param tcpQuerySeconds a query begun over TCP must have arrived whole within this
+ *     <p>Absent (zero) TCP and EDNS settings take {@link DnsServer.Settings}' defaults.
  */
 public record AuthoritativeConfig(
     String instance,
     String bind,
     int dnsPort,
     int adminPort,
-    int maxUdpPayload,
+    Integer maxUdpPayload,
     int tcpIdleSeconds,
     String zones,
     Map<String, String> zoneVariables,
     int tcpConnectionsPerClient,
     RateLimit rrl,
     Transfer transfer,
-    int zoneCheckSeconds) {
+    int zoneCheckSeconds,
+    int tcpConnections,
+    int tcpQuerySeconds) {
 
   /**
    * BIND-style response rate limiting per client /24 (IPv4) or /56 (IPv6).
@@ -64,7 +70,8 @@ public record AuthoritativeConfig(
    * @param secondaries host:port, comma separated, sent a NOTIFY when a serial changes
    */
   public record Transfer(String allow, String secondaries) {
-    public static final Transfer DEFAULT = new Transfer("127.0.0.1/32", "");
+    /** Nobody may transfer a zone until the configuration says who: zone data is not public. */
+    public static final Transfer DEFAULT = new Transfer("", "");
 
     public Transfer {
       allow = allow == null ? "" : allow;
@@ -74,11 +81,23 @@ public record AuthoritativeConfig(
 
   public AuthoritativeConfig {
     zoneVariables = zoneVariables == null ? Map.of() : Map.copyOf(zoneVariables);
+    if (maxUdpPayload == null) {
+      maxUdpPayload = Edns.PAYLOAD_SIZE;
+    }
     if (maxUdpPayload < 512 || maxUdpPayload > 65535) {
       throw new IllegalArgumentException("maxUdpPayload must be 512..65535: " + maxUdpPayload);
     }
+    if (tcpIdleSeconds == 0) {
+      tcpIdleSeconds = DnsServer.Settings.DEFAULT_TCP_IDLE_SECONDS;
+    }
     if (tcpConnectionsPerClient == 0) {
       tcpConnectionsPerClient = DnsServer.Settings.DEFAULT_TCP_CONNECTIONS_PER_CLIENT;
+    }
+    if (tcpConnections == 0) {
+      tcpConnections = DnsServer.Settings.DEFAULT_TCP_CONNECTIONS;
+    }
+    if (tcpQuerySeconds == 0) {
+      tcpQuerySeconds = DnsServer.Settings.DEFAULT_TCP_QUERY_SECONDS;
     }
     rrl = rrl == null ? RateLimit.OFF : rrl;
     transfer = transfer == null ? Transfer.DEFAULT : transfer;

@@ -81,7 +81,9 @@ public final class AuthoritativeServer implements AutoCloseable {
                 new InetSocketAddress(config.bind(), config.dnsPort()),
                 config.maxUdpPayload(),
                 config.tcpIdleSeconds(),
-                config.tcpConnectionsPerClient()),
+                config.tcpConnectionsPerClient(),
+                config.tcpConnections(),
+                config.tcpQuerySeconds()),
             handler,
             registry);
   }
@@ -104,18 +106,22 @@ public final class AuthoritativeServer implements AutoCloseable {
             .toList();
     if (config.zoneCheckSeconds() > 0 && !files.isEmpty()) {
       watcher =
-          new ZoneFileWatcher(files, config.zoneCheckSeconds(), zones::reload, config.instance());
+          new ZoneFileWatcher(
+              files,
+              config.zoneCheckSeconds(),
+              () -> zones.reload(ZoneReloader.Trigger.FILE_WATCH),
+              config.instance());
     }
     return this;
   }
 
   /** Re-reads every zone now; the old ones keep serving if any file is broken. */
   public ZoneReloader.Outcome reload() {
-    return zones.reload();
+    return zones.reload(ZoneReloader.Trigger.ADMIN);
   }
 
   private AdminAction.Result reloadAction() {
-    ZoneReloader.Outcome outcome = zones.reload();
+    ZoneReloader.Outcome outcome = zones.reload(ZoneReloader.Trigger.ADMIN);
     if (!outcome.ok()) {
       return new AdminAction.Result(
           422, "rejected, old zones still served: " + outcome.error() + "\n");

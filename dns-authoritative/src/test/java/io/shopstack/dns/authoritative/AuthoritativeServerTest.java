@@ -62,5 +62,25 @@ class AuthoritativeServerTest {
     assertThat(config.adminPort()).isEqualTo(9901);
     assertThat(config.zones()).isEqualTo("shop.example.=classpath:zones/shop.example.zone");
     assertThat(config.zoneVariables()).containsEntry("SHOP_NET", "127");
+    assertThat(config.maxUdpPayload()).isEqualTo(1232);
+    assertThat(config.tcpConnectionsPerClient()).isEqualTo(16);
+    assertThat(config.tcpConnections()).isEqualTo(150);
+    assertThat(config.tcpQuerySeconds()).isEqualTo(30);
+    assertThat(config.transfer().allow()).as("AXFR allowed from").isEmpty();
+  }
+
+  @Test
+  void tcpLimitsComeFromTheEnvironment() {
+    AuthoritativeConfig config =
+        ConfigLoader.load(
+            AuthoritativeConfig.class,
+            "classpath:dns-authoritative.yml",
+            Map.of(
+                "SHOP_DNS_TCP_PER_CLIENT", "4",
+                "SHOP_DNS_TCP_CONNECTIONS", "40",
+                "SHOP_DNS_TCP_QUERY_SECONDS", "5"));
+    assertThat(config.tcpConnectionsPerClient()).isEqualTo(4);
+    assertThat(config.tcpConnections()).isEqualTo(40);
+    assertThat(config.tcpQuerySeconds()).isEqualTo(5);
   }
 }

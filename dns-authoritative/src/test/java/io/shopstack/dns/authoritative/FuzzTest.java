@@ -3,6 +3,7 @@ package io.shopstack.dns.authoritative;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.shopstack.dns.edns.Edns;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,7 +46,7 @@ class FuzzTest {
         valid.add(q.toWire());
         q.addRecord(
             new OPTRecord(
-                1232,
+                Edns.PAYLOAD_SIZE,
                 0,
                 0,
                 0,

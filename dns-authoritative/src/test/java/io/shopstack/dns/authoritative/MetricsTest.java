@@ -2,18 +2,28 @@ package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Meter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
@@ -42,10 +52,13 @@ class MetricsTest {
   }
 
   private static String scrape() throws Exception {
+    return scrape(server.adminPort());
+  }
+
+  private static String scrape(int adminPort) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.adminPort() + "/metrics"))
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
                 .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
@@ -73,5 +86,46 @@ class MetricsTest {
     assertThat(metrics).contains("dns_truncated_answers_total{instance=\"test\"} 1.0");
     assertThat(metrics)
         .contains("dns_zone_serial{instance=\"test\",zone=\"shop.example.\"} 2.024070101E9");
+  }
+
+  @Test
+  void queryTypesChosenBySendersCannotGrowTheNumberOfSeries() throws Exception {
+    // 5,000 well-formed queries of random types: each sender picks its label value, and labelling
+    // by it as sent once grew /metrics to 4,800 series. The labels must come from a closed set.
+    Random random = new Random(7873);
+    try (AuthoritativeServer own =
+            TestDns.start("shop.example.=classpath:zones/shop.example.zone");
+        DatagramSocket udp = new DatagramSocket()) {
+      udp.setSoTimeout(2000);
+      InetSocketAddress target = new InetSocketAddress("127.0.0.1", own.dnsPort());
+      byte[] buffer = new byte[4096];
+      for (int i = 0; i < 5_000; i++) {
+        int type = random.nextInt(65536);
+        Message query =
+            Message.newQuery(Record.newRecord(Name.fromString("www.shop.example."), Type.A, 1));
+        byte[] wire = query.toWire();
+        int typeOffset = wire.length - 4; // the question's TYPE, set raw: any of the 65,536
+        wire[typeOffset] = (byte) (type >> 8);
+        wire[typeOffset + 1] = (byte) type;
+        udp.send(new DatagramPacket(wire, wire.length, target));
+        udp.receive(new DatagramPacket(buffer, buffer.length));
+      }
+      assertSeriesBounded(own);
+    }
+  }
+
+  private static void assertSeriesBounded(AuthoritativeServer own) throws Exception {
+    Collection<Meter> answers = own.registry().find("dns_answers").meters();
+    Set<String> types = new HashSet<>();
+    for (Meter meter : answers) {
+      types.add(meter.getId().getTag("qtype"));
+    }
+    assertThat(types).contains("other").doesNotContain("TYPE65000");
+    // A bound the closed sets allow (about 25 types and a dozen rcodes), far below thousands.
+    assertThat(answers).hasSizeLessThan(100);
+    String metrics = scrape(own.adminPort());
+    assertThat(metrics.lines().filter(l -> l.startsWith("dns_answers_total")).count())
+        .isEqualTo(answers.size());
+    assertThat(metrics.length()).as("bytes of /metrics").isLessThan(64 * 1024);
   }
 }

@@ -2,6 +2,7 @@ package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.dns.edns.Edns;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,14 +41,16 @@ final class TestDns {
         "127.0.0.1",
         0,
         0,
-        1232,
+        Edns.PAYLOAD_SIZE,
         10,
         zones,
         Map.of("SHOP_NET", "127"),
         16,
         rrl,
         transfer,
-        zoneCheckSeconds);
+        zoneCheckSeconds,
+        150,
+        30);
   }
 
   static SimpleResolver resolver(int port, boolean tcp) throws Exception {

@@ -116,6 +116,16 @@ class ZoneReloadTest {
     return m.getSection(Section.ANSWER).get(0).rdataToString();
   }
 
+  private double reloads(String result, String trigger) {
+    return server
+        .registry()
+        .get("dns_zone_reloads")
+        .tag("result", result)
+        .tag("trigger", trigger)
+        .counter()
+        .count();
+  }
+
   private HttpResponse<String> postReload() throws Exception {
     return HttpClient.newHttpClient()
         .send(
@@ -132,6 +142,8 @@ class ZoneReloadTest {
 
     Awaitility.await().atMost(Duration.ofSeconds(6)).until(() -> servedSerial() == 2);
     assertThat(www()).isEqualTo("127.0.0.81");
+    assertThat(reloads("ok", "file_watch")).as("reloads by the watcher").isEqualTo(1.0);
+    assertThat(reloads("ok", "admin")).isZero();
 
     Message notify = notifies.poll(5, TimeUnit.SECONDS);
     assertThat(notify).as("NOTIFY received").isNotNull();
@@ -156,8 +168,11 @@ class ZoneReloadTest {
 
       assertThat(servedSerial()).isEqualTo(1);
       assertThat(www()).isEqualTo("127.0.0.80");
-      // The watcher sees the same broken edit; wait for it so its log line is counted too.
-      Thread.sleep(1500);
+      // The watcher sees the same broken edit on its own, and rejects it too.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(6))
+          .until(() -> reloads("rejected", "file_watch") == 1.0);
+      assertThat(reloads("rejected", "admin")).isEqualTo(1.0);
       assertThat(servedSerial()).isEqualTo(1);
       assertThat(logs.warnings())
           .extracting(ILoggingEvent::getFormattedMessage)

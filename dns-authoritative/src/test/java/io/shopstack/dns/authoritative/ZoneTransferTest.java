@@ -3,11 +3,14 @@ package io.shopstack.dns.authoritative;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shopstack.common.config.ConfigLoader;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -52,9 +55,13 @@ class ZoneTransferTest {
   }
 
   private static ZoneTransferIn axfr(String zone, String from) throws Exception {
+    return axfr(zone, from, server.dnsPort());
+  }
+
+  private static ZoneTransferIn axfr(String zone, String from, int port) throws Exception {
     ZoneTransferIn xfr =
         ZoneTransferIn.newAXFR(
-            Name.fromString(zone), new InetSocketAddress("127.0.0.1", server.dnsPort()), null);
+            Name.fromString(zone), new InetSocketAddress("127.0.0.1", port), null);
     xfr.setLocalAddress(new InetSocketAddress(from, 0));
     xfr.setTimeout(Duration.ofSeconds(3));
     return xfr;
@@ -102,5 +109,27 @@ class ZoneTransferTest {
     assertThatThrownBy(() -> axfr("www.shop.example.", "127.0.0.1").run())
         .isInstanceOf(ZoneTransferException.class)
         .hasMessage("NOTAUTH");
+  }
+
+  @Test
+  void theShippedConfigurationLetsNobodyTransferUntilToldWho() throws Exception {
+    Map<String, String> vars =
+        Map.of("SHOP_BIND", "127.0.0.1", "SHOP_DNS_PORT", "0", "SHOP_ADMIN_PORT", "0");
+    AuthoritativeConfig shipped =
+        ConfigLoader.load(AuthoritativeConfig.class, "classpath:dns-authoritative.yml", vars);
+    try (AuthoritativeServer plain = new AuthoritativeServer(shipped).start()) {
+      assertThatThrownBy(() -> axfr("shop.example.", "127.0.0.1", plain.dnsPort()).run())
+          .isInstanceOf(ZoneTransferException.class)
+          .hasMessage("REFUSED");
+    }
+    Map<String, String> optedIn = new HashMap<>(vars);
+    optedIn.put("SHOP_AXFR_ALLOW", "127.0.0.1/32");
+    AuthoritativeConfig allowing =
+        ConfigLoader.load(AuthoritativeConfig.class, "classpath:dns-authoritative.yml", optedIn);
+    try (AuthoritativeServer open = new AuthoritativeServer(allowing).start()) {
+      ZoneTransferIn xfr = axfr("shop.example.", "127.0.0.1", open.dnsPort());
+      xfr.run();
+      assertThat(xfr.getAXFR()).isNotEmpty();
+    }
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.common.config.ConfigLoader;
-import io.shopstack.dns.authoritative.answer.ClientLocation;
 import io.shopstack.dns.cdn.gslb.GslbPolicy;
 import io.shopstack.dns.cdn.gslb.GslbSettings;
 import io.shopstack.dns.cdn.gslb.GslbSettings.RegionSettings;
 import io.shopstack.dns.cdn.gslb.Placement;
+import io.shopstack.dns.edns.ClientLocation;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.shopstack.dns.resolver;
 
 import io.shopstack.dns.resolver.cache.CacheSettings;
 import io.shopstack.dns.resolver.iteration.IterationLimits;
+import io.shopstack.dns.server.DnsServer;
 import java.util.List;
 
 /**
@@ -15,6 +16,7 @@ import java.util.List;
  * @param rootHints addresses of the root servers iteration starts from
  * @param upstreamPort port every authoritative server listens on
  * @param allow CIDR prefixes of clients that are served; everyone else is REFUSED
+ * @param tcp limits of DNS over TCP for our clients; absent means the transport's defaults
  */
 public record ResolverConfig(
     String instance,
@@ -27,7 +29,21 @@ public record ResolverConfig(
     List<String> allow,
     Ecs ecs,
     IterationLimits limits,
-    CacheSettings cache) {
+    CacheSettings cache,
+    Tcp tcp) {
+
+  /**
+   * DNS over TCP as clients get it: idle time between queries, time for one query to arrive whole,
+   * connections per client address and in all (the same knobs as the authoritative servers').
+   */
+  public record Tcp(int idleSeconds, int querySeconds, int connectionsPerClient, int connections) {
+    public static final Tcp DEFAULT =
+        new Tcp(
+            DnsServer.Settings.DEFAULT_TCP_IDLE_SECONDS,
+            DnsServer.Settings.DEFAULT_TCP_QUERY_SECONDS,
+            DnsServer.Settings.DEFAULT_TCP_CONNECTIONS_PER_CLIENT,
+            DnsServer.Settings.DEFAULT_TCP_CONNECTIONS);
+  }
 
   /**
    * EDNS Client Subnet (RFC 7871): whether to pass client locations on, and how much of them (a /24
@@ -51,6 +67,7 @@ public record ResolverConfig(
     }
     rootHints = List.copyOf(rootHints);
     allow = allow == null ? List.of() : List.copyOf(allow);
+    tcp = tcp == null ? Tcp.DEFAULT : tcp;
   }
 
   /** The address outgoing queries leave from. */

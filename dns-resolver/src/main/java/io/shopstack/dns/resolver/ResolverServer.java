@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
@@ -77,7 +78,13 @@ public final class ResolverServer implements AutoCloseable {
       dns =
           new DnsServer(
                   new DnsServer.Settings(
-                      config.instance(), new InetSocketAddress(bind, config.port())),
+                      config.instance(),
+                      new InetSocketAddress(bind, config.port()),
+                      Edns.PAYLOAD_SIZE,
+                      config.tcp().idleSeconds(),
+                      config.tcp().connectionsPerClient(),
+                      config.tcp().connections(),
+                      config.tcp().querySeconds()),
                   handler,
                   registry)
               .start();

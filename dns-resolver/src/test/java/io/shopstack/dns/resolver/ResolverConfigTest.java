@@ -18,6 +18,10 @@ class ResolverConfigTest {
     assertThat(local.upstreamPort()).isEqualTo(1053);
     assertThat(local.adminPort()).isEqualTo(9901);
     assertThat(local.rootHints()).containsExactly("127.28.0.2");
+    assertThat(local.tcp().connectionsPerClient()).isEqualTo(16);
+    assertThat(local.tcp().connections()).isEqualTo(150);
+    assertThat(local.tcp().querySeconds()).isEqualTo(30);
+    assertThat(local.limits().ednsPayload()).isEqualTo(1232);
     assertThat(local.allow()).containsExactly("127.0.0.0/8", "127.28.0.0/16");
     assertThat(local.effectiveSourceAddress()).isEqualTo("127.28.0.53");
   }
@@ -28,12 +32,17 @@ class ResolverConfigTest {
         ConfigLoader.load(
             ResolverConfig.class,
             "classpath:dns-resolver.yml",
-            Map.of("SHOP_NET", "172", "SHOP_BIND", "0.0.0.0", "SHOP_DNS_PORT", "53"));
+            Map.of(
+                "SHOP_NET", "172",
+                "SHOP_BIND", "0.0.0.0",
+                "SHOP_DNS_PORT", "53",
+                "SHOP_DNS_TCP_PER_CLIENT", "4"));
 
     assertThat(docker.port()).isEqualTo(53);
     assertThat(docker.upstreamPort()).isEqualTo(53);
     assertThat(docker.rootHints()).containsExactly("172.28.0.2");
     assertThat(docker.allow()).contains("172.28.0.0/16");
+    assertThat(docker.tcp().connectionsPerClient()).isEqualTo(4);
     assertThat(docker.effectiveSourceAddress()).isEqualTo("0.0.0.0");
   }
 }

@@ -1,5 +1,6 @@
 package io.shopstack.dns.authoritative.answer;
 
+import io.shopstack.dns.edns.ClientLocation;
 import org.xbill.DNS.Name;
 
 /**

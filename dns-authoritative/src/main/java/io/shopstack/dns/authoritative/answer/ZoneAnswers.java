@@ -4,6 +4,7 @@ import io.shopstack.dns.authoritative.zone.AuthoritativeZone;
 import io.shopstack.dns.authoritative.zone.Delegation;
 import io.shopstack.dns.authoritative.zone.Lookup;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
+import io.shopstack.dns.edns.ClientLocation;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Supplier;

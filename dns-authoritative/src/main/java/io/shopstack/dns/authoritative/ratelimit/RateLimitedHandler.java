@@ -3,15 +3,14 @@ package io.shopstack.dns.authoritative.ratelimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shopstack.dns.server.QueryHandler;
+import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.Flags;
-import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Section;
 
 /**
  * Puts a {@link ResponseRateLimiter} in front of the answering engine for UDP, where source
@@ -64,17 +63,8 @@ public final class RateLimitedHandler implements QueryHandler {
 
   /** Just the header and question with TC set: small, so useless for amplification. */
   private static Message slip(Message query) {
-    Message response = new Message(query.getHeader().getID());
-    Header header = response.getHeader();
-    header.setFlag(Flags.QR);
-    header.setFlag(Flags.TC);
-    header.setOpcode(query.getHeader().getOpcode());
-    if (query.getHeader().getFlag(Flags.RD)) {
-      header.setFlag(Flags.RD);
-    }
-    if (query.getQuestion() != null) {
-      response.addRecord(query.getQuestion(), Section.QUESTION);
-    }
+    Message response = Reply.to(query);
+    response.getHeader().setFlag(Flags.TC);
     return response;
   }
 }

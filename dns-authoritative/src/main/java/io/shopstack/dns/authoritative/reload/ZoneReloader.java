@@ -9,7 +9,10 @@ import io.shopstack.dns.authoritative.zone.ZoneLoader;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.authoritative.zone.ZoneSource;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +37,16 @@ public final class ZoneReloader {
   private final List<ZoneSource> sources;
   private final ZoneLoader loader;
   private final MeterRegistry registry;
+
+  /** What asked for a reload: an operator (POST /reload, the API) or the zone file watcher. */
+  public enum Trigger {
+    ADMIN,
+    FILE_WATCH
+  }
+
   private final Consumer<AuthoritativeZone> onSerialChange;
-  private final Counter reloaded;
-  private final Counter rejected;
+  private final Map<Trigger, Counter> reloaded = new EnumMap<>(Trigger.class);
+  private final Map<Trigger, Counter> rejected = new EnumMap<>(Trigger.class);
   private volatile ZoneSet current;
 
   /** Loads every zone now; a broken one throws, so a server never starts half-configured. */
@@ -49,8 +59,12 @@ public final class ZoneReloader {
     this.loader = loader;
     this.registry = registry;
     this.onSerialChange = onSerialChange;
-    this.reloaded = registry.counter("dns_zone_reloads", "result", "ok");
-    this.rejected = registry.counter("dns_zone_reloads", "result", "rejected");
+    for (Trigger trigger : Trigger.values()) {
+      String name = trigger.name().toLowerCase(Locale.ROOT);
+      reloaded.put(trigger, registry.counter("dns_zone_reloads", "result", "ok", "trigger", name));
+      rejected.put(
+          trigger, registry.counter("dns_zone_reloads", "result", "rejected", "trigger", name));
+    }
     this.current = loadAll();
     current.all().forEach(this::exposeSerial);
   }
@@ -65,20 +79,20 @@ public final class ZoneReloader {
   }
 
   /** Re-reads every zone; swaps them in only when all of them load. */
-  public synchronized Outcome reload() {
+  public synchronized Outcome reload(Trigger trigger) {
     ZoneSet next;
     try {
       next = loadAll();
     } catch (RuntimeException e) {
       // ZoneFileException names file and line; anything else is still one line, not a trace.
       String why = e instanceof ZoneFileException ? e.getMessage() : e.toString();
-      rejected.increment();
+      rejected.get(trigger).increment();
       log.warn("zone reload rejected, old zones still served: {}", why);
       return new Outcome(List.of(), why);
     }
     ZoneSet previous = current;
     current = next;
-    reloaded.increment();
+    reloaded.get(trigger).increment();
     List<AuthoritativeZone> changed = new ArrayList<>();
     for (AuthoritativeZone zone : next.all()) {
       AuthoritativeZone before = previous.zone(zone.origin());

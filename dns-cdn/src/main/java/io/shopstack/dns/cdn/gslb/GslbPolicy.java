@@ -1,6 +1,6 @@
 package io.shopstack.dns.cdn.gslb;
 
-import io.shopstack.dns.authoritative.answer.ClientLocation;
+import io.shopstack.dns.edns.ClientLocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

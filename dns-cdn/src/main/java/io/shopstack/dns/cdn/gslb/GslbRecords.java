@@ -1,9 +1,9 @@
 package io.shopstack.dns.cdn.gslb;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shopstack.dns.authoritative.answer.ClientLocation;
 import io.shopstack.dns.authoritative.answer.DynamicRecords;
 import io.shopstack.dns.authoritative.answer.TailoredAnswer;
+import io.shopstack.dns.edns.ClientLocation;
 import java.net.Inet4Address;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;

@@ -1,6 +1,6 @@
 package io.shopstack.dns.cdn.gslb;
 
-import io.shopstack.dns.authoritative.answer.ClientLocation;
+import io.shopstack.dns.edns.ClientLocation;
 import io.shopstack.dns.net.AddressBlock;
 import java.util.List;
 

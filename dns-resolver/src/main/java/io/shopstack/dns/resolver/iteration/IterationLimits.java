@@ -1,9 +1,12 @@
 package io.shopstack.dns.resolver.iteration;
 
+import io.shopstack.dns.edns.Edns;
+
 /**
  * How far one client query may make the resolver go before it gives up with SERVFAIL: time per
  * server and overall, referrals followed, CNAMEs chased, and how deep it may go resolving the
- * addresses of name servers that came without glue (which is where resolution loops hide).
+ * addresses of name servers that came without glue (which is where resolution loops hide). {@code
+ * ednsPayload}, the size our upstream queries advertise, defaults to {@link Edns#PAYLOAD_SIZE}.
  */
 public record IterationLimits(
     int queryTimeoutMs,
@@ -11,8 +14,11 @@ public record IterationLimits(
     int maxReferrals,
     int maxCnameChain,
     int maxNameServerDepth,
-    int ednsPayload) {
+    Integer ednsPayload) {
   public IterationLimits {
+    if (ednsPayload == null) {
+      ednsPayload = Edns.PAYLOAD_SIZE;
+    }
     if (queryTimeoutMs < 1 || totalTimeoutMs < queryTimeoutMs) {
       throw new IllegalArgumentException("need 0 < queryTimeoutMs <= totalTimeoutMs: " + this);
     }

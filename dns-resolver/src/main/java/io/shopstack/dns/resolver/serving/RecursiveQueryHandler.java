@@ -1,8 +1,10 @@
 package io.shopstack.dns.resolver.serving;
 
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.server.QueryHandler;
+import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -23,13 +25,10 @@ import org.xbill.DNS.Type;
 
 /**
  * The resolver as its clients see it: who may ask (allow-list), what may be asked (standard
- * queries, no zone transfers), and how the answer is dressed: RA set, RD echoed, ECS echoed with
- * the scope the answer is valid for, never AA (we are not the authority).
+ * queries, no zone transfers), and how the answer is dressed: RA set, RD echoed for queries, ECS
+ * echoed with the scope the answer is valid for, never AA (we are not the authority).
  */
 public final class RecursiveQueryHandler implements QueryHandler {
-  /** What we advertise and send in our own OPT (the DNS flag day 2020 value). */
-  private static final int EDNS_PAYLOAD = 1232;
-
   private final IterativeResolver resolver;
   private final AllowList allowList;
   private final ResolverMetrics metrics;
@@ -95,7 +94,8 @@ public final class RecursiveQueryHandler implements QueryHandler {
   }
 
   private static CompletableFuture<Message> reply(Message query, int rcode) {
-    Message response = header(query, rcode);
+    Message response = Reply.error(query, rcode, Edns.PAYLOAD_SIZE);
+    response.getHeader().setFlag(Flags.RA);
     return CompletableFuture.completedFuture(response);
   }
 
@@ -106,31 +106,18 @@ public final class RecursiveQueryHandler implements QueryHandler {
       List<RRset> authority,
       ClientSubnet subnet,
       int ecsScope) {
-    Message response = header(query, rcode);
+    Message response = Reply.to(query);
+    response.getHeader().setFlag(Flags.RA);
+    response.getHeader().setRcode(rcode);
     addAll(response, answer, Section.ANSWER);
     addAll(response, authority, Section.AUTHORITY);
     if (query.getOPT() != null) {
       ClientSubnetOption echo = subnet.echo(ecsScope);
       response.addRecord(
           echo == null
-              ? new OPTRecord(EDNS_PAYLOAD, 0, 0)
-              : new OPTRecord(EDNS_PAYLOAD, 0, 0, 0, echo),
+              ? new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0)
+              : new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0, 0, echo),
           Section.ADDITIONAL);
-    }
-    return response;
-  }
-
-  private static Message header(Message query, int rcode) {
-    Message response = new Message(query.getHeader().getID());
-    response.getHeader().setFlag(Flags.QR);
-    response.getHeader().setFlag(Flags.RA);
-    if (query.getHeader().getFlag(Flags.RD)) {
-      response.getHeader().setFlag(Flags.RD);
-    }
-    response.getHeader().setOpcode(query.getHeader().getOpcode());
-    response.getHeader().setRcode(rcode);
-    if (query.getQuestion() != null) {
-      response.addRecord(query.getQuestion(), Section.QUESTION);
     }
     return response;
   }

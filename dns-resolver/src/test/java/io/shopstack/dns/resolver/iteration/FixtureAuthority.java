@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver.iteration;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import io.shopstack.dns.server.DnsServer;
@@ -91,7 +92,7 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
       answerFromZone(response, question);
     }
     if (query.getOPT() != null && response.getOPT() == null) {
-      response.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0), Section.ADDITIONAL);
     }
     return CompletableFuture.completedFuture(response);
   }
@@ -115,7 +116,7 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
               ecs.getSourcePrefixLength(),
               Math.min(24, ecs.getSourcePrefixLength()),
               ecs.getAddress());
-      response.addRecord(new OPTRecord(1232, 0, 0, 0, echo), Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0, 0, echo), Section.ADDITIONAL);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.dns.resolver.ResolverServer;
@@ -24,6 +25,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -85,7 +87,8 @@ class IterativeResolutionTest {
         allow == null ? shipped.allow() : allow,
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
-        shipped.cache());
+        shipped.cache(),
+        shipped.tcp());
   }
 
   private void startResolver(ResolverConfig config) throws Exception {
@@ -274,6 +277,20 @@ class IterativeResolutionTest {
   }
 
   @Test
+  void otherOpcodesAreNotImplementedWithRdClearAndOurOpt() throws Exception {
+    startResolver();
+    Message notify = query("shop.example.", Type.SOA);
+    notify.getHeader().setOpcode(Opcode.NOTIFY);
+    notify.getHeader().setFlag(Flags.RD);
+    notify.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+    Message m = ask(NORTH_PHONE, notify);
+    assertThat(m.getRcode()).isEqualTo(Rcode.NOTIMP);
+    assertThat(m.getHeader().getFlag(Flags.RD)).as("RD copied for QUERY only").isFalse();
+    assertThat(m.getOPT()).as("our OPT, as RFC 6891 wants in every answer").isNotNull();
+    assertThat(m.getOPT().getPayloadSize()).isEqualTo(Edns.PAYLOAD_SIZE);
+  }
+
+  @Test
   void clientsOutsideTheAllowListAreRefused() throws Exception {
     startResolver(config(List.of(FixtureInternet.ROOT), List.of("127.1.1.0/24"), null));
 
@@ -284,7 +301,7 @@ class IterativeResolutionTest {
 
   @Test
   void unreachableRootGivesServfailWithinTheTimeLimit() throws Exception {
-    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, 1232);
+    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE);
     startResolver(config(List.of("127.153.9.9", "127.153.9.10"), null, tight));
 
     long start = System.nanoTime();
@@ -300,7 +317,9 @@ class IterativeResolutionTest {
   void serverThatMissesTheFirstQueryIsAskedAgainWithALongerTimeout() throws Exception {
     startResolver(
         config(
-            List.of(FixtureInternet.ROOT), null, new IterationLimits(300, 4000, 16, 8, 3, 1232)));
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(300, 4000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
     int before = internet.root.queries.get();
     internet.root.unansweredToCome.set(1);
 

@@ -6,10 +6,11 @@ import java.util.Arrays;
 /**
  * An ordinary query read straight off the wire, without building a dnsjava {@code Message}: opcode
  * QUERY, one class-IN question with an uncompressed name, no answer or authority records, and at
- * most one EDNS version 0 OPT carrying no options or only cookies (which an authoritative server
- * ignores). That is what resolvers and load generators send, and all its answer depends on besides
- * the zone data is {@link Key}. Anything else is not a plain query ({@link #read} returns null) and
- * takes the full parser, so garbage still gets FORMERR from there.
+ * most one EDNS version 0 OPT carrying no options or one cookie. That is what resolvers and load
+ * generators send, and all its answer depends on besides the zone data is {@link Key}, and for a
+ * cookie the server cookie appended to the prepared answer ({@link AnswerReplay}). Anything else is
+ * not a plain query ({@link #read} returns null) and takes the full parser, so garbage still gets
+ * FORMERR from there.
  */
 final class PlainQuery {
   private static final int QUESTION_OFFSET = WireFormat.HEADER_LENGTH;
@@ -26,11 +27,20 @@ final class PlainQuery {
 
   final Key key;
 
-  private PlainQuery(int id, boolean recursionDesired, int nameLength, Key key) {
+  /** The biggest answer this query may receive (also in the key). */
+  final int limit;
+
+  /** Where in the wire the client cookie starts, or -1 when the query offers none. */
+  final int clientCookieAt;
+
+  private PlainQuery(
+      int id, boolean recursionDesired, int nameLength, Key key, int limit, int clientCookieAt) {
     this.id = id;
     this.recursionDesired = recursionDesired;
     this.nameLength = nameLength;
     this.key = key;
+    this.limit = limit;
+    this.clientCookieAt = clientCookieAt;
   }
 
   /**
@@ -127,6 +137,7 @@ final class PlainQuery {
     p += 4;
     boolean edns = false;
     boolean dnssecOk = false;
+    int clientCookieAt = -1;
     int limit = 65535;
     if (additional == 1) {
       // RFC 6891 6.1.2: owner root, TYPE 41, CLASS = payload size, TTL = ext-rcode, version, flags.
@@ -140,8 +151,14 @@ final class PlainQuery {
       int payload = wire.getUnsignedShort(p + 3);
       dnssecOk = (wire.getUnsignedShort(p + 7) & 0x8000) != 0;
       int rdataEnd = p + 11 + wire.getUnsignedShort(p + 9);
-      if (rdataEnd != end || !onlyCookies(wire, p + 11, rdataEnd)) {
+      if (rdataEnd != end) {
         return null;
+      }
+      if (rdataEnd > p + 11) {
+        clientCookieAt = onlyCookie(wire, p + 11, rdataEnd);
+        if (clientCookieAt < 0) {
+          return null;
+        }
       }
       p = rdataEnd;
       if (transport == Transport.UDP) {
@@ -165,27 +182,30 @@ final class PlainQuery {
     key[nameLength + 3] = (byte) (limit >>> 8);
     key[nameLength + 4] = (byte) limit;
     return new PlainQuery(
-        wire.getUnsignedShort(start), (flags & 0x01) != 0, nameLength, new Key(key));
+        wire.getUnsignedShort(start),
+        (flags & 0x01) != 0,
+        nameLength,
+        new Key(key),
+        limit,
+        clientCookieAt);
   }
 
   /**
-   * True when the OPT data is a well-formed list of COOKIE options (RFC 7873 4: 8-byte client
-   * cookie, optionally 8 to 32 bytes of server cookie) or empty. We do not implement cookies, so
-   * they change nothing in the answer; any other option might (Client Subnet), so it disqualifies.
+   * Where the client cookie starts when the OPT data is exactly one well-formed COOKIE option (RFC
+   * 7873 4: 8-byte client cookie, optionally 8 to 32 bytes of server cookie), else -1. Any other
+   * option might change the answer (Client Subnet), so it disqualifies.
    */
-  private static boolean onlyCookies(ByteBuf wire, int from, int to) {
-    int p = from;
-    while (p < to) {
-      if (p + 4 > to) {
-        return false;
-      }
-      int code = wire.getUnsignedShort(p);
-      int length = wire.getUnsignedShort(p + 2);
-      if (code != OPTION_COOKIE || !(length == 8 || (length >= 16 && length <= 40))) {
-        return false;
-      }
-      p += 4 + length;
+  private static int onlyCookie(ByteBuf wire, int from, int to) {
+    if (from + 4 > to) {
+      return -1;
     }
-    return p == to;
+    int code = wire.getUnsignedShort(from);
+    int length = wire.getUnsignedShort(from + 2);
+    if (code != OPTION_COOKIE
+        || !(length == 8 || (length >= 16 && length <= 40))
+        || from + 4 + length != to) {
+      return -1;
+    }
+    return from + 4;
   }
 }

@@ -16,7 +16,7 @@ class PreparedAnswersTest {
   }
 
   private PreparedAnswers.Answer answer() {
-    return new PreparedAnswers.Answer(new byte[40], counter, false);
+    return new PreparedAnswers.Answer(new byte[40], counter, false, false);
   }
 
   @Test
@@ -40,7 +40,8 @@ class PreparedAnswersTest {
     PreparedAnswers prepared = new PreparedAnswers(new Object());
     prepared.keep(
         key(1),
-        new PreparedAnswers.Answer(new byte[PreparedAnswers.MAX_ANSWER_BYTES + 1], counter, false));
+        new PreparedAnswers.Answer(
+            new byte[PreparedAnswers.MAX_ANSWER_BYTES + 1], counter, false, false));
     assertThat(prepared.find(key(1))).isNull();
   }
 }

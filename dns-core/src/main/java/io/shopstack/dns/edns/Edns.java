@@ -1,4 +1,4 @@
-package io.shopstack.dns.authoritative.answer;
+package io.shopstack.dns.edns;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -9,21 +9,27 @@ import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.OPTRecord;
 
 /**
- * EDNS(0) as an authoritative server speaks it (RFC 6891): our own OPT in every answer to a query
- * that had one, advertising our payload size; unknown options are never echoed (6.1.2); the DO bit
- * is copied (RFC 3225 3).
+ * EDNS(0) as every DNS server of the stack speaks it (RFC 6891): our own OPT in every answer to a
+ * query that had one, advertising our payload size; unknown options are never echoed (6.1.2); the
+ * DO bit is copied (RFC 3225 3).
  */
-final class Edns {
+public final class Edns {
+  /**
+   * The UDP payload size we advertise and honour: DNS flag day 2020's value, small enough that an
+   * answer is never fragmented on any common path.
+   */
+  public static final int PAYLOAD_SIZE = 1232;
+
   private Edns() {}
 
-  static OPTRecord responseOpt(
+  public static OPTRecord responseOpt(
       OPTRecord query, int payloadSize, int extendedRcode, List<EDNSOption> options) {
     int flags = query.getFlags() & ExtendedFlags.DO;
     return new OPTRecord(payloadSize, extendedRcode >>> 4, 0, flags, options);
   }
 
   /** The query's Client Subnet option, or null. */
-  static ClientSubnetOption clientSubnet(OPTRecord opt) {
+  public static ClientSubnetOption clientSubnet(OPTRecord opt) {
     if (opt == null) {
       return null;
     }
@@ -32,7 +38,7 @@ final class Edns {
   }
 
   /** RFC 7871 7.2.1: FAMILY, SOURCE PREFIX-LENGTH and ADDRESS as received, our SCOPE added. */
-  static ClientSubnetOption echo(ClientSubnetOption query, int scopePrefix) {
+  public static ClientSubnetOption echo(ClientSubnetOption query, int scopePrefix) {
     InetAddress masked = Address.truncate(query.getAddress(), query.getSourcePrefixLength());
     return new ClientSubnetOption(query.getSourcePrefixLength(), scopePrefix, masked);
   }

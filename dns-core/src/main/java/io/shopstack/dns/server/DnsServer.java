@@ -13,9 +13,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.shopstack.dns.edns.Edns;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -30,30 +30,68 @@ public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
   /**
-   * Where and how to listen. {@code maxUdpPayload} caps EDNS sizes (1232: DNS flag day 2020);
-   * {@code tcpConnectionsPerClient} is how many TCP connections one client address may hold open.
+   * Where and how to listen. {@code maxUdpPayload} caps EDNS sizes ({@link Edns#PAYLOAD_SIZE});
+   * {@code tcpConnectionsPerClient} is how many TCP connections one client address may hold open,
+   * {@code tcpConnections} how many all clients together may; a query begun over TCP must be
+   * complete within {@code tcpQuerySeconds}, and a connection idle between queries for {@code
+   * tcpIdleSeconds} is closed (RFC 7766 6.2.3).
    */
   public record Settings(
       String name,
       InetSocketAddress bind,
       int maxUdpPayload,
       int tcpIdleSeconds,
-      int tcpConnectionsPerClient) {
+      int tcpConnectionsPerClient,
+      int tcpConnections,
+      int tcpQuerySeconds) {
+    public static final int DEFAULT_TCP_IDLE_SECONDS = 10;
     public static final int DEFAULT_TCP_CONNECTIONS_PER_CLIENT = 16;
 
+    /** BIND's default tcp-clients. */
+    public static final int DEFAULT_TCP_CONNECTIONS = 150;
+
+    /** BIND's limit for a query to arrive whole over TCP. */
+    public static final int DEFAULT_TCP_QUERY_SECONDS = 30;
+
     public Settings {
-      if (tcpConnectionsPerClient < 1) {
+      if (tcpConnectionsPerClient < 1 || tcpConnections < 1) {
         throw new IllegalArgumentException(
-            "tcpConnectionsPerClient must be at least 1: " + tcpConnectionsPerClient);
+            "tcpConnectionsPerClient and tcpConnections must be at least 1: "
+                + tcpConnectionsPerClient
+                + ", "
+                + tcpConnections);
+      }
+      if (tcpIdleSeconds < 1 || tcpQuerySeconds < 1) {
+        throw new IllegalArgumentException(
+            "tcpIdleSeconds and tcpQuerySeconds must be at least 1: "
+                + tcpIdleSeconds
+                + ", "
+                + tcpQuerySeconds);
       }
     }
 
     public Settings(String name, InetSocketAddress bind) {
-      this(name, bind, 1232, 10);
+      this(name, bind, Edns.PAYLOAD_SIZE, DEFAULT_TCP_IDLE_SECONDS);
     }
 
     public Settings(String name, InetSocketAddress bind, int maxUdpPayload, int tcpIdleSeconds) {
       this(name, bind, maxUdpPayload, tcpIdleSeconds, DEFAULT_TCP_CONNECTIONS_PER_CLIENT);
+    }
+
+    public Settings(
+        String name,
+        InetSocketAddress bind,
+        int maxUdpPayload,
+        int tcpIdleSeconds,
+        int tcpConnectionsPerClient) {
+      this(
+          name,
+          bind,
+          maxUdpPayload,
+          tcpIdleSeconds,
+          tcpConnectionsPerClient,
+          DEFAULT_TCP_CONNECTIONS,
+          DEFAULT_TCP_QUERY_SECONDS);
     }
   }
 
@@ -77,9 +115,12 @@ public final class DnsServer implements AutoCloseable {
     group =
         new MultiThreadIoEventLoopGroup(
             0, new DefaultThreadFactory(settings.name() + "-dns"), NioIoHandler.newFactory());
-    AnswerReplay replay = new AnswerReplay(handler, metrics);
+    QueryFlow flow =
+        new QueryFlow(
+            handler, new AnswerReplay(handler, metrics), metrics, settings.maxUdpPayload());
     TcpConnectionLimit connectionLimit =
-        new TcpConnectionLimit(settings.tcpConnectionsPerClient(), metrics);
+        new TcpConnectionLimit(
+            settings.tcpConnectionsPerClient(), settings.tcpConnections(), metrics);
     Bootstrap udpBootstrap =
         new Bootstrap()
             .group(group)
@@ -99,18 +140,13 @@ public final class DnsServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(connectionLimit)
                         .addLast(new IdleStateHandler(0, 0, settings.tcpIdleSeconds()))
-                        .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
-                        .addLast(new TcpQueryHandler(handler, replay, metrics));
+                        .addLast(new TcpFraming(settings.tcpQuerySeconds(), metrics))
+                        .addLast(new TcpQueryHandler(flow));
                   }
                 });
     for (int attempt = 1; ; attempt++) {
       // One handler per UDP channel: it holds that channel's pending flush.
-      udp =
-          udpBootstrap
-              .handler(new UdpQueryHandler(handler, replay, settings.maxUdpPayload(), metrics))
-              .bind(settings.bind())
-              .sync()
-              .channel();
+      udp = udpBootstrap.handler(new UdpQueryHandler(flow)).bind(settings.bind()).sync().channel();
       // TCP on the UDP socket's port, so binding port 0 in tests gives one port for both.
       InetSocketAddress tcpBind = new InetSocketAddress(settings.bind().getAddress(), udpPort());
       ChannelFuture bound = tcpBootstrap.bind(tcpBind).awaitUninterruptibly();

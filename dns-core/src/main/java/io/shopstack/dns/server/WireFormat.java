@@ -1,15 +1,21 @@
 package io.shopstack.dns.server;
 
+import io.shopstack.dns.edns.Edns;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * The edge between bytes and {@link Message}s, shared by UDP and TCP. Garbage that still has a
@@ -58,8 +64,9 @@ final class WireFormat {
     }
     Header header = new Header(((wire[0] & 0xff) << 8) | (wire[1] & 0xff));
     header.setFlag(Flags.QR);
-    header.setOpcode((wire[2] >> 3) & 0xf);
-    if ((wire[2] & 0x01) != 0) {
+    int opcode = (wire[2] >> 3) & 0xf;
+    header.setOpcode(opcode);
+    if (opcode == Opcode.QUERY && (wire[2] & 0x01) != 0) {
       header.setFlag(Flags.RD);
     }
     header.setRcode(Rcode.FORMERR);
@@ -69,21 +76,39 @@ final class WireFormat {
   }
 
   /**
+   * The answer to a query whose EDNS we cannot use, or null when it is fine. More than one OPT (RFC
+   * 6891 6.1.1) or an OPT not owned by the root (6.1.2) is FORMERR, as NSD and BIND answer, without
+   * an OPT of ours since theirs made no sense; an EDNS version other than 0 is BADVERS with our OPT
+   * saying which version we speak (6.1.3).
+   */
+  static Message ednsRefusal(Message query, int payloadSize) {
+    OPTRecord opt = null;
+    for (Record record : query.getSection(Section.ADDITIONAL)) {
+      if (record.getType() == Type.OPT) {
+        if (opt != null || !Name.root.equals(record.getName())) {
+          Message response = Reply.to(query);
+          response.getHeader().setRcode(Rcode.FORMERR);
+          return response;
+        }
+        opt = (OPTRecord) record;
+      }
+    }
+    if (opt == null || opt.getVersion() == 0) {
+      return null;
+    }
+    Message response = Reply.to(query);
+    response.addRecord(
+        Edns.responseOpt(opt, payloadSize, Rcode.BADVERS, List.of()), Section.ADDITIONAL);
+    response.getHeader().setRcode(Rcode.BADVERS & 0xF);
+    return response;
+  }
+
+  /**
    * SERVFAIL for a query the handler failed on, so the client learns at once instead of waiting for
    * its timeout and retrying into the same failure.
    */
-  static Message servFail(Message query) {
-    Message response = new Message(query.getHeader().getID());
-    response.getHeader().setFlag(Flags.QR);
-    response.getHeader().setOpcode(query.getHeader().getOpcode());
-    if (query.getHeader().getFlag(Flags.RD)) {
-      response.getHeader().setFlag(Flags.RD);
-    }
-    response.getHeader().setRcode(Rcode.SERVFAIL);
-    if (query.getQuestion() != null) {
-      response.addRecord(query.getQuestion(), Section.QUESTION);
-    }
-    return response;
+  static Message servFail(Message query, int payloadSize) {
+    return Reply.error(query, Rcode.SERVFAIL, payloadSize);
   }
 
   /**
@@ -113,5 +138,10 @@ final class WireFormat {
   /** Encodes an answer within the limit; dnsjava drops whole RRsets and sets TC if it must. */
   static byte[] encode(Message response, int limit) {
     return response.toWire(limit);
+  }
+
+  /** True when an encoded answer has its TC bit set. */
+  static boolean truncated(byte[] answer) {
+    return answer.length >= HEADER_LENGTH && (answer[2] & 0x02) != 0;
   }
 }

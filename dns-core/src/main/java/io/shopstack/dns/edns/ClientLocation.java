@@ -1,4 +1,4 @@
-package io.shopstack.dns.authoritative.answer;
+package io.shopstack.dns.edns;
 
 import java.net.InetAddress;
 

@@ -3,6 +3,7 @@ package io.shopstack.dns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shopstack.dns.edns.Edns;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -40,7 +41,7 @@ class TcpTransportTest {
                 new DnsServer.Settings(
                     "tcp-test",
                     new InetSocketAddress("127.0.0.1", 0),
-                    1232,
+                    Edns.PAYLOAD_SIZE,
                     IDLE_SECONDS,
                     PER_CLIENT),
                 (query, client, transport) -> CompletableFuture.completedFuture(echo(query)),
@@ -165,7 +166,13 @@ class TcpTransportTest {
       // The connections within the limit were not disturbed.
       write(open.get(0), query("still.test.", 300));
       assertThat(read(open.get(0)).getHeader().getID()).isEqualTo(300);
-      assertThat(registry.get("dns_tcp_connections_rejected").counter().count()).isEqualTo(1.0);
+      assertThat(
+              registry
+                  .get("dns_tcp_connections_rejected")
+                  .tag("limit", "per_client")
+                  .counter()
+                  .count())
+          .isEqualTo(1.0);
 
       // Closing one frees its slot.
       open.remove(0).close();
@@ -183,6 +190,148 @@ class TcpTransportTest {
     } finally {
       for (Socket s : open) {
         s.close();
+      }
+    }
+  }
+
+  /** A server with its own TCP limits, closed by the test. */
+  private DnsServer serverWith(int idleSeconds, int perClient, int total, int querySeconds)
+      throws InterruptedException {
+    return new DnsServer(
+            new DnsServer.Settings(
+                "tcp-limits",
+                new InetSocketAddress("127.0.0.1", 0),
+                Edns.PAYLOAD_SIZE,
+                idleSeconds,
+                perClient,
+                total,
+                querySeconds),
+            (query, client, transport) -> CompletableFuture.completedFuture(echo(query)),
+            registry)
+        .start();
+  }
+
+  @Test
+  void aClientTricklingOneByteAtATimeIsClosedWhenItsQueryIsNotWholeInTime() throws Exception {
+    // Every byte comes well within the idle timeout, so only the per-query deadline can end this.
+    try (DnsServer slow = serverWith(5, 16, 150, 1);
+        Socket socket = new Socket("127.0.0.1", slow.port())) {
+      CompletableFuture<Integer> firstByte =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return socket.getInputStream().read();
+                } catch (IOException reset) {
+                  return -1;
+                }
+              });
+      // A length of 300 bytes: the query never completes at this pace within the test.
+      byte[] trickle = new byte[302];
+      trickle[0] = 0x01;
+      trickle[1] = 0x2c;
+      int[] sent = {0};
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(15))
+          .pollInterval(java.time.Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (firstByte.isDone()) {
+                  return true;
+                }
+                try {
+                  socket.getOutputStream().write(trickle[sent[0]++]);
+                  socket.getOutputStream().flush();
+                } catch (IOException closed) {
+                  // the close is on its way; the reader sees it
+                }
+                return false;
+              });
+      assertThat(firstByte.get()).as("closed without an answer").isEqualTo(-1);
+      assertThat(sent[0]).as("bytes trickled before the close").isLessThan(trickle.length);
+      assertThat(registry.get("dns_tcp_queries_timed_out").counter().count()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void aQueryThatArrivesInPiecesInTimeLeavesTheConnectionOpenPastTheDeadline() throws Exception {
+    // The deadline is per query: once a query is whole its deadline is off, and a connection
+    // between queries is only subject to the idle timeout.
+    try (DnsServer server = serverWith(5, 16, 150, 1);
+        Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(5000);
+      byte[] wire = query("pieces.test.", 11).toWire();
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeShort(wire.length);
+      out.flush(); // the length alone: a query has begun, and its deadline runs
+      org.awaitility.Awaitility.await()
+          .during(java.time.Duration.ofMillis(300))
+          .atMost(java.time.Duration.ofSeconds(1))
+          .until(() -> !socket.isInputShutdown());
+      out.write(wire);
+      out.flush();
+      assertThat(read(socket).getHeader().getID()).isEqualTo(11);
+
+      CompletableFuture<Integer> next =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return socket.getInputStream().read();
+                } catch (IOException reset) {
+                  return -1;
+                }
+              });
+      org.awaitility.Awaitility.await()
+          .during(java.time.Duration.ofMillis(1500))
+          .atMost(java.time.Duration.ofSeconds(3))
+          .until(() -> !next.isDone());
+      write(socket, query("after.test.", 12));
+      assertThat(next.get()).as("first byte of the next answer, not a close").isNotEqualTo(-1);
+      assertThat(registry.find("dns_tcp_queries_timed_out").counter().count()).isZero();
+    }
+  }
+
+  @Test
+  void connectionsOverTheOverallLimitAreClosedAtOnceWhateverTheirAddress() throws Exception {
+    try (DnsServer server = serverWith(5, 16, 2, 30)) {
+      List<Socket> open = new ArrayList<>();
+      try {
+        // Two different client addresses: the per-client limit (16) is far away.
+        for (String from : new String[] {"127.0.0.2", "127.0.0.3"}) {
+          Socket socket = new Socket();
+          socket.bind(new InetSocketAddress(from, 0));
+          socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+          socket.setSoTimeout(3000);
+          write(socket, query("ok.test.", 1));
+          assertThat(read(socket).getHeader().getID()).isEqualTo(1);
+          open.add(socket);
+        }
+        try (Socket third = new Socket()) {
+          third.bind(new InetSocketAddress("127.0.0.4", 0));
+          third.connect(new InetSocketAddress("127.0.0.1", server.port()));
+          third.setSoTimeout(3000);
+          int first;
+          try {
+            write(third, query("third.test.", 3));
+            first = third.getInputStream().read();
+          } catch (IOException reset) {
+            first = -1;
+          }
+          assertThat(first).as("third connection closed without an answer").isEqualTo(-1);
+        }
+        assertThat(
+                registry
+                    .get("dns_tcp_connections_rejected")
+                    .tag("limit", "total")
+                    .counter()
+                    .count())
+            .isEqualTo(1.0);
+        write(open.get(1), query("still.test.", 4));
+        assertThat(read(open.get(1)).getHeader().getID()).isEqualTo(4);
+      } finally {
+        for (Socket s : open) {
+          s.close();
+        }
       }
     }
   }

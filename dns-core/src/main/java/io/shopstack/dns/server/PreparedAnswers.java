@@ -25,10 +25,11 @@ final class PreparedAnswers {
   static final int MAX_ANSWER_BYTES = 4096;
 
   /**
-   * One prepared answer: its wire form (the ID and letter case of whoever asked first), and what
-   * metrics count for it, resolved once.
+   * One prepared answer: its wire form (the ID and letter case of whoever asked first, no cookie),
+   * what metrics count for it, resolved once, and whether it ends with an OPT without options, to
+   * which a cookie can be appended.
    */
-  record Answer(byte[] wire, Counter answers, boolean truncated) {}
+  record Answer(byte[] wire, Counter answers, boolean truncated, boolean endsWithBareOpt) {}
 
   private static final class Generation {
     final ConcurrentHashMap<PlainQuery.Key, Answer> answers = new ConcurrentHashMap<>(4096);

@@ -2,6 +2,8 @@ package io.shopstack.dns.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.shopstack.dns.edns.ServerCookies;
+import java.net.InetSocketAddress;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -17,6 +19,8 @@ import org.xbill.DNS.Rcode;
  * snapshot and is dropped with it.
  */
 final class AnswerReplay {
+  private static final int OPTION_COOKIE = 10;
+
   private final QueryHandler handler;
   private final DnsServerMetrics metrics;
   private volatile PreparedAnswers current;
@@ -45,21 +49,34 @@ final class AnswerReplay {
   }
 
   /**
-   * The prepared answer patched for {@code query} (read from {@code wire}) in a new buffer, behind
-   * TCP's two-byte length if asked; the caller owns the buffer.
+   * True when {@code answer} can be replayed to {@code query}: always, unless the query offers a
+   * cookie and ours cannot be appended (no bare OPT at the end, or no room left within the limit).
+   */
+  static boolean fits(PreparedAnswers.Answer answer, PlainQuery query) {
+    return query.clientCookieAt < 0
+        || (answer.endsWithBareOpt()
+            && answer.wire().length + ServerCookies.OPTION_BYTES <= query.limit);
+  }
+
+  /**
+   * The prepared answer patched for {@code query} (read from {@code wire}) in a new buffer, after
+   * {@code headroom} bytes left for the transport's framing, with our cookie when the query offers
+   * one; the caller owns the buffer.
    */
   static ByteBuf write(
       ByteBufAllocator alloc,
       PreparedAnswers.Answer answer,
       PlainQuery query,
       ByteBuf wire,
-      boolean lengthPrefix) {
+      int headroom,
+      ServerCookies cookies,
+      InetSocketAddress client) {
     byte[] prepared = answer.wire();
-    ByteBuf out = alloc.ioBuffer(prepared.length + 2);
-    if (lengthPrefix) {
-      out.writeShort(prepared.length);
-    }
-    int base = out.writerIndex();
+    boolean cookie = query.clientCookieAt >= 0;
+    ByteBuf out =
+        alloc.ioBuffer(headroom + prepared.length + (cookie ? ServerCookies.OPTION_BYTES : 0));
+    out.writerIndex(headroom);
+    int base = headroom;
     out.writeBytes(prepared);
     out.setShort(base, query.id);
     out.setByte(base + 2, (prepared[2] & 0xfe) | (query.recursionDesired ? 1 : 0));
@@ -68,6 +85,16 @@ final class AnswerReplay {
         wire,
         wire.readerIndex() + WireFormat.HEADER_LENGTH,
         query.nameLength);
+    if (cookie) {
+      // The OPT is the last record: its RDLENGTH is the answer's last two bytes.
+      out.setShort(base + prepared.length - 2, ServerCookies.OPTION_BYTES);
+      byte[] clientCookie = new byte[ServerCookies.CLIENT_COOKIE_BYTES];
+      wire.getBytes(query.clientCookieAt, clientCookie);
+      out.writeShort(OPTION_COOKIE)
+          .writeShort(ServerCookies.CLIENT_COOKIE_BYTES + ServerCookies.SERVER_COOKIE_BYTES)
+          .writeBytes(clientCookie)
+          .writeBytes(cookies.serverCookie(clientCookie, client.getAddress()));
+    }
     return out;
   }
 
@@ -82,6 +109,20 @@ final class AnswerReplay {
     prepared.keep(
         query.key,
         new PreparedAnswers.Answer(
-            out, metrics.answers(response.getQuestion().getType(), rcode), (out[2] & 0x02) != 0));
+            out,
+            metrics.answers(response.getQuestion().getType(), rcode),
+            (out[2] & 0x02) != 0,
+            response.getOPT() != null && endsWithBareOpt(out)));
+  }
+
+  /** Root owner, TYPE 41, then class and TTL, then RDLENGTH 0: the last 11 bytes. */
+  private static boolean endsWithBareOpt(byte[] out) {
+    int at = out.length - 11;
+    return at >= WireFormat.HEADER_LENGTH
+        && out[at] == 0
+        && out[at + 1] == 0
+        && out[at + 2] == 41
+        && out[out.length - 2] == 0
+        && out[out.length - 1] == 0;
   }
 }

@@ -1,0 +1,179 @@
+package io.shopstack.dns.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * What every DNS server exposes on /metrics: answers by type and rcode, how long answering took (a
+ * Prometheus histogram, so quantiles can be aggregated across instances), garbage, TC answers and
+ * TCP connections turned away. Counters are looked up once per (type, rcode), not per query.
+ *
+ * <p>Every label value comes from a closed set: the query type is chosen by whoever sends the
+ * packet, so labelling by it as sent would let random packets create series without bound (50,000
+ * of them once grew /metrics to 4,800 series). Types and rcodes outside the sets count as "other".
+ */
+final class DnsServerMetrics {
+  /** Query types worth a series of their own; the rest of the 65,536 are "other". */
+  static final Set<Integer> KNOWN_TYPES =
+      Set.of(
+          Type.A,
+          Type.NS,
+          Type.CNAME,
+          Type.SOA,
+          Type.PTR,
+          Type.MX,
+          Type.TXT,
+          Type.AAAA,
+          Type.SRV,
+          Type.NAPTR,
+          Type.DS,
+          Type.RRSIG,
+          Type.NSEC,
+          Type.DNSKEY,
+          Type.NSEC3,
+          Type.NSEC3PARAM,
+          Type.TLSA,
+          Type.CDS,
+          Type.CDNSKEY,
+          Type.SVCB,
+          Type.HTTPS,
+          Type.CAA,
+          Type.ANY,
+          Type.AXFR,
+          Type.IXFR);
+
+  /** Rcodes we can send, by their name; anything else (a handler's invention) is "other". */
+  static final Set<Integer> KNOWN_RCODES =
+      Set.of(
+          Rcode.NOERROR,
+          Rcode.FORMERR,
+          Rcode.SERVFAIL,
+          Rcode.NXDOMAIN,
+          Rcode.NOTIMP,
+          Rcode.REFUSED,
+          Rcode.YXDOMAIN,
+          Rcode.YXRRSET,
+          Rcode.NXRRSET,
+          Rcode.NOTAUTH,
+          Rcode.NOTZONE,
+          Rcode.BADVERS,
+          Rcode.BADCOOKIE);
+
+  private static final int NO_QUESTION = -1;
+  private static final int OTHER = -2;
+
+  /** Why a TCP connection was closed as soon as it was accepted. */
+  enum TcpRejection {
+    PER_CLIENT,
+    TOTAL
+  }
+
+  private final MeterRegistry registry;
+  private final Counter malformed;
+  private final Counter truncated;
+  private final Counter tcpRejectedPerClient;
+  private final Counter tcpRejectedTotal;
+  private final Counter tcpQueryTimedOut;
+  private final Counter replayed;
+  private final Timer latency;
+  private final ConcurrentHashMap<Integer, Counter> answers = new ConcurrentHashMap<>();
+
+  DnsServerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.malformed = registry.counter("dns_malformed_queries");
+    this.truncated = registry.counter("dns_truncated_answers");
+    this.tcpRejectedPerClient = tcpRejected("per_client", registry);
+    this.tcpRejectedTotal = tcpRejected("total", registry);
+    this.tcpQueryTimedOut =
+        Counter.builder("dns_tcp_queries_timed_out")
+            .description("TCP connections closed: a query begun was not complete in time")
+            .register(registry);
+    this.replayed =
+        Counter.builder("dns_prepared_answers_replayed")
+            .description("Answers sent from prepared bytes, without parsing or encoding a message")
+            .register(registry);
+    this.latency =
+        Timer.builder("dns_query_duration")
+            .description("From a query's arrival to its answer being handed to the socket")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(5))
+            .register(registry);
+  }
+
+  void malformed() {
+    malformed.increment();
+  }
+
+  private static Counter tcpRejected(String limit, MeterRegistry registry) {
+    return Counter.builder("dns_tcp_connections_rejected")
+        .description("TCP connections closed at once: over the per-client or the total limit")
+        .tag("limit", limit)
+        .register(registry);
+  }
+
+  void tcpRejected(TcpRejection why) {
+    (why == TcpRejection.TOTAL ? tcpRejectedTotal : tcpRejectedPerClient).increment();
+  }
+
+  void tcpQueryTimedOut() {
+    tcpQueryTimedOut.increment();
+  }
+
+  /**
+   * @param startNanos {@link System#nanoTime()} when the query arrived
+   */
+  void answered(Message response, boolean truncatedOnWire, long startNanos) {
+    Record question = response.getQuestion();
+    answered(
+        answers(question == null ? NO_QUESTION : question.getType(), response.getRcode()),
+        truncatedOnWire,
+        startNanos);
+  }
+
+  /** A prepared answer went out. */
+  void replayed(PreparedAnswers.Answer answer, long startNanos) {
+    replayed.increment();
+    answered(answer.answers(), answer.truncated(), startNanos);
+  }
+
+  /** An answer whose counter was looked up before (a prepared answer keeps its own). */
+  void answered(Counter answers, boolean truncatedOnWire, long startNanos) {
+    latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    answers.increment();
+    if (truncatedOnWire) {
+      truncated.increment();
+    }
+  }
+
+  /** The counter of answers of this type and rcode; a qtype of -1 means no question. */
+  Counter answers(int qtype, int rcode) {
+    int type = qtype == NO_QUESTION || KNOWN_TYPES.contains(qtype) ? qtype : OTHER;
+    int code = KNOWN_RCODES.contains(rcode) ? rcode : OTHER;
+    return answers.computeIfAbsent(
+        (type << 16) | (code & 0xffff),
+        key ->
+            registry.counter("dns_answers", "qtype", typeLabel(type), "rcode", rcodeLabel(code)));
+  }
+
+  private static String typeLabel(int type) {
+    return switch (type) {
+      case NO_QUESTION -> "none";
+      case OTHER -> "other";
+      default -> Type.string(type);
+    };
+  }
+
+  private static String rcodeLabel(int rcode) {
+    return rcode == OTHER ? "other" : Rcode.string(rcode);
+  }
+}

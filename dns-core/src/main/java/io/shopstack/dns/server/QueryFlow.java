@@ -1,0 +1,182 @@
+package io.shopstack.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.shopstack.dns.edns.ServerCookies;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
+
+/**
+ * The one path every query takes, whatever carried it: a prepared answer replayed when there is
+ * one, else parse, FORMERR for garbage, EDNS checks, the handler, SERVFAIL when the handler fails,
+ * our DNS cookie added, encode within the size limit. The transports only take bytes off their wire
+ * and put answers back on it ({@link Wire}); nothing here knows about datagrams or length prefixes.
+ */
+final class QueryFlow {
+  private static final Logger log = LoggerFactory.getLogger(QueryFlow.class);
+
+  /**
+   * A transport's side of the flow. Answers are handed over with {@link #headroom()} bytes free at
+   * the front for the transport's framing, so the prepared path writes each answer into one buffer.
+   */
+  interface Wire {
+    Transport transport();
+
+    /** Bytes the transport writes in front of each answer (TCP's length), reserved by the flow. */
+    int headroom();
+
+    /** Queues one answer; the transport owns the buffer from here. */
+    void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer);
+
+    /** Every answer to one query has been queued. */
+    void flush(ChannelHandlerContext ctx);
+
+    /** A message too broken to answer: what that means for the transport (TCP closes). */
+    void abandon(ChannelHandlerContext ctx);
+  }
+
+  private final QueryHandler handler;
+  private final AnswerReplay replay;
+  private final DnsServerMetrics metrics;
+  private final int maxUdpPayload;
+  private final ServerCookies cookies = new ServerCookies();
+
+  QueryFlow(
+      QueryHandler handler, AnswerReplay replay, DnsServerMetrics metrics, int maxUdpPayload) {
+    this.handler = handler;
+    this.replay = replay;
+    this.metrics = metrics;
+    this.maxUdpPayload = maxUdpPayload;
+  }
+
+  /** Answers the query in {@code wire} (the caller keeps ownership of that buffer). */
+  void answer(ChannelHandlerContext ctx, ByteBuf wire, InetSocketAddress client, Wire transport) {
+    long start = System.nanoTime();
+    PlainQuery plain = PlainQuery.read(wire, transport.transport(), maxUdpPayload);
+    PreparedAnswers prepared = plain == null ? null : replay.current();
+    if (prepared != null) {
+      PreparedAnswers.Answer answer = prepared.find(plain.key);
+      if (answer != null && AnswerReplay.fits(answer, plain)) {
+        // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
+        metrics.replayed(answer, start);
+        transport.send(
+            ctx,
+            client,
+            AnswerReplay.write(
+                ctx.alloc(), answer, plain, wire, transport.headroom(), cookies, client));
+        transport.flush(ctx);
+        return;
+      }
+    }
+    byte[] bytes = ByteBufUtil.getBytes(wire);
+    WireFormat.Parsed parsed = WireFormat.parse(bytes);
+    if (parsed.query() == null) {
+      metrics.malformed();
+      log.debug(
+          "malformed query from {} over {}: {}", client, transport.transport(), parsed.error());
+      byte[] formErr = WireFormat.formErr(bytes);
+      if (formErr == null) {
+        transport.abandon(ctx);
+      } else {
+        transport.send(ctx, client, framed(formErr, transport.headroom()));
+        transport.flush(ctx);
+      }
+      return;
+    }
+    Message query = parsed.query();
+    Message refusal = WireFormat.ednsRefusal(query, maxUdpPayload);
+    if (refusal != null) {
+      metrics.malformed();
+      log.debug("query from {} with unusable EDNS: {}", client, refusal.getRcode());
+      send(ctx, client, transport, query, List.of(refusal), start, null, null);
+      return;
+    }
+    handled(query, client, transport.transport())
+        .whenComplete(
+            (responses, error) -> {
+              if (error == null) {
+                send(ctx, client, transport, query, responses, start, prepared, plain);
+                return;
+              }
+              log.warn(
+                  "query from {} over {} failed: {}",
+                  client,
+                  transport.transport(),
+                  error.toString());
+              List<Message> servFail = List.of(WireFormat.servFail(query, maxUdpPayload));
+              send(ctx, client, transport, query, servFail, start, null, null);
+            });
+  }
+
+  private CompletionStage<List<Message>> handled(
+      Message query, InetSocketAddress client, Transport transport) {
+    if (transport == Transport.TCP) {
+      return WireFormat.guarded(() -> handler.handleOverTcp(query, client));
+    }
+    return WireFormat.guarded(() -> handler.handle(query, client, transport))
+        .thenApply(response -> response == null ? List.of() : List.of(response));
+  }
+
+  private void send(
+      ChannelHandlerContext ctx,
+      InetSocketAddress client,
+      Wire transport,
+      Message query,
+      List<Message> responses,
+      long start,
+      PreparedAnswers prepared,
+      PlainQuery plain) {
+    if (responses.isEmpty()) {
+      return; // the handler chose silence (rate limiting)
+    }
+    int limit = WireFormat.sizeLimit(query, transport.transport(), maxUdpPayload);
+    byte[] clientCookie = ServerCookies.clientCookie(query.getOPT());
+    byte[][] encoded = new byte[responses.size()][];
+    if (prepared != null && encoded.length == 1) {
+      // Kept without a cookie: the replay adds each asker's own.
+      byte[] bare = WireFormat.encode(responses.get(0), limit);
+      replay.keep(prepared, plain, responses.get(0), bare);
+      encoded[0] = clientCookie == null ? bare : null;
+    }
+    boolean truncated = false;
+    for (int i = 0; i < encoded.length; i++) {
+      if (encoded[i] == null) {
+        encoded[i] = WireFormat.encode(withCookie(responses.get(i), clientCookie, client), limit);
+      }
+      truncated |= WireFormat.truncated(encoded[i]);
+    }
+    metrics.answered(responses.get(0), truncated, start);
+    for (byte[] out : encoded) {
+      transport.send(ctx, client, framed(out, transport.headroom()));
+    }
+    transport.flush(ctx);
+  }
+
+  /** RFC 7873 5.2: every answer with an OPT to a query with a client cookie carries ours. */
+  private Message withCookie(Message response, byte[] clientCookie, InetSocketAddress client) {
+    OPTRecord opt = response.getOPT();
+    if (clientCookie == null || opt == null) {
+      return response;
+    }
+    response.removeRecord(opt, Section.ADDITIONAL);
+    response.addRecord(
+        cookies.withCookie(opt, clientCookie, client.getAddress()), Section.ADDITIONAL);
+    return response;
+  }
+
+  private static ByteBuf framed(byte[] out, int headroom) {
+    if (headroom == 0) {
+      return Unpooled.wrappedBuffer(out);
+    }
+    ByteBuf buffer = Unpooled.buffer(headroom + out.length);
+    return buffer.writerIndex(headroom).writeBytes(out);
+  }
+}

@@ -1,0 +1,87 @@
+package io.shopstack.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DNS over UDP: one datagram in, at most one datagram out, answered by the {@link QueryFlow}.
+ * Answers made while reading are flushed once per read burst, so the socket sees one write batch
+ * instead of a system call per answer. One instance per UDP channel: the pending-flush flag belongs
+ * to its event loop.
+ */
+final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
+    implements QueryFlow.Wire {
+  private static final Logger log = LoggerFactory.getLogger(UdpQueryHandler.class);
+
+  private final QueryFlow flow;
+  private boolean reading;
+  private boolean flushPending;
+
+  UdpQueryHandler(QueryFlow flow) {
+    this.flow = flow;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true;
+    try {
+      super.channelRead(ctx, msg); // releases the packet after channelRead0
+    } finally {
+      reading = false;
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    flow.answer(ctx, packet.content(), packet.sender(), this);
+  }
+
+  @Override
+  public Transport transport() {
+    return Transport.UDP;
+  }
+
+  @Override
+  public int headroom() {
+    return 0;
+  }
+
+  @Override
+  public void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
+    ctx.write(new DatagramPacket(answer, client));
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    if (reading && ctx.executor().inEventLoop()) {
+      flushPending = true; // flushed once the read burst is over
+    } else {
+      ctx.flush(); // answered later, outside a read burst
+    }
+  }
+
+  @Override
+  public void abandon(ChannelHandlerContext ctx) {
+    // Nothing to answer and nothing to close: a UDP socket serves everyone else.
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A UDP socket must survive anything one client sends; log and keep serving.
+    log.warn("udp error: {}", cause.toString());
+  }
+}
