@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Reads facts out of what the phone app printed (from inside a container, the printout is all a
  * test gets): each product-page fetch's own {@code X-Cache} verdict, in order, and the order's HTTP
- * status. Exact lines, so that a date or a header of another hop cannot pass for them.
+ * status and the order it placed. Exact lines, so that a date or a header of another hop cannot
+ * pass for them.
  */
 final class JourneyOutput {
   private static final Pattern PAGE_FETCH =
@@ -19,6 +20,16 @@ final class JourneyOutput {
       Pattern.compile(
           "POST http://www\\.shop\\.example\\S*/purchaseOrder.*?< HTTP/1\\.1 (\\d{3})",
           Pattern.DOTALL);
+
+  // The order-service's answer to the POST, as the client printed its headers.
+  private static final Pattern PLACED_ORDER =
+      Pattern.compile(
+          "POST http://www\\.shop\\.example\\S*/purchaseOrder.*?< HTTP/1\\.1 201\\b.*?"
+              + "< Location: /purchaseOrder/(\\d+)\\b[^\\n]*?X-Served-By: ([\\w.-]+)",
+          Pattern.DOTALL);
+
+  /** The order a journey placed: its id from the Location header and the instance that took it. */
+  record PlacedOrder(long id, String servedBy) {}
 
   private JourneyOutput() {}
 
@@ -39,6 +50,15 @@ final class JourneyOutput {
   static int orderStatus(String output) {
     Matcher m = ORDER_STATUS.matcher(lastJourney(output));
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** The order the last journey in the output placed; fails if it placed none. */
+  static PlacedOrder placedOrder(String output) {
+    Matcher m = PLACED_ORDER.matcher(lastJourney(output));
+    if (!m.find()) {
+      throw new AssertionError("the client printed no 201 with a Location for its order");
+    }
+    return new PlacedOrder(Long.parseLong(m.group(1)), m.group(2));
   }
 
   private static String lastJourney(String output) {

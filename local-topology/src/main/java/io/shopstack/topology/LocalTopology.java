@@ -13,25 +13,27 @@ import io.shopstack.objectstore.ObjectStoreApplication;
 import io.shopstack.order.OrderServiceApplication;
 import io.shopstack.slb.SlbConfig;
 import io.shopstack.slb.SlbServer;
+import io.shopstack.topology.plan.Instance;
+import io.shopstack.topology.plan.Topology;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every service of the journey in this JVM, on DESIGN.md's address plan moved under 127/8
- * (172.28.1.20 becomes 127.28.1.20; every 127.x.y.z address is on Linux's loopback already). Each
- * instance is configured exactly as in Docker, by its service's own YAML file and a few variables
- * (SHOP_INSTANCE, SHOP_BIND, ...); the YAML defaults are this topology's, so most instances need
- * only their name and address. Started in the order a data centre would be brought up: DNS, storage
- * and the shop first, then the load balancer and caches.
+ * (172.28.1.20 becomes 127.28.1.20; every 127.x.y.z address is on Linux's loopback already). The
+ * instances, their addresses, variables and start order come from {@code topology.yml}, the table
+ * the Docker suite reads too; each instance is configured exactly as in Docker, by its service's
+ * own YAML file and those variables, whose defaults are this topology's ports.
  */
 public final class LocalTopology implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalTopology.class);
 
+  private final Topology topology = Topology.load();
   private final Path dataDir;
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
@@ -52,41 +54,14 @@ public final class LocalTopology implements AutoCloseable {
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     long began = System.nanoTime();
     try {
-      dns("dns-root", "127.28.0.2", ".=classpath:zones/root.zone");
-      dns("dns-tld", "127.28.0.3", "example.=classpath:zones/example.zone");
-      dns("dns-shop", "127.28.0.4", null);
-      running.push(
-          new CdnDnsServer(config(CdnDnsConfig.class, "dns-cdn.yml", vars("dns-cdn", "127.28.0.5")))
-              .start());
-      running.push(
-          new ResolverServer(
-                  config(
-                      ResolverConfig.class,
-                      "dns-resolver.yml",
-                      vars("dns-resolver", "127.28.0.53")))
-              .start());
-
-      Map<String, String> objects = vars("object-store", "127.28.0.91");
-      objects.put("SHOP_DATA_DIR", dataDir.resolve("object-store").toString());
-      // The order service's JDBC driver shares this class path; the object store has no database.
-      objects.put(
-          "spring.autoconfigure.exclude",
-          "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
-      running.push(ObjectStoreApplication.start(Map.copyOf(objects))::close);
-      for (String[] order :
-          new String[][] {{"order-1", "127.29.0.11"}, {"order-2", "127.29.0.12"}}) {
-        Map<String, String> v = vars(order[0], order[1]);
-        v.put("SHOP_DB_URL", orderDatabaseUrl());
-        running.push(OrderServiceApplication.start(Map.copyOf(v))::close);
+      // One after the other, wave by wave: each start returns once the instance serves.
+      for (List<Instance> wave : topology.waves()) {
+        for (Instance instance : wave) {
+          if (!instance.dockerOnly()) {
+            running.push(start(instance, topology.localEnv(instance)));
+          }
+        }
       }
-
-      running.push(
-          new SlbServer(config(SlbConfig.class, "slb.yml", vars("slb", "127.28.0.80"))).start());
-      Map<String, String> dc = vars("dc-cache", "127.28.0.90");
-      dc.put("SHOP_ROUTES", "datacenter");
-      edge(dc);
-      edge(vars("edge-north", "127.28.1.20"));
-      edge(vars("edge-south", "127.28.2.20"));
     } catch (RuntimeException | InterruptedException e) {
       close();
       throw e;
@@ -95,29 +70,35 @@ public final class LocalTopology implements AutoCloseable {
     return this;
   }
 
-  private void dns(String instance, String address, String zones) throws InterruptedException {
-    Map<String, String> v = vars(instance, address);
-    if (zones != null) {
-      v.put("SHOP_ZONES", zones);
-    }
-    running.push(
-        new AuthoritativeServer(config(AuthoritativeConfig.class, "dns-authoritative.yml", v))
-            .start());
-  }
-
-  private void edge(Map<String, String> v) throws InterruptedException {
-    running.push(new EdgeCacheServer(config(EdgeCacheConfig.class, "edge-cache.yml", v)).start());
-  }
-
-  private static Map<String, String> vars(String instance, String address) {
-    Map<String, String> v = new HashMap<>();
-    v.put("SHOP_INSTANCE", instance);
-    v.put("SHOP_BIND", address);
-    return v;
-  }
-
-  private static <T> T config(Class<T> type, String file, Map<String, String> vars) {
-    return ConfigLoader.load(type, "classpath:" + file, vars);
+  private AutoCloseable start(Instance instance, Map<String, String> vars)
+      throws InterruptedException {
+    String file = "classpath:" + instance.module() + ".yml";
+    return switch (instance.module()) {
+      case "dns-authoritative" ->
+          new AuthoritativeServer(ConfigLoader.load(AuthoritativeConfig.class, file, vars)).start();
+      case "dns-cdn" -> new CdnDnsServer(ConfigLoader.load(CdnDnsConfig.class, file, vars)).start();
+      case "dns-resolver" ->
+          new ResolverServer(ConfigLoader.load(ResolverConfig.class, file, vars)).start();
+      case "slb" -> new SlbServer(ConfigLoader.load(SlbConfig.class, file, vars)).start();
+      case "edge-cache" ->
+          new EdgeCacheServer(ConfigLoader.load(EdgeCacheConfig.class, file, vars)).start();
+      case "object-store" -> {
+        vars.put("SHOP_DATA_DIR", dataDir.resolve("object-store").toString());
+        // The order service's JDBC driver shares this class path; the object store has no database.
+        vars.put(
+            "spring.autoconfigure.exclude",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
+        yield ObjectStoreApplication.start(Map.copyOf(vars))::close;
+      }
+      case "order-service" -> {
+        // PostgreSQL's stand-in: one H2 file both instances share.
+        vars.put("SHOP_DB_URL", orderDatabaseUrl());
+        yield OrderServiceApplication.start(Map.copyOf(vars))::close;
+      }
+      default ->
+          throw new IllegalStateException(
+              instance.name() + ": the local topology cannot run module " + instance.module());
+    };
   }
 
   @Override

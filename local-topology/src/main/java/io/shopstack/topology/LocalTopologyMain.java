@@ -19,10 +19,10 @@ public final class LocalTopologyMain {
   public static void main(String[] args) throws Exception {
     boolean keepRunning = Arrays.asList(args).contains("--keep-running");
     Path dataDir = Path.of(System.getenv().getOrDefault("SHOP_DATA_DIR", "data/local"));
+    ClientConfig client = ConfigLoader.load(ClientConfig.class, "client-app.yml", new String[0]);
     LocalTopology topology = new LocalTopology(dataDir).start();
     JourneyReport report;
     try {
-      ClientConfig client = ConfigLoader.load(ClientConfig.class, "client-app.yml", new String[0]);
       report = new Journey(client, System.out).run();
     } catch (RuntimeException e) {
       topology.close();
@@ -31,7 +31,8 @@ public final class LocalTopologyMain {
     if (keepRunning) {
       System.out.println(
           (report.success() ? "journey OK" : "journey FAILED (exit code would be 1)")
-              + "; stack is up: dig @127.28.0.53 -p 1053 static.shop.example; Ctrl-C stops it");
+              + "; stack is up: dig @%s -p %d static.shop.example; Ctrl-C stops it"
+                  .formatted(client.resolver().address(), client.resolver().port()));
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(

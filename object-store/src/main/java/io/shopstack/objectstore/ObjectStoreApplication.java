@@ -2,7 +2,6 @@ package io.shopstack.objectstore;
 
 import java.util.Map;
 import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -14,22 +13,27 @@ import org.springframework.core.env.StandardEnvironment;
  * The object store: the origin the CDN edges fetch product images from, speaking the path-style S3
  * API over plain HTTP.
  *
- * <p>Its configuration file is {@code object-store.yml}, not {@code application.yml}: the local
- * topology runs every service in one JVM, and two Spring Boot services would otherwise read
- * whichever {@code application.yml} comes first on the shared class path.
+ * <p>Runs on its own ({@link #main}) in Docker, or embedded ({@link #start}) when the local
+ * topology puts it and every other service into one JVM; either way configured by {@link #CONFIG}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ObjectStoreApplication {
 
-  /** Names the configuration file; see the class comment. */
-  public static final String CONFIG_NAME = "spring.config.name=object-store";
+  /**
+   * Its configuration file, chosen the way the Netty services choose theirs: {@code
+   * object-store.yml} from the jar, or the file {@code --config=FILE} or {@code SHOP_CONFIG=FILE}
+   * names. Never {@code application.yml}: in the local topology's one JVM each Spring service would
+   * read whichever one comes first on the shared class path.
+   */
+  public static final String CONFIG =
+      "spring.config.location=${config:${SHOP_CONFIG:classpath:/object-store.yml}}";
 
   public static void main(String[] args) {
-    SpringApplication application = new SpringApplication(ObjectStoreApplication.class);
-    application.setBannerMode(Banner.Mode.OFF);
-    application.setDefaultProperties(Map.of("spring.config.name", "object-store"));
-    application.run(args);
+    new SpringApplicationBuilder(ObjectStoreApplication.class)
+        .bannerMode(Banner.Mode.OFF)
+        .properties(CONFIG)
+        .run(args);
   }
 
   /**
@@ -47,7 +51,7 @@ public class ObjectStoreApplication {
     return new SpringApplicationBuilder(ObjectStoreApplication.class)
         .environment(environment)
         .bannerMode(Banner.Mode.OFF)
-        .properties(CONFIG_NAME)
+        .properties(CONFIG)
         .registerShutdownHook(false)
         .run();
   }

@@ -16,7 +16,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-      ObjectStoreApplication.CONFIG_NAME,
+      ObjectStoreApplication.CONFIG,
       "server.address=127.0.0.1",
       "management.server.address=127.0.0.1",
       "object-store.instance=object-store-test",

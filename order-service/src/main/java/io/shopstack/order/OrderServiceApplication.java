@@ -18,21 +18,35 @@ import org.springframework.core.env.MapPropertySource;
  * serves the product pages the data-centre cache fronts.
  *
  * <p>Runs on its own ({@link #main}) in Docker, or embedded ({@link #start}) when the local
- * topology puts two instances and every other service into one JVM.
+ * topology puts two instances and every other service into one JVM; either way configured by {@link
+ * #CONFIG}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class OrderServiceApplication {
 
+  /**
+   * Its configuration file, chosen the way the Netty services choose theirs: {@code
+   * order-service.yml} from the jar, or the file {@code --config=FILE} or {@code SHOP_CONFIG=FILE}
+   * names. Never {@code application.yml}: in the local topology's one JVM each Spring service would
+   * read whichever one comes first on the shared class path.
+   */
+  public static final String CONFIG =
+      "spring.config.location=${config:${SHOP_CONFIG:classpath:/order-service.yml}}";
+
   public static void main(String[] args) {
-    SpringApplication.run(OrderServiceApplication.class, args);
+    new SpringApplicationBuilder(OrderServiceApplication.class)
+        .bannerMode(Banner.Mode.OFF)
+        .properties(CONFIG)
+        .run(args);
   }
 
   /**
-   * Starts one instance inside a JVM the caller owns. {@code properties} win over application.yml
+   * Starts one instance inside a JVM the caller owns. {@code properties} win over order-service.yml
    * and the environment, e.g. {@code server.address}, {@code server.port}, {@code shop.instance},
    * {@code management.server.port}, {@code spring.datasource.url}, or the {@code SHOP_*} variables
-   * application.yml reads. The caller closes the returned context; no shutdown hook is registered.
+   * order-service.yml reads. The caller closes the returned context; no shutdown hook is
+   * registered.
    *
    * <p>Logging stays with the host: Spring's logging system would reconfigure Logback for the whole
    * JVM on every start and clean it up on every close, under the other services' feet.
@@ -41,6 +55,7 @@ public class OrderServiceApplication {
     SpringApplication application =
         new SpringApplicationBuilder(OrderServiceApplication.class)
             .bannerMode(Banner.Mode.OFF)
+            .properties(CONFIG)
             .registerShutdownHook(false)
             .build();
     application.setListeners(

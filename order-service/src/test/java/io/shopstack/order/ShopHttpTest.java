@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
+      OrderServiceApplication.CONFIG,
       "server.address=127.0.0.1",
       "management.server.address=127.0.0.1",
       "management.server.port=0",

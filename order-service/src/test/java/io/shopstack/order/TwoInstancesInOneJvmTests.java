@@ -52,7 +52,7 @@ class TwoInstancesInOneJvmTests {
   }
 
   private static Map<String, Object> instance(String name, String database) {
-    // The launcher's kind of map: what differs per instance, winning over application.yml.
+    // The launcher's kind of map: what differs per instance, winning over order-service.yml.
     return Map.of(
         "shop.instance",
         name,

@@ -7,8 +7,8 @@ import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The courses the shop sells ({@code shop.catalog.products} in application.yml). A handful of fixed
- * courses needs no table: every instance reads the same list, so any instance behind the SLB
+ * The courses the shop sells ({@code shop.catalog.products} in order-service.yml). A handful of
+ * fixed courses needs no table: every instance reads the same list, so any instance behind the SLB
  * renders the same page and the caches may keep any instance's copy.
  */
 @ConfigurationProperties("shop.catalog")

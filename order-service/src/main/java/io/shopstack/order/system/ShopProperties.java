@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The shop's own settings ({@code shop.*} in application.yml).
+ * The shop's own settings ({@code shop.*} in order-service.yml).
  *
  * @param instance the name this instance answers with in {@code X-Served-By} and stores with every
  *     order, e.g. {@code order-1}

@@ -2,6 +2,7 @@ package io.shopstack.order.product;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.order.OrderServiceApplication;
 import io.shopstack.order.system.ShopProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,7 +14,10 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 /** The product page with Docker's static base URL, and what it does with hostile input. */
 @WebMvcTest(
     controllers = ProductController.class,
-    properties = "shop.static-base-url=http://static.shop.example/")
+    properties = {
+      OrderServiceApplication.CONFIG,
+      "shop.static-base-url=http://static.shop.example/"
+    })
 @EnableConfigurationProperties({Catalog.class, ShopProperties.class})
 class ProductControllerTests {
 

@@ -20,7 +20,7 @@ class ProductPageHttpTests extends ShopHttpTest {
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("public, max-age=60");
     assertThat(page.headers().firstValue("ETag").orElseThrow()).matches("\"[0-9a-f]+\"");
     assertThat(page.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    // application.yml's local default; Docker sets SHOP_STATIC_BASE_URL=http://static.shop.example
+    // The local default; in Docker SHOP_HTTP_PORT=80 makes it http://static.shop.example:80
     assertThat(page.body())
         .contains("<img src=\"http://static.shop.example:8080/images/course-1001.png\"")
         .contains("<h1>趣谈网络协议</h1>", "刘超", "¥68");

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shopstack.order.OrderServiceApplication;
 import io.shopstack.order.system.ShopProperties;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -25,7 +26,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 /** The controller's contract: which bodies become orders and what every refusal says. */
-@WebMvcTest(PurchaseOrderController.class)
+@WebMvcTest(
+    controllers = PurchaseOrderController.class,
+    properties = OrderServiceApplication.CONFIG)
 // Configuration properties are not scanned in a slice; the controller needs the instance name.
 @EnableConfigurationProperties(ShopProperties.class)
 @Import(SimpleMeterRegistry.class)

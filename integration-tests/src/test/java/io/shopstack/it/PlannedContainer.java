@@ -1,0 +1,48 @@
+package io.shopstack.it;
+
+import com.github.dockerjava.api.model.ContainerNetwork;
+import io.shopstack.topology.plan.Instance;
+import java.util.Map;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+
+/**
+ * A container on its addresses of the plan, on every network it has one on, as compose puts it:
+ * created on its first network with its fixed address, then connected to the others (the
+ * multi-homed slb, dc-cache and object-store) with theirs before it starts, so the service finds
+ * every leg up when it binds.
+ */
+final class PlannedContainer extends GenericContainer<PlannedContainer> {
+  private final Instance instance;
+  private final Map<String, Network> networks;
+
+  PlannedContainer(Instance instance, Map<String, Network> networks) {
+    super(instance.dockerImage());
+    this.instance = instance;
+    this.networks = networks;
+    String first = instance.primaryNetwork();
+    withNetwork(networks.get(first));
+    withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(instance.addresses().get(first)));
+  }
+
+  @Override
+  protected void containerIsCreated(String containerId) {
+    instance
+        .addresses()
+        .forEach(
+            (network, address) -> {
+              if (!network.equals(instance.primaryNetwork())) {
+                DockerClientFactory.instance()
+                    .client()
+                    .connectToNetworkCmd()
+                    .withNetworkId(networks.get(network).getId())
+                    .withContainerId(containerId)
+                    .withContainerNetwork(
+                        new ContainerNetwork()
+                            .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(address)))
+                    .exec();
+              }
+            });
+  }
+}
