@@ -50,7 +50,8 @@ final class TestDns {
         transfer,
         zoneCheckSeconds,
         150,
-        30);
+        30,
+        AuthoritativeConfig.DEFAULT_SHUTDOWN_SECONDS);
   }
 
   static SimpleResolver resolver(int port, boolean tcp) throws Exception {
