@@ -71,6 +71,10 @@ class TcpTransportTest {
     return response;
   }
 
+  private double rejected(String limit) {
+    return registry.get("dns_tcp_connections_rejected").tag("limit", limit).counter().count();
+  }
+
   private Socket connect() throws IOException {
     return TcpDnsClient.connect(server.port());
   }
@@ -140,13 +144,7 @@ class TcpTransportTest {
         }
         assertThat(nextByte(extra)).as("extra connection closed without an answer").isEqualTo(-1);
         // Closed by the limit, not by the idle timer: the rejection is counted.
-        assertThat(
-                registry
-                    .get("dns_tcp_connections_rejected")
-                    .tag("limit", "per_client")
-                    .counter()
-                    .count())
-            .isEqualTo(1.0);
+        assertThat(rejected("per_client")).isEqualTo(1.0);
       }
       // The connections within the limit were not disturbed.
       write(open.get(0), query("still.test.", 300));
@@ -297,13 +295,7 @@ class TcpTransportTest {
           }
           assertThat(first).as("third connection closed without an answer").isEqualTo(-1);
         }
-        assertThat(
-                registry
-                    .get("dns_tcp_connections_rejected")
-                    .tag("limit", "total")
-                    .counter()
-                    .count())
-            .isEqualTo(1.0);
+        assertThat(rejected("total")).isEqualTo(1.0);
         write(open.get(1), query("still.test.", 4));
         assertThat(read(open.get(1)).getHeader().getID()).isEqualTo(4);
       } finally {
