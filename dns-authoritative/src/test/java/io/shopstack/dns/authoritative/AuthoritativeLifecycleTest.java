@@ -7,8 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.common.server.ServerStartException;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.shopstack.dns.testing.TcpDnsClient;
 import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -76,9 +75,8 @@ class AuthoritativeLifecycleTest {
     InetSocketAddress admin = new InetSocketAddress(LOOPBACK, server.adminPort());
     assertThat(threadsOf("auth-stop")).anyMatch(name -> name.startsWith("auth-stop-zone-watch"));
 
-    try (Socket idle = new Socket(dns.getAddress(), dns.getPort())) {
-      idle.setSoTimeout(20_000); // a guard against a hang, not a measurement
-      Message answer = exchange(idle, TestDns.query("www.shop.example.", Type.A));
+    try (Socket idle = TcpDnsClient.connect(dns.getPort())) {
+      Message answer = TcpDnsClient.exchange(idle, TestDns.query("www.shop.example.", Type.A));
       assertThat(TestDns.section(answer, Section.ANSWER))
           .containsExactly("www.shop.example. 300 A 127.28.0.80");
 
@@ -90,17 +88,5 @@ class AuthoritativeLifecycleTest {
     try (DatagramSocket udp = new DatagramSocket(dns)) {
       assertThat(udp.getLocalPort()).isEqualTo(dns.getPort());
     }
-  }
-
-  private static Message exchange(Socket socket, Message query) throws Exception {
-    byte[] wire = query.toWire();
-    DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-    out.writeShort(wire.length);
-    out.write(wire);
-    out.flush();
-    DataInputStream in = new DataInputStream(socket.getInputStream());
-    byte[] answer = new byte[in.readUnsignedShort()];
-    in.readFully(answer);
-    return new Message(answer);
   }
 }

@@ -1,10 +1,10 @@
 package io.shopstack.dns.server;
 
 import static io.shopstack.common.testing.ServerLeftovers.assertNothingLeftOpen;
-import static io.shopstack.dns.server.TcpDnsClient.connect;
-import static io.shopstack.dns.server.TcpDnsClient.query;
-import static io.shopstack.dns.server.TcpDnsClient.read;
-import static io.shopstack.dns.server.TcpDnsClient.write;
+import static io.shopstack.dns.testing.TcpDnsClient.connect;
+import static io.shopstack.dns.testing.TcpDnsClient.query;
+import static io.shopstack.dns.testing.TcpDnsClient.read;
+import static io.shopstack.dns.testing.TcpDnsClient.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,14 +1,15 @@
 package io.shopstack.dns.server;
 
-import static io.shopstack.dns.server.TcpDnsClient.nextByte;
-import static io.shopstack.dns.server.TcpDnsClient.query;
-import static io.shopstack.dns.server.TcpDnsClient.read;
-import static io.shopstack.dns.server.TcpDnsClient.write;
+import static io.shopstack.dns.testing.TcpDnsClient.nextByte;
+import static io.shopstack.dns.testing.TcpDnsClient.query;
+import static io.shopstack.dns.testing.TcpDnsClient.read;
+import static io.shopstack.dns.testing.TcpDnsClient.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shopstack.dns.edns.Edns;
+import io.shopstack.dns.testing.TcpDnsClient;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
