@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.common.server.ServerStartException;
 import java.net.BindException;
-import java.net.ConnectException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -105,9 +104,6 @@ class DnsServerLifecycleTest {
       CompletableFuture<Void> closing = CompletableFuture.runAsync(lifecycle::close);
       // The idle one going proves the stop reached the connections; the busy one is still waiting.
       assertThat(idle.getInputStream().read()).as("idle connection closed").isEqualTo(-1);
-      assertThatThrownBy(() -> new Socket(LOOPBACK, port).close())
-          .as("no longer accepting")
-          .isInstanceOf(ConnectException.class);
       assertThat(closing).as("the stop waits for the query in progress").isNotDone();
 
       answer.complete(echoOf(asked.get()));
