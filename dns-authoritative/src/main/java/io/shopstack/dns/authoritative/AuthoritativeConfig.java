@@ -2,6 +2,7 @@ package io.shopstack.dns.authoritative;
 
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.DnsServer;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Map;
  * @param zoneCheckSeconds how often zone files given as paths are checked for changes; 0 = never
  * @param tcpConnections TCP connections all clients together may hold open (BIND's tcp-clients)
  * @param tcpQuerySeconds a query begun over TCP must have arrived whole within this
+ * @param shutdownSeconds how long a stopping server lets TCP connections finish the queries in
+ *     progress before it cuts them; absent means {@link #DEFAULT_SHUTDOWN_SECONDS}
  *     <p>Absent (zero) TCP and EDNS settings take {@link DnsServer.Settings}' defaults.
  */
 public record AuthoritativeConfig(
@@ -39,7 +42,11 @@ public record AuthoritativeConfig(
     Transfer transfer,
     int zoneCheckSeconds,
     int tcpConnections,
-    int tcpQuerySeconds) {
+    int tcpQuerySeconds,
+    Integer shutdownSeconds) {
+
+  /** The default shutdown deadline, as the shipped dns-authoritative.yml has it. */
+  public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
 
   /**
    * BIND-style response rate limiting per client /24 (IPv4) or /56 (IPv6).
@@ -101,8 +108,18 @@ public record AuthoritativeConfig(
     }
     rrl = rrl == null ? RateLimit.OFF : rrl;
     transfer = transfer == null ? Transfer.DEFAULT : transfer;
+    if (shutdownSeconds == null) {
+      shutdownSeconds = DEFAULT_SHUTDOWN_SECONDS;
+    }
+    if (shutdownSeconds < 0) {
+      throw new IllegalArgumentException("shutdownSeconds must be >= 0: " + shutdownSeconds);
+    }
     if (zoneCheckSeconds < 0) {
       throw new IllegalArgumentException("zoneCheckSeconds must be >= 0: " + zoneCheckSeconds);
     }
+  }
+
+  public Duration shutdownDeadline() {
+    return Duration.ofSeconds(shutdownSeconds);
   }
 }

@@ -5,6 +5,7 @@ import io.shopstack.common.admin.AdminAction;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
+import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.dns.authoritative.answer.AuthoritativeHandler;
 import io.shopstack.dns.authoritative.answer.DynamicRecords;
 import io.shopstack.dns.authoritative.ratelimit.RateLimitedHandler;
@@ -37,8 +38,8 @@ public final class AuthoritativeServer implements AutoCloseable {
   private final NotifySender notifier;
   private final ZoneReloader zones;
   private final DnsServer dns;
+  private final ServerLifecycle lifecycle;
   private AdminServer admin;
-  private ZoneFileWatcher watcher;
 
   public AuthoritativeServer(AuthoritativeConfig config) {
     this(config, null, Metrics.registry(config.instance()));
@@ -52,8 +53,13 @@ public final class AuthoritativeServer implements AutoCloseable {
       AuthoritativeConfig config, DynamicRecords dynamic, PrometheusMeterRegistry registry) {
     this.config = config;
     this.registry = registry;
+    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    // Tracked from the start: a reload may queue a NOTIFY before the server is started, or after a
+    // failed start.
     this.notifier =
-        new NotifySender(NotifySender.parse(config.transfer().secondaries()), config.instance());
+        lifecycle.track(
+            new NotifySender(
+                NotifySender.parse(config.transfer().secondaries()), config.instance()));
     this.zones =
         new ZoneReloader(
             ZoneSource.parseList(config.zones()),
@@ -88,8 +94,18 @@ public final class AuthoritativeServer implements AutoCloseable {
             registry);
   }
 
+  /**
+   * Opens DNS on UDP+TCP, the admin endpoint and the zone file watcher; returns once clients can
+   * query. If anything cannot be opened (a port in use), whatever was opened is closed again and
+   * the {@code ServerStartException} names the address.
+   */
   public AuthoritativeServer start() throws InterruptedException {
-    dns.start();
+    lifecycle.start(this::open);
+    return this;
+  }
+
+  private void open(ServerLifecycle server) throws InterruptedException {
+    dns.open(server);
     admin =
         new AdminServer(
                 config.instance(),
@@ -97,7 +113,7 @@ public final class AuthoritativeServer implements AutoCloseable {
                 registry,
                 () -> Health.healthy(),
                 Map.of("/reload", this::reloadAction))
-            .start();
+            .start(server);
     List<Path> files =
         zones.sources().stream()
             .map(ZoneSource::location)
@@ -105,14 +121,13 @@ public final class AuthoritativeServer implements AutoCloseable {
             .map(Path::of)
             .toList();
     if (config.zoneCheckSeconds() > 0 && !files.isEmpty()) {
-      watcher =
+      server.track(
           new ZoneFileWatcher(
               files,
               config.zoneCheckSeconds(),
               () -> zones.reload(ZoneReloader.Trigger.FILE_WATCH),
-              config.instance());
+              config.instance()));
     }
-    return this;
   }
 
   /** Re-reads every zone now; the old ones keep serving if any file is broken. */
@@ -157,15 +172,12 @@ public final class AuthoritativeServer implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Stops answering: idle TCP connections are closed at once, busy ones after their answers (until
+   * the shutdown deadline), then every thread and socket of the instance ends. Safe to call twice.
+   */
   @Override
   public void close() {
-    if (watcher != null) {
-      watcher.close();
-    }
-    if (admin != null) {
-      admin.close();
-    }
-    dns.close();
-    notifier.close();
+    lifecycle.close();
   }
 }

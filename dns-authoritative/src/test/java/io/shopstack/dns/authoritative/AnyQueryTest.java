@@ -2,9 +2,8 @@ package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
@@ -12,19 +11,10 @@ import org.xbill.DNS.Type;
 
 /** RFC 8482: ANY gets one RRset, not the whole node, so it cannot be used for amplification. */
 class AnyQueryTest {
-  private static AuthoritativeServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        TestDns.start(
-            "shop.example.=classpath:zones/shop.example.zone,lab.test.=classpath:zones/lab.test.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones(
+          "shop.example.=classpath:zones/shop.example.zone,lab.test.=classpath:zones/lab.test.zone");
 
   @Test
   void digAnyAtTheApexGetsOneRrsetWithAuthority() throws Exception {

@@ -3,10 +3,8 @@ package io.shopstack.dns.authoritative;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.config.ConfigLoader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.shopstack.common.testing.Curl;
+import io.shopstack.common.testing.MetricsScrape;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
@@ -34,21 +32,15 @@ class AuthoritativeServerTest {
       assertThat(TestDns.section(m, Section.ADDITIONAL))
           .contains("ns1.example. 172800 A 172.28.0.3");
 
-      HttpClient http = HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + server.adminPort();
-      HttpResponse<String> health =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(health.statusCode()).isEqualTo(200);
+      Curl.Response health = Curl.run("http://127.0.0.1:" + server.adminPort() + "/health");
+      assertThat(health.status()).isEqualTo(200);
       assertThat(health.body()).contains("dns-root");
-      String metrics =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      assertThat(metrics)
-          .contains("dns_answers_total{instance=\"dns-root\",qtype=\"A\",rcode=\"NOERROR\"}");
+      assertThat(
+              MetricsScrape.of(server.adminPort())
+                  .value(
+                      "dns_answers_total",
+                      Map.of("instance", "dns-root", "qtype", "A", "rcode", "NOERROR")))
+          .isEqualTo(1.0);
     }
   }
 

@@ -4,9 +4,8 @@ import static io.shopstack.dns.authoritative.TestDns.ask;
 import static io.shopstack.dns.authoritative.TestDns.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -15,21 +14,12 @@ import org.xbill.DNS.Type;
 
 /** Several zones on one server: aliases across them, closest-zone choice, RFC 4592 wildcards. */
 class ChainsAndWildcardsTest {
-  private static AuthoritativeServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        TestDns.start(
-            "lab.test.=classpath:zones/lab.test.zone,"
-                + " example.=classpath:zones/example.zone,"
-                + " shop.example.=classpath:zones/shop.example.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones(
+          "lab.test.=classpath:zones/lab.test.zone,"
+              + " example.=classpath:zones/example.zone,"
+              + " shop.example.=classpath:zones/shop.example.zone");
 
   @Test
   void aliasIntoAnotherZoneOfOursIsFollowed() throws Exception {

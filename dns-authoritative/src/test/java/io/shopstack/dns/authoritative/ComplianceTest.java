@@ -9,9 +9,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
@@ -29,17 +28,9 @@ import org.xbill.DNS.Type;
  * as the exact datagram a checker sends and judged on the answer's wire.
  */
 class ComplianceTest {
-  private static AuthoritativeServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestDns.start("shop.example.=classpath:zones/shop.example.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones("shop.example.=classpath:zones/shop.example.zone");
 
   private static Message exchange(byte[] wire) throws Exception {
     try (DatagramSocket socket = new DatagramSocket()) {

@@ -2,23 +2,14 @@ package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The judge we did not write: ISC's dig, reading our answers off the wire. */
 class DigTest {
-  private static AuthoritativeServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestDns.start("shop.example.=classpath:zones/shop.example.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones("shop.example.=classpath:zones/shop.example.zone");
 
   @Test
   void digSeesAnAuthoritativeAnswerWithEdns() throws Exception {

@@ -3,17 +3,15 @@ package io.shopstack.dns.authoritative;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Meter;
+import io.shopstack.common.testing.MetricsScrape;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -51,19 +49,6 @@ class MetricsTest {
     server.close();
   }
 
-  private static String scrape() throws Exception {
-    return scrape(server.adminPort());
-  }
-
-  private static String scrape(int adminPort) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
   @Test
   void answersByTypeAndRcodeLatencyHistogramTruncationsAndSerials() throws Exception {
     for (int i = 0; i < 3; i++) {
@@ -75,17 +60,20 @@ class MetricsTest {
     Message truncated = noTcpRetry.send(TestDns.query("big.test.", Type.TXT));
     assertThat(truncated.getHeader().getFlag(Flags.TC)).isTrue();
 
-    String metrics = scrape();
-    assertThat(metrics)
-        .contains("dns_answers_total{instance=\"test\",qtype=\"A\",rcode=\"NOERROR\"} 3.0")
-        .contains("dns_answers_total{instance=\"test\",qtype=\"AAAA\",rcode=\"NXDOMAIN\"} 1.0");
-    assertThat(metrics)
-        .containsPattern(
-            "dns_query_duration_seconds_bucket\\{instance=\"test\",le=\"[0-9.E-]+\"\\}")
-        .contains("dns_query_duration_seconds_count{instance=\"test\"} 5");
-    assertThat(metrics).contains("dns_truncated_answers_total{instance=\"test\"} 1.0");
-    assertThat(metrics)
-        .contains("dns_zone_serial{instance=\"test\",zone=\"shop.example.\"} 2.024070101E9");
+    MetricsScrape metrics = MetricsScrape.of(server.adminPort());
+    assertThat(metrics.value("dns_answers_total", Map.of("qtype", "A", "rcode", "NOERROR")))
+        .isEqualTo(3.0);
+    assertThat(metrics.value("dns_answers_total", Map.of("qtype", "AAAA", "rcode", "NXDOMAIN")))
+        .isEqualTo(1.0);
+    assertThat(metrics.samples("dns_query_duration_seconds_bucket"))
+        .isNotEmpty()
+        .allSatisfy(bucket -> assertThat(bucket.labels()).containsKey("le"));
+    assertThat(metrics.value("dns_query_duration_seconds_count", Map.of("instance", "test")))
+        .isEqualTo(5.0);
+    assertThat(metrics.value("dns_truncated_answers_total", Map.of("instance", "test")))
+        .isEqualTo(1.0);
+    assertThat(metrics.value("dns_zone_serial", Map.of("zone", "shop.example.")))
+        .isEqualTo(2_024_070_101.0);
   }
 
   @Test
@@ -123,9 +111,8 @@ class MetricsTest {
     assertThat(types).contains("other").doesNotContain("TYPE65000");
     // A bound the closed sets allow (about 25 types and a dozen rcodes), far below thousands.
     assertThat(answers).hasSizeLessThan(100);
-    String metrics = scrape(own.adminPort());
-    assertThat(metrics.lines().filter(l -> l.startsWith("dns_answers_total")).count())
-        .isEqualTo(answers.size());
-    assertThat(metrics.length()).as("bytes of /metrics").isLessThan(64 * 1024);
+    MetricsScrape metrics = MetricsScrape.of(own.adminPort());
+    assertThat(metrics.samples("dns_answers_total")).hasSameSizeAs(answers);
+    assertThat(metrics.text().length()).as("bytes of /metrics").isLessThan(64 * 1024);
   }
 }

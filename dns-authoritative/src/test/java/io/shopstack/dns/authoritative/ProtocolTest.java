@@ -9,9 +9,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
@@ -30,17 +29,9 @@ import org.xbill.DNS.Type;
 
 /** The header and EDNS rules every answer follows, whatever the zone says. */
 class ProtocolTest {
-  private static AuthoritativeServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestDns.start("shop.example.=classpath:zones/shop.example.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones("shop.example.=classpath:zones/shop.example.zone");
 
   private static Message send(Message query, boolean tcp) throws Exception {
     return resolver(server.dnsPort(), tcp).send(query);

@@ -2,20 +2,17 @@ package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.common.testing.MetricsScrape;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
@@ -24,24 +21,15 @@ import org.xbill.DNS.Type;
 /** RRL on real sockets: a flooding /24 is cut down, TC slips invite TCP, others are untouched. */
 class RateLimitTest {
   private static final int RATE = 5;
-  private static AuthoritativeServer server;
 
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        new AuthoritativeServer(
-                TestDns.config(
-                    "shop.example.=classpath:zones/shop.example.zone",
-                    new AuthoritativeConfig.RateLimit(RATE, 5, 2),
-                    AuthoritativeConfig.Transfer.DEFAULT,
-                    0))
-            .start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones(
+          TestDns.config(
+              "shop.example.=classpath:zones/shop.example.zone",
+              new AuthoritativeConfig.RateLimit(RATE, 5, 2),
+              AuthoritativeConfig.Transfer.DEFAULT,
+              0));
 
   /** Sends {@code n} queries from {@code from} as fast as possible and collects what comes back. */
   private static List<Message> burst(String from, int n) throws Exception {
@@ -94,16 +82,9 @@ class RateLimitTest {
     assertThat(TestDns.section(overTcp, Section.ANSWER))
         .containsExactly("www.shop.example. 300 A 127.28.0.80");
 
-    String metrics =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.adminPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    assertThat(metrics)
-        .containsPattern("dns_rrl_dropped_total\\{instance=\"test\"\\} " + dropped + "\\.0")
-        .containsPattern("dns_rrl_slipped_total\\{instance=\"test\"\\} " + slips + "\\.0");
+    MetricsScrape metrics = MetricsScrape.of(server.adminPort());
+    assertThat(metrics.value("dns_rrl_dropped_total", Map.of("instance", "test")))
+        .isEqualTo(dropped);
+    assertThat(metrics.value("dns_rrl_slipped_total", Map.of("instance", "test"))).isEqualTo(slips);
   }
 }

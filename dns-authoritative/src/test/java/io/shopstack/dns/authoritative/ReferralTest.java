@@ -4,9 +4,8 @@ import static io.shopstack.dns.authoritative.TestDns.ask;
 import static io.shopstack.dns.authoritative.TestDns.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -15,20 +14,10 @@ import org.xbill.DNS.Type;
 
 /** The first two steps of the resolver's walk: root and TLD hand it down with glue. */
 class ReferralTest {
-  private static AuthoritativeServer root;
-  private static AuthoritativeServer tld;
+  @RegisterExtension static final ServedZones root = new ServedZones(".=classpath:zones/root.zone");
 
-  @BeforeAll
-  static void start() throws Exception {
-    root = TestDns.start(".=classpath:zones/root.zone");
-    tld = TestDns.start("example.=classpath:zones/example.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    root.close();
-    tld.close();
-  }
+  @RegisterExtension
+  static final ServedZones tld = new ServedZones("example.=classpath:zones/example.zone");
 
   @Test
   void rootRefersWwwShopExampleToTheTldWithGlue() throws Exception {

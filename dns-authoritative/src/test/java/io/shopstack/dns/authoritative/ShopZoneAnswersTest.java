@@ -4,8 +4,7 @@ import static io.shopstack.dns.authoritative.TestDns.ask;
 import static io.shopstack.dns.authoritative.TestDns.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.Flags;
@@ -16,17 +15,9 @@ import org.xbill.DNS.Type;
 
 /** dns-shop as the resolver meets it, over UDP and over TCP. */
 class ShopZoneAnswersTest {
-  private static AuthoritativeServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestDns.start("shop.example.=classpath:zones/shop.example.zone");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServedZones server =
+      new ServedZones("shop.example.=classpath:zones/shop.example.zone");
 
   @ParameterizedTest(name = "tcp={0}")
   @ValueSource(booleans = {false, true})

@@ -1,17 +1,12 @@
 package io.shopstack.dns.authoritative;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.shopstack.common.testing.ExternalCommand;
 import io.shopstack.dns.edns.Edns;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -36,11 +31,42 @@ final class TestDns {
       AuthoritativeConfig.RateLimit rrl,
       AuthoritativeConfig.Transfer transfer,
       int zoneCheckSeconds) {
+    return config("test", 0, 0, zones, rrl, transfer, zoneCheckSeconds, 5);
+  }
+
+  /** An instance of its own name and ports, for tests of starting and stopping. */
+  static AuthoritativeConfig config(
+      String instance,
+      int dnsPort,
+      int adminPort,
+      String zones,
+      int zoneCheckSeconds,
+      int shutdownSeconds) {
+    return config(
+        instance,
+        dnsPort,
+        adminPort,
+        zones,
+        AuthoritativeConfig.RateLimit.OFF,
+        AuthoritativeConfig.Transfer.DEFAULT,
+        zoneCheckSeconds,
+        shutdownSeconds);
+  }
+
+  private static AuthoritativeConfig config(
+      String instance,
+      int dnsPort,
+      int adminPort,
+      String zones,
+      AuthoritativeConfig.RateLimit rrl,
+      AuthoritativeConfig.Transfer transfer,
+      int zoneCheckSeconds,
+      int shutdownSeconds) {
     return new AuthoritativeConfig(
-        "test",
+        instance,
         "127.0.0.1",
-        0,
-        0,
+        dnsPort,
+        adminPort,
         Edns.PAYLOAD_SIZE,
         10,
         zones,
@@ -50,7 +76,8 @@ final class TestDns {
         transfer,
         zoneCheckSeconds,
         150,
-        30);
+        30,
+        shutdownSeconds);
   }
 
   static SimpleResolver resolver(int port, boolean tcp) throws Exception {
@@ -87,21 +114,12 @@ final class TestDns {
   /**
    * Runs the real dig against a server on 127.0.0.1 and returns what it printed. dig is a client we
    * did not write, which is the point; a machine without it fails the test (docker/setup.sh
-   * installs it) rather than skipping it.
+   * installs it: bind9-dnsutils) rather than skipping it.
    */
-  static String dig(int port, String... args) throws Exception {
-    Path dig = Path.of("/usr/bin/dig");
-    assertThat(Files.isExecutable(dig))
-        .as("dig is installed (apt-get install bind9-dnsutils, or run docker/setup.sh)")
-        .isTrue();
+  static String dig(int port, String... args) {
     List<String> command =
-        new ArrayList<>(
-            List.of(dig.toString(), "@127.0.0.1", "-p", String.valueOf(port), "+tries=1"));
+        new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", String.valueOf(port), "+tries=1"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    // Read before waiting: a big transfer fills the pipe, and dig would block on it.
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("dig finished").isTrue();
-    return out;
+    return ExternalCommand.run(Duration.ofSeconds(10), command).assertSuccess().output();
   }
 }

@@ -8,16 +8,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.dns.edns.Edns;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * The DNS transport every DNS service of the stack shares: the same address and port over UDP and
  * TCP, queries handed to a {@link QueryHandler}. The authoritative servers, the GSLB and the
  * resolver differ only in the handler they plug in.
+ *
+ * <p>A service opens it on its own {@link ServerLifecycle} ({@link #open}), so its sockets and
+ * threads start and stop with the service's other parts; {@link #start()} runs it on a lifecycle of
+ * its own. When the server stops, DNS over TCP ends the way RFC 7766 lets a server end it: idle
+ * connections are closed at once, busy ones after their answers.
  */
 public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
@@ -101,9 +101,8 @@ public final class DnsServer implements AutoCloseable {
   private final Settings settings;
   private final QueryHandler handler;
   private final DnsServerMetrics metrics;
-  private EventLoopGroup group;
+  private ServerLifecycle ownLifecycle;
   private Channel udp;
-  private Channel tcp;
 
   public DnsServer(Settings settings, QueryHandler handler, MeterRegistry registry) {
     this.settings = settings;
@@ -111,10 +110,20 @@ public final class DnsServer implements AutoCloseable {
     this.metrics = new DnsServerMetrics(registry);
   }
 
+  /** Starts the transport on its own; {@link #close()} stops it. */
   public DnsServer start() throws InterruptedException {
-    group =
-        new MultiThreadIoEventLoopGroup(
-            0, new DefaultThreadFactory(settings.name() + "-dns"), NioIoHandler.newFactory());
+    ServerLifecycle own = new ServerLifecycle(settings.name());
+    own.start(this::open);
+    ownLifecycle = own;
+    return this;
+  }
+
+  /**
+   * Opens UDP and TCP as part of a service: the event loops and both sockets belong to {@code
+   * server}, which drains the TCP connections and closes everything with the rest of the service.
+   */
+  public DnsServer open(ServerLifecycle server) throws InterruptedException {
+    EventLoopGroup group = server.eventLoops("dns", 0);
     QueryFlow flow =
         new QueryFlow(
             handler, new AnswerReplay(handler, metrics), metrics, settings.maxUdpPayload());
@@ -122,16 +131,14 @@ public final class DnsServer implements AutoCloseable {
         new TcpConnectionLimit(
             settings.tcpConnectionsPerClient(), settings.tcpConnections(), metrics);
     Bootstrap udpBootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(NioDatagramChannel.class)
+        server
+            .datagramBootstrap(group)
             // Room for a few thousand queries: a burst (or a GC pause) must not overflow the
             // socket and lose queries. The kernel caps this at net.core.rmem_max.
             .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER);
     ServerBootstrap tcpBootstrap =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
+        server
+            .serverBootstrap(group, group)
             .option(ChannelOption.SO_BACKLOG, 256)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -146,19 +153,25 @@ public final class DnsServer implements AutoCloseable {
                 });
     for (int attempt = 1; ; attempt++) {
       // One handler per UDP channel: it holds that channel's pending flush.
-      udp = udpBootstrap.handler(new UdpQueryHandler(flow)).bind(settings.bind()).sync().channel();
+      Channel udpChannel =
+          server.bind(
+              "DNS over UDP", udpBootstrap.handler(new UdpQueryHandler(flow)), settings.bind());
       // TCP on the UDP socket's port, so binding port 0 in tests gives one port for both.
-      InetSocketAddress tcpBind = new InetSocketAddress(settings.bind().getAddress(), udpPort());
-      ChannelFuture bound = tcpBootstrap.bind(tcpBind).awaitUninterruptibly();
-      if (bound.isSuccess()) {
-        tcp = bound.channel();
+      InetSocketAddress tcpBind =
+          new InetSocketAddress(settings.bind().getAddress(), port(udpChannel));
+      if (settings.bind().getPort() != 0 || attempt == PORT_ATTEMPTS) {
+        server.bind("DNS over TCP", tcpBootstrap, tcpBind); // says why if it cannot
+        udp = udpChannel;
         break;
       }
-      udp.close().syncUninterruptibly();
-      // A port picked for UDP may be taken for TCP by someone else: pick another one.
-      if (settings.bind().getPort() != 0 || attempt == PORT_ATTEMPTS) {
-        bound.sync(); // rethrows why TCP could not bind
+      ChannelFuture bound = tcpBootstrap.bind(tcpBind);
+      server.adopt(bound.channel());
+      if (bound.await().isSuccess()) {
+        udp = udpChannel;
+        break;
       }
+      // A port picked for UDP may be taken for TCP by someone else: pick another one.
+      udpChannel.close().syncUninterruptibly();
     }
     log.info("{} serving DNS on {} udp+tcp", settings.name(), udp.localAddress());
     return this;
@@ -166,23 +179,21 @@ public final class DnsServer implements AutoCloseable {
 
   /** The bound UDP and TCP port (the same number). */
   public int port() {
-    return udpPort();
+    return port(udp);
   }
 
-  private int udpPort() {
-    return ((InetSocketAddress) udp.localAddress()).getPort();
+  private static int port(Channel channel) {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
+  /**
+   * Stops a transport started with {@link #start()}; one opened on a service's lifecycle stops with
+   * it.
+   */
   @Override
   public void close() {
-    if (udp != null) {
-      udp.close().syncUninterruptibly();
-    }
-    if (tcp != null) {
-      tcp.close().syncUninterruptibly();
-    }
-    if (group != null) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    if (ownLifecycle != null) {
+      ownLifecycle.close();
     }
   }
 }

@@ -36,7 +36,10 @@ final class QueryFlow {
     /** Queues one answer; the transport owns the buffer from here. */
     void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer);
 
-    /** Every answer to one query has been queued. */
+    /**
+     * Every answer to one query has been queued (none, when the handler chose silence): the query
+     * is done. Called once per query, from whatever thread finished it.
+     */
     void flush(ChannelHandlerContext ctx);
 
     /** A message too broken to answer: what that means for the transport (TCP closes). */
@@ -135,7 +138,8 @@ final class QueryFlow {
       PreparedAnswers prepared,
       PlainQuery plain) {
     if (responses.isEmpty()) {
-      return; // the handler chose silence (rate limiting)
+      transport.flush(ctx); // the handler chose silence (rate limiting): the query is done
+      return;
     }
     int limit = WireFormat.sizeLimit(query, transport.transport(), maxUdpPayload);
     byte[] clientCookie = ServerCookies.clientCookie(query.getOPT());

@@ -3,6 +3,7 @@ package io.shopstack.dns.resolver;
 import io.shopstack.dns.resolver.cache.CacheSettings;
 import io.shopstack.dns.resolver.iteration.IterationLimits;
 import io.shopstack.dns.server.DnsServer;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,8 @@ import java.util.List;
  * @param upstreamPort port every authoritative server listens on
  * @param allow CIDR prefixes of clients that are served; everyone else is REFUSED
  * @param tcp limits of DNS over TCP for our clients; absent means the transport's defaults
+ * @param shutdownSeconds how long a stopping resolver lets TCP connections finish the queries in
+ *     progress before it cuts them; absent means {@link #DEFAULT_SHUTDOWN_SECONDS}
  */
 public record ResolverConfig(
     String instance,
@@ -30,7 +33,11 @@ public record ResolverConfig(
     Ecs ecs,
     IterationLimits limits,
     CacheSettings cache,
-    Tcp tcp) {
+    Tcp tcp,
+    Integer shutdownSeconds) {
+
+  /** The default shutdown deadline, as the shipped dns-resolver.yml has it. */
+  public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
 
   /**
    * DNS over TCP as clients get it: idle time between queries, time for one query to arrive whole,
@@ -68,6 +75,14 @@ public record ResolverConfig(
     rootHints = List.copyOf(rootHints);
     allow = allow == null ? List.of() : List.copyOf(allow);
     tcp = tcp == null ? Tcp.DEFAULT : tcp;
+    shutdownSeconds = shutdownSeconds == null ? DEFAULT_SHUTDOWN_SECONDS : shutdownSeconds;
+    if (shutdownSeconds < 0) {
+      throw new IllegalArgumentException("shutdownSeconds must be >= 0: " + shutdownSeconds);
+    }
+  }
+
+  public Duration shutdownDeadline() {
+    return Duration.ofSeconds(shutdownSeconds);
   }
 
   /** The address outgoing queries leave from. */

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
+import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
@@ -34,7 +35,7 @@ public final class ResolverServer implements AutoCloseable {
   private final ResolverConfig config;
   private final PrometheusMeterRegistry registry;
   private final InstantSource clock;
-  private ExecutorService resolverThreads;
+  private final ServerLifecycle lifecycle;
   private DnsServer dns;
   private AdminServer admin;
 
@@ -47,9 +48,20 @@ public final class ResolverServer implements AutoCloseable {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
+    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
   }
 
+  /**
+   * Opens DNS on UDP+TCP and the admin endpoint; returns once clients can query. If anything cannot
+   * be opened (a port in use), whatever was opened is closed again, the resolver's threads too, and
+   * the {@code ServerStartException} names the address.
+   */
   public ResolverServer start() throws InterruptedException {
+    lifecycle.start(this::open);
+    return this;
+  }
+
+  private void open(ServerLifecycle server) throws InterruptedException {
     InetAddress bind = address(config.bind());
     List<InetAddress> rootHints = config.rootHints().stream().map(ResolverServer::address).toList();
     RecordCache records = new RecordCache(config.cache(), clock);
@@ -59,8 +71,14 @@ public final class ResolverServer implements AutoCloseable {
         .register(registry);
 
     // Upstream responses are handled here, off both Netty's event loop and dnsjava's selector.
-    resolverThreads =
+    // Closed last: TCP connections draining at the stop still get the answers these threads make.
+    ExecutorService resolverThreads =
         Executors.newFixedThreadPool(2, new DefaultThreadFactory(config.instance() + "-resolve"));
+    server.track(
+        () -> {
+          resolverThreads.shutdownNow();
+          resolverThreads.awaitTermination(1, TimeUnit.SECONDS);
+        });
     UpstreamClient upstream =
         new UpstreamClient(
             address(config.effectiveSourceAddress()), config.upstreamPort(), resolverThreads);
@@ -74,32 +92,26 @@ public final class ResolverServer implements AutoCloseable {
             config.ecs().enabled() ? config.ecs().ipv4Prefix() : 0,
             config.ecs().enabled() ? config.ecs().ipv6Prefix() : 0,
             Duration.ofMillis(config.limits().totalTimeoutMs()));
-    try {
-      dns =
-          new DnsServer(
-                  new DnsServer.Settings(
-                      config.instance(),
-                      new InetSocketAddress(bind, config.port()),
-                      Edns.PAYLOAD_SIZE,
-                      config.tcp().idleSeconds(),
-                      config.tcp().connectionsPerClient(),
-                      config.tcp().connections(),
-                      config.tcp().querySeconds()),
-                  handler,
-                  registry)
-              .start();
-      admin =
-          new AdminServer(
-                  config.instance(),
-                  new InetSocketAddress(bind, config.adminPort()),
-                  registry,
-                  Health::healthy)
-              .start();
-    } catch (InterruptedException | RuntimeException e) {
-      close();
-      throw e;
-    }
-    return this;
+    dns =
+        new DnsServer(
+                new DnsServer.Settings(
+                    config.instance(),
+                    new InetSocketAddress(bind, config.port()),
+                    Edns.PAYLOAD_SIZE,
+                    config.tcp().idleSeconds(),
+                    config.tcp().connectionsPerClient(),
+                    config.tcp().connections(),
+                    config.tcp().querySeconds()),
+                handler,
+                registry)
+            .open(server);
+    admin =
+        new AdminServer(
+                config.instance(),
+                new InetSocketAddress(bind, config.adminPort()),
+                registry,
+                Health::healthy)
+            .start(server);
   }
 
   /** The DNS port (UDP and TCP), useful when the config asked for port 0. */
@@ -115,22 +127,13 @@ public final class ResolverServer implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Stops answering: idle TCP connections are closed at once, busy ones after their answers (until
+   * the shutdown deadline), then every thread and socket of the instance ends. Safe to call twice.
+   */
   @Override
   public void close() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (dns != null) {
-      dns.close();
-    }
-    if (resolverThreads != null) {
-      resolverThreads.shutdownNow();
-      try {
-        resolverThreads.awaitTermination(1, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    lifecycle.close();
   }
 
   private static InetAddress address(String literal) {

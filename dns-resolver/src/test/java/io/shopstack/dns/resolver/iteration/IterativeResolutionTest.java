@@ -88,7 +88,8 @@ class IterativeResolutionTest {
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
         shipped.cache(),
-        shipped.tcp());
+        shipped.tcp(),
+        shipped.shutdownSeconds());
   }
 
   private void startResolver(ResolverConfig config) throws Exception {
