@@ -1,13 +1,12 @@
 package io.shopstack.it;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.shopstack.common.testing.ExternalCommand;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -55,43 +54,14 @@ final class Compose {
         .collect(Collectors.toSet());
   }
 
+  /**
+   * Runs {@code cmd} in the repository root, echoing what it prints as it goes (compose runs take
+   * minutes); standard output then standard error, as one text.
+   */
   static Result run(List<String> cmd, long timeoutSeconds) {
-    try {
-      Process p =
-          new ProcessBuilder(cmd).directory(REPO_ROOT.toFile()).redirectErrorStream(true).start();
-      StringBuilder out = new StringBuilder();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (var in = p.getInputStream()) {
-                  byte[] buf = new byte[8192];
-                  for (int n; (n = in.read(buf)) > 0; ) {
-                    String s = new String(buf, 0, n, StandardCharsets.UTF_8);
-                    System.out.print(s);
-                    synchronized (out) {
-                      out.append(s);
-                    }
-                  }
-                } catch (IOException ignored) {
-                  // the process ended
-                }
-              });
-      reader.start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(
-            String.join(" ", cmd) + " did not finish in " + timeoutSeconds + " s");
-      }
-      reader.join(5000);
-      synchronized (out) {
-        return new Result(p.exitValue(), out.toString());
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    ExternalCommand.Result result =
+        ExternalCommand.runEchoed(REPO_ROOT, Duration.ofSeconds(timeoutSeconds), cmd);
+    return new Result(result.exitCode(), result.output() + result.errors());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.shopstack.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.common.testing.Curl;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.Test;
  * ports answer dig and curl.
  */
 class ComposeDemoIT {
+  /** The purchase of DESIGN.md, byte for byte. */
+  private static final String SEED_ORDER =
+      "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}";
+
   /** The README's demo command, word for word (the README test checks it says so). */
   static final String DEMO_COMMAND = "./shop demo";
 
@@ -63,24 +68,9 @@ class ComposeDemoIT {
             "static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
         .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+172\\.28\\.[12]\\.20");
 
-    Compose.Result curl =
-        Compose.run(
-            List.of(
-                "curl",
-                "-sS",
-                "-i",
-                "--max-time",
-                "10",
-                "-H",
-                "Host: www.shop.example",
-                "-H",
-                "Content-Type: application/json; charset=utf-8",
-                "--data-binary",
-                "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}",
-                "http://127.0.0.1:10080/purchaseOrder"),
-            30);
-    assertThat(curl.output())
-        .startsWith("HTTP/1.1 201")
-        .containsIgnoringCase("Location: /purchaseOrder/");
+    Curl.Response order =
+        Curl.postJson("http://127.0.0.1:10080/purchaseOrder", "www.shop.example", SEED_ORDER);
+    assertThat(order.status()).isEqualTo(201);
+    assertThat(order.header("Location")).startsWith("/purchaseOrder/");
   }
 }

@@ -6,16 +6,18 @@ import io.shopstack.client.ClientConfig;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.testing.Curl;
+import io.shopstack.common.testing.ExternalCommand;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -30,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(OrderAnnotation.class)
 class LocalJourneyTest {
+  /** The purchase of DESIGN.md, byte for byte. */
+  private static final String SEED_ORDER =
+      "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}";
+
   @TempDir static Path dataDir;
   private static LocalTopology topology;
 
@@ -106,7 +112,7 @@ class LocalJourneyTest {
   @Test
   @Order(3)
   void digSeesTheReferralsAndTheChain() throws Exception {
-    String root = run("dig", "+norecurse", "@127.28.0.2", "-p", "1053", "www.shop.example", "A");
+    String root = dig("+norecurse", "@127.28.0.2", "-p", "1053", "www.shop.example", "A");
     assertThat(root)
         .contains("status: NOERROR")
         .doesNotContain(" aa;")
@@ -114,15 +120,14 @@ class LocalJourneyTest {
     assertThat(root).containsPattern("example\\.\\s+\\d+\\s+IN\\s+NS\\s+ns1\\.example\\.");
     assertThat(root).containsPattern("ns1\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+127\\.28\\.0\\.3");
 
-    String resolved =
-        run("dig", "@127.28.0.53", "-p", "1053", "-b", "127.28.1.10", "static.shop.example");
+    String resolved = dig("@127.28.0.53", "-p", "1053", "-b", "127.28.1.10", "static.shop.example");
     assertThat(resolved)
         .contains("status: NOERROR")
         .containsPattern(
             "static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
         .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+127\\.28\\.1\\.20");
 
-    String missing = run("dig", "@127.28.0.53", "-p", "1053", "nope.shop.example");
+    String missing = dig("@127.28.0.53", "-p", "1053", "nope.shop.example");
     assertThat(missing)
         .contains("status: NXDOMAIN")
         .containsPattern("shop\\.example\\.\\s+\\d+\\s+IN\\s+SOA");
@@ -130,44 +135,26 @@ class LocalJourneyTest {
 
   @Test
   @Order(4)
-  void curlPlacesAnOrderThroughTheVipAndBrokenJsonGetsA400() throws Exception {
-    String created =
-        run(
-            "curl",
-            "-sS",
-            "-i",
-            "--max-time",
-            "10",
-            "-H",
-            "Host: www.shop.example",
-            "-H",
-            "Content-Type: application/json; charset=utf-8",
-            "--data-binary",
-            "{\"order\": {\"date\": \"2018-07-01\", \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}",
-            "http://127.28.0.80:8080/purchaseOrder");
-    assertThat(created)
-        .startsWith("HTTP/1.1 201")
-        .containsIgnoringCase("location: /purchaseOrder/");
+  void curlPlacesAnOrderThroughTheVipAndBrokenJsonGetsA400() {
+    Curl.Response created =
+        Curl.postJson("http://127.28.0.80:8080/purchaseOrder", "www.shop.example", SEED_ORDER);
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.header("Location")).startsWith("/purchaseOrder/");
 
-    String broken =
-        run(
-            "curl",
-            "-sS",
-            "-i",
-            "--max-time",
-            "10",
+    Curl.Response broken =
+        Curl.run(
             "-H",
             "Content-Type: application/json",
             "--data-binary",
             "{\"order\": {\"date\": ",
             "http://127.28.0.80:8080/purchaseOrder");
-    assertThat(broken).startsWith("HTTP/1.1 400").containsIgnoringCase("json");
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.body()).containsIgnoringCase("json");
   }
 
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-    return output;
+  private static String dig(String... arguments) {
+    List<String> command = new ArrayList<>(List.of("dig"));
+    command.addAll(List.of(arguments));
+    return ExternalCommand.run(Duration.ofSeconds(30), command).assertSuccess().output();
   }
 }

@@ -3,7 +3,9 @@ package io.shopstack.topology.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.shopstack.common.testing.ExternalCommand;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * it; without root it fails rather than silently proving nothing.
  */
 class UnboundInteropTest {
+  private static final Duration TOOL_LIMIT = Duration.ofSeconds(30);
+
   enum QnameMinimisation {
     OFF,
     ON
@@ -33,7 +37,7 @@ class UnboundInteropTest {
 
   @BeforeAll
   static void start() throws Exception {
-    String uid = Command.run("id", "-u").output().trim();
+    String uid = ExternalCommand.run(TOOL_LIMIT, "id", "-u").output().trim();
     if (!"0".equals(uid)) {
       fail(
           "UnboundInteropTest must run as root (uid "
@@ -50,7 +54,8 @@ class UnboundInteropTest {
                   mode == QnameMinimisation.ON)
               .writeConfig();
       resolvers.put(mode, resolver);
-      Command check = Command.run("unbound-checkconf", resolver.config().toString());
+      ExternalCommand.Result check =
+          ExternalCommand.run(TOOL_LIMIT, "unbound-checkconf", resolver.config().toString());
       assertThat(check.exitCode()).as("unbound-checkconf: %s", check.output()).isZero();
       resolver.start();
     }
@@ -69,7 +74,8 @@ class UnboundInteropTest {
   private static String dig(QnameMinimisation mode, String name, String type) throws Exception {
     UnboundResolver resolver = resolvers.get(mode);
     String out =
-        Command.run(
+        ExternalCommand.run(
+                TOOL_LIMIT,
                 "dig",
                 "@127.0.0.1",
                 "-p",

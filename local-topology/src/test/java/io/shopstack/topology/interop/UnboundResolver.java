@@ -1,5 +1,6 @@
 package io.shopstack.topology.interop;
 
+import io.shopstack.common.testing.ExternalCommand;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -93,7 +94,8 @@ final class UnboundResolver implements AutoCloseable {
       }
       // Any answer means it is serving; the root's SOA also proves it reaches dns-root.
       String out =
-          Command.run(
+          ExternalCommand.run(
+                  Duration.ofSeconds(10),
                   "dig",
                   "@127.0.0.1",
                   "-p",

@@ -1,5 +1,6 @@
 package io.shopstack.common.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +54,18 @@ public final class ExternalCommand {
    * timeout}; a tool still running then is killed and the test fails with what it printed.
    */
   public static Result run(Path directory, Duration timeout, List<String> command) {
+    return run(directory, timeout, command, false);
+  }
+
+  /**
+   * Like {@link #run(Path, Duration, List)}, and echoes what the tool prints as it prints it: for
+   * tools that run for minutes (docker-compose), whose progress belongs in the test's log.
+   */
+  public static Result runEchoed(Path directory, Duration timeout, List<String> command) {
+    return run(directory, timeout, command, true);
+  }
+
+  private static Result run(Path directory, Duration timeout, List<String> command, boolean echo) {
     ProcessBuilder builder = new ProcessBuilder(command);
     if (directory != null) {
       builder.directory(directory.toFile());
@@ -64,8 +77,8 @@ public final class ExternalCommand {
       throw new AssertionError(
           "cannot run '" + command.get(0) + "' (is it installed and on the PATH?): " + e, e);
     }
-    CompletableFuture<String> output = drain(process.getInputStream());
-    CompletableFuture<String> errors = drain(process.getErrorStream());
+    CompletableFuture<String> output = drain(process.getInputStream(), echo);
+    CompletableFuture<String> errors = drain(process.getErrorStream(), echo);
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -88,13 +101,21 @@ public final class ExternalCommand {
   }
 
   // Both streams are read while the tool runs: a tool that fills a pipe buffer would block forever.
-  private static CompletableFuture<String> drain(InputStream stream) {
+  private static CompletableFuture<String> drain(InputStream stream, boolean echo) {
     CompletableFuture<String> text = new CompletableFuture<>();
     Thread reader =
         new Thread(
             () -> {
               try (stream) {
-                text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
+                byte[] chunk = new byte[8192];
+                for (int n; (n = stream.read(chunk)) > 0; ) {
+                  read.write(chunk, 0, n);
+                  if (echo) {
+                    System.out.print(new String(chunk, 0, n, StandardCharsets.UTF_8));
+                  }
+                }
+                text.complete(read.toString(StandardCharsets.UTF_8));
               } catch (IOException e) {
                 text.completeExceptionally(new UncheckedIOException(e));
               }
