@@ -3,7 +3,6 @@ package io.shopstack.common.server;
 import static io.shopstack.common.testing.ServerLeftovers.assertNothingLeftOpen;
 import static io.shopstack.common.testing.ServerLeftovers.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -14,9 +13,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
+import io.shopstack.common.testing.ServerLeftovers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -120,9 +119,7 @@ class ConnectionDrainTest {
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
 
       assertThat(idle.getInputStream().read()).as("idle connection closed").isEqualTo(-1);
-      assertThatThrownBy(() -> new Socket(LOOPBACK, address.getPort()).close())
-          .as("no longer accepting")
-          .isInstanceOf(ConnectException.class);
+      ServerLeftovers.assertRefused(address); // no longer accepting
       assertThat(closing).as("still waiting for the busy connection").isNotDone();
 
       busy.getOutputStream().write("done\n".getBytes(StandardCharsets.US_ASCII));

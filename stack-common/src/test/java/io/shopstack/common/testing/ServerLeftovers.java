@@ -29,6 +29,30 @@ public final class ServerLeftovers {
   }
 
   /** The names of live threads that belong to {@code instance}. */
+  /**
+   * Asserts that nothing accepts on {@code address} any more. The probe connects from another
+   * loopback address: from the same one, a client whose ephemeral port happens to equal the closed
+   * port connects to itself (TCP simultaneous open) and the check would fail by chance.
+   */
+  public static void assertRefused(InetSocketAddress address) {
+    try {
+      InetAddress from =
+          InetAddress.getByName(
+              address.getAddress().getHostAddress().equals("127.0.0.2")
+                  ? "127.0.0.3"
+                  : "127.0.0.2");
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.bind(new InetSocketAddress(from, 0));
+        probe.connect(address, 5_000);
+      }
+    } catch (java.net.ConnectException expected) {
+      return;
+    } catch (java.io.IOException e) {
+      throw new AssertionError("probing " + address + " failed oddly: " + e, e);
+    }
+    throw new AssertionError("still accepting connections on " + address);
+  }
+
   public static List<String> threadsOf(String instance) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
