@@ -1,5 +1,7 @@
 package io.shopstack.common.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +39,30 @@ public final class RandomRequests {
       statuses.merge(exchange(port, method, path), 1, Integer::sum);
     }
     return statuses;
+  }
+
+  /**
+   * Sends {@code count} random requests to a Spring service and checks that its /metrics grew by a
+   * handful of series at most and shows none of the random tokens; returns the page after.
+   */
+  public static MetricsScrape sendAndCheckMetricsStayBounded(
+      String service, int port, int adminPort, int count) {
+    String requests = "http_server_requests_seconds_count";
+    MetricsScrape before = MetricsScrape.of(adminPort);
+    Map<Integer, Integer> statuses = send(port, count);
+    MetricsScrape after = MetricsScrape.of(adminPort);
+    System.out.printf(
+        "%s: statuses %s; http.server.requests series %d -> %d; all series %d -> %d%n",
+        service,
+        statuses,
+        before.samples(requests).size(),
+        after.samples(requests).size(),
+        before.seriesCount(),
+        after.seriesCount());
+    assertThat(after.samples(requests).size() - before.samples(requests).size()).isLessThan(20);
+    assertThat(after.seriesCount() - before.seriesCount()).isLessThan(100);
+    assertThat(after.text()).doesNotContain(MARKER);
+    return after;
   }
 
   private static int exchange(int port, String method, String path) {
