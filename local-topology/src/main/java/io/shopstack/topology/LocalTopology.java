@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Every service of the journey in this JVM, on DESIGN.md's address plan moved under 127/8
@@ -52,6 +53,12 @@ public final class LocalTopology implements AutoCloseable {
   public LocalTopology start() throws InterruptedException {
     // Spring would reconfigure Logback for the whole JVM on each of its three starts.
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    // Without Spring's logging system Tomcat logs through java.util.logging, two lines a message
+    // in another format: send it to the same Logback output as everything else.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     long began = System.nanoTime();
     try {
       // One after the other, wave by wave: each start returns once the instance serves.
