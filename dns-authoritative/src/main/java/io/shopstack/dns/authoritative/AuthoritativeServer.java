@@ -23,6 +23,7 @@ import io.shopstack.dns.server.DnsServer;
 import io.shopstack.dns.server.QueryHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,7 @@ public final class AuthoritativeServer implements AutoCloseable {
   private final ZoneReloader zones;
   private final DnsServer dns;
   private final ServerLifecycle lifecycle;
+  private final Map<String, AdminAction> extraActions;
   private AdminServer admin;
 
   public AuthoritativeServer(AuthoritativeConfig config) {
@@ -51,7 +53,21 @@ public final class AuthoritativeServer implements AutoCloseable {
    */
   public AuthoritativeServer(
       AuthoritativeConfig config, DynamicRecords dynamic, PrometheusMeterRegistry registry) {
+    this(config, dynamic, registry, Map.of());
+  }
+
+  /**
+   * @param extraActions admin {@code POST} actions of the embedding service (the GSLB's drain); one
+   *     named {@code /reload} replaces the zone reload, so the service can reload its own data too
+   *     (it calls {@link #reload()} for the zones)
+   */
+  public AuthoritativeServer(
+      AuthoritativeConfig config,
+      DynamicRecords dynamic,
+      PrometheusMeterRegistry registry,
+      Map<String, AdminAction> extraActions) {
     this.config = config;
+    this.extraActions = Map.copyOf(extraActions);
     this.registry = registry;
     this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
     // Tracked from the start: a reload may queue a NOTIFY before the server is started, or after a
@@ -112,7 +128,7 @@ public final class AuthoritativeServer implements AutoCloseable {
                 new InetSocketAddress(config.bind(), config.adminPort()),
                 registry,
                 () -> Health.healthy(),
-                Map.of("/reload", this::reloadAction))
+                actions())
             .start(server);
     List<Path> files =
         zones.sources().stream()
@@ -128,6 +144,13 @@ public final class AuthoritativeServer implements AutoCloseable {
               () -> zones.reload(ZoneReloader.Trigger.FILE_WATCH),
               config.instance()));
     }
+  }
+
+  private Map<String, AdminAction> actions() {
+    Map<String, AdminAction> actions = new HashMap<>();
+    actions.put("/reload", this::reloadAction);
+    actions.putAll(extraActions);
+    return actions;
   }
 
   /** Re-reads every zone now; the old ones keep serving if any file is broken. */

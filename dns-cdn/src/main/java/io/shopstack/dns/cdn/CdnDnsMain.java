@@ -8,7 +8,10 @@ public final class CdnDnsMain {
 
   public static void main(String[] args) throws InterruptedException {
     CdnDnsConfig config = ConfigLoader.load(CdnDnsConfig.class, "dns-cdn.yml", args);
-    CdnDnsServer server = new CdnDnsServer(config).start();
+    // POST /reload reads the same file with the same environment again.
+    CdnDnsServer server =
+        new CdnDnsServer(config, () -> ConfigLoader.load(CdnDnsConfig.class, "dns-cdn.yml", args))
+            .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
   }
 }

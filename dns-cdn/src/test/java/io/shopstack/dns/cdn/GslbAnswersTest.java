@@ -3,10 +3,12 @@ package io.shopstack.dns.cdn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.testing.ExternalCommand;
 import io.shopstack.common.testing.MetricsScrape;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,12 @@ class GslbAnswersTest {
         ConfigLoader.load(
             CdnDnsConfig.class,
             "classpath:dns-cdn.yml",
-            Map.of("SHOP_BIND", "127.0.0.1", "SHOP_DNS_PORT", "0", "SHOP_ADMIN_PORT", "0"));
+            // No health checks: this test is about placement, every edge counts as up.
+            Map.of(
+                "SHOP_BIND", "127.0.0.1",
+                "SHOP_DNS_PORT", "0",
+                "SHOP_ADMIN_PORT", "0",
+                "SHOP_GSLB_CHECK_MILLIS", "0"));
     server = new CdnDnsServer(config).start();
   }
 
@@ -172,5 +179,42 @@ class GslbAnswersTest {
             MetricsScrape.of(server.adminPort())
                 .value("gslb_answers_total", Map.of("instance", "dns-cdn", "region", "north")))
         .isPositive();
+  }
+
+  private static String dig(String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of("dig", "@127.0.0.1", "-p", String.valueOf(server.dnsPort()), "+tries=1"));
+    command.addAll(List.of(args));
+    return ExternalCommand.run(Duration.ofSeconds(10), command).assertSuccess().output();
+  }
+
+  @Test
+  void digWithAClientSubnetGetsThatRegionsEdgeWithScope24OverUdpAndTcp() {
+    for (String transport : List.of("+notcp", "+tcp")) {
+      String south = dig(transport, "shop.cdn.example", "A", "+subnet=127.28.2.0/24");
+      assertThat(south).contains("status: NOERROR").contains("CLIENT-SUBNET: 127.28.2.0/24/24");
+      assertThat(south)
+          .containsPattern("shop\\.cdn\\.example\\.\\s+20\\s+IN\\s+A\\s+127\\.28\\.2\\.20");
+      String north = dig(transport, "shop.cdn.example", "A", "+subnet=127.28.1.0/24");
+      assertThat(north).contains("CLIENT-SUBNET: 127.28.1.0/24/24");
+      assertThat(north).containsPattern("IN\\s+A\\s+127\\.28\\.1\\.20");
+    }
+  }
+
+  @Test
+  void aTxtQueryExplainsTheDecisionForTheAsker() throws Exception {
+    Message m =
+        from("127.0.0.1", false)
+            .send(query("shop.cdn.example.", Type.TXT, subnet(24, "127.28.2.0")));
+    assertThat(m.getSection(Section.ANSWER))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getTTL()).isZero());
+    assertThat(addresses(m).get(0))
+        .contains(
+            "client 127.28.2.0/24 (ecs) region south scope /24",
+            "candidates south:edge-south=up north:edge-north=up",
+            "home -> south edge-south(127.28.2.20)");
+    assertThat(ecs(m).getScopePrefixLength()).isEqualTo(24);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -93,7 +94,17 @@ final class WireFormat {
         opt = (OPTRecord) record;
       }
     }
-    if (opt == null || opt.getVersion() == 0) {
+    if (opt == null) {
+      return null;
+    }
+    if (opt.getVersion() == 0) {
+      ClientSubnetOption subnet = Edns.clientSubnet(opt);
+      if (subnet != null && subnet.getScopePrefixLength() != 0) {
+        // RFC 7871 6: SCOPE PREFIX-LENGTH MUST be 0 in queries; a query with another is malformed.
+        Message response = Reply.to(query);
+        response.getHeader().setRcode(Rcode.FORMERR);
+        return response;
+      }
       return null;
     }
     Message response = Reply.to(query);

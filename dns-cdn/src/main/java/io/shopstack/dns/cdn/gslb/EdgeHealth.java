@@ -1,12 +1,10 @@
 package io.shopstack.dns.cdn.gslb;
 
-/**
- * Whether an edge may receive clients. Until active checks exist every edge counts as healthy; a
- * checker that probes each edge's {@code /health} plugs in here without touching the policy.
- */
+/** Whether each edge may receive clients: active checks and drains ({@link EdgeHealthChecks}). */
 @FunctionalInterface
 public interface EdgeHealth {
-  EdgeHealth ALL_HEALTHY = edge -> true;
+  /** Every edge up: for servers that do not check (and tests of the policy alone). */
+  EdgeHealth ALL_UP = edge -> EdgeStatus.UP;
 
-  boolean isHealthy(Edge edge);
+  EdgeStatus status(Edge edge);
 }
