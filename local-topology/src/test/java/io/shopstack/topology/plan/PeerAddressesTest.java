@@ -1,10 +1,11 @@
 package io.shopstack.topology.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.dns.cdn.CdnDnsConfig;
-import io.shopstack.dns.cdn.gslb.GslbSettings.RegionSettings;
+import io.shopstack.dns.cdn.gslb.GslbSettings.EdgeSettings;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.edge.EdgeCacheConfig;
 import io.shopstack.edge.origin.OriginRoutes.Route;
@@ -71,13 +72,14 @@ class PeerAddressesTest {
       assertThat(config(ResolverConfig.class, "dns-resolver", mode).rootHints())
           .as(mode.name())
           .containsExactly(at("dns-root", "internet", mode));
-      List<RegionSettings> regions = config(CdnDnsConfig.class, "dns-cdn", mode).gslb().regions();
-      assertThat(regions)
+      // Each GSLB edge is named after its instance and sits at that instance's address.
+      List<EdgeSettings> edges = config(CdnDnsConfig.class, "dns-cdn", mode).gslb().edges();
+      assertThat(edges)
           .as(mode.name())
-          .extracting(RegionSettings::edges)
+          .extracting(EdgeSettings::name, EdgeSettings::address)
           .containsExactly(
-              List.of(at("edge-north", "internet", mode)),
-              List.of(at("edge-south", "internet", mode)));
+              tuple("edge-north", at("edge-north", "internet", mode)),
+              tuple("edge-south", at("edge-south", "internet", mode)));
     }
   }
 
