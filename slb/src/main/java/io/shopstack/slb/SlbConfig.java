@@ -1,8 +1,13 @@
 package io.shopstack.slb;
 
+import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.backend.BalancingPolicies;
+import io.shopstack.slb.health.HealthCheck;
+import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The SLB's configuration, read from {@code slb.yml}. Addresses are {@code host:port} strings
@@ -19,6 +24,11 @@ import java.util.List;
  *     connections forever
  * @param shutdownSeconds how long a stopping SLB lets spliced connections run before it cuts them
  *     (HAProxy's {@code hard-stop-after})
+ * @param balance how the pool spreads new connections: {@code roundrobin} (weights honoured),
+ *     {@code leastconn} or {@code maglev} (consistent hashing on the client address)
+ * @param proxyProtocol {@code none}, {@code v1} or {@code v2}: the PROXY header sent to every
+ *     backend of the pool ahead of the client's bytes
+ * @param healthCheck the pool's active health check; none configured means a TCP connect check
  */
 public record SlbConfig(
     String instance,
@@ -27,13 +37,37 @@ public record SlbConfig(
     String admin,
     int connectTimeoutMillis,
     int idleTimeoutSeconds,
-    int shutdownSeconds) {
+    int shutdownSeconds,
+    String balance,
+    String proxyProtocol,
+    HealthCheck healthCheck) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
 
   /** The default shutdown deadline, as the shipped slb.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
+
+  public SlbConfig(
+      String instance,
+      List<String> listen,
+      List<String> backends,
+      String admin,
+      int connectTimeoutMillis,
+      int idleTimeoutSeconds,
+      int shutdownSeconds) {
+    this(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        null,
+        null,
+        null);
+  }
 
   public SlbConfig(
       String instance,
@@ -85,6 +119,56 @@ public record SlbConfig(
     }
     listen = List.copyOf(listen);
     backends = List.copyOf(backends);
+    balance = balance == null || balance.isBlank() ? "roundrobin" : balance.trim();
+    BalancingPolicies.of(balance); // fails early on an unknown name
+    proxyProtocol = ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT);
+    healthCheck = healthCheck == null ? HealthCheck.DEFAULT : healthCheck;
+  }
+
+  public SlbConfig withBalance(String balance) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck);
+  }
+
+  public SlbConfig withProxyProtocol(String proxyProtocol) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck);
+  }
+
+  public SlbConfig withHealthCheck(HealthCheck healthCheck) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck);
+  }
+
+  public ProxyProtocol proxyProtocolVersion() {
+    return ProxyProtocol.of(proxyProtocol);
   }
 
   /** The addresses to bind, duplicates collapsed (see {@link ListenAddresses}). */
@@ -93,7 +177,31 @@ public record SlbConfig(
   }
 
   public List<InetSocketAddress> backendAddresses() {
-    return backends.stream().map(SlbConfig::address).toList();
+    return backendSpecs().stream().map(BackendSpec::address).toList();
+  }
+
+  /**
+   * Each backend as written, {@code host:port} with an optional {@code weight=N} after a space
+   * (HAProxy's {@code server ... weight N}); the weight defaults to 1.
+   */
+  public List<BackendSpec> backendSpecs() {
+    return backends.stream().map(SlbConfig::backendSpec).toList();
+  }
+
+  private static BackendSpec backendSpec(String text) {
+    String[] parts = text.trim().split("\\s+");
+    int weight = 1;
+    for (int i = 1; i < parts.length; i++) {
+      if (!parts[i].startsWith("weight=")) {
+        throw new IllegalArgumentException("slb: unknown backend option '" + parts[i] + "'");
+      }
+      try {
+        weight = Integer.parseInt(parts[i].substring("weight=".length()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("slb: bad weight in '" + text + "'", e);
+      }
+    }
+    return new BackendSpec(address(parts[0]), weight);
   }
 
   public InetSocketAddress adminAddress() {

@@ -11,7 +11,8 @@ import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
-import io.shopstack.slb.backend.RoundRobin;
+import io.shopstack.slb.backend.BalancingPolicies;
+import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
@@ -34,6 +35,7 @@ public final class SlbServer implements AutoCloseable {
   private final ServerLifecycle lifecycle;
   private final List<Channel> listeners = new CopyOnWriteArrayList<>();
   private AdminServer admin;
+  private HealthChecker healthChecker;
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));
@@ -42,7 +44,7 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer(SlbConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.pool = new BackendPool(config.backendAddresses(), new RoundRobin());
+    this.pool = BackendPool.of(config.backendSpecs(), BalancingPolicies.of(config.balance()));
     this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
   }
 
@@ -54,7 +56,13 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer start() throws InterruptedException {
     lifecycle.start(this::open);
     log.info(
-        "{} listening on {}, backends {}", config.instance(), listenAddresses(), pool.backends());
+        "{} listening on {}, backends {}, balance {}, PROXY protocol {}, health check {}",
+        config.instance(),
+        listenAddresses(),
+        pool.backends(),
+        config.balance(),
+        config.proxyProtocol(),
+        config.healthCheck().type());
     return this;
   }
 
@@ -70,10 +78,19 @@ public final class SlbServer implements AutoCloseable {
                     pool,
                     config.connectTimeout(),
                     config.idleTimeoutSeconds(),
+                    config.proxyProtocolVersion(),
                     new TrafficMetrics(registry, pool)));
     for (InetSocketAddress address : config.listenAddresses()) {
       listeners.add(server.bind("listener", bootstrap, address));
     }
+    healthChecker =
+        server.track(
+            new HealthChecker(
+                    config.healthCheck(),
+                    pool,
+                    server.eventLoops("health", 1),
+                    server.transport().socketChannel())
+                .start());
     admin =
         new AdminServer(config.instance(), config.adminAddress(), registry, this::health)
             .start(server);
@@ -104,6 +121,11 @@ public final class SlbServer implements AutoCloseable {
   /** The backends and their state; where a health checker will mark them up or down. */
   public BackendPool backends() {
     return pool;
+  }
+
+  /** The active checks of the pool: each backend's rise/fall count and state history. */
+  public HealthChecker healthChecks() {
+    return healthChecker;
   }
 
   public PrometheusMeterRegistry registry() {

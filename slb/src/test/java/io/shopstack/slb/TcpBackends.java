@@ -113,6 +113,24 @@ final class TcpBackends {
         });
   }
 
+  /**
+   * Expects a PROXY protocol header (v1 or v2) first, parsed here byte by byte from the
+   * specification, independently of the SLB's encoder; answers with one line saying what the header
+   * claimed ({@code v2 127.0.0.5:41000 -> 127.0.0.1:8080}, or {@code no PROXY header}), then echoes
+   * whatever follows.
+   */
+  static Fixture proxyProtocolReader() throws IOException {
+    return new Fixture(
+        socket -> {
+          var in = new java.io.DataInputStream(socket.getInputStream());
+          String claim = ProxyHeaderReader.read(in);
+          OutputStream out = socket.getOutputStream();
+          out.write((claim + "\n").getBytes(StandardCharsets.UTF_8));
+          in.transferTo(out);
+          socket.shutdownOutput();
+        });
+  }
+
   /** A port nothing listens on: connecting is refused at once. */
   static String deadHostPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -1,6 +1,7 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -8,6 +9,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -24,9 +26,11 @@ final class BackendConnector {
 
   private final Bootstrap template;
   private final TrafficMetrics metrics;
+  private final ProxyProtocol proxyProtocol;
 
-  BackendConnector(Duration connectTimeout, TrafficMetrics metrics) {
+  BackendConnector(Duration connectTimeout, ProxyProtocol proxyProtocol, TrafficMetrics metrics) {
     this.metrics = metrics;
+    this.proxyProtocol = proxyProtocol;
     this.template =
         new Bootstrap()
             .option(
@@ -65,6 +69,7 @@ final class BackendConnector {
                 attempt -> {
                   if (attempt.isSuccess()) {
                     spliced(backend, attempt.channel());
+                    announceClient(client, attempt.channel());
                     connected.setSuccess(attempt.channel());
                   } else {
                     metrics.connectFailed(backend);
@@ -73,6 +78,22 @@ final class BackendConnector {
                     attempt(client, remaining, connected);
                   }
                 });
+  }
+
+  /**
+   * Writes the PROXY header, if the pool sends one. It is queued before the promise completes, and
+   * the client is read only after that, on this same event loop: the header is always the first
+   * thing the backend receives.
+   */
+  private void announceClient(Channel client, Channel backend) {
+    ByteBuf header =
+        proxyProtocol.header(
+            backend.alloc(),
+            (InetSocketAddress) client.remoteAddress(),
+            (InetSocketAddress) client.localAddress());
+    if (header != null) {
+      backend.writeAndFlush(header);
+    }
   }
 
   private void spliced(Backend backend, Channel channel) {

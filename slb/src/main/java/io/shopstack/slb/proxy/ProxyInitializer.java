@@ -14,10 +14,14 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final int idleTimeoutSeconds;
 
   public ProxyInitializer(
-      BackendPool pool, Duration connectTimeout, int idleTimeoutSeconds, TrafficMetrics metrics) {
+      BackendPool pool,
+      Duration connectTimeout,
+      int idleTimeoutSeconds,
+      ProxyProtocol proxyProtocol,
+      TrafficMetrics metrics) {
     this.pool = pool;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
-    this.connector = new BackendConnector(connectTimeout, metrics);
+    this.connector = new BackendConnector(connectTimeout, proxyProtocol, metrics);
     this.metrics = metrics;
   }
 
