@@ -12,6 +12,7 @@ import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
+import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
@@ -98,15 +99,25 @@ public final class SlbServer implements AutoCloseable {
 
   private Health health() {
     long up = pool.backends().stream().filter(Backend::isUp).count();
-    String detail =
-        "listening on "
-            + listenAddresses()
-            + ", "
-            + up
-            + "/"
-            + pool.backends().size()
-            + " backends up";
-    return new Health(true, detail);
+    StringBuilder detail =
+        new StringBuilder("listening on ")
+            .append(listenAddresses())
+            .append(", ")
+            .append(up)
+            .append("/")
+            .append(pool.backends().size())
+            .append(" backends up");
+    for (BackendHealth backend : healthChecker.backends()) {
+      detail
+          .append("; ")
+          .append(backend.backend().name())
+          .append(' ')
+          .append(backend.backend().state());
+      if (!backend.backend().isUp()) {
+        detail.append(" (").append(backend.lastFailure()).append(')');
+      }
+    }
+    return new Health(true, detail.toString());
   }
 
   /** The bound listen addresses, with the actual ports when port 0 was configured. */

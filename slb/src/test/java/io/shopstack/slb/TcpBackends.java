@@ -30,7 +30,12 @@ final class TcpBackends {
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     Fixture(Service service) throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this(service, 0);
+    }
+
+    /** On {@code port} of the loopback address; 0 for any free one. */
+    Fixture(Service service, int port) throws IOException {
+      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
       threads.execute(
           () -> {
             while (!server.isClosed()) {
@@ -51,6 +56,10 @@ final class TcpBackends {
           });
     }
 
+    int port() {
+      return server.getLocalPort();
+    }
+
     InetSocketAddress address() {
       return (InetSocketAddress) server.getLocalSocketAddress();
     }
@@ -68,8 +77,14 @@ final class TcpBackends {
 
   /** Says its name and hangs up: which backend a connection reached. */
   static Fixture named(String name) throws IOException {
+    return named(name, 0);
+  }
+
+  /** The same, on a given port: a backend restarted where it was. */
+  static Fixture named(String name, int port) throws IOException {
     return new Fixture(
-        socket -> socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)));
+        socket -> socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)),
+        port);
   }
 
   /** Sends back every byte it receives; half-closes when the client does. */

@@ -31,10 +31,15 @@ public final class BackendHealth {
   private int failures;
   private String lastFailure = "";
 
+  /**
+   * Starts as HAProxy does: UP, but only just, so the first failed probe takes a backend that was
+   * never seen healthy out of rotation at once instead of after {@code fall} probes.
+   */
   public BackendHealth(Backend backend, int rise, int fall) {
     this.backend = backend;
     this.rise = rise;
     this.fall = fall;
+    this.failures = fall - 1;
   }
 
   public Backend backend() {
