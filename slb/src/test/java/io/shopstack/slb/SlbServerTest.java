@@ -87,6 +87,42 @@ class SlbServerTest {
   }
 
   @Test
+  void maglevKeepsEachClientAddressOnOneBackend() throws Exception {
+    var order1 = track(TcpBackends.named("order-1"));
+    var order2 = track(TcpBackends.named("order-2"));
+    SlbConfig config =
+        new SlbConfig(
+                "slb-maglev",
+                List.of("127.0.0.1:0"),
+                List.of(order1.hostPort(), order2.hostPort()),
+                "127.0.0.1:0",
+                1000)
+            .withBalance("maglev");
+    SlbServer slb = track(new SlbServer(config).start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    java.util.Set<String> reachedByAll = new java.util.HashSet<>();
+    for (int phone = 2; phone < 34; phone++) {
+      InetAddress from = InetAddress.getByName("127.0.1." + phone);
+      java.util.Set<String> reached = new java.util.HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        try (Socket socket = new Socket(vip.getAddress(), vip.getPort(), from, 0)) {
+          socket.setSoTimeout(5000);
+          reached.add(
+              new BufferedReader(
+                      new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                  .readLine());
+        }
+      }
+      assertThat(reached).as("phone " + from).hasSize(1);
+      reachedByAll.addAll(reached);
+    }
+    assertThat(reachedByAll)
+        .as("32 phones are not all on one backend")
+        .containsExactlyInAnyOrder("order-1", "order-2");
+  }
+
+  @Test
   void deadBackendIsSkipped() throws Exception {
     String dead = TcpBackends.deadHostPort();
     var live = track(TcpBackends.named("order-2"));
