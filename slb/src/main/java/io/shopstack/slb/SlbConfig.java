@@ -1,5 +1,6 @@
 package io.shopstack.slb;
 
+import io.shopstack.common.server.Transport;
 import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
@@ -29,6 +30,8 @@ import java.util.Locale;
  * @param proxyProtocol {@code none}, {@code v1} or {@code v2}: the PROXY header sent to every
  *     backend of the pool ahead of the client's bytes
  * @param healthCheck the pool's active health check; none configured means a TCP connect check
+ * @param transport {@code auto} (native epoll where it loads, NIO otherwise), {@code epoll} (fail
+ *     to start without it) or {@code nio}
  */
 public record SlbConfig(
     String instance,
@@ -40,7 +43,8 @@ public record SlbConfig(
     int shutdownSeconds,
     String balance,
     String proxyProtocol,
-    HealthCheck healthCheck) {
+    HealthCheck healthCheck,
+    String transport) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
@@ -64,6 +68,7 @@ public record SlbConfig(
         connectTimeoutMillis,
         idleTimeoutSeconds,
         shutdownSeconds,
+        null,
         null,
         null,
         null);
@@ -123,6 +128,41 @@ public record SlbConfig(
     BalancingPolicies.of(balance); // fails early on an unknown name
     proxyProtocol = ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT);
     healthCheck = healthCheck == null ? HealthCheck.DEFAULT : healthCheck;
+    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
+    if (!List.of("auto", "epoll", "nio").contains(transport)) {
+      throw new IllegalArgumentException(
+          "slb: transport must be auto, epoll or nio, got '" + transport + "'");
+    }
+  }
+
+  public SlbConfig withTransport(String transport) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        transport);
+  }
+
+  /** The transport to run on, {@code auto} resolved against this system. */
+  public Transport ioTransport() {
+    return switch (transport) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> {
+        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
+          throw new IllegalStateException(
+              "slb: transport epoll asked for but unavailable: " + Transport.unavailabilityCause());
+        }
+        yield Transport.EPOLL;
+      }
+      default -> Transport.nativeIfAvailable();
+    };
   }
 
   public SlbConfig withBalance(String balance) {
@@ -136,7 +176,8 @@ public record SlbConfig(
         shutdownSeconds,
         balance,
         proxyProtocol,
-        healthCheck);
+        healthCheck,
+        transport);
   }
 
   public SlbConfig withProxyProtocol(String proxyProtocol) {
@@ -150,7 +191,8 @@ public record SlbConfig(
         shutdownSeconds,
         balance,
         proxyProtocol,
-        healthCheck);
+        healthCheck,
+        transport);
   }
 
   public SlbConfig withHealthCheck(HealthCheck healthCheck) {
@@ -164,7 +206,8 @@ public record SlbConfig(
         shutdownSeconds,
         balance,
         proxyProtocol,
-        healthCheck);
+        healthCheck,
+        transport);
   }
 
   public ProxyProtocol proxyProtocolVersion() {

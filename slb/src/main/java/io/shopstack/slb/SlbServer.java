@@ -5,10 +5,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
+import io.shopstack.common.server.Transport;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
@@ -46,7 +48,8 @@ public final class SlbServer implements AutoCloseable {
     this.config = config;
     this.registry = registry;
     this.pool = BackendPool.of(config.backendSpecs(), BalancingPolicies.of(config.balance()));
-    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    this.lifecycle =
+        new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
 
   /**
@@ -57,9 +60,16 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer start() throws InterruptedException {
     lifecycle.start(this::open);
     log.info(
-        "{} listening on {}, backends {}, balance {}, PROXY protocol {}, health check {}",
+        "{} listening on {} ({} transport{}), backends {}, balance {}, PROXY protocol {},"
+            + " health check {}",
         config.instance(),
         listenAddresses(),
+        lifecycle.transport(),
+        lifecycle.transport() == Transport.EPOLL
+            ? ", SO_REUSEPORT x " + listeners.size() / listenAddresses().size()
+            : Transport.unavailabilityCause() == null
+                ? ", by configuration"
+                : ", native epoll unavailable: " + Transport.unavailabilityCause(),
         pool.backends(),
         config.balance(),
         config.proxyProtocol(),
@@ -68,7 +78,11 @@ public final class SlbServer implements AutoCloseable {
   }
 
   private void open(ServerLifecycle server) throws InterruptedException {
-    EventLoopGroup acceptors = server.eventLoops("accept", 1);
+    // With epoll, each address is bound once per core with SO_REUSEPORT, so the kernel spreads
+    // new connections over as many accepting threads instead of one thread accepting for all.
+    boolean reusePort = server.transport() == Transport.EPOLL;
+    int socketsPerAddress = reusePort ? Runtime.getRuntime().availableProcessors() : 1;
+    EventLoopGroup acceptors = server.eventLoops("accept", socketsPerAddress);
     EventLoopGroup workers = server.eventLoops("io", 0);
     ServerBootstrap bootstrap =
         server
@@ -81,8 +95,17 @@ public final class SlbServer implements AutoCloseable {
                     config.idleTimeoutSeconds(),
                     config.proxyProtocolVersion(),
                     new TrafficMetrics(registry, pool)));
+    if (reusePort) {
+      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
     for (InetSocketAddress address : config.listenAddresses()) {
-      listeners.add(server.bind("listener", bootstrap, address));
+      Channel first = server.bind("listener", bootstrap, address);
+      listeners.add(first);
+      // Port 0: the siblings join the port the first one was given.
+      InetSocketAddress bound = (InetSocketAddress) first.localAddress();
+      for (int i = 1; i < socketsPerAddress; i++) {
+        listeners.add(server.bind("listener", bootstrap, bound));
+      }
     }
     healthChecker =
         server.track(
@@ -122,7 +145,12 @@ public final class SlbServer implements AutoCloseable {
 
   /** The bound listen addresses, with the actual ports when port 0 was configured. */
   public List<InetSocketAddress> listenAddresses() {
-    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+  }
+
+  /** The transport this SLB runs on (epoll or NIO), as chosen at start. */
+  public Transport transport() {
+    return lifecycle.transport();
   }
 
   public int adminPort() {
