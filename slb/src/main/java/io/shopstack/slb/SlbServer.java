@@ -84,6 +84,14 @@ public final class SlbServer implements AutoCloseable {
     int socketsPerAddress = reusePort ? Runtime.getRuntime().availableProcessors() : 1;
     EventLoopGroup acceptors = server.eventLoops("accept", socketsPerAddress);
     EventLoopGroup workers = server.eventLoops("io", 0);
+    healthChecker =
+        server.track(
+            new HealthChecker(
+                    config.healthCheck(),
+                    pool,
+                    server.eventLoops("health", 1),
+                    server.transport().socketChannel())
+                .start());
     ServerBootstrap bootstrap =
         server
             .serverBootstrap(acceptors, workers)
@@ -94,6 +102,7 @@ public final class SlbServer implements AutoCloseable {
                     config.connectTimeout(),
                     config.idleTimeoutSeconds(),
                     config.proxyProtocolVersion(),
+                    healthChecker,
                     new TrafficMetrics(registry, pool)));
     if (reusePort) {
       bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
@@ -107,14 +116,6 @@ public final class SlbServer implements AutoCloseable {
         listeners.add(server.bind("listener", bootstrap, bound));
       }
     }
-    healthChecker =
-        server.track(
-            new HealthChecker(
-                    config.healthCheck(),
-                    pool,
-                    server.eventLoops("health", 1),
-                    server.transport().socketChannel())
-                .start());
     admin =
         new AdminServer(config.instance(), config.adminAddress(), registry, this::health)
             .start(server);

@@ -110,6 +110,45 @@ class HealthCheckTest {
   }
 
   @Test
+  void clientConnectsThatFailTakeABackendOutAfterFallWithoutWaitingForAProbe() throws Exception {
+    var order1 = TcpBackends.named("order-1");
+    try (var order2 = TcpBackends.named("order-2");
+        SlbServer slb =
+            new SlbServer(
+                    new SlbConfig(
+                            "slb-passive",
+                            List.of("127.0.0.1:0"),
+                            List.of(order1.hostPort(), order2.hostPort()),
+                            "127.0.0.1:0",
+                            1000)
+                        // Probes an hour apart: whatever happens here is the traffic's doing.
+                        .withHealthCheck(HealthCheck.tcp(3_600_000, 500, 2, 3)))
+                .start()) {
+      InetSocketAddress vip = slb.listenAddresses().get(0);
+      Backend backend1 = slb.backends().backends().get(0);
+      for (int i = 0; i < 4; i++) {
+        firstLine(vip); // both reached: backend 1 has a clean record
+      }
+
+      order1.close();
+      List<String> reached = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        reached.add(firstLine(vip));
+      }
+
+      assertThat(reached).as("each failed connect retried on the other").containsOnly("order-2");
+      assertThat(backend1.state()).isEqualTo(BackendState.DOWN);
+      assertThat(connectFailures(slb, order1.hostPort()))
+          .as("three clients found it dead, then it was out of rotation")
+          .isEqualTo(3);
+      assertThat(slb.healthChecks().of(backend1).history())
+          .singleElement()
+          .satisfies(
+              t -> assertThat(t.reason()).startsWith("3 checks failed, last: client connect"));
+    }
+  }
+
+  @Test
   void anOpenPortIsNotEnoughWhileTheHttpCheckSaysNotReady() throws Exception {
     AtomicInteger readiness = new AtomicInteger(503);
     AtomicInteger probes = new AtomicInteger();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.shopstack.common.testing.Curl;
 import io.shopstack.common.testing.MetricsScrape;
+import io.shopstack.slb.health.HealthCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -126,7 +127,16 @@ class SlbServerTest {
   void deadBackendIsSkipped() throws Exception {
     String dead = TcpBackends.deadHostPort();
     var live = track(TcpBackends.named("order-2"));
-    SlbServer slb = slb(dead, live.hostPort());
+    // Without checks, so only the failover is at work here (HealthCheckTest has the ejection).
+    SlbConfig config =
+        new SlbConfig(
+                "slb-test",
+                List.of("127.0.0.1:0"),
+                List.of(dead, live.hostPort()),
+                "127.0.0.1:0",
+                1000)
+            .withHealthCheck(HealthCheck.NONE);
+    SlbServer slb = track(new SlbServer(config).start());
     InetSocketAddress vip = slb.listenAddresses().get(0);
 
     for (int i = 0; i < 3; i++) {

@@ -28,7 +28,7 @@ public final class BackendHealth {
   private final int fall;
   private final Deque<Transition> history = new ArrayDeque<>();
   private int passes;
-  private int failures;
+  private volatile int failures;
   private String lastFailure = "";
 
   /**
@@ -74,6 +74,33 @@ public final class BackendHealth {
       log.warn("backend {} is DOWN: {}", backend.name(), reason);
     } else {
       log.info("backend {} is UP: {}", backend.name(), reason);
+    }
+  }
+
+  /**
+   * A client connection reached the backend: counts as a pass for the failure streak only (one
+   * connect is not proof of readiness, so it never raises a DOWN backend). Lock-free when there is
+   * no streak, as it runs for every connection.
+   */
+  public void trafficConnected() {
+    if (failures > 0) {
+      synchronized (this) {
+        if (backend.state() == BackendState.UP) {
+          failures = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * A client connection could not reach the backend: counts like a failed check, so {@code fall} of
+   * them in a row take it out of rotation before the next probe would have.
+   */
+  public void trafficFailed(String reason) {
+    synchronized (this) {
+      if (backend.state() == BackendState.UP) {
+        record("client connect: " + reason);
+      }
     }
   }
 

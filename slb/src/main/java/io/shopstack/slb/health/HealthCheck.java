@@ -30,6 +30,9 @@ public record HealthCheck(
   /** A TCP connect every 2 s, 1 s to answer, down after 3 failures, up after 2 passes. */
   public static final HealthCheck DEFAULT = new HealthCheck("tcp", 0, null, 0, 0, 0, 0, 0);
 
+  /** No active checks: backends stay in rotation, and failed client connects only fail over. */
+  public static final HealthCheck NONE = new HealthCheck("none", 0, null, 0, 0, 0, 0, 0);
+
   public HealthCheck {
     type = type == null || type.isBlank() ? "tcp" : type.trim().toLowerCase(Locale.ROOT);
     if (!type.equals("tcp") && !type.equals("http") && !type.equals("none")) {

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.ConnectObserver;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * interval so that many backends are not all probed in the same instant (HAProxy's {@code
  * spread-checks}).
  */
-public final class HealthChecker implements AutoCloseable {
+public final class HealthChecker implements ConnectObserver, AutoCloseable {
   private final HealthCheck check;
   private final HealthProbe probe;
   private final EventLoopGroup loops;
@@ -72,6 +73,24 @@ public final class HealthChecker implements AutoCloseable {
             });
   }
 
+  @Override
+  public void connected(Backend backend) {
+    if (check.enabled()) {
+      of(backend).trafficConnected();
+    }
+  }
+
+  /**
+   * Passive ejection needs the active check to bring the backend back, so without one (type {@code
+   * none}) traffic failures only count in the metrics.
+   */
+  @Override
+  public void connectFailed(Backend backend, String reason) {
+    if (check.enabled()) {
+      of(backend).trafficFailed(reason);
+    }
+  }
+
   /** The health of each backend, in configuration order. */
   public List<BackendHealth> backends() {
     return backends;
@@ -79,7 +98,12 @@ public final class HealthChecker implements AutoCloseable {
 
   /** The health record of {@code backend}. */
   public BackendHealth of(Backend backend) {
-    return backends.stream().filter(h -> h.backend() == backend).findFirst().orElseThrow();
+    for (BackendHealth health : backends) {
+      if (health.backend() == backend) {
+        return health;
+      }
+    }
+    throw new IllegalArgumentException(backend + " is not in this pool");
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.ConnectObserver;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,10 +28,16 @@ final class BackendConnector {
   private final Bootstrap template;
   private final TrafficMetrics metrics;
   private final ProxyProtocol proxyProtocol;
+  private final ConnectObserver observer;
 
-  BackendConnector(Duration connectTimeout, ProxyProtocol proxyProtocol, TrafficMetrics metrics) {
+  BackendConnector(
+      Duration connectTimeout,
+      ProxyProtocol proxyProtocol,
+      ConnectObserver observer,
+      TrafficMetrics metrics) {
     this.metrics = metrics;
     this.proxyProtocol = proxyProtocol;
+    this.observer = observer;
     this.template =
         new Bootstrap()
             .option(
@@ -73,8 +80,11 @@ final class BackendConnector {
                     connected.setSuccess(attempt.channel());
                   } else {
                     metrics.connectFailed(backend);
-                    log.warn(
+                    // Per connection at debug only: a dead backend would otherwise write one
+                    // line per client; its state change is logged once, by its health.
+                    log.debug(
                         "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
+                    observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
                     attempt(client, remaining, connected);
                   }
                 });
@@ -97,6 +107,7 @@ final class BackendConnector {
   }
 
   private void spliced(Backend backend, Channel channel) {
+    observer.connected(backend);
     backend.connectionOpened();
     metrics.backendConnected(backend);
     channel.closeFuture().addListener(closed -> backend.connectionClosed());

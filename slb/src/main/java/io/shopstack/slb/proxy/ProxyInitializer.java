@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.ConnectObserver;
 import java.time.Duration;
 
 /** Sets up each accepted client connection as the front half of a splice to a backend. */
@@ -18,10 +19,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       Duration connectTimeout,
       int idleTimeoutSeconds,
       ProxyProtocol proxyProtocol,
+      ConnectObserver observer,
       TrafficMetrics metrics) {
     this.pool = pool;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
-    this.connector = new BackendConnector(connectTimeout, proxyProtocol, metrics);
+    this.connector = new BackendConnector(connectTimeout, proxyProtocol, observer, metrics);
     this.metrics = metrics;
   }
 

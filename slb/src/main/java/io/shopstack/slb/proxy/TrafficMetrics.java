@@ -57,6 +57,10 @@ public final class TrafficMetrics {
           .tag("backend", backend.name())
           .description("client connections spliced to this backend now")
           .register(registry);
+      Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
+          .tag("backend", backend.name())
+          .description("1 while the backend is in rotation, 0 while its checks hold it out")
+          .register(registry);
     }
     backendConnections =
         perBackend(
