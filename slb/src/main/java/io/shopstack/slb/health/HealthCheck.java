@@ -19,13 +19,13 @@ import java.util.Locale;
  */
 public record HealthCheck(
     String type,
-    int port,
+    Integer port,
     String path,
-    int expectStatus,
-    int intervalMillis,
-    int timeoutMillis,
-    int rise,
-    int fall) {
+    Integer expectStatus,
+    Integer intervalMillis,
+    Integer timeoutMillis,
+    Integer rise,
+    Integer fall) {
 
   /** A TCP connect every 2 s, 1 s to answer, down after 3 failures, up after 2 passes. */
   public static final HealthCheck DEFAULT = new HealthCheck("tcp", 0, null, 0, 0, 0, 0, 0);
@@ -39,6 +39,7 @@ public record HealthCheck(
       throw new IllegalArgumentException(
           "slb: healthCheck.type must be tcp, http or none, got '" + type + "'");
     }
+    port = orDefault(port, 0);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("slb: healthCheck.port out of range: " + port);
     }
@@ -46,14 +47,19 @@ public record HealthCheck(
     if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7F)) {
       throw new IllegalArgumentException("slb: healthCheck.path must be an absolute URL path");
     }
-    expectStatus = expectStatus == 0 ? 200 : expectStatus;
-    intervalMillis = intervalMillis == 0 ? 2000 : intervalMillis;
-    timeoutMillis = timeoutMillis == 0 ? 1000 : timeoutMillis;
-    rise = rise == 0 ? 2 : rise;
-    fall = fall == 0 ? 3 : fall;
+    expectStatus = orDefault(expectStatus, 200);
+    intervalMillis = orDefault(intervalMillis, 2000);
+    timeoutMillis = orDefault(timeoutMillis, 1000);
+    rise = orDefault(rise, 2);
+    fall = orDefault(fall, 3);
     if (intervalMillis < 0 || timeoutMillis < 0 || rise < 0 || fall < 0) {
       throw new IllegalArgumentException("slb: healthCheck values must not be negative");
     }
+  }
+
+  /** Absent (null, as YAML leaves a missing key) or 0: the default. */
+  private static int orDefault(Integer value, int otherwise) {
+    return value == null || value == 0 ? otherwise : value;
   }
 
   /** A TCP connect check with the given timing. */
