@@ -30,8 +30,11 @@ import java.util.Locale;
  * @param proxyProtocol {@code none}, {@code v1} or {@code v2}: the PROXY header sent to every
  *     backend of the pool ahead of the client's bytes
  * @param healthCheck the pool's active health check; none configured means a TCP connect check
- * @param transport {@code auto} (native epoll where it loads, NIO otherwise), {@code epoll} (fail
- *     to start without it) or {@code nio}
+ * @param firstByteTimeoutSeconds a client that has sent nothing this long after connecting is
+ *     closed, backend side too, so a flood of connections that never speak (slowloris) cannot hold
+ *     backend connections for the whole idle timeout; absent means 10
+ * @param transport {@code nio} (the default), {@code auto} (native epoll where it loads, NIO
+ *     otherwise) or {@code epoll} (fail to start without it)
  */
 public record SlbConfig(
     String instance,
@@ -44,10 +47,14 @@ public record SlbConfig(
     String balance,
     String proxyProtocol,
     HealthCheck healthCheck,
+    Integer firstByteTimeoutSeconds,
     String transport) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+
+  /** How long a new client may stay silent, as the shipped slb.yml has it. */
+  public static final int DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS = 10;
 
   /** The default shutdown deadline, as the shipped slb.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
@@ -68,6 +75,7 @@ public record SlbConfig(
         connectTimeoutMillis,
         idleTimeoutSeconds,
         shutdownSeconds,
+        null,
         null,
         null,
         null,
@@ -128,11 +136,35 @@ public record SlbConfig(
     BalancingPolicies.of(balance); // fails early on an unknown name
     proxyProtocol = ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT);
     healthCheck = healthCheck == null ? HealthCheck.DEFAULT : healthCheck;
-    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
+    firstByteTimeoutSeconds =
+        firstByteTimeoutSeconds == null
+            ? DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS
+            : firstByteTimeoutSeconds;
+    if (firstByteTimeoutSeconds <= 0) {
+      throw new IllegalArgumentException("slb: firstByteTimeoutSeconds must be positive");
+    }
+    // NIO until the epoll data path passes DataPathTest every time (see README, "Transport").
+    transport = transport == null || transport.isBlank() ? "nio" : transport.trim();
     if (!List.of("auto", "epoll", "nio").contains(transport)) {
       throw new IllegalArgumentException(
           "slb: transport must be auto, epoll or nio, got '" + transport + "'");
     }
+  }
+
+  public SlbConfig withFirstByteTimeoutSeconds(int seconds) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        seconds,
+        transport);
   }
 
   public SlbConfig withTransport(String transport) {
@@ -147,6 +179,7 @@ public record SlbConfig(
         balance,
         proxyProtocol,
         healthCheck,
+        firstByteTimeoutSeconds,
         transport);
   }
 
@@ -177,6 +210,7 @@ public record SlbConfig(
         balance,
         proxyProtocol,
         healthCheck,
+        firstByteTimeoutSeconds,
         transport);
   }
 
@@ -192,6 +226,7 @@ public record SlbConfig(
         balance,
         proxyProtocol,
         healthCheck,
+        firstByteTimeoutSeconds,
         transport);
   }
 
@@ -207,6 +242,7 @@ public record SlbConfig(
         balance,
         proxyProtocol,
         healthCheck,
+        firstByteTimeoutSeconds,
         transport);
   }
 

@@ -101,6 +101,7 @@ public final class SlbServer implements AutoCloseable {
                     pool,
                     config.connectTimeout(),
                     config.idleTimeoutSeconds(),
+                    config.firstByteTimeoutSeconds(),
                     config.proxyProtocolVersion(),
                     healthChecker,
                     new TrafficMetrics(registry, pool)));

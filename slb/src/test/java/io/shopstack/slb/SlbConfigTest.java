@@ -41,7 +41,7 @@ class SlbConfigTest {
 
     assertThat(config.balance()).isEqualTo("roundrobin");
     assertThat(config.proxyProtocol()).isEqualTo("none");
-    assertThat(config.transport()).isEqualTo("auto");
+    assertThat(config.transport()).isEqualTo("nio");
     assertThat(config.healthCheck())
         .isEqualTo(new HealthCheck("tcp", 0, "/health", 200, 2000, 1000, 2, 3));
   }

@@ -35,7 +35,8 @@ final class TcpBackends {
 
     /** On {@code port} of the loopback address; 0 for any free one. */
     Fixture(Service service, int port) throws IOException {
-      server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+      // A backlog like a real server's (nginx: 511): bursts of connects must not overflow it.
+      server = new ServerSocket(port, 511, InetAddress.getLoopbackAddress());
       threads.execute(
           () -> {
             while (!server.isClosed()) {

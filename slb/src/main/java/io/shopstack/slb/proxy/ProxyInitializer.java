@@ -13,16 +13,19 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
   private final int idleTimeoutSeconds;
+  private final int firstByteTimeoutSeconds;
 
   public ProxyInitializer(
       BackendPool pool,
       Duration connectTimeout,
       int idleTimeoutSeconds,
+      int firstByteTimeoutSeconds,
       ProxyProtocol proxyProtocol,
       ConnectObserver observer,
       TrafficMetrics metrics) {
     this.pool = pool;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.firstByteTimeoutSeconds = firstByteTimeoutSeconds;
     this.connector = new BackendConnector(connectTimeout, proxyProtocol, observer, metrics);
     this.metrics = metrics;
   }
@@ -37,6 +40,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     client
         .pipeline()
         .addLast(new IdleStateHandler(0, 0, idleTimeoutSeconds))
+        .addLast(new FirstByteTimeout(firstByteTimeoutSeconds, metrics))
         .addLast(new FrontendHandler(pool, connector, metrics));
   }
 }

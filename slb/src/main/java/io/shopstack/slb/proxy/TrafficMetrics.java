@@ -20,6 +20,7 @@ public final class TrafficMetrics {
   private final AtomicInteger active = new AtomicInteger();
   private final Counter noBackend;
   private final Counter idleClosed;
+  private final Counter firstByteTimeouts;
   private final Counter openAtStop;
   private final Counter bytesIn;
   private final Counter bytesOut;
@@ -41,6 +42,10 @@ public final class TrafficMetrics {
     idleClosed =
         Counter.builder("slb_connections_idle_closed")
             .description("spliced connections closed after the idle timeout")
+            .register(registry);
+    firstByteTimeouts =
+        Counter.builder("slb_connections_first_byte_timeout")
+            .description("clients closed for sending nothing within the first-byte timeout")
             .register(registry);
     openAtStop =
         Counter.builder("slb_connections_open_at_stop")
@@ -100,6 +105,10 @@ public final class TrafficMetrics {
 
   void idleClosed() {
     idleClosed.increment();
+  }
+
+  void firstByteTimedOut() {
+    firstByteTimeouts.increment();
   }
 
   void openAtStop() {
