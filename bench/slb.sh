@@ -20,7 +20,8 @@
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM's JIT warm-up, not
 # counted), BENCH_CONNECTIONS (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit
 # here is 20000 and a proxy holds two descriptors per connection), BENCH_JAR (our exec jar, built
-# if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
+# if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: nio as shipped, or auto/epoll),
+# BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
 set -euo pipefail
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-30}
@@ -156,7 +157,10 @@ backends: ["127.29.0.11:$BACKEND_PORT", "127.29.0.12:$BACKEND_PORT"]
 admin: "$VIP:$PORT_ADMIN"
 connectTimeoutMillis: 1000
 idleTimeoutSeconds: 300
+# As HAProxy's "timeout client 300s" here: the idle-memory step holds silent connections.
+firstByteTimeoutSeconds: 300
 shutdownSeconds: 1
+transport: ${BENCH_TRANSPORT:-nio}
 balance: roundrobin
 proxyProtocol: none
 healthCheck: {type: tcp, intervalMillis: 2000, rise: 2, fall: 3}
