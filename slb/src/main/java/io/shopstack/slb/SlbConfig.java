@@ -1,8 +1,14 @@
 package io.shopstack.slb;
 
+import io.shopstack.common.server.Transport;
+import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.backend.BalancingPolicies;
+import io.shopstack.slb.health.HealthCheck;
+import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The SLB's configuration, read from {@code slb.yml}. Addresses are {@code host:port} strings
@@ -19,6 +25,16 @@ import java.util.List;
  *     connections forever
  * @param shutdownSeconds how long a stopping SLB lets spliced connections run before it cuts them
  *     (HAProxy's {@code hard-stop-after})
+ * @param balance how the pool spreads new connections: {@code roundrobin} (weights honoured),
+ *     {@code leastconn} or {@code maglev} (consistent hashing on the client address)
+ * @param proxyProtocol {@code none}, {@code v1} or {@code v2}: the PROXY header sent to every
+ *     backend of the pool ahead of the client's bytes
+ * @param healthCheck the pool's active health check; none configured means a TCP connect check
+ * @param firstByteTimeoutSeconds a client that has sent nothing this long after connecting is
+ *     closed, backend side too, so a flood of connections that never speak (slowloris) cannot hold
+ *     backend connections for the whole idle timeout; absent means 10
+ * @param transport {@code nio} (the default), {@code auto} (native epoll where it loads, NIO
+ *     otherwise) or {@code epoll} (fail to start without it)
  */
 public record SlbConfig(
     String instance,
@@ -27,13 +43,44 @@ public record SlbConfig(
     String admin,
     int connectTimeoutMillis,
     int idleTimeoutSeconds,
-    int shutdownSeconds) {
+    int shutdownSeconds,
+    String balance,
+    String proxyProtocol,
+    HealthCheck healthCheck,
+    Integer firstByteTimeoutSeconds,
+    String transport) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
 
+  /** How long a new client may stay silent, as the shipped slb.yml has it. */
+  public static final int DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS = 10;
+
   /** The default shutdown deadline, as the shipped slb.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
+
+  public SlbConfig(
+      String instance,
+      List<String> listen,
+      List<String> backends,
+      String admin,
+      int connectTimeoutMillis,
+      int idleTimeoutSeconds,
+      int shutdownSeconds) {
+    this(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
 
   public SlbConfig(
       String instance,
@@ -85,6 +132,122 @@ public record SlbConfig(
     }
     listen = List.copyOf(listen);
     backends = List.copyOf(backends);
+    balance = balance == null || balance.isBlank() ? "roundrobin" : balance.trim();
+    BalancingPolicies.of(balance); // fails early on an unknown name
+    proxyProtocol = ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT);
+    healthCheck = healthCheck == null ? HealthCheck.DEFAULT : healthCheck;
+    firstByteTimeoutSeconds =
+        firstByteTimeoutSeconds == null
+            ? DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS
+            : firstByteTimeoutSeconds;
+    if (firstByteTimeoutSeconds <= 0) {
+      throw new IllegalArgumentException("slb: firstByteTimeoutSeconds must be positive");
+    }
+    // NIO until the epoll data path passes DataPathTest every time (see README, "Transport").
+    transport = transport == null || transport.isBlank() ? "nio" : transport.trim();
+    if (!List.of("auto", "epoll", "nio").contains(transport)) {
+      throw new IllegalArgumentException(
+          "slb: transport must be auto, epoll or nio, got '" + transport + "'");
+    }
+  }
+
+  public SlbConfig withFirstByteTimeoutSeconds(int seconds) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        seconds,
+        transport);
+  }
+
+  public SlbConfig withTransport(String transport) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        firstByteTimeoutSeconds,
+        transport);
+  }
+
+  /** The transport to run on, {@code auto} resolved against this system. */
+  public Transport ioTransport() {
+    return switch (transport) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> {
+        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
+          throw new IllegalStateException(
+              "slb: transport epoll asked for but unavailable: " + Transport.unavailabilityCause());
+        }
+        yield Transport.EPOLL;
+      }
+      default -> Transport.nativeIfAvailable();
+    };
+  }
+
+  public SlbConfig withBalance(String balance) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        firstByteTimeoutSeconds,
+        transport);
+  }
+
+  public SlbConfig withProxyProtocol(String proxyProtocol) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        firstByteTimeoutSeconds,
+        transport);
+  }
+
+  public SlbConfig withHealthCheck(HealthCheck healthCheck) {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        admin,
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        firstByteTimeoutSeconds,
+        transport);
+  }
+
+  public ProxyProtocol proxyProtocolVersion() {
+    return ProxyProtocol.of(proxyProtocol);
   }
 
   /** The addresses to bind, duplicates collapsed (see {@link ListenAddresses}). */
@@ -93,7 +256,31 @@ public record SlbConfig(
   }
 
   public List<InetSocketAddress> backendAddresses() {
-    return backends.stream().map(SlbConfig::address).toList();
+    return backendSpecs().stream().map(BackendSpec::address).toList();
+  }
+
+  /**
+   * Each backend as written, {@code host:port} with an optional {@code weight=N} after a space
+   * (HAProxy's {@code server ... weight N}); the weight defaults to 1.
+   */
+  public List<BackendSpec> backendSpecs() {
+    return backends.stream().map(SlbConfig::backendSpec).toList();
+  }
+
+  private static BackendSpec backendSpec(String text) {
+    String[] parts = text.trim().split("\\s+");
+    int weight = 1;
+    for (int i = 1; i < parts.length; i++) {
+      if (!parts[i].startsWith("weight=")) {
+        throw new IllegalArgumentException("slb: unknown backend option '" + parts[i] + "'");
+      }
+      try {
+        weight = Integer.parseInt(parts[i].substring("weight=".length()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("slb: bad weight in '" + text + "'", e);
+      }
+    }
+    return new BackendSpec(address(parts[0]), weight);
   }
 
   public InetSocketAddress adminAddress() {

@@ -5,13 +5,17 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
+import io.shopstack.common.server.Transport;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
-import io.shopstack.slb.backend.RoundRobin;
+import io.shopstack.slb.backend.BalancingPolicies;
+import io.shopstack.slb.health.BackendHealth;
+import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
@@ -34,6 +38,7 @@ public final class SlbServer implements AutoCloseable {
   private final ServerLifecycle lifecycle;
   private final List<Channel> listeners = new CopyOnWriteArrayList<>();
   private AdminServer admin;
+  private HealthChecker healthChecker;
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));
@@ -42,8 +47,9 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer(SlbConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.pool = new BackendPool(config.backendAddresses(), new RoundRobin());
-    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    this.pool = BackendPool.of(config.backendSpecs(), BalancingPolicies.of(config.balance()));
+    this.lifecycle =
+        new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
 
   /**
@@ -54,13 +60,38 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer start() throws InterruptedException {
     lifecycle.start(this::open);
     log.info(
-        "{} listening on {}, backends {}", config.instance(), listenAddresses(), pool.backends());
+        "{} listening on {} ({} transport{}), backends {}, balance {}, PROXY protocol {},"
+            + " health check {}",
+        config.instance(),
+        listenAddresses(),
+        lifecycle.transport(),
+        lifecycle.transport() == Transport.EPOLL
+            ? ", SO_REUSEPORT x " + listeners.size() / listenAddresses().size()
+            : Transport.unavailabilityCause() == null
+                ? ", by configuration"
+                : ", native epoll unavailable: " + Transport.unavailabilityCause(),
+        pool.backends(),
+        config.balance(),
+        config.proxyProtocol(),
+        config.healthCheck().type());
     return this;
   }
 
   private void open(ServerLifecycle server) throws InterruptedException {
-    EventLoopGroup acceptors = server.eventLoops("accept", 1);
+    // With epoll, each address is bound once per core with SO_REUSEPORT, so the kernel spreads
+    // new connections over as many accepting threads instead of one thread accepting for all.
+    boolean reusePort = server.transport() == Transport.EPOLL;
+    int socketsPerAddress = reusePort ? Runtime.getRuntime().availableProcessors() : 1;
+    EventLoopGroup acceptors = server.eventLoops("accept", socketsPerAddress);
     EventLoopGroup workers = server.eventLoops("io", 0);
+    healthChecker =
+        server.track(
+            new HealthChecker(
+                    config.healthCheck(),
+                    pool,
+                    server.eventLoops("health", 1),
+                    server.transport().socketChannel())
+                .start());
     ServerBootstrap bootstrap =
         server
             .serverBootstrap(acceptors, workers)
@@ -70,9 +101,21 @@ public final class SlbServer implements AutoCloseable {
                     pool,
                     config.connectTimeout(),
                     config.idleTimeoutSeconds(),
+                    config.firstByteTimeoutSeconds(),
+                    config.proxyProtocolVersion(),
+                    healthChecker,
                     new TrafficMetrics(registry, pool)));
+    if (reusePort) {
+      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
     for (InetSocketAddress address : config.listenAddresses()) {
-      listeners.add(server.bind("listener", bootstrap, address));
+      Channel first = server.bind("listener", bootstrap, address);
+      listeners.add(first);
+      // Port 0: the siblings join the port the first one was given.
+      InetSocketAddress bound = (InetSocketAddress) first.localAddress();
+      for (int i = 1; i < socketsPerAddress; i++) {
+        listeners.add(server.bind("listener", bootstrap, bound));
+      }
     }
     admin =
         new AdminServer(config.instance(), config.adminAddress(), registry, this::health)
@@ -81,20 +124,35 @@ public final class SlbServer implements AutoCloseable {
 
   private Health health() {
     long up = pool.backends().stream().filter(Backend::isUp).count();
-    String detail =
-        "listening on "
-            + listenAddresses()
-            + ", "
-            + up
-            + "/"
-            + pool.backends().size()
-            + " backends up";
-    return new Health(true, detail);
+    StringBuilder detail =
+        new StringBuilder("listening on ")
+            .append(listenAddresses())
+            .append(", ")
+            .append(up)
+            .append("/")
+            .append(pool.backends().size())
+            .append(" backends up");
+    for (BackendHealth backend : healthChecker.backends()) {
+      detail
+          .append("; ")
+          .append(backend.backend().name())
+          .append(' ')
+          .append(backend.backend().state());
+      if (!backend.backend().isUp()) {
+        detail.append(" (").append(backend.lastFailure()).append(')');
+      }
+    }
+    return new Health(true, detail.toString());
   }
 
   /** The bound listen addresses, with the actual ports when port 0 was configured. */
   public List<InetSocketAddress> listenAddresses() {
-    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+  }
+
+  /** The transport this SLB runs on (epoll or NIO), as chosen at start. */
+  public Transport transport() {
+    return lifecycle.transport();
   }
 
   public int adminPort() {
@@ -104,6 +162,11 @@ public final class SlbServer implements AutoCloseable {
   /** The backends and their state; where a health checker will mark them up or down. */
   public BackendPool backends() {
     return pool;
+  }
+
+  /** The active checks of the pool: each backend's rise/fall count and state history. */
+  public HealthChecker healthChecks() {
+    return healthChecker;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.health.HealthCheck;
+import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SlbConfigTest {
   private static SlbConfig load(Map<String, String> variables) {
@@ -27,6 +33,69 @@ class SlbConfigTest {
             new InetSocketAddress("127.29.0.11", 8080), new InetSocketAddress("127.29.0.12", 8080));
     assertThat(config.adminAddress()).isEqualTo(new InetSocketAddress("127.28.0.80", 9901));
     assertThat(config.connectTimeout()).hasSeconds(1);
+  }
+
+  @Test
+  void newKeysDefaultToTodaysBehaviourExceptTheTcpCheck() {
+    SlbConfig config = load(Map.of());
+
+    assertThat(config.balance()).isEqualTo("roundrobin");
+    assertThat(config.proxyProtocol()).isEqualTo("none");
+    assertThat(config.transport()).isEqualTo("nio");
+    assertThat(config.healthCheck())
+        .isEqualTo(new HealthCheck("tcp", 0, "/health", 200, 2000, 1000, 2, 3));
+  }
+
+  @Test
+  void theSwitchesComeFromTheEnvironment() {
+    SlbConfig config =
+        load(
+            Map.of(
+                "SHOP_SLB_PROXY_PROTOCOL", "v2",
+                "SHOP_SLB_BALANCE", "maglev",
+                "SHOP_SLB_CHECK", "http",
+                "SHOP_SLB_CHECK_PORT", "8081",
+                "SHOP_SLB_CHECK_PATH", "/actuator/health/readiness"));
+
+    assertThat(config.proxyProtocolVersion()).isEqualTo(ProxyProtocol.V2);
+    assertThat(config.balance()).isEqualTo("maglev");
+    assertThat(config.healthCheck().type()).isEqualTo("http");
+    assertThat(config.healthCheck().port()).isEqualTo(8081);
+    assertThat(config.healthCheck().path()).isEqualTo("/actuator/health/readiness");
+  }
+
+  @Test
+  void aFileWithoutTheNewKeysOrWithAPartialCheckStillLoads(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("slb.yml");
+    Files.writeString(
+        file,
+        """
+        instance: old
+        listen: ["127.0.0.1:0"]
+        backends: ["127.0.0.1:1 weight=3", "127.0.0.1:2"]
+        admin: "127.0.0.1:0"
+        connectTimeoutMillis: 500
+        idleTimeoutSeconds: 60
+        shutdownSeconds: 1
+        healthCheck: {type: http, rise: 5}
+        """);
+
+    SlbConfig config = ConfigLoader.load(SlbConfig.class, file.toString(), Map.of());
+
+    assertThat(config.healthCheck())
+        .isEqualTo(new HealthCheck("http", 0, "/health", 200, 2000, 1000, 5, 3));
+    assertThat(config.backendSpecs()).extracting(BackendSpec::weight).containsExactly(3, 1);
+  }
+
+  @Test
+  void unknownSwitchValuesStopTheStart() {
+    SlbConfig config =
+        new SlbConfig("slb", List.of("127.0.0.1:0"), List.of("127.0.0.1:1"), "a:1", 1000);
+    assertThatThrownBy(() -> config.withProxyProtocol("v3")).hasMessageContaining("'v3'");
+    assertThatThrownBy(() -> config.withBalance("random")).hasMessageContaining("'random'");
+    assertThatThrownBy(() -> config.withTransport("kqueue")).hasMessageContaining("'kqueue'");
+    assertThatThrownBy(() -> new HealthCheck("udp", 0, null, 0, 0, 0, 0, 0))
+        .hasMessageContaining("'udp'");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.shopstack.common.testing.Curl;
 import io.shopstack.common.testing.MetricsScrape;
+import io.shopstack.slb.health.HealthCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -87,10 +88,55 @@ class SlbServerTest {
   }
 
   @Test
+  void maglevKeepsEachClientAddressOnOneBackend() throws Exception {
+    var order1 = track(TcpBackends.named("order-1"));
+    var order2 = track(TcpBackends.named("order-2"));
+    SlbConfig config =
+        new SlbConfig(
+                "slb-maglev",
+                List.of("127.0.0.1:0"),
+                List.of(order1.hostPort(), order2.hostPort()),
+                "127.0.0.1:0",
+                1000)
+            .withBalance("maglev");
+    SlbServer slb = track(new SlbServer(config).start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    java.util.Set<String> reachedByAll = new java.util.HashSet<>();
+    for (int phone = 2; phone < 34; phone++) {
+      InetAddress from = InetAddress.getByName("127.0.1." + phone);
+      java.util.Set<String> reached = new java.util.HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        try (Socket socket = new Socket(vip.getAddress(), vip.getPort(), from, 0)) {
+          socket.setSoTimeout(5000);
+          reached.add(
+              new BufferedReader(
+                      new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                  .readLine());
+        }
+      }
+      assertThat(reached).as("phone " + from).hasSize(1);
+      reachedByAll.addAll(reached);
+    }
+    assertThat(reachedByAll)
+        .as("32 phones are not all on one backend")
+        .containsExactlyInAnyOrder("order-1", "order-2");
+  }
+
+  @Test
   void deadBackendIsSkipped() throws Exception {
     String dead = TcpBackends.deadHostPort();
     var live = track(TcpBackends.named("order-2"));
-    SlbServer slb = slb(dead, live.hostPort());
+    // Without checks, so only the failover is at work here (HealthCheckTest has the ejection).
+    SlbConfig config =
+        new SlbConfig(
+                "slb-test",
+                List.of("127.0.0.1:0"),
+                List.of(dead, live.hostPort()),
+                "127.0.0.1:0",
+                1000)
+            .withHealthCheck(HealthCheck.NONE);
+    SlbServer slb = track(new SlbServer(config).start());
     InetSocketAddress vip = slb.listenAddresses().get(0);
 
     for (int i = 0; i < 3; i++) {

@@ -30,7 +30,13 @@ final class TcpBackends {
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     Fixture(Service service) throws IOException {
-      server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this(service, 0);
+    }
+
+    /** On {@code port} of the loopback address; 0 for any free one. */
+    Fixture(Service service, int port) throws IOException {
+      // A backlog like a real server's (nginx: 511): bursts of connects must not overflow it.
+      server = new ServerSocket(port, 511, InetAddress.getLoopbackAddress());
       threads.execute(
           () -> {
             while (!server.isClosed()) {
@@ -51,6 +57,10 @@ final class TcpBackends {
           });
     }
 
+    int port() {
+      return server.getLocalPort();
+    }
+
     InetSocketAddress address() {
       return (InetSocketAddress) server.getLocalSocketAddress();
     }
@@ -68,8 +78,14 @@ final class TcpBackends {
 
   /** Says its name and hangs up: which backend a connection reached. */
   static Fixture named(String name) throws IOException {
+    return named(name, 0);
+  }
+
+  /** The same, on a given port: a backend restarted where it was. */
+  static Fixture named(String name, int port) throws IOException {
     return new Fixture(
-        socket -> socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)));
+        socket -> socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)),
+        port);
   }
 
   /** Sends back every byte it receives; half-closes when the client does. */
@@ -110,6 +126,24 @@ final class TcpBackends {
           } catch (SocketException e) {
             // the SLB closed the connection after the client left: expected
           }
+        });
+  }
+
+  /**
+   * Expects a PROXY protocol header (v1 or v2) first, parsed here byte by byte from the
+   * specification, independently of the SLB's encoder; answers with one line saying what the header
+   * claimed ({@code v2 127.0.0.5:41000 -> 127.0.0.1:8080}, or {@code no PROXY header}), then echoes
+   * whatever follows.
+   */
+  static Fixture proxyProtocolReader() throws IOException {
+    return new Fixture(
+        socket -> {
+          var in = new java.io.DataInputStream(socket.getInputStream());
+          String claim = ProxyHeaderReader.read(in);
+          OutputStream out = socket.getOutputStream();
+          out.write((claim + "\n").getBytes(StandardCharsets.UTF_8));
+          in.transferTo(out);
+          socket.shutdownOutput();
         });
   }
 

@@ -11,12 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Backend {
   private final InetSocketAddress address;
   private final String name;
+  private final int weight;
   private final AtomicInteger activeConnections = new AtomicInteger();
   private volatile BackendState state = BackendState.UP;
 
   public Backend(InetSocketAddress address) {
-    this.address = address;
+    this(new BackendSpec(address));
+  }
+
+  public Backend(BackendSpec spec) {
+    this.address = spec.address();
+    this.weight = spec.weight();
     this.name = address.getHostString() + ":" + address.getPort();
+  }
+
+  /** Its share of new connections relative to the pool's other backends; 0 takes none. */
+  public int weight() {
+    return weight;
   }
 
   public InetSocketAddress address() {

@@ -6,17 +6,27 @@ import java.util.List;
 
 /**
  * The order-service instances behind the VIP and the policy that spreads connections over them. The
- * list is fixed at start; only each backend's state changes (health checks, operators).
+ * list is fixed at start; only each backend's state changes (health checks, operators). A backend
+ * of weight 0 stays configured and checked but takes no new connection.
  */
 public final class BackendPool {
   private final List<Backend> backends;
   private final BalancingPolicy policy;
 
   public BackendPool(List<InetSocketAddress> addresses, BalancingPolicy policy) {
-    if (addresses.isEmpty()) {
+    this(policy, addresses.stream().map(BackendSpec::new).toList());
+  }
+
+  /** A pool of the configured backends, weights as given. */
+  public static BackendPool of(List<BackendSpec> specs, BalancingPolicy policy) {
+    return new BackendPool(policy, specs);
+  }
+
+  private BackendPool(BalancingPolicy policy, List<BackendSpec> specs) {
+    if (specs.isEmpty()) {
       throw new IllegalArgumentException("a backend pool needs at least one backend");
     }
-    this.backends = addresses.stream().map(Backend::new).toList();
+    this.backends = specs.stream().map(Backend::new).toList();
     this.policy = policy;
   }
 
@@ -30,7 +40,7 @@ public final class BackendPool {
    * client is then closed at once, there is nothing to wait for).
    */
   public List<Backend> candidates(SocketAddress client) {
-    List<Backend> up = backends.stream().filter(Backend::isUp).toList();
+    List<Backend> up = backends.stream().filter(b -> b.isUp() && b.weight() > 0).toList();
     return up.isEmpty() ? List.of() : policy.order(up, client);
   }
 }

@@ -1,13 +1,16 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.ConnectObserver;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -24,9 +27,17 @@ final class BackendConnector {
 
   private final Bootstrap template;
   private final TrafficMetrics metrics;
+  private final ProxyProtocol proxyProtocol;
+  private final ConnectObserver observer;
 
-  BackendConnector(Duration connectTimeout, TrafficMetrics metrics) {
+  BackendConnector(
+      Duration connectTimeout,
+      ProxyProtocol proxyProtocol,
+      ConnectObserver observer,
+      TrafficMetrics metrics) {
     this.metrics = metrics;
+    this.proxyProtocol = proxyProtocol;
+    this.observer = observer;
     this.template =
         new Bootstrap()
             .option(
@@ -65,17 +76,38 @@ final class BackendConnector {
                 attempt -> {
                   if (attempt.isSuccess()) {
                     spliced(backend, attempt.channel());
+                    announceClient(client, attempt.channel());
                     connected.setSuccess(attempt.channel());
                   } else {
                     metrics.connectFailed(backend);
-                    log.warn(
+                    // Per connection at debug only: a dead backend would otherwise write one
+                    // line per client; its state change is logged once, by its health.
+                    log.debug(
                         "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
+                    observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
                     attempt(client, remaining, connected);
                   }
                 });
   }
 
+  /**
+   * Writes the PROXY header, if the pool sends one. It is queued before the promise completes, and
+   * the client is read only after that, on this same event loop: the header is always the first
+   * thing the backend receives.
+   */
+  private void announceClient(Channel client, Channel backend) {
+    ByteBuf header =
+        proxyProtocol.header(
+            backend.alloc(),
+            (InetSocketAddress) client.remoteAddress(),
+            (InetSocketAddress) client.localAddress());
+    if (header != null) {
+      backend.writeAndFlush(header);
+    }
+  }
+
   private void spliced(Backend backend, Channel channel) {
+    observer.connected(backend);
     backend.connectionOpened();
     metrics.backendConnected(backend);
     channel.closeFuture().addListener(closed -> backend.connectionClosed());

@@ -5,16 +5,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.shopstack.common.server.ShutdownRequested;
 import io.shopstack.slb.backend.BackendPool;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The client side of one spliced connection: picks the backend when the client connects, then
- * relays what the client sends. Nothing is read from the client before the backend is connected, so
- * early bytes wait in the kernel, not in the SLB.
+ * relays what the client sends. Nothing is asked of the client before the backend is connected, so
+ * early bytes wait in the kernel, not in the SLB. One exception: on epoll, a client that sends and
+ * half-closes at once (FIN with its request) is read by the transport regardless, to see the end of
+ * stream; those few chunks and the end are held here and passed on once the backend is there.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
@@ -23,6 +27,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
   private Channel backend;
+  private final ArrayDeque<Object> early = new ArrayDeque<>(2);
+  private boolean clientFinishedEarly;
 
   FrontendHandler(BackendPool pool, BackendConnector connector, TrafficMetrics metrics) {
     this.pool = pool;
@@ -41,7 +47,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void spliced(Channel client, Future<Channel> connected) {
     if (connected.isSuccess() && client.isActive()) {
       backend = connected.getNow();
-      client.read();
+      for (Object chunk; (chunk = early.poll()) != null; ) {
+        backend.write(chunk, backend.voidPromise());
+      }
+      backend.flush();
+      if (clientFinishedEarly) {
+        Splice.endOfStream(client, backend);
+      } else {
+        client.read();
+      }
     } else if (connected.isSuccess()) {
       connected.getNow().close(); // the client left while we were connecting
     } else if (client.isActive()) {
@@ -54,12 +68,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object chunk) {
     metrics.fromClient(Splice.size(chunk));
+    if (backend == null) {
+      early.add(chunk);
+      return;
+    }
     Splice.forward(ctx.channel(), backend, chunk);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof ChannelInputShutdownEvent) {
+    if (event instanceof ChannelInputShutdownEvent && backend == null) {
+      clientFinishedEarly = true;
+    } else if (event instanceof ChannelInputShutdownEvent) {
       Splice.endOfStream(ctx.channel(), backend);
     } else if (event instanceof IdleStateEvent) {
       log.debug("closing idle splice from {}", ctx.channel().remoteAddress());
@@ -76,6 +96,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     metrics.clientClosed();
+    early.forEach(ReferenceCountUtil::release);
+    early.clear();
     if (backend != null) {
       Splice.closeOnFlush(backend);
     }

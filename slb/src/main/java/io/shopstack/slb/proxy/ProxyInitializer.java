@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.ConnectObserver;
 import java.time.Duration;
 
 /** Sets up each accepted client connection as the front half of a splice to a backend. */
@@ -12,12 +13,20 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
   private final int idleTimeoutSeconds;
+  private final int firstByteTimeoutSeconds;
 
   public ProxyInitializer(
-      BackendPool pool, Duration connectTimeout, int idleTimeoutSeconds, TrafficMetrics metrics) {
+      BackendPool pool,
+      Duration connectTimeout,
+      int idleTimeoutSeconds,
+      int firstByteTimeoutSeconds,
+      ProxyProtocol proxyProtocol,
+      ConnectObserver observer,
+      TrafficMetrics metrics) {
     this.pool = pool;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
-    this.connector = new BackendConnector(connectTimeout, metrics);
+    this.firstByteTimeoutSeconds = firstByteTimeoutSeconds;
+    this.connector = new BackendConnector(connectTimeout, proxyProtocol, observer, metrics);
     this.metrics = metrics;
   }
 
@@ -31,6 +40,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     client
         .pipeline()
         .addLast(new IdleStateHandler(0, 0, idleTimeoutSeconds))
+        .addLast(new FirstByteTimeout(firstByteTimeoutSeconds, metrics))
         .addLast(new FrontendHandler(pool, connector, metrics));
   }
 }

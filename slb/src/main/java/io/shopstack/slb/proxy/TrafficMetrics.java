@@ -20,6 +20,7 @@ public final class TrafficMetrics {
   private final AtomicInteger active = new AtomicInteger();
   private final Counter noBackend;
   private final Counter idleClosed;
+  private final Counter firstByteTimeouts;
   private final Counter openAtStop;
   private final Counter bytesIn;
   private final Counter bytesOut;
@@ -42,6 +43,10 @@ public final class TrafficMetrics {
         Counter.builder("slb_connections_idle_closed")
             .description("spliced connections closed after the idle timeout")
             .register(registry);
+    firstByteTimeouts =
+        Counter.builder("slb_connections_first_byte_timeout")
+            .description("clients closed for sending nothing within the first-byte timeout")
+            .register(registry);
     openAtStop =
         Counter.builder("slb_connections_open_at_stop")
             .description("spliced connections still open when the SLB began to stop")
@@ -56,6 +61,10 @@ public final class TrafficMetrics {
       Gauge.builder("slb_backend_connections_active", backend, Backend::activeConnections)
           .tag("backend", backend.name())
           .description("client connections spliced to this backend now")
+          .register(registry);
+      Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
+          .tag("backend", backend.name())
+          .description("1 while the backend is in rotation, 0 while its checks hold it out")
           .register(registry);
     }
     backendConnections =
@@ -96,6 +105,10 @@ public final class TrafficMetrics {
 
   void idleClosed() {
     idleClosed.increment();
+  }
+
+  void firstByteTimedOut() {
+    firstByteTimeouts.increment();
   }
 
   void openAtStop() {

@@ -44,7 +44,7 @@ public final class ServerLifecycle implements AutoCloseable {
 
   private final String instance;
   private final Duration shutdownDeadline;
-  private final Transport transport = Transport.preferred();
+  private final Transport transport;
   private final EventLoops eventLoops;
   private final Listeners listeners;
   private final OpenConnections connections = new OpenConnections();
@@ -62,6 +62,15 @@ public final class ServerLifecycle implements AutoCloseable {
    * @param shutdownDeadline how long {@link #close()} lets in-flight work run before it cuts it
    */
   public ServerLifecycle(String instance, Duration shutdownDeadline) {
+    this(instance, shutdownDeadline, Transport.preferred());
+  }
+
+  /**
+   * @param transport the I/O transport of every loop and socket of this server (see {@link
+   *     Transport#nativeIfAvailable()})
+   */
+  public ServerLifecycle(String instance, Duration shutdownDeadline, Transport transport) {
+    this.transport = transport;
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("a server needs an instance name");
     }

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of the slb against HAProxy in TCP mode (issue 9, "Speed").
+#
+# nginx (Debian) serves a 1 KiB page from two server blocks, 127.29.0.11:18081 and
+# 127.29.0.12:18081: the two backends. wrk drives, one after another, (a) nginx directly, (b)
+# HAProxy in `mode tcp` with `balance roundrobin` over both, (c) our slb with the same pool
+# (roundrobin, PROXY protocol off, TCP checks). Both proxies are pinned to core 0, wrk and
+# nginx to core 1; each proxy's CPU seconds (utime+stime) are measured around each run.
+#
+#   1. keep-alive: wrk -t1 -c50 --latency, requests/s and p50/p99;
+#   2. new connections: the same with "Connection: close" (one TCP connection per request);
+#   3. memory per idle connection: BENCH_IDLE connections that never send a byte, RSS growth.
+#
+# Loopback only. Every process it starts is stopped on exit, failure included. Last line:
+#   ratio: ours/HAProxy = X.XX      (keep-alive requests/s)
+#
+#   bench/slb.sh                     # 30 s per run
+#   BENCH_SECONDS=10 bench/slb.sh    # a quick look
+#
+# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM's JIT warm-up, not
+# counted), BENCH_CONNECTIONS (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit
+# here is 20000 and a proxy holds two descriptors per connection), BENCH_JAR (our exec jar, built
+# if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: nio as shipped, or auto/epoll),
+# BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
+set -euo pipefail
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-30}
+WARMUP=${BENCH_WARMUP_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-50}
+IDLE=${BENCH_IDLE:-9000}
+BACKEND_PORT=18081
+PORT_HAPROXY=18090
+PORT_OURS=18091
+PORT_ADMIN=18092
+VIP=127.0.0.1
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+TICK=$(getconf CLK_TCK)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+
+install_missing() {
+  local need=() cmd_pkg
+  for cmd_pkg in nginx:nginx-light haproxy:haproxy wrk:wrk taskset:util-linux \
+                 python3:python3 java:openjdk-17-jdk-headless curl:curl; do
+    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] && return
+  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
+  log "bench: installing ${need[*]}"
+  flock /tmp/shop-apt.lock apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
+  systemctl stop nginx haproxy 2>/dev/null || true
+}
+
+STARTED=()
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+# utime+stime clock ticks of a process and its threads (and children: nginx/haproxy workers).
+cpu_ticks() {
+  local total=0 p stat
+  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null || true); do
+    stat=$(cat /proc/"$p"/stat 2>/dev/null) || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat
+    total=$((total + ${12} + ${13}))
+  done
+  echo "$total"
+}
+
+rss_kib() {
+  local total=0 p
+  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null || true); do
+    total=$((total + $(awk '/VmRSS/ { print $2 }' /proc/"$p"/status 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+await_http() { # port, pid
+  for _ in $(seq 1 300); do
+    curl -sf -o /dev/null "http://$VIP:$1/" && return 0
+    kill -0 "$2" 2>/dev/null || die "process $2 exited before serving port $1"
+    sleep 0.1
+  done
+  die "nothing served on port $1 within 30 s"
+}
+
+start_nginx() {
+  mkdir -p "$WORK/www" "$WORK/nginx"
+  head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/www/index.html"
+  cat >"$WORK/nginx.conf" <<EOF
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+daemon off;
+events { worker_connections 19000; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+  server { listen 127.29.0.11:$BACKEND_PORT; root $WORK/www; }
+  server { listen 127.29.0.12:$BACKEND_PORT; root $WORK/www; }
+}
+EOF
+  prlimit --nofile=20000:20000 taskset -c 1 nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx.out" 2>&1 &
+  echo $!
+}
+
+start_haproxy() {
+  cat >"$WORK/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 9600 # two descriptors per connection within the 20000 FD hard limit
+defaults
+  mode tcp
+  timeout connect 1s
+  timeout client 300s
+  timeout server 300s
+frontend vip
+  bind $VIP:$PORT_HAPROXY
+  default_backend orders
+backend orders
+  balance roundrobin
+  server order-1 127.29.0.11:$BACKEND_PORT check inter 2s fall 3 rise 2
+  server order-2 127.29.0.12:$BACKEND_PORT check inter 2s fall 3 rise 2
+EOF
+  haproxy -c -q -f "$WORK/haproxy.cfg" || die "haproxy rejected its config"
+  prlimit --nofile=20000:20000 taskset -c 0 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.out" 2>&1 &
+  echo $!
+}
+
+start_ours() {
+  cat >"$WORK/slb.yml" <<EOF
+instance: bench-slb
+listen: ["$VIP:$PORT_OURS"]
+backends: ["127.29.0.11:$BACKEND_PORT", "127.29.0.12:$BACKEND_PORT"]
+admin: "$VIP:$PORT_ADMIN"
+connectTimeoutMillis: 1000
+idleTimeoutSeconds: 300
+# As HAProxy's "timeout client 300s" here: the idle-memory step holds silent connections.
+firstByteTimeoutSeconds: 300
+shutdownSeconds: 1
+transport: ${BENCH_TRANSPORT:-nio}
+balance: roundrobin
+proxyProtocol: none
+healthCheck: {type: tcp, intervalMillis: 2000, rise: 2, fall: 3}
+EOF
+  # shellcheck disable=SC2086
+  prlimit --nofile=20000:20000 taskset -c 0 java ${BENCH_JAVA_OPTS:-} -jar "$WORK/slb-exec.jar" \
+    --config="$WORK/slb.yml" >"$WORK/ours.log" 2>&1 &
+  echo $!
+}
+
+# One wrk run: prints "rps p50_ms p99_ms errors cpu_s"
+drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
+  local name=$1 target=$2 pid=$3 secs=$4 before=0 after=0 out="$WORK/wrk-$1.txt"
+  shift 4
+  [ "$pid" != 0 ] && before=$(cpu_ticks "$pid")
+  timeout $((secs + 30)) taskset -c 1 wrk -t1 -c"$CONNS" -d"${secs}s" --latency "$@" \
+    "http://$target/" >"$out" 2>&1 || die "wrk against $name failed: $(tail -n 3 "$out")"
+  [ "$pid" != 0 ] && after=$(cpu_ticks "$pid")
+  awk -v cpu="$((after - before))" -v tick="$TICK" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Socket errors/ { err = $0; gsub(/.*errors: /, "", err); gsub(/ /, "", err) }
+    /Non-2xx/ { non2xx = $NF }
+    END { printf "%.0f %.3f %.3f %s %.2f\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick }' "$out"
+}
+
+# Opens N idle connections to a port and holds them; prints the RSS growth per connection (bytes).
+idle_memory() { # name, port, pid
+  local base grown holder
+  base=$(rss_kib "$3")
+  prlimit --nofile=20000:20000 taskset -c 1 python3 - "$VIP" "$2" "$IDLE" "$WORK/idle-$1.ready" <<'PY' &
+import socket, sys, time, pathlib
+host, port, n, ready = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+held = []
+for _ in range(n):
+    s = socket.socket()
+    s.connect((host, port))
+    held.append(s)
+pathlib.Path(ready).write_text(str(len(held)))
+time.sleep(120)
+PY
+  holder=$!
+  STARTED+=("$holder")
+  for _ in $(seq 1 600); do [ -f "$WORK/idle-$1.ready" ] && break; sleep 0.1; done
+  [ -f "$WORK/idle-$1.ready" ] || die "could not open $IDLE idle connections to $1"
+  sleep 2 # let the proxy finish its backend connects: these are awaited, not timed
+  grown=$(rss_kib "$3")
+  stop "$holder"
+  echo $(( (grown - base) * 1024 / IDLE ))
+}
+
+main() {
+  install_missing
+  [ "$(nproc)" -ge 2 ] || die "needs 2 cores: proxies on core 0, wrk and nginx on core 1"
+  if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bench-slb.XXXXXX); fi
+  local jar=${BENCH_JAR:-$REPO/slb/target/slb-exec.jar}
+  if [ ! -f "$jar" ]; then
+    log "bench: building $jar"
+    (cd "$REPO" && ./mvnw -q -pl slb -am package -DskipTests)
+  fi
+  cp "$jar" "$WORK/slb-exec.jar"
+  chmod 755 "$WORK" # nginx's worker runs as nobody and reads the page from here
+  log "bench: load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  local nginx haproxy ours
+  nginx=$(start_nginx); STARTED+=("$nginx")
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.29.0.11:$BACKEND_PORT/" && break; sleep 0.1; done
+  haproxy=$(start_haproxy); STARTED+=("$haproxy")
+  ours=$(start_ours); STARTED+=("$ours")
+  await_http "$PORT_HAPROXY" "$haproxy"
+  await_http "$PORT_OURS" "$ours"
+  log "bench: ours runs on $(grep -o '([A-Z]* transport[^)]*)' "$WORK/ours.log" | head -1)"
+
+  if [ "$WARMUP" -gt 0 ]; then
+    log "bench: warming up our JVM for ${WARMUP}s (not counted)"
+    drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" >/dev/null
+    drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" -H "Connection: close" >/dev/null
+  fi
+
+  declare -A KA NC
+  local name port pid load
+  for name in direct HAProxy ours; do
+    case $name in
+      direct) port=127.29.0.11:$BACKEND_PORT; pid=0 ;;
+      HAProxy) port=$VIP:$PORT_HAPROXY; pid=$haproxy ;;
+      ours) port=$VIP:$PORT_OURS; pid=$ours ;;
+    esac
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    KA[$name]="$(drive "$name-ka" "$port" "$pid" "$SECONDS_PER_RUN") $load"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    NC[$name]="$(drive "$name-nc" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
+    log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}"
+  done
+  local mem_haproxy mem_ours
+  mem_haproxy=$(idle_memory HAProxy "$PORT_HAPROXY" "$haproxy")
+  mem_ours=$(idle_memory ours "$PORT_OURS" "$ours")
+  grep -q "ERROR\|Exception" "$WORK/ours.log" && log "bench: ours logged errors: $(grep -m3 'ERROR\|Exception' "$WORK/ours.log")"
+
+  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "wrk -t1 -c$CONNS -d${SECONDS_PER_RUN}s --latency, 1 KiB page from nginx; proxies on core 0, wrk+nginx on core 1; our JVM warmed up ${WARMUP}s"
+  echo
+  printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' target run "req/s" "p50 ms" "p99 ms" errors "CPU s" "req/CPU s" "load 1m"
+  printf '|%s|\n' "----------|----------------|-----------|----------|----------|--------|---------|---------------|---------"
+  local r rps p50 p99 err cpu ld kind
+  for name in direct HAProxy ours; do
+    for kind in keep-alive new-conn; do
+      if [ $kind = keep-alive ]; then r=${KA[$name]}; else r=${NC[$name]}; fi
+      read -r rps p50 p99 err cpu ld <<<"$r"
+      printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' "$name" "$kind" "$rps" "$p50" "$p99" "$err" \
+        "$( [ $name = direct ] && echo - || echo "$cpu")" \
+        "$( [ $name = direct ] && echo - || awk -v r="$rps" -v c="$cpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", (c > 0 ? r * s / c : 0) }')" "$ld"
+    done
+  done
+  echo
+  echo "idle memory ($IDLE connections that never send a byte, RSS growth incl. backend side): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn"
+  local ka_h ka_o nc_h nc_o
+  ka_h=$(cut -d' ' -f1 <<<"${KA[HAProxy]}"); ka_o=$(cut -d' ' -f1 <<<"${KA[ours]}")
+  nc_h=$(cut -d' ' -f1 <<<"${NC[HAProxy]}"); nc_o=$(cut -d' ' -f1 <<<"${NC[ours]}")
+  echo "new connections/s: ours/HAProxy = $(awk -v o="$nc_o" -v h="$nc_h" 'BEGIN { printf "%.2f", o / h }')"
+  echo "ratio: ours/HAProxy = $(awk -v o="$ka_o" -v h="$ka_h" 'BEGIN { printf "%.2f", o / h }')"
+}
+
+main "$@"

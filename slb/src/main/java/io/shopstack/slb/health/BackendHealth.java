@@ -1,0 +1,115 @@
+package io.shopstack.slb.health;
+
+import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.BackendState;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The check results of one backend turned into its state, with HAProxy's hysteresis: {@code fall}
+ * failures in a row take an UP backend out of rotation, {@code rise} passes in a row put a DOWN one
+ * back. A backend whose port opens before its application is ready therefore waits for its
+ * readiness check, and one flapping probe does not move traffic. Only transitions are logged, once
+ * each, with the reason; they are also kept (the last few) for the admin endpoint.
+ */
+public final class BackendHealth {
+  private static final Logger log = LoggerFactory.getLogger(BackendHealth.class);
+  private static final int HISTORY = 10;
+
+  /** One state change, as shown on the admin endpoint. */
+  public record Transition(Instant at, BackendState to, String reason) {}
+
+  private final Backend backend;
+  private final int rise;
+  private final int fall;
+  private final Deque<Transition> history = new ArrayDeque<>();
+  private int passes;
+  private volatile int failures;
+  private String lastFailure = "";
+
+  /**
+   * Starts as HAProxy does: UP, but only just, so the first failed probe takes a backend that was
+   * never seen healthy out of rotation at once instead of after {@code fall} probes.
+   */
+  public BackendHealth(Backend backend, int rise, int fall) {
+    this.backend = backend;
+    this.rise = rise;
+    this.fall = fall;
+    this.failures = fall - 1;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** Records one probe: {@code failure} is null for a pass, else why it failed. */
+  public synchronized void record(String failure) {
+    if (failure == null) {
+      failures = 0;
+      passes++;
+      if (backend.state() == BackendState.DOWN && passes >= rise) {
+        change(BackendState.UP, passes + " checks passed");
+      }
+    } else {
+      passes = 0;
+      failures++;
+      lastFailure = failure;
+      if (backend.state() == BackendState.UP && failures >= fall) {
+        change(BackendState.DOWN, failures + " checks failed, last: " + failure);
+      }
+    }
+  }
+
+  private void change(BackendState to, String reason) {
+    backend.state(to);
+    history.addLast(new Transition(Instant.now(), to, reason));
+    if (history.size() > HISTORY) {
+      history.removeFirst();
+    }
+    if (to == BackendState.DOWN) {
+      log.warn("backend {} is DOWN: {}", backend.name(), reason);
+    } else {
+      log.info("backend {} is UP: {}", backend.name(), reason);
+    }
+  }
+
+  /**
+   * A client connection reached the backend: counts as a pass for the failure streak only (one
+   * connect is not proof of readiness, so it never raises a DOWN backend). Lock-free when there is
+   * no streak, as it runs for every connection.
+   */
+  public void trafficConnected() {
+    if (failures > 0) {
+      synchronized (this) {
+        if (backend.state() == BackendState.UP) {
+          failures = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * A client connection could not reach the backend: counts like a failed check, so {@code fall} of
+   * them in a row take it out of rotation before the next probe would have.
+   */
+  public void trafficFailed(String reason) {
+    synchronized (this) {
+      if (backend.state() == BackendState.UP) {
+        record("client connect: " + reason);
+      }
+    }
+  }
+
+  /** The last state changes, oldest first. */
+  public synchronized List<Transition> history() {
+    return List.copyOf(history);
+  }
+
+  public synchronized String lastFailure() {
+    return lastFailure;
+  }
+}
