@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Answers errors that never reached a controller (a filter's {@code sendError}, such as the 413 of
  * {@link BodySizeLimitFilter}) in the same JSON shape as {@link ApiErrorHandler}; replaces Spring
- * Boot's whitelabel page. Requests Tomcat refuses before any servlet runs (an invalid request line)
- * still get Tomcat's own short HTML page.
+ * Boot's whitelabel page. Requests Jetty refuses before any servlet runs (an invalid request line)
+ * still get Jetty's own short answer.
  */
 @RestController
 class JsonErrorController implements ErrorController {
