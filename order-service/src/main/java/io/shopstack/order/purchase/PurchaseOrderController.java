@@ -6,10 +6,6 @@ import io.shopstack.order.system.ApiError;
 import io.shopstack.order.system.ShopProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +14,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -28,36 +25,51 @@ import org.springframework.web.bind.annotation.RestController;
 class PurchaseOrderController {
 
   private final PurchaseOrderRepository orders;
+  private final OrderDesk desk;
   private final String instance;
   private final Counter created;
+  private final Counter replayed;
 
   PurchaseOrderController(
-      PurchaseOrderRepository orders, ShopProperties shop, MeterRegistry registry) {
+      PurchaseOrderRepository orders, OrderDesk desk, ShopProperties shop, MeterRegistry registry) {
     this.orders = orders;
+    this.desk = desk;
     this.instance = shop.instance();
     this.created =
         Counter.builder("shop.orders.placed")
             .description("Purchase orders stored by this instance")
             .register(registry);
+    this.replayed =
+        Counter.builder("shop.orders.replayed")
+            .description("Retries answered with the order their Idempotency-Key placed earlier")
+            .register(registry);
   }
 
+  /**
+   * Places the order, or with an {@code Idempotency-Key} that already placed this same order,
+   * answers with that order again (same id, 201, {@code Idempotent-Replayed: true}).
+   */
   @PostMapping(path = "/purchaseOrder", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<PurchaseOrderResponse> place(
-      @RequestBody PurchaseOrderRequest request, HttpServletRequest http) {
+      @RequestBody PurchaseOrderRequest request,
+      @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key,
+      HttpServletRequest http) {
+    String idempotencyKey = IdempotencyKey.check(key);
     if (request.order() == null) {
       throw new InvalidOrderException("order", "is required: send {\"order\": {...}}");
     }
     NewOrder order = request.order().validate();
-    // Until the SLB speaks PROXY protocol to us, the peer of the TCP connection is the client.
-    String clientAddress = http.getRemoteAddr();
-    // Millisecond precision: what both H2 and PostgreSQL store, so GET shows what POST said.
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    long id =
-        orders.save(order, instance, clientAddress, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-    created.increment();
-    PurchaseOrder stored = new PurchaseOrder(id, order, instance, clientAddress, now);
-    return ResponseEntity.created(URI.create("/purchaseOrder/" + id))
-        .body(PurchaseOrderResponse.of(stored));
+    // With shop.proxy-protocol on, Jetty already put the address from the SLB's PROXY header here.
+    OrderDesk.Placement placement =
+        desk.place(order, instance, http.getRemoteAddr(), idempotencyKey);
+    PurchaseOrder stored = placement.order();
+    (placement.replayed() ? replayed : created).increment();
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.created(URI.create("/purchaseOrder/" + stored.id()));
+    if (placement.replayed()) {
+      answer.header(IdempotencyKey.REPLAYED, "true");
+    }
+    return answer.body(PurchaseOrderResponse.of(stored));
   }
 
   @GetMapping("/purchaseOrder/{id}")
@@ -71,5 +83,10 @@ class PurchaseOrderController {
   @ExceptionHandler
   ResponseEntity<ApiError> invalid(InvalidOrderException e) {
     return ApiError.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<ApiError> keyReused(KeyReusedException e) {
+    return ApiError.of(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage(), IdempotencyKey.HEADER);
   }
 }

@@ -11,8 +11,8 @@ import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
- * Purchase orders in table {@code purchase_order} (schema.sql). Plain SQL that H2 (local topology)
- * and PostgreSQL (Docker) both run unchanged.
+ * Purchase orders in table {@code purchase_order} (db/migration). Plain SQL that H2 (local
+ * topology) and PostgreSQL (Docker) both run unchanged.
  */
 @Repository
 class PurchaseOrderRepository {
@@ -23,14 +23,28 @@ class PurchaseOrderRepository {
     this.jdbc = jdbc;
   }
 
-  /** Stores the order and returns its generated id. */
-  long save(NewOrder order, String servedBy, String clientAddress, OffsetDateTime createdAt) {
+  /**
+   * Stores the order and returns its generated id; committed when this returns (auto-commit), so
+   * the 201 that follows is never sent for an order a crash could still lose.
+   *
+   * @param idempotencyKey the client's key, or null
+   * @throws org.springframework.dao.DuplicateKeyException when an order with this key exists, even
+   *     one another instance is inserting at this moment (the database waits for it)
+   */
+  long save(
+      NewOrder order,
+      String servedBy,
+      String clientAddress,
+      OffsetDateTime createdAt,
+      String idempotencyKey) {
     KeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             """
             INSERT INTO purchase_order
-              (order_date, class_name, author, price, served_by, client_address, created_at)
-            VALUES (:date, :className, :author, :price, :servedBy, :clientAddress, :createdAt)
+              (order_date, class_name, author, price, served_by, client_address, created_at,
+               idempotency_key)
+            VALUES (:date, :className, :author, :price, :servedBy, :clientAddress, :createdAt,
+                    :idempotencyKey)
             """)
         .param("date", order.date())
         .param("className", order.className())
@@ -39,6 +53,7 @@ class PurchaseOrderRepository {
         .param("servedBy", servedBy)
         .param("clientAddress", clientAddress)
         .param("createdAt", createdAt)
+        .param("idempotencyKey", idempotencyKey)
         .update(keys, "id");
     return keys.getKeyAs(Number.class).longValue();
   }
@@ -50,6 +65,17 @@ class PurchaseOrderRepository {
             FROM purchase_order WHERE id = :id
             """)
         .param("id", id)
+        .query(PurchaseOrderRepository::toPurchaseOrder)
+        .optional();
+  }
+
+  Optional<PurchaseOrder> findByIdempotencyKey(String key) {
+    return jdbc.sql(
+            """
+            SELECT id, order_date, class_name, author, price, served_by, client_address, created_at
+            FROM purchase_order WHERE idempotency_key = :key
+            """)
+        .param("key", key)
         .query(PurchaseOrderRepository::toPurchaseOrder)
         .optional();
   }

@@ -31,7 +31,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
     properties = OrderServiceApplication.CONFIG)
 // Configuration properties are not scanned in a slice; the controller needs the instance name.
 @EnableConfigurationProperties(ShopProperties.class)
-@Import(SimpleMeterRegistry.class)
+@Import({SimpleMeterRegistry.class, OrderDesk.class})
 class PurchaseOrderControllerTests {
 
   private static final String ORDER =
@@ -44,7 +44,7 @@ class PurchaseOrderControllerTests {
 
   @Test
   void aValidOrderIsSavedAndAnswered201WithItsLocation() {
-    given(orders.save(any(), anyString(), anyString(), any())).willReturn(42L);
+    given(orders.save(any(), anyString(), anyString(), any(), any())).willReturn(42L);
 
     assertThat(
             mvc.post()
@@ -65,7 +65,8 @@ class PurchaseOrderControllerTests {
             eq(new NewOrder(LocalDate.of(2018, 7, 1), "趣谈网络协议", "刘超", new BigDecimal("68"))),
             eq("order-1"),
             eq("127.0.0.1"),
-            any());
+            any(),
+            eq(null));
   }
 
   @Test
@@ -119,7 +120,7 @@ class PurchaseOrderControllerTests {
         .extractingPath("$.error")
         .asString()
         .contains("application/xml");
-    verify(orders, never()).save(any(), any(), any(), any());
+    verify(orders, never()).save(any(), any(), any(), any(), any());
   }
 
   @Test

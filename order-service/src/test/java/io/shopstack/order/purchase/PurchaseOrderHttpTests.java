@@ -83,6 +83,63 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
   }
 
   @Test
+  void aRetryWithTheSameKeyAndBodyReplaysTheOriginalOrder() {
+    String key = "retry-" + System.nanoTime();
+    HttpResponse<String> first = postWithKey(key, DESIGN_ORDER);
+    // Same order, other spelling of the same JSON and price: still the same purchase.
+    HttpResponse<String> retry =
+        postWithKey(
+            key,
+            "{\"order\":{\"price\":\"68.00\",\"Author\":\"刘超\",\"className\":\"趣谈网络协议\","
+                + "\"date\":\"2018-07-01\"}}");
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(retry.statusCode()).isEqualTo(201);
+    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(retry.headers().firstValue("Location"))
+        .isEqualTo(first.headers().firstValue("Location"));
+    assertThat(json(retry)).isEqualTo(json(first));
+    assertThat(ordersWithKey(key)).isEqualTo(1);
+  }
+
+  @Test
+  void theSameKeyWithAnotherBodyIs422AndPlacesNothing() {
+    String key = "reused-" + System.nanoTime();
+    long id = json(postWithKey(key, DESIGN_ORDER)).get("id").asLong();
+
+    HttpResponse<String> reused = postWithKey(key, DESIGN_ORDER.replace("\"68\"", "\"99\""));
+
+    assertThat(reused.statusCode()).isEqualTo(422);
+    assertThat(reused.body()).contains("Idempotency-Key", String.valueOf(id));
+    assertThat(ordersWithKey(key)).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyThatCannotBeAHeaderValueIs400() {
+    HttpResponse<String> response = postWithKey("x".repeat(256), DESIGN_ORDER);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("Idempotency-Key");
+  }
+
+  private HttpResponse<String> postWithKey(String key, String body) {
+    return send(
+        request(shop("/purchaseOrder"))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  private long ordersWithKey(String key) {
+    return jdbc.sql("SELECT COUNT(*) FROM purchase_order WHERE idempotency_key = :key")
+        .param("key", key)
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
   void unknownOrderIs404Json() {
     HttpResponse<String> response = send(request(shop("/purchaseOrder/999999")).build());
 
