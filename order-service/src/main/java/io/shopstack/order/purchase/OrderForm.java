@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -64,10 +65,35 @@ record OrderForm(
     if (value == null || value.isBlank()) {
       throw new InvalidOrderException("order." + field, "is required");
     }
-    if (value.length() > maxLength) {
+    storable(field, value);
+    // Characters, not UTF-16 units or bytes: 200 Chinese characters or emoji are 200.
+    if (value.codePointCount(0, value.length()) > maxLength) {
       throw new InvalidOrderException(
           "order." + field, "is longer than " + maxLength + " characters");
     }
     return value;
+  }
+
+  /**
+   * Refuses what a UTF-8 database cannot keep, instead of failing at the insert (PostgreSQL refuses
+   * NUL in text) or storing something else than what is echoed back (a lone surrogate has no UTF-8
+   * form and would be stored as {@code ?}).
+   */
+  private static void storable(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\0') {
+        throw new InvalidOrderException("order." + field, "contains a NUL character (U+0000)");
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidOrderException(
+            "order." + field,
+            "contains a lone surrogate (U+" + HexFormat.of().withUpperCase().toHexDigits(c) + ")");
+      }
+    }
   }
 }

@@ -139,6 +139,44 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
         .single();
   }
 
+  /** The issue's findings: 67 Chinese characters gave 500 on a SQL_ASCII database. */
+  @Test
+  void textAtTheCharacterLimitsIsStoredAndEchoedExactly() {
+    String title = "趣".repeat(190) + "\uD83D\uDE00".repeat(10);
+    String author = "刘".repeat(100);
+    HttpResponse<String> created =
+        postJson(
+            "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
+                + title
+                + "\", \"Author\": \""
+                + author
+                + "\", \"price\": \"68\"}}");
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    long id = json(created).get("id").asLong();
+    assertThat(json(created).get("order").get("className").asString()).isEqualTo(title);
+    assertThat(
+            jdbc.sql("SELECT class_name FROM purchase_order WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single())
+        .isEqualTo(title);
+    HttpResponse<String> read = send(request(shop("/purchaseOrder/" + id)).build());
+    assertThat(json(read).get("order").get("Author").asString()).isEqualTo(author);
+  }
+
+  @Test
+  void nulAndLoneSurrogatesAre400NamingTheField() {
+    HttpResponse<String> nul = postJson(DESIGN_ORDER.replace("\"刘超\"", "\"刘\\u0000超\""));
+    HttpResponse<String> surrogate =
+        postJson(DESIGN_ORDER.replace("\"趣谈网络协议\"", "\"趣谈\\ud800网络协议\""));
+
+    assertThat(nul.statusCode()).as(nul.body()).isEqualTo(400);
+    assertThat(nul.body()).contains("order.Author", "NUL");
+    assertThat(surrogate.statusCode()).as(surrogate.body()).isEqualTo(400);
+    assertThat(surrogate.body()).contains("order.className", "surrogate");
+  }
+
   @Test
   void unknownOrderIs404Json() {
     HttpResponse<String> response = send(request(shop("/purchaseOrder/999999")).build());
