@@ -2,9 +2,12 @@ package io.shopstack.order.system;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
@@ -23,6 +26,16 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 class ApiErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+  /** About one database timeout: a retry sooner would most likely meet the same outage. */
+  private static final String RETRY_AFTER_SECONDS = "2";
+
+  /** Absent in web slice tests, which have no database. */
+  private final ObjectProvider<DatabaseOutage> outage;
+
+  ApiErrorHandler(ObjectProvider<DatabaseOutage> outage) {
+    this.outage = outage;
+  }
 
   @ExceptionHandler
   ResponseEntity<ApiError> malformedBody(HttpMessageNotReadableException e) {
@@ -46,6 +59,15 @@ class ApiErrorHandler {
   /** Unknown path (404), wrong method (405), not acceptable (406) and the rest of Spring MVC's. */
   @ExceptionHandler
   ResponseEntity<ApiError> anyOther(Exception e) {
+    if (DatabaseOutage.isOutage(e)) {
+      // Short, no stack: an outage shows as many of these at once, and the cause is outside us.
+      log.warn("database unavailable: {}", e.toString());
+      outage.ifAvailable(pool -> pool.dropPooledConnections());
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+          .contentType(MediaType.APPLICATION_JSON)
+          .body(new ApiError("database unavailable, nothing was stored: retry later", null));
+    }
     if (e instanceof ErrorResponse known && !known.getStatusCode().is5xxServerError()) {
       String detail = known.getBody().getDetail();
       return ApiError.of(
