@@ -1,10 +1,14 @@
 package io.shopstack.order.purchase;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.shopstack.order.system.Problem.InvalidField;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -31,12 +35,26 @@ record OrderForm(
     return new OrderForm(order.date().toString(), order.className(), order.author(), text);
   }
 
-  /** Checks every field and returns the order, or names the first field that is wrong. */
+  /** Checks every field and returns the order, or names every field that is wrong. */
   NewOrder validate() {
-    LocalDate orderDate = parseDate();
-    String title = required("className", className, MAX_CLASS_NAME);
-    String writer = required("Author", author, MAX_AUTHOR);
-    return new NewOrder(orderDate, title, writer, parsePrice());
+    List<InvalidField> wrong = new ArrayList<>();
+    LocalDate orderDate = check(wrong, this::parseDate);
+    String title = check(wrong, () -> required("className", className, MAX_CLASS_NAME));
+    String writer = check(wrong, () -> required("Author", author, MAX_AUTHOR));
+    BigDecimal amount = check(wrong, this::parsePrice);
+    if (!wrong.isEmpty()) {
+      throw new InvalidOrderException(wrong);
+    }
+    return new NewOrder(orderDate, title, writer, amount);
+  }
+
+  private static <T> T check(List<InvalidField> wrong, Supplier<T> field) {
+    try {
+      return field.get();
+    } catch (InvalidOrderException e) {
+      wrong.addAll(e.fields());
+      return null;
+    }
   }
 
   private LocalDate parseDate() {

@@ -2,10 +2,11 @@ package io.shopstack.order.purchase;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shopstack.order.system.ApiError;
+import io.shopstack.order.system.Problem;
 import io.shopstack.order.system.ShopProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -77,16 +78,19 @@ class PurchaseOrderController {
     return orders
         .findById(id)
         .<ResponseEntity<?>>map(stored -> ResponseEntity.ok(PurchaseOrderResponse.of(stored)))
-        .orElseGet(() -> ApiError.of(HttpStatus.NOT_FOUND, "no purchase order " + id));
+        .orElseGet(() -> Problem.of(HttpStatus.NOT_FOUND, "no purchase order " + id));
   }
 
   @ExceptionHandler
-  ResponseEntity<ApiError> invalid(InvalidOrderException e) {
-    return ApiError.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
+  ResponseEntity<Problem> invalid(InvalidOrderException e) {
+    return Problem.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.fields());
   }
 
   @ExceptionHandler
-  ResponseEntity<ApiError> keyReused(KeyReusedException e) {
-    return ApiError.of(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage(), IdempotencyKey.HEADER);
+  ResponseEntity<Problem> keyReused(KeyReusedException e) {
+    return Problem.of(
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        e.getMessage(),
+        List.of(new Problem.InvalidField(IdempotencyKey.HEADER, "already used with another body")));
   }
 }

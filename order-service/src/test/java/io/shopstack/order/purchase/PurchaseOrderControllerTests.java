@@ -78,7 +78,7 @@ class PurchaseOrderControllerTests {
                 .content(ORDER.replace("\"68\"", "\"-68\"")))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .isLenientlyEqualTo("{\"field\": \"order.price\"}");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"order.price\"}]}");
     verifyNoInteractions(orders);
   }
 
@@ -91,7 +91,7 @@ class PurchaseOrderControllerTests {
                 .content("{\"date\": \"2018-07-01\"}"))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .isLenientlyEqualTo("{\"field\": \"order\"}");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"order\"}]}");
   }
 
   @Test
@@ -103,7 +103,7 @@ class PurchaseOrderControllerTests {
                 .content("{\"order\": {\"date\": {\"year\": 2018}}}"))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .extractingPath("$.error")
+        .extractingPath("$.detail")
         .asString()
         .startsWith("malformed JSON: order.date: ");
   }
@@ -117,7 +117,7 @@ class PurchaseOrderControllerTests {
                 .content("<order/>"))
         .hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
         .bodyJson()
-        .extractingPath("$.error")
+        .extractingPath("$.detail")
         .asString()
         .contains("application/xml");
     verify(orders, never()).save(any(), any(), any(), any(), any());
@@ -130,11 +130,11 @@ class PurchaseOrderControllerTests {
     assertThat(mvc.get().uri("/purchaseOrder/7"))
         .hasStatus(HttpStatus.NOT_FOUND)
         .bodyJson()
-        .isLenientlyEqualTo("{\"error\": \"no purchase order 7\"}");
+        .isLenientlyEqualTo("{\"status\": 404, \"detail\": \"no purchase order 7\"}");
     assertThat(mvc.get().uri("/purchaseOrder/seven"))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .isLenientlyEqualTo("{\"field\": \"id\"}");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"id\"}]}");
   }
 
   @Test
@@ -142,7 +142,7 @@ class PurchaseOrderControllerTests {
     assertThat(mvc.get().uri("/purchaseOrder"))
         .hasStatus(HttpStatus.METHOD_NOT_ALLOWED)
         .bodyJson()
-        .extractingPath("$.error")
+        .extractingPath("$.detail")
         .asString()
         .contains("GET");
   }

@@ -182,8 +182,8 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
     HttpResponse<String> response = send(request(shop("/purchaseOrder/999999")).build());
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(json(response).get("error").asString()).contains("999999");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json(response).get("detail").asString()).contains("999999");
   }
 
   @Test
@@ -192,7 +192,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    String error = json(response).get("error").asString();
+    String error = json(response).get("detail").asString();
     assertThat(error).startsWith("malformed JSON: ").contains("end-of-input", "line 1");
     assertThat(error).doesNotContain("Source:", "io.shopstack", "Exception");
 
@@ -208,9 +208,24 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
                 + " \"author\": \"刘超\", \"price\": \"68\"}}");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    JsonNode error = json(response);
-    assertThat(error.get("field").asString()).isEqualTo("order.Author");
-    assertThat(error.get("error").asString()).isEqualTo("order.Author is required");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = json(response);
+    assertThat(problem.get("status").asInt()).isEqualTo(400);
+    assertThat(problem.get("title").asString()).isEqualTo("Bad Request");
+    assertThat(problem.get("detail").asString()).isEqualTo("order.Author is required");
+    assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("order.Author");
+  }
+
+  @Test
+  void everyBadFieldIsNamedInOneProblem() {
+    HttpResponse<String> response =
+        postJson(
+            "{\"order\": {\"date\": \"2018-13-01\", \"className\": \"\","
+                + " \"Author\": \"刘超\", \"price\": \"-68\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("errors").valueStream().map(bad -> bad.get("field").asString()))
+        .containsExactly("order.date", "order.className", "order.price");
   }
 
   @Test
@@ -227,7 +242,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    assertThat(json(response).get("error").asString()).contains("65536");
+    assertThat(json(response).get("detail").asString()).contains("65536");
     assertThat(rows()).isEqualTo(before);
   }
 
@@ -276,7 +291,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
                 .build());
 
     assertThat(response.statusCode()).isEqualTo(415);
-    assertThat(json(response).get("error").asString()).contains("text/plain", "application/json");
+    assertThat(json(response).get("detail").asString()).contains("text/plain", "application/json");
   }
 
   @Test
@@ -284,9 +299,9 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
     HttpResponse<String> response = send(request(shop("/no/such/page")).build());
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    assertThat(json(response).get("error").asString()).contains("/no/such/page");
+    assertThat(json(response).get("detail").asString()).contains("/no/such/page");
   }
 
   private long rows() {
