@@ -6,7 +6,10 @@ import io.shopstack.order.system.Problem;
 import io.shopstack.order.system.ShopProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
+import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,7 +19,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The last step of the journey: the app's {@code POST /purchaseOrder}, reaching this instance
@@ -71,6 +76,43 @@ class PurchaseOrderController {
       answer.header(IdempotencyKey.REPLAYED, "true");
     }
     return answer.body(PurchaseOrderResponse.of(stored));
+  }
+
+  static final int MAX_PAGE = 100;
+
+  /**
+   * The stored orders, newest first, {@code limit} (1 to 100, default 20) at a time, filtered by
+   * {@code servedBy}, {@code className}, {@code Author} and {@code date}; {@code next} links the
+   * following page with the same filters.
+   */
+  @GetMapping(path = "/purchaseOrder", produces = MediaType.APPLICATION_JSON_VALUE)
+  OrderPage list(
+      @RequestParam(required = false) String servedBy,
+      @RequestParam(required = false) String className,
+      @RequestParam(name = "Author", required = false) String author,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate date,
+      @RequestParam(required = false) Long before,
+      @RequestParam(defaultValue = "20") int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new InvalidOrderException("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    OrderFilter filter = new OrderFilter(servedBy, className, author, date);
+    List<PurchaseOrder> page = orders.list(filter, before, limit);
+    String next = null;
+    if (page.size() == limit) {
+      next =
+          UriComponentsBuilder.fromPath("/purchaseOrder")
+              .queryParamIfPresent("servedBy", Optional.ofNullable(servedBy))
+              .queryParamIfPresent("className", Optional.ofNullable(className))
+              .queryParamIfPresent("Author", Optional.ofNullable(author))
+              .queryParamIfPresent("date", Optional.ofNullable(date))
+              .queryParam("before", page.get(page.size() - 1).id())
+              .queryParam("limit", limit)
+              .encode()
+              .build()
+              .toUriString();
+    }
+    return new OrderPage(page.stream().map(PurchaseOrderResponse::of).toList(), next);
   }
 
   @GetMapping("/purchaseOrder/{id}")

@@ -4,6 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -78,6 +81,39 @@ class PurchaseOrderRepository {
         .param("key", key)
         .query(PurchaseOrderRepository::toPurchaseOrder)
         .optional();
+  }
+
+  /**
+   * Newest first, at most {@code limit} orders with an id below {@code before} (keyset paging: a
+   * page does not shift when orders arrive meanwhile), matching every filter that is not null.
+   */
+  List<PurchaseOrder> list(OrderFilter filter, Long before, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            """
+            SELECT id, order_date, class_name, author, price, served_by, client_address, created_at
+            FROM purchase_order WHERE 1 = 1
+            """);
+    Map<String, Object> params = new HashMap<>();
+    condition(sql, params, "id < :before", "before", before);
+    condition(sql, params, "served_by = :servedBy", "servedBy", filter.servedBy());
+    condition(sql, params, "class_name = :className", "className", filter.className());
+    condition(sql, params, "author = :author", "author", filter.author());
+    condition(sql, params, "order_date = :date", "date", filter.date());
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    params.put("limit", limit);
+    return jdbc.sql(sql.toString())
+        .params(params)
+        .query(PurchaseOrderRepository::toPurchaseOrder)
+        .list();
+  }
+
+  private static void condition(
+      StringBuilder sql, Map<String, Object> params, String clause, String name, Object value) {
+    if (value != null) {
+      sql.append(" AND ").append(clause);
+      params.put(name, value);
+    }
   }
 
   private static PurchaseOrder toPurchaseOrder(ResultSet row, int rowNum) throws SQLException {

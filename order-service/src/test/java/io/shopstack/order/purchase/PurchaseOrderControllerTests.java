@@ -138,12 +138,11 @@ class PurchaseOrderControllerTests {
   }
 
   @Test
-  void getIsNotAllowedOnTheCollection() {
-    assertThat(mvc.get().uri("/purchaseOrder"))
-        .hasStatus(HttpStatus.METHOD_NOT_ALLOWED)
+  void aPageLimitOutOfRangeIs400NamingIt() {
+    assertThat(mvc.get().uri("/purchaseOrder?limit=1000"))
+        .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .extractingPath("$.detail")
-        .asString()
-        .contains("GET");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"limit\"}]}");
+    verifyNoInteractions(orders);
   }
 }

@@ -6,11 +6,15 @@ import io.shopstack.common.testing.Curl;
 import io.shopstack.order.ShopHttpTest;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -175,6 +179,30 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
     assertThat(nul.body()).contains("order.Author", "NUL");
     assertThat(surrogate.statusCode()).as(surrogate.body()).isEqualTo(400);
     assertThat(surrogate.body()).contains("order.className", "surrogate");
+  }
+
+  @Test
+  void theListingPagesNewestFirstThroughFiltersAndFollowsItsNextLinks() {
+    String title = "列表-" + System.nanoTime();
+    List<Long> placed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      placed.add(json(postJson(DESIGN_ORDER.replace("趣谈网络协议", title))).get("id").asLong());
+    }
+    postJson(DESIGN_ORDER);
+
+    List<Long> listed = new ArrayList<>();
+    String next =
+        "/purchaseOrder?limit=2&className=" + URLEncoder.encode(title, StandardCharsets.UTF_8);
+    while (next != null) {
+      HttpResponse<String> page = send(request(shop(next)).build());
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      JsonNode body = json(page);
+      body.get("orders").forEach(order -> listed.add(order.get("id").asLong()));
+      next = body.has("next") && !body.get("next").isNull() ? body.get("next").asString() : null;
+    }
+
+    Collections.reverse(placed);
+    assertThat(listed).containsExactlyElementsOf(placed);
   }
 
   @Test
