@@ -10,8 +10,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +102,56 @@ class TwoInstancesInOneJvmTests {
     assertThat(JSON.readTree(readBack.body()).get("servedBy").asString()).isEqualTo("order-2");
   }
 
+  /**
+   * The issue's retry storm: 200 phones each send their order 5 times with one key, the retries
+   * spread over both instances and sent concurrently. One order per phone must exist.
+   */
+  @Test
+  void aRetryStormAcrossBothInstancesPlacesOneOrderPerKey() throws Exception {
+    String run = "storm-" + System.nanoTime() + "-";
+    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+    // 100 requests in flight: every key's retries race each other on both instances.
+    ExecutorService phones = Executors.newFixedThreadPool(100);
+    try {
+      // A phone's five sends are submitted back to back, so they are in flight together.
+      for (int phone = 0; phone < 200; phone++) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+          ConfigurableApplicationContext instance = (phone + attempt) % 2 == 0 ? order1 : order2;
+          HttpRequest retry =
+              HttpRequest.newBuilder(uri(instance, "local.server.port", "/purchaseOrder"))
+                  .timeout(Duration.ofSeconds(60))
+                  .header("Content-Type", "application/json")
+                  .header("Idempotency-Key", run + phone)
+                  .POST(HttpRequest.BodyPublishers.ofString(order("趣谈网络协议")))
+                  .build();
+          answers.add(phones.submit(() -> HTTP.send(retry, HttpResponse.BodyHandlers.ofString())));
+        }
+      }
+      Map<String, Set<Long>> idsByKey = new HashMap<>();
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        String key = response.request().headers().firstValue("Idempotency-Key").orElseThrow();
+        idsByKey
+            .computeIfAbsent(key, k -> new HashSet<>())
+            .add(JSON.readTree(response.body()).get("id").asLong());
+      }
+      // Every retry of a phone got the one order its key placed.
+      assertThat(idsByKey).hasSize(200).allSatisfy((key, ids) -> assertThat(ids).hasSize(1));
+    } finally {
+      phones.shutdownNow();
+    }
+
+    long stored =
+        order1
+            .getBean(JdbcClient.class)
+            .sql("SELECT COUNT(*) FROM purchase_order WHERE idempotency_key LIKE :run")
+            .param("run", run + "%")
+            .query(Long.class)
+            .single();
+    assertThat(stored).isEqualTo(200);
+  }
+
   @Test
   void eachInstanceKeepsItsOwnMetrics() throws Exception {
     post(order2, "趣谈网络协议");
@@ -121,17 +179,19 @@ class TwoInstancesInOneJvmTests {
 
   private static HttpResponse<String> post(ConfigurableApplicationContext instance, String title)
       throws Exception {
-    String body =
-        "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
-            + title
-            + "\", \"Author\": \"刘超\", \"price\": \"68\"}}";
     return HTTP.send(
         HttpRequest.newBuilder(uri(instance, "local.server.port", "/purchaseOrder"))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .POST(HttpRequest.BodyPublishers.ofString(order(title)))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String order(String title) {
+    return "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
+        + title
+        + "\", \"Author\": \"刘超\", \"price\": \"68\"}}";
   }
 
   private static HttpResponse<String> get(ConfigurableApplicationContext instance, String path)

@@ -1,9 +1,14 @@
 package io.shopstack.order.purchase;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.shopstack.order.system.Problem.InvalidField;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -30,12 +35,26 @@ record OrderForm(
     return new OrderForm(order.date().toString(), order.className(), order.author(), text);
   }
 
-  /** Checks every field and returns the order, or names the first field that is wrong. */
+  /** Checks every field and returns the order, or names every field that is wrong. */
   NewOrder validate() {
-    LocalDate orderDate = parseDate();
-    String title = required("className", className, MAX_CLASS_NAME);
-    String writer = required("Author", author, MAX_AUTHOR);
-    return new NewOrder(orderDate, title, writer, parsePrice());
+    List<InvalidField> wrong = new ArrayList<>();
+    LocalDate orderDate = check(wrong, this::parseDate);
+    String title = check(wrong, () -> required("className", className, MAX_CLASS_NAME));
+    String writer = check(wrong, () -> required("Author", author, MAX_AUTHOR));
+    BigDecimal amount = check(wrong, this::parsePrice);
+    if (!wrong.isEmpty()) {
+      throw new InvalidOrderException(wrong);
+    }
+    return new NewOrder(orderDate, title, writer, amount);
+  }
+
+  private static <T> T check(List<InvalidField> wrong, Supplier<T> field) {
+    try {
+      return field.get();
+    } catch (InvalidOrderException e) {
+      wrong.addAll(e.fields());
+      return null;
+    }
   }
 
   private LocalDate parseDate() {
@@ -64,10 +83,35 @@ record OrderForm(
     if (value == null || value.isBlank()) {
       throw new InvalidOrderException("order." + field, "is required");
     }
-    if (value.length() > maxLength) {
+    storable(field, value);
+    // Characters, not UTF-16 units or bytes: 200 Chinese characters or emoji are 200.
+    if (value.codePointCount(0, value.length()) > maxLength) {
       throw new InvalidOrderException(
           "order." + field, "is longer than " + maxLength + " characters");
     }
     return value;
+  }
+
+  /**
+   * Refuses what a UTF-8 database cannot keep, instead of failing at the insert (PostgreSQL refuses
+   * NUL in text) or storing something else than what is echoed back (a lone surrogate has no UTF-8
+   * form and would be stored as {@code ?}).
+   */
+  private static void storable(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\0') {
+        throw new InvalidOrderException("order." + field, "contains a NUL character (U+0000)");
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidOrderException(
+            "order." + field,
+            "contains a lone surrogate (U+" + HexFormat.of().withUpperCase().toHexDigits(c) + ")");
+      }
+    }
   }
 }

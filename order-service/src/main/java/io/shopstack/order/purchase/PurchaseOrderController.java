@@ -2,14 +2,14 @@ package io.shopstack.order.purchase;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shopstack.order.system.ApiError;
+import io.shopstack.order.system.Problem;
 import io.shopstack.order.system.ShopProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The last step of the journey: the app's {@code POST /purchaseOrder}, reaching this instance
@@ -28,36 +31,88 @@ import org.springframework.web.bind.annotation.RestController;
 class PurchaseOrderController {
 
   private final PurchaseOrderRepository orders;
+  private final OrderDesk desk;
   private final String instance;
   private final Counter created;
+  private final Counter replayed;
 
   PurchaseOrderController(
-      PurchaseOrderRepository orders, ShopProperties shop, MeterRegistry registry) {
+      PurchaseOrderRepository orders, OrderDesk desk, ShopProperties shop, MeterRegistry registry) {
     this.orders = orders;
+    this.desk = desk;
     this.instance = shop.instance();
     this.created =
         Counter.builder("shop.orders.placed")
             .description("Purchase orders stored by this instance")
             .register(registry);
+    this.replayed =
+        Counter.builder("shop.orders.replayed")
+            .description("Retries answered with the order their Idempotency-Key placed earlier")
+            .register(registry);
   }
 
+  /**
+   * Places the order, or with an {@code Idempotency-Key} that already placed this same order,
+   * answers with that order again (same id, 201, {@code Idempotent-Replayed: true}).
+   */
   @PostMapping(path = "/purchaseOrder", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<PurchaseOrderResponse> place(
-      @RequestBody PurchaseOrderRequest request, HttpServletRequest http) {
+      @RequestBody PurchaseOrderRequest request,
+      @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key,
+      HttpServletRequest http) {
+    String idempotencyKey = IdempotencyKey.check(key);
     if (request.order() == null) {
       throw new InvalidOrderException("order", "is required: send {\"order\": {...}}");
     }
     NewOrder order = request.order().validate();
-    // Until the SLB speaks PROXY protocol to us, the peer of the TCP connection is the client.
-    String clientAddress = http.getRemoteAddr();
-    // Millisecond precision: what both H2 and PostgreSQL store, so GET shows what POST said.
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    long id =
-        orders.save(order, instance, clientAddress, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-    created.increment();
-    PurchaseOrder stored = new PurchaseOrder(id, order, instance, clientAddress, now);
-    return ResponseEntity.created(URI.create("/purchaseOrder/" + id))
-        .body(PurchaseOrderResponse.of(stored));
+    // With shop.proxy-protocol on, Jetty already put the address from the SLB's PROXY header here.
+    OrderDesk.Placement placement =
+        desk.place(order, instance, http.getRemoteAddr(), idempotencyKey);
+    PurchaseOrder stored = placement.order();
+    (placement.replayed() ? replayed : created).increment();
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.created(URI.create("/purchaseOrder/" + stored.id()));
+    if (placement.replayed()) {
+      answer.header(IdempotencyKey.REPLAYED, "true");
+    }
+    return answer.body(PurchaseOrderResponse.of(stored));
+  }
+
+  static final int MAX_PAGE = 100;
+
+  /**
+   * The stored orders, newest first, {@code limit} (1 to 100, default 20) at a time, filtered by
+   * {@code servedBy}, {@code className}, {@code Author} and {@code date}; {@code next} links the
+   * following page with the same filters.
+   */
+  @GetMapping(path = "/purchaseOrder", produces = MediaType.APPLICATION_JSON_VALUE)
+  OrderPage list(
+      @RequestParam(required = false) String servedBy,
+      @RequestParam(required = false) String className,
+      @RequestParam(name = "Author", required = false) String author,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate date,
+      @RequestParam(required = false) Long before,
+      @RequestParam(defaultValue = "20") int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new InvalidOrderException("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    OrderFilter filter = new OrderFilter(servedBy, className, author, date);
+    List<PurchaseOrder> page = orders.list(filter, before, limit);
+    String next = null;
+    if (page.size() == limit) {
+      next =
+          UriComponentsBuilder.fromPath("/purchaseOrder")
+              .queryParamIfPresent("servedBy", Optional.ofNullable(servedBy))
+              .queryParamIfPresent("className", Optional.ofNullable(className))
+              .queryParamIfPresent("Author", Optional.ofNullable(author))
+              .queryParamIfPresent("date", Optional.ofNullable(date))
+              .queryParam("before", page.get(page.size() - 1).id())
+              .queryParam("limit", limit)
+              .encode()
+              .build()
+              .toUriString();
+    }
+    return new OrderPage(page.stream().map(PurchaseOrderResponse::of).toList(), next);
   }
 
   @GetMapping("/purchaseOrder/{id}")
@@ -65,11 +120,19 @@ class PurchaseOrderController {
     return orders
         .findById(id)
         .<ResponseEntity<?>>map(stored -> ResponseEntity.ok(PurchaseOrderResponse.of(stored)))
-        .orElseGet(() -> ApiError.of(HttpStatus.NOT_FOUND, "no purchase order " + id));
+        .orElseGet(() -> Problem.of(HttpStatus.NOT_FOUND, "no purchase order " + id));
   }
 
   @ExceptionHandler
-  ResponseEntity<ApiError> invalid(InvalidOrderException e) {
-    return ApiError.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
+  ResponseEntity<Problem> invalid(InvalidOrderException e) {
+    return Problem.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.fields());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<Problem> keyReused(KeyReusedException e) {
+    return Problem.of(
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        e.getMessage(),
+        List.of(new Problem.InvalidField(IdempotencyKey.HEADER, "already used with another body")));
   }
 }

@@ -4,6 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -11,8 +14,8 @@ import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
- * Purchase orders in table {@code purchase_order} (schema.sql). Plain SQL that H2 (local topology)
- * and PostgreSQL (Docker) both run unchanged.
+ * Purchase orders in table {@code purchase_order} (db/migration). Plain SQL that H2 (local
+ * topology) and PostgreSQL (Docker) both run unchanged.
  */
 @Repository
 class PurchaseOrderRepository {
@@ -23,14 +26,28 @@ class PurchaseOrderRepository {
     this.jdbc = jdbc;
   }
 
-  /** Stores the order and returns its generated id. */
-  long save(NewOrder order, String servedBy, String clientAddress, OffsetDateTime createdAt) {
+  /**
+   * Stores the order and returns its generated id; committed when this returns (auto-commit), so
+   * the 201 that follows is never sent for an order a crash could still lose.
+   *
+   * @param idempotencyKey the client's key, or null
+   * @throws org.springframework.dao.DuplicateKeyException when an order with this key exists, even
+   *     one another instance is inserting at this moment (the database waits for it)
+   */
+  long save(
+      NewOrder order,
+      String servedBy,
+      String clientAddress,
+      OffsetDateTime createdAt,
+      String idempotencyKey) {
     KeyHolder keys = new GeneratedKeyHolder();
     jdbc.sql(
             """
             INSERT INTO purchase_order
-              (order_date, class_name, author, price, served_by, client_address, created_at)
-            VALUES (:date, :className, :author, :price, :servedBy, :clientAddress, :createdAt)
+              (order_date, class_name, author, price, served_by, client_address, created_at,
+               idempotency_key)
+            VALUES (:date, :className, :author, :price, :servedBy, :clientAddress, :createdAt,
+                    :idempotencyKey)
             """)
         .param("date", order.date())
         .param("className", order.className())
@@ -39,6 +56,7 @@ class PurchaseOrderRepository {
         .param("servedBy", servedBy)
         .param("clientAddress", clientAddress)
         .param("createdAt", createdAt)
+        .param("idempotencyKey", idempotencyKey)
         .update(keys, "id");
     return keys.getKeyAs(Number.class).longValue();
   }
@@ -52,6 +70,50 @@ class PurchaseOrderRepository {
         .param("id", id)
         .query(PurchaseOrderRepository::toPurchaseOrder)
         .optional();
+  }
+
+  Optional<PurchaseOrder> findByIdempotencyKey(String key) {
+    return jdbc.sql(
+            """
+            SELECT id, order_date, class_name, author, price, served_by, client_address, created_at
+            FROM purchase_order WHERE idempotency_key = :key
+            """)
+        .param("key", key)
+        .query(PurchaseOrderRepository::toPurchaseOrder)
+        .optional();
+  }
+
+  /**
+   * Newest first, at most {@code limit} orders with an id below {@code before} (keyset paging: a
+   * page does not shift when orders arrive meanwhile), matching every filter that is not null.
+   */
+  List<PurchaseOrder> list(OrderFilter filter, Long before, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            """
+            SELECT id, order_date, class_name, author, price, served_by, client_address, created_at
+            FROM purchase_order WHERE 1 = 1
+            """);
+    Map<String, Object> params = new HashMap<>();
+    condition(sql, params, "id < :before", "before", before);
+    condition(sql, params, "served_by = :servedBy", "servedBy", filter.servedBy());
+    condition(sql, params, "class_name = :className", "className", filter.className());
+    condition(sql, params, "author = :author", "author", filter.author());
+    condition(sql, params, "order_date = :date", "date", filter.date());
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    params.put("limit", limit);
+    return jdbc.sql(sql.toString())
+        .params(params)
+        .query(PurchaseOrderRepository::toPurchaseOrder)
+        .list();
+  }
+
+  private static void condition(
+      StringBuilder sql, Map<String, Object> params, String clause, String name, Object value) {
+    if (value != null) {
+      sql.append(" AND ").append(clause);
+      params.put(name, value);
+    }
   }
 
   private static PurchaseOrder toPurchaseOrder(ResultSet row, int rowNum) throws SQLException {

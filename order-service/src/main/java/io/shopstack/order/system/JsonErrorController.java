@@ -11,22 +11,22 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Answers errors that never reached a controller (a filter's {@code sendError}, such as the 413 of
- * {@link BodySizeLimitFilter}) in the same JSON shape as {@link ApiErrorHandler}; replaces Spring
- * Boot's whitelabel page. Requests Tomcat refuses before any servlet runs (an invalid request line)
- * still get Tomcat's own short HTML page.
+ * {@link BodySizeLimitFilter}) in the same problem shape as {@link ApiErrorHandler}; replaces
+ * Spring Boot's whitelabel page. Requests Jetty refuses before any servlet runs (an invalid request
+ * line) still get Jetty's own short answer.
  */
 @RestController
 class JsonErrorController implements ErrorController {
 
   @RequestMapping("${server.error.path:/error}")
-  ResponseEntity<ApiError> error(HttpServletRequest request) {
+  ResponseEntity<Problem> error(HttpServletRequest request) {
     HttpStatusCode status = statusOf(request);
     String message = (String) request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
     if (status.is5xxServerError() || message == null || message.isBlank()) {
       // A server-side failure's message is for our log, not for the client.
       message = reasonOf(status);
     }
-    return ApiError.of(status, message);
+    return Problem.of(status, message);
   }
 
   private static HttpStatusCode statusOf(HttpServletRequest request) {

@@ -52,6 +52,32 @@ class OrderFormTests {
     assertThatThrownBy(form::validate).hasMessage("order.className is longer than 200 characters");
   }
 
+  @Test
+  void lengthsCountCharactersNotUtf16UnitsOrBytes() {
+    String twoHundredEmoji = "\uD83D\uDE00".repeat(200);
+    String author = "刘".repeat(100);
+
+    NewOrder order = new OrderForm("2018-07-01", twoHundredEmoji, author, "68").validate();
+
+    assertThat(order.className()).isEqualTo(twoHundredEmoji);
+    assertThatThrownBy(
+            () -> new OrderForm("2018-07-01", twoHundredEmoji + "x", author, "68").validate())
+        .hasMessage("order.className is longer than 200 characters");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "'a\u0000b',      contains a NUL character (U+0000)",
+    "'a\uD800b',      contains a lone surrogate (U+D800)",
+    "'\uDE00a',       contains a lone surrogate (U+DE00)",
+    "'a\uD83D',       contains a lone surrogate (U+D83D)",
+  })
+  void charactersTheDatabaseCannotKeepAreRefusedNamingTheField(String author, String problem) {
+    OrderForm form = new OrderForm("2018-07-01", "趣谈网络协议", author, "68");
+
+    assertThatThrownBy(form::validate).hasMessage("order.Author " + problem);
+  }
+
   @ParameterizedTest
   @CsvSource({"68.00, 68", "68, 68", "68.50, 68.50", "0.5, 0.50"})
   void storedPricesAreShownAsTheClientWritesThem(BigDecimal stored, String shown) {

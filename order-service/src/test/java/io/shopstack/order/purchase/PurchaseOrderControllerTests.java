@@ -31,7 +31,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
     properties = OrderServiceApplication.CONFIG)
 // Configuration properties are not scanned in a slice; the controller needs the instance name.
 @EnableConfigurationProperties(ShopProperties.class)
-@Import(SimpleMeterRegistry.class)
+@Import({SimpleMeterRegistry.class, OrderDesk.class})
 class PurchaseOrderControllerTests {
 
   private static final String ORDER =
@@ -44,7 +44,7 @@ class PurchaseOrderControllerTests {
 
   @Test
   void aValidOrderIsSavedAndAnswered201WithItsLocation() {
-    given(orders.save(any(), anyString(), anyString(), any())).willReturn(42L);
+    given(orders.save(any(), anyString(), anyString(), any(), any())).willReturn(42L);
 
     assertThat(
             mvc.post()
@@ -65,7 +65,8 @@ class PurchaseOrderControllerTests {
             eq(new NewOrder(LocalDate.of(2018, 7, 1), "趣谈网络协议", "刘超", new BigDecimal("68"))),
             eq("order-1"),
             eq("127.0.0.1"),
-            any());
+            any(),
+            eq(null));
   }
 
   @Test
@@ -77,7 +78,7 @@ class PurchaseOrderControllerTests {
                 .content(ORDER.replace("\"68\"", "\"-68\"")))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .isLenientlyEqualTo("{\"field\": \"order.price\"}");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"order.price\"}]}");
     verifyNoInteractions(orders);
   }
 
@@ -90,7 +91,7 @@ class PurchaseOrderControllerTests {
                 .content("{\"date\": \"2018-07-01\"}"))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .isLenientlyEqualTo("{\"field\": \"order\"}");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"order\"}]}");
   }
 
   @Test
@@ -102,7 +103,7 @@ class PurchaseOrderControllerTests {
                 .content("{\"order\": {\"date\": {\"year\": 2018}}}"))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .extractingPath("$.error")
+        .extractingPath("$.detail")
         .asString()
         .startsWith("malformed JSON: order.date: ");
   }
@@ -116,10 +117,10 @@ class PurchaseOrderControllerTests {
                 .content("<order/>"))
         .hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
         .bodyJson()
-        .extractingPath("$.error")
+        .extractingPath("$.detail")
         .asString()
         .contains("application/xml");
-    verify(orders, never()).save(any(), any(), any(), any());
+    verify(orders, never()).save(any(), any(), any(), any(), any());
   }
 
   @Test
@@ -129,20 +130,19 @@ class PurchaseOrderControllerTests {
     assertThat(mvc.get().uri("/purchaseOrder/7"))
         .hasStatus(HttpStatus.NOT_FOUND)
         .bodyJson()
-        .isLenientlyEqualTo("{\"error\": \"no purchase order 7\"}");
+        .isLenientlyEqualTo("{\"status\": 404, \"detail\": \"no purchase order 7\"}");
     assertThat(mvc.get().uri("/purchaseOrder/seven"))
         .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .isLenientlyEqualTo("{\"field\": \"id\"}");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"id\"}]}");
   }
 
   @Test
-  void getIsNotAllowedOnTheCollection() {
-    assertThat(mvc.get().uri("/purchaseOrder"))
-        .hasStatus(HttpStatus.METHOD_NOT_ALLOWED)
+  void aPageLimitOutOfRangeIs400NamingIt() {
+    assertThat(mvc.get().uri("/purchaseOrder?limit=1000"))
+        .hasStatus(HttpStatus.BAD_REQUEST)
         .bodyJson()
-        .extractingPath("$.error")
-        .asString()
-        .contains("GET");
+        .isLenientlyEqualTo("{\"errors\": [{\"field\": \"limit\"}]}");
+    verifyNoInteractions(orders);
   }
 }

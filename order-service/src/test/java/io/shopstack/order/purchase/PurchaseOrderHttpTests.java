@@ -6,11 +6,15 @@ import io.shopstack.common.testing.Curl;
 import io.shopstack.order.ShopHttpTest;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -83,12 +87,131 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
   }
 
   @Test
+  void aRetryWithTheSameKeyAndBodyReplaysTheOriginalOrder() {
+    String key = "retry-" + System.nanoTime();
+    HttpResponse<String> first = postWithKey(key, DESIGN_ORDER);
+    // Same order, other spelling of the same JSON and price: still the same purchase.
+    HttpResponse<String> retry =
+        postWithKey(
+            key,
+            "{\"order\":{\"price\":\"68.00\",\"Author\":\"刘超\",\"className\":\"趣谈网络协议\","
+                + "\"date\":\"2018-07-01\"}}");
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(retry.statusCode()).isEqualTo(201);
+    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(retry.headers().firstValue("Location"))
+        .isEqualTo(first.headers().firstValue("Location"));
+    assertThat(json(retry)).isEqualTo(json(first));
+    assertThat(ordersWithKey(key)).isEqualTo(1);
+  }
+
+  @Test
+  void theSameKeyWithAnotherBodyIs422AndPlacesNothing() {
+    String key = "reused-" + System.nanoTime();
+    long id = json(postWithKey(key, DESIGN_ORDER)).get("id").asLong();
+
+    HttpResponse<String> reused = postWithKey(key, DESIGN_ORDER.replace("\"68\"", "\"99\""));
+
+    assertThat(reused.statusCode()).isEqualTo(422);
+    assertThat(reused.body()).contains("Idempotency-Key", String.valueOf(id));
+    assertThat(ordersWithKey(key)).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyThatCannotBeAHeaderValueIs400() {
+    HttpResponse<String> response = postWithKey("x".repeat(256), DESIGN_ORDER);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("Idempotency-Key");
+  }
+
+  private HttpResponse<String> postWithKey(String key, String body) {
+    return send(
+        request(shop("/purchaseOrder"))
+            .header("Content-Type", "application/json; charset=utf-8")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  private long ordersWithKey(String key) {
+    return jdbc.sql("SELECT COUNT(*) FROM purchase_order WHERE idempotency_key = :key")
+        .param("key", key)
+        .query(Long.class)
+        .single();
+  }
+
+  /** The issue's findings: 67 Chinese characters gave 500 on a SQL_ASCII database. */
+  @Test
+  void textAtTheCharacterLimitsIsStoredAndEchoedExactly() {
+    String title = "趣".repeat(190) + "\uD83D\uDE00".repeat(10);
+    String author = "刘".repeat(100);
+    HttpResponse<String> created =
+        postJson(
+            "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
+                + title
+                + "\", \"Author\": \""
+                + author
+                + "\", \"price\": \"68\"}}");
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    long id = json(created).get("id").asLong();
+    assertThat(json(created).get("order").get("className").asString()).isEqualTo(title);
+    assertThat(
+            jdbc.sql("SELECT class_name FROM purchase_order WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single())
+        .isEqualTo(title);
+    HttpResponse<String> read = send(request(shop("/purchaseOrder/" + id)).build());
+    assertThat(json(read).get("order").get("Author").asString()).isEqualTo(author);
+  }
+
+  @Test
+  void nulAndLoneSurrogatesAre400NamingTheField() {
+    HttpResponse<String> nul = postJson(DESIGN_ORDER.replace("\"刘超\"", "\"刘\\u0000超\""));
+    HttpResponse<String> surrogate =
+        postJson(DESIGN_ORDER.replace("\"趣谈网络协议\"", "\"趣谈\\ud800网络协议\""));
+
+    assertThat(nul.statusCode()).as(nul.body()).isEqualTo(400);
+    assertThat(nul.body()).contains("order.Author", "NUL");
+    assertThat(surrogate.statusCode()).as(surrogate.body()).isEqualTo(400);
+    assertThat(surrogate.body()).contains("order.className", "surrogate");
+  }
+
+  @Test
+  void theListingPagesNewestFirstThroughFiltersAndFollowsItsNextLinks() {
+    String title = "列表-" + System.nanoTime();
+    List<Long> placed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      placed.add(json(postJson(DESIGN_ORDER.replace("趣谈网络协议", title))).get("id").asLong());
+    }
+    postJson(DESIGN_ORDER);
+
+    List<Long> listed = new ArrayList<>();
+    String next =
+        "/purchaseOrder?limit=2&className=" + URLEncoder.encode(title, StandardCharsets.UTF_8);
+    while (next != null) {
+      HttpResponse<String> page = send(request(shop(next)).build());
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      JsonNode body = json(page);
+      body.get("orders").forEach(order -> listed.add(order.get("id").asLong()));
+      next = body.has("next") && !body.get("next").isNull() ? body.get("next").asString() : null;
+    }
+
+    Collections.reverse(placed);
+    assertThat(listed).containsExactlyElementsOf(placed);
+  }
+
+  @Test
   void unknownOrderIs404Json() {
     HttpResponse<String> response = send(request(shop("/purchaseOrder/999999")).build());
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(json(response).get("error").asString()).contains("999999");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json(response).get("detail").asString()).contains("999999");
   }
 
   @Test
@@ -97,7 +220,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    String error = json(response).get("error").asString();
+    String error = json(response).get("detail").asString();
     assertThat(error).startsWith("malformed JSON: ").contains("end-of-input", "line 1");
     assertThat(error).doesNotContain("Source:", "io.shopstack", "Exception");
 
@@ -113,9 +236,24 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
                 + " \"author\": \"刘超\", \"price\": \"68\"}}");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    JsonNode error = json(response);
-    assertThat(error.get("field").asString()).isEqualTo("order.Author");
-    assertThat(error.get("error").asString()).isEqualTo("order.Author is required");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = json(response);
+    assertThat(problem.get("status").asInt()).isEqualTo(400);
+    assertThat(problem.get("title").asString()).isEqualTo("Bad Request");
+    assertThat(problem.get("detail").asString()).isEqualTo("order.Author is required");
+    assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("order.Author");
+  }
+
+  @Test
+  void everyBadFieldIsNamedInOneProblem() {
+    HttpResponse<String> response =
+        postJson(
+            "{\"order\": {\"date\": \"2018-13-01\", \"className\": \"\","
+                + " \"Author\": \"刘超\", \"price\": \"-68\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("errors").valueStream().map(bad -> bad.get("field").asString()))
+        .containsExactly("order.date", "order.className", "order.price");
   }
 
   @Test
@@ -132,7 +270,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    assertThat(json(response).get("error").asString()).contains("65536");
+    assertThat(json(response).get("detail").asString()).contains("65536");
     assertThat(rows()).isEqualTo(before);
   }
 
@@ -181,7 +319,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
                 .build());
 
     assertThat(response.statusCode()).isEqualTo(415);
-    assertThat(json(response).get("error").asString()).contains("text/plain", "application/json");
+    assertThat(json(response).get("detail").asString()).contains("text/plain", "application/json");
   }
 
   @Test
@@ -189,9 +327,9 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
     HttpResponse<String> response = send(request(shop("/no/such/page")).build());
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(response.headers().firstValue("X-Served-By")).hasValue(INSTANCE);
-    assertThat(json(response).get("error").asString()).contains("/no/such/page");
+    assertThat(json(response).get("detail").asString()).contains("/no/such/page");
   }
 
   private long rows() {

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Benchmark of order-service (issue 12, "Speed"): POST /purchaseOrder with a distinct
+# Idempotency-Key per request, through an L4 balancer to two instances on one PostgreSQL, then
+# GET /products/{sku} the same way. All on 127.0.0.1.
+#
+# The balancer is HAProxy in TCP mode sending PROXY protocol v2 (the SLB's role; the instances
+# run with SHOP_ACCEPT_PROXY_PROTOCOL=true), round robin over the two instances. PostgreSQL is
+# the machine's Debian build, created UTF-8 in a temporary directory and run as user postgres.
+# There is no peer order API to compare with, so the last line is the issue's format:
+# "N orders/s".
+#
+#   bench/order-service.sh                    # 30 s per run
+#   BENCH_SECONDS=10 bench/order-service.sh
+#
+# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
+# BENCH_THREADS (2), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS.
+# Everything started is stopped on exit, failure included.
+set -euo pipefail
+
+DURATION=${BENCH_SECONDS:-30}
+WARMUP=${BENCH_WARMUP_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+THREADS=${BENCH_THREADS:-2}
+ADDR=127.0.0.1
+PG_PORT=23633
+LB_PORT=23680
+ORDER_PORTS=(23681 23682)
+ADMIN_PORTS=(23691 23692)
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${BENCH_JAR:-$REPO/order-service/target/order-service-exec.jar}
+WORK=$(mktemp -d /tmp/bench-order.XXXXXX)
+chmod 755 "$WORK" # PostgreSQL runs as user postgres under it
+PIDS=()
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -f "$WORK/pg/data/postmaster.pid" ]; then
+    runuser -u postgres -- pg_ctl -D "$WORK/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+install_missing() {
+  local need=() cmd_pkg
+  for cmd_pkg in wrk:wrk haproxy:haproxy initdb:postgresql curl:curl java:openjdk-17-jdk-headless; do
+    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] && return
+  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
+  flock /tmp/shop-apt.lock apt-get install -y -q "${need[@]}" >&2
+}
+
+start_postgres() {
+  mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
+  runuser -u postgres -- initdb -D "$WORK/pg/data" -E UTF8 --locale=C.UTF-8 -A trust -U shop >/dev/null
+  runuser -u postgres -- pg_ctl -D "$WORK/pg/data" -w -l "$WORK/pg/log" \
+    -o "-c listen_addresses=$ADDR -p $PG_PORT -k $WORK/pg -c max_connections=50" start >/dev/null
+}
+
+start_instance() { # name order-port admin-port
+  SHOP_INSTANCE=$1 SHOP_BIND=$ADDR SHOP_ORDER_PORT=$2 SHOP_ADMIN_PORT=$3 \
+  SHOP_DB_URL="jdbc:postgresql://$ADDR:$PG_PORT/postgres?user=shop" SHOP_DB_USER=shop \
+  SHOP_ACCEPT_PROXY_PROTOCOL=true \
+    java -XX:+UseSerialGC -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 120); do
+    curl -fs "http://$ADDR:$3/health/readiness" >/dev/null 2>&1 && return
+    sleep 0.5
+  done
+  die "$1 did not become ready; see its log: $(tail -5 "$WORK/$1.log")"
+}
+
+start_balancer() {
+  cat >"$WORK/haproxy.cfg" <<CFG
+global
+  maxconn 1000
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+frontend shop
+  bind $ADDR:$LB_PORT
+  default_backend orders
+backend orders
+  balance roundrobin
+  server order-1 $ADDR:${ORDER_PORTS[0]} send-proxy-v2
+  server order-2 $ADDR:${ORDER_PORTS[1]} send-proxy-v2
+CFG
+  haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/$ADDR/$LB_PORT") 2>/dev/null && return
+    sleep 0.1
+  done
+  die "haproxy did not listen: $(cat "$WORK/haproxy.log")"
+}
+
+write_lua() {
+  cat >"$WORK/orders.lua" <<'LUA'
+-- One new purchase per request: a key no earlier request used.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  prefix = string.format("bench-%d-%d-", os.time(), tid)
+  n = 0
+  body = '{"order": {"date": "2018-07-01", "className": "趣谈网络协议", "Author": "刘超", "price": "68"}}'
+  headers = {["Content-Type"] = "application/json; charset=utf-8", ["Host"] = "www.shop.example"}
+end
+function request()
+  n = n + 1
+  headers["Idempotency-Key"] = prefix .. n
+  return wrk.format("POST", "/purchaseOrder", headers, body)
+end
+LUA
+}
+
+run_wrk() { # seconds script-or-empty path
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --latency)
+  [ -n "$2" ] && args+=(-s "$2")
+  wrk "${args[@]}" "http://$ADDR:$LB_PORT$3"
+}
+
+install_missing
+for port in "$PG_PORT" "$LB_PORT" "${ORDER_PORTS[@]}" "${ADMIN_PORTS[@]}"; do
+  ! (exec 3<>"/dev/tcp/$ADDR/$port") 2>/dev/null || die "port $port is already in use on $ADDR"
+done
+if [ ! -f "$JAR" ]; then
+  log "bench: building $JAR"
+  (cd "$REPO" && ./mvnw -q -pl order-service -am package -DskipTests >&2)
+fi
+start_postgres
+start_instance order-1 "${ORDER_PORTS[0]}" "${ADMIN_PORTS[0]}"
+start_instance order-2 "${ORDER_PORTS[1]}" "${ADMIN_PORTS[1]}"
+start_balancer
+write_lua
+
+check=$(curl -s -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-check' \
+  --data-binary '{"order": {"date": "2018-07-01", "className": "趣谈网络协议", "Author": "刘超", "price": "68"}}' \
+  "http://$ADDR:$LB_PORT/purchaseOrder")
+log "bench: first order through the balancer: $check"
+case "$check" in *'"clientAddress":"127.0.0.1"'*) ;; *) die "first order failed: $check" ;; esac
+
+log "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION}s runs, $CONNECTIONS connections"
+run_wrk "$WARMUP" "$WORK/orders.lua" /purchaseOrder >/dev/null
+orders_out=$(run_wrk "$DURATION" "$WORK/orders.lua" /purchaseOrder)
+log "== POST /purchaseOrder (distinct keys) =="; log "$orders_out"
+pages_out=$(run_wrk "$DURATION" "" /products/course-1001)
+log "== GET /products/course-1001 =="; log "$pages_out"
+stored=$(runuser -u postgres -- psql -h "$WORK/pg" -p "$PG_PORT" -U shop -d postgres -tAc \
+  "SELECT COUNT(*) FROM purchase_order")
+log "bench: orders in PostgreSQL: $stored; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if printf '%s\n' "$orders_out$pages_out" | grep -q 'Non-2xx'; then
+  die "some answers were not 2xx/3xx: the figures above are not valid"
+fi
+rate=$(printf '%s\n' "$orders_out" | awk '/Requests\/sec/ {printf "%d", $2}')
+printf '%s orders/s\n' "$rate"

@@ -1,0 +1,32 @@
+package io.shopstack.order.purchase;
+
+import java.util.regex.Pattern;
+
+/**
+ * The {@code Idempotency-Key} request header (draft-ietf-httpapi-idempotency-key-header): one value
+ * per intended purchase, sent again unchanged with every retry of it.
+ */
+final class IdempotencyKey {
+
+  static final String HEADER = "Idempotency-Key";
+
+  /** Marks an answer that replays the order an earlier request with the same key placed. */
+  static final String REPLAYED = "Idempotent-Replayed";
+
+  /** Visible ASCII, as a header value survives every hop; fits the database column. */
+  private static final Pattern VALID = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+  private IdempotencyKey() {}
+
+  /** The key, or null when the request has none. */
+  static String check(String header) {
+    if (header == null) {
+      return null;
+    }
+    if (!VALID.matcher(header).matches()) {
+      throw new InvalidOrderException(
+          HEADER, "must be 1 to 255 visible ASCII characters, e.g. a UUID");
+    }
+    return header;
+  }
+}

@@ -1,0 +1,203 @@
+package io.shopstack.order.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shopstack.order.OrderServiceApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The behaviours the issue found broken, against a real PostgreSQL (UTF-8) instead of H2: two
+ * instances, Flyway migrating it from empty, the retry storm, text the old SQL_ASCII database
+ * failed on, and a database stopped and started under running instances.
+ */
+class PostgresOrdersTests {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private static LocalPostgres postgres;
+  private static ConfigurableApplicationContext order1;
+  private static ConfigurableApplicationContext order2;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = LocalPostgres.start();
+    order1 = OrderServiceApplication.start(instance("order-1"));
+    order2 = OrderServiceApplication.start(instance("order-2"));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (ConfigurableApplicationContext instance :
+        new ConfigurableApplicationContext[] {order2, order1}) {
+      if (instance != null) {
+        instance.close();
+      }
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  private static Map<String, Object> instance(String name) {
+    return Map.of(
+        "shop.instance",
+        name,
+        "server.address",
+        "127.0.0.1",
+        "server.port",
+        0,
+        "management.server.address",
+        "127.0.0.1",
+        "management.server.port",
+        0,
+        "spring.datasource.url",
+        postgres.jdbcUrl(),
+        "spring.datasource.username",
+        "shop");
+  }
+
+  @Test
+  void aRetryStormAcrossBothInstancesPlacesOneOrderPerKey() throws Exception {
+    String run = "pg-storm-" + System.nanoTime() + "-";
+    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+    ExecutorService phones = Executors.newFixedThreadPool(100);
+    try {
+      // A phone's five sends are submitted back to back, so they are in flight together.
+      for (int phone = 0; phone < 200; phone++) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+          var instance = (phone + attempt) % 2 == 0 ? order1 : order2;
+          String key = run + phone;
+          answers.add(phones.submit(() -> post(instance, order("趣谈网络协议", "刘超"), key)));
+        }
+      }
+      for (Future<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      }
+    } finally {
+      phones.shutdownNow();
+    }
+    long stored =
+        order1
+            .getBean(JdbcClient.class)
+            .sql("SELECT COUNT(*) FROM purchase_order WHERE idempotency_key LIKE :run")
+            .param("run", run + "%")
+            .query(Long.class)
+            .single();
+    assertThat(stored).isEqualTo(200);
+  }
+
+  @Test
+  void textThatFailedOnSqlAsciiIsStoredAndReadBackExactly() throws Exception {
+    String title = "趣".repeat(190) + "\uD83D\uDE00".repeat(10);
+    String author = "刘".repeat(100);
+
+    HttpResponse<String> created = post(order1, order(title, author), null);
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    long id = JSON.readTree(created.body()).get("id").asLong();
+    JsonNode read = JSON.readTree(get(order2, "/purchaseOrder/" + id).body());
+    assertThat(read.get("order").get("className").asString()).isEqualTo(title);
+    assertThat(read.get("order").get("Author").asString()).isEqualTo(author);
+    assertThat(
+            order1
+                .getBean(JdbcClient.class)
+                .sql(
+                    "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'postgres'")
+                .query(String.class)
+                .single())
+        .isEqualTo("UTF8");
+  }
+
+  @Test
+  void aNulCharacterIs400NotA500() throws Exception {
+    HttpResponse<String> response = post(order1, order("趣谈网络协议", "刘\\u0000超"), null);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.body()).contains("order.Author");
+  }
+
+  @Test
+  void withPostgresStoppedOrdersAre503AndWorkAgainOnceItIsBack() throws Exception {
+    assertThat(post(order1, order("趣谈网络协议", "刘超"), null).statusCode()).isEqualTo(201);
+
+    postgres.stopServer();
+    try {
+      long start = System.nanoTime();
+      HttpResponse<String> down = post(order1, order("趣谈网络协议", "刘超"), null);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println(
+          "PostgreSQL stopped: order answered " + down.statusCode() + " in " + millis + " ms");
+
+      assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+      assertThat(down.headers().firstValue("Retry-After")).isPresent();
+      assertThat(down.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    } finally {
+      postgres.startServer();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(post(order2, order("趣谈网络协议", "刘超"), null).statusCode()).isEqualTo(201));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(post(order1, order("趣谈网络协议", "刘超"), null).statusCode()).isEqualTo(201));
+  }
+
+  private static String order(String title, String author) {
+    return "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
+        + title
+        + "\", \"Author\": \""
+        + author
+        + "\", \"price\": \"68\"}}";
+  }
+
+  private static HttpResponse<String> post(
+      ConfigurableApplicationContext instance, String body, String key) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(instance, "/purchaseOrder"))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(ConfigurableApplicationContext instance, String path)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(instance, path)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(ConfigurableApplicationContext instance, String path) {
+    int port = instance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+}
