@@ -3,7 +3,8 @@
 # Idempotent, and quick when everything is there (a few checks, well under a second):
 #   - the packages the build, the demo and the tests use (JDK 17, Maven, Docker engine, compose,
 #     mmdebstrap for base images, dig and curl that the tests use as independent clients,
-#     unbound, the independent resolver the DNS interoperability test iterates with);
+#     unbound, the independent resolver the DNS interoperability test iterates with, and
+#     PostgreSQL, which the order service's tests run without Docker);
 #   - a running Docker engine (started here if none answers; its pid goes to
 #     /run/shop-stack-dockerd.pid so whoever started it can stop it);
 #   - the base images (docker/base-images.sh).
@@ -25,7 +26,7 @@ done
 wanted=(javac:openjdk-17-jdk-headless mvn:maven)
 if $docker_too; then
   wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
-           dig:bind9-dnsutils curl:curl unbound:unbound)
+           dig:bind9-dnsutils curl:curl unbound:unbound pg_ctlcluster:postgresql)
 fi
 need=()
 for cmd_pkg in "${wanted[@]}"; do
@@ -39,10 +40,13 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  # unbound is a test client here (it iterates from our root), not the machine's resolver.
-  if [[ " ${need[*]} " == *" unbound "* ]] && command -v systemctl >/dev/null 2>&1; then
-    systemctl disable --now unbound >/dev/null 2>&1 || true
-  fi
+  # unbound and PostgreSQL are test peers here (the tests start their own instances), not
+  # services of the machine.
+  for service in unbound postgresql; do
+    if [[ " ${need[*]} " == *" $service "* ]] && command -v systemctl >/dev/null 2>&1; then
+      systemctl disable --now "$service" >/dev/null 2>&1 || true
+    fi
+  done
 fi
 $docker_too || exit 0
 

@@ -53,7 +53,7 @@ class JourneyInDockerIT {
     try (var conn = postgres();
         var st =
             conn.prepareStatement(
-                "SELECT order_date, class_name, author, price, served_by"
+                "SELECT order_date, class_name, author, price, served_by, client_address"
                     + " FROM purchase_order WHERE id = ?")) {
       st.setLong(1, placed.id());
       try (ResultSet row = st.executeQuery()) {
@@ -64,6 +64,8 @@ class JourneyInDockerIT {
         assertThat(row.getString("author")).isEqualTo("刘超");
         assertThat(row.getBigDecimal("price")).isEqualByComparingTo("68");
         assertThat(row.getString("served_by")).isEqualTo(placed.servedBy());
+        // The phone's own address, carried by the SLB's PROXY v2 header, not the SLB's.
+        assertThat(row.getString("client_address")).isEqualTo("172.28.1.10");
       }
     }
   }

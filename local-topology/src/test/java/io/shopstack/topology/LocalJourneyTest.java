@@ -88,7 +88,8 @@ class LocalJourneyTest {
     try (var conn = DriverManager.getConnection(topology.orderDatabaseUrl(), "sa", "");
         var st =
             conn.prepareStatement(
-                "SELECT class_name, author, price, served_by FROM purchase_order WHERE id = ?")) {
+                "SELECT class_name, author, price, served_by, client_address FROM purchase_order"
+                    + " WHERE id = ?")) {
       st.setLong(1, Long.parseLong(report.order().orderId()));
       try (ResultSet row = st.executeQuery()) {
         assertThat(row.next()).as("order row in the database").isTrue();
@@ -96,6 +97,8 @@ class LocalJourneyTest {
         assertThat(row.getString("author")).isEqualTo("刘超");
         assertThat(row.getBigDecimal("price")).isEqualByComparingTo("68");
         assertThat(row.getString("served_by")).isEqualTo(report.order().servedBy());
+        // The SLB's PROXY v2 header carried the phone's address through the splice.
+        assertThat(row.getString("client_address")).isEqualTo("127.28.1.10");
       }
     }
   }

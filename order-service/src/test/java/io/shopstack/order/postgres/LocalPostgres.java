@@ -1,7 +1,5 @@
 package io.shopstack.order.postgres;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.shopstack.common.testing.ExternalCommand;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,7 +11,8 @@ import java.util.List;
 /**
  * A real PostgreSQL on 127.0.0.1, run from the machine's Debian binaries (no Docker), created UTF-8
  * the way the stack's image must be. The server runs as the {@code postgres} user: PostgreSQL
- * refuses to run as root. Tests using it are skipped where there is no PostgreSQL installed.
+ * refuses to run as root. Where PostgreSQL is missing the tests fail and say so: `./shop test`
+ * installs it (Debian's {@code postgresql}), and a skipped test would pass by running nothing.
  */
 final class LocalPostgres implements AutoCloseable {
 
@@ -27,8 +26,10 @@ final class LocalPostgres implements AutoCloseable {
     this.port = port;
   }
 
+  /** Debian keeps the server's programs out of the PATH, one folder a major version. */
+  private static final Path BIN = serverPrograms();
+
   static LocalPostgres start() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/local/bin/initdb")), "no PostgreSQL installed");
     Path dir = Files.createTempDirectory("order-postgres");
     ExternalCommand.run(COMMAND_TIMEOUT, "chown", "postgres", dir.toString()).assertSuccess();
     int port;
@@ -82,9 +83,26 @@ final class LocalPostgres implements AutoCloseable {
     stopServer();
   }
 
-  private ExternalCommand.Result asPostgres(String... command) {
-    List<String> line = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-    line.addAll(List.of(command));
+  private ExternalCommand.Result asPostgres(String program, String... arguments) {
+    List<String> line =
+        new ArrayList<>(
+            List.of("runuser", "-u", "postgres", "--", BIN.resolve(program).toString()));
+    line.addAll(List.of(arguments));
     return ExternalCommand.run(COMMAND_TIMEOUT, line);
+  }
+
+  private static Path serverPrograms() {
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions
+          .map(version -> version.resolve("bin"))
+          .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
+          .max(Path::compareTo)
+          .orElseThrow();
+    } catch (java.io.IOException | java.util.NoSuchElementException e) {
+      throw new AssertionError(
+          "no PostgreSQL server under /usr/lib/postgresql: run ./shop test, which installs"
+              + " Debian's postgresql",
+          e);
+    }
   }
 }
