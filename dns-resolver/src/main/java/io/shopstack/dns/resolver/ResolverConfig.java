@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver;
 
 import io.shopstack.dns.resolver.cache.CacheSettings;
+import io.shopstack.dns.resolver.ecs.EcsAuthorities;
 import io.shopstack.dns.resolver.iteration.IterationLimits;
 import io.shopstack.dns.server.DnsServer;
 import java.time.Duration;
@@ -53,14 +54,24 @@ public record ResolverConfig(
   }
 
   /**
-   * EDNS Client Subnet (RFC 7871): whether to pass client locations on, and how much of them (a /24
-   * for IPv4 and a /56 for IPv6 are what the RFC recommends for privacy).
+   * EDNS Client Subnet (RFC 7871): whether to pass client locations on, how much of them (a /24 for
+   * IPv4 and a /56 for IPv6 are what the RFC recommends for privacy), and to whom: only the
+   * authorities for {@code zones} or at {@code servers} (RFC 7871 section 11.1); absent lists are
+   * empty, and then nobody gets a location.
    */
-  public record Ecs(boolean enabled, int ipv4Prefix, int ipv6Prefix) {
+  public record Ecs(
+      boolean enabled, int ipv4Prefix, int ipv6Prefix, List<String> zones, List<String> servers) {
     public Ecs {
       if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
         throw new IllegalArgumentException("ECS prefixes out of range: " + this);
       }
+      zones = zones == null ? List.of() : List.copyOf(zones);
+      servers = servers == null ? List.of() : List.copyOf(servers);
+    }
+
+    /** The authorities that may receive a client's subnet: none when ECS is off. */
+    public EcsAuthorities authorities() {
+      return enabled ? new EcsAuthorities(zones, servers) : EcsAuthorities.none();
     }
   }
 

@@ -83,7 +83,8 @@ public final class ResolverServer implements AutoCloseable {
         new UpstreamClient(
             address(config.effectiveSourceAddress()), config.upstreamPort(), resolverThreads);
     IterativeResolver resolver =
-        new IterativeResolver(records, delegations, upstream, config.limits(), clock);
+        new IterativeResolver(
+            records, delegations, upstream, config.limits(), config.ecs().authorities(), clock);
     RecursiveQueryHandler handler =
         new RecursiveQueryHandler(
             resolver,

@@ -5,6 +5,7 @@ import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.delegation.Delegation;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import io.shopstack.dns.resolver.ecs.EcsAuthorities;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -46,6 +47,7 @@ public final class IterativeResolver {
   private final DelegationCache delegations;
   private final UpstreamClient upstream;
   private final IterationLimits limits;
+  private final EcsAuthorities ecsAuthorities;
   private final InstantSource clock;
 
   public IterativeResolver(
@@ -53,11 +55,13 @@ public final class IterativeResolver {
       DelegationCache delegations,
       UpstreamClient upstream,
       IterationLimits limits,
+      EcsAuthorities ecsAuthorities,
       InstantSource clock) {
     this.records = records;
     this.delegations = delegations;
     this.upstream = upstream;
     this.limits = limits;
+    this.ecsAuthorities = ecsAuthorities;
     this.clock = clock;
   }
 
@@ -203,13 +207,15 @@ public final class IterativeResolver {
     long backedOff = (long) limits.queryTimeoutMs() << round;
     Duration timeout = Duration.ofMillis(Math.min(backedOff, left));
     r.upstreamQuerySent();
+    ClientSubnetOption ecs =
+        ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
     return upstream
-        .send(query(name, type, r), server, timeout)
+        .send(query(name, type, ecs, r), server, timeout)
         .handle(
             (response, error) ->
                 error != null
                     ? (Step) new Step.Failure(server.getHostAddress() + ": " + error)
-                    : ResponseReader.read(response, zone, name, type))
+                    : ResponseReader.read(response, zone, name, type, ecs != null))
         .toCompletableFuture()
         .thenCompose(
             step -> {
@@ -246,10 +252,10 @@ public final class IterativeResolver {
                     : CompletableFuture.completedFuture(step));
   }
 
-  private Message query(Name name, int type, Resolution r) {
+  /** An iterative query; {@code ecs} is the client's subnet if this server may learn it. */
+  private Message query(Name name, int type, ClientSubnetOption ecs, Resolution r) {
     Message query = Message.newQuery(Record.newRecord(name, type, r.dclass));
     query.getHeader().unsetFlag(Flags.RD); // iterative: we do the recursion ourselves
-    ClientSubnetOption ecs = r.client.outgoingOption();
     query.addRecord(
         ecs == null
             ? new OPTRecord(limits.ednsPayload(), 0, 0)

@@ -10,6 +10,9 @@ import io.shopstack.dns.server.Transport;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,12 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
   final AtomicInteger queries = new AtomicInteger();
   final Set<InetAddress> sources = ConcurrentHashMap.newKeySet();
   final AtomicReference<ClientSubnetOption> lastEcs = new AtomicReference<>();
+  final AtomicInteger queriesWithEcs = new AtomicInteger();
+
+  /** Source ports and query IDs seen over UDP, for the anti-spoofing checks (RFC 5452). */
+  final List<Integer> udpSourcePorts = Collections.synchronizedList(new ArrayList<>());
+
+  final List<Integer> udpQueryIds = Collections.synchronizedList(new ArrayList<>());
 
   /** Queries still to be left unanswered, like a server too busy (or too cold) to reply. */
   final AtomicInteger unansweredToCome = new AtomicInteger();
@@ -77,6 +86,13 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
       Message query, InetSocketAddress client, Transport transport) {
     queries.incrementAndGet();
     sources.add(client.getAddress());
+    if (transport == Transport.UDP) {
+      udpSourcePorts.add(client.getPort());
+      udpQueryIds.add(query.getHeader().getID());
+    }
+    if (ClientSubnet.optionIn(query) != null) {
+      queriesWithEcs.incrementAndGet();
+    }
     if (unansweredToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return new CompletableFuture<>();
     }

@@ -330,4 +330,53 @@ class IterativeResolutionTest {
     assertThat(answer(response)).containsExactly("www.shop.example. A 127.28.0.80");
     assertThat(internet.root.queries.get() - before).isEqualTo(2);
   }
+
+  @Test
+  void clientSubnetGoesOnlyToTheCdnsServerNeverToRootTldOrShop() throws Exception {
+    startResolver();
+    Map<FixtureAuthority, Integer> before =
+        internet.all().stream()
+            .collect(Collectors.toMap(server -> server, server -> server.queriesWithEcs.get()));
+
+    Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
+
+    assertThat(answer(response)).contains("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    for (FixtureAuthority server : List.of(internet.root, internet.example, internet.shop)) {
+      assertThat(server.queriesWithEcs.get()).isEqualTo(before.get(server));
+    }
+    assertThat(internet.cdn.queriesWithEcs.get()).isGreaterThan(before.get(internet.cdn));
+    assertThat(internet.cdn.lastEcs.get().getAddress().getHostAddress()).isEqualTo("127.1.1.0");
+  }
+
+  @Test
+  void uncachedNamesGoOutFromRandomSourcePortsWithRandomIds() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A); // the zone cut is cached: one query per name
+    int first = internet.shop.udpSourcePorts.size();
+
+    for (int i = 0; i < 20; i++) {
+      ask(NORTH_PHONE, "uncached-" + i + ".shop.example.", Type.A);
+    }
+
+    List<Integer> ports = lastTwenty(internet.shop.udpSourcePorts, first);
+    List<Integer> ids = lastTwenty(internet.shop.udpQueryIds, first);
+    // RFC 5452: 20 random draws may collide once by chance (about 1 in 100 for ports), never
+    // twice in practice; a counter or a fixed socket would give 1 distinct port or a narrow run.
+    assertThat(ports.stream().distinct().count()).isGreaterThanOrEqualTo(19);
+    assertThat(ids.stream().distinct().count()).isGreaterThanOrEqualTo(19);
+    assertThat(spread(ports)).as("ports spread, not allocated in sequence").isGreaterThan(1000);
+    assertThat(spread(ids)).as("IDs spread, not counted up").isGreaterThan(1000);
+  }
+
+  private static List<Integer> lastTwenty(List<Integer> seen, int from) {
+    synchronized (seen) {
+      assertThat(seen.size() - from).isEqualTo(20);
+      return List.copyOf(seen.subList(from, seen.size()));
+    }
+  }
+
+  private static int spread(List<Integer> values) {
+    return values.stream().mapToInt(v -> v).max().orElseThrow()
+        - values.stream().mapToInt(v -> v).min().orElseThrow();
+  }
 }
