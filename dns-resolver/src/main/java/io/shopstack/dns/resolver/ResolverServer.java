@@ -67,6 +67,7 @@ public final class ResolverServer implements AutoCloseable {
     RecordCache records = new RecordCache(config.cache(), clock);
     DelegationCache delegations = new DelegationCache(config.cache(), rootHints, clock);
     Gauge.builder("resolver_cache_records", records, RecordCache::size).register(registry);
+    Gauge.builder("resolver_cache_bytes", records, RecordCache::bytes).register(registry);
     Gauge.builder("resolver_cache_delegations", delegations, DelegationCache::size)
         .register(registry);
 

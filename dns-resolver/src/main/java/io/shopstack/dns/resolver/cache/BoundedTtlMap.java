@@ -1,44 +1,63 @@
 package io.shopstack.dns.resolver.cache;
 
 import java.time.InstantSource;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
- * A map whose entries expire after their TTL and which never holds more than {@code maxEntries}:
- * when full, the least recently used entry goes first (the policy unbound's caches use). Both
- * resolver caches are built on it. Thread-safe; every operation is short.
+ * A map whose entries expire after their TTL and whose entries never weigh more than {@code
+ * maxWeight} together: when full, the least recently used entries go first (the policy unbound's
+ * caches use). The answer cache weighs entries in bytes, so a few huge RRsets cannot push memory
+ * past the bound the way a count of entries would let them; the delegation cache counts entries.
+ * Thread-safe; every operation is short.
  */
 public final class BoundedTtlMap<K, V> {
   /** A value with the seconds it has left to live; DNS TTLs count down in whole seconds. */
   public record Aged<V>(V value, long remainingSeconds) {}
 
-  private record Entry<V>(V value, long expiresAtMillis) {}
+  private record Entry<V>(V value, long expiresAtMillis, long weight) {}
 
   private final InstantSource clock;
-  private final LinkedHashMap<K, Entry<V>> entries;
+  private final long maxWeight;
+  private final ToLongFunction<V> weigher;
+  private final LinkedHashMap<K, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private long weight;
 
+  /** A map bounded by entry count. */
   public BoundedTtlMap(int maxEntries, InstantSource clock) {
-    if (maxEntries < 1) {
+    this(maxEntries, value -> 1, clock);
+  }
+
+  public BoundedTtlMap(long maxWeight, ToLongFunction<V> weigher, InstantSource clock) {
+    if (maxWeight < 1) {
       throw new IllegalArgumentException("a cache needs room for at least one entry");
     }
     this.clock = clock;
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
-            return size() > maxEntries;
-          }
-        };
+    this.maxWeight = maxWeight;
+    this.weigher = weigher;
   }
 
-  /** Stores {@code value} for {@code ttlSeconds}; a TTL of 0 means "do not cache" (RFC 1035). */
+  /**
+   * Stores {@code value} for {@code ttlSeconds}; a TTL of 0 means "do not cache" (RFC 1035), and a
+   * value heavier than the whole cache is not kept either.
+   */
   public synchronized void put(K key, V value, long ttlSeconds) {
     if (ttlSeconds <= 0) {
       return;
     }
-    entries.put(key, new Entry<>(value, clock.millis() + ttlSeconds * 1000));
+    long w = weigher.applyAsLong(value);
+    if (w > maxWeight) {
+      return;
+    }
+    Entry<V> old = entries.put(key, new Entry<>(value, clock.millis() + ttlSeconds * 1000, w));
+    weight += w - (old == null ? 0 : old.weight());
+    Iterator<Entry<V>> eldestFirst = entries.values().iterator();
+    while (weight > maxWeight && eldestFirst.hasNext()) {
+      weight -= eldestFirst.next().weight();
+      eldestFirst.remove();
+    }
   }
 
   public synchronized Optional<Aged<V>> get(K key) {
@@ -48,13 +67,30 @@ public final class BoundedTtlMap<K, V> {
     }
     long left = entry.expiresAtMillis() - clock.millis();
     if (left <= 0) {
-      entries.remove(key);
+      remove(key);
       return Optional.empty();
     }
     return Optional.of(new Aged<>(entry.value(), left / 1000));
   }
 
+  private void remove(K key) {
+    Entry<V> gone = entries.remove(key);
+    if (gone != null) {
+      weight -= gone.weight();
+    }
+  }
+
   public synchronized int size() {
     return entries.size();
+  }
+
+  /** What the entries weigh together (bytes for the answer cache). */
+  public synchronized long weight() {
+    return weight;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return entries.size() + " entries weighing " + weight + " of " + maxWeight;
   }
 }

@@ -2,7 +2,9 @@ package io.shopstack.dns.resolver.cache;
 
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 
 /**
  * What the cache knows about one (name, type, class): either the records, or that there are none
@@ -18,7 +20,29 @@ public record CachedAnswer(RRset records, int rcode, SOARecord soa, int ecsScope
     return new CachedAnswer(null, rcode, soa, ecsScope);
   }
 
+  /**
+   * Bookkeeping an entry costs besides its records: key, owner name, object headers. An estimate,
+   * like unbound's own accounting; it keeps a cache of tiny negative answers bounded too.
+   */
+  static final int ENTRY_OVERHEAD_BYTES = 160;
+
   public boolean isNegative() {
     return records == null;
+  }
+
+  /**
+   * What this entry counts against {@code cache.maxBytes}: its records' wire size plus overhead.
+   */
+  long sizeInBytes() {
+    long bytes = ENTRY_OVERHEAD_BYTES;
+    if (soa != null) {
+      bytes += soa.toWire(Section.ANSWER).length;
+    }
+    if (records != null) {
+      for (Record record : records.rrs(false)) {
+        bytes += record.toWire(Section.ANSWER).length;
+      }
+    }
+    return bytes;
   }
 }

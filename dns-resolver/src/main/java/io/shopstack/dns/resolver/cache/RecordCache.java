@@ -28,7 +28,7 @@ public final class RecordCache {
 
   public RecordCache(CacheSettings settings, InstantSource clock) {
     this.settings = settings;
-    this.entries = new BoundedTtlMap<>(settings.maxRecords(), clock);
+    this.entries = new BoundedTtlMap<>(settings.maxBytes(), CachedAnswer::sizeInBytes, clock);
   }
 
   /** What may be told to {@code client} about (name, type, class), TTLs counted down. */
@@ -79,6 +79,11 @@ public final class RecordCache {
 
   public int size() {
     return entries.size();
+  }
+
+  /** What the cached entries count against {@code cache.maxBytes}. */
+  public long bytes() {
+    return entries.weight();
   }
 
   private Key key(Name name, int type, int dclass, ClientSubnet askedFor, int scope) {
