@@ -2,6 +2,7 @@ package io.shopstack.dns.resolver;
 
 import io.shopstack.dns.resolver.cache.CacheSettings;
 import io.shopstack.dns.resolver.ecs.EcsAuthorities;
+import io.shopstack.dns.resolver.iteration.Hardening;
 import io.shopstack.dns.resolver.iteration.IterationLimits;
 import io.shopstack.dns.server.DnsServer;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.List;
  * @param rootHints addresses of the root servers iteration starts from
  * @param upstreamPort port every authoritative server listens on
  * @param allow CIDR prefixes of clients that are served; everyone else is REFUSED
+ * @param hardening 0x20 and QNAME minimisation; absent means {@link Hardening#DEFAULT}
  * @param tcp limits of DNS over TCP for our clients; absent means the transport's defaults
  * @param shutdownSeconds how long a stopping resolver lets TCP connections finish the queries in
  *     progress before it cuts them; absent means {@link #DEFAULT_SHUTDOWN_SECONDS}
@@ -33,6 +35,7 @@ public record ResolverConfig(
     List<String> allow,
     Ecs ecs,
     IterationLimits limits,
+    Hardening hardening,
     CacheSettings cache,
     Tcp tcp,
     Integer shutdownSeconds) {
@@ -86,6 +89,7 @@ public record ResolverConfig(
     rootHints = List.copyOf(rootHints);
     allow = allow == null ? List.of() : List.copyOf(allow);
     tcp = tcp == null ? Tcp.DEFAULT : tcp;
+    hardening = hardening == null ? Hardening.DEFAULT : hardening;
     shutdownSeconds = shutdownSeconds == null ? DEFAULT_SHUTDOWN_SECONDS : shutdownSeconds;
     if (shutdownSeconds < 0) {
       throw new IllegalArgumentException("shutdownSeconds must be >= 0: " + shutdownSeconds);

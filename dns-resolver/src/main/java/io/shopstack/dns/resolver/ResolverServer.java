@@ -85,7 +85,13 @@ public final class ResolverServer implements AutoCloseable {
             address(config.effectiveSourceAddress()), config.upstreamPort(), resolverThreads);
     IterativeResolver resolver =
         new IterativeResolver(
-            records, delegations, upstream, config.limits(), config.ecs().authorities(), clock);
+            records,
+            delegations,
+            upstream,
+            config.limits(),
+            config.ecs().authorities(),
+            config.hardening(),
+            clock);
     RecursiveQueryHandler handler =
         new RecursiveQueryHandler(
             resolver,

@@ -38,6 +38,12 @@ import org.xbill.DNS.Type;
  * thread ever waits on the network.
  */
 public final class IterativeResolver {
+  /**
+   * RFC 9156 MAX_MINIMISE_COUNT: a name with more labels below the zone than this is asked in full
+   * from there on, so a long name cannot make us send one query per label.
+   */
+  private static final int MAX_MINIMISED_LABELS = 10;
+
   /** Rounds over a zone's servers before giving up on it (timeouts double each round). */
   private static final int MAX_ROUNDS = 3;
 
@@ -48,6 +54,7 @@ public final class IterativeResolver {
   private final UpstreamClient upstream;
   private final IterationLimits limits;
   private final EcsAuthorities ecsAuthorities;
+  private final Hardening hardening;
   private final InstantSource clock;
 
   public IterativeResolver(
@@ -56,12 +63,14 @@ public final class IterativeResolver {
       UpstreamClient upstream,
       IterationLimits limits,
       EcsAuthorities ecsAuthorities,
+      Hardening hardening,
       InstantSource clock) {
     this.records = records;
     this.delegations = delegations;
     this.upstream = upstream;
     this.limits = limits;
     this.ecsAuthorities = ecsAuthorities;
+    this.hardening = hardening;
     this.clock = clock;
   }
 
@@ -153,7 +162,7 @@ public final class IterativeResolver {
 
   /** Asks the servers of {@code zone} and follows referrals down until an answer or a failure. */
   private CompletableFuture<Step> descend(Delegation zone, Name name, int type, Resolution r) {
-    return askZone(zone, name, type, r)
+    return askMinimised(zone, name, type, r, zone.zone().labels() + 1)
         .thenCompose(
             step -> {
               if (!(step instanceof Step.Referral referral)) {
@@ -164,6 +173,38 @@ public final class IterativeResolver {
               }
               delegations.put(referral.delegation());
               return descend(referral.delegation(), name, type, r);
+            });
+  }
+
+  /**
+   * QNAME minimisation (RFC 9156): asks the zone's servers for the first {@code labels} labels of
+   * the name only (type A, as unbound does), one more label each time the server shows no zone cut
+   * there, until a referral or the full name. Like unbound's relaxed mode, an NXDOMAIN or a failure
+   * for a shortened name is checked by asking the full name, since some servers answer empty
+   * non-terminals wrongly.
+   */
+  private CompletableFuture<Step> askMinimised(
+      Delegation zone, Name name, int type, Resolution r, int labels) {
+    if (!hardening.qnameMinimisation()
+        || labels >= name.labels()
+        || labels - zone.zone().labels() > MAX_MINIMISED_LABELS) {
+      return askZone(zone, name, type, r);
+    }
+    Name shortened = new Name(name, name.labels() - labels);
+    return askZone(zone, shortened, Type.A, r)
+        .thenCompose(
+            step -> {
+              if (step instanceof Step.Referral) {
+                return CompletableFuture.completedFuture(step);
+              }
+              if (step instanceof Step.Failure
+                  || step instanceof Step.Negative negative
+                      && negative.rcode() == Rcode.NXDOMAIN
+                      && negative.chain().isEmpty()) {
+                return askZone(zone, name, type, r);
+              }
+              // An answer, an alias or NODATA: no zone cut at this label; one label deeper.
+              return askMinimised(zone, name, type, r, labels + 1);
             });
   }
 
@@ -209,13 +250,23 @@ public final class IterativeResolver {
     r.upstreamQuerySent();
     ClientSubnetOption ecs =
         ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
+    Name sent = hardening.useCapsForId() ? Caps0x20.randomize(name) : name;
     return upstream
-        .send(query(name, type, ecs, r), server, timeout)
+        .send(query(sent, type, ecs, r), server, timeout)
         .handle(
-            (response, error) ->
-                error != null
-                    ? (Step) new Step.Failure(server.getHostAddress() + ": " + error)
-                    : ResponseReader.read(response, zone, name, type, ecs != null))
+            (response, error) -> {
+              if (error != null) {
+                return (Step) new Step.Failure(server.getHostAddress() + ": " + error);
+              }
+              if (hardening.useCapsForId()) {
+                if (!Caps0x20.echoed(response, sent)) {
+                  return new Step.Failure(
+                      server.getHostAddress() + ": question case not echoed (0x20): " + sent);
+                }
+                response = Caps0x20.restore(response, sent, name);
+              }
+              return ResponseReader.read(response, zone, name, type, ecs != null);
+            })
         .toCompletableFuture()
         .thenCompose(
             step -> {

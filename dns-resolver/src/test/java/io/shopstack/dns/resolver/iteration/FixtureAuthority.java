@@ -59,6 +59,12 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
 
   final List<Integer> udpQueryIds = Collections.synchronizedList(new ArrayList<>());
 
+  /** Every question received, as "name TYPE" with the name's case as it came. */
+  final List<String> questions = Collections.synchronizedList(new ArrayList<>());
+
+  /** Answers with the question in lower case, as servers that ignore 0x20 do. */
+  volatile boolean lowercasesQuestions;
+
   /** Queries still to be left unanswered, like a server too busy (or too cold) to reply. */
   final AtomicInteger unansweredToCome = new AtomicInteger();
 
@@ -93,12 +99,23 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
     if (ClientSubnet.optionIn(query) != null) {
       queriesWithEcs.incrementAndGet();
     }
+    if (query.getQuestion() != null) {
+      questions.add(
+          query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType()));
+    }
     if (unansweredToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return new CompletableFuture<>();
     }
     ClientSubnetOption ecs = ClientSubnet.optionIn(query);
     lastEcs.set(ecs);
     Record question = query.getQuestion();
+    if (lowercasesQuestions) {
+      question =
+          Record.newRecord(
+              Name.fromConstantString(question.getName().toString().toLowerCase()),
+              question.getType(),
+              question.getDClass());
+    }
     Message response = new Message(query.getHeader().getID());
     response.getHeader().setFlag(Flags.QR);
     response.addRecord(question, Section.QUESTION);

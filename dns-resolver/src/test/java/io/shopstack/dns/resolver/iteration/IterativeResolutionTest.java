@@ -67,6 +67,11 @@ class IterativeResolutionTest {
   /** The shipped YAML, pointed at the fixture tree. */
   private ResolverConfig config(
       List<String> rootHints, List<String> allow, IterationLimits limits) {
+    return config(rootHints, allow, limits, null);
+  }
+
+  private ResolverConfig config(
+      List<String> rootHints, List<String> allow, IterationLimits limits, Hardening hardening) {
     ResolverConfig shipped =
         ConfigLoader.load(
             ResolverConfig.class,
@@ -87,6 +92,7 @@ class IterativeResolutionTest {
         allow == null ? shipped.allow() : allow,
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
+        hardening == null ? shipped.hardening() : hardening,
         shipped.cache(),
         shipped.tcp(),
         shipped.shutdownSeconds());
@@ -378,5 +384,79 @@ class IterativeResolutionTest {
   private static int spread(List<Integer> values) {
     return values.stream().mapToInt(v -> v).max().orElseThrow()
         - values.stream().mapToInt(v -> v).min().orElseThrow();
+  }
+
+  @Test
+  void qnameMinimisationTellsTheRootAndTheTldOnlyTheLabelTheyDelegate() throws Exception {
+    startResolver();
+    int root = internet.root.questions.size();
+    int tld = internet.example.questions.size();
+    int shop = internet.shop.questions.size();
+
+    Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+
+    assertThat(answer(response)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(since(internet.root.questions, root)).containsExactly("example. A");
+    assertThat(since(internet.example.questions, tld)).containsExactly("shop.example. A");
+    assertThat(since(internet.shop.questions, shop)).containsExactly("www.shop.example. A");
+  }
+
+  @Test
+  void withoutQnameMinimisationEveryServerHearsTheFullName() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false)));
+    int root = internet.root.questions.size();
+
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+
+    assertThat(since(internet.root.questions, root)).containsExactly("www.shop.example. A");
+  }
+
+  @Test
+  void minimisedNamesBelowAnEmptyNonTerminalStillResolve() throws Exception {
+    startResolver();
+    // deep.er.shop.example: "er.shop.example" exists only as an empty non-terminal (NODATA).
+    Message response = ask(NORTH_PHONE, "deep.er.shop.example.", Type.A);
+    assertThat(answer(response)).containsExactly("deep.er.shop.example. A 127.28.7.7");
+
+    Message missing = ask(NORTH_PHONE, "no.such.deep.shop.example.", Type.A);
+    assertThat(missing.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+  }
+
+  @Test
+  void with0x20TheServerSeesRandomCaseAndTheClientItsOwn() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    int shop = internet.shop.questions.size();
+
+    Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
+
+    assertThat(answer(response))
+        .containsExactly(
+            "static.shop.example. CNAME shop.cdn.example.",
+            "shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(response.getSection(Section.ANSWER).get(0).getName().toString())
+        .isEqualTo("static.shop.example.");
+    // 16 letters in random case: all lower by chance once in 65,536 tries.
+    assertThat(since(internet.shop.questions, shop))
+        .singleElement()
+        .satisfies(q -> assertThat(q).isNotEqualTo("static.shop.example. A"))
+        .satisfies(q -> assertThat(q).isEqualToIgnoringCase("static.shop.example. A"));
+  }
+
+  @Test
+  void with0x20AServerThatDoesNotEchoTheCaseIsNotBelieved() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    internet.shop.lowercasesQuestions = true;
+    try {
+      Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+      assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    } finally {
+      internet.shop.lowercasesQuestions = false;
+    }
+  }
+
+  private static List<String> since(List<String> seen, int from) {
+    synchronized (seen) {
+      return List.copyOf(seen.subList(from, seen.size()));
+    }
   }
 }
