@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -92,6 +93,13 @@ public final class ResolverServer implements AutoCloseable {
             config.ecs().authorities(),
             config.hardening(),
             clock);
+    FunctionCounter.builder(
+            "resolver_upstream_queries", resolver, IterativeResolver::upstreamQueries)
+        .register(registry);
+    FunctionCounter.builder("resolver_prefetches", resolver, IterativeResolver::prefetches)
+        .register(registry);
+    FunctionCounter.builder("resolver_stale_answers", resolver, IterativeResolver::staleAnswers)
+        .register(registry);
     RecursiveQueryHandler handler =
         new RecursiveQueryHandler(
             resolver,

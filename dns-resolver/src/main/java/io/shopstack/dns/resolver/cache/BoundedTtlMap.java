@@ -14,29 +14,39 @@ import java.util.function.ToLongFunction;
  * Thread-safe; every operation is short.
  */
 public final class BoundedTtlMap<K, V> {
-  /** A value with the seconds it has left to live; DNS TTLs count down in whole seconds. */
-  public record Aged<V>(V value, long remainingSeconds) {}
+  /**
+   * A value with the seconds it has left to live and the TTL it was stored with; DNS TTLs count
+   * down in whole seconds. A stale value (expired, kept for RFC 8767) has 0 seconds left.
+   */
+  public record Aged<V>(V value, long remainingSeconds, long ttlSeconds, boolean stale) {}
 
-  private record Entry<V>(V value, long expiresAtMillis, long weight) {}
+  private record Entry<V>(V value, long expiresAtMillis, long ttlSeconds, long weight) {}
 
   private final InstantSource clock;
   private final long maxWeight;
   private final ToLongFunction<V> weigher;
+  private final long staleMillis;
   private final LinkedHashMap<K, Entry<V>> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long weight;
 
-  /** A map bounded by entry count. */
+  /** A map bounded by entry count that forgets entries when they expire. */
   public BoundedTtlMap(int maxEntries, InstantSource clock) {
-    this(maxEntries, value -> 1, clock);
+    this(maxEntries, value -> 1, 0, clock);
   }
 
-  public BoundedTtlMap(long maxWeight, ToLongFunction<V> weigher, InstantSource clock) {
+  /**
+   * @param staleSeconds how long an expired entry is kept for {@link #getStale} (RFC 8767), while
+   *     there is room for it
+   */
+  public BoundedTtlMap(
+      long maxWeight, ToLongFunction<V> weigher, long staleSeconds, InstantSource clock) {
     if (maxWeight < 1) {
       throw new IllegalArgumentException("a cache needs room for at least one entry");
     }
     this.clock = clock;
     this.maxWeight = maxWeight;
     this.weigher = weigher;
+    this.staleMillis = staleSeconds * 1000;
   }
 
   /**
@@ -51,7 +61,8 @@ public final class BoundedTtlMap<K, V> {
     if (w > maxWeight) {
       return;
     }
-    Entry<V> old = entries.put(key, new Entry<>(value, clock.millis() + ttlSeconds * 1000, w));
+    Entry<V> old =
+        entries.put(key, new Entry<>(value, clock.millis() + ttlSeconds * 1000, ttlSeconds, w));
     weight += w - (old == null ? 0 : old.weight());
     Iterator<Entry<V>> eldestFirst = entries.values().iterator();
     while (weight > maxWeight && eldestFirst.hasNext()) {
@@ -60,17 +71,28 @@ public final class BoundedTtlMap<K, V> {
     }
   }
 
+  /** The entry if it has not expired. */
   public synchronized Optional<Aged<V>> get(K key) {
+    return find(key).filter(aged -> !aged.stale());
+  }
+
+  /** The entry, also if it expired less than the stale window ago (remaining seconds <= 0). */
+  public synchronized Optional<Aged<V>> getStale(K key) {
+    return find(key);
+  }
+
+  private Optional<Aged<V>> find(K key) {
     Entry<V> entry = entries.get(key);
     if (entry == null) {
       return Optional.empty();
     }
     long left = entry.expiresAtMillis() - clock.millis();
-    if (left <= 0) {
+    if (left <= -staleMillis) {
       remove(key);
       return Optional.empty();
     }
-    return Optional.of(new Aged<>(entry.value(), left / 1000));
+    return Optional.of(
+        new Aged<>(entry.value(), Math.max(left, 0) / 1000, entry.ttlSeconds(), left <= 0));
   }
 
   private void remove(K key) {

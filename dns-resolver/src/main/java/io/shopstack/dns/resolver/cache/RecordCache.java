@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Function;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.SOARecord;
@@ -28,29 +29,70 @@ public final class RecordCache {
 
   public RecordCache(CacheSettings settings, InstantSource clock) {
     this.settings = settings;
-    this.entries = new BoundedTtlMap<>(settings.maxBytes(), CachedAnswer::sizeInBytes, clock);
+    this.entries =
+        new BoundedTtlMap<>(
+            settings.maxBytes(), CachedAnswer::sizeInBytes, settings.staleSeconds(), clock);
   }
 
-  /** What may be told to {@code client} about (name, type, class), TTLs counted down. */
+  /**
+   * RFC 8767 4: a stale answer is given out with a TTL of 30 seconds, so clients come back soon.
+   */
+  public static final long STALE_TTL_SECONDS = 30;
+
+  /**
+   * What may be told to {@code client} about (name, type, class), TTLs counted down; flagged for
+   * prefetch in the last tenth of its TTL (unbound's prefetch rule).
+   */
   public Optional<CachedAnswer> lookup(Name name, int type, int dclass, ClientSubnet client) {
+    return find(name, type, dclass, client, entries::get)
+        .map(
+            aged -> {
+              CachedAnswer answer = countedDown(aged.value(), aged.remainingSeconds());
+              return aged.remainingSeconds() * 10 < aged.ttlSeconds()
+                  ? answer.withPrefetchDue()
+                  : answer;
+            });
+  }
+
+  /**
+   * An answer that may have expired less than {@code cache.staleSeconds} ago, for when no authority
+   * can be reached (RFC 8767); stale entries carry a TTL of {@link #STALE_TTL_SECONDS}.
+   */
+  public Optional<CachedAnswer> lookupStale(Name name, int type, int dclass, ClientSubnet client) {
+    return find(name, type, dclass, client, entries::getStale)
+        .map(
+            aged ->
+                countedDown(
+                    aged.value(),
+                    aged.stale()
+                        ? STALE_TTL_SECONDS
+                        : Math.min(aged.remainingSeconds(), STALE_TTL_SECONDS)));
+  }
+
+  private Optional<BoundedTtlMap.Aged<CachedAnswer>> find(
+      Name name,
+      int type,
+      int dclass,
+      ClientSubnet client,
+      Function<Key, Optional<BoundedTtlMap.Aged<CachedAnswer>>> get) {
     Optional<BoundedTtlMap.Aged<CachedAnswer>> hit =
-        entries.get(new Key(name, type, dclass, CacheScope.EVERYONE));
+        get.apply(new Key(name, type, dclass, CacheScope.EVERYONE));
     if (hit.isEmpty() && client.optedOut()) {
-      hit = entries.get(new Key(name, type, dclass, CacheScope.UNLOCATED));
+      hit = get.apply(new Key(name, type, dclass, CacheScope.UNLOCATED));
     }
     if (hit.isEmpty() && !client.optedOut()) {
       AddressBlock source = client.source();
       for (int prefix : scopedPrefixes) {
         if (prefix <= source.prefixLength()) {
           CacheScope scope = CacheScope.of(AddressBlock.of(source.network(), prefix));
-          hit = entries.get(new Key(name, type, dclass, scope));
+          hit = get.apply(new Key(name, type, dclass, scope));
           if (hit.isPresent()) {
             break;
           }
         }
       }
     }
-    return hit.map(aged -> countedDown(aged.value(), aged.remainingSeconds()));
+    return hit;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver.iteration;
 
+import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.delegation.Delegation;
@@ -12,7 +13,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
@@ -56,6 +60,14 @@ public final class IterativeResolver {
   private final EcsAuthorities ecsAuthorities;
   private final Hardening hardening;
   private final InstantSource clock;
+
+  private record Prefetch(
+      Name name, int type, int dclass, AddressBlock subnet, boolean unlocated) {}
+
+  private final Set<Prefetch> prefetching = ConcurrentHashMap.newKeySet();
+  private final LongAdder prefetches = new LongAdder();
+  private final LongAdder staleAnswers = new LongAdder();
+  private final LongAdder upstreamQueries = new LongAdder();
 
   public IterativeResolver(
       RecordCache records,
@@ -101,6 +113,9 @@ public final class IterativeResolver {
     Optional<CachedAnswer> cached = records.lookup(name, type, r.dclass, r.client);
     if (cached.isPresent()) {
       CachedAnswer hit = cached.get();
+      if (hit.prefetchDue() && !r.cacheOnly) {
+        prefetch(name, type, r);
+      }
       r.noteEcsScope(hit.ecsScope());
       if (hit.isNegative()) {
         return finish(hit.rcode(), chain, soaAuthority(hit), r);
@@ -111,6 +126,9 @@ public final class IterativeResolver {
     if (type != Type.CNAME) {
       Optional<CachedAnswer> alias = records.lookup(name, Type.CNAME, r.dclass, r.client);
       if (alias.isPresent() && !alias.get().isNegative()) {
+        if (alias.get().prefetchDue() && !r.cacheOnly) {
+          prefetch(name, Type.CNAME, r);
+        }
         r.noteEcsScope(alias.get().ecsScope());
         chain.add(alias.get().records());
         Name target = ((CNAMERecord) alias.get().records().first()).getTarget();
@@ -157,7 +175,54 @@ public final class IterativeResolver {
     }
     String why = step instanceof Step.Failure failure ? failure.reason() : step.toString();
     log.debug("cannot resolve {} {}: {}", name, Type.string(type), why);
+    Optional<CachedAnswer> stale = records.lookupStale(name, type, r.dclass, r.client);
+    if (stale.isPresent()) {
+      // RFC 8767: the authorities are out of reach; an expired answer beats no answer.
+      staleAnswers.increment();
+      r.noteEcsScope(stale.get().ecsScope());
+      if (stale.get().isNegative()) {
+        return finish(stale.get().rcode(), chain, soaAuthority(stale.get()), r);
+      }
+      chain.add(stale.get().records());
+      return finish(Rcode.NOERROR, chain, List.of(), r);
+    }
     return done(Resolved.servFail(why, r.upstreamQueries()));
+  }
+
+  /**
+   * Refreshes a popular entry in the last tenth of its TTL while the cache still answers for it
+   * (unbound's prefetch), so clients never wait for it to be fetched again. One refresh per entry
+   * at a time; it has its own deadline and does not hold up the client that triggered it.
+   */
+  private void prefetch(Name name, int type, Resolution trigger) {
+    Prefetch key =
+        new Prefetch(
+            name, type, trigger.dclass, trigger.client.source(), trigger.client.optedOut());
+    if (!prefetching.add(key)) {
+      return;
+    }
+    prefetches.increment();
+    Resolution refresh =
+        new Resolution(
+            trigger.client, trigger.dclass, false, clock.millis() + limits.totalTimeoutMs());
+    descend(delegations.closestEnclosing(name), name, type, refresh)
+        .thenCompose(step -> follow(step, name, type, new ArrayList<>(), 0, refresh))
+        .whenComplete((resolved, error) -> prefetching.remove(key));
+  }
+
+  /** Queries sent to authoritative servers so far, prefetches included. */
+  public long upstreamQueries() {
+    return upstreamQueries.sum();
+  }
+
+  /** Entries refreshed ahead of expiry so far. */
+  public long prefetches() {
+    return prefetches.sum();
+  }
+
+  /** Answers served stale because no authority answered (RFC 8767). */
+  public long staleAnswers() {
+    return staleAnswers.sum();
   }
 
   /** Asks the servers of {@code zone} and follows referrals down until an answer or a failure. */
@@ -248,6 +313,7 @@ public final class IterativeResolver {
     long backedOff = (long) limits.queryTimeoutMs() << round;
     Duration timeout = Duration.ofMillis(Math.min(backedOff, left));
     r.upstreamQuerySent();
+    upstreamQueries.increment();
     ClientSubnetOption ecs =
         ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
     Name sent = hardening.useCapsForId() ? Caps0x20.randomize(name) : name;

@@ -7,14 +7,12 @@ import org.xbill.DNS.Rcode;
 
 /**
  * What an operator of a resolver watches (the counters of unbound-control stats): client queries,
- * how many the cache answered alone, what went upstream, and how many ended in SERVFAIL or were
- * REFUSED.
+ * how many the cache answered alone, and how many ended in SERVFAIL or were REFUSED.
  */
 public final class ResolverMetrics {
   private final Counter queries;
   private final Counter cacheHits;
   private final Counter cacheMisses;
-  private final Counter upstreamQueries;
   private final Counter servFails;
   private final Counter refused;
 
@@ -22,7 +20,6 @@ public final class ResolverMetrics {
     this.queries = registry.counter("resolver_queries");
     this.cacheHits = registry.counter("resolver_cache_hits");
     this.cacheMisses = registry.counter("resolver_cache_misses");
-    this.upstreamQueries = registry.counter("resolver_upstream_queries");
     this.servFails = registry.counter("resolver_servfails");
     this.refused = registry.counter("resolver_refused");
   }
@@ -45,7 +42,6 @@ public final class ResolverMetrics {
     } else {
       cacheMisses.increment();
     }
-    upstreamQueries.increment(resolved.upstreamQueries());
   }
 
   void servFail() {

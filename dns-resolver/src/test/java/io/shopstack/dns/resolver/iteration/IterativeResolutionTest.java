@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver.iteration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.config.ConfigLoader;
@@ -128,7 +129,8 @@ class IterativeResolutionTest {
   }
 
   private double metric(String name) {
-    return resolver.registry().get(name).counter().count();
+    // Counters and function counters (those the resolver core keeps itself) alike.
+    return resolver.registry().get(name).meter().measure().iterator().next().getValue();
   }
 
   @Test
@@ -458,5 +460,72 @@ class IterativeResolutionTest {
     synchronized (seen) {
       return List.copyOf(seen.subList(from, seen.size()));
     }
+  }
+
+  @Test
+  void expiredAnswerIsServedStaleWhenNoAuthorityAnswers() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    clock.advance(Duration.ofSeconds(301)); // the A record (TTL 300) has expired
+    Message stale;
+    try {
+      internet.all().forEach(server -> server.unansweredToCome.set(1_000));
+      stale = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    } finally {
+      internet.all().forEach(server -> server.unansweredToCome.set(0));
+    }
+
+    assertThat(stale.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answer(stale)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(stale.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(30);
+    assertThat(metric("resolver_stale_answers")).isEqualTo(1);
+
+    // Once the authorities are back, the answer is fresh again.
+    Message fresh = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(fresh.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300);
+  }
+
+  @Test
+  void unreachableAuthoritiesWithNothingStaleStillGiveServfail() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    Message response;
+    try {
+      internet.all().forEach(server -> server.unansweredToCome.set(1_000));
+      response = ask(NORTH_PHONE, "never-asked.shop.example.", Type.A);
+    } finally {
+      internet.all().forEach(server -> server.unansweredToCome.set(0));
+    }
+    assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(metric("resolver_stale_answers")).isZero();
+  }
+
+  @Test
+  void popularEntryIsRefreshedShortlyBeforeItExpires() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    int shopBefore = internet.shop.queries.get();
+
+    clock.advance(Duration.ofSeconds(275)); // 25 s of 300 left: the last tenth
+    Message nearlyExpired = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(nearlyExpired.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(25);
+    await().atMost(Duration.ofSeconds(5)).until(() -> metric("resolver_prefetches") == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> internet.shop.queries.get() == shopBefore + 1);
+
+    clock.advance(Duration.ofSeconds(30)); // past the old expiry: the refreshed copy answers
+    int upstream = internet.totalQueries();
+    Message later = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(later.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(270);
+    assertThat(internet.totalQueries()).isEqualTo(upstream);
   }
 }
