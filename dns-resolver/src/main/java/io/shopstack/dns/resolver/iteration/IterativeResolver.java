@@ -48,6 +48,9 @@ public final class IterativeResolver {
    */
   private static final int MAX_MINIMISED_LABELS = 10;
 
+  /** Authoritative servers whose RTT is remembered (unbound's infra-cache-numhosts). */
+  private static final int MAX_SERVERS_MEASURED = 10_000;
+
   /** Rounds over a zone's servers before giving up on it (timeouts double each round). */
   private static final int MAX_ROUNDS = 3;
 
@@ -68,6 +71,7 @@ public final class IterativeResolver {
   private final LongAdder prefetches = new LongAdder();
   private final LongAdder staleAnswers = new LongAdder();
   private final LongAdder upstreamQueries = new LongAdder();
+  private final ServerRtt serverRtt;
 
   public IterativeResolver(
       RecordCache records,
@@ -84,6 +88,7 @@ public final class IterativeResolver {
     this.ecsAuthorities = ecsAuthorities;
     this.hardening = hardening;
     this.clock = clock;
+    this.serverRtt = new ServerRtt(MAX_SERVERS_MEASURED, clock);
   }
 
   /**
@@ -275,7 +280,7 @@ public final class IterativeResolver {
 
   /** Tries the zone's glue addresses in turn, then the servers it named without glue. */
   private CompletableFuture<Step> askZone(Delegation zone, Name name, int type, Resolution r) {
-    return askEach(zone.addresses(), 0, 0, zone.zone(), name, type, r)
+    return askEach(serverRtt.fastestFirst(zone.addresses()), 0, 0, zone.zone(), name, type, r)
         .thenCompose(
             step ->
                 step instanceof Step.Failure
@@ -317,21 +322,33 @@ public final class IterativeResolver {
     ClientSubnetOption ecs =
         ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
     Name sent = hardening.useCapsForId() ? Caps0x20.randomize(name) : name;
+    long sentAt = System.nanoTime();
     return upstream
         .send(query(sent, type, ecs, r), server, timeout)
         .handle(
             (response, error) -> {
+              long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
               if (error != null) {
+                serverRtt.failed(server, timeout.toMillis());
                 return (Step) new Step.Failure(server.getHostAddress() + ": " + error);
               }
-              if (hardening.useCapsForId()) {
-                if (!Caps0x20.echoed(response, sent)) {
-                  return new Step.Failure(
-                      server.getHostAddress() + ": question case not echoed (0x20): " + sent);
-                }
-                response = Caps0x20.restore(response, sent, name);
+              Step step;
+              if (hardening.useCapsForId() && !Caps0x20.echoed(response, sent)) {
+                step =
+                    new Step.Failure(
+                        server.getHostAddress() + ": question case not echoed (0x20): " + sent);
+              } else {
+                Message readable =
+                    hardening.useCapsForId() ? Caps0x20.restore(response, sent, name) : response;
+                step = ResponseReader.read(readable, zone, name, type, ecs != null);
               }
-              return ResponseReader.read(response, zone, name, type, ecs != null);
+              // A server that answers uselessly (SERVFAIL, lame) goes behind the others too.
+              if (step instanceof Step.Failure) {
+                serverRtt.failed(server, timeout.toMillis());
+              } else {
+                serverRtt.answered(server, rttMillis);
+              }
+              return step;
             })
         .toCompletableFuture()
         .thenCompose(

@@ -528,4 +528,21 @@ class IterativeResolutionTest {
     assertThat(later.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(270);
     assertThat(internet.totalQueries()).isEqualTo(upstream);
   }
+
+  @Test
+  void aServerThatTimedOutIsAskedLastFromThenOn() throws Exception {
+    startResolver();
+    int dead = internet.twinDead.queries.get();
+    int alive = internet.twinAlive.queries.get();
+
+    for (String host : List.of("a", "b", "c", "d", "e")) {
+      assertThat(ask(NORTH_PHONE, host + ".twin.example.", Type.A).getRcode())
+          .isEqualTo(Rcode.NOERROR);
+    }
+
+    // The referral lists the dead server first: it costs one timeout, then its smoothed RTT
+    // puts it behind the live one for the four names after.
+    assertThat(internet.twinDead.queries.get() - dead).isEqualTo(1);
+    assertThat(internet.twinAlive.queries.get() - alive).isEqualTo(5);
+  }
 }
