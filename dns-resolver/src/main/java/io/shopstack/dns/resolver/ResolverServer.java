@@ -23,6 +23,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +127,9 @@ public final class ResolverServer implements AutoCloseable {
                 config.instance(),
                 new InetSocketAddress(bind, config.adminPort()),
                 registry,
-                Health::healthy)
+                Health::healthy,
+                Map.of(),
+                Map.of("/trace", resolver.traces().page()))
             .start(server);
   }
 

@@ -7,6 +7,9 @@ import io.shopstack.dns.resolver.delegation.Delegation;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import io.shopstack.dns.resolver.ecs.EcsAuthorities;
+import io.shopstack.dns.resolver.trace.ResolutionTrace;
+import io.shopstack.dns.resolver.trace.TraceLog;
+import io.shopstack.dns.resolver.trace.TraceStep;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -72,6 +75,7 @@ public final class IterativeResolver {
   private final LongAdder staleAnswers = new LongAdder();
   private final LongAdder upstreamQueries = new LongAdder();
   private final ServerRtt serverRtt;
+  private final TraceLog traces;
 
   public IterativeResolver(
       RecordCache records,
@@ -89,6 +93,7 @@ public final class IterativeResolver {
     this.hardening = hardening;
     this.clock = clock;
     this.serverRtt = new ServerRtt(MAX_SERVERS_MEASURED, clock);
+    this.traces = new TraceLog(clock);
   }
 
   /**
@@ -105,7 +110,25 @@ public final class IterativeResolver {
             error -> {
               log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
               return Resolved.servFail(error.toString(), resolution.upstreamQueries());
-            });
+            })
+        .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
+  }
+
+  private void recordTrace(Name name, int type, Resolved resolved, Resolution r) {
+    if (resolved != null) {
+      traces.record(
+          new ResolutionTrace(
+              name.toString(),
+              Type.string(type),
+              Rcode.string(resolved.rcode()),
+              clock.millis(),
+              r.trace()));
+    }
+  }
+
+  /** The last iteration for each name, for the admin endpoint's {@code /trace}. */
+  public TraceLog traces() {
+    return traces;
   }
 
   private CompletableFuture<Resolved> chase(
@@ -123,8 +146,10 @@ public final class IterativeResolver {
       }
       r.noteEcsScope(hit.ecsScope());
       if (hit.isNegative()) {
+        r.note(TraceStep.cacheHit(question(name, type), Rcode.string(hit.rcode()) + " (cached)"));
         return finish(hit.rcode(), chain, soaAuthority(hit), r);
       }
+      r.note(TraceStep.cacheHit(question(name, type), "answer (cached)"));
       chain.add(hit.records());
       return finish(Rcode.NOERROR, chain, List.of(), r);
     }
@@ -137,6 +162,7 @@ public final class IterativeResolver {
         r.noteEcsScope(alias.get().ecsScope());
         chain.add(alias.get().records());
         Name target = ((CNAMERecord) alias.get().records().first()).getTarget();
+        r.note(TraceStep.cacheHit(question(name, type), "CNAME to " + target + " (cached)"));
         return chase(target, type, chain, cnames + 1, r);
       }
     }
@@ -184,6 +210,7 @@ public final class IterativeResolver {
     if (stale.isPresent()) {
       // RFC 8767: the authorities are out of reach; an expired answer beats no answer.
       staleAnswers.increment();
+      r.note(TraceStep.cacheHit(question(name, type), "stale answer (RFC 8767): " + why));
       r.noteEcsScope(stale.get().ecsScope());
       if (stale.get().isNegative()) {
         return finish(stale.get().rcode(), chain, soaAuthority(stale.get()), r);
@@ -330,7 +357,9 @@ public final class IterativeResolver {
               long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
               if (error != null) {
                 serverRtt.failed(server, timeout.toMillis());
-                return (Step) new Step.Failure(server.getHostAddress() + ": " + error);
+                Step failure = new Step.Failure(server.getHostAddress() + ": " + error);
+                r.note(traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs));
+                return failure;
               }
               Step step;
               if (hardening.useCapsForId() && !Caps0x20.echoed(response, sent)) {
@@ -348,6 +377,16 @@ public final class IterativeResolver {
               } else {
                 serverRtt.answered(server, rttMillis);
               }
+              r.note(
+                  traceStep(
+                      server,
+                      zone,
+                      sent,
+                      type,
+                      Rcode.string(response.getRcode()),
+                      step,
+                      rttMillis,
+                      ecs));
               return step;
             })
         .toCompletableFuture()
@@ -384,6 +423,29 @@ public final class IterativeResolver {
                 step instanceof Step.Failure
                     ? askGlueless(zone, index + 1, name, type, r, step)
                     : CompletableFuture.completedFuture(step));
+  }
+
+  private static TraceStep traceStep(
+      InetAddress server,
+      Name zone,
+      Name sent,
+      int type,
+      String rcode,
+      Step step,
+      long rttMillis,
+      ClientSubnetOption ecs) {
+    return new TraceStep(
+        server.getHostAddress(),
+        zone.toString(),
+        question(sent, type),
+        rcode,
+        Steps.describe(step),
+        rttMillis,
+        ecs != null);
+  }
+
+  private static String question(Name name, int type) {
+    return name + " " + Type.string(type);
   }
 
   /** An iterative query; {@code ecs} is the client's subnet if this server may learn it. */
