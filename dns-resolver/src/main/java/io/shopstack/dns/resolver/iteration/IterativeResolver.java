@@ -115,7 +115,7 @@ public final class IterativeResolver {
   }
 
   private void recordTrace(Name name, int type, Resolved resolved, Resolution r) {
-    if (resolved != null) {
+    if (resolved != null && r.upstreamQueries() > 0) {
       traces.record(
           new ResolutionTrace(
               name.toString(),
@@ -146,10 +146,12 @@ public final class IterativeResolver {
       }
       r.noteEcsScope(hit.ecsScope());
       if (hit.isNegative()) {
-        r.note(TraceStep.cacheHit(question(name, type), Rcode.string(hit.rcode()) + " (cached)"));
+        r.note(
+            () ->
+                TraceStep.cacheHit(question(name, type), Rcode.string(hit.rcode()) + " (cached)"));
         return finish(hit.rcode(), chain, soaAuthority(hit), r);
       }
-      r.note(TraceStep.cacheHit(question(name, type), "answer (cached)"));
+      r.note(() -> TraceStep.cacheHit(question(name, type), "answer (cached)"));
       chain.add(hit.records());
       return finish(Rcode.NOERROR, chain, List.of(), r);
     }
@@ -162,7 +164,7 @@ public final class IterativeResolver {
         r.noteEcsScope(alias.get().ecsScope());
         chain.add(alias.get().records());
         Name target = ((CNAMERecord) alias.get().records().first()).getTarget();
-        r.note(TraceStep.cacheHit(question(name, type), "CNAME to " + target + " (cached)"));
+        r.note(() -> TraceStep.cacheHit(question(name, type), "CNAME to " + target + " (cached)"));
         return chase(target, type, chain, cnames + 1, r);
       }
     }
@@ -210,7 +212,7 @@ public final class IterativeResolver {
     if (stale.isPresent()) {
       // RFC 8767: the authorities are out of reach; an expired answer beats no answer.
       staleAnswers.increment();
-      r.note(TraceStep.cacheHit(question(name, type), "stale answer (RFC 8767): " + why));
+      r.note(() -> TraceStep.cacheHit(question(name, type), "stale answer (RFC 8767): " + why));
       r.noteEcsScope(stale.get().ecsScope());
       if (stale.get().isNegative()) {
         return finish(stale.get().rcode(), chain, soaAuthority(stale.get()), r);
@@ -358,7 +360,9 @@ public final class IterativeResolver {
               if (error != null) {
                 serverRtt.failed(server, timeout.toMillis());
                 Step failure = new Step.Failure(server.getHostAddress() + ": " + error);
-                r.note(traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs));
+                TraceStep traced =
+                    traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs);
+                r.note(() -> traced);
                 return failure;
               }
               Step step;
@@ -377,7 +381,7 @@ public final class IterativeResolver {
               } else {
                 serverRtt.answered(server, rttMillis);
               }
-              r.note(
+              TraceStep traced =
                   traceStep(
                       server,
                       zone,
@@ -386,7 +390,8 @@ public final class IterativeResolver {
                       Rcode.string(response.getRcode()),
                       step,
                       rttMillis,
-                      ecs));
+                      ecs);
+              r.note(() -> traced);
               return step;
             })
         .toCompletableFuture()

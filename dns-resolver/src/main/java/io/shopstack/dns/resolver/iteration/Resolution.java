@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 
 /**
@@ -24,7 +25,8 @@ final class Resolution {
   final int nameServerDepth;
   private final AtomicInteger upstreamQueries;
   private final Set<Name> serversBeingResolved;
-  private final List<TraceStep> trace;
+  // Suppliers: a resolution the cache answers alone is never shown, so it builds no strings.
+  private final List<Supplier<TraceStep>> trace;
   private int referrals;
   private int ecsScope;
 
@@ -48,7 +50,7 @@ final class Resolution {
       int nameServerDepth,
       AtomicInteger upstreamQueries,
       Set<Name> serversBeingResolved,
-      List<TraceStep> trace) {
+      List<Supplier<TraceStep>> trace) {
     this.client = client;
     this.dclass = dclass;
     this.cacheOnly = cacheOnly;
@@ -81,13 +83,13 @@ final class Resolution {
   }
 
   /** Records a step; name-server lookups share their parent's trace, in the order they ran. */
-  void note(TraceStep step) {
+  void note(Supplier<TraceStep> step) {
     trace.add(step);
   }
 
   List<TraceStep> trace() {
     synchronized (trace) {
-      return List.copyOf(trace);
+      return trace.stream().map(Supplier::get).toList();
     }
   }
 
