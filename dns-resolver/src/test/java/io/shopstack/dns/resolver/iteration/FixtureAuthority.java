@@ -62,6 +62,10 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
   /** Every question received, as "name TYPE" with the name's case as it came. */
   final List<String> questions = Collections.synchronizedList(new ArrayList<>());
 
+  /** Records added to every response, in the section given: what a poisoning server slips in. */
+  final List<Map.Entry<Integer, Record>> slippedIn =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Answers with the question in lower case, as servers that ignore 0x20 do. */
   volatile boolean lowercasesQuestions;
 
@@ -124,6 +128,7 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
     } else {
       answerFromZone(response, question);
     }
+    slippedIn.forEach(extra -> response.addRecord(extra.getValue(), extra.getKey()));
     if (query.getOPT() != null && response.getOPT() == null) {
       response.addRecord(new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0), Section.ADDITIONAL);
     }

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
@@ -544,5 +546,32 @@ class IterativeResolutionTest {
     // puts it behind the live one for the four names after.
     assertThat(internet.twinDead.queries.get() - dead).isEqualTo(1);
     assertThat(internet.twinAlive.queries.get() - alive).isEqualTo(5);
+  }
+
+  @Test
+  void recordsOutsideTheServersBailiwickDoNotPoisonTheCache() throws Exception {
+    startResolver();
+    Name edge = Name.fromString("shop.cdn.example.");
+    Name cdn = Name.fromString("cdn.example.");
+    Name evilServer = Name.fromString("ns.evil.shop.example.");
+    InetAddress evil = InetAddress.getByName("127.66.6.6");
+    internet.shop.slippedIn.addAll(
+        List.of(
+            Map.entry(Section.ANSWER, new ARecord(edge, DClass.IN, 86400, evil)),
+            Map.entry(Section.AUTHORITY, new NSRecord(cdn, DClass.IN, 86400, evilServer)),
+            Map.entry(Section.ADDITIONAL, new ARecord(evilServer, DClass.IN, 86400, evil))));
+    try {
+      assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
+          .containsExactly("www.shop.example. A 127.28.0.80");
+    } finally {
+      internet.shop.slippedIn.clear();
+    }
+    int cdnBefore = internet.cdn.queries.get();
+
+    Message response = ask(NORTH_PHONE, "shop.cdn.example.", Type.A);
+
+    assertThat(answer(response))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(internet.cdn.queries.get()).isGreaterThan(cdnBefore);
   }
 }
