@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of dns-resolver against unbound (issue 8, "Speed").
 #
-# One NSD instance on loopback is the authority for a generated zone "bench." (2,000 names);
+# One NSD instance on loopback is the authority for a generated zone "bench." (3,000 names);
 # ours and unbound both resolve through it: ours with NSD as its only root hint, unbound with a
 # stub-zone for bench. pointing at it. QNAME minimisation is off in both, so a cold name costs
 # exactly one upstream query each. Then, per resolver:
@@ -87,7 +87,7 @@ $TTL 3600
 ns1      IN A   127.0.0.1
 EOF
   awk 'BEGIN { for (i = 0; i < 1000; i++) printf "n%d IN A 127.30.%d.%d\n", i, int(i / 250), i % 250 + 1
-               for (i = 0; i < 1000; i++) printf "cold%d IN A 127.31.%d.%d\n", i, int(i / 250), i % 250 + 1 }'
+               for (i = 0; i < 2000; i++) printf "cold%d IN A 127.31.%d.%d\n", i, int(i / 250), i % 250 + 1 }'
 }
 
 start_nsd() {
@@ -195,8 +195,9 @@ main() {
   cp "$jar" "$WORK/dns-resolver-exec.jar"
   bench_zone >"$WORK/bench.zone"
   awk 'BEGIN { for (i = 0; i < 1000; i++) printf "n%d.bench A\n", i }' >"$WORK/cached.txt"
-  awk 'BEGIN { for (i = 0; i < 500; i++) printf "cold%d.bench A\n", i }' >"$WORK/cold-ours.q"
-  awk 'BEGIN { for (i = 500; i < 1000; i++) printf "cold%d.bench A\n", i }' >"$WORK/cold-unbound.q"
+  # 1,000 names each, never asked before by that resolver.
+  awk 'BEGIN { for (i = 0; i < 1000; i++) printf "cold%d.bench A\n", i }' >"$WORK/cold-ours.q"
+  awk 'BEGIN { for (i = 1000; i < 2000; i++) printf "cold%d.bench A\n", i }' >"$WORK/cold-unbound.q"
 
   local nsd ours unbound
   nsd=$(start_nsd); STARTED+=("$nsd")
