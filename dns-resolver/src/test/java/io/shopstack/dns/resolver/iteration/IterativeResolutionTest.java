@@ -9,6 +9,8 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.dns.resolver.ResolverServer;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -573,5 +575,39 @@ class IterativeResolutionTest {
     assertThat(answer(response))
         .containsExactly("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
     assertThat(internet.cdn.queries.get()).isGreaterThan(cdnBefore);
+  }
+
+  @Test
+  void aCnameLoopEndsInServfailAfterABoundedNumberOfQueries() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A); // zone cuts cached: only the loop is counted
+    int before = internet.totalQueries();
+
+    Message response = ask(NORTH_PHONE, "loop1.shop.example.", Type.A);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    // maxCnameChain (8) links, one query each at most, plus the first.
+    assertThat(internet.totalQueries() - before).isBetween(1, 10);
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+  }
+
+  @Test
+  void malformedQueryGetsFormerrAndTheResolverKeepsServing() throws Exception {
+    startResolver();
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(NORTH_PHONE))) {
+      socket.setSoTimeout(5000);
+      // A header that promises one question, then 3 bytes of a name that never ends.
+      byte[] garbage = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 5, 'a', 'b'};
+      socket.send(
+          new DatagramPacket(
+              garbage, garbage.length, new InetSocketAddress(RESOLVER, resolver.dnsPort())));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      socket.receive(reply);
+      Message response = new Message(java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
+      assertThat(response.getHeader().getID()).isEqualTo(0x1234);
+      assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+    }
+    assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
+        .containsExactly("www.shop.example. A 127.28.0.80");
   }
 }
