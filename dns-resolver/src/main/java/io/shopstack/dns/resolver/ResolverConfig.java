@@ -19,6 +19,8 @@ import java.util.List;
  * @param rootHints addresses of the root servers iteration starts from
  * @param upstreamPort port every authoritative server listens on
  * @param allow CIDR prefixes of clients that are served; everyone else is REFUSED
+ * @param clientQueriesPerSecond queries per second one client address may send before it gets
+ *     REFUSED (unbound's ip-ratelimit); absent or 0 means no limit
  * @param hardening 0x20 and QNAME minimisation; absent means {@link Hardening#DEFAULT}
  * @param tcp limits of DNS over TCP for our clients; absent means the transport's defaults
  * @param shutdownSeconds how long a stopping resolver lets TCP connections finish the queries in
@@ -33,6 +35,7 @@ public record ResolverConfig(
     List<String> rootHints,
     int upstreamPort,
     List<String> allow,
+    Integer clientQueriesPerSecond,
     Ecs ecs,
     IterationLimits limits,
     Hardening hardening,
@@ -88,6 +91,7 @@ public record ResolverConfig(
     }
     rootHints = List.copyOf(rootHints);
     allow = allow == null ? List.of() : List.copyOf(allow);
+    clientQueriesPerSecond = clientQueriesPerSecond == null ? 0 : clientQueriesPerSecond;
     tcp = tcp == null ? Tcp.DEFAULT : tcp;
     hardening = hardening == null ? Hardening.DEFAULT : hardening;
     shutdownSeconds = shutdownSeconds == null ? DEFAULT_SHUTDOWN_SECONDS : shutdownSeconds;

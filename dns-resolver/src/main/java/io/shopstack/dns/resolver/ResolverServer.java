@@ -14,6 +14,7 @@ import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.resolver.iteration.UpstreamClient;
 import io.shopstack.dns.resolver.serving.AllowList;
+import io.shopstack.dns.resolver.serving.ClientRateLimit;
 import io.shopstack.dns.resolver.serving.RecursiveQueryHandler;
 import io.shopstack.dns.resolver.serving.ResolverMetrics;
 import io.shopstack.dns.server.DnsServer;
@@ -105,6 +106,7 @@ public final class ResolverServer implements AutoCloseable {
         new RecursiveQueryHandler(
             resolver,
             new AllowList(config.allow()),
+            new ClientRateLimit(config.clientQueriesPerSecond(), clock),
             new ResolverMetrics(registry),
             config.ecs().enabled() ? config.ecs().ipv4Prefix() : 0,
             config.ecs().enabled() ? config.ecs().ipv6Prefix() : 0,

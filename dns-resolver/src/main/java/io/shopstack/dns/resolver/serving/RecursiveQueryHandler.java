@@ -31,6 +31,7 @@ import org.xbill.DNS.Type;
 public final class RecursiveQueryHandler implements QueryHandler {
   private final IterativeResolver resolver;
   private final AllowList allowList;
+  private final ClientRateLimit rateLimit;
   private final ResolverMetrics metrics;
   private final int ecsIpv4Prefix;
   private final int ecsIpv6Prefix;
@@ -39,12 +40,14 @@ public final class RecursiveQueryHandler implements QueryHandler {
   public RecursiveQueryHandler(
       IterativeResolver resolver,
       AllowList allowList,
+      ClientRateLimit rateLimit,
       ResolverMetrics metrics,
       int ecsIpv4Prefix,
       int ecsIpv6Prefix,
       Duration totalTimeout) {
     this.resolver = resolver;
     this.allowList = allowList;
+    this.rateLimit = rateLimit;
     this.metrics = metrics;
     this.ecsIpv4Prefix = ecsIpv4Prefix;
     this.ecsIpv6Prefix = ecsIpv6Prefix;
@@ -58,6 +61,10 @@ public final class RecursiveQueryHandler implements QueryHandler {
     metrics.query();
     if (!allowList.permits(client.getAddress())) {
       metrics.refused();
+      return reply(query, Rcode.REFUSED);
+    }
+    if (!rateLimit.permits(client.getAddress())) {
+      metrics.rateLimited();
       return reply(query, Rcode.REFUSED);
     }
     Record question = query.getQuestion();

@@ -15,6 +15,7 @@ public final class ResolverMetrics {
   private final Counter cacheMisses;
   private final Counter servFails;
   private final Counter refused;
+  private final Counter rateLimited;
 
   public ResolverMetrics(MeterRegistry registry) {
     this.queries = registry.counter("resolver_queries");
@@ -22,6 +23,7 @@ public final class ResolverMetrics {
     this.cacheMisses = registry.counter("resolver_cache_misses");
     this.servFails = registry.counter("resolver_servfails");
     this.refused = registry.counter("resolver_refused");
+    this.rateLimited = registry.counter("resolver_rate_limited");
   }
 
   void query() {
@@ -30,6 +32,10 @@ public final class ResolverMetrics {
 
   void refused() {
     refused.increment();
+  }
+
+  void rateLimited() {
+    rateLimited.increment();
   }
 
   /** A query resolved (or not): a cache hit if it needed nothing from upstream. */

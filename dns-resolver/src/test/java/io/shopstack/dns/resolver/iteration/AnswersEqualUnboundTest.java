@@ -71,6 +71,7 @@ class AnswersEqualUnboundTest {
                     List.of(FixtureInternet.ROOT),
                     internet.port(),
                     shipped.allow(),
+                    shipped.clientQueriesPerSecond(),
                     shipped.ecs(),
                     shipped.limits(),
                     shipped.hardening(),

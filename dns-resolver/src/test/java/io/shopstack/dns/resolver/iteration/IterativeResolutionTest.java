@@ -52,6 +52,9 @@ class IterativeResolutionTest {
   private ResolverServer resolver;
   private final MutableClock clock = new MutableClock();
 
+  /** The per-client limit the next resolver gets (0 = none, the shipped default). */
+  private int clientQueriesPerSecond;
+
   @BeforeAll
   void startInternet() throws Exception {
     internet = new FixtureInternet();
@@ -64,6 +67,7 @@ class IterativeResolutionTest {
 
   @AfterEach
   void stopResolver() {
+    clientQueriesPerSecond = 0;
     if (resolver != null) {
       resolver.close();
     }
@@ -95,6 +99,7 @@ class IterativeResolutionTest {
         rootHints,
         internet.port(),
         allow == null ? shipped.allow() : allow,
+        clientQueriesPerSecond,
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
         hardening == null ? shipped.hardening() : hardening,
@@ -609,5 +614,23 @@ class IterativeResolutionTest {
     }
     assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
         .containsExactly("www.shop.example. A 127.28.0.80");
+  }
+
+  @Test
+  void aClientOverItsRateIsRefusedUntilItsBucketRefills() throws Exception {
+    clientQueriesPerSecond = 3;
+    startResolver();
+    for (int i = 0; i < 3; i++) {
+      assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(ask(SOUTH_PHONE, "www.shop.example.", Type.A).getRcode())
+        .as("another client has its own bucket")
+        .isEqualTo(Rcode.NOERROR);
+    assertThat(metric("resolver_rate_limited")).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
   }
 }

@@ -59,6 +59,7 @@ class ResolutionTraceTest {
             List.of(FixtureInternet.ROOT),
             internet.port(),
             config.allow(),
+            config.clientQueriesPerSecond(),
             config.ecs(),
             config.limits(),
             config.hardening(),
