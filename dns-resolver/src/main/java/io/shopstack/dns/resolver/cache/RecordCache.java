@@ -20,7 +20,32 @@ import org.xbill.DNS.SOARecord;
 public final class RecordCache {
   private record Key(Name name, int type, int dclass, CacheScope scope) {}
 
-  private final BoundedTtlMap<Key, CachedAnswer> entries;
+  /**
+   * A cached answer and its last copy counted down to whole seconds: rewriting TTLs re-encodes
+   * every record, and a popular name is asked many times a second, so hits within one second share
+   * one copy.
+   */
+  private static final class Stored {
+    private record CountedDown(long remaining, CachedAnswer answer) {}
+
+    final CachedAnswer original;
+    private volatile CountedDown last;
+
+    Stored(CachedAnswer original) {
+      this.original = original;
+    }
+
+    CachedAnswer countedDownTo(long remaining) {
+      CountedDown memo = last;
+      if (memo == null || memo.remaining() != remaining) {
+        memo = new CountedDown(remaining, countedDown(original, remaining));
+        last = memo;
+      }
+      return memo.answer();
+    }
+  }
+
+  private final BoundedTtlMap<Key, Stored> entries;
   private final CacheSettings settings;
 
   /** Scope lengths seen so far (longest first), so a lookup tries only prefixes that can exist. */
@@ -31,7 +56,10 @@ public final class RecordCache {
     this.settings = settings;
     this.entries =
         new BoundedTtlMap<>(
-            settings.maxBytes(), CachedAnswer::sizeInBytes, settings.staleSeconds(), clock);
+            settings.maxBytes(),
+            stored -> stored.original.sizeInBytes(),
+            settings.staleSeconds(),
+            clock);
   }
 
   /**
@@ -47,7 +75,7 @@ public final class RecordCache {
     return find(name, type, dclass, client, entries::get)
         .map(
             aged -> {
-              CachedAnswer answer = countedDown(aged.value(), aged.remainingSeconds());
+              CachedAnswer answer = aged.value().countedDownTo(aged.remainingSeconds());
               return aged.remainingSeconds() * 10 < aged.ttlSeconds()
                   ? answer.withPrefetchDue()
                   : answer;
@@ -62,20 +90,20 @@ public final class RecordCache {
     return find(name, type, dclass, client, entries::getStale)
         .map(
             aged ->
-                countedDown(
-                    aged.value(),
-                    aged.stale()
-                        ? STALE_TTL_SECONDS
-                        : Math.min(aged.remainingSeconds(), STALE_TTL_SECONDS)));
+                aged.value()
+                    .countedDownTo(
+                        aged.stale()
+                            ? STALE_TTL_SECONDS
+                            : Math.min(aged.remainingSeconds(), STALE_TTL_SECONDS)));
   }
 
-  private Optional<BoundedTtlMap.Aged<CachedAnswer>> find(
+  private Optional<BoundedTtlMap.Aged<Stored>> find(
       Name name,
       int type,
       int dclass,
       ClientSubnet client,
-      Function<Key, Optional<BoundedTtlMap.Aged<CachedAnswer>>> get) {
-    Optional<BoundedTtlMap.Aged<CachedAnswer>> hit =
+      Function<Key, Optional<BoundedTtlMap.Aged<Stored>>> get) {
+    Optional<BoundedTtlMap.Aged<Stored>> hit =
         get.apply(new Key(name, type, dclass, CacheScope.EVERYONE));
     if (hit.isEmpty() && client.optedOut()) {
       hit = get.apply(new Key(name, type, dclass, CacheScope.UNLOCATED));
@@ -101,7 +129,7 @@ public final class RecordCache {
   public void putRecords(RRset records, ClientSubnet askedFor, int scope) {
     long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
     Key key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
-    entries.put(key, CachedAnswer.positive(records, scope), ttl);
+    entries.put(key, new Stored(CachedAnswer.positive(records, scope)), ttl);
   }
 
   /**
@@ -116,7 +144,9 @@ public final class RecordCache {
     }
     long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), settings.maxNegativeTtlSeconds());
     entries.put(
-        key(name, type, dclass, askedFor, scope), CachedAnswer.negative(rcode, soa, scope), ttl);
+        key(name, type, dclass, askedFor, scope),
+        new Stored(CachedAnswer.negative(rcode, soa, scope)),
+        ttl);
   }
 
   public int size() {

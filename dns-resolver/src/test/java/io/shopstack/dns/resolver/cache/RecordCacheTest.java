@@ -193,4 +193,24 @@ class RecordCacheTest {
     assertThat(tiny.lookup(EDGE, Type.A, DClass.IN, phone("127.1.1.1"))).isEmpty();
     assertThat(tiny.lookup(WWW, Type.A, DClass.IN, phone("127.1.1.1"))).isPresent();
   }
+
+  @Test
+  void hitsWithinOneSecondShareOneCountedDownCopyAndTheNextSecondCountsOn() throws Exception {
+    cache.putRecords(a(WWW, 300, "127.28.0.80"), phone("127.1.1.10"), 0);
+    clock.advance(Duration.ofMillis(10_200));
+
+    RRset first = lookup(WWW, phone("127.1.1.10")).orElseThrow().records();
+    clock.advance(Duration.ofMillis(300));
+    RRset second = lookup(WWW, phone("127.1.1.10")).orElseThrow().records();
+    clock.advance(Duration.ofMillis(600));
+    RRset third = lookup(WWW, phone("127.1.1.10")).orElseThrow().records();
+
+    assertThat(first.getTTL()).isEqualTo(289);
+    assertThat(second).isSameAs(first);
+    assertThat(third.getTTL()).isEqualTo(288);
+    // The copy is the fresh record but for its TTL, byte for byte.
+    ARecord original = new ARecord(WWW, DClass.IN, 288, InetAddress.getByName("127.28.0.80"));
+    assertThat(third.first().toWire(org.xbill.DNS.Section.ANSWER))
+        .isEqualTo(original.toWire(org.xbill.DNS.Section.ANSWER));
+  }
 }
