@@ -144,6 +144,11 @@ class AnswersEqualUnboundTest {
     if (internet != null) {
       internet.close();
     }
+    if (work != null) {
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
   }
 
   private static Message ask(String server, int port, String name, int type) throws Exception {
