@@ -79,14 +79,16 @@ public final class RecursiveQueryHandler implements QueryHandler {
     }
     ClientSubnet subnet = ClientSubnet.of(query, client.getAddress(), ecsIpv4Prefix, ecsIpv6Prefix);
     boolean recursionDesired = query.getHeader().getFlag(Flags.RD);
+    long started = System.nanoTime();
     return resolver
         .resolve(
             question.getName(), question.getType(), question.getDClass(), subnet, !recursionDesired)
         .orTimeout(safetyTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (resolved, error) -> {
+              metrics.answered(started);
               if (error != null) {
-                metrics.servFail();
+                metrics.servFail("timeout");
                 return response(query, Rcode.SERVFAIL, List.of(), List.of(), subnet, 0);
               }
               metrics.resolved(resolved);

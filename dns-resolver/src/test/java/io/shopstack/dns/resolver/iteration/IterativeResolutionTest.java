@@ -329,6 +329,15 @@ class IterativeResolutionTest {
     assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(tookMillis).isLessThan(2500);
     assertThat(metric("resolver_servfails")).isEqualTo(1);
+    assertThat(
+            resolver
+                .registry()
+                .get("resolver_servfails")
+                .tag("cause", "unreachable")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(resolver.registry().get("resolver_resolution").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -591,6 +600,14 @@ class IterativeResolutionTest {
     Message response = ask(NORTH_PHONE, "loop1.shop.example.", Type.A);
 
     assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(
+            resolver
+                .registry()
+                .get("resolver_servfails")
+                .tag("cause", "cname-limit")
+                .counter()
+                .count())
+        .isEqualTo(1);
     // maxCnameChain (8) links, one query each at most, plus the first.
     assertThat(internet.totalQueries() - before).isBetween(1, 10);
     assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);

@@ -120,6 +120,20 @@ class ResolutionTraceTest {
   }
 
   @Test
+  void prometheusShowsTheResolutionHistogram() throws Exception {
+    ask("www.shop.example.");
+
+    Curl.Response metrics =
+        Curl.run("http://" + RESOLVER + ":" + resolver.adminPort() + "/metrics");
+
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("resolver_resolution_seconds_bucket{instance=\"resolver-trace\",le=\"+Inf\"} 1")
+        .contains("resolver_resolution_seconds_count{instance=\"resolver-trace\"} 1")
+        .contains("resolver_upstream_queries_total{instance=\"resolver-trace\"} 3");
+  }
+
+  @Test
   void answersFromTheCacheKeepTheIterationThatFilledIt() throws Exception {
     ask("www.shop.example.");
     ask("www.shop.example.");
