@@ -1,6 +1,8 @@
 package io.shopstack.dns.resolver;
 
 import io.shopstack.dns.resolver.cache.CacheSettings;
+import io.shopstack.dns.resolver.ecs.EcsAuthorities;
+import io.shopstack.dns.resolver.iteration.Hardening;
 import io.shopstack.dns.resolver.iteration.IterationLimits;
 import io.shopstack.dns.server.DnsServer;
 import java.time.Duration;
@@ -17,6 +19,9 @@ import java.util.List;
  * @param rootHints addresses of the root servers iteration starts from
  * @param upstreamPort port every authoritative server listens on
  * @param allow CIDR prefixes of clients that are served; everyone else is REFUSED
+ * @param clientQueriesPerSecond queries per second one client address may send before it gets
+ *     REFUSED (unbound's ip-ratelimit); absent or 0 means no limit
+ * @param hardening 0x20 and QNAME minimisation; absent means {@link Hardening#DEFAULT}
  * @param tcp limits of DNS over TCP for our clients; absent means the transport's defaults
  * @param shutdownSeconds how long a stopping resolver lets TCP connections finish the queries in
  *     progress before it cuts them; absent means {@link #DEFAULT_SHUTDOWN_SECONDS}
@@ -30,8 +35,10 @@ public record ResolverConfig(
     List<String> rootHints,
     int upstreamPort,
     List<String> allow,
+    Integer clientQueriesPerSecond,
     Ecs ecs,
     IterationLimits limits,
+    Hardening hardening,
     CacheSettings cache,
     Tcp tcp,
     Integer shutdownSeconds) {
@@ -53,14 +60,24 @@ public record ResolverConfig(
   }
 
   /**
-   * EDNS Client Subnet (RFC 7871): whether to pass client locations on, and how much of them (a /24
-   * for IPv4 and a /56 for IPv6 are what the RFC recommends for privacy).
+   * EDNS Client Subnet (RFC 7871): whether to pass client locations on, how much of them (a /24 for
+   * IPv4 and a /56 for IPv6 are what the RFC recommends for privacy), and to whom: only the
+   * authorities for {@code zones} or at {@code servers} (RFC 7871 section 11.1); absent lists are
+   * empty, and then nobody gets a location.
    */
-  public record Ecs(boolean enabled, int ipv4Prefix, int ipv6Prefix) {
+  public record Ecs(
+      boolean enabled, int ipv4Prefix, int ipv6Prefix, List<String> zones, List<String> servers) {
     public Ecs {
       if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
         throw new IllegalArgumentException("ECS prefixes out of range: " + this);
       }
+      zones = zones == null ? List.of() : List.copyOf(zones);
+      servers = servers == null ? List.of() : List.copyOf(servers);
+    }
+
+    /** The authorities that may receive a client's subnet: none when ECS is off. */
+    public EcsAuthorities authorities() {
+      return enabled ? new EcsAuthorities(zones, servers) : EcsAuthorities.none();
     }
   }
 
@@ -74,7 +91,9 @@ public record ResolverConfig(
     }
     rootHints = List.copyOf(rootHints);
     allow = allow == null ? List.of() : List.copyOf(allow);
+    clientQueriesPerSecond = clientQueriesPerSecond == null ? 0 : clientQueriesPerSecond;
     tcp = tcp == null ? Tcp.DEFAULT : tcp;
+    hardening = hardening == null ? Hardening.DEFAULT : hardening;
     shutdownSeconds = shutdownSeconds == null ? DEFAULT_SHUTDOWN_SECONDS : shutdownSeconds;
     if (shutdownSeconds < 0) {
       throw new IllegalArgumentException("shutdownSeconds must be >= 0: " + shutdownSeconds);

@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -13,6 +14,7 @@ import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.resolver.iteration.UpstreamClient;
 import io.shopstack.dns.resolver.serving.AllowList;
+import io.shopstack.dns.resolver.serving.ClientRateLimit;
 import io.shopstack.dns.resolver.serving.RecursiveQueryHandler;
 import io.shopstack.dns.resolver.serving.ResolverMetrics;
 import io.shopstack.dns.server.DnsServer;
@@ -22,6 +24,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +70,7 @@ public final class ResolverServer implements AutoCloseable {
     RecordCache records = new RecordCache(config.cache(), clock);
     DelegationCache delegations = new DelegationCache(config.cache(), rootHints, clock);
     Gauge.builder("resolver_cache_records", records, RecordCache::size).register(registry);
+    Gauge.builder("resolver_cache_bytes", records, RecordCache::bytes).register(registry);
     Gauge.builder("resolver_cache_delegations", delegations, DelegationCache::size)
         .register(registry);
 
@@ -83,11 +87,26 @@ public final class ResolverServer implements AutoCloseable {
         new UpstreamClient(
             address(config.effectiveSourceAddress()), config.upstreamPort(), resolverThreads);
     IterativeResolver resolver =
-        new IterativeResolver(records, delegations, upstream, config.limits(), clock);
+        new IterativeResolver(
+            records,
+            delegations,
+            upstream,
+            config.limits(),
+            config.ecs().authorities(),
+            config.hardening(),
+            clock);
+    FunctionCounter.builder(
+            "resolver_upstream_queries", resolver, IterativeResolver::upstreamQueries)
+        .register(registry);
+    FunctionCounter.builder("resolver_prefetches", resolver, IterativeResolver::prefetches)
+        .register(registry);
+    FunctionCounter.builder("resolver_stale_answers", resolver, IterativeResolver::staleAnswers)
+        .register(registry);
     RecursiveQueryHandler handler =
         new RecursiveQueryHandler(
             resolver,
             new AllowList(config.allow()),
+            new ClientRateLimit(config.clientQueriesPerSecond(), clock),
             new ResolverMetrics(registry),
             config.ecs().enabled() ? config.ecs().ipv4Prefix() : 0,
             config.ecs().enabled() ? config.ecs().ipv6Prefix() : 0,
@@ -110,7 +129,9 @@ public final class ResolverServer implements AutoCloseable {
                 config.instance(),
                 new InetSocketAddress(bind, config.adminPort()),
                 registry,
-                Health::healthy)
+                Health::healthy,
+                Map.of(),
+                Map.of("/trace", resolver.traces().page()))
             .start(server);
   }
 

@@ -24,6 +24,8 @@ class ResolverConfigTest {
     assertThat(local.limits().ednsPayload()).isEqualTo(1232);
     assertThat(local.allow()).containsExactly("127.0.0.0/8", "127.28.0.0/16");
     assertThat(local.effectiveSourceAddress()).isEqualTo("127.28.0.53");
+    assertThat(local.ecs().zones()).containsExactly("cdn.example.");
+    assertThat(local.ecs().servers()).isEmpty();
   }
 
   @Test

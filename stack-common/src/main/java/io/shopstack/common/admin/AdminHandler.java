@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -31,6 +32,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final PrometheusMeterRegistry registry;
   private final Supplier<Health> health;
   private final Map<String, AdminAction> actions;
+  private final Map<String, AdminPage> pages;
   private final Executor actionThread;
 
   AdminHandler(
@@ -38,11 +40,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       PrometheusMeterRegistry registry,
       Supplier<Health> health,
       Map<String, AdminAction> actions,
+      Map<String, AdminPage> pages,
       Executor actionThread) {
     this.service = service;
     this.registry = registry;
     this.health = health;
     this.actions = actions;
+    this.pages = pages;
     this.actionThread = actionThread;
   }
 
@@ -99,6 +103,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       response =
           text(
               HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+    } else if (pages.containsKey(path)) {
+      Map<String, String> parameters = new HashMap<>();
+      new QueryStringDecoder(request.uri())
+          .parameters()
+          .forEach((name, values) -> parameters.put(name, values.get(0)));
+      AdminAction.Result page = pages.get(path).render(parameters);
+      response =
+          text(
+              HttpResponseStatus.valueOf(page.status()),
+              page.body(),
+              "application/json; charset=utf-8");
     } else {
       response = text(HttpResponseStatus.NOT_FOUND, "try /health or /metrics\n", "text/plain");
     }

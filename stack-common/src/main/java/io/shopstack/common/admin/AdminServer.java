@@ -37,6 +37,7 @@ public final class AdminServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Supplier<Health> health;
   private final Map<String, AdminAction> actions;
+  private final Map<String, AdminPage> pages;
   private ServerLifecycle ownLifecycle;
   private Channel channel;
 
@@ -57,6 +58,21 @@ public final class AdminServer implements AutoCloseable {
       PrometheusMeterRegistry registry,
       Supplier<Health> health,
       Map<String, AdminAction> actions) {
+    this(service, bind, registry, health, actions, Map.of());
+  }
+
+  /**
+   * @param actions {@code POST} paths (e.g. {@code "/reload"}) and what they do
+   * @param pages {@code GET} paths (e.g. {@code "/trace"}) and the JSON they show
+   */
+  public AdminServer(
+      String service,
+      InetSocketAddress bind,
+      PrometheusMeterRegistry registry,
+      Supplier<Health> health,
+      Map<String, AdminAction> actions,
+      Map<String, AdminPage> pages) {
+    this.pages = Map.copyOf(pages);
     this.service = service;
     this.bind = bind;
     this.registry = registry;
@@ -78,7 +94,8 @@ public final class AdminServer implements AutoCloseable {
    */
   public AdminServer start(ServerLifecycle server) throws InterruptedException {
     ExecutorService actionThread = actions.isEmpty() ? null : actionThread(server);
-    AdminHandler handler = new AdminHandler(service, registry, health, actions, actionThread);
+    AdminHandler handler =
+        new AdminHandler(service, registry, health, actions, pages, actionThread);
     EventLoopGroup group = server.eventLoops("admin", 1);
     channel =
         server.bind(

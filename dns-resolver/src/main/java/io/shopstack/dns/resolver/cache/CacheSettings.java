@@ -1,14 +1,34 @@
 package io.shopstack.dns.resolver.cache;
 
 /**
- * Bounds of the two caches. {@code maxTtlSeconds} caps what an authoritative server may ask us to
- * keep (unbound's cache-max-ttl); {@code maxNegativeTtlSeconds} does the same for "no such name"
- * (RFC 2308 suggests at most a few hours).
+ * Bounds of the two caches. {@code maxBytes} bounds the answer cache by the wire size of what it
+ * holds plus a fixed cost per entry (unbound's msg/rrset-cache-size); {@code maxDelegations} counts
+ * zone cuts. {@code maxTtlSeconds} caps what an authoritative server may ask us to keep (unbound's
+ * cache-max-ttl); {@code maxNegativeTtlSeconds} does the same for "no such name" (RFC 2308 suggests
+ * at most a few hours). {@code staleSeconds} is how long after expiry an answer may still be served
+ * when no authority answers (RFC 8767); 0 switches serve-stale off, absent means one day.
  */
 public record CacheSettings(
-    int maxRecords, int maxDelegations, long maxTtlSeconds, long maxNegativeTtlSeconds) {
+    long maxBytes,
+    int maxDelegations,
+    long maxTtlSeconds,
+    long maxNegativeTtlSeconds,
+    Long staleSeconds) {
+  /** RFC 8767 5 suggests keeping stale data for one to three days. */
+  public static final long DEFAULT_STALE_SECONDS = 86400;
+
+  /** Bounds with the default serve-stale window. */
+  public CacheSettings(
+      long maxBytes, int maxDelegations, long maxTtlSeconds, long maxNegativeTtlSeconds) {
+    this(maxBytes, maxDelegations, maxTtlSeconds, maxNegativeTtlSeconds, DEFAULT_STALE_SECONDS);
+  }
+
   public CacheSettings {
-    if (maxRecords < 1 || maxDelegations < 1 || maxTtlSeconds < 1 || maxNegativeTtlSeconds < 0) {
+    staleSeconds = staleSeconds == null ? DEFAULT_STALE_SECONDS : staleSeconds;
+    if (staleSeconds < 0) {
+      throw new IllegalArgumentException("cache.staleSeconds must be >= 0 (0 = off): " + this);
+    }
+    if (maxBytes < 1 || maxDelegations < 1 || maxTtlSeconds < 1 || maxNegativeTtlSeconds < 0) {
       throw new IllegalArgumentException("cache bounds must be positive: " + this);
     }
   }

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Function;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.SOARecord;
@@ -19,7 +20,32 @@ import org.xbill.DNS.SOARecord;
 public final class RecordCache {
   private record Key(Name name, int type, int dclass, CacheScope scope) {}
 
-  private final BoundedTtlMap<Key, CachedAnswer> entries;
+  /**
+   * A cached answer and its last copy counted down to whole seconds: rewriting TTLs re-encodes
+   * every record, and a popular name is asked many times a second, so hits within one second share
+   * one copy.
+   */
+  private static final class Stored {
+    private record CountedDown(long remaining, CachedAnswer answer) {}
+
+    final CachedAnswer original;
+    private volatile CountedDown last;
+
+    Stored(CachedAnswer original) {
+      this.original = original;
+    }
+
+    CachedAnswer countedDownTo(long remaining) {
+      CountedDown memo = last;
+      if (memo == null || memo.remaining() != remaining) {
+        memo = new CountedDown(remaining, countedDown(original, remaining));
+        last = memo;
+      }
+      return memo.answer();
+    }
+  }
+
+  private final BoundedTtlMap<Key, Stored> entries;
   private final CacheSettings settings;
 
   /** Scope lengths seen so far (longest first), so a lookup tries only prefixes that can exist. */
@@ -28,29 +54,73 @@ public final class RecordCache {
 
   public RecordCache(CacheSettings settings, InstantSource clock) {
     this.settings = settings;
-    this.entries = new BoundedTtlMap<>(settings.maxRecords(), clock);
+    this.entries =
+        new BoundedTtlMap<>(
+            settings.maxBytes(),
+            stored -> stored.original.sizeInBytes(),
+            settings.staleSeconds(),
+            clock);
   }
 
-  /** What may be told to {@code client} about (name, type, class), TTLs counted down. */
+  /**
+   * RFC 8767 4: a stale answer is given out with a TTL of 30 seconds, so clients come back soon.
+   */
+  public static final long STALE_TTL_SECONDS = 30;
+
+  /**
+   * What may be told to {@code client} about (name, type, class), TTLs counted down; flagged for
+   * prefetch in the last tenth of its TTL (unbound's prefetch rule).
+   */
   public Optional<CachedAnswer> lookup(Name name, int type, int dclass, ClientSubnet client) {
-    Optional<BoundedTtlMap.Aged<CachedAnswer>> hit =
-        entries.get(new Key(name, type, dclass, CacheScope.EVERYONE));
+    return find(name, type, dclass, client, entries::get)
+        .map(
+            aged -> {
+              CachedAnswer answer = aged.value().countedDownTo(aged.remainingSeconds());
+              return aged.remainingSeconds() * 10 < aged.ttlSeconds()
+                  ? answer.withPrefetchDue()
+                  : answer;
+            });
+  }
+
+  /**
+   * An answer that may have expired less than {@code cache.staleSeconds} ago, for when no authority
+   * can be reached (RFC 8767); stale entries carry a TTL of {@link #STALE_TTL_SECONDS}.
+   */
+  public Optional<CachedAnswer> lookupStale(Name name, int type, int dclass, ClientSubnet client) {
+    return find(name, type, dclass, client, entries::getStale)
+        .map(
+            aged ->
+                aged.value()
+                    .countedDownTo(
+                        aged.stale()
+                            ? STALE_TTL_SECONDS
+                            : Math.min(aged.remainingSeconds(), STALE_TTL_SECONDS)));
+  }
+
+  private Optional<BoundedTtlMap.Aged<Stored>> find(
+      Name name,
+      int type,
+      int dclass,
+      ClientSubnet client,
+      Function<Key, Optional<BoundedTtlMap.Aged<Stored>>> get) {
+    Optional<BoundedTtlMap.Aged<Stored>> hit =
+        get.apply(new Key(name, type, dclass, CacheScope.EVERYONE));
     if (hit.isEmpty() && client.optedOut()) {
-      hit = entries.get(new Key(name, type, dclass, CacheScope.UNLOCATED));
+      hit = get.apply(new Key(name, type, dclass, CacheScope.UNLOCATED));
     }
     if (hit.isEmpty() && !client.optedOut()) {
       AddressBlock source = client.source();
       for (int prefix : scopedPrefixes) {
         if (prefix <= source.prefixLength()) {
           CacheScope scope = CacheScope.of(AddressBlock.of(source.network(), prefix));
-          hit = entries.get(new Key(name, type, dclass, scope));
+          hit = get.apply(new Key(name, type, dclass, scope));
           if (hit.isPresent()) {
             break;
           }
         }
       }
     }
-    return hit.map(aged -> countedDown(aged.value(), aged.remainingSeconds()));
+    return hit;
   }
 
   /**
@@ -59,7 +129,7 @@ public final class RecordCache {
   public void putRecords(RRset records, ClientSubnet askedFor, int scope) {
     long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
     Key key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
-    entries.put(key, CachedAnswer.positive(records, scope), ttl);
+    entries.put(key, new Stored(CachedAnswer.positive(records, scope)), ttl);
   }
 
   /**
@@ -74,11 +144,18 @@ public final class RecordCache {
     }
     long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), settings.maxNegativeTtlSeconds());
     entries.put(
-        key(name, type, dclass, askedFor, scope), CachedAnswer.negative(rcode, soa, scope), ttl);
+        key(name, type, dclass, askedFor, scope),
+        new Stored(CachedAnswer.negative(rcode, soa, scope)),
+        ttl);
   }
 
   public int size() {
     return entries.size();
+  }
+
+  /** What the cached entries count against {@code cache.maxBytes}. */
+  public long bytes() {
+    return entries.weight();
   }
 
   private Key key(Name name, int type, int dclass, ClientSubnet askedFor, int scope) {

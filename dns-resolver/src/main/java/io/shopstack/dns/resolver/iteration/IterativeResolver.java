@@ -1,17 +1,25 @@
 package io.shopstack.dns.resolver.iteration;
 
+import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.delegation.Delegation;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import io.shopstack.dns.resolver.ecs.EcsAuthorities;
+import io.shopstack.dns.resolver.trace.ResolutionTrace;
+import io.shopstack.dns.resolver.trace.TraceLog;
+import io.shopstack.dns.resolver.trace.TraceStep;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
@@ -37,6 +45,15 @@ import org.xbill.DNS.Type;
  * thread ever waits on the network.
  */
 public final class IterativeResolver {
+  /**
+   * RFC 9156 MAX_MINIMISE_COUNT: a name with more labels below the zone than this is asked in full
+   * from there on, so a long name cannot make us send one query per label.
+   */
+  private static final int MAX_MINIMISED_LABELS = 10;
+
+  /** Authoritative servers whose RTT is remembered (unbound's infra-cache-numhosts). */
+  private static final int MAX_SERVERS_MEASURED = 10_000;
+
   /** Rounds over a zone's servers before giving up on it (timeouts double each round). */
   private static final int MAX_ROUNDS = 3;
 
@@ -46,19 +63,37 @@ public final class IterativeResolver {
   private final DelegationCache delegations;
   private final UpstreamClient upstream;
   private final IterationLimits limits;
+  private final EcsAuthorities ecsAuthorities;
+  private final Hardening hardening;
   private final InstantSource clock;
+
+  private record Prefetch(
+      Name name, int type, int dclass, AddressBlock subnet, boolean unlocated) {}
+
+  private final Set<Prefetch> prefetching = ConcurrentHashMap.newKeySet();
+  private final LongAdder prefetches = new LongAdder();
+  private final LongAdder staleAnswers = new LongAdder();
+  private final LongAdder upstreamQueries = new LongAdder();
+  private final ServerRtt serverRtt;
+  private final TraceLog traces;
 
   public IterativeResolver(
       RecordCache records,
       DelegationCache delegations,
       UpstreamClient upstream,
       IterationLimits limits,
+      EcsAuthorities ecsAuthorities,
+      Hardening hardening,
       InstantSource clock) {
     this.records = records;
     this.delegations = delegations;
     this.upstream = upstream;
     this.limits = limits;
+    this.ecsAuthorities = ecsAuthorities;
+    this.hardening = hardening;
     this.clock = clock;
+    this.serverRtt = new ServerRtt(MAX_SERVERS_MEASURED, clock);
+    this.traces = new TraceLog(clock);
   }
 
   /**
@@ -75,7 +110,25 @@ public final class IterativeResolver {
             error -> {
               log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
               return Resolved.servFail(error.toString(), resolution.upstreamQueries());
-            });
+            })
+        .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
+  }
+
+  private void recordTrace(Name name, int type, Resolved resolved, Resolution r) {
+    if (resolved != null && r.upstreamQueries() > 0) {
+      traces.record(
+          new ResolutionTrace(
+              name.toString(),
+              Type.string(type),
+              Rcode.string(resolved.rcode()),
+              clock.millis(),
+              r.trace()));
+    }
+  }
+
+  /** The last iteration for each name, for the admin endpoint's {@code /trace}. */
+  public TraceLog traces() {
+    return traces;
   }
 
   private CompletableFuture<Resolved> chase(
@@ -88,19 +141,30 @@ public final class IterativeResolver {
     Optional<CachedAnswer> cached = records.lookup(name, type, r.dclass, r.client);
     if (cached.isPresent()) {
       CachedAnswer hit = cached.get();
+      if (hit.prefetchDue() && !r.cacheOnly) {
+        prefetch(name, type, r);
+      }
       r.noteEcsScope(hit.ecsScope());
       if (hit.isNegative()) {
+        r.note(
+            () ->
+                TraceStep.cacheHit(question(name, type), Rcode.string(hit.rcode()) + " (cached)"));
         return finish(hit.rcode(), chain, soaAuthority(hit), r);
       }
+      r.note(() -> TraceStep.cacheHit(question(name, type), "answer (cached)"));
       chain.add(hit.records());
       return finish(Rcode.NOERROR, chain, List.of(), r);
     }
     if (type != Type.CNAME) {
       Optional<CachedAnswer> alias = records.lookup(name, Type.CNAME, r.dclass, r.client);
       if (alias.isPresent() && !alias.get().isNegative()) {
+        if (alias.get().prefetchDue() && !r.cacheOnly) {
+          prefetch(name, Type.CNAME, r);
+        }
         r.noteEcsScope(alias.get().ecsScope());
         chain.add(alias.get().records());
         Name target = ((CNAMERecord) alias.get().records().first()).getTarget();
+        r.note(() -> TraceStep.cacheHit(question(name, type), "CNAME to " + target + " (cached)"));
         return chase(target, type, chain, cnames + 1, r);
       }
     }
@@ -144,12 +208,60 @@ public final class IterativeResolver {
     }
     String why = step instanceof Step.Failure failure ? failure.reason() : step.toString();
     log.debug("cannot resolve {} {}: {}", name, Type.string(type), why);
+    Optional<CachedAnswer> stale = records.lookupStale(name, type, r.dclass, r.client);
+    if (stale.isPresent()) {
+      // RFC 8767: the authorities are out of reach; an expired answer beats no answer.
+      staleAnswers.increment();
+      r.note(() -> TraceStep.cacheHit(question(name, type), "stale answer (RFC 8767): " + why));
+      r.noteEcsScope(stale.get().ecsScope());
+      if (stale.get().isNegative()) {
+        return finish(stale.get().rcode(), chain, soaAuthority(stale.get()), r);
+      }
+      chain.add(stale.get().records());
+      return finish(Rcode.NOERROR, chain, List.of(), r);
+    }
     return done(Resolved.servFail(why, r.upstreamQueries()));
+  }
+
+  /**
+   * Refreshes a popular entry in the last tenth of its TTL while the cache still answers for it
+   * (unbound's prefetch), so clients never wait for it to be fetched again. One refresh per entry
+   * at a time; it has its own deadline and does not hold up the client that triggered it.
+   */
+  private void prefetch(Name name, int type, Resolution trigger) {
+    Prefetch key =
+        new Prefetch(
+            name, type, trigger.dclass, trigger.client.source(), trigger.client.optedOut());
+    if (!prefetching.add(key)) {
+      return;
+    }
+    prefetches.increment();
+    Resolution refresh =
+        new Resolution(
+            trigger.client, trigger.dclass, false, clock.millis() + limits.totalTimeoutMs());
+    descend(delegations.closestEnclosing(name), name, type, refresh)
+        .thenCompose(step -> follow(step, name, type, new ArrayList<>(), 0, refresh))
+        .whenComplete((resolved, error) -> prefetching.remove(key));
+  }
+
+  /** Queries sent to authoritative servers so far, prefetches included. */
+  public long upstreamQueries() {
+    return upstreamQueries.sum();
+  }
+
+  /** Entries refreshed ahead of expiry so far. */
+  public long prefetches() {
+    return prefetches.sum();
+  }
+
+  /** Answers served stale because no authority answered (RFC 8767). */
+  public long staleAnswers() {
+    return staleAnswers.sum();
   }
 
   /** Asks the servers of {@code zone} and follows referrals down until an answer or a failure. */
   private CompletableFuture<Step> descend(Delegation zone, Name name, int type, Resolution r) {
-    return askZone(zone, name, type, r)
+    return askMinimised(zone, name, type, r, zone.zone().labels() + 1)
         .thenCompose(
             step -> {
               if (!(step instanceof Step.Referral referral)) {
@@ -163,9 +275,41 @@ public final class IterativeResolver {
             });
   }
 
+  /**
+   * QNAME minimisation (RFC 9156): asks the zone's servers for the first {@code labels} labels of
+   * the name only (type A, as unbound does), one more label each time the server shows no zone cut
+   * there, until a referral or the full name. Like unbound's relaxed mode, an NXDOMAIN or a failure
+   * for a shortened name is checked by asking the full name, since some servers answer empty
+   * non-terminals wrongly.
+   */
+  private CompletableFuture<Step> askMinimised(
+      Delegation zone, Name name, int type, Resolution r, int labels) {
+    if (!hardening.qnameMinimisation()
+        || labels >= name.labels()
+        || labels - zone.zone().labels() > MAX_MINIMISED_LABELS) {
+      return askZone(zone, name, type, r);
+    }
+    Name shortened = new Name(name, name.labels() - labels);
+    return askZone(zone, shortened, Type.A, r)
+        .thenCompose(
+            step -> {
+              if (step instanceof Step.Referral) {
+                return CompletableFuture.completedFuture(step);
+              }
+              if (step instanceof Step.Failure
+                  || step instanceof Step.Negative negative
+                      && negative.rcode() == Rcode.NXDOMAIN
+                      && negative.chain().isEmpty()) {
+                return askZone(zone, name, type, r);
+              }
+              // An answer, an alias or NODATA: no zone cut at this label; one label deeper.
+              return askMinimised(zone, name, type, r, labels + 1);
+            });
+  }
+
   /** Tries the zone's glue addresses in turn, then the servers it named without glue. */
   private CompletableFuture<Step> askZone(Delegation zone, Name name, int type, Resolution r) {
-    return askEach(zone.addresses(), 0, 0, zone.zone(), name, type, r)
+    return askEach(serverRtt.fastestFirst(zone.addresses()), 0, 0, zone.zone(), name, type, r)
         .thenCompose(
             step ->
                 step instanceof Step.Failure
@@ -203,13 +347,53 @@ public final class IterativeResolver {
     long backedOff = (long) limits.queryTimeoutMs() << round;
     Duration timeout = Duration.ofMillis(Math.min(backedOff, left));
     r.upstreamQuerySent();
+    upstreamQueries.increment();
+    ClientSubnetOption ecs =
+        ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
+    Name sent = hardening.useCapsForId() ? Caps0x20.randomize(name) : name;
+    long sentAt = System.nanoTime();
     return upstream
-        .send(query(name, type, r), server, timeout)
+        .send(query(sent, type, ecs, r), server, timeout)
         .handle(
-            (response, error) ->
-                error != null
-                    ? (Step) new Step.Failure(server.getHostAddress() + ": " + error)
-                    : ResponseReader.read(response, zone, name, type))
+            (response, error) -> {
+              long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
+              if (error != null) {
+                serverRtt.failed(server, timeout.toMillis());
+                Step failure = new Step.Failure(server.getHostAddress() + ": " + error);
+                TraceStep traced =
+                    traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs);
+                r.note(() -> traced);
+                return failure;
+              }
+              Step step;
+              if (hardening.useCapsForId() && !Caps0x20.echoed(response, sent)) {
+                step =
+                    new Step.Failure(
+                        server.getHostAddress() + ": question case not echoed (0x20): " + sent);
+              } else {
+                Message readable =
+                    hardening.useCapsForId() ? Caps0x20.restore(response, sent, name) : response;
+                step = ResponseReader.read(readable, zone, name, type, ecs != null);
+              }
+              // A server that answers uselessly (SERVFAIL, lame) goes behind the others too.
+              if (step instanceof Step.Failure) {
+                serverRtt.failed(server, timeout.toMillis());
+              } else {
+                serverRtt.answered(server, rttMillis);
+              }
+              TraceStep traced =
+                  traceStep(
+                      server,
+                      zone,
+                      sent,
+                      type,
+                      Rcode.string(response.getRcode()),
+                      step,
+                      rttMillis,
+                      ecs);
+              r.note(() -> traced);
+              return step;
+            })
         .toCompletableFuture()
         .thenCompose(
             step -> {
@@ -246,10 +430,33 @@ public final class IterativeResolver {
                     : CompletableFuture.completedFuture(step));
   }
 
-  private Message query(Name name, int type, Resolution r) {
+  private static TraceStep traceStep(
+      InetAddress server,
+      Name zone,
+      Name sent,
+      int type,
+      String rcode,
+      Step step,
+      long rttMillis,
+      ClientSubnetOption ecs) {
+    return new TraceStep(
+        server.getHostAddress(),
+        zone.toString(),
+        question(sent, type),
+        rcode,
+        Steps.describe(step),
+        rttMillis,
+        ecs != null);
+  }
+
+  private static String question(Name name, int type) {
+    return name + " " + Type.string(type);
+  }
+
+  /** An iterative query; {@code ecs} is the client's subnet if this server may learn it. */
+  private Message query(Name name, int type, ClientSubnetOption ecs, Resolution r) {
     Message query = Message.newQuery(Record.newRecord(name, type, r.dclass));
     query.getHeader().unsetFlag(Flags.RD); // iterative: we do the recursion ourselves
-    ClientSubnetOption ecs = r.client.outgoingOption();
     query.addRecord(
         ecs == null
             ? new OPTRecord(limits.ednsPayload(), 0, 0)

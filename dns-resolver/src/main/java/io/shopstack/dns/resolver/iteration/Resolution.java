@@ -1,15 +1,21 @@
 package io.shopstack.dns.resolver.iteration;
 
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
+import io.shopstack.dns.resolver.trace.TraceStep;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 
 /**
  * The state of one client query while it is being resolved: whose location it carries, its
  * deadline, and the counters the limits are checked against. Name-server address lookups run as
- * child resolutions that share the deadline and the upstream count but carry no client location.
+ * child resolutions that share the deadline, the upstream count and the trace but carry no client
+ * location.
  */
 final class Resolution {
   final ClientSubnet client;
@@ -19,11 +25,21 @@ final class Resolution {
   final int nameServerDepth;
   private final AtomicInteger upstreamQueries;
   private final Set<Name> serversBeingResolved;
+  // Suppliers: a resolution the cache answers alone is never shown, so it builds no strings.
+  private final List<Supplier<TraceStep>> trace;
   private int referrals;
   private int ecsScope;
 
   Resolution(ClientSubnet client, int dclass, boolean cacheOnly, long deadlineMillis) {
-    this(client, dclass, cacheOnly, deadlineMillis, 0, new AtomicInteger(), new HashSet<>());
+    this(
+        client,
+        dclass,
+        cacheOnly,
+        deadlineMillis,
+        0,
+        new AtomicInteger(),
+        new HashSet<>(),
+        Collections.synchronizedList(new ArrayList<>()));
   }
 
   private Resolution(
@@ -33,7 +49,8 @@ final class Resolution {
       long deadlineMillis,
       int nameServerDepth,
       AtomicInteger upstreamQueries,
-      Set<Name> serversBeingResolved) {
+      Set<Name> serversBeingResolved,
+      List<Supplier<TraceStep>> trace) {
     this.client = client;
     this.dclass = dclass;
     this.cacheOnly = cacheOnly;
@@ -41,6 +58,7 @@ final class Resolution {
     this.nameServerDepth = nameServerDepth;
     this.upstreamQueries = upstreamQueries;
     this.serversBeingResolved = serversBeingResolved;
+    this.trace = trace;
   }
 
   /**
@@ -60,7 +78,19 @@ final class Resolution {
         deadlineMillis,
         nameServerDepth + 1,
         upstreamQueries,
-        serversBeingResolved);
+        serversBeingResolved,
+        trace);
+  }
+
+  /** Records a step; name-server lookups share their parent's trace, in the order they ran. */
+  void note(Supplier<TraceStep> step) {
+    trace.add(step);
+  }
+
+  List<TraceStep> trace() {
+    synchronized (trace) {
+      return trace.stream().map(Supplier::get).toList();
+    }
   }
 
   int countReferral() {

@@ -29,13 +29,18 @@ import org.xbill.DNS.Type;
 final class ResponseReader {
   private ResponseReader() {}
 
-  static Step read(Message response, Name zone, Name qname, int qtype) {
+  /**
+   * @param ecsSent whether our query carried the client's subnet; if not, an ECS option in the
+   *     response is ignored (RFC 7871 7.3: a scope we did not ask about means nothing), so a server
+   *     cannot split our cache by inventing scopes
+   */
+  static Step read(Message response, Name zone, Name qname, int qtype, boolean ecsSent) {
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
       return new Step.Failure("rcode " + Rcode.string(rcode));
     }
     boolean authoritative = response.getHeader().getFlag(Flags.AA);
-    int scope = ecsScope(response);
+    int scope = ecsSent ? ecsScope(response) : 0;
     List<RRset> answer = inBailiwick(response.getSectionRRsets(Section.ANSWER), zone);
 
     List<RRset> chain = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.SimpleResolver;
 
@@ -39,6 +40,11 @@ public final class UpstreamClient {
       resolver.setLocalAddress(new InetSocketAddress(sourceAddress, 0));
     }
     resolver.setTimeout(timeout);
-    return resolver.sendAsync(query, executor);
+    // dnsjava checks its timeouts about once a second; our own timer keeps each one (and with
+    // them the resolution's deadline) to the millisecond.
+    return resolver
+        .sendAsync(query, executor)
+        .toCompletableFuture()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -31,6 +31,7 @@ import org.xbill.DNS.Type;
 public final class RecursiveQueryHandler implements QueryHandler {
   private final IterativeResolver resolver;
   private final AllowList allowList;
+  private final ClientRateLimit rateLimit;
   private final ResolverMetrics metrics;
   private final int ecsIpv4Prefix;
   private final int ecsIpv6Prefix;
@@ -39,12 +40,14 @@ public final class RecursiveQueryHandler implements QueryHandler {
   public RecursiveQueryHandler(
       IterativeResolver resolver,
       AllowList allowList,
+      ClientRateLimit rateLimit,
       ResolverMetrics metrics,
       int ecsIpv4Prefix,
       int ecsIpv6Prefix,
       Duration totalTimeout) {
     this.resolver = resolver;
     this.allowList = allowList;
+    this.rateLimit = rateLimit;
     this.metrics = metrics;
     this.ecsIpv4Prefix = ecsIpv4Prefix;
     this.ecsIpv6Prefix = ecsIpv6Prefix;
@@ -60,6 +63,10 @@ public final class RecursiveQueryHandler implements QueryHandler {
       metrics.refused();
       return reply(query, Rcode.REFUSED);
     }
+    if (!rateLimit.permits(client.getAddress())) {
+      metrics.rateLimited();
+      return reply(query, Rcode.REFUSED);
+    }
     Record question = query.getQuestion();
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       return reply(query, Rcode.NOTIMP);
@@ -72,14 +79,16 @@ public final class RecursiveQueryHandler implements QueryHandler {
     }
     ClientSubnet subnet = ClientSubnet.of(query, client.getAddress(), ecsIpv4Prefix, ecsIpv6Prefix);
     boolean recursionDesired = query.getHeader().getFlag(Flags.RD);
+    long started = System.nanoTime();
     return resolver
         .resolve(
             question.getName(), question.getType(), question.getDClass(), subnet, !recursionDesired)
         .orTimeout(safetyTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (resolved, error) -> {
+              metrics.answered(started);
               if (error != null) {
-                metrics.servFail();
+                metrics.servFail("timeout");
                 return response(query, Rcode.SERVFAIL, List.of(), List.of(), subnet, 0);
               }
               metrics.resolved(resolved);

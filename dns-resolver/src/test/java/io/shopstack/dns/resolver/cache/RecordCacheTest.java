@@ -19,7 +19,8 @@ import org.xbill.DNS.Type;
 
 class RecordCacheTest {
   private final MutableClock clock = new MutableClock();
-  private final RecordCache cache = new RecordCache(new CacheSettings(100, 10, 86400, 3600), clock);
+  private final RecordCache cache =
+      new RecordCache(new CacheSettings(1 << 20, 10, 86400, 3600), clock);
 
   private static final Name WWW = name("www.shop.example.");
   private static final Name EDGE = name("shop.cdn.example.");
@@ -57,7 +58,7 @@ class RecordCacheTest {
 
   @Test
   void ttlZeroIsNeverCachedAndHugeTtlsAreCapped() throws Exception {
-    RecordCache capped = new RecordCache(new CacheSettings(100, 10, 600, 60), clock);
+    RecordCache capped = new RecordCache(new CacheSettings(1 << 20, 10, 600, 60), clock);
     capped.putRecords(a(WWW, 0, "127.28.0.80"), phone("127.1.1.10"), 0);
     capped.putRecords(a(EDGE, 999_999, "127.28.1.20"), phone("127.1.1.10"), 0);
 
@@ -136,7 +137,11 @@ class RecordCacheTest {
 
   @Test
   void fullCacheEvictsTheLeastRecentlyUsedEntry() throws Exception {
-    RecordCache small = new RecordCache(new CacheSettings(2, 1, 86400, 3600), clock);
+    RecordCache probe = new RecordCache(new CacheSettings(1 << 20, 1, 86400, 3600), clock);
+    probe.putRecords(a(WWW, 300, "127.0.0.1"), ClientSubnet.none(), 0);
+    // Room for two entries of this size and a little, not for three.
+    RecordCache small =
+        new RecordCache(new CacheSettings(2 * probe.bytes() + 10, 1, 86400, 3600), clock);
     Name third = name("third.shop.example.");
     small.putRecords(a(WWW, 300, "127.0.0.1"), ClientSubnet.none(), 0);
     small.putRecords(a(EDGE, 300, "127.0.0.2"), ClientSubnet.none(), 0);
@@ -147,5 +152,65 @@ class RecordCacheTest {
     assertThat(small.lookup(WWW, Type.A, DClass.IN, ClientSubnet.none())).isPresent();
     assertThat(small.lookup(EDGE, Type.A, DClass.IN, ClientSubnet.none())).isEmpty();
     assertThat(small.lookup(third, Type.A, DClass.IN, ClientSubnet.none())).isPresent();
+  }
+
+  @Test
+  void theBoundIsInBytesSoOneHugeRrsetPushesOutManySmallOnes() throws Exception {
+    RecordCache bounded = new RecordCache(new CacheSettings(4096, 1, 86400, 3600), clock);
+    for (int i = 0; i < 10; i++) {
+      bounded.putRecords(
+          a(name("n" + i + ".shop.example."), 300, "127.0.0.1"), phone("127.1.1.1"), 0);
+    }
+    long tenSmall = bounded.bytes();
+    RRset big = new RRset();
+    Name bigName = name("big.shop.example.");
+    for (int i = 1; i <= 100; i++) {
+      big.addRR(new ARecord(bigName, DClass.IN, 300, InetAddress.getByName("127.28.9." + i)));
+    }
+
+    bounded.putRecords(big, phone("127.1.1.1"), 0);
+
+    assertThat(tenSmall).isGreaterThan(1000);
+    // 100 A records are 3,200 bytes on the wire: only a few of the small entries can stay.
+    assertThat(bounded.bytes()).isBetween(3200L, 4096L);
+    assertThat(bounded.size()).isBetween(2, 5);
+    assertThat(bounded.lookup(bigName, Type.A, DClass.IN, phone("127.1.1.1"))).isPresent();
+    assertThat(bounded.lookup(name("n0.shop.example."), Type.A, DClass.IN, phone("127.1.1.1")))
+        .isEmpty();
+  }
+
+  @Test
+  void anRrsetBiggerThanTheWholeCacheIsNotKeptAndEvictsNothing() throws Exception {
+    RecordCache tiny = new RecordCache(new CacheSettings(1024, 1, 86400, 3600), clock);
+    tiny.putRecords(a(WWW, 300, "127.0.0.1"), phone("127.1.1.1"), 0);
+    RRset big = new RRset();
+    for (int i = 1; i <= 100; i++) {
+      big.addRR(new ARecord(EDGE, DClass.IN, 300, InetAddress.getByName("127.28.9." + i)));
+    }
+
+    tiny.putRecords(big, phone("127.1.1.1"), 0);
+
+    assertThat(tiny.lookup(EDGE, Type.A, DClass.IN, phone("127.1.1.1"))).isEmpty();
+    assertThat(tiny.lookup(WWW, Type.A, DClass.IN, phone("127.1.1.1"))).isPresent();
+  }
+
+  @Test
+  void hitsWithinOneSecondShareOneCountedDownCopyAndTheNextSecondCountsOn() throws Exception {
+    cache.putRecords(a(WWW, 300, "127.28.0.80"), phone("127.1.1.10"), 0);
+    clock.advance(Duration.ofMillis(10_200));
+
+    RRset first = lookup(WWW, phone("127.1.1.10")).orElseThrow().records();
+    clock.advance(Duration.ofMillis(300));
+    RRset second = lookup(WWW, phone("127.1.1.10")).orElseThrow().records();
+    clock.advance(Duration.ofMillis(600));
+    RRset third = lookup(WWW, phone("127.1.1.10")).orElseThrow().records();
+
+    assertThat(first.getTTL()).isEqualTo(289);
+    assertThat(second).isSameAs(first);
+    assertThat(third.getTTL()).isEqualTo(288);
+    // The copy is the fresh record but for its TTL, byte for byte.
+    ARecord original = new ARecord(WWW, DClass.IN, 288, InetAddress.getByName("127.28.0.80"));
+    assertThat(third.first().toWire(org.xbill.DNS.Section.ANSWER))
+        .isEqualTo(original.toWire(org.xbill.DNS.Section.ANSWER));
   }
 }

@@ -10,6 +10,9 @@ import io.shopstack.dns.server.Transport;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,22 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
   final AtomicInteger queries = new AtomicInteger();
   final Set<InetAddress> sources = ConcurrentHashMap.newKeySet();
   final AtomicReference<ClientSubnetOption> lastEcs = new AtomicReference<>();
+  final AtomicInteger queriesWithEcs = new AtomicInteger();
+
+  /** Source ports and query IDs seen over UDP, for the anti-spoofing checks (RFC 5452). */
+  final List<Integer> udpSourcePorts = Collections.synchronizedList(new ArrayList<>());
+
+  final List<Integer> udpQueryIds = Collections.synchronizedList(new ArrayList<>());
+
+  /** Every question received, as "name TYPE" with the name's case as it came. */
+  final List<String> questions = Collections.synchronizedList(new ArrayList<>());
+
+  /** Records added to every response, in the section given: what a poisoning server slips in. */
+  final List<Map.Entry<Integer, Record>> slippedIn =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Answers with the question in lower case, as servers that ignore 0x20 do. */
+  volatile boolean lowercasesQuestions;
 
   /** Queries still to be left unanswered, like a server too busy (or too cold) to reply. */
   final AtomicInteger unansweredToCome = new AtomicInteger();
@@ -77,12 +96,30 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
       Message query, InetSocketAddress client, Transport transport) {
     queries.incrementAndGet();
     sources.add(client.getAddress());
+    if (transport == Transport.UDP) {
+      udpSourcePorts.add(client.getPort());
+      udpQueryIds.add(query.getHeader().getID());
+    }
+    if (ClientSubnet.optionIn(query) != null) {
+      queriesWithEcs.incrementAndGet();
+    }
+    if (query.getQuestion() != null) {
+      questions.add(
+          query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType()));
+    }
     if (unansweredToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return new CompletableFuture<>();
     }
     ClientSubnetOption ecs = ClientSubnet.optionIn(query);
     lastEcs.set(ecs);
     Record question = query.getQuestion();
+    if (lowercasesQuestions) {
+      question =
+          Record.newRecord(
+              Name.fromConstantString(question.getName().toString().toLowerCase()),
+              question.getType(),
+              question.getDClass());
+    }
     Message response = new Message(query.getHeader().getID());
     response.getHeader().setFlag(Flags.QR);
     response.addRecord(question, Section.QUESTION);
@@ -91,6 +128,7 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
     } else {
       answerFromZone(response, question);
     }
+    slippedIn.forEach(extra -> response.addRecord(extra.getValue(), extra.getKey()));
     if (query.getOPT() != null && response.getOPT() == null) {
       response.addRecord(new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0), Section.ADDITIONAL);
     }

@@ -23,6 +23,11 @@ final class FixtureInternet implements AutoCloseable {
   final FixtureAuthority cdn;
   final FixtureAuthority partner;
 
+  /** twin.example's two servers: the first one listed never answers. */
+  final FixtureAuthority twinDead;
+
+  final FixtureAuthority twinAlive;
+
   FixtureInternet() throws Exception {
     // The first server picks a free port; the others share it on their own addresses.
     root = new FixtureAuthority(".", ROOT, 0, null);
@@ -40,6 +45,9 @@ final class FixtureInternet implements AutoCloseable {
                     AddressBlock.parse("127.1.1.0/24"), InetAddress.getByName(NORTH_EDGE),
                     AddressBlock.parse("127.1.2.0/24"), InetAddress.getByName(SOUTH_EDGE))));
     partner = new FixtureAuthority("partner.example.", "127.153.0.6", port, null);
+    twinAlive = new FixtureAuthority("twin.example.", "127.153.0.7", port, null);
+    twinDead = new FixtureAuthority("twin.example.", "127.153.0.8", port, null);
+    twinDead.unansweredToCome.set(Integer.MAX_VALUE);
   }
 
   int port() {
@@ -57,5 +65,7 @@ final class FixtureInternet implements AutoCloseable {
   @Override
   public void close() {
     all().forEach(FixtureAuthority::close);
+    twinAlive.close();
+    twinDead.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver.iteration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.config.ConfigLoader;
@@ -8,6 +9,8 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.dns.resolver.ResolverServer;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,10 +22,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
@@ -47,6 +52,9 @@ class IterativeResolutionTest {
   private ResolverServer resolver;
   private final MutableClock clock = new MutableClock();
 
+  /** The per-client limit the next resolver gets (0 = none, the shipped default). */
+  private int clientQueriesPerSecond;
+
   @BeforeAll
   void startInternet() throws Exception {
     internet = new FixtureInternet();
@@ -59,6 +67,7 @@ class IterativeResolutionTest {
 
   @AfterEach
   void stopResolver() {
+    clientQueriesPerSecond = 0;
     if (resolver != null) {
       resolver.close();
     }
@@ -67,6 +76,11 @@ class IterativeResolutionTest {
   /** The shipped YAML, pointed at the fixture tree. */
   private ResolverConfig config(
       List<String> rootHints, List<String> allow, IterationLimits limits) {
+    return config(rootHints, allow, limits, null);
+  }
+
+  private ResolverConfig config(
+      List<String> rootHints, List<String> allow, IterationLimits limits, Hardening hardening) {
     ResolverConfig shipped =
         ConfigLoader.load(
             ResolverConfig.class,
@@ -85,8 +99,10 @@ class IterativeResolutionTest {
         rootHints,
         internet.port(),
         allow == null ? shipped.allow() : allow,
+        clientQueriesPerSecond,
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
+        hardening == null ? shipped.hardening() : hardening,
         shipped.cache(),
         shipped.tcp(),
         shipped.shutdownSeconds());
@@ -122,7 +138,8 @@ class IterativeResolutionTest {
   }
 
   private double metric(String name) {
-    return resolver.registry().get(name).counter().count();
+    // Counters and function counters (those the resolver core keeps itself) alike.
+    return resolver.registry().get(name).meter().measure().iterator().next().getValue();
   }
 
   @Test
@@ -312,6 +329,15 @@ class IterativeResolutionTest {
     assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(tookMillis).isLessThan(2500);
     assertThat(metric("resolver_servfails")).isEqualTo(1);
+    assertThat(
+            resolver
+                .registry()
+                .get("resolver_servfails")
+                .tag("cause", "unreachable")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(resolver.registry().get("resolver_resolution").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -329,5 +355,299 @@ class IterativeResolutionTest {
     assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
     assertThat(answer(response)).containsExactly("www.shop.example. A 127.28.0.80");
     assertThat(internet.root.queries.get() - before).isEqualTo(2);
+  }
+
+  @Test
+  void clientSubnetGoesOnlyToTheCdnsServerNeverToRootTldOrShop() throws Exception {
+    startResolver();
+    Map<FixtureAuthority, Integer> before =
+        internet.all().stream()
+            .collect(Collectors.toMap(server -> server, server -> server.queriesWithEcs.get()));
+
+    Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
+
+    assertThat(answer(response)).contains("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    for (FixtureAuthority server : List.of(internet.root, internet.example, internet.shop)) {
+      assertThat(server.queriesWithEcs.get()).isEqualTo(before.get(server));
+    }
+    assertThat(internet.cdn.queriesWithEcs.get()).isGreaterThan(before.get(internet.cdn));
+    assertThat(internet.cdn.lastEcs.get().getAddress().getHostAddress()).isEqualTo("127.1.1.0");
+  }
+
+  @Test
+  void uncachedNamesGoOutFromRandomSourcePortsWithRandomIds() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A); // the zone cut is cached: one query per name
+    int first = internet.shop.udpSourcePorts.size();
+
+    for (int i = 0; i < 20; i++) {
+      ask(NORTH_PHONE, "uncached-" + i + ".shop.example.", Type.A);
+    }
+
+    List<Integer> ports = lastTwenty(internet.shop.udpSourcePorts, first);
+    List<Integer> ids = lastTwenty(internet.shop.udpQueryIds, first);
+    // RFC 5452: 20 random draws may collide once by chance (about 1 in 100 for ports), never
+    // twice in practice; a counter or a fixed socket would give 1 distinct port or a narrow run.
+    assertThat(ports.stream().distinct().count()).isGreaterThanOrEqualTo(19);
+    assertThat(ids.stream().distinct().count()).isGreaterThanOrEqualTo(19);
+    assertThat(spread(ports)).as("ports spread, not allocated in sequence").isGreaterThan(1000);
+    assertThat(spread(ids)).as("IDs spread, not counted up").isGreaterThan(1000);
+  }
+
+  private static List<Integer> lastTwenty(List<Integer> seen, int from) {
+    synchronized (seen) {
+      assertThat(seen.size() - from).isEqualTo(20);
+      return List.copyOf(seen.subList(from, seen.size()));
+    }
+  }
+
+  private static int spread(List<Integer> values) {
+    return values.stream().mapToInt(v -> v).max().orElseThrow()
+        - values.stream().mapToInt(v -> v).min().orElseThrow();
+  }
+
+  @Test
+  void qnameMinimisationTellsTheRootAndTheTldOnlyTheLabelTheyDelegate() throws Exception {
+    startResolver();
+    int root = internet.root.questions.size();
+    int tld = internet.example.questions.size();
+    int shop = internet.shop.questions.size();
+
+    Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+
+    assertThat(answer(response)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(since(internet.root.questions, root)).containsExactly("example. A");
+    assertThat(since(internet.example.questions, tld)).containsExactly("shop.example. A");
+    assertThat(since(internet.shop.questions, shop)).containsExactly("www.shop.example. A");
+  }
+
+  @Test
+  void withoutQnameMinimisationEveryServerHearsTheFullName() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false)));
+    int root = internet.root.questions.size();
+
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+
+    assertThat(since(internet.root.questions, root)).containsExactly("www.shop.example. A");
+  }
+
+  @Test
+  void minimisedNamesBelowAnEmptyNonTerminalStillResolve() throws Exception {
+    startResolver();
+    // deep.er.shop.example: "er.shop.example" exists only as an empty non-terminal (NODATA).
+    Message response = ask(NORTH_PHONE, "deep.er.shop.example.", Type.A);
+    assertThat(answer(response)).containsExactly("deep.er.shop.example. A 127.28.7.7");
+
+    Message missing = ask(NORTH_PHONE, "no.such.deep.shop.example.", Type.A);
+    assertThat(missing.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+  }
+
+  @Test
+  void with0x20TheServerSeesRandomCaseAndTheClientItsOwn() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    int shop = internet.shop.questions.size();
+
+    Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
+
+    assertThat(answer(response))
+        .containsExactly(
+            "static.shop.example. CNAME shop.cdn.example.",
+            "shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(response.getSection(Section.ANSWER).get(0).getName().toString())
+        .isEqualTo("static.shop.example.");
+    // 16 letters in random case: all lower by chance once in 65,536 tries.
+    assertThat(since(internet.shop.questions, shop))
+        .singleElement()
+        .satisfies(q -> assertThat(q).isNotEqualTo("static.shop.example. A"))
+        .satisfies(q -> assertThat(q).isEqualToIgnoringCase("static.shop.example. A"));
+  }
+
+  @Test
+  void with0x20AServerThatDoesNotEchoTheCaseIsNotBelieved() throws Exception {
+    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    internet.shop.lowercasesQuestions = true;
+    try {
+      Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+      assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    } finally {
+      internet.shop.lowercasesQuestions = false;
+    }
+  }
+
+  private static List<String> since(List<String> seen, int from) {
+    synchronized (seen) {
+      return List.copyOf(seen.subList(from, seen.size()));
+    }
+  }
+
+  @Test
+  void expiredAnswerIsServedStaleWhenNoAuthorityAnswers() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    clock.advance(Duration.ofSeconds(301)); // the A record (TTL 300) has expired
+    Message stale;
+    try {
+      internet.all().forEach(server -> server.unansweredToCome.set(1_000));
+      stale = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    } finally {
+      internet.all().forEach(server -> server.unansweredToCome.set(0));
+    }
+
+    assertThat(stale.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(answer(stale)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(stale.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(30);
+    assertThat(metric("resolver_stale_answers")).isEqualTo(1);
+
+    // Once the authorities are back, the answer is fresh again.
+    Message fresh = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(fresh.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300);
+  }
+
+  @Test
+  void unreachableAuthoritiesWithNothingStaleStillGiveServfail() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    Message response;
+    try {
+      internet.all().forEach(server -> server.unansweredToCome.set(1_000));
+      response = ask(NORTH_PHONE, "never-asked.shop.example.", Type.A);
+    } finally {
+      internet.all().forEach(server -> server.unansweredToCome.set(0));
+    }
+    assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(metric("resolver_stale_answers")).isZero();
+  }
+
+  @Test
+  void popularEntryIsRefreshedShortlyBeforeItExpires() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    int shopBefore = internet.shop.queries.get();
+
+    clock.advance(Duration.ofSeconds(275)); // 25 s of 300 left: the last tenth
+    Message nearlyExpired = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(nearlyExpired.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(25);
+    await().atMost(Duration.ofSeconds(5)).until(() -> metric("resolver_prefetches") == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> internet.shop.queries.get() == shopBefore + 1);
+
+    clock.advance(Duration.ofSeconds(30)); // past the old expiry: the refreshed copy answers
+    int upstream = internet.totalQueries();
+    Message later = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    assertThat(later.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(270);
+    assertThat(internet.totalQueries()).isEqualTo(upstream);
+  }
+
+  @Test
+  void aServerThatTimedOutIsAskedLastFromThenOn() throws Exception {
+    startResolver();
+    int dead = internet.twinDead.queries.get();
+    int alive = internet.twinAlive.queries.get();
+
+    for (String host : List.of("a", "b", "c", "d", "e")) {
+      assertThat(ask(NORTH_PHONE, host + ".twin.example.", Type.A).getRcode())
+          .isEqualTo(Rcode.NOERROR);
+    }
+
+    // The referral lists the dead server first: it costs one timeout, then its smoothed RTT
+    // puts it behind the live one for the four names after.
+    assertThat(internet.twinDead.queries.get() - dead).isEqualTo(1);
+    assertThat(internet.twinAlive.queries.get() - alive).isEqualTo(5);
+  }
+
+  @Test
+  void recordsOutsideTheServersBailiwickDoNotPoisonTheCache() throws Exception {
+    startResolver();
+    Name edge = Name.fromString("shop.cdn.example.");
+    Name cdn = Name.fromString("cdn.example.");
+    Name evilServer = Name.fromString("ns.evil.shop.example.");
+    InetAddress evil = InetAddress.getByName("127.66.6.6");
+    internet.shop.slippedIn.addAll(
+        List.of(
+            Map.entry(Section.ANSWER, new ARecord(edge, DClass.IN, 86400, evil)),
+            Map.entry(Section.AUTHORITY, new NSRecord(cdn, DClass.IN, 86400, evilServer)),
+            Map.entry(Section.ADDITIONAL, new ARecord(evilServer, DClass.IN, 86400, evil))));
+    try {
+      assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
+          .containsExactly("www.shop.example. A 127.28.0.80");
+    } finally {
+      internet.shop.slippedIn.clear();
+    }
+    int cdnBefore = internet.cdn.queries.get();
+
+    Message response = ask(NORTH_PHONE, "shop.cdn.example.", Type.A);
+
+    assertThat(answer(response))
+        .containsExactly("shop.cdn.example. A " + FixtureInternet.NORTH_EDGE);
+    assertThat(internet.cdn.queries.get()).isGreaterThan(cdnBefore);
+  }
+
+  @Test
+  void aCnameLoopEndsInServfailAfterABoundedNumberOfQueries() throws Exception {
+    startResolver();
+    ask(NORTH_PHONE, "www.shop.example.", Type.A); // zone cuts cached: only the loop is counted
+    int before = internet.totalQueries();
+
+    Message response = ask(NORTH_PHONE, "loop1.shop.example.", Type.A);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(
+            resolver
+                .registry()
+                .get("resolver_servfails")
+                .tag("cause", "cname-limit")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    // maxCnameChain (8) links, one query each at most, plus the first.
+    assertThat(internet.totalQueries() - before).isBetween(1, 10);
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+  }
+
+  @Test
+  void malformedQueryGetsFormerrAndTheResolverKeepsServing() throws Exception {
+    startResolver();
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(NORTH_PHONE))) {
+      socket.setSoTimeout(5000);
+      // A header that promises one question, then 3 bytes of a name that never ends.
+      byte[] garbage = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 5, 'a', 'b'};
+      socket.send(
+          new DatagramPacket(
+              garbage, garbage.length, new InetSocketAddress(RESOLVER, resolver.dnsPort())));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      socket.receive(reply);
+      Message response = new Message(java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
+      assertThat(response.getHeader().getID()).isEqualTo(0x1234);
+      assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+    }
+    assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
+        .containsExactly("www.shop.example. A 127.28.0.80");
+  }
+
+  @Test
+  void aClientOverItsRateIsRefusedUntilItsBucketRefills() throws Exception {
+    clientQueriesPerSecond = 3;
+    startResolver();
+    for (int i = 0; i < 3; i++) {
+      assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(ask(SOUTH_PHONE, "www.shop.example.", Type.A).getRcode())
+        .as("another client has its own bucket")
+        .isEqualTo(Rcode.NOERROR);
+    assertThat(metric("resolver_rate_limited")).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
   }
 }

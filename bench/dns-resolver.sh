@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of dns-resolver against unbound (issue 8, "Speed").
+#
+# One NSD instance on loopback is the authority for a generated zone "bench." (3,000 names);
+# ours and unbound both resolve through it: ours with NSD as its only root hint, unbound with a
+# stub-zone for bench. pointing at it. QNAME minimisation is off in both, so a cold name costs
+# exactly one upstream query each. Then, per resolver:
+#   (a) cached QPS: 1,000 names resolved once, then dnsperf -c 4 -q 200 for BENCH_SECONDS;
+#   (b) cold latency: 1,000 names never asked before, one at a time (dnsperf -c 1 -q 1 -v),
+#       median and 90th percentile of the per-query latencies dnsperf prints.
+# The resolver under test is pinned to core 0, dnsperf and NSD to core 1; one worker thread for
+# unbound (num-threads 1). Our JVM gets BENCH_WARMUP_SECONDS of dnsperf first, not counted.
+#
+# Loopback only. Every process it starts is stopped on exit, failure included.
+#
+#   bench/dns-resolver.sh                     # 30 s per resolver
+#   BENCH_SECONDS=10 bench/dns-resolver.sh    # shared machine: keep it short
+#
+# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_JAR (our exec jar; built with
+# -am if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
+# Last line: "ratio: ours/unbound = X.XX" (cached QPS).
+set -euo pipefail
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-30}
+WARMUP=${BENCH_WARMUP_SECONDS:-10}
+AUTH=127.0.0.1
+PORT_AUTH=15401
+OURS=127.0.0.1
+PORT_OURS=15402
+PORT_OURS_ADMIN=15403
+UNBOUND=127.0.0.1
+PORT_UNBOUND=15404
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+
+install_missing() {
+  local need=() cmd_pkg
+  for cmd_pkg in nsd:nsd unbound:unbound dnsperf:dnsperf taskset:util-linux dig:bind9-dnsutils \
+                 java:openjdk-17-jdk-headless; do
+    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] && return
+  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
+  log "bench: installing ${need[*]}"
+  flock /tmp/shop-apt.lock apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
+  systemctl stop nsd unbound 2>/dev/null || true
+}
+
+STARTED=()
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PIN_SERVER=()
+PIN_CLIENT=()
+if [ "$(nproc)" -ge 2 ]; then PIN_SERVER=(taskset -c 0); PIN_CLIENT=(taskset -c 1); fi
+
+await_answer() { # address, port, name, pid
+  for _ in $(seq 1 600); do
+    dig +tries=1 +time=1 @"$1" -p "$2" "$3" A 2>/dev/null | grep -q 'status: NOERROR' && return 0
+    kill -0 "$4" 2>/dev/null || die "process $4 exited before answering $3"
+    sleep 0.1
+  done
+  die "no answer for $3 from $1@$2 within 60 s"
+}
+
+bench_zone() {
+  cat <<'EOF'
+$ORIGIN bench.
+$TTL 3600
+@        IN SOA ns1 hostmaster 2026112901 3600 900 1209600 300
+@        IN NS  ns1
+ns1      IN A   127.0.0.1
+EOF
+  awk 'BEGIN { for (i = 0; i < 1000; i++) printf "n%d IN A 127.30.%d.%d\n", i, int(i / 250), i % 250 + 1
+               for (i = 0; i < 2000; i++) printf "cold%d IN A 127.31.%d.%d\n", i, int(i / 250), i % 250 + 1 }'
+}
+
+start_nsd() {
+  cat >"$WORK/nsd.conf" <<EOF
+server:
+  ip-address: $AUTH@$PORT_AUTH
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$WORK"
+  database: ""
+  zonelistfile: "$WORK/nsd-zone.list"
+  xfrdfile: "$WORK/nsd-xfrd.state"
+  xfrdir: "$WORK"
+  pidfile: "$WORK/nsd.pid"
+  logfile: "$WORK/nsd.log"
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: bench.
+  zonefile: bench.zone
+EOF
+  nsd-checkconf "$WORK/nsd.conf" >&2 || die "nsd-checkconf rejected the config"
+  "${PIN_CLIENT[@]}" nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
+  echo $!
+}
+
+start_ours() {
+  cat >"$WORK/resolver.yml" <<EOF
+instance: bench-resolver
+bind: $OURS
+port: $PORT_OURS
+adminPort: $PORT_OURS_ADMIN
+rootHints: [$AUTH]
+upstreamPort: $PORT_AUTH
+allow: [127.0.0.0/8]
+ecs: {enabled: false, ipv4Prefix: 24, ipv6Prefix: 56}
+limits: {queryTimeoutMs: 800, totalTimeoutMs: 8000, maxReferrals: 16, maxCnameChain: 8, maxNameServerDepth: 3}
+hardening: {useCapsForId: false, qnameMinimisation: false}
+cache: {maxBytes: 16777216, maxDelegations: 1000, maxTtlSeconds: 86400, maxNegativeTtlSeconds: 3600}
+EOF
+  # shellcheck disable=SC2086
+  "${PIN_SERVER[@]}" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/dns-resolver-exec.jar" \
+    --config="$WORK/resolver.yml" >"$WORK/ours.log" 2>&1 &
+  echo $!
+}
+
+start_unbound() {
+  cat >"$WORK/unbound.conf" <<EOF
+server:
+  interface: $UNBOUND@$PORT_UNBOUND
+  num-threads: 1
+  do-daemonize: no
+  use-syslog: no
+  logfile: "$WORK/unbound.log"
+  chroot: ""
+  username: ""
+  directory: "$WORK"
+  pidfile: "$WORK/unbound.pid"
+  access-control: 127.0.0.0/8 allow
+  do-not-query-localhost: no
+  do-ip6: no
+  module-config: "iterator"
+  qname-minimisation: no
+  prefetch: no
+remote-control:
+  control-enable: no
+stub-zone:
+  name: "bench."
+  stub-addr: $AUTH@$PORT_AUTH
+EOF
+  unbound-checkconf "$WORK/unbound.conf" >&2 || die "unbound-checkconf rejected the config"
+  "${PIN_SERVER[@]}" unbound -d -c "$WORK/unbound.conf" >"$WORK/unbound.out" 2>&1 &
+  echo $!
+}
+
+# Cached QPS: prints "qps avg_latency_ms lost sent"
+cached_qps() { # name, address, port, seconds
+  timeout $(($4 + 60)) "${PIN_CLIENT[@]}" dnsperf -s "$2" -p "$3" -d "$WORK/cached.txt" \
+    -l "$4" -c 4 -q 200 -t 2 >"$WORK/dnsperf-$1.txt" 2>&1 || die "dnsperf against $1 failed"
+  awk '/Queries sent:/ { sent = $3 } /Queries lost:/ { lost = $3 }
+       /Queries per second:/ { qps = $4 } /Average Latency/ { lat = $4 * 1000 }
+       END { printf "%s %.3f %s %s\n", qps, lat, lost, sent }' "$WORK/dnsperf-$1.txt"
+}
+
+# Cold latency, one query at a time: prints "median_ms p90_ms answered"
+cold_latency() { # name, address, port, query file
+  timeout 300 "${PIN_CLIENT[@]}" dnsperf -s "$2" -p "$3" -d "$4" -n 1 -c 1 -q 1 -t 5 -v \
+    >"$WORK/cold-$1.txt" 2>&1 || die "cold dnsperf against $1 failed"
+  grep -E '^> NOERROR' "$WORK/cold-$1.txt" | awk '{ print $NF * 1000 }' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) { print "0 0 0"; exit }
+         printf "%.3f %.3f %d\n", v[int((NR + 1) / 2)], v[int(NR * 0.9)], NR }'
+}
+
+main() {
+  install_missing
+  if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bench-resolver.XXXXXX); fi
+  local jar=${BENCH_JAR:-$REPO/dns-resolver/target/dns-resolver-exec.jar}
+  if [ ! -f "$jar" ]; then
+    log "bench: building $jar"
+    (cd "$REPO" && ./mvnw -q -pl dns-resolver -am package -DskipTests)
+  fi
+  cp "$jar" "$WORK/dns-resolver-exec.jar"
+  bench_zone >"$WORK/bench.zone"
+  awk 'BEGIN { for (i = 0; i < 1000; i++) printf "n%d.bench A\n", i }' >"$WORK/cached.txt"
+  # 1,000 names each, never asked before by that resolver.
+  awk 'BEGIN { for (i = 0; i < 1000; i++) printf "cold%d.bench A\n", i }' >"$WORK/cold-ours.q"
+  awk 'BEGIN { for (i = 1000; i < 2000; i++) printf "cold%d.bench A\n", i }' >"$WORK/cold-unbound.q"
+
+  local nsd ours unbound
+  nsd=$(start_nsd); STARTED+=("$nsd")
+  await_answer "$AUTH" "$PORT_AUTH" ns1.bench "$nsd"
+  ours=$(start_ours); STARTED+=("$ours")
+  unbound=$(start_unbound); STARTED+=("$unbound")
+  await_answer "$OURS" "$PORT_OURS" n0.bench "$ours"
+  await_answer "$UNBOUND" "$PORT_UNBOUND" n0.bench "$unbound"
+
+  declare -A Q LINE COLD LOAD
+  for who in ours unbound; do
+    local addr port
+    if [ "$who" = ours ]; then addr=$OURS; port=$PORT_OURS; else addr=$UNBOUND; port=$PORT_UNBOUND; fi
+    # Fill the cache with the 1,000 cached names (and warm our JIT on them).
+    timeout 120 dnsperf -s "$addr" -p "$port" -d "$WORK/cached.txt" -n 1 -c 1 -q 20 >/dev/null 2>&1
+    if [ "$who" = ours ] && [ "$WARMUP" -gt 0 ]; then
+      log "bench: warming up our JVM for ${WARMUP}s (not counted)"
+      cached_qps warmup "$addr" "$port" "$WARMUP" >/dev/null
+    fi
+    LOAD[$who]=$(cut -d' ' -f1 /proc/loadavg)
+    LINE[$who]=$(cached_qps "$who" "$addr" "$port" "$SECONDS_PER_RUN")
+    Q[$who]=${LINE[$who]%% *}
+    COLD[$who]=$(cold_latency "$who" "$addr" "$port" "$WORK/cold-$who.q")
+    LOAD[$who]="${LOAD[$who]} / $(cut -d' ' -f1 /proc/loadavg)"
+  done
+
+  printf '%-8s %10s %12s %14s %12s %10s %8s %s\n' resolver "cached QPS" "avg lat ms" "lost/sent" \
+    "cold med ms" "cold p90" "cold n" "load 1m before/after"
+  for who in ours unbound; do
+    read -r qps lat lost sent <<<"${LINE[$who]}"
+    read -r med p90 n <<<"${COLD[$who]}"
+    printf '%-8s %10s %12s %14s %12s %10s %8s %s\n' "$who" "$qps" "$lat" "$lost/$sent" "$med" "$p90" "$n" "${LOAD[$who]}"
+  done
+  awk -v o="${Q[ours]}" -v u="${Q[unbound]}" 'BEGIN { printf "ratio: ours/unbound = %.2f\n", o / u }'
+}
+
+main "$@"

@@ -1,0 +1,15 @@
+package io.shopstack.dns.resolver.iteration;
+
+/**
+ * What the resolver does beyond the protocol's minimum to keep its clients' data private and its
+ * cache unpoisoned, with unbound's names and defaults.
+ *
+ * @param useCapsForId randomise the case of every query name and accept only responses that echo it
+ *     exactly (draft-vixie-dnsext-dns0x20): more bits an off-path spoofer must guess. Off by
+ *     default, as in unbound, because some servers do not echo the case.
+ * @param qnameMinimisation ask each server only for one label more than the zone it serves (RFC
+ *     9156), so the root and a TLD never learn the full name. On by default, as in unbound.
+ */
+public record Hardening(boolean useCapsForId, boolean qnameMinimisation) {
+  public static final Hardening DEFAULT = new Hardening(false, true);
+}
