@@ -49,7 +49,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             waitingList,
             originClient,
             metrics,
-            clockMillis);
+            clockMillis,
+            0);
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
   }

@@ -36,7 +36,8 @@ class EdgeProxyHandlerTest {
             waitingList,
             new OriginClient(100, 100, 4096, System::currentTimeMillis),
             metrics,
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            0);
     return new EmbeddedChannel(
         new HttpServerCodec(), new RequestAggregator(16), new EdgeProxyHandler(proxy, metrics));
   }
