@@ -11,6 +11,8 @@ import java.util.Map;
  * @param routes a key of {@code routeSets}, or a literal {@code prefix=host:port,...} list
  * @param shutdownSeconds how long a stopping cache lets requests in flight finish before it cuts
  *     them
+ * @param graceSeconds how long past its freshness a stored response may stand in for an origin that
+ *     fails or times out, when the origin gave no {@code stale-if-error} (Varnish's grace)
  */
 public record EdgeCacheConfig(
     String instance,
@@ -20,10 +22,14 @@ public record EdgeCacheConfig(
     String routes,
     Map<String, String> routeSets,
     Limits limits,
-    int shutdownSeconds) {
+    int shutdownSeconds,
+    int graceSeconds) {
 
   /** The shutdown deadline the shipped edge-cache.yml has. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
+
+  /** The grace the shipped edge-cache.yml has: Varnish's default. */
+  public static final int DEFAULT_GRACE_SECONDS = 10;
 
   /** Sizes and times that keep one slow origin or one greedy client from hurting the rest. */
   public record Limits(
@@ -59,6 +65,27 @@ public record EdgeCacheConfig(
     this(instance, bind, port, adminPort, routes, routeSets, limits, DEFAULT_SHUTDOWN_SECONDS);
   }
 
+  public EdgeCacheConfig(
+      String instance,
+      String bind,
+      int port,
+      int adminPort,
+      String routes,
+      Map<String, String> routeSets,
+      Limits limits,
+      int shutdownSeconds) {
+    this(
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        limits,
+        shutdownSeconds,
+        DEFAULT_GRACE_SECONDS);
+  }
+
   public EdgeCacheConfig {
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("instance name is required");
@@ -76,6 +103,9 @@ public record EdgeCacheConfig(
     if (shutdownSeconds < 0) {
       throw new IllegalArgumentException("shutdownSeconds must not be negative");
     }
+    if (graceSeconds < 0) {
+      throw new IllegalArgumentException("graceSeconds must not be negative");
+    }
   }
 
   /** The origins this instance forwards to: the named route set, or the literal list. */
@@ -85,7 +115,20 @@ public record EdgeCacheConfig(
 
   public EdgeCacheConfig withLimits(Limits newLimits) {
     return new EdgeCacheConfig(
-        instance, bind, port, adminPort, routes, routeSets, newLimits, shutdownSeconds);
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        newLimits,
+        shutdownSeconds,
+        graceSeconds);
+  }
+
+  public EdgeCacheConfig withGraceSeconds(int seconds) {
+    return new EdgeCacheConfig(
+        instance, bind, port, adminPort, routes, routeSets, limits, shutdownSeconds, seconds);
   }
 
   public java.time.Duration shutdownDeadline() {

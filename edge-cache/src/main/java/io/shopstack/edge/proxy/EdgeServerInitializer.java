@@ -31,7 +31,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       EdgeCacheConfig.Limits limits,
       ResponseCache cache,
       MeterRegistry registry,
-      LongSupplier clockMillis) {
+      LongSupplier clockMillis,
+      long graceMillis) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);
     OriginClient originClient =
@@ -50,7 +51,7 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             originClient,
             metrics,
             clockMillis,
-            0);
+            graceMillis);
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
   }
