@@ -47,7 +47,12 @@ class BadInputAndFailuresTest {
         new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       deadPort = reserved.getLocalPort();
     }
-    String routes = origin.route("/products/") + ",/gone/=127.0.0.1:" + deadPort;
+    String routes =
+        origin.route("/products/")
+            + ",/gone/=127.0.0.1:"
+            + deadPort
+            + ",/named/=object-store@127.0.0.1:"
+            + deadPort;
     edge =
         new EdgeCacheServer(
                 EdgeConfigs.local("edge-south", routes).withLimits(EdgeConfigs.smallLimits()))
@@ -77,6 +82,27 @@ class BadInputAndFailuresTest {
     assertThat(response.body()).contains("cannot connect to origin 127.0.0.1:" + deadPort);
     assertThat(response.headers().firstValue("X-Served-By")).hasValue("edge-south");
     assertThat(send(request("/products/still-fine")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aNamedOriginIsNamedInTheErrorBodyAndItsAddressIsNot() throws Exception {
+    HttpResponse<String> response = send(request("/named/image.jpg"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body())
+        .contains("cannot connect to origin object-store")
+        .doesNotContain("127.0.0.1")
+        .doesNotContain(String.valueOf(deadPort));
+  }
+
+  @Test
+  void twoHostHeadersAre400AndNeverReachTheOrigin() throws Exception {
+    String answer =
+        rawExchange(
+            "GET /products/1 HTTP/1.1\r\nHost: shop\r\nHost: evil\r\nConnection: close\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("more than one Host header");
+    assertThat(origin.requests()).isZero();
   }
 
   @Test
@@ -242,7 +268,9 @@ class BadInputAndFailuresTest {
       edge.close();
       edge =
           new EdgeCacheServer(
-                  EdgeConfigs.local("edge-south", "/bare/=127.0.0.1:" + tomcatLike.getLocalPort()))
+                  EdgeConfigs.local(
+                      "edge-south",
+                      "/bare/=127.0.0.1:" + tomcatLike.getLocalPort() + ";allow=POST"))
               .start();
 
       String answer =

@@ -33,7 +33,14 @@ class EdgeCacheServerTest {
   void start() throws Exception {
     origin = new OriginFixture("origin");
     edge =
-        new EdgeCacheServer(EdgeConfigs.local("edge-north", origin.route("/products/")), clock)
+        new EdgeCacheServer(
+                EdgeConfigs.local(
+                    "edge-north",
+                    origin.route("/products/")
+                        + ",/orders/=127.0.0.1:"
+                        + origin.port()
+                        + ";allow=GET|HEAD|POST"),
+                clock)
             .start();
   }
 
@@ -164,18 +171,34 @@ class EdgeCacheServerTest {
   }
 
   @Test
-  void postIsPassedThroughAndMakesTheStoredPageStale() throws Exception {
-    get("/products/9");
+  void postIsPassedThroughWhereAllowedAndMakesTheStoredPageStale() throws Exception {
+    get("/orders/9");
     HttpResponse<String> posted =
-        send(HttpRequest.newBuilder(uri("/products/9")).POST(ofString("{\"price\":\"68\"}")));
-    HttpResponse<String> after = get("/products/9");
+        send(HttpRequest.newBuilder(uri("/orders/9")).POST(ofString("{\"price\":\"68\"}")));
+    HttpResponse<String> after = get("/orders/9");
 
     assertThat(posted.statusCode()).isEqualTo(200);
     assertThat(posted.body()).isEqualTo("posted 14 bytes");
     assertThat(posted.headers().firstValue("X-Cache")).hasValue("PASS");
     assertThat(origin.lastMethod()).isEqualTo("GET");
     assertThat(after.headers().firstValue("X-Cache")).hasValue("MISS");
-    assertThat(origin.requests("/products/9")).isEqualTo(3);
+    assertThat(origin.requests("/orders/9")).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PUT", "DELETE", "POST", "PATCH", "OPTIONS"})
+  void methodsARouteDoesNotAllowAre405AndNeverReachTheOrigin(String method) throws Exception {
+    get("/products/img");
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(uri("/products/img"))
+                .method(method, ofString("<h1>owned</h1>")));
+
+    assertThat(refused.statusCode()).isEqualTo(405);
+    assertThat(refused.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    assertThat(refused.body()).contains(method + " is not allowed on /products/");
+    assertThat(origin.requests("/products/img")).isEqualTo(1);
+    assertThat(get("/products/img").headers().firstValue("X-Cache")).hasValue("HIT");
   }
 
   @Test

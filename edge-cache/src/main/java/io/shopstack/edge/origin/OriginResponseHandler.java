@@ -66,7 +66,7 @@ final class OriginResponseHandler extends SimpleChannelInboundHandler<FullHttpRe
           "response from origin " + origin + " is too large to relay",
           cause);
     } else {
-      fail(OriginException.Kind.UNREACHABLE, "origin " + origin + ": " + cause, cause);
+      fail(OriginException.Kind.UNREACHABLE, "origin " + origin + " failed mid-response", cause);
     }
     ctx.close();
   }

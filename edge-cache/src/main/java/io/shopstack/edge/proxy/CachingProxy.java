@@ -117,8 +117,8 @@ final class CachingProxy {
               HttpResponseStatus.BAD_REQUEST, "bad request target: " + request.uri(), requestId));
     }
     String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
-    Optional<Origin> origin = routes.route(path);
-    if (origin.isEmpty()) {
+    Optional<OriginRoutes.Route> route = routes.route(path);
+    if (route.isEmpty()) {
       return done(
           synthetic(
               HttpResponseStatus.NOT_FOUND,
@@ -131,10 +131,25 @@ final class CachingProxy {
                   + ")",
               requestId));
     }
+    if (!route.get().allowed().contains(request.method().name())) {
+      Reply refused =
+          synthetic(
+              HttpResponseStatus.METHOD_NOT_ALLOWED,
+              request.method() + " is not allowed on " + route.get().prefix(),
+              requestId);
+      refused.response().headers().set(HttpHeaderNames.ALLOW, route.get().allowHeader());
+      return done(refused);
+    }
     String host = request.headers().get(HttpHeaderNames.HOST, "");
     Exchange x =
         new Exchange(
-            request, target, new CacheKey(host, target), origin.get(), requestId, clientIp, loop);
+            request,
+            target,
+            new CacheKey(host, target),
+            route.get().origin(),
+            requestId,
+            clientIp,
+            loop);
     CompletableFuture<Reply> reply = cacheable(request) ? lookup(x) : pass(x);
     return reply.exceptionally(failure -> originFailure(x, failure));
   }
@@ -395,7 +410,12 @@ final class CachingProxy {
     Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
     if (cause instanceof OriginException e) {
       metrics.originError(x.origin(), e.kind());
-      log.info("{} {}: {}", x.request().method(), x.target(), e.getMessage());
+      log.info(
+          "{} {}: {} ({})",
+          x.request().method(),
+          x.target(),
+          e.getMessage(),
+          e.getCause() == null ? "no cause" : e.getCause().toString());
       if (cacheable(x.request())) {
         long now = clock.getAsLong();
         Optional<CacheEntry> stale = cache.lookup(x.key(), x.request().headers(), now);
