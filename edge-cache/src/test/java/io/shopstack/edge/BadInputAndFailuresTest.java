@@ -246,6 +246,48 @@ class BadInputAndFailuresTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"102 Processing", "103 Early Hints", "100 Continue"})
+  void anInterimResponseFromTheOriginIsSkippedAndTheFinalOneDelivered(String interim)
+      throws Exception {
+    try (ServerSocket hinting = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Thread origin =
+          new Thread(
+              () -> {
+                try (Socket s = hinting.accept()) {
+                  s.getInputStream().read(new byte[4096]);
+                  s.getOutputStream()
+                      .write(
+                          ("HTTP/1.1 "
+                                  + interim
+                                  + "\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                                  + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+                                  + "Cache-Control: max-age=60\r\n\r\nfinal")
+                              .getBytes(StandardCharsets.US_ASCII));
+                  s.getInputStream().read(new byte[1]); // until the cache closes
+                } catch (IOException ignored) {
+                  // the assertion below reports what the edge made of it
+                }
+              });
+      origin.start();
+      edge.close();
+      edge =
+          new EdgeCacheServer(
+                  EdgeConfigs.local("edge-south", "/hints/=127.0.0.1:" + hinting.getLocalPort())
+                      .withLimits(EdgeConfigs.smallLimits()))
+              .start();
+
+      HttpResponse<String> response = send(request("/hints/page"));
+      HttpResponse<String> again = send(request("/hints/page"));
+
+      origin.join(5000);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("final");
+      assertThat(again.headers().firstValue("X-Cache")).hasValue("HIT");
+    }
+  }
+
   @Test
   void anOriginStatusLineWithoutReasonPhraseGetsTheStandardOne() throws Exception {
     try (ServerSocket tomcatLike =
