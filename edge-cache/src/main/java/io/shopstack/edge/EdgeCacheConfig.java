@@ -23,13 +23,37 @@ public record EdgeCacheConfig(
     Map<String, String> routeSets,
     Limits limits,
     int shutdownSeconds,
-    int graceSeconds) {
+    int graceSeconds,
+    Invalidation invalidation) {
 
   /** The shutdown deadline the shipped edge-cache.yml has. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
 
   /** The grace the shipped edge-cache.yml has: Varnish's default. */
   public static final int DEFAULT_GRACE_SECONDS = 10;
+
+  /**
+   * Who may remove stored responses: clients at one of the listed addresses, or anyone who sends
+   * the token in {@code X-Purge-Token}. An empty token is never accepted.
+   *
+   * @param token shared secret; empty or null disables token access
+   * @param from comma-separated client addresses (exact, not networks)
+   */
+  public record Invalidation(String token, String from) {
+    public static final Invalidation LOCAL_ONLY = new Invalidation("", "127.0.0.1");
+
+    public Invalidation {
+      token = token == null ? "" : token.trim();
+      from = from == null ? "" : from.trim();
+    }
+
+    public java.util.Set<String> addresses() {
+      return java.util.Arrays.stream(from.split(","))
+          .map(String::trim)
+          .filter(a -> !a.isEmpty())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+  }
 
   /** Sizes and times that keep one slow origin or one greedy client from hurting the rest. */
   public record Limits(
@@ -83,7 +107,8 @@ public record EdgeCacheConfig(
         routeSets,
         limits,
         shutdownSeconds,
-        DEFAULT_GRACE_SECONDS);
+        DEFAULT_GRACE_SECONDS,
+        Invalidation.LOCAL_ONLY);
   }
 
   public EdgeCacheConfig {
@@ -106,6 +131,7 @@ public record EdgeCacheConfig(
     if (graceSeconds < 0) {
       throw new IllegalArgumentException("graceSeconds must not be negative");
     }
+    invalidation = invalidation == null ? Invalidation.LOCAL_ONLY : invalidation;
   }
 
   /** The origins this instance forwards to: the named route set, or the literal list. */
@@ -123,12 +149,36 @@ public record EdgeCacheConfig(
         routeSets,
         newLimits,
         shutdownSeconds,
-        graceSeconds);
+        graceSeconds,
+        invalidation);
   }
 
   public EdgeCacheConfig withGraceSeconds(int seconds) {
     return new EdgeCacheConfig(
-        instance, bind, port, adminPort, routes, routeSets, limits, shutdownSeconds, seconds);
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        limits,
+        shutdownSeconds,
+        seconds,
+        invalidation);
+  }
+
+  public EdgeCacheConfig withInvalidation(Invalidation who) {
+    return new EdgeCacheConfig(
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        limits,
+        shutdownSeconds,
+        graceSeconds,
+        who);
   }
 
   public java.time.Duration shutdownDeadline() {

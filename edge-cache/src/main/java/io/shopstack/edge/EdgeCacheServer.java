@@ -82,7 +82,8 @@ public final class EdgeCacheServer implements AutoCloseable {
                         cache,
                         registry,
                         clock::millis,
-                        config.graceSeconds() * 1000L)),
+                        config.graceSeconds() * 1000L,
+                        config.invalidation())),
             new InetSocketAddress(config.bind(), config.port()));
     admin =
         new AdminServer(

@@ -112,6 +112,30 @@ public final class ResponseCache {
     put(key, List.of());
   }
 
+  /** PURGE: removes every variant of one URL; how many there were. */
+  public synchronized int purge(CacheKey key) {
+    List<CacheEntry> stored = entries.get(key);
+    put(key, List.of());
+    return stored == null ? 0 : stored.size();
+  }
+
+  /**
+   * BAN: removes every stored variant the predicate picks, by a scan under the lock (an operator's
+   * command, not a request path: Varnish's ban lurker walks its objects too).
+   */
+  public synchronized int ban(java.util.function.BiPredicate<CacheKey, CacheEntry> banned) {
+    int removed = 0;
+    for (CacheKey key : List.copyOf(entries.keySet())) {
+      List<CacheEntry> stored = entries.get(key);
+      List<CacheEntry> kept = stored.stream().filter(e -> !banned.test(key, e)).toList();
+      if (kept.size() != stored.size()) {
+        removed += stored.size() - kept.size();
+        put(key, kept);
+      }
+    }
+    return removed;
+  }
+
   public synchronized int entryCount() {
     return variants;
   }

@@ -77,6 +77,7 @@ final class CachingProxy {
   private final EdgeMetrics metrics;
   private final LongSupplier clock;
   private final long graceMillis;
+  private final Invalidator invalidator;
 
   CachingProxy(
       String instance,
@@ -87,7 +88,8 @@ final class CachingProxy {
       OriginClient originClient,
       EdgeMetrics metrics,
       LongSupplier clock,
-      long graceMillis) {
+      long graceMillis,
+      Invalidator invalidator) {
     this.instance = instance;
     this.routes = routes;
     this.cache = cache;
@@ -97,6 +99,7 @@ final class CachingProxy {
     this.metrics = metrics;
     this.clock = clock;
     this.graceMillis = graceMillis;
+    this.invalidator = invalidator;
   }
 
   /**
@@ -115,6 +118,10 @@ final class CachingProxy {
       return done(
           synthetic(
               HttpResponseStatus.BAD_REQUEST, "bad request target: " + request.uri(), requestId));
+    }
+    if (Invalidator.isCommand(request.method())) {
+      Invalidator.Outcome outcome = invalidator.run(request, target, clientIp);
+      return done(synthetic(outcome.status(), outcome.message(), requestId));
     }
     String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
     Optional<OriginRoutes.Route> route = routes.route(path);

@@ -32,7 +32,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       ResponseCache cache,
       MeterRegistry registry,
       LongSupplier clockMillis,
-      long graceMillis) {
+      long graceMillis,
+      EdgeCacheConfig.Invalidation invalidation) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);
     OriginClient originClient =
@@ -51,7 +52,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             originClient,
             metrics,
             clockMillis,
-            graceMillis);
+            graceMillis,
+            new Invalidator(cache, invalidation));
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
   }
