@@ -64,7 +64,8 @@ public record EdgeCacheConfig(
       long maxCacheBytes,
       int connectTimeoutMillis,
       int originTimeoutMillis,
-      int clientIdleSeconds) {
+      int clientIdleSeconds,
+      int requestHeadMillis) {
     public Limits {
       if (maxRequestBodyBytes < 0 || maxObjectBytes < 0 || maxEntries < 1 || maxCacheBytes < 1) {
         throw new IllegalArgumentException("cache limits must be positive");
@@ -72,7 +73,10 @@ public record EdgeCacheConfig(
       if (maxResponseBytes < maxObjectBytes) {
         throw new IllegalArgumentException("maxResponseBytes must be >= maxObjectBytes");
       }
-      if (connectTimeoutMillis < 1 || originTimeoutMillis < 1 || clientIdleSeconds < 1) {
+      if (connectTimeoutMillis < 1
+          || originTimeoutMillis < 1
+          || clientIdleSeconds < 1
+          || requestHeadMillis < 1) {
         throw new IllegalArgumentException("timeouts must be positive");
       }
     }

@@ -106,6 +106,71 @@ class BadInputAndFailuresTest {
   }
 
   @Test
+  void aClientTricklingItsHeadersGets408AtTheHeadDeadline() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET /products/1 HTTP/1.1\r\nHost: shop\r\n".getBytes(StandardCharsets.US_ASCII));
+      // One header every 200 ms keeps the connection from ever being idle (5 s here); only the
+      // head deadline (600 ms) can end it. Without one this loop runs out and the read times out.
+      try {
+        for (int i = 0; i < 40 && !socket.isInputShutdown(); i++) {
+          Thread.sleep(200);
+          out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          if (socket.getInputStream().available() > 0) {
+            break;
+          }
+        }
+      } catch (IOException closedByTheCache) {
+        // expected once the 408 is out
+      }
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("request head not complete");
+      assertThat(origin.requests()).isZero();
+    }
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsNotCutByTheHeadDeadline() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] request =
+          "GET /products/k HTTP/1.1\r\nHost: shop\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      out.write(request);
+      String first = readResponse(in);
+      // Idle between requests for longer than the head deadline: that is the idle timeout's job.
+      Thread.sleep(1000);
+      out.write(request);
+      String second = readResponse(in);
+
+      assertThat(first).startsWith("HTTP/1.1 200");
+      assertThat(second).startsWith("HTTP/1.1 200").contains("x-cache: HIT");
+    }
+  }
+
+  /** One response with a Content-Length body, read off a kept-alive connection. */
+  private static String readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return head.toString();
+  }
+
+  @Test
   void aSlowOriginIs504() throws Exception {
     origin.answer("/products/slow", Answer.cacheable(60, "late").delayed(1500));
 

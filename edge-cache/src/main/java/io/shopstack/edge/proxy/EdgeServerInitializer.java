@@ -24,6 +24,7 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
   private final EdgeMetrics metrics;
   private final int maxRequestBodyBytes;
   private final int clientIdleSeconds;
+  private final long requestHeadMillis;
 
   public EdgeServerInitializer(
       String instance,
@@ -56,13 +57,17 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             new Invalidator(cache, invalidation));
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
+    this.requestHeadMillis = limits.requestHeadMillis();
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    RequestHeadDeadline headDeadline = new RequestHeadDeadline(requestHeadMillis);
     ch.pipeline()
         .addLast(new IdleStateHandler(0, 0, clientIdleSeconds))
+        .addLast(headDeadline.rawSide())
         .addLast(new HttpServerCodec())
+        .addLast(headDeadline.messageSide())
         .addLast(new HttpConnectionDrain())
         .addLast(new RequestAggregator(maxRequestBodyBytes))
         .addLast(new EdgeProxyHandler(proxy, metrics));
