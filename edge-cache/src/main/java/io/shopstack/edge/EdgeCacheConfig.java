@@ -65,7 +65,8 @@ public record EdgeCacheConfig(
       int connectTimeoutMillis,
       int originTimeoutMillis,
       int clientIdleSeconds,
-      int requestHeadMillis) {
+      int requestHeadMillis,
+      int maxClientConnections) {
     public Limits {
       if (maxRequestBodyBytes < 0 || maxObjectBytes < 0 || maxEntries < 1 || maxCacheBytes < 1) {
         throw new IllegalArgumentException("cache limits must be positive");
@@ -76,7 +77,8 @@ public record EdgeCacheConfig(
       if (connectTimeoutMillis < 1
           || originTimeoutMillis < 1
           || clientIdleSeconds < 1
-          || requestHeadMillis < 1) {
+          || requestHeadMillis < 1
+          || maxClientConnections < 1) {
         throw new IllegalArgumentException("timeouts must be positive");
       }
     }

@@ -133,6 +133,44 @@ class BadInputAndFailuresTest {
   }
 
   @Test
+  void connectionsOverTheCapAreClosedAndTheOnesInKeepBeingServed() throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 51; i++) { // the cap in smallLimits is 50
+        sockets.add(new Socket("127.0.0.1", edge.port()));
+      }
+      // Listeners may accept in parallel, so which one is refused is not fixed: count them.
+      int answered = 0;
+      int refused = 0;
+      for (Socket socket : sockets) {
+        socket.setSoTimeout(5000);
+        try {
+          socket
+              .getOutputStream()
+              .write(
+                  "GET /products/1 HTTP/1.1\r\nHost: shop\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+          if (readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200")) {
+            answered++;
+          } else {
+            refused++;
+          }
+        } catch (IOException reset) {
+          refused++;
+        }
+      }
+
+      assertThat(answered).isEqualTo(50);
+      assertThat(refused).isEqualTo(1);
+      assertThat(edge.registry().scrape()).contains("edge_client_connections_refused_total");
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void anIdleKeepAliveConnectionIsNotCutByTheHeadDeadline() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", edge.port())) {
       socket.setSoTimeout(5000);
