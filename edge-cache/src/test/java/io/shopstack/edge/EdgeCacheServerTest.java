@@ -1,6 +1,7 @@
 package io.shopstack.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.testing.MetricsScrape;
 import io.shopstack.edge.support.EdgeConfigs;
@@ -13,8 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +143,28 @@ class EdgeCacheServerTest {
       assertThat(get("/products/personal").headers().firstValue("X-Cache")).hasValue("MISS");
     }
     assertThat(origin.requests("/products/personal")).isEqualTo(3);
+  }
+
+  @Test
+  void afterAnUncacheableAnswerRequestsGoToTheOriginSideBySide() throws Exception {
+    origin.answer("/products/own", Answer.withHeaders(Map.of("Cache-Control", "private"), "mine"));
+    get("/products/own"); // marks the key hit-for-pass
+    CountDownLatch held = origin.hold("/products/own");
+
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      responses.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(uri("/products/own")).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    // All three reach the held origin at once; queued on the waiting list only one would.
+    await().until(() -> origin.requests("/products/own") == 4);
+    held.countDown();
+
+    for (CompletableFuture<HttpResponse<String>> response : responses) {
+      assertThat(response.get(10, TimeUnit.SECONDS).body()).isEqualTo("mine");
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.shopstack.edge.cache.CacheEntry;
 import io.shopstack.edge.cache.CacheKey;
 import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ClientDirectives;
+import io.shopstack.edge.cache.HitForPass;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.Origin;
@@ -78,6 +79,7 @@ final class CachingProxy {
   private final LongSupplier clock;
   private final long graceMillis;
   private final Invalidator invalidator;
+  private final HitForPass hitForPass = new HitForPass(HitForPass.DEFAULT_MILLIS);
 
   CachingProxy(
       String instance,
@@ -212,6 +214,9 @@ final class CachingProxy {
               "only-if-cached: no usable stored response for " + x.target(),
               x.requestId()));
     }
+    if (found.isEmpty() && hitForPass.passes(x.key(), now)) {
+      return fetch(x, null, null); // its last answer was not shareable: no point queueing
+    }
     WaitingList.Ticket ticket = waitingList.join(x.key());
     if (ticket.leader()) {
       return fetch(x, found.orElse(null), ticket);
@@ -285,8 +290,12 @@ final class CachingProxy {
               if (verdict.store()) {
                 entry = policy.entry(x.request().headers(), response);
                 cache.store(x.key(), x.request().headers(), entry);
+                hitForPass.clear(x.key());
               } else {
                 log.debug("{} not stored: {}", x.key(), verdict.reason());
+                if (response.status().code() < 500) {
+                  hitForPass.mark(x.key(), now); // a failing origin is not "uncacheable"
+                }
               }
               finish(x, ticket, null);
               long age =
