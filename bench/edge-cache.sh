@@ -16,7 +16,7 @@
 #   bench/edge-cache.sh                   # 30 s per run
 #   BENCH_SECONDS=10 bench/edge-cache.sh  # what a shared machine can afford
 #
-# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (5, before each run of each cache: JIT
+# Environment: BENCH_SECONDS (30), BENCH_PORT_BASE (28480; five ports from there), BENCH_WARMUP_SECONDS (5, before each run of each cache: JIT
 # and Varnish's thread pools alike), BENCH_CONNECTIONS (64) and BENCH_THREADS (2) for wrk,
 # BENCH_JAR (our exec jar; built with -DskipTests if missing), BENCH_WORK / BENCH_KEEP=1.
 #
@@ -28,11 +28,11 @@ WARMUP=${BENCH_WARMUP_SECONDS:-5}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 ADDR=127.0.0.1
-PORT_ORIGIN=18080
-PORT_VARNISH=18081
-PORT_OURS=18082
-PORT_OURS_ADMIN=18092
-PORT_NGINX_DIRECT=18083
+PORT_ORIGIN=${BENCH_PORT_BASE:-28480}
+PORT_VARNISH=$((PORT_ORIGIN + 1))
+PORT_OURS=$((PORT_ORIGIN + 2))
+PORT_NGINX_DIRECT=$((PORT_ORIGIN + 3))
+PORT_OURS_ADMIN=$((PORT_ORIGIN + 4))
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 TICK=$(getconf CLK_TCK)
@@ -246,8 +246,19 @@ suite() {
   run "$who 1MiB hit" "$CACHE_PID" "http://$ADDR:$port/obj/1m"
 }
 
+# Other people's servers may sit on these ports: a clash would measure them, not us.
+ports_free() {
+  local port
+  for port in $PORT_ORIGIN $PORT_VARNISH $PORT_OURS $PORT_NGINX_DIRECT $PORT_OURS_ADMIN; do
+    if ss -Hltn "sport = :$port" | grep -q .; then
+      die "port $port on $ADDR is taken (set BENCH_PORT_BASE)"
+    fi
+  done
+}
+
 main() {
   install_missing
+  ports_free
   prepare
   echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "peers: $(varnishd -V 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s (warm-up ${WARMUP}s)"
