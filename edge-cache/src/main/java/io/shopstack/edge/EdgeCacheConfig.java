@@ -11,6 +11,8 @@ import java.util.Map;
  * @param routes a key of {@code routeSets}, or a literal {@code prefix=host:port,...} list
  * @param shutdownSeconds how long a stopping cache lets requests in flight finish before it cuts
  *     them
+ * @param graceSeconds how long past its freshness a stored response may stand in for an origin that
+ *     fails or times out, when the origin gave no {@code stale-if-error} (Varnish's grace)
  */
 public record EdgeCacheConfig(
     String instance,
@@ -20,10 +22,38 @@ public record EdgeCacheConfig(
     String routes,
     Map<String, String> routeSets,
     Limits limits,
-    int shutdownSeconds) {
+    int shutdownSeconds,
+    int graceSeconds,
+    Invalidation invalidation) {
 
   /** The shutdown deadline the shipped edge-cache.yml has. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
+
+  /** The grace the shipped edge-cache.yml has: Varnish's default. */
+  public static final int DEFAULT_GRACE_SECONDS = 10;
+
+  /**
+   * Who may remove stored responses: clients at one of the listed addresses, or anyone who sends
+   * the token in {@code X-Purge-Token}. An empty token is never accepted.
+   *
+   * @param token shared secret; empty or null disables token access
+   * @param from comma-separated client addresses (exact, not networks)
+   */
+  public record Invalidation(String token, String from) {
+    public static final Invalidation LOCAL_ONLY = new Invalidation("", "127.0.0.1");
+
+    public Invalidation {
+      token = token == null ? "" : token.trim();
+      from = from == null ? "" : from.trim();
+    }
+
+    public java.util.Set<String> addresses() {
+      return java.util.Arrays.stream(from.split(","))
+          .map(String::trim)
+          .filter(a -> !a.isEmpty())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+  }
 
   /** Sizes and times that keep one slow origin or one greedy client from hurting the rest. */
   public record Limits(
@@ -34,7 +64,9 @@ public record EdgeCacheConfig(
       long maxCacheBytes,
       int connectTimeoutMillis,
       int originTimeoutMillis,
-      int clientIdleSeconds) {
+      int clientIdleSeconds,
+      int requestHeadMillis,
+      int maxClientConnections) {
     public Limits {
       if (maxRequestBodyBytes < 0 || maxObjectBytes < 0 || maxEntries < 1 || maxCacheBytes < 1) {
         throw new IllegalArgumentException("cache limits must be positive");
@@ -42,7 +74,11 @@ public record EdgeCacheConfig(
       if (maxResponseBytes < maxObjectBytes) {
         throw new IllegalArgumentException("maxResponseBytes must be >= maxObjectBytes");
       }
-      if (connectTimeoutMillis < 1 || originTimeoutMillis < 1 || clientIdleSeconds < 1) {
+      if (connectTimeoutMillis < 1
+          || originTimeoutMillis < 1
+          || clientIdleSeconds < 1
+          || requestHeadMillis < 1
+          || maxClientConnections < 1) {
         throw new IllegalArgumentException("timeouts must be positive");
       }
     }
@@ -57,6 +93,28 @@ public record EdgeCacheConfig(
       Map<String, String> routeSets,
       Limits limits) {
     this(instance, bind, port, adminPort, routes, routeSets, limits, DEFAULT_SHUTDOWN_SECONDS);
+  }
+
+  public EdgeCacheConfig(
+      String instance,
+      String bind,
+      int port,
+      int adminPort,
+      String routes,
+      Map<String, String> routeSets,
+      Limits limits,
+      int shutdownSeconds) {
+    this(
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        limits,
+        shutdownSeconds,
+        DEFAULT_GRACE_SECONDS,
+        Invalidation.LOCAL_ONLY);
   }
 
   public EdgeCacheConfig {
@@ -76,6 +134,10 @@ public record EdgeCacheConfig(
     if (shutdownSeconds < 0) {
       throw new IllegalArgumentException("shutdownSeconds must not be negative");
     }
+    if (graceSeconds < 0) {
+      throw new IllegalArgumentException("graceSeconds must not be negative");
+    }
+    invalidation = invalidation == null ? Invalidation.LOCAL_ONLY : invalidation;
   }
 
   /** The origins this instance forwards to: the named route set, or the literal list. */
@@ -85,7 +147,44 @@ public record EdgeCacheConfig(
 
   public EdgeCacheConfig withLimits(Limits newLimits) {
     return new EdgeCacheConfig(
-        instance, bind, port, adminPort, routes, routeSets, newLimits, shutdownSeconds);
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        newLimits,
+        shutdownSeconds,
+        graceSeconds,
+        invalidation);
+  }
+
+  public EdgeCacheConfig withGraceSeconds(int seconds) {
+    return new EdgeCacheConfig(
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        limits,
+        shutdownSeconds,
+        seconds,
+        invalidation);
+  }
+
+  public EdgeCacheConfig withInvalidation(Invalidation who) {
+    return new EdgeCacheConfig(
+        instance,
+        bind,
+        port,
+        adminPort,
+        routes,
+        routeSets,
+        limits,
+        shutdownSeconds,
+        graceSeconds,
+        who);
   }
 
   public java.time.Duration shutdownDeadline() {

@@ -42,7 +42,11 @@ public final class EdgeCacheServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.routes = config.originRoutes();
-    this.cache = new ResponseCache(config.limits().maxEntries(), config.limits().maxCacheBytes());
+    this.cache =
+        new ResponseCache(
+            config.limits().maxEntries(),
+            config.limits().maxCacheBytes(),
+            config.graceSeconds() * 1000L);
     this.registry = Metrics.registry(config.instance());
     this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
   }
@@ -77,7 +81,9 @@ public final class EdgeCacheServer implements AutoCloseable {
                         config.limits(),
                         cache,
                         registry,
-                        clock::millis)),
+                        clock::millis,
+                        config.graceSeconds() * 1000L,
+                        config.invalidation())),
             new InetSocketAddress(config.bind(), config.port()));
     admin =
         new AdminServer(

@@ -47,7 +47,12 @@ class BadInputAndFailuresTest {
         new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       deadPort = reserved.getLocalPort();
     }
-    String routes = origin.route("/products/") + ",/gone/=127.0.0.1:" + deadPort;
+    String routes =
+        origin.route("/products/")
+            + ",/gone/=127.0.0.1:"
+            + deadPort
+            + ",/named/=object-store@127.0.0.1:"
+            + deadPort;
     edge =
         new EdgeCacheServer(
                 EdgeConfigs.local("edge-south", routes).withLimits(EdgeConfigs.smallLimits()))
@@ -77,6 +82,130 @@ class BadInputAndFailuresTest {
     assertThat(response.body()).contains("cannot connect to origin 127.0.0.1:" + deadPort);
     assertThat(response.headers().firstValue("X-Served-By")).hasValue("edge-south");
     assertThat(send(request("/products/still-fine")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aNamedOriginIsNamedInTheErrorBodyAndItsAddressIsNot() throws Exception {
+    HttpResponse<String> response = send(request("/named/image.jpg"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body())
+        .contains("cannot connect to origin object-store")
+        .doesNotContain("127.0.0.1")
+        .doesNotContain(String.valueOf(deadPort));
+  }
+
+  @Test
+  void twoHostHeadersAre400AndNeverReachTheOrigin() throws Exception {
+    String answer =
+        rawExchange(
+            "GET /products/1 HTTP/1.1\r\nHost: shop\r\nHost: evil\r\nConnection: close\r\n\r\n");
+
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("more than one Host header");
+    assertThat(origin.requests()).isZero();
+  }
+
+  @Test
+  void aClientTricklingItsHeadersGets408AtTheHeadDeadline() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET /products/1 HTTP/1.1\r\nHost: shop\r\n".getBytes(StandardCharsets.US_ASCII));
+      // One header every 200 ms keeps the connection from ever being idle (5 s here); only the
+      // head deadline (600 ms) can end it. Without one this loop runs out and the read times out.
+      try {
+        for (int i = 0; i < 40 && !socket.isInputShutdown(); i++) {
+          Thread.sleep(200);
+          out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          if (socket.getInputStream().available() > 0) {
+            break;
+          }
+        }
+      } catch (IOException closedByTheCache) {
+        // expected once the 408 is out
+      }
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("request head not complete");
+      assertThat(origin.requests()).isZero();
+    }
+  }
+
+  @Test
+  void connectionsOverTheCapAreClosedAndTheOnesInKeepBeingServed() throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 51; i++) { // the cap in smallLimits is 50
+        sockets.add(new Socket("127.0.0.1", edge.port()));
+      }
+      // Listeners may accept in parallel, so which one is refused is not fixed: count them.
+      int answered = 0;
+      int refused = 0;
+      for (Socket socket : sockets) {
+        socket.setSoTimeout(5000);
+        try {
+          socket
+              .getOutputStream()
+              .write(
+                  "GET /products/1 HTTP/1.1\r\nHost: shop\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+          if (readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200")) {
+            answered++;
+          } else {
+            refused++;
+          }
+        } catch (IOException reset) {
+          refused++;
+        }
+      }
+
+      assertThat(answered).isEqualTo(50);
+      assertThat(refused).isEqualTo(1);
+      assertThat(edge.registry().scrape()).contains("edge_client_connections_refused_total");
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsNotCutByTheHeadDeadline() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      byte[] request =
+          "GET /products/k HTTP/1.1\r\nHost: shop\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      out.write(request);
+      String first = readResponse(in);
+      // Idle between requests for longer than the head deadline: that is the idle timeout's job.
+      Thread.sleep(1000);
+      out.write(request);
+      String second = readResponse(in);
+
+      assertThat(first).startsWith("HTTP/1.1 200");
+      assertThat(second).startsWith("HTTP/1.1 200").contains("x-cache: HIT");
+    }
+  }
+
+  /** One response with a Content-Length body, read off a kept-alive connection. */
+  private static String readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return head.toString();
   }
 
   @Test
@@ -220,6 +349,48 @@ class BadInputAndFailuresTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"102 Processing", "103 Early Hints", "100 Continue"})
+  void anInterimResponseFromTheOriginIsSkippedAndTheFinalOneDelivered(String interim)
+      throws Exception {
+    try (ServerSocket hinting = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Thread origin =
+          new Thread(
+              () -> {
+                try (Socket s = hinting.accept()) {
+                  s.getInputStream().read(new byte[4096]);
+                  s.getOutputStream()
+                      .write(
+                          ("HTTP/1.1 "
+                                  + interim
+                                  + "\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                                  + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+                                  + "Cache-Control: max-age=60\r\n\r\nfinal")
+                              .getBytes(StandardCharsets.US_ASCII));
+                  s.getInputStream().read(new byte[1]); // until the cache closes
+                } catch (IOException ignored) {
+                  // the assertion below reports what the edge made of it
+                }
+              });
+      origin.start();
+      edge.close();
+      edge =
+          new EdgeCacheServer(
+                  EdgeConfigs.local("edge-south", "/hints/=127.0.0.1:" + hinting.getLocalPort())
+                      .withLimits(EdgeConfigs.smallLimits()))
+              .start();
+
+      HttpResponse<String> response = send(request("/hints/page"));
+      HttpResponse<String> again = send(request("/hints/page"));
+
+      origin.join(5000);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("final");
+      assertThat(again.headers().firstValue("X-Cache")).hasValue("HIT");
+    }
+  }
+
   @Test
   void anOriginStatusLineWithoutReasonPhraseGetsTheStandardOne() throws Exception {
     try (ServerSocket tomcatLike =
@@ -242,7 +413,9 @@ class BadInputAndFailuresTest {
       edge.close();
       edge =
           new EdgeCacheServer(
-                  EdgeConfigs.local("edge-south", "/bare/=127.0.0.1:" + tomcatLike.getLocalPort()))
+                  EdgeConfigs.local(
+                      "edge-south",
+                      "/bare/=127.0.0.1:" + tomcatLike.getLocalPort() + ";allow=POST"))
               .start();
 
       String answer =

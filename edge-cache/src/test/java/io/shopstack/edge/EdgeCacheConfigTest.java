@@ -30,8 +30,9 @@ class EdgeCacheConfigTest {
     assertThat(config.bind()).isEqualTo("127.28.1.20");
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.adminPort()).isEqualTo(9901);
-    assertThat(routesOf(config))
-        .isEqualTo("[/images/=127.28.0.91:9000, /products/=127.28.0.90:8080]");
+    assertThat(routesOf(config)).isEqualTo("[/images/=object-store, /products/=dc-cache]");
+    assertThat(config.originRoutes().route("/images/a.jpg").get().origin().address())
+        .isEqualTo(new java.net.InetSocketAddress("127.28.0.91", 9000));
     assertThat(config.limits().maxRequestBodyBytes()).isEqualTo(1048576);
   }
 
@@ -48,7 +49,9 @@ class EdgeCacheConfigTest {
 
     assertThat(config.instance()).isEqualTo("dc-cache");
     assertThat(config.port()).isEqualTo(80);
-    assertThat(routesOf(config)).isEqualTo("[/products/=172.29.0.2:80]");
+    assertThat(routesOf(config)).isEqualTo("[/products/=shop-slb]");
+    assertThat(config.originRoutes().route("/products/1").get().origin().address())
+        .isEqualTo(new java.net.InetSocketAddress("172.29.0.2", 80));
   }
 
   @Test
@@ -56,9 +59,21 @@ class EdgeCacheConfigTest {
     EdgeCacheConfig config = load(Map.of("SHOP_ROUTES", "/a/=127.0.0.1:1, /a/b/=127.0.0.1:2"));
 
     OriginRoutes routes = config.originRoutes();
-    assertThat(routes.route("/a/b/c")).get().extracting(o -> o.name()).isEqualTo("127.0.0.1:2");
-    assertThat(routes.route("/a/x")).get().extracting(o -> o.name()).isEqualTo("127.0.0.1:1");
+    assertThat(routes.route("/a/b/c").get().origin().name()).isEqualTo("127.0.0.1:2");
+    assertThat(routes.route("/a/x").get().origin().name()).isEqualTo("127.0.0.1:1");
+    assertThat(routes.route("/a/x").get().allowed()).containsExactlyInAnyOrder("GET", "HEAD");
     assertThat(routes.route("/b")).isEmpty();
+  }
+
+  @Test
+  void aRouteCanNameItsOriginAndAllowMoreMethods() {
+    OriginRoutes routes = OriginRoutes.parse("/api/=orders@127.0.0.1:7;allow=GET|HEAD|post");
+
+    OriginRoutes.Route api = routes.route("/api/x").orElseThrow();
+    assertThat(api.origin().name()).isEqualTo("orders");
+    assertThat(api.allowHeader()).isEqualTo("GET, HEAD, POST");
+    assertThatThrownBy(() -> OriginRoutes.parse("/api/=127.0.0.1:7;deny=PUT"))
+        .hasMessageContaining("allow=");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.shopstack.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.testing.MetricsScrape;
 import io.shopstack.edge.support.EdgeConfigs;
@@ -13,8 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +39,14 @@ class EdgeCacheServerTest {
   void start() throws Exception {
     origin = new OriginFixture("origin");
     edge =
-        new EdgeCacheServer(EdgeConfigs.local("edge-north", origin.route("/products/")), clock)
+        new EdgeCacheServer(
+                EdgeConfigs.local(
+                    "edge-north",
+                    origin.route("/products/")
+                        + ",/orders/=127.0.0.1:"
+                        + origin.port()
+                        + ";allow=GET|HEAD|POST"),
+                clock)
             .start();
   }
 
@@ -116,7 +129,6 @@ class EdgeCacheServerTest {
         "Cache-Control: public",
         "Cache-Control: max-age=0",
         "Cache-Control: s-maxage=0, max-age=60",
-        "Set-Cookie: session=1",
         "Vary: *"
       })
   void responsesACacheMustNotStoreAreAlwaysMisses(String header) throws Exception {
@@ -131,6 +143,28 @@ class EdgeCacheServerTest {
       assertThat(get("/products/personal").headers().firstValue("X-Cache")).hasValue("MISS");
     }
     assertThat(origin.requests("/products/personal")).isEqualTo(3);
+  }
+
+  @Test
+  void afterAnUncacheableAnswerRequestsGoToTheOriginSideBySide() throws Exception {
+    origin.answer("/products/own", Answer.withHeaders(Map.of("Cache-Control", "private"), "mine"));
+    get("/products/own"); // marks the key hit-for-pass
+    CountDownLatch held = origin.hold("/products/own");
+
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      responses.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(uri("/products/own")).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    // All three reach the held origin at once; queued on the waiting list only one would.
+    await().until(() -> origin.requests("/products/own") == 4);
+    held.countDown();
+
+    for (CompletableFuture<HttpResponse<String>> response : responses) {
+      assertThat(response.get(10, TimeUnit.SECONDS).body()).isEqualTo("mine");
+    }
   }
 
   @Test
@@ -165,18 +199,34 @@ class EdgeCacheServerTest {
   }
 
   @Test
-  void postIsPassedThroughAndMakesTheStoredPageStale() throws Exception {
-    get("/products/9");
+  void postIsPassedThroughWhereAllowedAndMakesTheStoredPageStale() throws Exception {
+    get("/orders/9");
     HttpResponse<String> posted =
-        send(HttpRequest.newBuilder(uri("/products/9")).POST(ofString("{\"price\":\"68\"}")));
-    HttpResponse<String> after = get("/products/9");
+        send(HttpRequest.newBuilder(uri("/orders/9")).POST(ofString("{\"price\":\"68\"}")));
+    HttpResponse<String> after = get("/orders/9");
 
     assertThat(posted.statusCode()).isEqualTo(200);
     assertThat(posted.body()).isEqualTo("posted 14 bytes");
-    assertThat(posted.headers().firstValue("X-Cache")).hasValue("MISS");
+    assertThat(posted.headers().firstValue("X-Cache")).hasValue("PASS");
     assertThat(origin.lastMethod()).isEqualTo("GET");
     assertThat(after.headers().firstValue("X-Cache")).hasValue("MISS");
-    assertThat(origin.requests("/products/9")).isEqualTo(3);
+    assertThat(origin.requests("/orders/9")).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PUT", "DELETE", "POST", "PATCH", "OPTIONS"})
+  void methodsARouteDoesNotAllowAre405AndNeverReachTheOrigin(String method) throws Exception {
+    get("/products/img");
+    HttpResponse<String> refused =
+        send(
+            HttpRequest.newBuilder(uri("/products/img"))
+                .method(method, ofString("<h1>owned</h1>")));
+
+    assertThat(refused.statusCode()).isEqualTo(405);
+    assertThat(refused.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    assertThat(refused.body()).contains(method + " is not allowed on /products/");
+    assertThat(origin.requests("/products/img")).isEqualTo(1);
+    assertThat(get("/products/img").headers().firstValue("X-Cache")).hasValue("HIT");
   }
 
   @Test

@@ -1,22 +1,43 @@
 package io.shopstack.edge.cache;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.shopstack.edge.origin.OriginResponse;
 import java.util.Map;
 
 /**
  * A stored response and what RFC 9111 4.2 needs to judge it later: how old it already was on
- * arrival, how long it stays fresh, and the request header values it was selected by ({@code
- * Vary}).
+ * arrival, how long it stays fresh, how long it may still be served stale, and the request header
+ * values it was selected by ({@code Vary}).
  *
  * @param correctedInitialAgeMillis RFC 9111 4.2.3 corrected_initial_age
- * @param freshnessLifetimeMillis from {@code s-maxage} or {@code max-age}
- * @param varyValues the request's values of the headers the response varies on (lower-case names)
+ * @param freshnessLifetimeMillis RFC 9111 4.2.1; 0 for a response that must be validated on each
+ *     use ({@code no-cache})
+ * @param varyValues the request's normalised values of the headers the response varies on
+ *     (lower-case names)
+ * @param staleWhileRevalidateMillis RFC 5861: how long past its lifetime the entry may be served
+ *     while one background request refreshes it
+ * @param staleIfErrorMillis RFC 5861: how long past its lifetime the entry may stand in for an
+ *     origin that fails
+ * @param mustRevalidate never serve it stale ({@code must-revalidate}, {@code proxy-revalidate},
+ *     {@code s-maxage}, {@code no-cache}: RFC 9111 4.2.4)
  */
 public record CacheEntry(
     OriginResponse response,
     long correctedInitialAgeMillis,
     long freshnessLifetimeMillis,
-    Map<String, String> varyValues) {
+    Map<String, String> varyValues,
+    long staleWhileRevalidateMillis,
+    long staleIfErrorMillis,
+    boolean mustRevalidate) {
+
+  /** A plain entry: fresh for a while, never served stale. */
+  public CacheEntry(
+      OriginResponse response,
+      long correctedInitialAgeMillis,
+      long freshnessLifetimeMillis,
+      Map<String, String> varyValues) {
+    this(response, correctedInitialAgeMillis, freshnessLifetimeMillis, varyValues, 0, 0, false);
+  }
 
   /** RFC 9111 4.2.3 current_age: the age on arrival plus the time spent here. */
   public long ageMillis(long nowMillis) {
@@ -31,6 +52,49 @@ public record CacheEntry(
   /** RFC 9111 4.2: fresh while the lifetime exceeds the current age. */
   public boolean isFresh(long nowMillis) {
     return freshnessLifetimeMillis > ageMillis(nowMillis);
+  }
+
+  /** How long past its lifetime the entry is (0 or less while fresh). */
+  public long stalenessMillis(long nowMillis) {
+    return ageMillis(nowMillis) - freshnessLifetimeMillis;
+  }
+
+  /** May it answer now while a background fetch refreshes it (stale-while-revalidate)? */
+  public boolean servableWhileRevalidating(long nowMillis) {
+    return !mustRevalidate && stalenessMillis(nowMillis) < staleWhileRevalidateMillis;
+  }
+
+  /**
+   * May it answer in place of a failed origin? {@code graceMillis} is the operator's floor
+   * (Varnish's grace), used when the origin said nothing.
+   */
+  public boolean servableOnError(long nowMillis, long graceMillis) {
+    return !mustRevalidate
+        && stalenessMillis(nowMillis) < Math.max(staleIfErrorMillis, graceMillis);
+  }
+
+  public String etag() {
+    return response.headers().get(HttpHeaderNames.ETAG);
+  }
+
+  public String lastModified() {
+    return response.headers().get(HttpHeaderNames.LAST_MODIFIED);
+  }
+
+  /** Whether a conditional request can revalidate it (RFC 9111 4.3.1). */
+  public boolean hasValidator() {
+    return etag() != null || lastModified() != null;
+  }
+
+  /**
+   * Whether it can still be of any use: fresh, revalidatable, or within a stale window. Anything
+   * else is dead weight in the store.
+   */
+  public boolean worthKeeping(long nowMillis, long graceMillis) {
+    return isFresh(nowMillis)
+        || hasValidator()
+        || servableWhileRevalidating(nowMillis)
+        || servableOnError(nowMillis, graceMillis);
   }
 
   /** What the entry costs the cache: the body plus a rough figure for the headers and key. */

@@ -3,26 +3,53 @@ package io.shopstack.edge.cache;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.shopstack.edge.origin.OriginResponse;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The rules of a shared cache (RFC 9111 section 3 and 4.2): whether a response may be stored, how
- * long it stays fresh, and how old it already is when it arrives.
+ * The rules of a shared cache (RFC 9111 sections 3, 4.2 and 4.3.4): whether a response may be
+ * stored, how long it stays fresh, how old it already is when it arrives, and how a {@code 304}
+ * refreshes what is stored.
  *
- * <p>Deliberately stricter than the RFC where the skeleton lacks a feature: a response is stored
- * only with an explicit {@code s-maxage} or {@code max-age} (no heuristic freshness, no {@code
- * Expires}), and {@code no-cache} responses are not stored because this cache never revalidates.
+ * <p>{@code CDN-Cache-Control} (RFC 9213) replaces {@code Cache-Control} and {@code Expires} when
+ * present, so an origin can tell its CDN one thing and browsers another.
  */
 public final class CachePolicy {
-  /** Statuses a cache understands well enough to store when the origin gives a lifetime. */
-  private static final Set<Integer> STORABLE_STATUSES =
-      Set.of(200, 203, 204, 300, 301, 308, 404, 410);
+  /** RFC 9213's field for every CDN cache; its directives replace Cache-Control's here. */
+  public static final AsciiString CDN_CACHE_CONTROL = AsciiString.cached("cdn-cache-control");
+
+  /**
+   * Final statuses whose meaning RFC 9110 defines, so a cache understands them (RFC 9111 3). 206 is
+   * left out because only whole responses are stored, 304 because it has no content of its own.
+   */
+  private static final Set<Integer> UNDERSTOOD =
+      Set.of(
+          200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 305, 307, 308, 400, 401, 402, 403, 404,
+          405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 426, 500, 501,
+          502, 503, 504, 505);
+
+  /** RFC 9110 15.1: storable without explicit freshness, by heuristic. */
+  private static final Set<Integer> HEURISTICALLY_CACHEABLE =
+      Set.of(200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501);
+
+  /** RFC 9111 4.2.2 suggests 10 % of the time since modification; capped like Squid does. */
+  private static final long HEURISTIC_CAP_MILLIS = 24 * 3600 * 1000L;
+
+  /** Per-client fields a hit must never hand to another client (RFC 9111 7.3). */
+  private static final List<AsciiString> PER_CLIENT =
+      List.of(HttpHeaderNames.SET_COOKIE, AsciiString.cached("set-cookie2"));
+
+  /** RFC 9111 3.2 / 9110 8.6: a 304 never changes the stored content's length. */
+  private static final Set<String> NOT_UPDATED_BY_304 =
+      Set.of("content-length", "content-encoding", "transfer-encoding", "content-range");
 
   private final int maxObjectBytes;
 
@@ -37,24 +64,29 @@ public final class CachePolicy {
     }
   }
 
+  /** The directives that govern this cache: CDN-Cache-Control if the origin sent one. */
+  static CacheControl directives(HttpHeaders headers) {
+    CacheControl cdn = CacheControl.parse(headers.getAll(CDN_CACHE_CONTROL));
+    return cdn.isEmpty() ? CacheControl.of(headers) : cdn;
+  }
+
+  private static boolean targeted(HttpHeaders headers) {
+    return headers.contains(CDN_CACHE_CONTROL);
+  }
+
   /** RFC 9111 3: may this response to this GET be stored by a shared cache? */
   public Verdict verdict(HttpHeaders requestHeaders, OriginResponse response) {
     HttpHeaders headers = response.headers();
-    CacheControl cc = CacheControl.of(headers);
-    if (!STORABLE_STATUSES.contains(response.status().code())) {
-      return Verdict.no("status " + response.status().code());
+    CacheControl cc = directives(headers);
+    int status = response.status().code();
+    if (!UNDERSTOOD.contains(status)) {
+      return Verdict.no("status " + status);
     }
     if (cc.has("no-store")) {
       return Verdict.no("no-store");
     }
     if (cc.has("private")) {
       return Verdict.no("private");
-    }
-    if (cc.has("no-cache")) {
-      return Verdict.no("no-cache (this cache does not revalidate)");
-    }
-    if (headers.contains(HttpHeaderNames.SET_COOKIE)) {
-      return Verdict.no("Set-Cookie");
     }
     if (varyHeaderNames(headers).contains("*")) {
       return Verdict.no("Vary: *");
@@ -66,82 +98,182 @@ public final class CachePolicy {
         && !cc.has("must-revalidate")) {
       return Verdict.no("request carried Authorization");
     }
-    if (freshnessLifetimeSeconds(cc) <= 0) {
-      return Verdict.no("no positive s-maxage or max-age");
+    boolean explicit =
+        cc.has("public")
+            || cc.has("max-age")
+            || cc.has("s-maxage")
+            || targeted(headers)
+            || headers.contains(HttpHeaderNames.EXPIRES);
+    if (!explicit && !HEURISTICALLY_CACHEABLE.contains(status)) {
+      return Verdict.no("status " + status + " without explicit freshness");
     }
     if (response.body().length > maxObjectBytes) {
       return Verdict.no("larger than " + maxObjectBytes + " bytes");
+    }
+    CacheEntry entry = entry(requestHeaders, response);
+    if (!entry.worthKeeping(response.responseTimeMillis(), 0)) {
+      return Verdict.no("stale on arrival and no validator to revalidate it with");
     }
     return new Verdict(true, "cacheable");
   }
 
   /** Builds the entry for a response {@link #verdict} allowed. */
   public CacheEntry entry(HttpHeaders requestHeaders, OriginResponse response) {
-    long lifetime = freshnessLifetimeSeconds(CacheControl.of(response.headers())) * 1000;
+    return entry(response, varyValues(requestHeaders, response.headers()));
+  }
+
+  /**
+   * RFC 9111 4.3.4: a {@code 304} from the origin freshens the stored response. Its header fields
+   * replace the stored ones (except those that describe the stored content itself), and the entry
+   * ages from the time of the 304.
+   */
+  public CacheEntry freshen(CacheEntry stored, OriginResponse notModified) {
+    HttpHeaders merged = stored.response().headers().copy();
+    for (String name : notModified.headers().names()) {
+      if (!NOT_UPDATED_BY_304.contains(name.toLowerCase(Locale.ROOT))) {
+        merged.set(name, notModified.headers().getAll(name));
+      }
+    }
+    OriginResponse refreshed =
+        new OriginResponse(
+            stored.response().status(),
+            merged,
+            stored.response().body(),
+            notModified.requestTimeMillis(),
+            notModified.responseTimeMillis());
+    return entry(refreshed, stored.varyValues());
+  }
+
+  private CacheEntry entry(OriginResponse response, Map<String, String> varyValues) {
+    CacheControl cc = directives(response.headers());
+    OriginResponse stored = withoutPerClientFields(response, cc);
+    // Qualified no-cache ("no-cache=Set-Cookie") only withholds those fields (RFC 9111 5.2.2.4).
+    boolean noCache = cc.has("no-cache") && noCacheFields(cc).isEmpty();
+    long lifetime = noCache ? 0 : freshnessLifetimeMillis(response, cc);
     return new CacheEntry(
-        response,
+        stored,
         correctedInitialAgeMillis(response),
         lifetime,
-        varyValues(requestHeaders, response));
+        varyValues,
+        cc.seconds("stale-while-revalidate").orElse(0) * 1000,
+        cc.seconds("stale-if-error").orElse(0) * 1000,
+        noCache || cc.has("must-revalidate") || cc.has("proxy-revalidate") || cc.has("s-maxage"));
+  }
+
+  /**
+   * The stored copy: {@code Set-Cookie} and the fields a qualified {@code no-cache="..."} names are
+   * left out, so the client whose miss fetched it gets them and nobody else ever does.
+   */
+  private static OriginResponse withoutPerClientFields(OriginResponse response, CacheControl cc) {
+    Set<String> qualified = noCacheFields(cc);
+    boolean perClient = PER_CLIENT.stream().anyMatch(response.headers()::contains);
+    if (!perClient && qualified.isEmpty()) {
+      return response;
+    }
+    HttpHeaders headers = response.headers().copy();
+    PER_CLIENT.forEach(headers::remove);
+    qualified.forEach(headers::remove);
+    return new OriginResponse(
+        response.status(),
+        headers,
+        response.body(),
+        response.requestTimeMillis(),
+        response.responseTimeMillis());
+  }
+
+  private static Set<String> noCacheFields(CacheControl cc) {
+    Set<String> fields = new LinkedHashSet<>();
+    for (String name : cc.value("no-cache").split(",")) {
+      if (!name.isBlank()) {
+        fields.add(name.trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    return fields;
   }
 
   /** Whether a request selects this entry (RFC 9111 4.1): same values for every Vary header. */
   public static boolean matchesVary(CacheEntry entry, HttpHeaders requestHeaders) {
     for (Map.Entry<String, String> vary : entry.varyValues().entrySet()) {
-      if (!vary.getValue().equals(joined(requestHeaders, vary.getKey()))) {
+      if (!vary.getValue().equals(normalised(requestHeaders, vary.getKey()))) {
         return false;
       }
     }
     return true;
   }
 
-  /** RFC 9111 4.2.1: s-maxage wins for a shared cache; -1 when neither is given. */
-  static long freshnessLifetimeSeconds(CacheControl cc) {
+  /**
+   * RFC 9111 4.2.1, in milliseconds: s-maxage, else max-age, else Expires minus Date, else the
+   * Last-Modified heuristic of 4.2.2 for the statuses that allow one; else 0. An invalid max-age or
+   * Expires counts as already expired, as 4.2.1 and 5.3 advise.
+   */
+  static long freshnessLifetimeMillis(OriginResponse response, CacheControl cc) {
+    HttpHeaders headers = response.headers();
     OptionalLong shared = cc.seconds("s-maxage");
     if (shared.isPresent()) {
-      return shared.getAsLong();
+      return shared.getAsLong() * 1000;
     }
-    return cc.seconds("max-age").orElse(-1);
+    if (cc.has("max-age")) {
+      return cc.seconds("max-age").orElse(0) * 1000;
+    }
+    long date = dateMillis(headers, HttpHeaderNames.DATE, response.responseTimeMillis());
+    if (!targeted(headers) && headers.contains(HttpHeaderNames.EXPIRES)) {
+      long expires = dateMillis(headers, HttpHeaderNames.EXPIRES, Long.MIN_VALUE);
+      return expires == Long.MIN_VALUE ? 0 : Math.max(0, expires - date);
+    }
+    long lastModified = dateMillis(headers, HttpHeaderNames.LAST_MODIFIED, Long.MIN_VALUE);
+    if (lastModified != Long.MIN_VALUE
+        && HEURISTICALLY_CACHEABLE.contains(response.status().code())
+        && date > lastModified) {
+      return Math.min((date - lastModified) / 10, HEURISTIC_CAP_MILLIS);
+    }
+    return 0;
+  }
+
+  private static long dateMillis(HttpHeaders headers, CharSequence name, long otherwise) {
+    String value = headers.get(name);
+    Date parsed = value == null ? null : DateFormatter.parseHttpDate(value);
+    return parsed == null ? otherwise : parsed.getTime();
   }
 
   /** RFC 9111 4.2.3, in milliseconds: the larger of apparent age and corrected Age value. */
   static long correctedInitialAgeMillis(OriginResponse response) {
     long responseTime = response.responseTimeMillis();
     long apparentAge = 0;
-    String date = response.headers().get(HttpHeaderNames.DATE);
-    Date dateValue = date == null ? null : DateFormatter.parseHttpDate(date);
-    if (dateValue != null) {
-      apparentAge = Math.max(0, responseTime - dateValue.getTime());
+    long date = dateMillis(response.headers(), HttpHeaderNames.DATE, Long.MIN_VALUE);
+    if (date != Long.MIN_VALUE) {
+      apparentAge = Math.max(0, responseTime - date);
     }
     long responseDelay = Math.max(0, responseTime - response.requestTimeMillis());
     long correctedAgeValue = ageHeaderSeconds(response.headers()) * 1000 + responseDelay;
     return Math.max(apparentAge, correctedAgeValue);
   }
 
-  /** The {@code Age} header in seconds; 0 when absent or invalid (RFC 9111 5.1). */
+  /**
+   * The {@code Age} header in seconds (RFC 9111 5.1): of a list such as {@code 7200, 0} the first
+   * member counts; 0 when absent or not a non-negative integer.
+   */
   public static long ageHeaderSeconds(HttpHeaders headers) {
     String age = headers.get(HttpHeaderNames.AGE);
     if (age == null) {
       return 0;
     }
-    try {
-      return Math.max(0, Long.parseLong(age.trim()));
-    } catch (NumberFormatException e) {
+    String first = age.split(",", 2)[0].trim();
+    if (first.isEmpty() || !first.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return 0;
     }
+    return first.length() > 10 ? CacheControl.DELTA_SECONDS_CAP : Long.parseLong(first);
   }
 
-  private static Map<String, String> varyValues(
-      HttpHeaders requestHeaders, OriginResponse response) {
+  private static Map<String, String> varyValues(HttpHeaders requestHeaders, HttpHeaders response) {
     Map<String, String> values = new LinkedHashMap<>();
-    for (String name : varyHeaderNames(response.headers())) {
-      values.put(name, joined(requestHeaders, name));
+    for (String name : varyHeaderNames(response)) {
+      values.put(name, normalised(requestHeaders, name));
     }
     return values;
   }
 
   private static Set<String> varyHeaderNames(HttpHeaders headers) {
-    Set<String> names = new java.util.LinkedHashSet<>();
+    Set<String> names = new LinkedHashSet<>();
     for (String line : headers.getAll(HttpHeaderNames.VARY)) {
       for (String name : line.split(",")) {
         if (!name.isBlank()) {
@@ -152,7 +284,30 @@ public final class CachePolicy {
     return names;
   }
 
-  private static String joined(HttpHeaders headers, String name) {
-    return String.join(",", headers.getAll(name));
+  /**
+   * A request header's value as Vary compares it (RFC 9111 4.1 allows normalising): lines joined,
+   * list members trimmed; for {@code Accept-Encoding} also lower-cased and sorted, because {@code
+   * gzip, br} and {@code br,gzip} ask for the same thing and must not split the cache.
+   */
+  static String normalised(HttpHeaders headers, String name) {
+    List<String> lines = headers.getAll(name);
+    if (lines.isEmpty()) {
+      return "";
+    }
+    List<String> members =
+        lines.stream()
+            .flatMap(line -> java.util.Arrays.stream(line.split(",")))
+            .map(String::trim)
+            .filter(m -> !m.isEmpty())
+            .toList();
+    if (name.equals("accept-encoding")) {
+      members =
+          members.stream()
+              .map(m -> m.replace(" ", "").toLowerCase(Locale.ROOT))
+              .sorted()
+              .distinct()
+              .toList();
+    }
+    return String.join(",", members);
   }
 }

@@ -91,7 +91,7 @@ public final class OriginClient {
                         result.completeExceptionally(
                             new OriginException(
                                 OriginException.Kind.UNREACHABLE,
-                                "cannot send to origin " + origin + ": " + w.cause(),
+                                "cannot send to origin " + origin,
                                 w.cause()));
                         w.channel().close();
                       }
@@ -102,7 +102,12 @@ public final class OriginClient {
             result.completeExceptionally(
                 new OriginException(
                     timedOut ? OriginException.Kind.TIMEOUT : OriginException.Kind.UNREACHABLE,
-                    "cannot connect to origin " + origin + ": " + f.cause().getMessage(),
+                    // The cause's own text names the address: it goes to the log, not the body.
+                    "cannot connect to origin "
+                        + origin
+                        + " ("
+                        + (timedOut ? "timed out" : "refused or unreachable")
+                        + ")",
                     f.cause()));
           }
         });

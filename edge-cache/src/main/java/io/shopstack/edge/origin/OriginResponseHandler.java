@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -33,6 +34,13 @@ final class OriginResponseHandler extends SimpleChannelInboundHandler<FullHttpRe
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+    if (response.decoderResult().isSuccess()
+        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+      // 100, 102, 103: interim (RFC 9110 15.2). The final response follows on this connection;
+      // taking the interim one for it would relay a 1xx and leave the client waiting forever.
+      // The hints are dropped: the whole response is buffered, so they would arrive too late.
+      return;
+    }
     if (!response.decoderResult().isSuccess()) {
       fail(
           OriginException.Kind.BAD_RESPONSE,
@@ -66,7 +74,7 @@ final class OriginResponseHandler extends SimpleChannelInboundHandler<FullHttpRe
           "response from origin " + origin + " is too large to relay",
           cause);
     } else {
-      fail(OriginException.Kind.UNREACHABLE, "origin " + origin + ": " + cause, cause);
+      fail(OriginException.Kind.UNREACHABLE, "origin " + origin + " failed mid-response", cause);
     }
     ctx.close();
   }

@@ -4,16 +4,40 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Which origin serves which path: an edge sends {@code /products/} to the data-centre cache and
- * {@code /images/} to the object store. The longest matching prefix wins, so a more specific route
- * can carve a path out of a broader one.
+ * Which origin serves which path, and with which methods: an edge sends {@code /products/} to the
+ * data-centre cache and {@code /images/} to the object store, for GET and HEAD only, so the CDN is
+ * never a way to write to an origin. The longest matching prefix wins, so a more specific route can
+ * carve a path out of a broader one.
+ *
+ * <p>An entry is {@code prefix=[name@]host:port[;allow=GET|HEAD|POST]}. The name is what error
+ * bodies and metrics show (internal addresses stay out of public answers); it defaults to {@code
+ * host:port}.
  */
 public final class OriginRoutes {
-  /** One {@code prefix=host:port} entry. */
-  public record Route(String prefix, Origin origin) {}
+  /** What a route allows unless it says otherwise: reading. */
+  public static final Set<String> READ_ONLY = Set.of("GET", "HEAD");
+
+  /** One entry: prefix, origin, and the methods it passes (upper case). */
+  public record Route(String prefix, Origin origin, Set<String> allowed) {
+    public Route {
+      allowed = Set.copyOf(allowed);
+    }
+
+    public Route(String prefix, Origin origin) {
+      this(prefix, origin, READ_ONLY);
+    }
+
+    /** The value of {@code Allow} for a 405 (RFC 9110 10.2.1), in a stable order. */
+    public String allowHeader() {
+      return String.join(", ", new TreeSet<>(allowed));
+    }
+  }
 
   private final List<Route> routes;
 
@@ -33,27 +57,9 @@ public final class OriginRoutes {
     List<Route> routes = new ArrayList<>();
     for (String entry : spec.split(",")) {
       String trimmed = entry.trim();
-      if (trimmed.isEmpty()) {
-        continue;
+      if (!trimmed.isEmpty()) {
+        routes.add(parseEntry(trimmed));
       }
-      int eq = trimmed.indexOf('=');
-      int colon = trimmed.lastIndexOf(':');
-      if (eq < 1 || colon < eq + 2 || !trimmed.startsWith("/")) {
-        throw new IllegalArgumentException("route '" + trimmed + "' is not /prefix=host:port");
-      }
-      String prefix = trimmed.substring(0, eq);
-      String host = trimmed.substring(eq + 1, colon);
-      int port;
-      try {
-        port = Integer.parseInt(trimmed.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("route '" + trimmed + "' has a bad port", e);
-      }
-      InetSocketAddress address = new InetSocketAddress(host, port);
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException("route '" + trimmed + "': cannot resolve " + host);
-      }
-      routes.add(new Route(prefix, new Origin(host + ":" + port, address)));
     }
     if (routes.isEmpty()) {
       throw new IllegalArgumentException("no routes in '" + spec + "'");
@@ -61,9 +67,49 @@ public final class OriginRoutes {
     return new OriginRoutes(routes);
   }
 
-  /** The origin for {@code path}, by longest prefix. */
-  public Optional<Origin> route(String path) {
-    return routes.stream().filter(r -> path.startsWith(r.prefix())).map(Route::origin).findFirst();
+  private static Route parseEntry(String entry) {
+    String target = entry;
+    Set<String> allowed = READ_ONLY;
+    int options = entry.indexOf(';');
+    if (options >= 0) {
+      target = entry.substring(0, options).trim();
+      String option = entry.substring(options + 1).trim();
+      if (!option.startsWith("allow=") || option.length() == "allow=".length()) {
+        throw new IllegalArgumentException(
+            "route '" + entry + "': the only option is allow=METHOD|METHOD");
+      }
+      allowed = new TreeSet<>();
+      for (String method : option.substring("allow=".length()).split("\\|")) {
+        allowed.add(method.trim().toUpperCase(Locale.ROOT));
+      }
+    }
+    int eq = target.indexOf('=');
+    int colon = target.lastIndexOf(':');
+    if (eq < 1 || colon < eq + 2 || !target.startsWith("/")) {
+      throw new IllegalArgumentException(
+          "route '" + entry + "' is not /prefix=[name@]host:port[;allow=GET|HEAD]");
+    }
+    String prefix = target.substring(0, eq);
+    String hostPart = target.substring(eq + 1, colon);
+    int at = hostPart.indexOf('@');
+    String host = at < 0 ? hostPart : hostPart.substring(at + 1);
+    int port;
+    try {
+      port = Integer.parseInt(target.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("route '" + entry + "' has a bad port", e);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException("route '" + entry + "': cannot resolve " + host);
+    }
+    String name = at < 1 ? host + ":" + port : hostPart.substring(0, at);
+    return new Route(prefix, new Origin(name, address), allowed);
+  }
+
+  /** The route for {@code path}, by longest prefix. */
+  public Optional<Route> route(String path) {
+    return routes.stream().filter(r -> path.startsWith(r.prefix())).findFirst();
   }
 
   public List<Route> routes() {

@@ -10,9 +10,12 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.shopstack.edge.cache.CacheControl;
 import io.shopstack.edge.cache.CacheEntry;
 import io.shopstack.edge.cache.CacheKey;
 import io.shopstack.edge.cache.CachePolicy;
+import io.shopstack.edge.cache.ClientDirectives;
+import io.shopstack.edge.cache.HitForPass;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.Origin;
@@ -45,8 +48,9 @@ final class CachingProxy {
   private static final HttpResponseStatus LOOP_DETECTED =
       new HttpResponseStatus(508, "Loop Detected");
 
-  private static final Set<HttpMethod> UNSAFE =
-      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH);
+  /** RFC 9110 9.2.1: every other method, known or not, may change what the URI names. */
+  private static final Set<HttpMethod> SAFE =
+      Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE);
 
   /** A finished response and the result it counts as in the metrics. */
   record Reply(FullHttpResponse response, String result) {}
@@ -73,6 +77,9 @@ final class CachingProxy {
   private final OriginClient originClient;
   private final EdgeMetrics metrics;
   private final LongSupplier clock;
+  private final long graceMillis;
+  private final Invalidator invalidator;
+  private final HitForPass hitForPass = new HitForPass(HitForPass.DEFAULT_MILLIS);
 
   CachingProxy(
       String instance,
@@ -82,7 +89,9 @@ final class CachingProxy {
       WaitingList waitingList,
       OriginClient originClient,
       EdgeMetrics metrics,
-      LongSupplier clock) {
+      LongSupplier clock,
+      long graceMillis,
+      Invalidator invalidator) {
     this.instance = instance;
     this.routes = routes;
     this.cache = cache;
@@ -91,6 +100,8 @@ final class CachingProxy {
     this.originClient = originClient;
     this.metrics = metrics;
     this.clock = clock;
+    this.graceMillis = graceMillis;
+    this.invalidator = invalidator;
   }
 
   /**
@@ -110,9 +121,13 @@ final class CachingProxy {
           synthetic(
               HttpResponseStatus.BAD_REQUEST, "bad request target: " + request.uri(), requestId));
     }
+    if (Invalidator.isCommand(request.method())) {
+      Invalidator.Outcome outcome = invalidator.run(request, target, clientIp);
+      return done(synthetic(outcome.status(), outcome.message(), requestId));
+    }
     String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
-    Optional<Origin> origin = routes.route(path);
-    if (origin.isEmpty()) {
+    Optional<OriginRoutes.Route> route = routes.route(path);
+    if (route.isEmpty()) {
       return done(
           synthetic(
               HttpResponseStatus.NOT_FOUND,
@@ -125,13 +140,26 @@ final class CachingProxy {
                   + ")",
               requestId));
     }
+    if (!route.get().allowed().contains(request.method().name())) {
+      Reply refused =
+          synthetic(
+              HttpResponseStatus.METHOD_NOT_ALLOWED,
+              request.method() + " is not allowed on " + route.get().prefix(),
+              requestId);
+      refused.response().headers().set(HttpHeaderNames.ALLOW, route.get().allowHeader());
+      return done(refused);
+    }
     String host = request.headers().get(HttpHeaderNames.HOST, "");
     Exchange x =
         new Exchange(
-            request, target, new CacheKey(host, target), origin.get(), requestId, clientIp, loop);
-    boolean cacheable =
-        HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
-    CompletableFuture<Reply> reply = cacheable ? lookup(x) : pass(x);
+            request,
+            target,
+            new CacheKey(host, target),
+            route.get().origin(),
+            requestId,
+            clientIp,
+            loop);
+    CompletableFuture<Reply> reply = cacheable(request) ? lookup(x) : pass(x);
     return reply.exceptionally(failure -> originFailure(x, failure));
   }
 
@@ -154,14 +182,44 @@ final class CachingProxy {
     return id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
   }
 
+  /**
+   * GET and HEAD: a fresh stored response answers at once; a stale one is revalidated (or served
+   * while a background request revalidates it, if the origin allowed that); nothing stored is a
+   * miss. Misses and revalidations of one key share one origin request through the waiting list.
+   */
   private CompletableFuture<Reply> lookup(Exchange x) {
-    Optional<CacheEntry> hit = cache.lookup(x.key(), x.request().headers(), clock.getAsLong());
-    if (hit.isPresent()) {
-      return done(hit(x, hit.get()));
+    long now = clock.getAsLong();
+    CacheControl asked = CacheControl.of(x.request().headers());
+    Optional<CacheEntry> found = cache.lookup(x.key(), x.request().headers(), now);
+    if (found.isPresent()) {
+      CacheEntry entry = found.get();
+      ClientDirectives.Use use = ClientDirectives.judge(asked, entry, now);
+      if (use == ClientDirectives.Use.FRESH) {
+        return done(hit(x, entry, "HIT"));
+      }
+      if (use == ClientDirectives.Use.STALE_ACCEPTED) {
+        return done(hit(x, entry, "STALE"));
+      }
+      if (!entry.isFresh(now)
+          && entry.servableWhileRevalidating(now)
+          && !ClientDirectives.insistsOnValidation(asked)) {
+        revalidateInBackground(x, entry);
+        return done(hit(x, entry, "STALE"));
+      }
+    }
+    if (asked.has("only-if-cached")) {
+      return done(
+          synthetic(
+              HttpResponseStatus.GATEWAY_TIMEOUT,
+              "only-if-cached: no usable stored response for " + x.target(),
+              x.requestId()));
+    }
+    if (found.isEmpty() && hitForPass.passes(x.key(), now)) {
+      return fetch(x, null, null); // its last answer was not shareable: no point queueing
     }
     WaitingList.Ticket ticket = waitingList.join(x.key());
     if (ticket.leader()) {
-      return fill(x, ticket);
+      return fetch(x, found.orElse(null), ticket);
     }
     metrics.coalesced();
     return ticket.fetched().thenComposeAsync(fetched -> afterWaiting(x), x.loop());
@@ -169,46 +227,96 @@ final class CachingProxy {
 
   /** Back from the waiting list: the leader's response is stored, or we fetch for ourselves. */
   private CompletableFuture<Reply> afterWaiting(Exchange x) {
-    Optional<CacheEntry> hit = cache.lookup(x.key(), x.request().headers(), clock.getAsLong());
-    return hit.isPresent() ? done(hit(x, hit.get())) : fill(x, null);
+    long now = clock.getAsLong();
+    Optional<CacheEntry> found = cache.lookup(x.key(), x.request().headers(), now);
+    if (found.isPresent() && found.get().isFresh(now)) {
+      return done(hit(x, found.get(), "HIT"));
+    }
+    return fetch(x, found.orElse(null), null);
   }
 
-  /** A miss: fetch with a plain GET (also for HEAD, so the entry serves both) and maybe store. */
-  private CompletableFuture<Reply> fill(Exchange x, WaitingList.Ticket ticket) {
+  /** stale-while-revalidate: one request refreshes the entry; the client does not wait for it. */
+  private void revalidateInBackground(Exchange x, CacheEntry stale) {
+    WaitingList.Ticket ticket = waitingList.join(x.key());
+    if (!ticket.leader()) {
+      return; // someone is already refreshing it
+    }
+    fetch(x, stale, ticket)
+        .whenComplete(
+            (reply, failure) -> {
+              if (reply != null) {
+                reply.response().release();
+              }
+            });
+  }
+
+  /**
+   * To the origin with a plain GET (also for HEAD, so the entry serves both), conditional when a
+   * stale entry has validators. A 304 freshens the entry (RFC 9111 4.3.4); a failure or a 5xx falls
+   * back to the stale entry where stale-if-error allows; anything else is stored if allowed.
+   */
+  private CompletableFuture<Reply> fetch(Exchange x, CacheEntry stale, WaitingList.Ticket ticket) {
     metrics.originFetch(x.origin());
+    FullHttpRequest request = toOrigin(x, true);
+    if (stale != null) {
+      Revalidation.addValidators(request.headers(), stale);
+    }
     return originClient
-        .fetch(x.origin(), toOrigin(x, true), x.loop())
+        .fetch(x.origin(), request, x.loop())
         .handle(
             (response, failure) -> {
               if (failure != null) {
-                if (ticket != null) {
-                  waitingList.finish(x.key(), ticket, failure);
-                }
+                finish(x, ticket, failure);
                 throw failure instanceof CompletionException c
                     ? c
                     : new CompletionException(failure);
               }
               ProxyHeaders.stripHopByHop(response.headers());
+              long now = clock.getAsLong();
+              if (stale != null && response.status().code() == 304) {
+                CacheEntry fresh = policy.freshen(stale, response);
+                cache.replace(x.key(), stale, fresh);
+                finish(x, ticket, null);
+                return hit(x, fresh, "REVALIDATED");
+              }
+              if (stale != null
+                  && response.status().code() >= 500
+                  && stale.servableOnError(now, graceMillis)) {
+                finish(x, ticket, null);
+                return hit(x, stale, "STALE");
+              }
               CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), response);
               CacheEntry entry = null;
               if (verdict.store()) {
                 entry = policy.entry(x.request().headers(), response);
-                cache.store(x.key(), entry);
+                cache.store(x.key(), x.request().headers(), entry);
+                hitForPass.clear(x.key());
               } else {
                 log.debug("{} not stored: {}", x.key(), verdict.reason());
+                if (response.status().code() < 500) {
+                  hitForPass.mark(x.key(), now); // a failing origin is not "uncacheable"
+                }
               }
-              if (ticket != null) {
-                waitingList.finish(x.key(), ticket, null);
-              }
+              finish(x, ticket, null);
               long age =
                   entry != null
-                      ? entry.ageSeconds(clock.getAsLong())
+                      ? entry.ageSeconds(now)
                       : CachePolicy.ageHeaderSeconds(response.headers());
-              return new Reply(respond(x, response, "MISS", age), "miss");
+              return new Reply(respond(x, response, "MISS", age, true), "miss");
             });
   }
 
-  /** Not GET or HEAD: straight to the origin, and what it changed is no longer fresh here. */
+  private void finish(Exchange x, WaitingList.Ticket ticket, Throwable failure) {
+    if (ticket != null) {
+      waitingList.finish(x.key(), ticket, failure);
+    }
+  }
+
+  /**
+   * Any method but GET and HEAD: straight to the origin. Unless it is known to be safe, what it
+   * succeeded in changing is no longer fresh here (RFC 9111 4.4), nor are the URIs its {@code
+   * Location} and {@code Content-Location} name on the same host.
+   */
   private CompletableFuture<Reply> pass(Exchange x) {
     metrics.originFetch(x.origin());
     return originClient
@@ -216,23 +324,49 @@ final class CachingProxy {
         .thenApply(
             response -> {
               ProxyHeaders.stripHopByHop(response.headers());
-              if (UNSAFE.contains(x.request().method()) && response.status().code() < 400) {
+              int status = response.status().code();
+              if (!SAFE.contains(x.request().method()) && status >= 200 && status < 400) {
                 cache.invalidate(x.key());
+                Revalidation.sameHostTargets(x.key().host(), response.headers())
+                    .forEach(target -> cache.invalidate(new CacheKey(x.key().host(), target)));
               }
               long age = CachePolicy.ageHeaderSeconds(response.headers());
-              return new Reply(respond(x, response, "MISS", age), "pass");
+              return new Reply(respond(x, response, "PASS", age, false), "pass");
             });
   }
 
-  private Reply hit(Exchange x, CacheEntry entry) {
+  private Reply hit(Exchange x, CacheEntry entry, String xCache) {
     long age = entry.ageSeconds(clock.getAsLong());
-    return new Reply(respond(x, entry.response(), "HIT", age), "hit");
+    String result = xCache.equals("HIT") ? "hit" : xCache.toLowerCase(java.util.Locale.ROOT);
+    return new Reply(respond(x, entry.response(), xCache, age, true), result);
   }
 
+  /**
+   * The response for the client. For GET and HEAD of a whole 200 the client's own conditionals
+   * ({@code 304}) and {@code Range} ({@code 206}/{@code 416}) are answered here, since the origin
+   * was asked without them.
+   */
   private FullHttpResponse respond(
-      Exchange x, OriginResponse origin, String xCache, long ageSeconds) {
+      Exchange x, OriginResponse origin, String xCache, long ageSeconds, boolean cacheFlow) {
     HttpHeaders headers = origin.headers().copy();
     int status = origin.status().code();
+    if (cacheFlow && status == 200) {
+      HttpHeaders asked = x.request().headers();
+      if (Preconditions.notModified(asked, origin.headers())) {
+        HttpHeaders notModified = Preconditions.notModifiedHeaders(headers);
+        ProxyHeaders.decorate(notModified, instance, xCache, x.requestId(), ageSeconds);
+        return new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.NOT_MODIFIED,
+            Unpooled.EMPTY_BUFFER,
+            notModified,
+            HttpHeaders.EMPTY_HEADERS);
+      }
+      ByteRanges.Selection range = ByteRanges.select(asked, origin.headers(), origin.body().length);
+      if (range.kind() != ByteRanges.Selection.Kind.WHOLE) {
+        return partial(x, origin, headers, range, xCache, ageSeconds);
+      }
+    }
     if (status == 204 || status == 304) {
       headers.remove(HttpHeaderNames.CONTENT_LENGTH);
     } else {
@@ -248,6 +382,41 @@ final class CachingProxy {
         HttpHeaders.EMPTY_HEADERS);
   }
 
+  /** 206 with one slice of the stored body, or 416 naming the length (RFC 9110 15.3.7, 15.5.17). */
+  private FullHttpResponse partial(
+      Exchange x,
+      OriginResponse origin,
+      HttpHeaders headers,
+      ByteRanges.Selection range,
+      String xCache,
+      long ageSeconds) {
+    int length = origin.body().length;
+    ProxyHeaders.decorate(headers, instance, xCache, x.requestId(), ageSeconds);
+    if (range.kind() == ByteRanges.Selection.Kind.UNSATISFIABLE) {
+      headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
+      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      headers.remove(HttpHeaderNames.CONTENT_TYPE);
+      return new DefaultFullHttpResponse(
+          HttpVersion.HTTP_1_1,
+          HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+          Unpooled.EMPTY_BUFFER,
+          headers,
+          HttpHeaders.EMPTY_HEADERS);
+    }
+    headers.set(
+        HttpHeaderNames.CONTENT_RANGE,
+        "bytes " + range.first() + "-" + range.last() + "/" + length);
+    headers.set(HttpHeaderNames.CONTENT_LENGTH, range.length());
+    return new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1,
+        HttpResponseStatus.PARTIAL_CONTENT,
+        x.head()
+            ? Unpooled.EMPTY_BUFFER
+            : Unpooled.wrappedBuffer(origin.body(), (int) range.first(), (int) range.length()),
+        headers,
+        HttpHeaders.EMPTY_HEADERS);
+  }
+
   private FullHttpRequest toOrigin(Exchange x, boolean fill) {
     return ProxyHeaders.toOrigin(
         x.request(), x.target(), fill, x.clientIp(), instance, x.requestId());
@@ -257,7 +426,19 @@ final class CachingProxy {
     Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
     if (cause instanceof OriginException e) {
       metrics.originError(x.origin(), e.kind());
-      log.info("{} {}: {}", x.request().method(), x.target(), e.getMessage());
+      log.info(
+          "{} {}: {} ({})",
+          x.request().method(),
+          x.target(),
+          e.getMessage(),
+          e.getCause() == null ? "no cause" : e.getCause().toString());
+      if (cacheable(x.request())) {
+        long now = clock.getAsLong();
+        Optional<CacheEntry> stale = cache.lookup(x.key(), x.request().headers(), now);
+        if (stale.isPresent() && stale.get().servableOnError(now, graceMillis)) {
+          return hit(x, stale.get(), "STALE"); // stale-if-error / grace: better than a 5xx
+        }
+      }
       HttpResponseStatus status =
           e.kind() == OriginException.Kind.TIMEOUT
               ? HttpResponseStatus.GATEWAY_TIMEOUT
@@ -284,6 +465,10 @@ final class CachingProxy {
     } catch (java.net.URISyntaxException e) {
       return null;
     }
+  }
+
+  private static boolean cacheable(FullHttpRequest request) {
+    return HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
   }
 
   private static CompletableFuture<Reply> done(Reply reply) {

@@ -65,6 +65,13 @@ public final class EdgeMetrics {
         .increment();
   }
 
+  void connectionRefused() {
+    Counter.builder("edge.client.connections.refused")
+        .description("client connections closed on accept because maxClientConnections were open")
+        .register(registry)
+        .increment();
+  }
+
   void coalesced() {
     Counter.builder("edge.requests.coalesced")
         .description("misses that waited for another request's fetch instead of their own")

@@ -113,6 +113,10 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
       return proxy.synthetic(
           HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header", id);
     }
+    if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+      // RFC 9112 3.2: two Hosts mean two parties read the request differently (smuggling).
+      return proxy.synthetic(HttpResponseStatus.BAD_REQUEST, "more than one Host header", id);
+    }
     return null;
   }
 

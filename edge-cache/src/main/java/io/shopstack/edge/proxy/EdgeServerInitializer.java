@@ -12,6 +12,7 @@ import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.OriginClient;
 import io.shopstack.edge.origin.OriginRoutes;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,9 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
   private final EdgeMetrics metrics;
   private final int maxRequestBodyBytes;
   private final int clientIdleSeconds;
+  private final long requestHeadMillis;
+  private final int maxClientConnections;
+  private final AtomicInteger openConnections = new AtomicInteger();
 
   public EdgeServerInitializer(
       String instance,
@@ -31,7 +35,9 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       EdgeCacheConfig.Limits limits,
       ResponseCache cache,
       MeterRegistry registry,
-      LongSupplier clockMillis) {
+      LongSupplier clockMillis,
+      long graceMillis,
+      EdgeCacheConfig.Invalidation invalidation) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);
     OriginClient originClient =
@@ -49,16 +55,32 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             waitingList,
             originClient,
             metrics,
-            clockMillis);
+            clockMillis,
+            graceMillis,
+            new Invalidator(cache, invalidation));
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
+    this.requestHeadMillis = limits.requestHeadMillis();
+    this.maxClientConnections = limits.maxClientConnections();
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (openConnections.incrementAndGet() > maxClientConnections) {
+      // Over the cap: no pipeline, no buffers, the socket goes at once (nginx does the same when
+      // worker_connections run out). Those already in keep being served.
+      openConnections.decrementAndGet();
+      metrics.connectionRefused();
+      ch.close();
+      return;
+    }
+    ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
+    RequestHeadDeadline headDeadline = new RequestHeadDeadline(requestHeadMillis);
     ch.pipeline()
         .addLast(new IdleStateHandler(0, 0, clientIdleSeconds))
+        .addLast(headDeadline.rawSide())
         .addLast(new HttpServerCodec())
+        .addLast(headDeadline.messageSide())
         .addLast(new HttpConnectionDrain())
         .addLast(new RequestAggregator(maxRequestBodyBytes))
         .addLast(new EdgeProxyHandler(proxy, metrics));

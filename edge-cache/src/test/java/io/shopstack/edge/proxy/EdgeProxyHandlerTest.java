@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.shopstack.edge.EdgeCacheConfig;
 import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
@@ -36,7 +37,9 @@ class EdgeProxyHandlerTest {
             waitingList,
             new OriginClient(100, 100, 4096, System::currentTimeMillis),
             metrics,
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            0,
+            new Invalidator(cache, EdgeCacheConfig.Invalidation.LOCAL_ONLY));
     return new EmbeddedChannel(
         new HttpServerCodec(), new RequestAggregator(16), new EdgeProxyHandler(proxy, metrics));
   }

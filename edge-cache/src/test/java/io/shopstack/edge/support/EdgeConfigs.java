@@ -22,6 +22,6 @@ public final class EdgeConfigs {
 
   /** Small limits so tests can cross them cheaply. */
   public static EdgeCacheConfig.Limits smallLimits() {
-    return new EdgeCacheConfig.Limits(1024, 2048, 65536, 100, 1 << 20, 500, 400, 5);
+    return new EdgeCacheConfig.Limits(1024, 2048, 65536, 100, 1 << 20, 500, 400, 5, 600, 50);
   }
 }

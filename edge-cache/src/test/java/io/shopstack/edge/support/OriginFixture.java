@@ -34,6 +34,10 @@ public final class OriginFixture implements AutoCloseable {
       return new Answer(200, headers, body.getBytes(StandardCharsets.UTF_8), 0);
     }
 
+    public static Answer status(int status, Map<String, String> headers, String body) {
+      return new Answer(status, headers, body.getBytes(StandardCharsets.UTF_8), 0);
+    }
+
     public Answer delayed(long millis) {
       return new Answer(status, headers, body, millis);
     }
@@ -43,6 +47,7 @@ public final class OriginFixture implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger notModified = new AtomicInteger();
   private final Map<String, AtomicInteger> byPath = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
   private volatile Headers lastHeaders;
@@ -96,6 +101,11 @@ public final class OriginFixture implements AutoCloseable {
       }
       boolean echo = "POST".equals(lastMethod);
       byte[] body = echo ? ("posted " + lastBody.length + " bytes").getBytes() : answer.body();
+      if (unchanged(exchange.getRequestHeaders(), answer)) {
+        notModified.incrementAndGet();
+        exchange.sendResponseHeaders(304, -1);
+        return;
+      }
       exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
       if (body.length > 0) {
         try (OutputStream out = exchange.getResponseBody()) {
@@ -105,6 +115,26 @@ public final class OriginFixture implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Like a real origin: 304 when the request's If-None-Match names the answer's ETag, or its
+   * If-Modified-Since is the answer's Last-Modified.
+   */
+  private static boolean unchanged(Headers request, Answer answer) {
+    String etag = answer.headers().get("ETag");
+    String noneMatch = request.getFirst("If-None-Match");
+    if (noneMatch != null) {
+      return etag != null && noneMatch.contains(etag);
+    }
+    String lastModified = answer.headers().get("Last-Modified");
+    String since = request.getFirst("If-Modified-Since");
+    return since != null && since.equals(lastModified);
+  }
+
+  /** How many requests got a 304 because they were conditional and nothing had changed. */
+  public int notModified() {
+    return notModified.get();
   }
 
   public int port() {

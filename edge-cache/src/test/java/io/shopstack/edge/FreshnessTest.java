@@ -1,0 +1,171 @@
+package io.shopstack.edge;
+
+import static io.shopstack.edge.support.EdgeClient.xCache;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.DateFormatter;
+import io.shopstack.edge.support.EdgeClient;
+import io.shopstack.edge.support.EdgeConfigs;
+import io.shopstack.edge.support.OriginFixture;
+import io.shopstack.edge.support.OriginFixture.Answer;
+import java.net.http.HttpResponse;
+import java.util.Date;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * How long a response stays fresh, as an outside conformance run checks it: Expires, Age lists, odd
+ * max-age values, redirects, the Last-Modified heuristic, CDN-Cache-Control and Set-Cookie.
+ */
+class FreshnessTest {
+  private OriginFixture origin;
+  private EdgeCacheServer edge;
+  private EdgeClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    origin = new OriginFixture("origin");
+    edge = new EdgeCacheServer(EdgeConfigs.local("edge-north", origin.route("/products/"))).start();
+    client = new EdgeClient(edge.port());
+  }
+
+  @AfterEach
+  void stop() {
+    edge.close();
+    origin.close();
+  }
+
+  /** Two GETs; the X-Cache of the second and how many reached the origin. */
+  private String secondVerdict(String path, Answer answer) throws Exception {
+    origin.answer(path, answer);
+    client.get(path);
+    return xCache(client.get(path)) + " after " + origin.requests(path) + " origin request(s)";
+  }
+
+  private static String inSeconds(long seconds) {
+    return DateFormatter.format(new Date(System.currentTimeMillis() + seconds * 1000));
+  }
+
+  @Test
+  void expiresInTheFutureMakesAResponseFresh() throws Exception {
+    assertThat(
+            secondVerdict(
+                "/products/expires", Answer.withHeaders(Map.of("Expires", inSeconds(600)), "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"past", "0", "not a date"})
+  void anExpiresInThePastOrInvalidIsAlreadyStale(String expires) throws Exception {
+    String value = expires.equals("past") ? inSeconds(-600) : expires;
+    assertThat(
+            secondVerdict("/products/expired", Answer.withHeaders(Map.of("Expires", value), "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void maxAgeWinsOverExpires() throws Exception {
+    Map<String, String> headers = Map.of("Expires", inSeconds(600), "Cache-Control", "max-age=0");
+    assertThat(secondVerdict("/products/both", Answer.withHeaders(headers, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void anAgeListCountsByItsFirstMember() throws Exception {
+    // Two hours old on arrival, fresh for one: stale, whatever the second member says.
+    Map<String, String> headers = Map.of("Cache-Control", "max-age=3600", "Age", "7200, 0");
+    assertThat(secondVerdict("/products/aged", Answer.withHeaders(headers, "old")))
+        .startsWith("MISS");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "max-age=3600.0",
+        "max-age=003600",
+        "max-age=\"3600\"",
+        "max-age=99999999999999999999"
+      })
+  void maxAgeValuesThatStillMeanFresh(String cacheControl) throws Exception {
+    assertThat(
+            secondVerdict(
+                "/products/odd", Answer.withHeaders(Map.of("Cache-Control", cacheControl), "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "max-age=a3600",
+        "max-age='3600'",
+        "max-age =3600",
+        "extension=\"max-age=3600\", max-age=0"
+      })
+  void maxAgeValuesThatDoNotMakeItFresh(String cacheControl) throws Exception {
+    assertThat(
+            secondVerdict(
+                "/products/odd", Answer.withHeaders(Map.of("Cache-Control", cacheControl), "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {302, 307})
+  void aRedirectWithExplicitFreshnessIsStored(int status) throws Exception {
+    Answer redirect =
+        Answer.status(
+            status, Map.of("Cache-Control", "max-age=60", "Location", "/products/new"), "");
+    assertThat(secondVerdict("/products/moved", redirect))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(client.get("/products/moved").statusCode()).isEqualTo(status);
+  }
+
+  @Test
+  void aRedirectWithoutFreshnessIsNot() throws Exception {
+    Answer redirect = Answer.status(302, Map.of("Location", "/products/new"), "");
+    assertThat(secondVerdict("/products/moved", redirect))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void lastModifiedAloneGivesHeuristicFreshness() throws Exception {
+    String tenDaysAgo = inSeconds(-10 * 86400);
+    assertThat(
+            secondVerdict(
+                "/products/heuristic",
+                Answer.withHeaders(Map.of("Last-Modified", tenDaysAgo), "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+  }
+
+  @Test
+  void cdnCacheControlOverridesCacheControl() throws Exception {
+    Map<String, String> cdnOnly =
+        Map.of("Cache-Control", "no-store", "CDN-Cache-Control", "max-age=60");
+    Map<String, String> browsersOnly =
+        Map.of("Cache-Control", "max-age=60", "CDN-Cache-Control", "no-store");
+
+    assertThat(secondVerdict("/products/cdn", Answer.withHeaders(cdnOnly, "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(secondVerdict("/products/browser", Answer.withHeaders(browsersOnly, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void setCookieResponsesAreStoredButTheCookieGoesOnlyToTheClientThatCausedTheFetch()
+      throws Exception {
+    origin.answer(
+        "/products/cookie",
+        Answer.withHeaders(Map.of("Cache-Control", "max-age=60", "Set-Cookie", "s=1"), "page"));
+
+    HttpResponse<String> miss = client.get("/products/cookie");
+    HttpResponse<String> hit = client.get("/products/cookie");
+
+    assertThat(miss.headers().firstValue("Set-Cookie")).hasValue("s=1");
+    assertThat(xCache(hit)).isEqualTo("HIT");
+    assertThat(hit.body()).isEqualTo("page");
+    assertThat(hit.headers().firstValue("Set-Cookie")).isEmpty();
+  }
+}
