@@ -1,5 +1,6 @@
 #!/bin/bash
-# Initialises the cluster on first start, then runs postgres in the foreground as PID 1's child.
+# Initialises the cluster on first start (UTF-8, as the official image: text limits then count
+# characters, not bytes), then runs postgres in the foreground as PID 1.
 set -euo pipefail
 : "${POSTGRES_USER:=postgres}" "${POSTGRES_DB:=$POSTGRES_USER}"
 : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
@@ -7,7 +8,7 @@ mkdir -p "$PGDATA" /run/postgresql
 chown -R postgres:postgres "$PGDATA" /run/postgresql
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pwfile=$(mktemp); echo "$POSTGRES_PASSWORD" > "$pwfile"; chown postgres "$pwfile"
-  su postgres -c "initdb -D '$PGDATA' -U '$POSTGRES_USER' --pwfile='$pwfile' --auth-host=scram-sha-256 --auth-local=trust" >/dev/null
+  su postgres -c "initdb -D '$PGDATA' -U '$POSTGRES_USER' -E UTF8 --locale=C.UTF-8 --pwfile='$pwfile' --auth-host=scram-sha-256 --auth-local=trust" >/dev/null
   rm -f "$pwfile"
   echo "host all all 0.0.0.0/0 scram-sha-256" >> "$PGDATA/pg_hba.conf"
   if [ "$POSTGRES_DB" != "postgres" ]; then
