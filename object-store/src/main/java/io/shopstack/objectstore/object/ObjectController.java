@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -32,10 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/{bucket}/{*key}")
 class ObjectController {
 
-  /** Sub-resources of real S3 that this store does not implement: refuse rather than misread. */
-  private static final Set<String> UNSUPPORTED =
-      Set.of("acl", "tagging", "uploads", "uploadId", "retention", "legal-hold", "attributes");
-
   private final ObjectStorage storage;
   private final long maxObjectSize;
 
@@ -48,7 +43,7 @@ class ObjectController {
   ResponseEntity<Void> put(
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    String objectKey = refuseUnsupported(key, request);
+    String objectKey = keyOf(key);
     if (request.getHeader("x-amz-copy-source") != null) {
       throw S3Error.NOT_IMPLEMENTED.exception("CopyObject is not implemented");
     }
@@ -66,7 +61,7 @@ class ObjectController {
       HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
-    String objectKey = refuseUnsupported(key, request);
+    String objectKey = keyOf(key);
     Optional<ObjectStorage.Content> found = storage.open(bucket, objectKey);
     if (found.isEmpty()) {
       throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
@@ -101,7 +96,7 @@ class ObjectController {
       HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
-    String objectKey = refuseUnsupported(key, request);
+    String objectKey = keyOf(key);
     StoredObject object =
         storage
             .find(bucket, objectKey)
@@ -117,7 +112,7 @@ class ObjectController {
   ResponseEntity<Void> delete(
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    storage.delete(bucket, refuseUnsupported(key, request));
+    storage.delete(bucket, keyOf(key));
     return ResponseEntity.noContent().build();
   }
 
@@ -138,13 +133,11 @@ class ObjectController {
     return false;
   }
 
-  /** The {*key} capture starts with the slash that separates it from the bucket. */
-  private static String refuseUnsupported(String key, HttpServletRequest request) {
-    for (String parameter : UNSUPPORTED) {
-      if (request.getParameterMap().containsKey(parameter)) {
-        throw S3Error.NOT_IMPLEMENTED.exception("?" + parameter + " is not implemented");
-      }
-    }
+  /**
+   * The {*key} capture starts with the slash that separates it from the bucket. (Sub-resources
+   * never get here: bucket.SubResourceGuard answers them.)
+   */
+  private static String keyOf(String key) {
     return key.startsWith("/") ? key.substring(1) : key;
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.objectstore.system;
 
 import io.shopstack.objectstore.auth.RequestAuthentication;
+import io.shopstack.objectstore.bucket.SubResourceGuard;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -13,13 +14,16 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class S3Interceptors implements WebMvcConfigurer {
 
   private final RequestAuthentication authentication;
+  private final SubResourceGuard subResources;
 
-  S3Interceptors(RequestAuthentication authentication) {
+  S3Interceptors(RequestAuthentication authentication, SubResourceGuard subResources) {
     this.authentication = authentication;
+    this.subResources = subResources;
   }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(authentication);
+    registry.addInterceptor(subResources);
   }
 }
