@@ -43,12 +43,20 @@ class DebianClientsTests {
             print('WRONG SECRET ACCEPTED')
         except botocore.exceptions.ClientError as e:
             print('refused', e.response['Error']['Code'])
+        import io, os, hashlib
+        big = os.urandom(9 * 1024 * 1024)  # above boto3's 8 MiB threshold: a multipart upload
+        s3.upload_fileobj(io.BytesIO(big), 'debian-boto3', 'course/video.bin')
+        back = s3.get_object(Bucket='debian-boto3', Key='course/video.bin')
+        same = back['Body'].read() == big
+        print('multipart', same, back['ETag'])
         print(botocore.__version__)
         """
             .formatted(port, SignedHttp.ACCESS_KEY, SignedHttp.SECRET_KEY);
     ExternalCommand.Result result =
         ExternalCommand.run(LIMIT, "/usr/bin/python3", "-c", script).assertSuccess();
-    assertThat(result.output()).contains("68 yuan", "refused SignatureDoesNotMatch", "1.29.");
+    assertThat(result.output())
+        .contains("68 yuan", "refused SignatureDoesNotMatch", "1.29.")
+        .containsPattern("multipart True \"[0-9a-f]{32}-2\"");
   }
 
   @Test
@@ -75,6 +83,15 @@ class DebianClientsTests {
     Path back = dir.resolve("back.txt");
     s3cmd(config, "get", "s3://debian-s3cmd/covers/cover.txt", back.toString());
     assertThat(Files.readString(back, StandardCharsets.UTF_8)).isEqualTo("趣谈网络协议 cover");
+    Path big = dir.resolve("big.bin");
+    byte[] content = new byte[20 * 1024 * 1024]; // s3cmd splits above 15 MiB: multipart
+    new java.util.Random(7).nextBytes(content);
+    Files.write(big, content);
+    s3cmd(config, "put", big.toString(), "s3://debian-s3cmd/covers/big.bin");
+    Path bigBack = dir.resolve("big-back.bin");
+    s3cmd(config, "get", "s3://debian-s3cmd/covers/big.bin", bigBack.toString());
+    assertThat(Files.readAllBytes(bigBack)).isEqualTo(content);
+    s3cmd(config, "del", "s3://debian-s3cmd/covers/big.bin");
     s3cmd(config, "del", "s3://debian-s3cmd/covers/cover.txt");
     assertThat(s3cmd(config, "ls", "s3://debian-s3cmd/covers/").output()).doesNotContain("cover");
   }

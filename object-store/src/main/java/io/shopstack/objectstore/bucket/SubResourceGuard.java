@@ -72,7 +72,16 @@ public class SubResourceGuard implements HandlerInterceptor {
 
   /** What the controllers implement, as "METHOD level sub-resource". */
   private static final Set<String> IMPLEMENTED =
-      Set.of("GET bucket location", "GET bucket versioning");
+      Set.of(
+          "GET bucket location",
+          "GET bucket versioning",
+          "GET bucket uploads",
+          "POST object uploads",
+          "PUT object uploadId",
+          "PUT object partNumber",
+          "GET object uploadId",
+          "POST object uploadId",
+          "DELETE object uploadId");
 
   private final BucketStorage buckets;
 

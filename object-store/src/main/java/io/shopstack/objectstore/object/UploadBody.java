@@ -20,13 +20,13 @@ import java.util.stream.Collectors;
  * prove is checked here as it streams: the declared {@code x-amz-content-sha256}, the chunk
  * signatures of an aws-chunked body, and the checksums.
  */
-final class UploadBody {
+public final class UploadBody {
 
   private static final String META_PREFIX = "x-amz-meta-";
 
   private UploadBody() {}
 
-  static InputStream open(HttpServletRequest request, long maxBytes) throws IOException {
+  public static InputStream open(HttpServletRequest request, long maxBytes) throws IOException {
     boolean chunked = isAwsChunked(request);
     long declared =
         chunked
@@ -77,7 +77,7 @@ final class UploadBody {
   }
 
   /** The headers the object keeps; aws-chunked is transfer framing, not the object's encoding. */
-  static ObjectHeaders headers(HttpServletRequest request) {
+  public static ObjectHeaders headers(HttpServletRequest request) {
     Map<String, String> representation = new HashMap<>();
     for (String name : ObjectHeaders.STORED) {
       String value = request.getHeader(name);

@@ -66,11 +66,32 @@ public class ObjectStorage {
   public StoredObject put(
       String bucket, String key, InputStream body, long maxBytes, ObjectHeaders headers)
       throws IOException {
-    Path sidecar = layout.sidecar(bucket, key);
+    layout.sidecar(bucket, key); // a key that cannot be stored fails before the body is read
     buckets.require(bucket);
+    try (Received content = receive(body, maxBytes)) {
+      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers);
+    }
+  }
+
+  /**
+   * Content streamed into {@code .tmp/} and fsynced, with its size and MD5; deleted on close unless
+   * it was committed (moved away) first.
+   */
+  public record Received(Path file, long size, byte[] md5) implements AutoCloseable {
+    public String md5Hex() {
+      return HexFormat.of().formatHex(md5);
+    }
+
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Streams {@code body} to a temporary file, hashing it; fails beyond {@code maxBytes}. */
+  public Received receive(InputStream body, long maxBytes) throws IOException {
     Files.createDirectories(layout.tmp());
     Path upload = Files.createTempFile(layout.tmp(), "upload-", ".part");
-    Path sidecarUpload = null;
     try {
       MessageDigest md5 = md5();
       long size = 0;
@@ -87,20 +108,32 @@ public class ObjectStorage {
         }
       }
       DurableFiles.sync(upload);
-      String blob = UUID.randomUUID().toString();
-      StoredObject stored =
-          new StoredObject(
-              key,
-              size,
-              '"' + HexFormat.of().formatHex(md5.digest()) + '"',
-              Instant.now().truncatedTo(ChronoUnit.MILLIS),
-              blob,
-              headers);
-      sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
+      return new Received(upload, size, md5.digest());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(upload);
+      throw e;
+    }
+  }
+
+  /**
+   * Publishes received content as {@code key}: blob renamed into place, then the sidecar renamed
+   * over the old one (the commit), then the replaced blob deleted.
+   */
+  public StoredObject commit(
+      String bucket, String key, Received content, String etag, ObjectHeaders headers)
+      throws IOException {
+    Path sidecar = layout.sidecar(bucket, key);
+    buckets.require(bucket);
+    String blob = UUID.randomUUID().toString();
+    StoredObject stored =
+        new StoredObject(
+            key, content.size(), etag, Instant.now().truncatedTo(ChronoUnit.MILLIS), blob, headers);
+    Path sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
+    try {
       Files.write(sidecarUpload, json.writeValueAsBytes(stored));
       DurableFiles.sync(sidecarUpload);
       try {
-        DurableFiles.publish(upload, layout.blob(bucket, blob));
+        DurableFiles.publish(content.file(), layout.blob(bucket, blob));
         synchronized (lockFor(bucket, key)) {
           Optional<StoredObject> previous = read(sidecar);
           DurableFiles.publish(sidecarUpload, sidecar);
@@ -113,10 +146,7 @@ public class ObjectStorage {
       }
       return stored;
     } finally {
-      Files.deleteIfExists(upload);
-      if (sidecarUpload != null) {
-        Files.deleteIfExists(sidecarUpload);
-      }
+      Files.deleteIfExists(sidecarUpload);
     }
   }
 
@@ -176,6 +206,10 @@ public class ObjectStorage {
   public static int compareUtf8(String a, String b) {
     return Arrays.compareUnsigned(
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  JsonMapper json() {
+    return json;
   }
 
   Optional<StoredObject> read(Path sidecar) throws IOException {

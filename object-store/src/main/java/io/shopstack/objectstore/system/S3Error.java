@@ -92,6 +92,30 @@ public enum S3Error {
       "ServerSideEncryptionConfigurationNotFoundError",
       HttpStatus.NOT_FOUND,
       "The server side encryption configuration was not found"),
+  NO_SUCH_UPLOAD(
+      "NoSuchUpload",
+      HttpStatus.NOT_FOUND,
+      "The specified multipart upload does not exist. The upload ID might be invalid, or the"
+          + " multipart upload might have been aborted or completed."),
+  INVALID_PART(
+      "InvalidPart",
+      HttpStatus.BAD_REQUEST,
+      "One or more of the specified parts could not be found. The part might not have been"
+          + " uploaded, or the specified entity tag might not have matched the part's entity tag."),
+  INVALID_PART_ORDER(
+      "InvalidPartOrder",
+      HttpStatus.BAD_REQUEST,
+      "The list of parts was not in ascending order. The parts list must be specified in order"
+          + " by part number."),
+  ENTITY_TOO_SMALL(
+      "EntityTooSmall",
+      HttpStatus.BAD_REQUEST,
+      "Your proposed upload is smaller than the minimum allowed object size."),
+  MALFORMED_XML(
+      "MalformedXML",
+      HttpStatus.BAD_REQUEST,
+      "The XML you provided was not well-formed or did not validate against our published"
+          + " schema."),
   INTERNAL_ERROR(
       "InternalError",
       HttpStatus.INTERNAL_SERVER_ERROR,

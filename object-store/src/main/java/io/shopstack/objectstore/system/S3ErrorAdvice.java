@@ -22,15 +22,13 @@ class S3ErrorAdvice {
     return document(e.error(), e.getMessage(), request);
   }
 
-  /** POST carries multipart uploads and batch deletes in S3: real features this store lacks. */
+  /** POST also carries DeleteObjects, RestoreObject and SelectObjectContent in S3: not here. */
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<byte[]> unsupportedMethod(
       HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
     if ("POST".equals(e.getMethod())) {
       return document(
-          S3Error.NOT_IMPLEMENTED,
-          "Multipart uploads and multi-object deletes are not implemented",
-          request);
+          S3Error.NOT_IMPLEMENTED, "This POST operation is not implemented by this store", request);
     }
     return document(S3Error.METHOD_NOT_ALLOWED, S3Error.METHOD_NOT_ALLOWED.message(), request);
   }
