@@ -3,14 +3,17 @@ package io.shopstack.objectstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shopstack.objectstore.storage.MultipartStorage;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -36,6 +39,7 @@ class MultipartUploadTests {
   private static S3Client s3;
 
   @LocalServerPort int port;
+  @Autowired MultipartStorage multipart;
 
   @AfterAll
   static void closeClient() {
@@ -113,6 +117,20 @@ class MultipartUploadTests {
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
+  @Test
+  void uploadsLeftBehindAreRemovedAfterTheirAge() throws Exception {
+    s3().createBucket(b -> b.bucket("mpu-abandoned"));
+    String id = s3().createMultipartUpload(b -> b.bucket("mpu-abandoned").key("k")).uploadId();
+    uploadPart("mpu-abandoned", id, 1, random(1000, 5));
+
+    assertThat(multipart.abandonOlderThan(Duration.ofDays(7))).isZero();
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).hasSize(1);
+    assertThat(multipart.abandonOlderThan(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).isEmpty();
+    assertThatThrownBy(() -> s3().listParts(b -> b.bucket("mpu-abandoned").key("k").uploadId(id)))
+        .isInstanceOf(NoSuchUploadException.class);
+  }
+
   private void complete(String id, CompletedPart... parts) {
     s3().completeMultipartUpload(
             b ->
@@ -131,7 +149,7 @@ class MultipartUploadTests {
   }
 
   private String uploadPart(String bucket, String id, int number, byte[] content) {
-    String key = bucket.equals("mpu") ? "big/course.mp4" : "k";
+    String key = bucket.equals("mpu") ? "big/course.mp4" : "k"; // one key per bucket here
     return s3().uploadPart(
             b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
             RequestBody.fromBytes(content))

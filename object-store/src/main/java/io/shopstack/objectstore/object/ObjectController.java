@@ -49,7 +49,16 @@ class ObjectController {
     }
     StoredObject stored;
     try (InputStream body = UploadBody.open(request, maxObjectSize)) {
-      stored = storage.put(bucket, objectKey, body, maxObjectSize, UploadBody.headers(request));
+      stored =
+          storage.put(
+              bucket,
+              objectKey,
+              body,
+              maxObjectSize,
+              UploadBody.headers(request),
+              Preconditions.write(
+                  request.getHeader(HttpHeaders.IF_MATCH),
+                  request.getHeader(HttpHeaders.IF_NONE_MATCH)));
     }
     return ResponseEntity.ok().eTag(stored.etag()).build();
   }
@@ -112,7 +121,8 @@ class ObjectController {
   ResponseEntity<Void> delete(
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    storage.delete(bucket, keyOf(key));
+    storage.delete(
+        bucket, keyOf(key), Preconditions.write(request.getHeader(HttpHeaders.IF_MATCH), null));
     return ResponseEntity.noContent().build();
   }
 

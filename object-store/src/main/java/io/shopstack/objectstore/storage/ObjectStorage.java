@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,10 +67,27 @@ public class ObjectStorage {
   public StoredObject put(
       String bucket, String key, InputStream body, long maxBytes, ObjectHeaders headers)
       throws IOException {
+    return put(bucket, key, body, maxBytes, headers, current -> {});
+  }
+
+  /**
+   * Like {@link #put(String, String, InputStream, long, ObjectHeaders)}, publishing only if {@code
+   * condition} accepts the version current at the moment of the commit (it throws otherwise):
+   * checked under the key's lock, so two {@code If-None-Match: *} writers cannot both win.
+   */
+  public StoredObject put(
+      String bucket,
+      String key,
+      InputStream body,
+      long maxBytes,
+      ObjectHeaders headers,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     layout.sidecar(bucket, key); // a key that cannot be stored fails before the body is read
     buckets.require(bucket);
+    condition.accept(find(bucket, key)); // fail early, before reading a body for nothing
     try (Received content = receive(body, maxBytes)) {
-      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers);
+      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers, condition);
     }
   }
 
@@ -122,6 +140,17 @@ public class ObjectStorage {
   public StoredObject commit(
       String bucket, String key, Received content, String etag, ObjectHeaders headers)
       throws IOException {
+    return commit(bucket, key, content, etag, headers, current -> {});
+  }
+
+  private StoredObject commit(
+      String bucket,
+      String key,
+      Received content,
+      String etag,
+      ObjectHeaders headers,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     Path sidecar = layout.sidecar(bucket, key);
     buckets.require(bucket);
     String blob = UUID.randomUUID().toString();
@@ -136,6 +165,12 @@ public class ObjectStorage {
         DurableFiles.publish(content.file(), layout.blob(bucket, blob));
         synchronized (lockFor(bucket, key)) {
           Optional<StoredObject> previous = read(sidecar);
+          try {
+            condition.accept(previous);
+          } catch (RuntimeException refused) {
+            deleteBlob(bucket, stored);
+            throw refused;
+          }
           DurableFiles.publish(sidecarUpload, sidecar);
           previous.ifPresent(old -> deleteBlob(bucket, old));
         }
@@ -180,10 +215,17 @@ public class ObjectStorage {
 
   /** Deletes the object; like S3, deleting a missing key is not an error. */
   public void delete(String bucket, String key) throws IOException {
+    delete(bucket, key, current -> {});
+  }
+
+  /** Deletes the object if {@code condition} accepts its current version (it throws otherwise). */
+  public void delete(String bucket, String key, Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     Path sidecar = layout.sidecar(bucket, key);
     buckets.require(bucket);
     synchronized (lockFor(bucket, key)) {
       Optional<StoredObject> previous = read(sidecar);
+      condition.accept(previous);
       if (Files.deleteIfExists(sidecar)) {
         DurableFiles.syncDirectory(sidecar.getParent());
       }
