@@ -7,6 +7,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Turns every refusal into the {@code <Error>} document S3 clients parse: the SDKs read {@code
@@ -35,6 +36,11 @@ class S3ErrorAdvice {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<byte[]> failed(Exception e, HttpServletRequest request) {
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+      // a client (a CDN edge, wrk, curl ^C) went away mid-download: routine, nothing to answer
+      log.debug("{} {}: client disconnected: {}", request.getMethod(), request.getRequestURI(), e);
+      return null;
+    }
     log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
     return document(S3Error.INTERNAL_ERROR, S3Error.INTERNAL_ERROR.message(), request);
   }
