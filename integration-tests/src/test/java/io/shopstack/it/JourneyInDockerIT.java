@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * The journey on the real images: two phones, one per region, run the client app inside the
@@ -103,6 +104,26 @@ class JourneyInDockerIT {
         .containsPattern(
             "static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
         .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+172\\.28\\.[12]\\.20");
+  }
+
+  @Test
+  void theOrderDatabaseIsUtf8AndStopsOnSigint() throws Exception {
+    // Text limits count characters only in a UTF-8 database (SQL_ASCII counts bytes).
+    try (var conn = postgres();
+        var st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SHOW server_encoding")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("UTF8");
+    }
+    // SIGINT is PostgreSQL's fast shutdown: docker stop ends cleanly, not in a SIGKILL.
+    String stopSignal =
+        DockerClientFactory.instance()
+            .client()
+            .inspectContainerCmd(stack.get("postgres").getContainerId())
+            .exec()
+            .getConfig()
+            .getStopSignal();
+    assertThat(stopSignal).isIn("SIGINT", "2");
   }
 
   private static Connection postgres() throws SQLException {

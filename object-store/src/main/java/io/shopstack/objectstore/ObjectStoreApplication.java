@@ -16,15 +16,7 @@ import org.springframework.core.env.StandardEnvironment;
  * <p>Runs on its own ({@link #main}) in Docker, or embedded ({@link #start}) when the local
  * topology puts it and every other service into one JVM; either way configured by {@link #CONFIG}.
  */
-// Tomcat. In the local topology's one JVM the order service's Jetty is on the class path too, and
-// both containers' auto-configurations would compete: this one runs Tomcat only.
-@SpringBootApplication(
-    excludeName = {
-      "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration",
-      "org.springframework.boot.jetty.autoconfigure.actuate.web.server"
-          + ".JettyServletManagementContextAutoConfiguration",
-      "org.springframework.boot.jetty.autoconfigure.metrics.JettyMetricsAutoConfiguration"
-    })
+@SpringBootApplication
 @ConfigurationPropertiesScan
 public class ObjectStoreApplication {
 

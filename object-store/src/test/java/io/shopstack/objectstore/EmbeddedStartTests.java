@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,12 +37,13 @@ class EmbeddedStartTests {
       assertThat(seeded.statusCode()).isEqualTo(200);
       assertThat(seeded.headers().firstValue("X-Served-By")).hasValue("object-store-embedded");
       HttpResponse<String> replaced =
-          http.send(
-              HttpRequest.newBuilder(uri(first, "/images/course-1001.png"))
-                  .header("Content-Type", "image/png")
-                  .PUT(HttpRequest.BodyPublishers.ofString("operator's own image"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          SignedHttp.send(
+              SignedHttp.sign(
+                      "PUT",
+                      uri(first, "/images/course-1001.png"),
+                      "operator's own image".getBytes(StandardCharsets.UTF_8),
+                      Map.of("Content-Type", "image/png"))
+                  .toJdk());
       assertThat(replaced.statusCode()).isEqualTo(200);
     }
 

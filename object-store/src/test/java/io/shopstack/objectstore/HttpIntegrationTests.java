@@ -16,10 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 
 /** What an edge cache or curl sees on the wire: plain HTTP requests, no S3 client. */
 @ObjectStoreTest
@@ -110,8 +112,12 @@ class HttpIntegrationTests {
     assertThat(body)
         .contains("<RequestId>" + response.headers().firstValue("x-amz-request-id").orElseThrow());
     assertThat(response.headers().firstValue("X-Request-Id")).hasValue("journey-42");
-    assertThat(get("/no-such-bucket/x").statusCode()).isEqualTo(404);
-    assertThat(new String(get("/Bad_Bucket/x").body(), StandardCharsets.UTF_8))
+    assertThat(send(signed("GET", "/no-such-bucket/x", new byte[0], Map.of())).statusCode())
+        .isEqualTo(404);
+    assertThat(
+            new String(
+                send(signed("GET", "/Bad_Bucket/x", new byte[0], Map.of())).body(),
+                StandardCharsets.UTF_8))
         .contains("<Code>InvalidBucketName</Code>");
   }
 
@@ -129,8 +135,7 @@ class HttpIntegrationTests {
   @Test
   void oversizedBodyGets413AndTheServerKeepsServing() throws Exception {
     byte[] tooBig = new byte[512 * 1024]; // the test limit is 256 KiB
-    HttpResponse<byte[]> response =
-        send(request("/images/too-big.bin").PUT(HttpRequest.BodyPublishers.ofByteArray(tooBig)));
+    HttpResponse<byte[]> response = send(signed("PUT", "/images/too-big.bin", tooBig, Map.of()));
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(new String(response.body(), StandardCharsets.UTF_8))
         .contains("<Code>EntityTooLarge</Code>");
@@ -139,7 +144,14 @@ class HttpIntegrationTests {
     // chunked transfer: no Content-Length to refuse up front, the limit is enforced while reading
     HttpResponse<byte[]> streamed =
         send(
-            request("/images/too-big-stream.bin")
+            SignedHttp.sign(
+                    "PUT",
+                    uri("/images/too-big-stream.bin"),
+                    new byte[0],
+                    Map.of(),
+                    SignedHttp.SECRET_KEY,
+                    r -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+                .toJdk()
                 .PUT(
                     HttpRequest.BodyPublishers.ofInputStream(
                         () -> new ByteArrayInputStream(tooBig))));
@@ -153,10 +165,15 @@ class HttpIntegrationTests {
   void putThenGetOverPlainHttp() throws Exception {
     HttpResponse<byte[]> put =
         send(
-            request("/images/pages/hello.txt")
-                .header("Content-Type", "text/plain; charset=utf-8")
-                .header("x-amz-meta-course", "network-protocols")
-                .PUT(HttpRequest.BodyPublishers.ofString("趣谈网络协议")));
+            signed(
+                "PUT",
+                "/images/pages/hello.txt",
+                "趣谈网络协议".getBytes(StandardCharsets.UTF_8),
+                Map.of(
+                    "Content-Type",
+                    "text/plain; charset=utf-8",
+                    "x-amz-meta-course",
+                    "network-protocols")));
     assertThat(put.statusCode()).isEqualTo(200);
     assertThat(put.headers().firstValue("ETag")).isPresent();
 
@@ -166,7 +183,9 @@ class HttpIntegrationTests {
     assertThat(got.headers().firstValue("ETag")).isEqualTo(put.headers().firstValue("ETag"));
 
     String listing =
-        new String(get("/images?list-type=2&prefix=pages/").body(), StandardCharsets.UTF_8);
+        new String(
+            send(signed("GET", "/images?list-type=2&prefix=pages/", new byte[0], Map.of())).body(),
+            StandardCharsets.UTF_8);
     assertThat(listing).contains("<Key>pages/hello.txt</Key>", "<Size>18</Size>");
   }
 
@@ -187,6 +206,15 @@ class HttpIntegrationTests {
                 assertThat(s.labels())
                     .containsEntry("instance", "object-store-test")
                     .containsEntry("uri", "/{bucket}/{*key}"));
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private HttpRequest.Builder signed(
+      String method, String path, byte[] body, Map<String, String> headers) {
+    return SignedHttp.sign(method, uri(path), body, headers).toJdk();
   }
 
   private HttpRequest.Builder request(String path) {

@@ -52,7 +52,8 @@ class S3ClientIntegrationTests {
               .forcePathStyle(true)
               .region(Region.US_EAST_1)
               .credentialsProvider(
-                  StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(SignedHttp.ACCESS_KEY, SignedHttp.SECRET_KEY)))
               .httpClient(UrlConnectionHttpClient.create())
               .build();
     }

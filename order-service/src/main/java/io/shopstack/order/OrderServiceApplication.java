@@ -21,17 +21,9 @@ import org.springframework.core.env.MapPropertySource;
  * topology puts two instances and every other service into one JVM; either way configured by {@link
  * #CONFIG}.
  */
-// Jetty, the container that reads the SLB's PROXY protocol header. In the local topology's one
-// JVM the object store's Tomcat is on the class path too, and both containers' auto-configurations
-// would compete (the same management bean twice, and Tomcat picked first): this one runs Jetty
-// only.
-@SpringBootApplication(
-    excludeName = {
-      "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
-      "org.springframework.boot.tomcat.autoconfigure.actuate.web.server"
-          + ".TomcatServletManagementContextAutoConfiguration",
-      "org.springframework.boot.tomcat.autoconfigure.metrics.TomcatMetricsAutoConfiguration"
-    })
+// Jetty (the pom leaves Tomcat out), the container that reads the SLB's PROXY protocol header;
+// the object store runs on Jetty too, so the local topology's one class path holds one container.
+@SpringBootApplication
 @ConfigurationPropertiesScan
 public class OrderServiceApplication {
 

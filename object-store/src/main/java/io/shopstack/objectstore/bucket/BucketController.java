@@ -3,7 +3,6 @@ package io.shopstack.objectstore.bucket;
 import io.shopstack.objectstore.storage.BucketStorage;
 import io.shopstack.objectstore.storage.BucketStorage.Bucket;
 import io.shopstack.objectstore.system.ObjectStoreProperties;
-import io.shopstack.objectstore.system.S3Error;
 import io.shopstack.objectstore.system.XmlDocument;
 import java.io.IOException;
 import java.time.format.DateTimeFormatter;
@@ -57,12 +56,7 @@ class BucketController {
   }
 
   @PutMapping({"/{bucket}", "/{bucket}/"})
-  ResponseEntity<Void> create(@PathVariable String bucket, @RequestParam Map<String, String> query)
-      throws IOException {
-    if (!query.isEmpty()) {
-      throw S3Error.NOT_IMPLEMENTED.exception(
-          "Bucket sub-resources are not implemented: " + query.keySet());
-    }
+  ResponseEntity<Void> create(@PathVariable String bucket) throws IOException {
     buckets.create(bucket);
     return ResponseEntity.ok().header("Location", "/" + bucket).build();
   }
@@ -85,13 +79,14 @@ class BucketController {
   ResponseEntity<byte[]> listObjects(
       @PathVariable String bucket, @RequestParam Map<String, String> query) throws IOException {
     if (query.containsKey("location")) {
+      buckets.require(bucket);
       // GetBucketLocation: us-east-1 is reported as an empty constraint, as S3 does
       return XmlDocument.result("LocationConstraint").toResponse(HttpStatus.OK);
     }
-    for (String unsupported : new String[] {"versions", "uploads", "acl", "policy", "tagging"}) {
-      if (query.containsKey(unsupported)) {
-        throw S3Error.NOT_IMPLEMENTED.exception("?" + unsupported + " is not implemented");
-      }
+    if (query.containsKey("versioning")) {
+      buckets.require(bucket);
+      // a bucket that never had versioning enabled: an empty configuration, no Status
+      return XmlDocument.result("VersioningConfiguration").toResponse(HttpStatus.OK);
     }
     return listing.list(bucket, ListRequest.from(query)).toResponse(HttpStatus.OK);
   }

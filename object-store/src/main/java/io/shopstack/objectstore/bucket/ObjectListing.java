@@ -33,6 +33,9 @@ class ObjectListing {
     String lastReturned = null;
     boolean truncated = false;
     for (String key : storage.keys(bucket, request.prefix())) {
+      if (request.maxKeys() == 0) {
+        break; // S3: an empty page that is not truncated, whatever the bucket holds
+      }
       String rolledUp = commonPrefix(key, request);
       if (request.after() != null && ObjectStorage.compareUtf8(key, request.after()) <= 0) {
         continue;
@@ -89,12 +92,12 @@ class ObjectListing {
       xml.element("KeyCount", contents.size() + commonPrefixes.size())
           .element("StartAfter", encode(request.startAfter(), request))
           .element("ContinuationToken", request.continuationToken());
-      if (truncated) {
+      if (truncated && lastReturned != null) {
         xml.element("NextContinuationToken", ListRequest.encodeToken(lastReturned));
       }
     } else {
       xml.element("Marker", encode(request.marker() == null ? "" : request.marker(), request));
-      if (truncated && request.delimiter() != null) {
+      if (truncated && request.delimiter() != null && lastReturned != null) {
         xml.element("NextMarker", encode(lastReturned, request));
       }
     }
@@ -113,11 +116,14 @@ class ObjectListing {
     return xml.close();
   }
 
-  /** encoding-type=url: keys may hold characters XML 1.0 cannot carry, so clients ask for this. */
+  /**
+   * encoding-type=url: keys may hold characters XML 1.0 cannot carry, so clients ask for this. S3
+   * leaves '/' as it is (clients split on it before decoding).
+   */
   private static String encode(String value, ListRequest request) {
     if (value == null || !request.urlEncoded()) {
       return value;
     }
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
   }
 }

@@ -1,10 +1,13 @@
 package io.shopstack.objectstore.object;
 
+import io.shopstack.objectstore.auth.ChunkSignatures;
 import io.shopstack.objectstore.system.S3Error;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +22,11 @@ import java.util.Map;
  * \r\n
  * </pre>
  *
- * Chunk signatures are skipped, not verified (this store does not check signatures at all), and the
- * trailers are kept for {@link PayloadChecksum}. The decoded length must match {@code
- * x-amz-decoded-content-length} when the client sent one.
+ * When the request was signed with {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}, every chunk
+ * signature and the trailer signature are verified as the body streams (see ChunkSignatures); the
+ * body ends in an exception before the object is published if one does not match. Trailers are kept
+ * for {@link PayloadChecksum}. The decoded length must match {@code x-amz-decoded-content-length}
+ * when the client sent one.
  */
 final class AwsChunkedInputStream extends InputStream {
 
@@ -30,6 +35,11 @@ final class AwsChunkedInputStream extends InputStream {
   private final InputStream in;
   private final long declaredLength;
   private final Map<String, String> trailers = new HashMap<>();
+  private final ChunkSignatures signatures;
+  private final MessageDigest chunkDigest;
+  private final StringBuilder canonicalTrailers = new StringBuilder();
+  private String chunkSignature;
+  private String trailerSignature;
   private long remainingInChunk;
   private long decoded;
   private boolean finished;
@@ -38,8 +48,18 @@ final class AwsChunkedInputStream extends InputStream {
    * @param declaredLength x-amz-decoded-content-length, or -1 when absent
    */
   AwsChunkedInputStream(InputStream in, long declaredLength) {
+    this(in, declaredLength, null);
+  }
+
+  /**
+   * @param signatures the chain to verify chunk and trailer signatures against; null when the
+   *     payload was not signed chunk by chunk ({@code STREAMING-UNSIGNED-PAYLOAD-TRAILER})
+   */
+  AwsChunkedInputStream(InputStream in, long declaredLength, ChunkSignatures signatures) {
     this.in = in;
     this.declaredLength = declaredLength;
+    this.signatures = signatures;
+    this.chunkDigest = signatures == null ? null : sha256();
   }
 
   /** Trailer values by lower-case name; complete once the stream has returned -1. */
@@ -67,8 +87,12 @@ final class AwsChunkedInputStream extends InputStream {
     }
     remainingInChunk -= n;
     decoded += n;
+    if (chunkDigest != null) {
+      chunkDigest.update(buffer, offset, n);
+    }
     if (remainingInChunk == 0) {
       expectCrlf();
+      verifyChunk();
     }
     return n;
   }
@@ -89,10 +113,15 @@ final class AwsChunkedInputStream extends InputStream {
     if (remainingInChunk < 0) {
       throw S3Error.INVALID_REQUEST.exception("Negative aws-chunked chunk size");
     }
+    chunkSignature = semicolon < 0 ? null : extension(header.substring(semicolon + 1));
     if (remainingInChunk > 0) {
       return true;
     }
+    verifyChunk();
     readTrailers();
+    if (signatures != null && !trailers.isEmpty()) {
+      signatures.verifyTrailer(trailerSignature, canonicalTrailers.toString());
+    }
     finished = true;
     if (declaredLength >= 0 && decoded != declaredLength) {
       throw S3Error.INCOMPLETE_BODY.exception(
@@ -105,10 +134,40 @@ final class AwsChunkedInputStream extends InputStream {
     for (String line = readLine(); !line.isEmpty(); line = readLine()) {
       int colon = line.indexOf(':');
       if (colon > 0) {
-        trailers.put(
-            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-            line.substring(colon + 1).trim());
+        String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        String value = line.substring(colon + 1).trim();
+        if (name.equals("x-amz-trailer-signature")) {
+          trailerSignature = value;
+        } else {
+          trailers.put(name, value);
+          canonicalTrailers.append(name).append(':').append(value).append('\n');
+        }
       }
+    }
+  }
+
+  private void verifyChunk() {
+    if (signatures != null) {
+      signatures.verifyChunk(chunkSignature, chunkDigest.digest());
+    }
+  }
+
+  /** The value of {@code chunk-signature=...} among a chunk header's extensions. */
+  private static String extension(String extensions) {
+    for (String extension : extensions.split(";")) {
+      String trimmed = extension.trim();
+      if (trimmed.startsWith("chunk-signature=")) {
+        return trimmed.substring("chunk-signature=".length());
+      }
+    }
+    return null;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK ships SHA-256", e);
     }
   }
 

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -32,10 +31,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/{bucket}/{*key}")
 class ObjectController {
 
-  /** Sub-resources of real S3 that this store does not implement: refuse rather than misread. */
-  private static final Set<String> UNSUPPORTED =
-      Set.of("acl", "tagging", "uploads", "uploadId", "retention", "legal-hold", "attributes");
-
   private final ObjectStorage storage;
   private final long maxObjectSize;
 
@@ -48,13 +43,22 @@ class ObjectController {
   ResponseEntity<Void> put(
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    String objectKey = refuseUnsupported(key, request);
+    String objectKey = keyOf(key);
     if (request.getHeader("x-amz-copy-source") != null) {
       throw S3Error.NOT_IMPLEMENTED.exception("CopyObject is not implemented");
     }
     StoredObject stored;
     try (InputStream body = UploadBody.open(request, maxObjectSize)) {
-      stored = storage.put(bucket, objectKey, body, maxObjectSize, UploadBody.headers(request));
+      stored =
+          storage.put(
+              bucket,
+              objectKey,
+              body,
+              maxObjectSize,
+              UploadBody.headers(request),
+              Preconditions.write(
+                  request.getHeader(HttpHeaders.IF_MATCH),
+                  request.getHeader(HttpHeaders.IF_NONE_MATCH)));
     }
     return ResponseEntity.ok().eTag(stored.etag()).build();
   }
@@ -66,7 +70,7 @@ class ObjectController {
       HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
-    String objectKey = refuseUnsupported(key, request);
+    String objectKey = keyOf(key);
     Optional<ObjectStorage.Content> found = storage.open(bucket, objectKey);
     if (found.isEmpty()) {
       throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
@@ -101,7 +105,7 @@ class ObjectController {
       HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
-    String objectKey = refuseUnsupported(key, request);
+    String objectKey = keyOf(key);
     StoredObject object =
         storage
             .find(bucket, objectKey)
@@ -117,7 +121,8 @@ class ObjectController {
   ResponseEntity<Void> delete(
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    storage.delete(bucket, refuseUnsupported(key, request));
+    storage.delete(
+        bucket, keyOf(key), Preconditions.write(request.getHeader(HttpHeaders.IF_MATCH), null));
     return ResponseEntity.noContent().build();
   }
 
@@ -138,13 +143,11 @@ class ObjectController {
     return false;
   }
 
-  /** The {*key} capture starts with the slash that separates it from the bucket. */
-  private static String refuseUnsupported(String key, HttpServletRequest request) {
-    for (String parameter : UNSUPPORTED) {
-      if (request.getParameterMap().containsKey(parameter)) {
-        throw S3Error.NOT_IMPLEMENTED.exception("?" + parameter + " is not implemented");
-      }
-    }
+  /**
+   * The {*key} capture starts with the slash that separates it from the bucket. (Sub-resources
+   * never get here: bucket.SubResourceGuard answers them.)
+   */
+  private static String keyOf(String key) {
     return key.startsWith("/") ? key.substring(1) : key;
   }
 }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.zip.CRC32;
@@ -27,15 +28,41 @@ final class PayloadChecksum extends FilterInputStream {
   private final Supplier<String> expected;
   private final Checksum checksum;
   private final MessageDigest digest;
+  private final boolean hex;
   private boolean verified;
 
   private PayloadChecksum(
       InputStream in, String name, Supplier<String> expected, Checksum crc, MessageDigest digest) {
+    this(in, name, expected, crc, digest, false);
+  }
+
+  private PayloadChecksum(
+      InputStream in,
+      String name,
+      Supplier<String> expected,
+      Checksum crc,
+      MessageDigest digest,
+      boolean hex) {
     super(in);
     this.name = name;
     this.expected = expected;
     this.checksum = crc;
     this.digest = digest;
+    this.hex = hex;
+  }
+
+  /**
+   * Wraps {@code body} to verify the hex SHA-256 a SigV4 client declares in {@code
+   * x-amz-content-sha256}: the signature covers that declaration, so only this check ties the
+   * signature to the bytes that actually arrived.
+   */
+  static InputStream verifyingSha256Hex(InputStream body, String expectedHex) {
+    try {
+      return new PayloadChecksum(
+          body, "x-amz-content-sha256", () -> expectedHex, null, digest("SHA-256"), true);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK ships SHA-256", e);
+    }
   }
 
   /**
@@ -89,6 +116,12 @@ final class PayloadChecksum extends FilterInputStream {
         checksum != null
             ? ByteBuffer.allocate(4).putInt((int) checksum.getValue()).array()
             : digest.digest();
+    if (hex) {
+      if (!HexFormat.of().formatHex(actual).equalsIgnoreCase(want.trim())) {
+        throw S3Error.CONTENT_SHA256_MISMATCH.exception();
+      }
+      return;
+    }
     if (!Base64.getEncoder().encodeToString(actual).equals(want.trim())) {
       throw S3Error.BAD_DIGEST.exception(
           "The " + name + " you specified did not match the calculated checksum");

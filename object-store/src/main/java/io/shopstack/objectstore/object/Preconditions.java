@@ -7,6 +7,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Conditional GET/HEAD in RFC 9110 §13.2.2 order, which is what the CDN edges rely on when they
@@ -50,6 +52,27 @@ final class Preconditions {
       }
     }
     return Outcome.PROCEED;
+  }
+
+  /**
+   * Conditional writes (PUT, DELETE): {@code If-None-Match: *} means "only if absent", {@code
+   * If-Match} "only if this version is current"; S3 answers 412 otherwise, and 404 NoSuchKey for an
+   * If-Match on a key that does not exist.
+   */
+  static Consumer<Optional<StoredObject>> write(String ifMatch, String ifNoneMatch) {
+    return current -> {
+      if (ifNoneMatch != null && ifNoneMatch.trim().equals("*") && current.isPresent()) {
+        throw S3Error.PRECONDITION_FAILED.exception("The object already exists (If-None-Match: *)");
+      }
+      if (ifMatch != null) {
+        if (current.isEmpty()) {
+          throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist (If-Match)");
+        }
+        if (!matches(ifMatch, current.get().etag())) {
+          throw S3Error.PRECONDITION_FAILED.exception("The object's ETag does not match If-Match");
+        }
+      }
+    };
   }
 
   /** Whether If-Range lets the Range through: it must name this exact version. */

@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.object;
 
+import io.shopstack.objectstore.auth.ChunkSignatures;
 import io.shopstack.objectstore.storage.ObjectHeaders;
 import io.shopstack.objectstore.system.S3Error;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,23 +16,25 @@ import java.util.stream.Collectors;
 /**
  * Turns a PutObject request into the object's bytes and headers: undoes aws-chunked framing,
  * attaches the checksum check, and refuses declared sizes above the limit before reading a byte.
- *
- * <p>Request signatures (SigV4, chunk signatures, trailer signatures) are <b>not verified</b>: this
- * store accepts any credentials. It is an origin on a private network in a teaching stack, not an
- * access-controlled service.
+ * The request's signature was checked before (auth.RequestAuthentication); what only the body can
+ * prove is checked here as it streams: the declared {@code x-amz-content-sha256}, the chunk
+ * signatures of an aws-chunked body, and the checksums.
  */
-final class UploadBody {
+public final class UploadBody {
 
   private static final String META_PREFIX = "x-amz-meta-";
 
   private UploadBody() {}
 
-  static InputStream open(HttpServletRequest request, long maxBytes) throws IOException {
+  public static InputStream open(HttpServletRequest request, long maxBytes) throws IOException {
     boolean chunked = isAwsChunked(request);
     long declared =
         chunked
             ? longHeader(request, "x-amz-decoded-content-length")
             : request.getContentLengthLong();
+    if (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") == null) {
+      throw S3Error.MISSING_CONTENT_LENGTH.exception();
+    }
     if (declared > maxBytes) {
       throw S3Error.ENTITY_TOO_LARGE.exception(
           "Your proposed upload of "
@@ -43,7 +46,9 @@ final class UploadBody {
     InputStream body = request.getInputStream();
     Map<String, String> trailers = Collections.emptyMap();
     if (chunked) {
-      AwsChunkedInputStream decoder = new AwsChunkedInputStream(body, declared);
+      AwsChunkedInputStream decoder =
+          new AwsChunkedInputStream(
+              body, declared, (ChunkSignatures) request.getAttribute(ChunkSignatures.ATTRIBUTE));
       body = decoder;
       String trailer = request.getHeader("x-amz-trailer");
       if (trailer != null && trailer.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-")) {
@@ -60,6 +65,10 @@ final class UploadBody {
         body = PayloadChecksum.verifying(body, lower, () -> value);
       }
     }
+    String payloadHash = request.getHeader("x-amz-content-sha256");
+    if (!chunked && payloadHash != null && payloadHash.matches("[0-9a-fA-F]{64}")) {
+      body = PayloadChecksum.verifyingSha256Hex(body, payloadHash);
+    }
     String contentMd5 = request.getHeader("Content-MD5");
     if (contentMd5 != null) {
       body = PayloadChecksum.verifying(body, "Content-MD5", () -> contentMd5);
@@ -68,7 +77,7 @@ final class UploadBody {
   }
 
   /** The headers the object keeps; aws-chunked is transfer framing, not the object's encoding. */
-  static ObjectHeaders headers(HttpServletRequest request) {
+  public static ObjectHeaders headers(HttpServletRequest request) {
     Map<String, String> representation = new HashMap<>();
     for (String name : ObjectHeaders.STORED) {
       String value = request.getHeader(name);

@@ -43,6 +43,8 @@ public class BucketStorage {
     Files.createDirectories(staging.resolve("objects"));
     Files.createDirectories(staging.resolve("blobs"));
     try {
+      // the new directories' entries must be on disk before the rename makes the bucket visible
+      DurableFiles.syncDirectory(staging);
       Files.move(staging, target);
       DurableFiles.syncDirectory(layout.root());
     } catch (FileAlreadyExistsException e) {
@@ -98,6 +100,8 @@ public class BucketStorage {
     } catch (NoSuchFileException e) {
       throw S3Error.NO_SUCH_BUCKET.exception();
     }
+    // acknowledged means gone for good: a crash must not bring the bucket back
+    DurableFiles.syncDirectory(layout.root());
     deleteTree(doomed);
   }
 

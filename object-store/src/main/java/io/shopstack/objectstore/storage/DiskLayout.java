@@ -73,6 +73,18 @@ class DiskLayout {
     return inside(blobs(bucket), blobName);
   }
 
+  /** Multipart uploads in progress: one directory each, removed with the bucket. */
+  Path uploads(String bucket) {
+    return bucket(bucket).resolve("uploads");
+  }
+
+  Path upload(String bucket, String uploadId) {
+    if (!uploadId.matches("[0-9a-f]{32}")) {
+      throw S3Error.NO_SUCH_UPLOAD.exception();
+    }
+    return inside(uploads(bucket), uploadId);
+  }
+
   /** The key a sidecar file name stands for, or null for a file that is not a sidecar. */
   static String keyOf(Path sidecar) {
     String name = sidecar.getFileName().toString();

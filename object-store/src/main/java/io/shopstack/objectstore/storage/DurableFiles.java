@@ -29,13 +29,15 @@ final class DurableFiles {
   }
 
   /**
-   * Some platforms cannot open a directory for fsync; there the rename is as durable as it gets.
+   * Makes the directory's entries (renames, creations, deletions) durable. A failing fsync fails
+   * the request: acknowledging a write the disk may forget is the one thing this store must not do.
+   * Only a platform that cannot open directories at all (not Linux) is let through.
    */
-  static void syncDirectory(Path directory) {
+  static void syncDirectory(Path directory) throws IOException {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort, see above
+    } catch (UnsupportedOperationException e) {
+      // no directory handles on this platform: the rename is as durable as it gets here
     }
   }
 }

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,11 +67,49 @@ public class ObjectStorage {
   public StoredObject put(
       String bucket, String key, InputStream body, long maxBytes, ObjectHeaders headers)
       throws IOException {
-    Path sidecar = layout.sidecar(bucket, key);
+    return put(bucket, key, body, maxBytes, headers, current -> {});
+  }
+
+  /**
+   * Like {@link #put(String, String, InputStream, long, ObjectHeaders)}, publishing only if {@code
+   * condition} accepts the version current at the moment of the commit (it throws otherwise):
+   * checked under the key's lock, so two {@code If-None-Match: *} writers cannot both win.
+   */
+  public StoredObject put(
+      String bucket,
+      String key,
+      InputStream body,
+      long maxBytes,
+      ObjectHeaders headers,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
+    layout.sidecar(bucket, key); // a key that cannot be stored fails before the body is read
     buckets.require(bucket);
+    condition.accept(find(bucket, key)); // fail early, before reading a body for nothing
+    try (Received content = receive(body, maxBytes)) {
+      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers, condition);
+    }
+  }
+
+  /**
+   * Content streamed into {@code .tmp/} and fsynced, with its size and MD5; deleted on close unless
+   * it was committed (moved away) first.
+   */
+  public record Received(Path file, long size, byte[] md5) implements AutoCloseable {
+    public String md5Hex() {
+      return HexFormat.of().formatHex(md5);
+    }
+
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Streams {@code body} to a temporary file, hashing it; fails beyond {@code maxBytes}. */
+  public Received receive(InputStream body, long maxBytes) throws IOException {
     Files.createDirectories(layout.tmp());
     Path upload = Files.createTempFile(layout.tmp(), "upload-", ".part");
-    Path sidecarUpload = null;
     try {
       MessageDigest md5 = md5();
       long size = 0;
@@ -87,22 +126,51 @@ public class ObjectStorage {
         }
       }
       DurableFiles.sync(upload);
-      String blob = UUID.randomUUID().toString();
-      StoredObject stored =
-          new StoredObject(
-              key,
-              size,
-              '"' + HexFormat.of().formatHex(md5.digest()) + '"',
-              Instant.now().truncatedTo(ChronoUnit.MILLIS),
-              blob,
-              headers);
-      sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
+      return new Received(upload, size, md5.digest());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(upload);
+      throw e;
+    }
+  }
+
+  /**
+   * Publishes received content as {@code key}: blob renamed into place, then the sidecar renamed
+   * over the old one (the commit), then the replaced blob deleted.
+   */
+  public StoredObject commit(
+      String bucket, String key, Received content, String etag, ObjectHeaders headers)
+      throws IOException {
+    return commit(bucket, key, content, etag, headers, current -> {});
+  }
+
+  private StoredObject commit(
+      String bucket,
+      String key,
+      Received content,
+      String etag,
+      ObjectHeaders headers,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
+    Path sidecar = layout.sidecar(bucket, key);
+    buckets.require(bucket);
+    String blob = UUID.randomUUID().toString();
+    StoredObject stored =
+        new StoredObject(
+            key, content.size(), etag, Instant.now().truncatedTo(ChronoUnit.MILLIS), blob, headers);
+    Path sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
+    try {
       Files.write(sidecarUpload, json.writeValueAsBytes(stored));
       DurableFiles.sync(sidecarUpload);
       try {
-        DurableFiles.publish(upload, layout.blob(bucket, blob));
+        DurableFiles.publish(content.file(), layout.blob(bucket, blob));
         synchronized (lockFor(bucket, key)) {
           Optional<StoredObject> previous = read(sidecar);
+          try {
+            condition.accept(previous);
+          } catch (RuntimeException refused) {
+            deleteBlob(bucket, stored);
+            throw refused;
+          }
           DurableFiles.publish(sidecarUpload, sidecar);
           previous.ifPresent(old -> deleteBlob(bucket, old));
         }
@@ -113,10 +181,7 @@ public class ObjectStorage {
       }
       return stored;
     } finally {
-      Files.deleteIfExists(upload);
-      if (sidecarUpload != null) {
-        Files.deleteIfExists(sidecarUpload);
-      }
+      Files.deleteIfExists(sidecarUpload);
     }
   }
 
@@ -150,10 +215,17 @@ public class ObjectStorage {
 
   /** Deletes the object; like S3, deleting a missing key is not an error. */
   public void delete(String bucket, String key) throws IOException {
+    delete(bucket, key, current -> {});
+  }
+
+  /** Deletes the object if {@code condition} accepts its current version (it throws otherwise). */
+  public void delete(String bucket, String key, Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     Path sidecar = layout.sidecar(bucket, key);
     buckets.require(bucket);
     synchronized (lockFor(bucket, key)) {
       Optional<StoredObject> previous = read(sidecar);
+      condition.accept(previous);
       if (Files.deleteIfExists(sidecar)) {
         DurableFiles.syncDirectory(sidecar.getParent());
       }
@@ -176,6 +248,10 @@ public class ObjectStorage {
   public static int compareUtf8(String a, String b) {
     return Arrays.compareUnsigned(
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  JsonMapper json() {
+    return json;
   }
 
   Optional<StoredObject> read(Path sidecar) throws IOException {

@@ -45,6 +45,77 @@ public enum S3Error {
       "NotImplemented",
       HttpStatus.NOT_IMPLEMENTED,
       "A header or query you provided implies functionality that is not implemented"),
+  ACCESS_DENIED("AccessDenied", HttpStatus.FORBIDDEN, "Access Denied"),
+  INVALID_ACCESS_KEY_ID(
+      "InvalidAccessKeyId",
+      HttpStatus.FORBIDDEN,
+      "The AWS access key Id you provided does not exist in our records."),
+  SIGNATURE_DOES_NOT_MATCH(
+      "SignatureDoesNotMatch",
+      HttpStatus.FORBIDDEN,
+      "The request signature we calculated does not match the signature you provided. Check your"
+          + " key and signing method."),
+  REQUEST_TIME_TOO_SKEWED(
+      "RequestTimeTooSkewed",
+      HttpStatus.FORBIDDEN,
+      "The difference between the request time and the current time is too large."),
+  AUTHORIZATION_HEADER_MALFORMED(
+      "AuthorizationHeaderMalformed",
+      HttpStatus.BAD_REQUEST,
+      "The authorization header is malformed."),
+  AUTHORIZATION_QUERY_PARAMETERS_ERROR(
+      "AuthorizationQueryParametersError",
+      HttpStatus.BAD_REQUEST,
+      "Error parsing the X-Amz-Credential parameter."),
+  CONTENT_SHA256_MISMATCH(
+      "XAmzContentSHA256Mismatch",
+      HttpStatus.BAD_REQUEST,
+      "The provided 'x-amz-content-sha256' header does not match what was computed."),
+  MISSING_CONTENT_LENGTH(
+      "MissingContentLength",
+      HttpStatus.LENGTH_REQUIRED,
+      "You must provide the Content-Length HTTP header."),
+  NO_SUCH_CORS_CONFIGURATION(
+      "NoSuchCORSConfiguration", HttpStatus.NOT_FOUND, "The CORS configuration does not exist"),
+  NO_SUCH_LIFECYCLE_CONFIGURATION(
+      "NoSuchLifecycleConfiguration",
+      HttpStatus.NOT_FOUND,
+      "The lifecycle configuration does not exist"),
+  NO_SUCH_BUCKET_POLICY(
+      "NoSuchBucketPolicy", HttpStatus.NOT_FOUND, "The bucket policy does not exist"),
+  NO_SUCH_TAG_SET("NoSuchTagSet", HttpStatus.NOT_FOUND, "The TagSet does not exist"),
+  NO_SUCH_WEBSITE_CONFIGURATION(
+      "NoSuchWebsiteConfiguration",
+      HttpStatus.NOT_FOUND,
+      "The specified bucket does not have a website configuration"),
+  NO_SUCH_ENCRYPTION_CONFIGURATION(
+      "ServerSideEncryptionConfigurationNotFoundError",
+      HttpStatus.NOT_FOUND,
+      "The server side encryption configuration was not found"),
+  NO_SUCH_UPLOAD(
+      "NoSuchUpload",
+      HttpStatus.NOT_FOUND,
+      "The specified multipart upload does not exist. The upload ID might be invalid, or the"
+          + " multipart upload might have been aborted or completed."),
+  INVALID_PART(
+      "InvalidPart",
+      HttpStatus.BAD_REQUEST,
+      "One or more of the specified parts could not be found. The part might not have been"
+          + " uploaded, or the specified entity tag might not have matched the part's entity tag."),
+  INVALID_PART_ORDER(
+      "InvalidPartOrder",
+      HttpStatus.BAD_REQUEST,
+      "The list of parts was not in ascending order. The parts list must be specified in order"
+          + " by part number."),
+  ENTITY_TOO_SMALL(
+      "EntityTooSmall",
+      HttpStatus.BAD_REQUEST,
+      "Your proposed upload is smaller than the minimum allowed object size."),
+  MALFORMED_XML(
+      "MalformedXML",
+      HttpStatus.BAD_REQUEST,
+      "The XML you provided was not well-formed or did not validate against our published"
+          + " schema."),
   INTERNAL_ERROR(
       "InternalError",
       HttpStatus.INTERNAL_SERVER_ERROR,

@@ -7,6 +7,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Turns every refusal into the {@code <Error>} document S3 clients parse: the SDKs read {@code
@@ -22,21 +23,24 @@ class S3ErrorAdvice {
     return document(e.error(), e.getMessage(), request);
   }
 
-  /** POST carries multipart uploads and batch deletes in S3: real features this store lacks. */
+  /** POST also carries DeleteObjects, RestoreObject and SelectObjectContent in S3: not here. */
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<byte[]> unsupportedMethod(
       HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
     if ("POST".equals(e.getMethod())) {
       return document(
-          S3Error.NOT_IMPLEMENTED,
-          "Multipart uploads and multi-object deletes are not implemented",
-          request);
+          S3Error.NOT_IMPLEMENTED, "This POST operation is not implemented by this store", request);
     }
     return document(S3Error.METHOD_NOT_ALLOWED, S3Error.METHOD_NOT_ALLOWED.message(), request);
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<byte[]> failed(Exception e, HttpServletRequest request) {
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+      // a client (a CDN edge, wrk, curl ^C) went away mid-download: routine, nothing to answer
+      log.debug("{} {}: client disconnected: {}", request.getMethod(), request.getRequestURI(), e);
+      return null;
+    }
     log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
     return document(S3Error.INTERNAL_ERROR, S3Error.INTERNAL_ERROR.message(), request);
   }

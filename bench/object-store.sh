@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of object-store against nginx serving the same files (issue 11, "Speed").
+#
+# 200 objects of 1 MiB are uploaded to our store (signed PUTs with curl --aws-sigv4, 4 at a time:
+# the PUT throughput), and the same bytes are written as plain files for nginx (Debian, sendfile
+# on, one worker). Then wrk GETs all 200 objects round-robin from each server in turn, the
+# server pinned to core 0 and wrk to core 1, our JVM warmed up first. Prints GET req/s, MiB/s
+# and latency for both, PUT MiB/s for ours, and last:
+#
+#     ratio: ours/nginx = X.XX      (GET throughput)
+#
+# Loopback only. Every process it starts is stopped on exit, failure included.
+#
+#   bench/object-store.sh                    # 30 s per server
+#   BENCH_SECONDS=10 bench/object-store.sh   # a quick look
+#
+# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM only), BENCH_CONNECTIONS
+# (32), BENCH_JAR (default object-store/target/object-store-exec.jar, built if missing),
+# BENCH_JAVA_OPTS, BENCH_WORK (work dir; temporary by default, removed unless BENCH_KEEP=1).
+set -euo pipefail
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-30}
+WARMUP=${BENCH_WARMUP_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+OBJECTS=200
+ADDR=127.0.0.1
+PORT_OURS=19100
+PORT_ADMIN=19101
+PORT_NGINX=19102
+ACCESS_KEY=bench-key
+SECRET_KEY=bench-secret
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+
+install_missing() {
+  local need=() cmd_pkg
+  for cmd_pkg in nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless; do
+    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  done
+  [ ${#need[@]} -eq 0 ] && return
+  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
+  log "bench: installing ${need[*]}"
+  flock /tmp/shop-apt.lock apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
+}
+
+STARTED=()
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${STARTED[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+await_http() { # url limit_seconds
+  for _ in $(seq 1 $(($2 * 10))); do
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  die "$1 did not answer within $2 s"
+}
+
+# wrk over all objects round-robin; prints "req/s MiB/s p50 p99" of the run.
+run_wrk() { # base_url seconds
+  taskset -c 1 wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
+    >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
+  local rps mib p50 p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.out")
+  mib=$(awk '/^Transfer\/sec/ {v=$2; if (v ~ /GB$/) {sub(/GB/,"",v); v*=1024} else if (v ~ /KB$/) {sub(/KB/,"",v); v/=1024} else sub(/MB/,"",v); print v}' "$WORK/wrk.out")
+  p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.out")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.out")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.out" | tr '\n' ' ')
+  echo "$rps $mib $p50 $p99 ${errors:-}"
+}
+
+install_missing
+WORK=${BENCH_WORK:-$(mktemp -d /tmp/bench-object-store.XXXXXX)}
+mkdir -p "$WORK/data" "$WORK/www/bench" "$WORK/nginx"
+chmod 755 "$WORK" # nginx's worker runs unprivileged and must read the files
+JAR=${BENCH_JAR:-$REPO/object-store/target/object-store-exec.jar}
+if [ ! -f "$JAR" ]; then
+  (cd "$REPO" && ./mvnw -q -o -pl object-store -am package -DskipTests) || die "build failed"
+fi
+cp "$JAR" "$WORK/object-store.jar"
+
+for i in $(seq 1 $OBJECTS); do
+  head -c 1048576 /dev/urandom >"$WORK/www/bench/obj-$i"
+done
+cat >"$WORK/round-robin.lua" <<LUA
+local i = 0
+request = function()
+  i = (i % $OBJECTS) + 1
+  return wrk.format("GET", "/bench/obj-" .. i)
+end
+LUA
+
+# --- ours ---------------------------------------------------------------------------------------
+log "bench: starting object-store"
+SHOP_BIND=$ADDR SHOP_OBJECT_PORT=$PORT_OURS SHOP_ADMIN_PORT=$PORT_ADMIN SHOP_DATA_DIR="$WORK/data" \
+SHOP_S3_ACCESS_KEY=$ACCESS_KEY SHOP_S3_SECRET_KEY=$SECRET_KEY SHOP_S3_PUBLIC_READ=bench \
+  taskset -c 0 java ${BENCH_JAVA_OPTS:-} -jar "$WORK/object-store.jar" >"$WORK/ours.log" 2>&1 &
+OURS=$!
+STARTED+=("$OURS")
+await_http "http://$ADDR:$PORT_ADMIN/health" 90
+
+s3curl() { # method path [file]
+  curl -fsS -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$ACCESS_KEY:$SECRET_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X "$1" ${3:+-T "$3"} "http://$ADDR:$PORT_OURS$2"
+}
+export -f s3curl
+export ACCESS_KEY SECRET_KEY ADDR PORT_OURS WORK
+s3curl PUT /bench
+start=$(date +%s%N)
+seq 1 $OBJECTS | xargs -P 4 -I{} bash -c 's3curl PUT /bench/obj-{} "$WORK/www/bench/obj-{}"'
+put_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+put_mib=$(awk -v n=$OBJECTS -v ms="$put_ms" 'BEGIN {printf "%.1f", n / (ms / 1000)}')
+cmp <(curl -fsS "http://$ADDR:$PORT_OURS/bench/obj-7") "$WORK/www/bench/obj-7" || die "GET differs from PUT"
+
+log "bench: warming up our JVM for $WARMUP s"
+run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" >/dev/null
+read -r ours_rps ours_mib ours_p50 ours_p99 ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN")
+kill "$OURS"; wait "$OURS" 2>/dev/null || true
+
+# --- nginx --------------------------------------------------------------------------------------
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server {
+    listen $ADDR:$PORT_NGINX;
+    root $WORK/www;
+  }
+}
+CONF
+taskset -c 0 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+NGINX=$!
+STARTED+=("$NGINX")
+await_http "http://$ADDR:$PORT_NGINX/bench/obj-1" 20
+read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN")
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), $SECONDS_PER_RUN s per server, $CONNECTIONS connections"
+echo "PUT  ours : $OBJECTS x 1 MiB in $put_ms ms = $put_mib MiB/s (4 concurrent curl --aws-sigv4)"
+echo "GET  ours : $ours_rps req/s, $ours_mib MiB/s, p50 $ours_p50, p99 $ours_p99 $ours_err"
+echo "GET  nginx: $nginx_rps req/s, $nginx_mib MiB/s, p50 $nginx_p50, p99 $nginx_p99 $nginx_err"
+awk -v o="$ours_mib" -v n="$nginx_mib" 'BEGIN {printf "ratio: ours/nginx = %.2f\n", o / n}'

@@ -1,0 +1,158 @@
+package io.shopstack.objectstore.multipart;
+
+import io.shopstack.objectstore.object.UploadBody;
+import io.shopstack.objectstore.storage.MultipartStorage;
+import io.shopstack.objectstore.storage.MultipartStorage.Upload;
+import io.shopstack.objectstore.storage.StoredObject;
+import io.shopstack.objectstore.system.S3Error;
+import io.shopstack.objectstore.system.XmlDocument;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Multipart upload, how every S3 client moves large files (s3cmd above 15 MiB, boto3 above 8 MiB,
+ * the AWS SDKs' transfer managers): create, upload parts, list, complete or abort. Objects grow
+ * beyond the single-PUT limit this way, streamed to disk part by part.
+ */
+@RestController
+class MultipartController {
+
+  private final MultipartStorage uploads;
+
+  MultipartController(MultipartStorage uploads) {
+    this.uploads = uploads;
+  }
+
+  @PostMapping(path = "/{bucket}/{*key}", params = "uploads")
+  ResponseEntity<byte[]> create(
+      @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
+      throws IOException {
+    Upload upload = uploads.create(bucket, keyOf(key), UploadBody.headers(request));
+    return XmlDocument.result("InitiateMultipartUploadResult")
+        .element("Bucket", bucket)
+        .element("Key", keyOf(key))
+        .element("UploadId", upload.id())
+        .close()
+        .toResponse(HttpStatus.OK);
+  }
+
+  @PutMapping(
+      path = "/{bucket}/{*key}",
+      params = {"uploadId", "partNumber"})
+  ResponseEntity<Void> uploadPart(
+      @PathVariable String bucket,
+      @PathVariable String key,
+      @RequestParam String uploadId,
+      @RequestParam String partNumber,
+      HttpServletRequest request)
+      throws IOException {
+    if (request.getHeader("x-amz-copy-source") != null) {
+      throw S3Error.NOT_IMPLEMENTED.exception("UploadPartCopy is not implemented");
+    }
+    int number;
+    try {
+      number = Integer.parseInt(partNumber);
+    } catch (NumberFormatException e) {
+      throw S3Error.INVALID_ARGUMENT.exception(
+          "Part number must be an integer between 1 and 10000");
+    }
+    StoredObject part;
+    try (InputStream body = UploadBody.open(request, MultipartStorage.MAX_PART_SIZE)) {
+      part = uploads.putPart(bucket, keyOf(key), uploadId, number, body);
+    }
+    return ResponseEntity.ok().eTag(part.etag()).build();
+  }
+
+  @GetMapping(path = "/{bucket}/{*key}", params = "uploadId")
+  ResponseEntity<byte[]> listParts(
+      @PathVariable String bucket, @PathVariable String key, @RequestParam String uploadId)
+      throws IOException {
+    List<StoredObject> parts = uploads.parts(bucket, keyOf(key), uploadId);
+    XmlDocument xml =
+        XmlDocument.result("ListPartsResult")
+            .element("Bucket", bucket)
+            .element("Key", keyOf(key))
+            .element("UploadId", uploadId)
+            .element("StorageClass", "STANDARD")
+            .element("PartNumberMarker", 0)
+            .element(
+                "NextPartNumberMarker", parts.isEmpty() ? 0 : parts.get(parts.size() - 1).key())
+            .element("MaxParts", MultipartStorage.MAX_PARTS)
+            .element("IsTruncated", false);
+    for (StoredObject part : parts) {
+      xml.open("Part")
+          .element("PartNumber", part.key())
+          .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(part.lastModified()))
+          .element("ETag", part.etag())
+          .element("Size", part.size())
+          .close();
+    }
+    return xml.close().toResponse(HttpStatus.OK);
+  }
+
+  @PostMapping(path = "/{bucket}/{*key}", params = "uploadId")
+  ResponseEntity<byte[]> complete(
+      @PathVariable String bucket,
+      @PathVariable String key,
+      @RequestParam String uploadId,
+      HttpServletRequest request)
+      throws IOException {
+    StoredObject object =
+        uploads.complete(bucket, keyOf(key), uploadId, CompleteRequest.parse(request));
+    return XmlDocument.result("CompleteMultipartUploadResult")
+        .element("Location", "/" + bucket + "/" + object.key())
+        .element("Bucket", bucket)
+        .element("Key", object.key())
+        .element("ETag", object.etag())
+        .close()
+        .toResponse(HttpStatus.OK);
+  }
+
+  @DeleteMapping(path = "/{bucket}/{*key}", params = "uploadId")
+  ResponseEntity<Void> abort(
+      @PathVariable String bucket, @PathVariable String key, @RequestParam String uploadId)
+      throws IOException {
+    uploads.abort(bucket, keyOf(key), uploadId);
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping(
+      path = {"/{bucket}", "/{bucket}/"},
+      params = "uploads")
+  ResponseEntity<byte[]> listUploads(@PathVariable String bucket) throws IOException {
+    XmlDocument xml =
+        XmlDocument.result("ListMultipartUploadsResult")
+            .element("Bucket", bucket)
+            .element("KeyMarker", "")
+            .element("UploadIdMarker", "")
+            .element("MaxUploads", 1000)
+            .element("IsTruncated", false);
+    for (Upload upload : uploads.uploads(bucket)) {
+      xml.open("Upload")
+          .element("Key", upload.target().key())
+          .element("UploadId", upload.id())
+          .element("StorageClass", "STANDARD")
+          .element(
+              "Initiated", DateTimeFormatter.ISO_INSTANT.format(upload.target().lastModified()))
+          .close();
+    }
+    return xml.close().toResponse(HttpStatus.OK);
+  }
+
+  /** The {*key} capture starts with the slash that separates it from the bucket. */
+  private static String keyOf(String key) {
+    return key.startsWith("/") ? key.substring(1) : key;
+  }
+}

@@ -1,0 +1,196 @@
+package io.shopstack.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shopstack.objectstore.storage.MultipartStorage;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Multipart upload through the AWS SDK v2 with its defaults (CRC32 trailers, signed chunks): an
+ * object larger than the store's single-PUT limit (256 KiB in tests) arrives whole, with S3's
+ * multipart ETag; S3's refusals (small parts, wrong ETags, order) come back as S3's codes.
+ */
+@ObjectStoreTest
+class MultipartUploadTests {
+
+  private static final int FIVE_MIB = 5 * 1024 * 1024;
+  private static S3Client s3;
+
+  @LocalServerPort int port;
+  @Autowired MultipartStorage multipart;
+
+  @AfterAll
+  static void closeClient() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void partsBecomeOneObjectWithTheMultipartEtag() throws Exception {
+    s3().createBucket(b -> b.bucket("mpu"));
+    byte[] first = random(FIVE_MIB, 1);
+    byte[] second = random(300_000, 2);
+    String id =
+        s3().createMultipartUpload(
+                b -> b.bucket("mpu").key("big/course.mp4").contentType("video/mp4"))
+            .uploadId();
+
+    String etag1 = uploadPart(id, 1, first);
+    String etag2 = uploadPart(id, 2, second);
+    assertThat(s3().listParts(b -> b.bucket("mpu").key("big/course.mp4").uploadId(id)).parts())
+        .extracting(Part::partNumber, Part::size)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, (long) FIVE_MIB),
+            org.assertj.core.groups.Tuple.tuple(2, 300_000L));
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
+        .extracting(u -> u.uploadId())
+        .contains(id);
+
+    CompleteMultipartUploadResponse done =
+        s3().completeMultipartUpload(
+                b ->
+                    b.bucket("mpu")
+                        .key("big/course.mp4")
+                        .uploadId(id)
+                        .multipartUpload(
+                            m ->
+                                m.parts(
+                                    CompletedPart.builder().partNumber(1).eTag(etag1).build(),
+                                    CompletedPart.builder().partNumber(2).eTag(etag2).build())));
+
+    String expectedEtag = '"' + md5Hex(md5(first), md5(second)) + "-2\"";
+    assertThat(done.eTag()).isEqualTo(expectedEtag);
+    var got = s3().getObjectAsBytes(b -> b.bucket("mpu").key("big/course.mp4"));
+    assertThat(got.asByteArray()).isEqualTo(concat(first, second));
+    assertThat(got.response().eTag()).isEqualTo(expectedEtag);
+    assertThat(got.response().contentType()).isEqualTo("video/mp4");
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads()).isEmpty();
+  }
+
+  @Test
+  void smallPartsWrongEtagsAndAbortedUploadsAreRefused() {
+    s3().createBucket(b -> b.bucket("mpu-refusals"));
+    String id = s3().createMultipartUpload(b -> b.bucket("mpu-refusals").key("k")).uploadId();
+    String small1 = uploadPart("mpu-refusals", id, 1, random(1000, 3));
+    String small2 = uploadPart("mpu-refusals", id, 2, random(1000, 4));
+
+    assertThatThrownBy(() -> complete(id, part(1, small1), part(2, small2)))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("EntityTooSmall"));
+    assertThatThrownBy(() -> complete(id, part(1, "\"00000000000000000000000000000000\"")))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPart"));
+    assertThatThrownBy(() -> complete(id, part(2, small2), part(1, small1)))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder"));
+
+    s3().abortMultipartUpload(b -> b.bucket("mpu-refusals").key("k").uploadId(id));
+    assertThatThrownBy(() -> complete(id, part(1, small1)))
+        .isInstanceOf(NoSuchUploadException.class);
+    assertThatThrownBy(() -> s3().headObject(b -> b.bucket("mpu-refusals").key("k")))
+        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+  }
+
+  @Test
+  void uploadsLeftBehindAreRemovedAfterTheirAge() throws Exception {
+    s3().createBucket(b -> b.bucket("mpu-abandoned"));
+    String id = s3().createMultipartUpload(b -> b.bucket("mpu-abandoned").key("k")).uploadId();
+    uploadPart("mpu-abandoned", id, 1, random(1000, 5));
+
+    assertThat(multipart.abandonOlderThan(Duration.ofDays(7))).isZero();
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).hasSize(1);
+    assertThat(multipart.abandonOlderThan(Duration.ZERO)).isGreaterThanOrEqualTo(1);
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).isEmpty();
+    assertThatThrownBy(() -> s3().listParts(b -> b.bucket("mpu-abandoned").key("k").uploadId(id)))
+        .isInstanceOf(NoSuchUploadException.class);
+  }
+
+  private void complete(String id, CompletedPart... parts) {
+    s3().completeMultipartUpload(
+            b ->
+                b.bucket("mpu-refusals")
+                    .key("k")
+                    .uploadId(id)
+                    .multipartUpload(m -> m.parts(List.of(parts))));
+  }
+
+  private static CompletedPart part(int number, String etag) {
+    return CompletedPart.builder().partNumber(number).eTag(etag).build();
+  }
+
+  private String uploadPart(String id, int number, byte[] content) {
+    return uploadPart("mpu", id, number, content);
+  }
+
+  private String uploadPart(String bucket, String id, int number, byte[] content) {
+    String key = bucket.equals("mpu") ? "big/course.mp4" : "k"; // one key per bucket here
+    return s3().uploadPart(
+            b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
+            RequestBody.fromBytes(content))
+        .eTag();
+  }
+
+  private S3Client s3() {
+    if (s3 == null) {
+      s3 =
+          S3Client.builder()
+              .endpointOverride(URI.create("http://127.0.0.1:" + port))
+              .forcePathStyle(true)
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(SignedHttp.ACCESS_KEY, SignedHttp.SECRET_KEY)))
+              .httpClient(UrlConnectionHttpClient.create())
+              .build();
+    }
+    return s3;
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
+  }
+
+  private static byte[] md5(byte[] content) throws Exception {
+    return MessageDigest.getInstance("MD5").digest(content);
+  }
+
+  private static String md5Hex(byte[]... digests) throws Exception {
+    MessageDigest md5 = MessageDigest.getInstance("MD5");
+    for (byte[] digest : digests) {
+      md5.update(digest);
+    }
+    return HexFormat.of().formatHex(md5.digest());
+  }
+}

@@ -1,0 +1,89 @@
+package io.shopstack.objectstore;
+
+import static io.shopstack.objectstore.SignedHttp.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * {@code DELETE /bucket?cors} deleted the bucket and {@code GET /bucket?cors} listed it: every
+ * sub-resource now gets S3's answer or 501, and the bucket and its objects survive all of them.
+ */
+@ObjectStoreTest
+class SubResourceTests {
+
+  private static final String[] CONFIGURATIONS = {
+    "cors", "lifecycle", "policy", "tagging", "website", "encryption"
+  };
+
+  @LocalServerPort int port;
+
+  @Test
+  void bucketConfigurationsAreAbsentNotMisrouted() throws Exception {
+    request("PUT", "/sub-resources");
+    request("PUT", "/sub-resources/kept.txt", "still here");
+
+    for (String name : CONFIGURATIONS) {
+      HttpResponse<String> read = request("GET", "/sub-resources?" + name);
+      assertThat(read.statusCode()).as(name).isEqualTo(404);
+      assertThat(read.body())
+          .as(name)
+          .contains("<Code>", "<RequestId>")
+          .doesNotContain("ListBucketResult");
+      assertThat(request("DELETE", "/sub-resources?" + name).statusCode()).as(name).isEqualTo(204);
+      HttpResponse<String> write = request("PUT", "/sub-resources?" + name, "<x/>");
+      assertThat(write.statusCode()).as(name).isEqualTo(501);
+      assertThat(write.body()).contains("<Code>NotImplemented</Code>");
+    }
+    assertThat(request("GET", "/sub-resources?cors").body())
+        .contains("<Code>NoSuchCORSConfiguration</Code>");
+    assertThat(request("GET", "/sub-resources?encryption").body())
+        .contains("<Code>ServerSideEncryptionConfigurationNotFoundError</Code>");
+
+    for (String other : new String[] {"acl", "replication", "notification", "object-lock"}) {
+      assertThat(request("DELETE", "/sub-resources?" + other).statusCode())
+          .as(other)
+          .isEqualTo(501);
+      assertThat(request("GET", "/sub-resources?" + other).statusCode()).as(other).isEqualTo(501);
+    }
+    for (String onObject : new String[] {"acl", "tagging", "retention", "legal-hold", "restore"}) {
+      assertThat(request("DELETE", "/sub-resources/kept.txt?" + onObject).statusCode())
+          .as(onObject)
+          .isEqualTo(501);
+      assertThat(request("PUT", "/sub-resources/kept.txt?" + onObject, "<x/>").statusCode())
+          .as(onObject)
+          .isEqualTo(501);
+    }
+
+    assertThat(request("GET", "/sub-resources/kept.txt").body()).isEqualTo("still here");
+    assertThat(request("GET", "/sub-resources?list-type=2").body()).contains("<Key>kept.txt</Key>");
+    assertThat(request("GET", "/no-such-bucket-here?cors").body())
+        .contains("<Code>NoSuchBucket</Code>");
+  }
+
+  @Test
+  void neverVersionedBucketsSayTheirVersioningIsEmpty() throws Exception {
+    request("PUT", "/sub-versioning");
+    HttpResponse<String> versioning = request("GET", "/sub-versioning?versioning");
+    assertThat(versioning.statusCode()).isEqualTo(200);
+    assertThat(versioning.body()).contains("VersioningConfiguration").doesNotContain("Status");
+  }
+
+  private HttpResponse<String> request(String method, String path) throws Exception {
+    return request(method, path, "");
+  }
+
+  private HttpResponse<String> request(String method, String path, String body) throws Exception {
+    return send(
+        SignedHttp.sign(
+                method,
+                URI.create("http://127.0.0.1:" + port + path),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of())
+            .toJdk());
+  }
+}
