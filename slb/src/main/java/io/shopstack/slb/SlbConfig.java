@@ -59,55 +59,6 @@ public record SlbConfig(
   /** The default shutdown deadline, as the shipped slb.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
 
-  public SlbConfig(
-      String instance,
-      List<String> listen,
-      List<String> backends,
-      String admin,
-      int connectTimeoutMillis,
-      int idleTimeoutSeconds,
-      int shutdownSeconds) {
-    this(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        shutdownSeconds,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
-  public SlbConfig(
-      String instance,
-      List<String> listen,
-      List<String> backends,
-      String admin,
-      int connectTimeoutMillis,
-      int idleTimeoutSeconds) {
-    this(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        DEFAULT_SHUTDOWN_SECONDS);
-  }
-
-  public SlbConfig(
-      String instance,
-      List<String> listen,
-      List<String> backends,
-      String admin,
-      int connectTimeoutMillis) {
-    this(instance, listen, backends, admin, connectTimeoutMillis, DEFAULT_IDLE_TIMEOUT_SECONDS);
-  }
-
   public SlbConfig {
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("slb: instance must be set");
@@ -151,38 +102,6 @@ public record SlbConfig(
     }
   }
 
-  public SlbConfig withFirstByteTimeoutSeconds(int seconds) {
-    return new SlbConfig(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        shutdownSeconds,
-        balance,
-        proxyProtocol,
-        healthCheck,
-        seconds,
-        transport);
-  }
-
-  public SlbConfig withTransport(String transport) {
-    return new SlbConfig(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        shutdownSeconds,
-        balance,
-        proxyProtocol,
-        healthCheck,
-        firstByteTimeoutSeconds,
-        transport);
-  }
-
   /** The transport to run on, {@code auto} resolved against this system. */
   public Transport ioTransport() {
     return switch (transport) {
@@ -196,54 +115,6 @@ public record SlbConfig(
       }
       default -> Transport.nativeIfAvailable();
     };
-  }
-
-  public SlbConfig withBalance(String balance) {
-    return new SlbConfig(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        shutdownSeconds,
-        balance,
-        proxyProtocol,
-        healthCheck,
-        firstByteTimeoutSeconds,
-        transport);
-  }
-
-  public SlbConfig withProxyProtocol(String proxyProtocol) {
-    return new SlbConfig(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        shutdownSeconds,
-        balance,
-        proxyProtocol,
-        healthCheck,
-        firstByteTimeoutSeconds,
-        transport);
-  }
-
-  public SlbConfig withHealthCheck(HealthCheck healthCheck) {
-    return new SlbConfig(
-        instance,
-        listen,
-        backends,
-        admin,
-        connectTimeoutMillis,
-        idleTimeoutSeconds,
-        shutdownSeconds,
-        balance,
-        proxyProtocol,
-        healthCheck,
-        firstByteTimeoutSeconds,
-        transport);
   }
 
   public ProxyProtocol proxyProtocolVersion() {

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +20,7 @@ class DataPathTest {
   private static final int MIB = 1024 * 1024;
 
   private static SlbServer slb(String backend) throws InterruptedException {
-    return new SlbServer(
-            new SlbConfig(
-                "slb-test", List.of("127.0.0.1:0"), List.of(backend), "127.0.0.1:0", 1000))
-        .start();
+    return new SlbServer(SlbConfigs.inFrontOf(backend).build()).start();
   }
 
   @Test

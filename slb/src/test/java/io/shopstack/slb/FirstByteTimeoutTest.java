@@ -22,13 +22,10 @@ class FirstByteTimeoutTest {
     try (var echo = TcpBackends.echo();
         SlbServer slb =
             new SlbServer(
-                    new SlbConfig(
-                            "slb-slowloris",
-                            List.of("127.0.0.1:0"),
-                            List.of(echo.hostPort()),
-                            "127.0.0.1:0",
-                            1000)
-                        .withFirstByteTimeoutSeconds(1))
+                    SlbConfigs.inFrontOf(echo.hostPort())
+                        .instance("slb-slowloris")
+                        .firstByteTimeoutSeconds(1)
+                        .build())
                 .start()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       List<Socket> silent = new ArrayList<>();

@@ -66,13 +66,10 @@ class HealthCheckTest {
     try (var order2 = TcpBackends.named("order-2");
         SlbServer slb =
             new SlbServer(
-                    new SlbConfig(
-                            "slb-checked",
-                            List.of("127.0.0.1:0"),
-                            List.of(order1.hostPort(), order2.hostPort()),
-                            "127.0.0.1:0",
-                            1000)
-                        .withHealthCheck(HealthCheck.tcp(100, 500, 2, 3)))
+                    SlbConfigs.inFrontOf(order1.hostPort(), order2.hostPort())
+                        .instance("slb-checked")
+                        .healthCheck(HealthCheck.tcp(100, 500, 2, 3))
+                        .build())
                 .start()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       Backend backend1 = slb.backends().backends().get(0);
@@ -115,14 +112,11 @@ class HealthCheckTest {
     try (var order2 = TcpBackends.named("order-2");
         SlbServer slb =
             new SlbServer(
-                    new SlbConfig(
-                            "slb-passive",
-                            List.of("127.0.0.1:0"),
-                            List.of(order1.hostPort(), order2.hostPort()),
-                            "127.0.0.1:0",
-                            1000)
+                    SlbConfigs.inFrontOf(order1.hostPort(), order2.hostPort())
+                        .instance("slb-passive")
                         // Probes an hour apart: whatever happens here is the traffic's doing.
-                        .withHealthCheck(HealthCheck.tcp(3_600_000, 500, 2, 3)))
+                        .healthCheck(HealthCheck.tcp(3_600_000, 500, 2, 3))
+                        .build())
                 .start()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       Backend backend1 = slb.backends().backends().get(0);
@@ -165,20 +159,17 @@ class HealthCheckTest {
     try (var order1 = TcpBackends.named("order-1");
         SlbServer slb =
             new SlbServer(
-                    new SlbConfig(
-                            "slb-httpchk",
-                            List.of("127.0.0.1:0"),
-                            List.of(order1.hostPort()),
-                            "127.0.0.1:0",
-                            1000)
-                        .withHealthCheck(
+                    SlbConfigs.inFrontOf(order1.hostPort())
+                        .instance("slb-httpchk")
+                        .healthCheck(
                             HealthCheck.http(
                                 actuator.getAddress().getPort(),
                                 "/actuator/health/readiness",
                                 100,
                                 500,
                                 2,
-                                3)))
+                                3))
+                        .build())
                 .start()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       Backend backend = slb.backends().backends().get(0);

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,8 +43,7 @@ class ProxyProtocolTest {
   }
 
   private static SlbConfig config(String backend, String proxyProtocol) {
-    return new SlbConfig("slb-pp", List.of("127.0.0.1:0"), List.of(backend), "127.0.0.1:0", 1000)
-        .withProxyProtocol(proxyProtocol);
+    return SlbConfigs.inFrontOf(backend).instance("slb-pp").proxyProtocol(proxyProtocol).build();
   }
 
   @Test
@@ -76,9 +74,7 @@ class ProxyProtocolTest {
     SlbConfig defaults = config("127.0.0.1:1", null);
     assertThat(defaults.proxyProtocol()).isEqualTo("none");
     try (var backend = TcpBackends.proxyProtocolReader()) {
-      SlbConfig config =
-          new SlbConfig(
-              "slb-pp", List.of("127.0.0.1:0"), List.of(backend.hostPort()), "127.0.0.1:0", 1000);
+      SlbConfig config = SlbConfigs.inFrontOf(backend.hostPort()).instance("slb-pp").build();
       String[] seen = exchange(config);
 
       // The reader took the first 12 bytes as a would-be signature: they were the request's.

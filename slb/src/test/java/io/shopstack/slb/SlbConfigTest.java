@@ -89,11 +89,12 @@ class SlbConfigTest {
 
   @Test
   void unknownSwitchValuesStopTheStart() {
-    SlbConfig config =
-        new SlbConfig("slb", List.of("127.0.0.1:0"), List.of("127.0.0.1:1"), "a:1", 1000);
-    assertThatThrownBy(() -> config.withProxyProtocol("v3")).hasMessageContaining("'v3'");
-    assertThatThrownBy(() -> config.withBalance("random")).hasMessageContaining("'random'");
-    assertThatThrownBy(() -> config.withTransport("kqueue")).hasMessageContaining("'kqueue'");
+    assertThatThrownBy(() -> load(Map.of("SHOP_SLB_PROXY_PROTOCOL", "v3")))
+        .hasMessageContaining("'v3'");
+    assertThatThrownBy(() -> load(Map.of("SHOP_SLB_BALANCE", "random")))
+        .hasMessageContaining("'random'");
+    assertThatThrownBy(() -> load(Map.of("SHOP_SLB_TRANSPORT", "kqueue")))
+        .hasMessageContaining("'kqueue'");
     assertThatThrownBy(() -> new HealthCheck("udp", 0, null, 0, 0, 0, 0, 0))
         .hasMessageContaining("'udp'");
   }
@@ -135,9 +136,9 @@ class SlbConfigTest {
 
   @Test
   void badAddressesAreNamed() {
-    SlbConfig config = new SlbConfig("slb", List.of("127.0.0.1"), List.of("x:1"), "a:1", 1000);
+    SlbConfig config = SlbConfigs.inFrontOf("x:1").listen("127.0.0.1").build();
     assertThatThrownBy(config::listenAddresses).hasMessageContaining("'127.0.0.1'");
-    SlbConfig badPort = new SlbConfig("slb", List.of("127.0.0.1:http"), List.of("x:1"), "a:1", 1);
+    SlbConfig badPort = SlbConfigs.inFrontOf("x:1").listen("127.0.0.1:http").build();
     assertThatThrownBy(badPort::listenAddresses).hasMessageContaining("bad port");
   }
 
@@ -148,7 +149,7 @@ class SlbConfigTest {
 
   @Test
   void aConfigWithoutBackendsIsRejected() {
-    assertThatThrownBy(() -> new SlbConfig("slb", List.of("127.0.0.1:0"), List.of(), "a:1", 1000))
+    assertThatThrownBy(() -> SlbConfigs.inFrontOf().build())
         .hasMessageContaining("at least one backend");
   }
 }

@@ -17,7 +17,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,12 +31,10 @@ class SlbLifecycleTest {
     try (var order = TcpBackends.named("order-1");
         ServerSocket taken = new ServerSocket(0, 1, LOOPBACK)) {
       SlbConfig config =
-          new SlbConfig(
-              "slb-taken",
-              List.of("127.0.0.1:" + first, "127.0.0.1:" + taken.getLocalPort()),
-              List.of(order.hostPort()),
-              "127.0.0.1:0",
-              1000);
+          SlbConfigs.inFrontOf(order.hostPort())
+              .instance("slb-taken")
+              .listen("127.0.0.1:" + first, "127.0.0.1:" + taken.getLocalPort())
+              .build();
 
       assertThatThrownBy(() -> new SlbServer(config).start())
           .isInstanceOf(ServerStartException.class)
@@ -55,14 +52,7 @@ class SlbLifecycleTest {
   void closeLetsASpliceStillTalkingFinishAndCutsASilentOneAtTheDeadline() throws Exception {
     try (var echo = TcpBackends.echo()) {
       SlbConfig config =
-          new SlbConfig(
-              "slb-stopping",
-              List.of("127.0.0.1:0"),
-              List.of(echo.hostPort()),
-              "127.0.0.1:0",
-              1000,
-              SlbConfig.DEFAULT_IDLE_TIMEOUT_SECONDS,
-              2);
+          SlbConfigs.inFrontOf(echo.hostPort()).instance("slb-stopping").shutdownSeconds(2).build();
       SlbServer slb = new SlbServer(config).start();
       InetSocketAddress vip = slb.listenAddresses().get(0);
       InetSocketAddress admin = new InetSocketAddress(LOOPBACK, slb.adminPort());

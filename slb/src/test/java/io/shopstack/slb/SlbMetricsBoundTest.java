@@ -7,7 +7,6 @@ import io.shopstack.common.testing.MetricsScrape;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,9 @@ class SlbMetricsBoundTest {
   void trafficChangesValuesButNeverAddsSeries() throws Exception {
     try (var order = TcpBackends.echo()) {
       SlbConfig config =
-          new SlbConfig(
-              "slb-bounded",
-              List.of("127.0.0.1:0"),
-              List.of(order.hostPort(), TcpBackends.deadHostPort()),
-              "127.0.0.1:0",
-              1000);
+          SlbConfigs.inFrontOf(order.hostPort(), TcpBackends.deadHostPort())
+              .instance("slb-bounded")
+              .build();
       try (SlbServer slb = new SlbServer(config).start()) {
         MetricsScrape before = MetricsScrape.of(slb.adminPort());
         var vip = slb.listenAddresses().get(0);

@@ -45,12 +45,7 @@ class SlbServerTest {
 
   private SlbServer slb(int connectTimeoutMillis, String... backends) throws InterruptedException {
     SlbConfig config =
-        new SlbConfig(
-            "slb-test",
-            List.of("127.0.0.1:0"),
-            List.of(backends),
-            "127.0.0.1:0",
-            connectTimeoutMillis);
+        SlbConfigs.inFrontOf(backends).connectTimeoutMillis(connectTimeoutMillis).build();
     return track(new SlbServer(config).start());
   }
 
@@ -92,13 +87,10 @@ class SlbServerTest {
     var order1 = track(TcpBackends.named("order-1"));
     var order2 = track(TcpBackends.named("order-2"));
     SlbConfig config =
-        new SlbConfig(
-                "slb-maglev",
-                List.of("127.0.0.1:0"),
-                List.of(order1.hostPort(), order2.hostPort()),
-                "127.0.0.1:0",
-                1000)
-            .withBalance("maglev");
+        SlbConfigs.inFrontOf(order1.hostPort(), order2.hostPort())
+            .instance("slb-maglev")
+            .balance("maglev")
+            .build();
     SlbServer slb = track(new SlbServer(config).start());
     InetSocketAddress vip = slb.listenAddresses().get(0);
 
@@ -129,13 +121,7 @@ class SlbServerTest {
     var live = track(TcpBackends.named("order-2"));
     // Without checks, so only the failover is at work here (HealthCheckTest has the ejection).
     SlbConfig config =
-        new SlbConfig(
-                "slb-test",
-                List.of("127.0.0.1:0"),
-                List.of(dead, live.hostPort()),
-                "127.0.0.1:0",
-                1000)
-            .withHealthCheck(HealthCheck.NONE);
+        SlbConfigs.inFrontOf(dead, live.hostPort()).healthCheck(HealthCheck.NONE).build();
     SlbServer slb = track(new SlbServer(config).start());
     InetSocketAddress vip = slb.listenAddresses().get(0);
 
@@ -242,12 +228,7 @@ class SlbServerTest {
   void listensOnEveryConfiguredAddress() throws Exception {
     var order = track(TcpBackends.named("order-1"));
     SlbConfig config =
-        new SlbConfig(
-            "slb-test",
-            List.of("127.0.0.1:0", "127.0.0.2:0"),
-            List.of(order.hostPort()),
-            "127.0.0.1:0",
-            1000);
+        SlbConfigs.inFrontOf(order.hostPort()).listen("127.0.0.1:0", "127.0.0.2:0").build();
     SlbServer slb = track(new SlbServer(config).start());
 
     assertThat(slb.listenAddresses()).hasSize(2);
@@ -288,9 +269,7 @@ class SlbServerTest {
   @Test
   void silentSpliceIsClosedAfterTheIdleTimeoutOnBothSides() throws Exception {
     var echo = track(TcpBackends.echo());
-    SlbConfig config =
-        new SlbConfig(
-            "slb-test", List.of("127.0.0.1:0"), List.of(echo.hostPort()), "127.0.0.1:0", 1000, 1);
+    SlbConfig config = SlbConfigs.inFrontOf(echo.hostPort()).idleTimeoutSeconds(1).build();
     SlbServer slb = track(new SlbServer(config).start());
 
     try (Socket client = connect(slb.listenAddresses().get(0))) {

@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,13 +19,10 @@ class TransportTest {
     try (var echo = TcpBackends.echo();
         SlbServer slb =
             new SlbServer(
-                    new SlbConfig(
-                            "slb-" + transport,
-                            List.of("127.0.0.1:0"),
-                            List.of(echo.hostPort()),
-                            "127.0.0.1:0",
-                            1000)
-                        .withTransport(transport))
+                    SlbConfigs.inFrontOf(echo.hostPort())
+                        .instance("slb-" + transport)
+                        .transport(transport)
+                        .build())
                 .start()) {
       Transport expected = transport.equals("nio") ? Transport.NIO : Transport.nativeIfAvailable();
       assertThat(slb.transport()).isEqualTo(expected);

@@ -1,0 +1,99 @@
+package io.shopstack.slb;
+
+import io.shopstack.slb.health.HealthCheck;
+import java.util.List;
+
+/**
+ * Test configurations: one SLB on 127.0.0.1 with ephemeral ports in front of the given backends,
+ * every other knob at the shipped slb.yml's default until a test sets it. Each test varies one or
+ * two knobs; building through the record's one constructor keeps its checks and defaults in force,
+ * so a test cannot start an SLB that production would refuse.
+ */
+final class SlbConfigs {
+  private final List<String> backends;
+  private String instance = "slb-test";
+  private List<String> listen = List.of("127.0.0.1:0");
+  private int connectTimeoutMillis = 1000;
+  private int idleTimeoutSeconds = SlbConfig.DEFAULT_IDLE_TIMEOUT_SECONDS;
+  private int shutdownSeconds = SlbConfig.DEFAULT_SHUTDOWN_SECONDS;
+  private String balance;
+  private String proxyProtocol;
+  private HealthCheck healthCheck;
+  private Integer firstByteTimeoutSeconds;
+  private String transport;
+
+  private SlbConfigs(List<String> backends) {
+    this.backends = backends;
+  }
+
+  /** An SLB spreading connections over {@code backends} ({@code host:port [weight=N]}). */
+  static SlbConfigs inFrontOf(String... backends) {
+    return new SlbConfigs(List.of(backends));
+  }
+
+  SlbConfigs instance(String instance) {
+    this.instance = instance;
+    return this;
+  }
+
+  SlbConfigs listen(String... listen) {
+    this.listen = List.of(listen);
+    return this;
+  }
+
+  SlbConfigs connectTimeoutMillis(int millis) {
+    this.connectTimeoutMillis = millis;
+    return this;
+  }
+
+  SlbConfigs idleTimeoutSeconds(int seconds) {
+    this.idleTimeoutSeconds = seconds;
+    return this;
+  }
+
+  SlbConfigs shutdownSeconds(int seconds) {
+    this.shutdownSeconds = seconds;
+    return this;
+  }
+
+  SlbConfigs balance(String balance) {
+    this.balance = balance;
+    return this;
+  }
+
+  SlbConfigs proxyProtocol(String proxyProtocol) {
+    this.proxyProtocol = proxyProtocol;
+    return this;
+  }
+
+  SlbConfigs healthCheck(HealthCheck healthCheck) {
+    this.healthCheck = healthCheck;
+    return this;
+  }
+
+  SlbConfigs firstByteTimeoutSeconds(int seconds) {
+    this.firstByteTimeoutSeconds = seconds;
+    return this;
+  }
+
+  SlbConfigs transport(String transport) {
+    this.transport = transport;
+    return this;
+  }
+
+  SlbConfig build() {
+    return new SlbConfig(
+        instance,
+        listen,
+        backends,
+        "127.0.0.1:0",
+        connectTimeoutMillis,
+        idleTimeoutSeconds,
+        shutdownSeconds,
+        balance,
+        proxyProtocol,
+        healthCheck,
+        firstByteTimeoutSeconds,
+        transport);
+  }
+}
