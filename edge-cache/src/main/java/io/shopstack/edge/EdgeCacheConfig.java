@@ -29,9 +29,6 @@ public record EdgeCacheConfig(
   /** The shutdown deadline the shipped edge-cache.yml has. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
 
-  /** The grace the shipped edge-cache.yml has: Varnish's default. */
-  public static final int DEFAULT_GRACE_SECONDS = 10;
-
   /**
    * Who may remove stored responses: clients at one of the listed addresses, or anyone who sends
    * the token in {@code X-Purge-Token}. An empty token is never accepted.
@@ -84,39 +81,6 @@ public record EdgeCacheConfig(
     }
   }
 
-  public EdgeCacheConfig(
-      String instance,
-      String bind,
-      int port,
-      int adminPort,
-      String routes,
-      Map<String, String> routeSets,
-      Limits limits) {
-    this(instance, bind, port, adminPort, routes, routeSets, limits, DEFAULT_SHUTDOWN_SECONDS);
-  }
-
-  public EdgeCacheConfig(
-      String instance,
-      String bind,
-      int port,
-      int adminPort,
-      String routes,
-      Map<String, String> routeSets,
-      Limits limits,
-      int shutdownSeconds) {
-    this(
-        instance,
-        bind,
-        port,
-        adminPort,
-        routes,
-        routeSets,
-        limits,
-        shutdownSeconds,
-        DEFAULT_GRACE_SECONDS,
-        Invalidation.LOCAL_ONLY);
-  }
-
   public EdgeCacheConfig {
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("instance name is required");
@@ -143,48 +107,6 @@ public record EdgeCacheConfig(
   /** The origins this instance forwards to: the named route set, or the literal list. */
   public OriginRoutes originRoutes() {
     return OriginRoutes.parse(routeSets.getOrDefault(routes.trim(), routes));
-  }
-
-  public EdgeCacheConfig withLimits(Limits newLimits) {
-    return new EdgeCacheConfig(
-        instance,
-        bind,
-        port,
-        adminPort,
-        routes,
-        routeSets,
-        newLimits,
-        shutdownSeconds,
-        graceSeconds,
-        invalidation);
-  }
-
-  public EdgeCacheConfig withGraceSeconds(int seconds) {
-    return new EdgeCacheConfig(
-        instance,
-        bind,
-        port,
-        adminPort,
-        routes,
-        routeSets,
-        limits,
-        shutdownSeconds,
-        seconds,
-        invalidation);
-  }
-
-  public EdgeCacheConfig withInvalidation(Invalidation who) {
-    return new EdgeCacheConfig(
-        instance,
-        bind,
-        port,
-        adminPort,
-        routes,
-        routeSets,
-        limits,
-        shutdownSeconds,
-        graceSeconds,
-        who);
   }
 
   public java.time.Duration shutdownDeadline() {

@@ -53,10 +53,7 @@ class BadInputAndFailuresTest {
             + deadPort
             + ",/named/=object-store@127.0.0.1:"
             + deadPort;
-    edge =
-        new EdgeCacheServer(
-                EdgeConfigs.local("edge-south", routes).withLimits(EdgeConfigs.smallLimits()))
-            .start();
+    edge = new EdgeCacheServer(EdgeConfigs.localWithSmallLimits("edge-south", routes)).start();
   }
 
   @AfterEach
@@ -136,7 +133,7 @@ class BadInputAndFailuresTest {
   void connectionsOverTheCapAreClosedAndTheOnesInKeepBeingServed() throws Exception {
     List<Socket> sockets = new ArrayList<>();
     try {
-      for (int i = 0; i < 51; i++) { // the cap in smallLimits is 50
+      for (int i = 0; i < 51; i++) { // the cap in localWithSmallLimits is 50
         sockets.add(new Socket("127.0.0.1", edge.port()));
       }
       // Listeners may accept in parallel, so which one is refused is not fixed: count them.
@@ -377,8 +374,8 @@ class BadInputAndFailuresTest {
       edge.close();
       edge =
           new EdgeCacheServer(
-                  EdgeConfigs.local("edge-south", "/hints/=127.0.0.1:" + hinting.getLocalPort())
-                      .withLimits(EdgeConfigs.smallLimits()))
+                  EdgeConfigs.localWithSmallLimits(
+                      "edge-south", "/hints/=127.0.0.1:" + hinting.getLocalPort()))
               .start();
 
       HttpResponse<String> response = send(request("/hints/page"));

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,10 +101,9 @@ class ChainedCachesTest {
     try (ServerSocket reserved = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = reserved.getLocalPort();
     }
-    EdgeCacheConfig base = EdgeConfigs.local("edge-loop", "/=127.0.0.1:" + port);
     EdgeCacheConfig self =
-        new EdgeCacheConfig(
-            base.instance(), base.bind(), port, 0, base.routes(), base.routeSets(), base.limits());
+        EdgeConfigs.local(
+            "edge-loop", "/=127.0.0.1:" + port, Map.of("SHOP_HTTP_PORT", String.valueOf(port)));
     try (EdgeCacheServer loop = new EdgeCacheServer(self).start()) {
       HttpResponse<String> response = get(loop, "/anything");
 

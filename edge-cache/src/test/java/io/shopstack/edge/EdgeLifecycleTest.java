@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +33,13 @@ class EdgeLifecycleTest {
 
   private static EdgeCacheConfig config(
       String instance, String routes, int port, int adminPort, int shutdownSeconds) {
-    EdgeCacheConfig base = EdgeConfigs.local(instance, routes);
-    return new EdgeCacheConfig(
-        base.instance(),
-        base.bind(),
-        port,
-        adminPort,
-        base.routes(),
-        base.routeSets(),
-        base.limits(),
-        shutdownSeconds);
+    return EdgeConfigs.local(
+        instance,
+        routes,
+        Map.of(
+            "SHOP_HTTP_PORT", String.valueOf(port),
+            "SHOP_ADMIN_PORT", String.valueOf(adminPort),
+            "SHOP_SHUTDOWN_SECONDS", String.valueOf(shutdownSeconds)));
   }
 
   @Test

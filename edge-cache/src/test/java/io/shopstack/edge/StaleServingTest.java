@@ -32,7 +32,8 @@ class StaleServingTest {
     origin = new OriginFixture("origin");
     edge =
         new EdgeCacheServer(
-                EdgeConfigs.local("edge-north", origin.route("/products/")).withGraceSeconds(0),
+                EdgeConfigs.local(
+                    "edge-north", origin.route("/products/"), Map.of("SHOP_GRACE_SECONDS", "0")),
                 clock)
             .start();
     client = new EdgeClient(edge.port());
@@ -106,7 +107,8 @@ class StaleServingTest {
     edge.close();
     edge =
         new EdgeCacheServer(
-                EdgeConfigs.local("edge-north", origin.route("/products/")).withGraceSeconds(30),
+                EdgeConfigs.local(
+                    "edge-north", origin.route("/products/"), Map.of("SHOP_GRACE_SECONDS", "30")),
                 clock)
             .start();
     client = new EdgeClient(edge.port());
