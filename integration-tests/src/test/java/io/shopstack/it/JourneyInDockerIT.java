@@ -2,16 +2,17 @@ package io.shopstack.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.common.testing.ExternalCommand;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * The journey on the real images: two phones, one per region, run the client app inside the
@@ -117,12 +118,16 @@ class JourneyInDockerIT {
     }
     // SIGINT is PostgreSQL's fast shutdown: docker stop ends cleanly, not in a SIGKILL.
     String stopSignal =
-        DockerClientFactory.instance()
-            .client()
-            .inspectContainerCmd(stack.get("postgres").getContainerId())
-            .exec()
-            .getConfig()
-            .getStopSignal();
+        ExternalCommand.run(
+                Duration.ofSeconds(30),
+                "docker",
+                "inspect",
+                "-f",
+                "{{.Config.StopSignal}}",
+                stack.get("postgres").getContainerId())
+            .assertSuccess()
+            .output()
+            .strip();
     assertThat(stopSignal).isIn("SIGINT", "2");
   }
 
