@@ -19,18 +19,16 @@
 # built if missing), BENCH_JAVA_OPTS (extra JVM flags, none by default), BENCH_WORK (work dir;
 # a fresh temporary one by default, removed at exit unless BENCH_KEEP=1).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CLIENTS=${BENCH_CLIENTS:-4}
 OUTSTANDING=${BENCH_OUTSTANDING:-200}
-ADDR=127.0.0.1
 PORT_OURS=15301
 PORT_NSD=15302
 PORT_BIND=15303
 PORT_LOAD=15304
 
-. "$(dirname "$0")/lib.sh"
 
 # Waits (bounded) until the server at $1 answers a query for name $2; prints the milliseconds.
 await_answer() { # port, name, pid, limit

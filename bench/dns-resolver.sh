@@ -20,9 +20,9 @@
 # -am if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
 # Last line: "ratio: ours/unbound = X.XX" (cached QPS).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 AUTH=127.0.0.1
 PORT_AUTH=15401
 OURS=127.0.0.1
@@ -31,7 +31,6 @@ PORT_OURS_ADMIN=15403
 UNBOUND=127.0.0.1
 PORT_UNBOUND=15404
 
-. "$(dirname "$0")/lib.sh"
 
 await_answer() { # address, port, name, pid
   await 60 "$4" "an answer for $3 from $1@$2" dns_ok "$1" "$2" "$3" >/dev/null

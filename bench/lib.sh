@@ -6,9 +6,19 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #
-# Sourcing it sets `set -euo pipefail`, REPO (the project root), TICK, and the EXIT/INT/TERM
-# traps; it uses BENCH_WORK, BENCH_KEEP and BENCH_JAR from the environment.
+# Sourcing it sets `set -euo pipefail`, SECONDS_PER_RUN, WARMUP, ADDR, REPO (the project root),
+# TICK, PIN_SERVER/PIN_CLIENT and the EXIT/INT/TERM traps; it reads BENCH_SECONDS,
+# BENCH_WARMUP_SECONDS, BENCH_WORK, BENCH_KEEP and BENCH_JAR from the environment.
 set -euo pipefail
+
+# What every benchmark takes from the environment: seconds per measured run, and seconds of
+# load before it that are not counted (our JVM's JIT warm-up). Loopback only: ADDR.
+# shellcheck disable=SC2034 # all three are used by the scripts that source this file
+{
+  SECONDS_PER_RUN=${BENCH_SECONDS:-30}
+  WARMUP=${BENCH_WARMUP_SECONDS:-10}
+  ADDR=127.0.0.1
+}
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TICK=$(getconf CLK_TCK)
@@ -88,6 +98,7 @@ private_jar() {
 # without a second core there is nothing to separate and the arrays stay empty.
 PIN_SERVER=()
 PIN_CLIENT=()
+# shellcheck disable=SC2034 # used by the scripts that source this file
 if [ "$(nproc)" -ge 2 ]; then
   PIN_SERVER=(taskset -c 0)
   PIN_CLIENT=(taskset -c 1)

@@ -18,19 +18,17 @@
 # (32), BENCH_JAR (default object-store/target/object-store-exec.jar, built if missing),
 # BENCH_JAVA_OPTS, BENCH_WORK (work dir; temporary by default, removed unless BENCH_KEEP=1).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 OBJECTS=200
-ADDR=127.0.0.1
 PORT_OURS=19100
 PORT_ADMIN=19101
 PORT_NGINX=19102
 ACCESS_KEY=bench-key
 SECRET_KEY=bench-secret
 
-. "$(dirname "$0")/lib.sh"
 
 # wrk over all objects round-robin; prints "req/s MiB/s p50 p99" of the run.
 run_wrk() { # base_url seconds
@@ -64,6 +62,7 @@ LUA
 
 # --- ours ---------------------------------------------------------------------------------------
 log "bench: starting object-store"
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS: several flags
 SHOP_BIND=$ADDR SHOP_OBJECT_PORT=$PORT_OURS SHOP_ADMIN_PORT=$PORT_ADMIN SHOP_DATA_DIR="$WORK/data" \
 SHOP_S3_ACCESS_KEY=$ACCESS_KEY SHOP_S3_SECRET_KEY=$SECRET_KEY SHOP_S3_PUBLIC_READ=bench \
   "${PIN_SERVER[@]}" java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/ours.log" 2>&1 &
@@ -79,6 +78,7 @@ export -f s3curl
 export ACCESS_KEY SECRET_KEY ADDR PORT_OURS WORK
 s3curl PUT /bench
 start=$(date +%s%N)
+# shellcheck disable=SC2016 # expanded by the bash that xargs starts
 seq 1 $OBJECTS | xargs -P 4 -I{} bash -c 's3curl PUT /bench/obj-{} "$WORK/www/bench/obj-{}"'
 put_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 put_mib=$(awk -v n=$OBJECTS -v ms="$put_ms" 'BEGIN {printf "%.1f", n / (ms / 1000)}')

@@ -23,9 +23,9 @@
 # if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: nio as shipped, or auto/epoll),
 # BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-50}
 IDLE=${BENCH_IDLE:-9000}
 BACKEND_PORT=18081
@@ -34,7 +34,6 @@ PORT_OURS=18091
 PORT_ADMIN=18092
 VIP=127.0.0.1
 
-. "$(dirname "$0")/lib.sh"
 
 rss_kib() {
   local total=0 p
