@@ -13,7 +13,8 @@
 #   BENCH_SECONDS=10 bench/order-service.sh
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
-# BENCH_THREADS (2), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS.
+# BENCH_THREADS (2), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS, BENCH_WORK /
+# BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
 # Everything started is stopped on exit, failure included.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -25,7 +26,6 @@ PG_PORT=23633
 LB_PORT=23680
 ORDER_PORTS=(23681 23682)
 ADMIN_PORTS=(23691 23692)
-
 
 # At exit, after the instances stopped: PostgreSQL runs as user postgres, not as our child.
 stop_postgres() {
