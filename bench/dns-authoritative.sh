@@ -19,109 +19,20 @@
 # built if missing), BENCH_JAVA_OPTS (extra JVM flags, none by default), BENCH_WORK (work dir;
 # a fresh temporary one by default, removed at exit unless BENCH_KEEP=1).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CLIENTS=${BENCH_CLIENTS:-4}
 OUTSTANDING=${BENCH_OUTSTANDING:-200}
-ADDR=127.0.0.1
 PORT_OURS=15301
 PORT_NSD=15302
 PORT_BIND=15303
 PORT_LOAD=15304
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-TICK=$(getconf CLK_TCK)
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-# ---------------------------------------------------------------------------------------------
-# Tools
-# ---------------------------------------------------------------------------------------------
-install_missing() {
-  local need=() cmd_pkg
-  for cmd_pkg in nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux dig:bind9-dnsutils \
-                 java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless; do
-    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
-  done
-  [ ${#need[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
-  log "bench: installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  # Debian starts the packaged daemons on port 53; the benchmark does not use them.
-  systemctl stop nsd named 2>/dev/null || true
-}
-
-# ---------------------------------------------------------------------------------------------
-# Processes: everything started is remembered and stopped on exit
-# ---------------------------------------------------------------------------------------------
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${STARTED[@]}"; do
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-stop() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-}
-
-# Clock ticks (utime+stime) of a process and all its descendants (NSD forks its workers).
-cpu_ticks() {
-  local root=$1
-  local pids=("$root") queue=("$root") p kids total=0
-  while [ ${#queue[@]} -gt 0 ]; do
-    p=${queue[0]}
-    queue=("${queue[@]:1}")
-    kids=$(ps -o pid= --ppid "$p" 2>/dev/null || true)
-    for k in $kids; do pids+=("$k"); queue+=("$k"); done
-  done
-  for p in "${pids[@]}"; do
-    # Fields after the ")" of the comm: state is 3rd, utime 14th, stime 15th overall.
-    local stat
-    stat=$(cat /proc/"$p"/stat 2>/dev/null) || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    total=$((total + ${12} + ${13}))
-  done
-  echo "$total"
-}
-
-# Waits (bounded) until the server at $1 answers a query for name $2 with NOERROR.
-await_answer() {
-  local port=$1 name=$2 pid=$3 limit=$4 start
-  start=$(date +%s%N)
-  while true; do
-    if dig +tries=1 +time=1 @"$ADDR" -p "$port" "$name" A 2>/dev/null | grep -q 'status: NOERROR'; then
-      echo $(( ($(date +%s%N) - start) / 1000000 ))
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || die "server (pid $pid) exited before answering $name"
-    [ $(( ($(date +%s%N) - start) / 1000000000 )) -lt "$limit" ] || die "no answer for $name within ${limit}s"
-    sleep 0.05
-  done
+# Waits (bounded) until the server at $1 answers a query for name $2; prints the milliseconds.
+await_answer() { # port, name, pid, limit
+  await "$4" "$3" "an answer for $2" dns_ok "$ADDR" "$1" "$2"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -210,17 +121,6 @@ queries() {
 # ---------------------------------------------------------------------------------------------
 # Servers
 # ---------------------------------------------------------------------------------------------
-PIN_SERVER=()
-PIN_CLIENT=()
-setup_pinning() {
-  if [ "$(nproc)" -ge 2 ]; then
-    PIN_SERVER=(taskset -c 0)
-    PIN_CLIENT=(taskset -c 1)
-  else
-    log "bench: fewer than 2 cores: no pinning"
-  fi
-}
-
 start_ours() { # port, zones list, log file -> pid
   # shellcheck disable=SC2086
   SHOP_INSTANCE=bench SHOP_BIND=$ADDR SHOP_DNS_PORT=$1 SHOP_ADMIN_PORT=0 SHOP_NET=127 \
@@ -230,32 +130,7 @@ start_ours() { # port, zones list, log file -> pid
 }
 
 start_nsd() {
-  cat >"$WORK/nsd.conf" <<EOF
-server:
-  ip-address: $ADDR@$PORT_NSD
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$WORK"
-  database: ""
-  zonelistfile: "$WORK/nsd-zone.list"
-  xfrdfile: "$WORK/nsd-xfrd.state"
-  xfrdir: "$WORK"
-  pidfile: "$WORK/nsd.pid"
-  logfile: "$WORK/nsd.log"
-  verbosity: 1
-  # Debian's NSD limits each /24 to 200 QPS by default; the benchmark has one client.
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: shop.example.
-  zonefile: shop.example.zone
-zone:
-  name: big.example.
-  zonefile: big.example.zone
-EOF
+  nsd_conf "$ADDR" "$PORT_NSD" shop.example big.example >"$WORK/nsd.conf"
   nsd-checkconf "$WORK/nsd.conf" >&2 || die "nsd-checkconf rejected $WORK/nsd.conf"
   "${PIN_SERVER[@]}" nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
   echo $!
@@ -296,40 +171,30 @@ drive() { # name, port, pid, seconds, output file
     -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" -t 2 >"$5" 2>&1 || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
   after=$(cpu_ticks "$3")
   kill -0 "$3" 2>/dev/null || die "$1 died during the run"
-  awk -v cpu="$(( after - before ))" -v tick="$TICK" '
-    /Queries sent:/ { sent = $3 }
-    /Queries lost:/ { lost = $3 }
-    /Queries per second:/ { qps = $4 }
-    /Average Latency/ { lat = $4 * 1000 }
-    END { printf "%s %.3f %s %s %.2f\n", qps, lat, lost, sent, cpu / tick }' "$5"
+  echo "$(dnsperf_summary "$5") $(awk -v c=$((after - before)) -v t="$TICK" 'BEGIN { printf "%.2f", c / t }')"
 }
 
 RESULTS=()
 bench_server() { # name, port, pid
   local name=$1 port=$2 pid=$3 ms line
   ms=$(await_answer "$port" www.shop.example "$pid" 60)
-  log "bench: $name answers (${ms} ms after start); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "bench: $name answers (${ms} ms after start); load average $(load_avg)"
   local load_before load_after
-  load_before=$(cut -d' ' -f1 /proc/loadavg)
+  load_before=$(load_1m)
   line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name.txt")
-  load_after=$(cut -d' ' -f1 /proc/loadavg)
+  load_after=$(load_1m)
   log "bench: $name: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name.txt" | tr -s ' ' | tr '\n' ';')"
   RESULTS+=("$name $line $load_before $load_after")
 }
 
 # ---------------------------------------------------------------------------------------------
 main() {
-  install_missing
-  setup_pinning
-  if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bench-dns.XXXXXX); fi
-  local jar=${BENCH_JAR:-$REPO/dns-authoritative/target/dns-authoritative-exec.jar}
-  if [ ! -f "$jar" ]; then
-    log "bench: building $jar"
-    # -am: dns-core comes from this tree, never from ~/.m2 (and nothing is installed there).
-    (cd "$REPO" && ./mvnw -q -pl dns-authoritative -am package -DskipTests)
-  fi
-  # A private copy: a rebuild of the module during the run must not change the server under test.
-  cp "$jar" "$WORK/dns-authoritative-exec.jar"
+  install_missing --stop "nsd named" nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux \
+    dig:bind9-dnsutils java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless
+  [ ${#PIN_SERVER[@]} -gt 0 ] || log "bench: fewer than 2 cores: no pinning"
+  ports_free "$PORT_OURS" "$PORT_NSD" "$PORT_BIND" "$PORT_LOAD"
+  make_work dns
+  private_jar dns-authoritative >/dev/null
 
   log "bench: generating zones and queries in $WORK"
   shop_zone >"$WORK/shop.example.zone"
@@ -376,7 +241,7 @@ main() {
   stop "$pid"
 
   # -------------------------------------------------------------------------------------------
-  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "machine: $(machine), load average now $(load_avg)"
   echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; server on core 0, dnsperf on core 1; our JVM warmed up ${WARMUP}s"
   echo
   printf '| %-6s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
@@ -397,8 +262,7 @@ main() {
     "RSS $(awk -v k="$rss" 'BEGIN { printf "%.0f MiB", k / 1024 }')"
   echo "$heap_info" | sed -n '2,$p' | sed 's/^/  heap_info: /' | head -n 4
   echo
-  awk -v o="${Q[ours]}" -v b="${Q[BIND]}" -v n="${Q[NSD]}" \
-    'BEGIN { printf "ratio: ours/BIND = %.2f, ours/NSD = %.2f\n", o / b, o / n }'
+  echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }
 
 main "$@"

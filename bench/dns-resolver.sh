@@ -20,9 +20,9 @@
 # -am if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
 # Last line: "ratio: ours/unbound = X.XX" (cached QPS).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 AUTH=127.0.0.1
 PORT_AUTH=15401
 OURS=127.0.0.1
@@ -31,51 +31,9 @@ PORT_OURS_ADMIN=15403
 UNBOUND=127.0.0.1
 PORT_UNBOUND=15404
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-install_missing() {
-  local need=() cmd_pkg
-  for cmd_pkg in nsd:nsd unbound:unbound dnsperf:dnsperf taskset:util-linux dig:bind9-dnsutils \
-                 java:openjdk-17-jdk-headless; do
-    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
-  done
-  [ ${#need[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
-  log "bench: installing ${need[*]}"
-  flock /tmp/shop-apt.lock apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
-  systemctl stop nsd unbound 2>/dev/null || true
-}
-
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${STARTED[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PIN_SERVER=()
-PIN_CLIENT=()
-if [ "$(nproc)" -ge 2 ]; then PIN_SERVER=(taskset -c 0); PIN_CLIENT=(taskset -c 1); fi
 
 await_answer() { # address, port, name, pid
-  for _ in $(seq 1 600); do
-    dig +tries=1 +time=1 @"$1" -p "$2" "$3" A 2>/dev/null | grep -q 'status: NOERROR' && return 0
-    kill -0 "$4" 2>/dev/null || die "process $4 exited before answering $3"
-    sleep 0.1
-  done
-  die "no answer for $3 from $1@$2 within 60 s"
+  await 60 "$4" "an answer for $3 from $1@$2" dns_ok "$1" "$2" "$3" >/dev/null
 }
 
 bench_zone() {
@@ -91,27 +49,7 @@ EOF
 }
 
 start_nsd() {
-  cat >"$WORK/nsd.conf" <<EOF
-server:
-  ip-address: $AUTH@$PORT_AUTH
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$WORK"
-  database: ""
-  zonelistfile: "$WORK/nsd-zone.list"
-  xfrdfile: "$WORK/nsd-xfrd.state"
-  xfrdir: "$WORK"
-  pidfile: "$WORK/nsd.pid"
-  logfile: "$WORK/nsd.log"
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: bench.
-  zonefile: bench.zone
-EOF
+  nsd_conf "$AUTH" "$PORT_AUTH" bench >"$WORK/nsd.conf"
   nsd-checkconf "$WORK/nsd.conf" >&2 || die "nsd-checkconf rejected the config"
   "${PIN_CLIENT[@]}" nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
   echo $!
@@ -170,9 +108,7 @@ EOF
 cached_qps() { # name, address, port, seconds
   timeout $(($4 + 60)) "${PIN_CLIENT[@]}" dnsperf -s "$2" -p "$3" -d "$WORK/cached.txt" \
     -l "$4" -c 4 -q 200 -t 2 >"$WORK/dnsperf-$1.txt" 2>&1 || die "dnsperf against $1 failed"
-  awk '/Queries sent:/ { sent = $3 } /Queries lost:/ { lost = $3 }
-       /Queries per second:/ { qps = $4 } /Average Latency/ { lat = $4 * 1000 }
-       END { printf "%s %.3f %s %s\n", qps, lat, lost, sent }' "$WORK/dnsperf-$1.txt"
+  dnsperf_summary "$WORK/dnsperf-$1.txt"
 }
 
 # Cold latency, one query at a time: prints "median_ms p90_ms answered"
@@ -185,14 +121,11 @@ cold_latency() { # name, address, port, query file
 }
 
 main() {
-  install_missing
-  if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bench-resolver.XXXXXX); fi
-  local jar=${BENCH_JAR:-$REPO/dns-resolver/target/dns-resolver-exec.jar}
-  if [ ! -f "$jar" ]; then
-    log "bench: building $jar"
-    (cd "$REPO" && ./mvnw -q -pl dns-resolver -am package -DskipTests)
-  fi
-  cp "$jar" "$WORK/dns-resolver-exec.jar"
+  install_missing --stop "nsd unbound" nsd:nsd unbound:unbound dnsperf:dnsperf taskset:util-linux \
+    dig:bind9-dnsutils java:openjdk-17-jdk-headless
+  ports_free "$PORT_AUTH" "$PORT_OURS" "$PORT_OURS_ADMIN" "$PORT_UNBOUND"
+  make_work resolver
+  private_jar dns-resolver >/dev/null
   bench_zone >"$WORK/bench.zone"
   awk 'BEGIN { for (i = 0; i < 1000; i++) printf "n%d.bench A\n", i }' >"$WORK/cached.txt"
   # 1,000 names each, never asked before by that resolver.
@@ -217,11 +150,11 @@ main() {
       log "bench: warming up our JVM for ${WARMUP}s (not counted)"
       cached_qps warmup "$addr" "$port" "$WARMUP" >/dev/null
     fi
-    LOAD[$who]=$(cut -d' ' -f1 /proc/loadavg)
+    LOAD[$who]=$(load_1m)
     LINE[$who]=$(cached_qps "$who" "$addr" "$port" "$SECONDS_PER_RUN")
     Q[$who]=${LINE[$who]%% *}
     COLD[$who]=$(cold_latency "$who" "$addr" "$port" "$WORK/cold-$who.q")
-    LOAD[$who]="${LOAD[$who]} / $(cut -d' ' -f1 /proc/loadavg)"
+    LOAD[$who]="${LOAD[$who]} / $(load_1m)"
   done
 
   printf '%-8s %10s %12s %14s %12s %10s %8s %s\n' resolver "cached QPS" "avg lat ms" "lost/sent" \
@@ -231,7 +164,7 @@ main() {
     read -r med p90 n <<<"${COLD[$who]}"
     printf '%-8s %10s %12s %14s %12s %10s %8s %s\n' "$who" "$qps" "$lat" "$lost/$sent" "$med" "$p90" "$n" "${LOAD[$who]}"
   done
-  awk -v o="${Q[ours]}" -v u="${Q[unbound]}" 'BEGIN { printf "ratio: ours/unbound = %.2f\n", o / u }'
+  echo "ratio: ours/unbound = $(ratio "${Q[ours]}" "${Q[unbound]}")"
 }
 
 main "$@"

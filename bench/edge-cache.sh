@@ -22,88 +22,29 @@
 #
 # Last line: "ratio: ours/Varnish = X.XX", our 1 KiB hit rate over Varnish's.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-5}
+WARMUP=${BENCH_WARMUP_SECONDS:-5} # before every run of both caches: shorter
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
-ADDR=127.0.0.1
 PORT_ORIGIN=${BENCH_PORT_BASE:-28480}
 PORT_VARNISH=$((PORT_ORIGIN + 1))
 PORT_OURS=$((PORT_ORIGIN + 2))
 PORT_NGINX_DIRECT=$((PORT_ORIGIN + 3))
 PORT_OURS_ADMIN=$((PORT_ORIGIN + 4))
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-TICK=$(getconf CLK_TCK)
-
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-install_missing() {
-  local need=() cmd_pkg
-  for cmd_pkg in varnishd:varnish nginx:nginx-light wrk:wrk taskset:util-linux curl:curl \
-                 java:openjdk-17-jdk-headless; do
-    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
-  done
-  [ ${#need[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
-  log "bench: installing ${need[*]}"
-  flock /tmp/shop-apt.lock apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
-  # Debian starts the packaged daemons on 80/6081; the benchmark does not use them.
-  systemctl stop nginx varnish 2>/dev/null || true
-}
-
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${STARTED[@]}"; do
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# utime+stime of a process and all its descendants, in seconds.
-cpu_seconds() {
-  local root=$1 total=0 p stat fields
-  for p in $root $(pgrep -d ' ' -P "$root" 2>/dev/null || true) \
-           $(for c in $(pgrep -P "$root" 2>/dev/null || true); do pgrep -P "$c" || true; done); do
-    stat=$(cat /proc/"$p"/stat 2>/dev/null) || continue
-    fields=${stat##*) }
-    read -r -a f <<<"$fields"
-    total=$((total + f[11] + f[12]))
-  done
-  awk -v t="$total" -v k="$TICK" 'BEGIN { printf "%.2f", t / k }'
-}
+PORT_HINT="set BENCH_PORT_BASE"
 
 wait_http() {
-  local url=$1
-  for _ in $(seq 1 200); do
-    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  die "$url never answered"
+  await 20 0 "an answer from $1" http_ok "$1" >/dev/null
 }
 
 # ---------------------------------------------------------------------------------------------
 # Origin, caches
 # ---------------------------------------------------------------------------------------------
 prepare() {
-  WORK=${BENCH_WORK:-$(mktemp -d /tmp/bench-edge.XXXXXX)}
-  mkdir -p "$WORK"
-  chmod 755 "$WORK"
+  make_work edge
   mkdir -p "$WORK/www/obj" "$WORK/nginx"
   head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$WORK/www/obj/1k"
   head -c 102400 /dev/urandom >"$WORK/www/obj/100k"
@@ -140,12 +81,7 @@ EOF
       -e 's/^  maxObjectBytes: .*/  maxObjectBytes: 2097152/' \
       -e 's/^  maxCacheBytes: .*/  maxCacheBytes: 536870912/' \
       "$REPO/edge-cache/src/main/resources/edge-cache.yml" >"$WORK/edge-cache.yml"
-  local jar=${BENCH_JAR:-$REPO/edge-cache/target/edge-cache-exec.jar}
-  if [ ! -f "$jar" ]; then
-    log "bench: building $jar"
-    (cd "$REPO" && ./mvnw -q -o -pl edge-cache -am package -DskipTests)
-  fi
-  cp "$jar" "$WORK/edge-cache-exec.jar"
+  private_jar edge-cache >/dev/null
   cat >"$WORK/keys-hot.lua" <<'EOF'
 -- Walks the 9,000 hot keys in order so that each is stored once before the mix run.
 local i = 0
@@ -183,7 +119,7 @@ start_nginx() {
 
 start_varnish() {
   mkdir -p "$WORK/varnish"
-  taskset -c 0 varnishd -F -n "$WORK/varnish" -a "$ADDR:$PORT_VARNISH" -b "$ADDR:$PORT_ORIGIN" \
+  "${PIN_SERVER[@]}" varnishd -F -n "$WORK/varnish" -a "$ADDR:$PORT_VARNISH" -b "$ADDR:$PORT_ORIGIN" \
     -s malloc,512m -p default_keep=3600 -T none >"$WORK/varnish.log" 2>&1 &
   STARTED+=($!)
   CACHE_PID=$!
@@ -191,23 +127,17 @@ start_varnish() {
 }
 
 start_ours() {
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: several flags
   SHOP_CONFIG="$WORK/edge-cache.yml" SHOP_INSTANCE=bench-edge SHOP_BIND=$ADDR \
     SHOP_HTTP_PORT=$PORT_OURS SHOP_ADMIN_PORT=$PORT_OURS_ADMIN \
     SHOP_ROUTES="/=origin@$ADDR:$PORT_ORIGIN" \
-    taskset -c 0 java ${BENCH_JAVA_OPTS:-} -jar "$WORK/edge-cache-exec.jar" >"$WORK/ours.log" 2>&1 &
+    "${PIN_SERVER[@]}" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/edge-cache-exec.jar" >"$WORK/ours.log" 2>&1 &
   STARTED+=($!)
   CACHE_PID=$!
   wait_http "http://$ADDR:$PORT_OURS/obj/1k"
 }
 
-stop_cache() {
-  kill "$CACHE_PID" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    kill -0 "$CACHE_PID" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$CACHE_PID" 2>/dev/null || true
-}
+stop_cache() { stop "$CACHE_PID"; }
 
 # ---------------------------------------------------------------------------------------------
 # Runs
@@ -219,13 +149,13 @@ run() {
   local script=()
   [ -n "$lua" ] && script=(-s "$lua")
   if [ "$WARMUP" -gt 0 ]; then
-    taskset -c 1 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${script[@]}" "$url" >/dev/null
+    "${PIN_CLIENT[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "${script[@]}" "$url" >/dev/null
   fi
   cpu_before=$(cpu_seconds "$pid")
-  out=$(taskset -c 1 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency \
+  out=$("${PIN_CLIENT[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency \
         "${script[@]}" "$url")
   cpu_after=$(cpu_seconds "$pid")
-  load=$(cut -d' ' -f1 /proc/loadavg)
+  load=$(load_1m)
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
   p90=$(awk '$1 == "90%" { print $2 }' <<<"$out")
@@ -241,26 +171,17 @@ suite() {
   local who=$1 port=$2
   run "$who 1KiB hit" "$CACHE_PID" "http://$ADDR:$port/obj/1k"
   run "$who 100KiB hit" "$CACHE_PID" "http://$ADDR:$port/obj/100k"
-  taskset -c 1 wrk -t1 -c16 -d3s -s "$WORK/keys-hot.lua" "http://$ADDR:$port" >/dev/null
+  "${PIN_CLIENT[@]}" wrk -t1 -c16 -d3s -s "$WORK/keys-hot.lua" "http://$ADDR:$port" >/dev/null
   run "$who 90/10 mix" "$CACHE_PID" "http://$ADDR:$port" "$WORK/keys-mix.lua"
   run "$who 1MiB hit" "$CACHE_PID" "http://$ADDR:$port/obj/1m"
 }
 
-# Other people's servers may sit on these ports: a clash would measure them, not us.
-ports_free() {
-  local port
-  for port in $PORT_ORIGIN $PORT_VARNISH $PORT_OURS $PORT_NGINX_DIRECT $PORT_OURS_ADMIN; do
-    if ss -Hltn "sport = :$port" | grep -q .; then
-      die "port $port on $ADDR is taken (set BENCH_PORT_BASE)"
-    fi
-  done
-}
-
 main() {
-  install_missing
-  ports_free
+  install_missing --stop "nginx varnish" varnishd:varnish nginx:nginx-light wrk:wrk taskset:util-linux \
+    curl:curl java:openjdk-17-jdk-headless
+  ports_free "$PORT_ORIGIN" "$PORT_VARNISH" "$PORT_OURS" "$PORT_NGINX_DIRECT" "$PORT_OURS_ADMIN"
   prepare
-  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "machine: $(machine), load average at start $(load_avg)"
   echo "peers: $(varnishd -V 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s (warm-up ${WARMUP}s)"
   start_nginx "$PORT_ORIGIN" 1
 
@@ -277,11 +198,12 @@ main() {
   run "nginx direct 1KiB" "$direct_pid" "http://$ADDR:$PORT_NGINX_DIRECT/obj/1k"
   run "nginx direct 1MiB" "$direct_pid" "http://$ADDR:$PORT_NGINX_DIRECT/obj/1m"
 
-  ratio() { awk -v a="${RPS[$1]}" -v b="${RPS[$2]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-  echo "ours/Varnish: 100KiB $(ratio 'ours 100KiB hit' 'Varnish 100KiB hit'), mix $(ratio 'ours 90/10 mix' 'Varnish 90/10 mix'), 1MiB $(ratio 'ours 1MiB hit' 'Varnish 1MiB hit')"
-  echo "ours/nginx direct: 1KiB $(ratio 'ours 1KiB hit' 'nginx direct 1KiB'), 1MiB $(ratio 'ours 1MiB hit' 'nginx direct 1MiB')"
-  echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "ratio: ours/Varnish = $(ratio 'ours 1KiB hit' 'Varnish 1KiB hit')"
+  # ratio of two named runs' requests/s
+  runs() { ratio "${RPS[$1]}" "${RPS[$2]}"; }
+  echo "ours/Varnish: 100KiB $(runs 'ours 100KiB hit' 'Varnish 100KiB hit'), mix $(runs 'ours 90/10 mix' 'Varnish 90/10 mix'), 1MiB $(runs 'ours 1MiB hit' 'Varnish 1MiB hit')"
+  echo "ours/nginx direct: 1KiB $(runs 'ours 1KiB hit' 'nginx direct 1KiB'), 1MiB $(runs 'ours 1MiB hit' 'nginx direct 1MiB')"
+  echo "load average at end $(load_avg)"
+  echo "ratio: ours/Varnish = $(runs 'ours 1KiB hit' 'Varnish 1KiB hit')"
 }
 
 main "$@"

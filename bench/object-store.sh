@@ -18,60 +18,21 @@
 # (32), BENCH_JAR (default object-store/target/object-store-exec.jar, built if missing),
 # BENCH_JAVA_OPTS, BENCH_WORK (work dir; temporary by default, removed unless BENCH_KEEP=1).
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 OBJECTS=200
-ADDR=127.0.0.1
 PORT_OURS=19100
 PORT_ADMIN=19101
 PORT_NGINX=19102
 ACCESS_KEY=bench-key
 SECRET_KEY=bench-secret
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-install_missing() {
-  local need=() cmd_pkg
-  for cmd_pkg in nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless; do
-    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
-  done
-  [ ${#need[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
-  log "bench: installing ${need[*]}"
-  flock /tmp/shop-apt.lock apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
-}
-
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${STARTED[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-await_http() { # url limit_seconds
-  for _ in $(seq 1 $(($2 * 10))); do
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  die "$1 did not answer within $2 s"
-}
 
 # wrk over all objects round-robin; prints "req/s MiB/s p50 p99" of the run.
 run_wrk() { # base_url seconds
-  taskset -c 1 wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
+  "${PIN_CLIENT[@]}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
     >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
   local rps mib p50 p99
   rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.out")
@@ -82,15 +43,11 @@ run_wrk() { # base_url seconds
   echo "$rps $mib $p50 $p99 ${errors:-}"
 }
 
-install_missing
-WORK=${BENCH_WORK:-$(mktemp -d /tmp/bench-object-store.XXXXXX)}
+install_missing nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless
+ports_free "$PORT_OURS" "$PORT_ADMIN" "$PORT_NGINX"
+make_work object-store
 mkdir -p "$WORK/data" "$WORK/www/bench" "$WORK/nginx"
-chmod 755 "$WORK" # nginx's worker runs unprivileged and must read the files
-JAR=${BENCH_JAR:-$REPO/object-store/target/object-store-exec.jar}
-if [ ! -f "$JAR" ]; then
-  (cd "$REPO" && ./mvnw -q -o -pl object-store -am package -DskipTests) || die "build failed"
-fi
-cp "$JAR" "$WORK/object-store.jar"
+JAR=$(private_jar object-store)
 
 for i in $(seq 1 $OBJECTS); do
   head -c 1048576 /dev/urandom >"$WORK/www/bench/obj-$i"
@@ -105,12 +62,13 @@ LUA
 
 # --- ours ---------------------------------------------------------------------------------------
 log "bench: starting object-store"
+# shellcheck disable=SC2086 # BENCH_JAVA_OPTS: several flags
 SHOP_BIND=$ADDR SHOP_OBJECT_PORT=$PORT_OURS SHOP_ADMIN_PORT=$PORT_ADMIN SHOP_DATA_DIR="$WORK/data" \
 SHOP_S3_ACCESS_KEY=$ACCESS_KEY SHOP_S3_SECRET_KEY=$SECRET_KEY SHOP_S3_PUBLIC_READ=bench \
-  taskset -c 0 java ${BENCH_JAVA_OPTS:-} -jar "$WORK/object-store.jar" >"$WORK/ours.log" 2>&1 &
+  "${PIN_SERVER[@]}" java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/ours.log" 2>&1 &
 OURS=$!
 STARTED+=("$OURS")
-await_http "http://$ADDR:$PORT_ADMIN/health" 90
+await 90 "$OURS" "an answer from our /health" http_ok "http://$ADDR:$PORT_ADMIN/health" >/dev/null
 
 s3curl() { # method path [file]
   curl -fsS -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$ACCESS_KEY:$SECRET_KEY" \
@@ -120,6 +78,7 @@ export -f s3curl
 export ACCESS_KEY SECRET_KEY ADDR PORT_OURS WORK
 s3curl PUT /bench
 start=$(date +%s%N)
+# shellcheck disable=SC2016 # expanded by the bash that xargs starts
 seq 1 $OBJECTS | xargs -P 4 -I{} bash -c 's3curl PUT /bench/obj-{} "$WORK/www/bench/obj-{}"'
 put_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 put_mib=$(awk -v n=$OBJECTS -v ms="$put_ms" 'BEGIN {printf "%.1f", n / (ms / 1000)}')
@@ -128,7 +87,7 @@ cmp <(curl -fsS "http://$ADDR:$PORT_OURS/bench/obj-7") "$WORK/www/bench/obj-7" |
 log "bench: warming up our JVM for $WARMUP s"
 run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" >/dev/null
 read -r ours_rps ours_mib ours_p50 ours_p99 ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN")
-kill "$OURS"; wait "$OURS" 2>/dev/null || true
+stop "$OURS"
 
 # --- nginx --------------------------------------------------------------------------------------
 cat >"$WORK/nginx/nginx.conf" <<CONF
@@ -153,14 +112,14 @@ http {
   }
 }
 CONF
-taskset -c 0 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+"${PIN_SERVER[@]}" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX=$!
 STARTED+=("$NGINX")
-await_http "http://$ADDR:$PORT_NGINX/bench/obj-1" 20
+await 20 "$NGINX" "an answer from nginx" http_ok "http://$ADDR:$PORT_NGINX/bench/obj-1" >/dev/null
 read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN")
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), $SECONDS_PER_RUN s per server, $CONNECTIONS connections"
+echo "load average: $(load_avg), cores: $(nproc), $SECONDS_PER_RUN s per server, $CONNECTIONS connections"
 echo "PUT  ours : $OBJECTS x 1 MiB in $put_ms ms = $put_mib MiB/s (4 concurrent curl --aws-sigv4)"
 echo "GET  ours : $ours_rps req/s, $ours_mib MiB/s, p50 $ours_p50, p99 $ours_p99 $ours_err"
 echo "GET  nginx: $nginx_rps req/s, $nginx_mib MiB/s, p50 $nginx_p50, p99 $nginx_p99 $nginx_err"
-awk -v o="$ours_mib" -v n="$nginx_mib" 'BEGIN {printf "ratio: ours/nginx = %.2f\n", o / n}'
+echo "ratio: ours/nginx = $(ratio "$ours_mib" "$nginx_mib")"

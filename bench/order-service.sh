@@ -13,48 +13,27 @@
 #   BENCH_SECONDS=10 bench/order-service.sh
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
-# BENCH_THREADS (2), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS.
+# BENCH_THREADS (2), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS, BENCH_WORK /
+# BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
 # Everything started is stopped on exit, failure included.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-DURATION=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
-ADDR=127.0.0.1
 PG_PORT=23633
 LB_PORT=23680
 ORDER_PORTS=(23681 23682)
 ADMIN_PORTS=(23691 23692)
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-JAR=${BENCH_JAR:-$REPO/order-service/target/order-service-exec.jar}
-WORK=$(mktemp -d /tmp/bench-order.XXXXXX)
-chmod 755 "$WORK" # PostgreSQL runs as user postgres under it
-PIDS=()
-
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+# At exit, after the instances stopped: PostgreSQL runs as user postgres, not as our child.
+stop_postgres() {
   if [ -f "$WORK/pg/data/postmaster.pid" ]; then
     runuser -u postgres -- pg_ctl -D "$WORK/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-
-install_missing() {
-  local need=() cmd_pkg
-  for cmd_pkg in wrk:wrk haproxy:haproxy initdb:postgresql curl:curl java:openjdk-17-jdk-headless; do
-    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
-  done
-  [ ${#need[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
-  flock /tmp/shop-apt.lock apt-get install -y -q "${need[@]}" >&2
-}
+AT_EXIT+=(stop_postgres)
 
 start_postgres() {
   mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
@@ -64,16 +43,15 @@ start_postgres() {
 }
 
 start_instance() { # name order-port admin-port
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: several flags
   SHOP_INSTANCE=$1 SHOP_BIND=$ADDR SHOP_ORDER_PORT=$2 SHOP_ADMIN_PORT=$3 \
   SHOP_DB_URL="jdbc:postgresql://$ADDR:$PG_PORT/postgres?user=shop" SHOP_DB_USER=shop \
   SHOP_ACCEPT_PROXY_PROTOCOL=true \
     java -XX:+UseSerialGC -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/$1.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 120); do
-    curl -fs "http://$ADDR:$3/health/readiness" >/dev/null 2>&1 && return
-    sleep 0.5
-  done
-  die "$1 did not become ready; see its log: $(tail -5 "$WORK/$1.log")"
+  STARTED+=($!)
+  # A subshell, so that a failed wait still shows the instance's log.
+  (await 60 "$!" "$1 ready" http_ok "http://$ADDR:$3/health/readiness" >/dev/null) ||
+    die "$1 did not become ready; see its log: $(tail -5 "$WORK/$1.log")"
 }
 
 start_balancer() {
@@ -94,12 +72,8 @@ backend orders
   server order-2 $ADDR:${ORDER_PORTS[1]} send-proxy-v2
 CFG
   haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 50); do
-    (exec 3<>"/dev/tcp/$ADDR/$LB_PORT") 2>/dev/null && return
-    sleep 0.1
-  done
-  die "haproxy did not listen: $(cat "$WORK/haproxy.log")"
+  STARTED+=($!)
+  await 5 "$!" "haproxy listening" tcp_listens "$ADDR" "$LB_PORT" >/dev/null
 }
 
 write_lua() {
@@ -130,14 +104,10 @@ run_wrk() { # seconds script-or-empty path
   wrk "${args[@]}" "http://$ADDR:$LB_PORT$3"
 }
 
-install_missing
-for port in "$PG_PORT" "$LB_PORT" "${ORDER_PORTS[@]}" "${ADMIN_PORTS[@]}"; do
-  ! (exec 3<>"/dev/tcp/$ADDR/$port") 2>/dev/null || die "port $port is already in use on $ADDR"
-done
-if [ ! -f "$JAR" ]; then
-  log "bench: building $JAR"
-  (cd "$REPO" && ./mvnw -q -pl order-service -am package -DskipTests >&2)
-fi
+install_missing wrk:wrk haproxy:haproxy initdb:postgresql curl:curl java:openjdk-17-jdk-headless
+ports_free "$PG_PORT" "$LB_PORT" "${ORDER_PORTS[@]}" "${ADMIN_PORTS[@]}"
+make_work order
+JAR=$(private_jar order-service)
 start_postgres
 start_instance order-1 "${ORDER_PORTS[0]}" "${ADMIN_PORTS[0]}"
 start_instance order-2 "${ORDER_PORTS[1]}" "${ADMIN_PORTS[1]}"
@@ -150,15 +120,15 @@ check=$(curl -s -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-c
 log "bench: first order through the balancer: $check"
 case "$check" in *'"clientAddress":"127.0.0.1"'*) ;; *) die "first order failed: $check" ;; esac
 
-log "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION}s runs, $CONNECTIONS connections"
+log "bench: load before: $(load_avg), ${SECONDS_PER_RUN}s runs, $CONNECTIONS connections"
 run_wrk "$WARMUP" "$WORK/orders.lua" /purchaseOrder >/dev/null
-orders_out=$(run_wrk "$DURATION" "$WORK/orders.lua" /purchaseOrder)
+orders_out=$(run_wrk "$SECONDS_PER_RUN" "$WORK/orders.lua" /purchaseOrder)
 log "== POST /purchaseOrder (distinct keys) =="; log "$orders_out"
-pages_out=$(run_wrk "$DURATION" "" /products/course-1001)
+pages_out=$(run_wrk "$SECONDS_PER_RUN" "" /products/course-1001)
 log "== GET /products/course-1001 =="; log "$pages_out"
 stored=$(runuser -u postgres -- psql -h "$WORK/pg" -p "$PG_PORT" -U shop -d postgres -tAc \
   "SELECT COUNT(*) FROM purchase_order")
-log "bench: orders in PostgreSQL: $stored; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "bench: orders in PostgreSQL: $stored; load after: $(load_avg)"
 
 if printf '%s\n' "$orders_out$pages_out" | grep -q 'Non-2xx'; then
   die "some answers were not 2xx/3xx: the figures above are not valid"

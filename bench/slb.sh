@@ -23,9 +23,9 @@
 # if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: nio as shipped, or auto/epoll),
 # BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-SECONDS_PER_RUN=${BENCH_SECONDS:-30}
-WARMUP=${BENCH_WARMUP_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-50}
 IDLE=${BENCH_IDLE:-9000}
 BACKEND_PORT=18081
@@ -34,57 +34,6 @@ PORT_OURS=18091
 PORT_ADMIN=18092
 VIP=127.0.0.1
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-TICK=$(getconf CLK_TCK)
-
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-
-install_missing() {
-  local need=() cmd_pkg
-  for cmd_pkg in nginx:nginx-light haproxy:haproxy wrk:wrk taskset:util-linux \
-                 python3:python3 java:openjdk-17-jdk-headless curl:curl; do
-    command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
-  done
-  [ ${#need[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${need[*]}: run as root so they can be installed"
-  log "bench: installing ${need[*]}"
-  flock /tmp/shop-apt.lock apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive flock /tmp/shop-apt.lock apt-get install -y -qq "${need[@]}" >/dev/null
-  systemctl stop nginx haproxy 2>/dev/null || true
-}
-
-STARTED=()
-cleanup() {
-  local pid
-  for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${STARTED[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [ -n "${WORK:-}" ] && [ "${BENCH_KEEP:-0}" != 1 ] && [ -z "${BENCH_WORK:-}" ]; then rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-stop() {
-  kill "$1" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-}
-
-# utime+stime clock ticks of a process and its threads (and children: nginx/haproxy workers).
-cpu_ticks() {
-  local total=0 p stat
-  for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null || true); do
-    stat=$(cat /proc/"$p"/stat 2>/dev/null) || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    total=$((total + ${12} + ${13}))
-  done
-  echo "$total"
-}
 
 rss_kib() {
   local total=0 p
@@ -95,12 +44,7 @@ rss_kib() {
 }
 
 await_http() { # port, pid
-  for _ in $(seq 1 300); do
-    curl -sf -o /dev/null "http://$VIP:$1/" && return 0
-    kill -0 "$2" 2>/dev/null || die "process $2 exited before serving port $1"
-    sleep 0.1
-  done
-  die "nothing served on port $1 within 30 s"
+  await 30 "$2" "an answer on port $1" http_ok "http://$VIP:$1/" >/dev/null
 }
 
 start_nginx() {
@@ -215,21 +159,17 @@ PY
 }
 
 main() {
-  install_missing
-  [ "$(nproc)" -ge 2 ] || die "needs 2 cores: proxies on core 0, wrk and nginx on core 1"
-  if [ -n "${BENCH_WORK:-}" ]; then WORK=$BENCH_WORK; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/bench-slb.XXXXXX); fi
-  local jar=${BENCH_JAR:-$REPO/slb/target/slb-exec.jar}
-  if [ ! -f "$jar" ]; then
-    log "bench: building $jar"
-    (cd "$REPO" && ./mvnw -q -pl slb -am package -DskipTests)
-  fi
-  cp "$jar" "$WORK/slb-exec.jar"
-  chmod 755 "$WORK" # nginx's worker runs as nobody and reads the page from here
-  log "bench: load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+  install_missing --stop "nginx haproxy" nginx:nginx-light haproxy:haproxy wrk:wrk taskset:util-linux \
+    python3:python3 java:openjdk-17-jdk-headless curl:curl
+  [ ${#PIN_SERVER[@]} -gt 0 ] || die "needs 2 cores: proxies on core 0, wrk and nginx on core 1"
+  ports_free "$BACKEND_PORT" "$PORT_HAPROXY" "$PORT_OURS" "$PORT_ADMIN"
+  make_work slb
+  private_jar slb >/dev/null
+  log "bench: load average at start $(load_avg)"
 
   local nginx haproxy ours
   nginx=$(start_nginx); STARTED+=("$nginx")
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.29.0.11:$BACKEND_PORT/" && break; sleep 0.1; done
+  await 10 "$nginx" "an answer from the nginx backends" http_ok "http://127.29.0.11:$BACKEND_PORT/" >/dev/null
   haproxy=$(start_haproxy); STARTED+=("$haproxy")
   ours=$(start_ours); STARTED+=("$ours")
   await_http "$PORT_HAPROXY" "$haproxy"
@@ -250,9 +190,9 @@ main() {
       HAProxy) port=$VIP:$PORT_HAPROXY; pid=$haproxy ;;
       ours) port=$VIP:$PORT_OURS; pid=$ours ;;
     esac
-    load=$(cut -d' ' -f1 /proc/loadavg)
+    load=$(load_1m)
     KA[$name]="$(drive "$name-ka" "$port" "$pid" "$SECONDS_PER_RUN") $load"
-    load=$(cut -d' ' -f1 /proc/loadavg)
+    load=$(load_1m)
     NC[$name]="$(drive "$name-nc" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
     log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}"
   done
@@ -261,7 +201,7 @@ main() {
   mem_ours=$(idle_memory ours "$PORT_OURS" "$ours")
   grep -q "ERROR\|Exception" "$WORK/ours.log" && log "bench: ours logged errors: $(grep -m3 'ERROR\|Exception' "$WORK/ours.log")"
 
-  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "machine: $(machine), load average now $(load_avg)"
   echo "wrk -t1 -c$CONNS -d${SECONDS_PER_RUN}s --latency, 1 KiB page from nginx; proxies on core 0, wrk+nginx on core 1; our JVM warmed up ${WARMUP}s"
   echo
   printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' target run "req/s" "p50 ms" "p99 ms" errors "CPU s" "req/CPU s" "load 1m"
@@ -281,8 +221,8 @@ main() {
   local ka_h ka_o nc_h nc_o
   ka_h=$(cut -d' ' -f1 <<<"${KA[HAProxy]}"); ka_o=$(cut -d' ' -f1 <<<"${KA[ours]}")
   nc_h=$(cut -d' ' -f1 <<<"${NC[HAProxy]}"); nc_o=$(cut -d' ' -f1 <<<"${NC[ours]}")
-  echo "new connections/s: ours/HAProxy = $(awk -v o="$nc_o" -v h="$nc_h" 'BEGIN { printf "%.2f", o / h }')"
-  echo "ratio: ours/HAProxy = $(awk -v o="$ka_o" -v h="$ka_h" 'BEGIN { printf "%.2f", o / h }')"
+  echo "new connections/s: ours/HAProxy = $(ratio "$nc_o" "$nc_h")"
+  echo "ratio: ours/HAProxy = $(ratio "$ka_o" "$ka_h")"
 }
 
 main "$@"
