@@ -1,8 +1,11 @@
 package io.shopstack.objectstore.system;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -17,6 +20,7 @@ import org.springframework.web.util.DisconnectedClientHelper;
 class S3ErrorAdvice {
 
   private static final Logger log = LoggerFactory.getLogger(S3ErrorAdvice.class);
+  private static final long SWALLOW_LIMIT = 2 * 1024 * 1024;
 
   @ExceptionHandler(S3Exception.class)
   ResponseEntity<byte[]> refused(S3Exception e, HttpServletRequest request) {
@@ -47,11 +51,43 @@ class S3ErrorAdvice {
 
   private static ResponseEntity<byte[]> document(
       S3Error error, String message, HttpServletRequest request) {
-    return XmlDocument.error()
-        .element("Code", error.code())
-        .element("Message", message)
-        .element("Resource", request.getRequestURI())
-        .element("RequestId", request.getAttribute(ServedByFilter.REQUEST_ID_ATTRIBUTE))
-        .toResponse(error.status());
+    ResponseEntity<byte[]> answer =
+        XmlDocument.error()
+            .element("Code", error.code())
+            .element("Message", message)
+            .element("Resource", request.getRequestURI())
+            .element("RequestId", request.getAttribute(ServedByFilter.REQUEST_ID_ATTRIBUTE))
+            .toResponse(error.status());
+    if (unreadBodySwallowed(request)) {
+      return answer;
+    }
+    // Too big to read for nothing: say that the connection ends with this answer.
+    return ResponseEntity.status(answer.getStatusCode())
+        .headers(answer.getHeaders())
+        .header(HttpHeaders.CONNECTION, "close")
+        .body(answer.getBody());
+  }
+
+  /**
+   * A refusal often comes before the body was read (a bad signature, an unsupported sub-resource).
+   * Left unread, a body that had not fully arrived makes the server close the connection after the
+   * answer, under a keep-alive client's next request. So a small rest is read and dropped (as
+   * Tomcat's maxSwallowSize does); a big one is not.
+   */
+  private static boolean unreadBodySwallowed(HttpServletRequest request) {
+    try {
+      InputStream body = request.getInputStream();
+      byte[] chunk = new byte[8192];
+      long read = 0;
+      for (int n; (n = body.read(chunk)) > 0; ) {
+        read += n;
+        if (read > SWALLOW_LIMIT) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      return false; // already read as a reader, or the client went away: nothing to keep
+    }
   }
 }
