@@ -48,6 +48,8 @@ class JourneyInDockerIT {
     // The north edge had never seen the page: a miss, then the reload is its own hit.
     assertThat(JourneyOutput.pageCacheVerdicts(run.output())).containsExactly("MISS", "HIT");
     assertThat(JourneyOutput.orderStatus(run.output())).isEqualTo(201);
+    assertThat(run.output())
+        .contains("the shop recorded the client as 172.28.1.10: this phone's own address");
 
     // This run's own order, stored once, with the fields of DESIGN.md's request.
     JourneyOutput.PlacedOrder placed = JourneyOutput.placedOrder(run.output());

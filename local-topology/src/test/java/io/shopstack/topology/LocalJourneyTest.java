@@ -65,7 +65,11 @@ class LocalJourneyTest {
   void phoneInTheNorthResolvesThroughTheCdnFetchesMissThenHitAndBuys() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     JourneyReport report = journeyFrom("127.28.1.10", out);
-    System.out.println(out.toString(StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    // What the shop stored, as the phone prints it: its own address, carried by PROXY v2.
+    assertThat(printed)
+        .contains("the shop recorded the client as 127.28.1.10: this phone's own address");
 
     assertThat(report.problems()).isEmpty();
     assertThat(report.success()).isTrue();

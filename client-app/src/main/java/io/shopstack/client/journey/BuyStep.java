@@ -11,12 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Step 3: the purchase. One TCP connection to the shop's virtual IP; the SLB splices it to an
  * order-service instance, which learns this connection's client end from the PROXY header.
  */
 final class BuyStep {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   record Outcome(HttpExchange exchange, OrderResult order, StepResult result) {}
 
   static final String CONTENT_TYPE = "application/json; charset=utf-8";
@@ -96,11 +102,31 @@ final class BuyStep {
         request, "http://" + config.shopHost() + ":" + config.httpPort() + "/purchaseOrder");
     out.note("body (" + body.length + " bytes UTF-8): " + config.orderBody());
     HttpExchange exchange = http.send(vip, request, out.connectionPrinter());
-    out.note(
-        "the SLB hands this connection to an order-service instance and tells it the client is "
-            + JourneyPrinter.endpoint(exchange.local()));
     out.response(exchange, List.of("Location", "X-Served-By", "Content-Type"));
+    recordedClient(exchange.response().bodyText())
+        .ifPresent(
+            recorded -> {
+              String phone = exchange.local().getAddress().getHostAddress();
+              // Observed, not assumed: what the order service stored, beside this socket's own
+              // address. They match only if the SLB passed the client's address on (PROXY v2).
+              out.note(
+                  "the shop recorded the client as "
+                      + recorded
+                      + (recorded.equals(phone)
+                          ? ": this phone's own address, passed on by the SLB"
+                          : "; this phone connected from " + phone + ": they differ"));
+            });
     return exchange;
+  }
+
+  /** The {@code clientAddress} of the order the shop answered with, if it said one. */
+  static Optional<String> recordedClient(String json) {
+    try {
+      JsonNode address = JSON.readTree(json).path("clientAddress");
+      return address.isTextual() ? Optional.of(address.asText()) : Optional.empty();
+    } catch (JacksonException e) {
+      return Optional.empty(); // not JSON: the status and body are printed already
+    }
   }
 
   static OrderResult orderOf(HttpExchange exchange) {
