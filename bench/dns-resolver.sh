@@ -20,8 +20,8 @@
 # -am if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
 # Last line: "ratio: ours/unbound = X.XX" (cached QPS).
 set -euo pipefail
-# shellcheck source=bench/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/lib/common.bash
+. "$(dirname "$0")/lib/common.bash"
 
 AUTH=127.0.0.1
 PORT_AUTH=15401

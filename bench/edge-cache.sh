@@ -22,8 +22,8 @@
 #
 # Last line: "ratio: ours/Varnish = X.XX", our 1 KiB hit rate over Varnish's.
 set -euo pipefail
-# shellcheck source=bench/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/lib/common.bash
+. "$(dirname "$0")/lib/common.bash"
 
 WARMUP=${BENCH_WARMUP_SECONDS:-5} # before every run of both caches: shorter
 CONNECTIONS=${BENCH_CONNECTIONS:-64}

@@ -18,8 +18,8 @@
 # (32), BENCH_JAR (default object-store/target/object-store-exec.jar, built if missing),
 # BENCH_JAVA_OPTS, BENCH_WORK (work dir; temporary by default, removed unless BENCH_KEEP=1).
 set -euo pipefail
-# shellcheck source=bench/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/lib/common.bash
+. "$(dirname "$0")/lib/common.bash"
 
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 OBJECTS=200

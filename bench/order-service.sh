@@ -17,8 +17,8 @@
 # BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
 # Everything started is stopped on exit, failure included.
 set -euo pipefail
-# shellcheck source=bench/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/lib/common.bash
+. "$(dirname "$0")/lib/common.bash"
 
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}

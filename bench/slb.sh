@@ -23,8 +23,8 @@
 # if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: nio as shipped, or auto/epoll),
 # BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
 set -euo pipefail
-# shellcheck source=bench/lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=bench/lib/common.bash
+. "$(dirname "$0")/lib/common.bash"
 
 CONNS=${BENCH_CONNECTIONS:-50}
 IDLE=${BENCH_IDLE:-9000}

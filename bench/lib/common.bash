@@ -4,7 +4,7 @@
 # installing tools, a work directory, a private copy of our jar, core pinning, free ports,
 # processes that are always stopped, bounded waits, CPU seconds, load and the ratio line.
 #
-#   . "$(dirname "$0")/lib.sh"
+#   . "$(dirname "$0")/lib/common.bash"
 #
 # Sourcing it sets `set -euo pipefail`, SECONDS_PER_RUN, WARMUP, ADDR, REPO (the project root),
 # TICK, PIN_SERVER/PIN_CLIENT and the EXIT/INT/TERM traps; it reads BENCH_SECONDS,
@@ -20,7 +20,7 @@ set -euo pipefail
   ADDR=127.0.0.1
 }
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TICK=$(getconf CLK_TCK)
 
 # Messages go to stderr: stdout is the report, and its last line is the ratio.
