@@ -18,6 +18,7 @@ import io.shopstack.topology.plan.Topology;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -36,11 +37,30 @@ public final class LocalTopology implements AutoCloseable {
 
   private final Topology topology = Topology.load();
   private final Path dataDir;
+  private final Map<String, String> operatorSettings;
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
   /** {@code dataDir} holds the order database and the object store's files. */
   public LocalTopology(Path dataDir) {
+    this(dataDir, Map.of());
+  }
+
+  /**
+   * @param environment the operator's knobs ({@code SHOP_AXFR_ALLOW}, {@code SHOP_RRL_RPS}, ...),
+   *     as in Docker where compose passes them: every {@code SHOP_*} variable reaches every
+   *     instance, under the table's own variables (an instance's name and address always come from
+   *     the table, and each reads its own file, so {@code SHOP_CONFIG} is not passed)
+   */
+  public LocalTopology(Path dataDir, Map<String, String> environment) {
     this.dataDir = dataDir.toAbsolutePath();
+    Map<String, String> knobs = new HashMap<>();
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith("SHOP_") && !name.equals("SHOP_CONFIG")) {
+            knobs.put(name, value);
+          }
+        });
+    this.operatorSettings = Map.copyOf(knobs);
   }
 
   /** The JDBC URL both order instances share (one H2 database, as they share PostgreSQL). */
@@ -65,7 +85,9 @@ public final class LocalTopology implements AutoCloseable {
       for (List<Instance> wave : topology.waves()) {
         for (Instance instance : wave) {
           if (!instance.dockerOnly()) {
-            running.push(start(instance, topology.localEnv(instance)));
+            Map<String, String> vars = new HashMap<>(operatorSettings);
+            vars.putAll(topology.localEnv(instance));
+            running.push(start(instance, vars));
           }
         }
       }

@@ -20,7 +20,7 @@ public final class LocalTopologyMain {
     boolean keepRunning = Arrays.asList(args).contains("--keep-running");
     Path dataDir = Path.of(System.getenv().getOrDefault("SHOP_DATA_DIR", "data/local"));
     ClientConfig client = ConfigLoader.load(ClientConfig.class, "client-app.yml", new String[0]);
-    LocalTopology topology = new LocalTopology(dataDir).start();
+    LocalTopology topology = new LocalTopology(dataDir, System.getenv()).start();
     JourneyReport report;
     try {
       report = new Journey(client, System.out).run();

@@ -41,7 +41,8 @@ class LocalJourneyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    topology = new LocalTopology(dataDir).start();
+    // As an operator would opt in (README): AXFR from 127.0.0.1, nobody by default.
+    topology = new LocalTopology(dataDir, Map.of("SHOP_AXFR_ALLOW", "127.0.0.1/32")).start();
   }
 
   @AfterAll
@@ -157,6 +158,20 @@ class LocalJourneyTest {
             "http://127.28.0.80:8080/purchaseOrder");
     assertThat(broken.status()).isEqualTo(400);
     assertThat(broken.body()).containsIgnoringCase("json");
+  }
+
+  @Test
+  @Order(5)
+  void anOperatorsAxfrOptInReachesTheShopsServer() {
+    // The README's example: dig from 127.0.0.1, which the environment opted in.
+    String transfer = dig("@127.28.0.4", "-p", "1053", "-b", "127.0.0.1", "shop.example", "AXFR");
+    assertThat(transfer)
+        .doesNotContain("Transfer failed")
+        .containsPattern("(?m)^shop\\.example\\.\\s+\\d+\\s+IN\\s+SOA")
+        .containsPattern("(?m)^static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME");
+    // Any other source address is refused: the opt-in is exactly what was asked for.
+    assertThat(dig("@127.28.0.4", "-p", "1053", "-b", "127.0.0.2", "shop.example", "AXFR"))
+        .contains("Transfer failed");
   }
 
   private static String dig(String... arguments) {
