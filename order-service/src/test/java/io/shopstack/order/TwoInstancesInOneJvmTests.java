@@ -10,16 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,48 +100,8 @@ class TwoInstancesInOneJvmTests {
    */
   @Test
   void aRetryStormAcrossBothInstancesPlacesOneOrderPerKey() throws Exception {
-    String run = "storm-" + System.nanoTime() + "-";
-    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-    // 100 requests in flight: every key's retries race each other on both instances.
-    ExecutorService phones = Executors.newFixedThreadPool(100);
-    try {
-      // A phone's five sends are submitted back to back, so they are in flight together.
-      for (int phone = 0; phone < 200; phone++) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-          ConfigurableApplicationContext instance = (phone + attempt) % 2 == 0 ? order1 : order2;
-          HttpRequest retry =
-              HttpRequest.newBuilder(uri(instance, "local.server.port", "/purchaseOrder"))
-                  .timeout(Duration.ofSeconds(60))
-                  .header("Content-Type", "application/json")
-                  .header("Idempotency-Key", run + phone)
-                  .POST(HttpRequest.BodyPublishers.ofString(order("趣谈网络协议")))
-                  .build();
-          answers.add(phones.submit(() -> HTTP.send(retry, HttpResponse.BodyHandlers.ofString())));
-        }
-      }
-      Map<String, Set<Long>> idsByKey = new HashMap<>();
-      for (Future<HttpResponse<String>> answer : answers) {
-        HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        String key = response.request().headers().firstValue("Idempotency-Key").orElseThrow();
-        idsByKey
-            .computeIfAbsent(key, k -> new HashSet<>())
-            .add(JSON.readTree(response.body()).get("id").asLong());
-      }
-      // Every retry of a phone got the one order its key placed.
-      assertThat(idsByKey).hasSize(200).allSatisfy((key, ids) -> assertThat(ids).hasSize(1));
-    } finally {
-      phones.shutdownNow();
-    }
-
-    long stored =
-        order1
-            .getBean(JdbcClient.class)
-            .sql("SELECT COUNT(*) FROM purchase_order WHERE idempotency_key LIKE :run")
-            .param("run", run + "%")
-            .query(Long.class)
-            .single();
-    assertThat(stored).isEqualTo(200);
+    RetryStorm.placeOneOrderPerKey(
+        order1, order2, "storm-" + System.nanoTime() + "-", order("趣谈网络协议"));
   }
 
   @Test

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shopstack.order.OrderServiceApplication;
+import io.shopstack.order.RetryStorm;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,33 +75,8 @@ class PostgresOrdersTests {
 
   @Test
   void aRetryStormAcrossBothInstancesPlacesOneOrderPerKey() throws Exception {
-    String run = "pg-storm-" + System.nanoTime() + "-";
-    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-    ExecutorService phones = Executors.newFixedThreadPool(100);
-    try {
-      // A phone's five sends are submitted back to back, so they are in flight together.
-      for (int phone = 0; phone < 200; phone++) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-          var instance = (phone + attempt) % 2 == 0 ? order1 : order2;
-          String key = run + phone;
-          answers.add(phones.submit(() -> post(instance, order("趣谈网络协议", "刘超"), key)));
-        }
-      }
-      for (Future<HttpResponse<String>> answer : answers) {
-        HttpResponse<String> response = answer.get(120, TimeUnit.SECONDS);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-      }
-    } finally {
-      phones.shutdownNow();
-    }
-    long stored =
-        order1
-            .getBean(JdbcClient.class)
-            .sql("SELECT COUNT(*) FROM purchase_order WHERE idempotency_key LIKE :run")
-            .param("run", run + "%")
-            .query(Long.class)
-            .single();
-    assertThat(stored).isEqualTo(200);
+    RetryStorm.placeOneOrderPerKey(
+        order1, order2, "pg-storm-" + System.nanoTime() + "-", order("趣谈网络协议", "刘超"));
   }
 
   @Test
