@@ -1,6 +1,7 @@
 package io.shopstack.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.testing.ExternalCommand;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * The journey on the real images: two phones, one per region, run the client app inside the
@@ -107,6 +109,76 @@ class JourneyInDockerIT {
         .containsPattern(
             "static\\.shop\\.example\\.\\s+\\d+\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.")
         .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+172\\.28\\.[12]\\.20");
+  }
+
+  /**
+   * The GSLB's failover on the real images: edge-north frozen ({@code docker pause}: its /health
+   * stops answering, as a hung host's would) makes dns-cdn send north clients south after its fall
+   * threshold, and says why in its TXT explanation; thawed, north clients come back after the rise
+   * threshold. Asked from the host with dig and a north ECS subnet, as a resolver would.
+   */
+  @Test
+  void aFrozenNorthEdgeSendsNorthClientsSouthUntilItIsBack() {
+    var docker = DockerClientFactory.instance().client();
+    String edgeNorth = stack.get("edge-north").getContainerId();
+    assertThat(gslbAnswerForNorth()).isEqualTo("172.28.1.20");
+
+    long frozenAt = System.nanoTime();
+    docker.pauseContainerCmd(edgeNorth).exec();
+    try {
+      // The bound is a guard against a hang; the figure printed is the measurement.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> gslbAnswerForNorth().equals("172.28.2.20"));
+      System.out.printf(
+          "GSLB failover: north clients sent south %d ms after edge-north froze%n",
+          (System.nanoTime() - frozenAt) / 1_000_000);
+      assertThat(gslbExplanationForNorth())
+          .contains("region north")
+          .contains("edge-north=down")
+          .contains("edge-south(172.28.2.20)");
+    } finally {
+      docker.unpauseContainerCmd(edgeNorth).exec();
+    }
+    long thawedAt = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> gslbAnswerForNorth().equals("172.28.1.20"));
+    System.out.printf(
+        "GSLB failback: north clients back on edge-north %d ms after it thawed%n",
+        (System.nanoTime() - thawedAt) / 1_000_000);
+  }
+
+  private static String gslbAnswerForNorth() {
+    return digGslbForNorth("A");
+  }
+
+  private static String gslbExplanationForNorth() {
+    return digGslbForNorth("TXT");
+  }
+
+  /** dig over TCP to dns-cdn's published port, with the ECS subnet of region north. */
+  private static String digGslbForNorth(String type) {
+    int port = stack.get("dns-cdn").getMappedPort(53);
+    Compose.Result dig =
+        Compose.run(
+            List.of(
+                "dig",
+                "+tcp",
+                "+short",
+                "+time=3",
+                "+tries=1",
+                "+subnet=172.28.1.0/24",
+                "@127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "shop.cdn.example",
+                type),
+            30);
+    assertThat(dig.exitCode()).as("dig " + type + ": " + dig.output()).isZero();
+    return dig.output().strip();
   }
 
   @Test
