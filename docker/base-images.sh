@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Makes sure the two base images every service image is built FROM exist locally:
-#   shop/jre:17       a Java 17 runtime with bash (healthchecks use bash's /dev/tcp)
+# Makes sure the base images every container of the stack is built FROM exist locally:
+#   shop/jre:17       a Java 17 runtime with bash (healthchecks use bash's /dev/tcp) and
+#                     shop-routes, which sets a host's routes of the address plan (docker/jre/)
 #   shop/postgres:15  PostgreSQL honouring POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB
-# Where a registry answers, the official images are used and re-tagged; where none does
-# (the usual case on the project's build machines), both are built from Debian packages
-# with mmdebstrap. Idempotent: existing images are kept unless --rebuild is given.
+#   shop/router:12    a region's router: iproute2, tcpdump, ping, tracepath (docker/router/)
+# Where a registry answers, the official JRE and PostgreSQL images are used; where none does
+# (the usual case on the project's build machines), they are built from Debian packages with
+# mmdebstrap. Idempotent: existing images are kept unless --rebuild is given; a layer of ours is
+# rebuilt when its folder (or the image under it) changed, as its hash label says.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,6 +29,16 @@ try_pull() { # image: succeeds only if a registry answers quickly
   timeout 60 docker pull -q "$1" >/dev/null 2>&1
 }
 
+# Builds IMAGE from the folder docker/FOLDER over the image BASE unless the image's hash label
+# says it was built from this folder's files over this very BASE.
+layer() { # image, folder, base image
+  local image=$1 folder=$2 base=$3 hash
+  hash=$( (cat "$folder"/*; docker image inspect -f '{{.Id}}' "$base") | sha256sum | cut -c1-16)
+  if $rebuild || [ "$(docker image inspect -f '{{index .Config.Labels "shop.layer-hash"}}' "$image" 2>/dev/null)" != "$hash" ]; then
+    docker build -q --label "shop.layer-hash=$hash" --build-arg "BASE=$base" -t "$image" "$folder" >/dev/null
+  fi
+}
+
 debian_rootfs() { # name, comma-separated packages
   local tar="$work/$1.tar"
   if [ ! -s "$tar" ]; then
@@ -37,14 +50,18 @@ debian_rootfs() { # name, comma-separated packages
   echo "$tar"
 }
 
-if $rebuild || ! have shop/jre:17; then
+# The package list names the cached root file system, so a list that grew (iproute2 for the
+# routes) is built anew instead of reusing an older tar.
+JRE_PACKAGES=openjdk-17-jre-headless,ca-certificates,curl,iproute2
+if $rebuild || ! have shop/jre-base:17; then
   if try_pull eclipse-temurin:17-jre; then
-    docker tag eclipse-temurin:17-jre shop/jre:17
+    docker tag eclipse-temurin:17-jre shop/jre-base:17
   else
-    tar=$(debian_rootfs jre17 openjdk-17-jre-headless,ca-certificates,curl | tail -n 1)
-    docker import "$tar" shop/jre:17
+    tar=$(debian_rootfs "jre17-$(echo "$JRE_PACKAGES" | sha256sum | cut -c1-8)" "$JRE_PACKAGES" | tail -n 1)
+    docker import "$tar" shop/jre-base:17
   fi
 fi
+layer shop/jre:17 jre shop/jre-base:17
 
 if $rebuild || ! have shop/postgres:15; then
   if try_pull postgres:15; then
@@ -54,13 +71,16 @@ if $rebuild || ! have shop/postgres:15; then
     docker import "$tar" shop/debian-postgres:15
   fi
 fi
-# The entrypoint layer over the Debian build is rebuilt when docker/postgres/ changed (the
-# image carries the hash of that folder), so a change reaches machines that already have the
-# base, and an unchanged one costs nothing.
+# The entrypoint layer over the Debian build is rebuilt when docker/postgres/ changed, so a
+# change reaches machines that already have the base, and an unchanged one costs nothing.
 if have shop/debian-postgres:15; then
-  hash=$(cat postgres/* | sha256sum | cut -c1-16)
-  if $rebuild || [ "$(docker image inspect -f '{{index .Config.Labels "shop.layer-hash"}}' shop/postgres:15 2>/dev/null)" != "$hash" ]; then
-    docker build -q --label "shop.layer-hash=$hash" -t shop/postgres:15 postgres >/dev/null
-  fi
+  layer shop/postgres:15 postgres shop/debian-postgres:15
 fi
+
+if $rebuild || ! have shop/debian-router:12; then
+  tar=$(debian_rootfs router12 iproute2,tcpdump,iputils-ping,iputils-tracepath,procps | tail -n 1)
+  docker import "$tar" shop/debian-router:12
+fi
+layer shop/router:12 router shop/debian-router:12
+
 $quiet || docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^shop/' || true
