@@ -112,6 +112,61 @@ class JourneyInDockerIT {
   }
 
   /**
+   * The purchase crosses a real gateway: tcpdump on both legs of router-north sees the phone's SYN
+   * to the VIP arrive addressed to the router's MAC and leave from the router's MAC to the SLB's,
+   * with its TTL one less and both IP addresses unchanged (no NAT), and the order records the
+   * phone's own address.
+   */
+  @Test
+  void thePurchaseCrossesRouterNorthWithNewMacsOneHopLessTtlAndTheSameAddresses() throws Exception {
+    String router = stack.get("router-north").getContainerId();
+    RouterCapture.Leg north = RouterCapture.legOf(router, "172.28.1.254");
+    RouterCapture.Leg backbone = RouterCapture.legOf(router, "172.28.0.254");
+    String slbMac =
+        stack.get("slb").getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+            .filter(n -> "172.28.0.80".equals(n.getIpAddress()))
+            .findFirst()
+            .orElseThrow()
+            .getMacAddress();
+
+    List<RouterCapture.Syn> in;
+    List<RouterCapture.Syn> out;
+    Compose.Result run;
+    try (RouterCapture before = RouterCapture.start(router, north, "172.28.0.80", 80);
+        RouterCapture after = RouterCapture.start(router, backbone, "172.28.0.80", 80)) {
+      run = stack.runClient("client-north");
+      in = before.syns();
+      out = after.syns();
+    }
+    assertThat(run.exitCode()).as("client exit code").isZero();
+    assertThat(in).as("SYNs from the phone on router-north's north leg").isNotEmpty();
+    for (RouterCapture.Syn arrived : in) {
+      assertThat(arrived.source()).isEqualTo("172.28.1.10");
+      assertThat(arrived.destinationMac()).as("sent to the gateway's MAC").isEqualTo(north.mac());
+      RouterCapture.Syn left =
+          out.stream()
+              .filter(s -> s.sourcePort() == arrived.sourcePort())
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("not forwarded: " + arrived + " in " + out));
+      assertThat(left.source()).as("source address kept").isEqualTo(arrived.source());
+      assertThat(left.destination()).as("destination kept").isEqualTo(arrived.destination());
+      assertThat(left.sourceMac()).as("rewritten source MAC").isEqualTo(backbone.mac());
+      assertThat(left.destinationMac()).as("next hop: the SLB").isEqualTo(slbMac);
+      assertThat(left.ttl()).as("one hop less").isEqualTo(arrived.ttl() - 1);
+      System.out.printf("router-north forwarded %s -> %s%n", arrived, left);
+    }
+    JourneyOutput.PlacedOrder placed = JourneyOutput.placedOrder(run.output());
+    try (var conn = postgres();
+        var st = conn.prepareStatement("SELECT client_address FROM purchase_order WHERE id = ?")) {
+      st.setLong(1, placed.id());
+      try (ResultSet row = st.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString("client_address")).isEqualTo("172.28.1.10");
+      }
+    }
+  }
+
+  /**
    * The GSLB's failover on the real images: edge-north frozen ({@code docker pause}: its /health
    * stops answering, as a hung host's would) makes dns-cdn send north clients south after its fall
    * threshold, and says why in its TXT explanation; thawed, north clients come back after the rise

@@ -1,5 +1,6 @@
 package io.shopstack.it;
 
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.shopstack.topology.plan.Instance;
 import java.util.Map;
@@ -10,8 +11,9 @@ import org.testcontainers.containers.Network;
 /**
  * A container on its addresses of the plan, on every network it has one on, as compose puts it:
  * created on its first network with its fixed address, then connected to the others (the
- * multi-homed slb, dc-cache and object-store) with theirs before it starts, so the service finds
- * every leg up when it binds.
+ * multi-homed slb, dc-cache, object-store, edges and routers) with theirs before it starts, so the
+ * service finds every leg up when it binds; with the capabilities and kernel settings the table
+ * gives the hosts that route.
  */
 final class PlannedContainer extends GenericContainer<PlannedContainer> {
   private final Instance instance;
@@ -23,7 +25,18 @@ final class PlannedContainer extends GenericContainer<PlannedContainer> {
     this.networks = networks;
     String first = instance.primaryNetwork();
     withNetwork(networks.get(first));
-    withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(instance.addresses().get(first)));
+    withCreateContainerCmdModifier(
+        cmd -> {
+          cmd.withIpv4Address(instance.addresses().get(first));
+          // A host with routes may set them, a router may also forward and capture; no one else
+          // gets a capability beyond Docker's default set.
+          cmd.getHostConfig()
+              .withCapAdd(
+                  instance.capabilities().stream()
+                      .map(Capability::valueOf)
+                      .toArray(Capability[]::new))
+              .withSysctls(instance.sysctls());
+        });
   }
 
   @Override

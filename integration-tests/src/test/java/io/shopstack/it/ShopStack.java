@@ -22,14 +22,16 @@ import org.testcontainers.lifecycle.Startables;
 
 /**
  * The whole stack as one {@link Startable}, built from {@code topology.yml} like the compose file
- * users run: the real images on the same two networks (internet and datacenter) at the same fixed
- * addresses, so dc-cache reaches the order pages through the SLB's datacenter leg as in compose.
- * Started in the table's waves (what the next wave talks to is healthy first) and closed
- * completely, because Ryuk cannot run here.
+ * users run: the real images on the same networks (backbone, the regions' access networks behind
+ * their routers, datacenter) at the same fixed addresses, with the same routes, so a phone's
+ * packets cross its region's router and dc-cache reaches the order pages through the SLB's
+ * datacenter leg, as in compose. Started in the table's waves (what the next wave talks to is
+ * healthy first) and closed completely, because Ryuk cannot run here.
  */
 final class ShopStack implements Startable {
   private static final Logger log = LoggerFactory.getLogger(ShopStack.class);
-  private static final Duration STARTUP = Duration.ofSeconds(120);
+  // A guard against a hang, not a measurement: a loaded 2-core machine took 120 s for one JVM.
+  private static final Duration STARTUP = Duration.ofSeconds(300);
 
   private final Topology topology = Topology.load();
   private final Map<String, Network> networks = new LinkedHashMap<>();
@@ -71,6 +73,9 @@ final class ShopStack implements Startable {
               .forPort(topology.adminPort())
               .forStatusCode(200)
               .withStartupTimeout(STARTUP));
+    } else if (instance.router()) {
+      // Its image's HEALTHCHECK: up once its routes are set and forwarding is on.
+      c.waitingFor(Wait.forHealthcheck().withStartupTimeout(STARTUP));
     } else {
       c.waitingFor(Wait.forListeningPort().withStartupTimeout(STARTUP));
     }

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param dockerOnly has no local-topology counterpart of its own
  * @param composeService its service name in docker-compose.yml when that is not its name; an
  *     on-demand instance is in the compose file only when it has one
+ * @param routes Docker only: destination ({@code default} or a subnet) to the name of the router
+ *     instance that forwards it; the host gets the NET_ADMIN capability to set them
+ * @param router a region's router: forwards between its networks (no NAT), sets its own routes
  */
 public record Instance(
     String name,
@@ -34,7 +37,9 @@ public record Instance(
     List<String> after,
     Boolean onDemand,
     Boolean dockerOnly,
-    String composeService) {
+    String composeService,
+    Map<String, String> routes,
+    Boolean router) {
 
   public Instance {
     Objects.requireNonNull(name, "instance name");
@@ -52,6 +57,27 @@ public record Instance(
     // Absent means no: the YAML names only the exceptions.
     onDemand = Boolean.TRUE.equals(onDemand);
     dockerOnly = Boolean.TRUE.equals(dockerOnly);
+    routes = routes == null ? Map.of() : routes;
+    router = Boolean.TRUE.equals(router);
+    if (router && !dockerOnly) {
+      throw new IllegalArgumentException(name + ": a router exists in Docker only (dockerOnly)");
+    }
+  }
+
+  /**
+   * The Linux capabilities its container gets beyond Docker's default set: NET_ADMIN to set its
+   * routes, and for a router NET_RAW too (tcpdump). Every other container runs without either.
+   */
+  public List<String> capabilities() {
+    if (router) {
+      return List.of("NET_ADMIN", "NET_RAW");
+    }
+    return routes.isEmpty() ? List.of() : List.of("NET_ADMIN");
+  }
+
+  /** Kernel settings of its container: a router forwards IPv4 packets. */
+  public Map<String, String> sysctls() {
+    return router ? Map.of("net.ipv4.ip_forward", "1") : Map.of();
   }
 
   /** Ours: configured by its module's YAML file and the SHOP_* variables. */

@@ -43,6 +43,9 @@ public record Topology(
       }
     }
     for (Instance i : instances) {
+      for (String router : i.routes().values()) {
+        gateway(instances, i, router);
+      }
       for (String before : i.after()) {
         if (!names.contains(before)) {
           throw new IllegalArgumentException(i.name() + " comes after unknown " + before);
@@ -108,7 +111,10 @@ public record Topology(
     return mine;
   }
 
-  /** Everything the instance's container gets in Docker, in the order compose lists it. */
+  /**
+   * Everything the instance's container gets in Docker, in the order compose lists it; its routes
+   * as {@code SHOP_IP_ROUTES} ("DESTINATION=GATEWAY ..."), which the images' entrypoint sets.
+   */
   public Map<String, String> dockerEnv(Instance i) {
     Map<String, String> env = new LinkedHashMap<>();
     if (i.ours()) {
@@ -117,7 +123,40 @@ public record Topology(
     }
     env.putAll(i.env());
     env.putAll(i.dockerEnv());
+    if (!i.routes().isEmpty()) {
+      env.put("SHOP_IP_ROUTES", ipRoutes(i));
+    }
     return env;
+  }
+
+  /** The instance's routes with each router's address on a network they share. */
+  public String ipRoutes(Instance i) {
+    return i.routes().entrySet().stream()
+        .map(r -> r.getKey() + "=" + gateway(instances, i, r.getValue()))
+        .collect(Collectors.joining(" "));
+  }
+
+  /**
+   * Where {@code host} hands packets for {@code routerName}: its address on their first shared
+   * network.
+   */
+  private static String gateway(List<Instance> instances, Instance host, String routerName) {
+    Instance router =
+        instances.stream()
+            .filter(r -> r.name().equals(routerName) && r.router())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        host.name() + " routes through " + routerName + ", which is no router"));
+    return host.addresses().keySet().stream()
+        .filter(router.addresses()::containsKey)
+        .findFirst()
+        .map(router.addresses()::get)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    host.name() + " shares no network with its router " + routerName));
   }
 
   /**

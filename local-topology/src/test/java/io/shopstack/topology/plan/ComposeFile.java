@@ -11,8 +11,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml as the facts {@code topology.yml} also states, per service: image, address on
  * each network, published ports, environment (anchors and merge keys resolved, as compose does),
- * depends_on with its condition, and which service builds the image. {@link #differences} lists
- * every place where the two disagree, one readable line each.
+ * depends_on with its condition, which service builds the image, and the capabilities and kernel
+ * settings of the hosts that route. {@link #differences} lists every place where the two disagree,
+ * one readable line each.
  */
 final class ComposeFile {
   /** One compose service, reduced to what the table decides. */
@@ -22,7 +23,9 @@ final class ComposeFile {
       List<String> ports,
       Map<String, String> environment,
       Map<String, String> dependsOn,
-      String build) {}
+      String build,
+      List<String> capAdd,
+      Map<String, String> sysctls) {}
 
   private final Map<String, Service> services = new TreeMap<>();
   private final Map<String, String> subnets = new TreeMap<>();
@@ -72,7 +75,9 @@ final class ComposeFile {
               i.publish(),
               new TreeMap<>(topology.dockerEnv(i)),
               dependsOn,
-              builds ? "./" + i.module() : null));
+              builds ? "./" + i.module() : null,
+              i.capabilities(),
+              new TreeMap<>(i.sysctls())));
     }
     return expected;
   }
@@ -113,6 +118,8 @@ final class ComposeFile {
           compare(differences, name, "environment", have.environment(), want.environment());
           compare(differences, name, "depends_on", have.dependsOn(), want.dependsOn());
           compare(differences, name, "build context", have.build(), want.build());
+          compare(differences, name, "cap_add", have.capAdd(), want.capAdd());
+          compare(differences, name, "sysctls", have.sysctls(), want.sysctls());
         });
     return differences;
   }
@@ -164,7 +171,20 @@ final class ComposeFile {
     } else if (b != null) {
       build = b.toString();
     }
+    List<String> capAdd =
+        ((List<Object>) s.getOrDefault("cap_add", List.of()))
+            .stream().map(String::valueOf).toList();
+    Map<String, String> sysctls = new TreeMap<>();
+    ((Map<Object, Object>) s.getOrDefault("sysctls", Map.of()))
+        .forEach((k, v) -> sysctls.put(k.toString(), String.valueOf(v)));
     return new Service(
-        String.valueOf(s.get("image")), networks, ports, environment, dependsOn, build);
+        String.valueOf(s.get("image")),
+        networks,
+        ports,
+        environment,
+        dependsOn,
+        build,
+        capAdd,
+        sysctls);
   }
 }

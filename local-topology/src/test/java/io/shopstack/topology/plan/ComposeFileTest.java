@@ -46,7 +46,15 @@ class ComposeFileTest {
     assertThat(topology.waves())
         .extracting(wave -> wave.stream().map(Instance::name).toList())
         .containsExactly(
-            List.of("dns-root", "dns-tld", "dns-shop", "dns-resolver", "postgres", "object-store"),
+            List.of(
+                "dns-root",
+                "dns-tld",
+                "dns-shop",
+                "dns-resolver",
+                "postgres",
+                "object-store",
+                "router-north",
+                "router-south"),
             List.of("order-1"),
             List.of("order-2"),
             List.of("slb"),

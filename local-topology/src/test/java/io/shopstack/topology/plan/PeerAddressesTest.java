@@ -60,8 +60,8 @@ class PeerAddressesTest {
         assertThat(origins(config(EdgeCacheConfig.class, edge, mode)))
             .as(mode.name() + " " + edge)
             .containsExactly(
-                Map.entry("/products/", at("dc-cache", "internet", mode)),
-                Map.entry("/images/", at("object-store", "internet", mode)));
+                Map.entry("/products/", at("dc-cache", "backbone", mode)),
+                Map.entry("/images/", at("object-store", "backbone", mode)));
       }
     }
   }
@@ -71,15 +71,15 @@ class PeerAddressesTest {
     for (Mode mode : MODES) {
       assertThat(config(ResolverConfig.class, "dns-resolver", mode).rootHints())
           .as(mode.name())
-          .containsExactly(at("dns-root", "internet", mode));
+          .containsExactly(at("dns-root", "backbone", mode));
       // Each GSLB edge is named after its instance and sits at that instance's address.
       List<EdgeSettings> edges = config(CdnDnsConfig.class, "dns-cdn", mode).gslb().edges();
       assertThat(edges)
           .as(mode.name())
           .extracting(EdgeSettings::name, EdgeSettings::address)
           .containsExactly(
-              tuple("edge-north", at("edge-north", "internet", mode)),
-              tuple("edge-south", at("edge-south", "internet", mode)));
+              tuple("edge-north", at("edge-north", "north", mode)),
+              tuple("edge-south", at("edge-south", "south", mode)));
     }
   }
 

@@ -45,7 +45,7 @@ class ZoneAddressesTest {
       Map<String, String> expected = new TreeMap<>();
       NAMED.forEach(
           (name, instance) -> {
-            String address = topology.instance(instance).addresses().get("internet");
+            String address = topology.instance(instance).addresses().get("backbone");
             expected.put(name, local ? Topology.local(address) : address);
           });
       assertThat(served).as(local ? "local zones" : "docker zones").isEqualTo(expected);
