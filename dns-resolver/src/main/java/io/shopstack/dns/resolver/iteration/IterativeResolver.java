@@ -168,6 +168,29 @@ public final class IterativeResolver {
         return chase(target, type, chain, cnames + 1, r);
       }
     }
+    Optional<CachedAnswer> renamed = cachedDnameAbove(name, r);
+    if (renamed.isPresent()) {
+      RRset dname = renamed.get().records();
+      RRset synthesized = DnameSubstitution.synthesize(dname, name);
+      if (synthesized == null) {
+        return done(
+            Resolved.servFail(
+                "DNAME " + dname.getName() + " makes " + name + " too long", r.upstreamQueries()));
+      }
+      if (renamed.get().prefetchDue() && !r.cacheOnly) {
+        prefetch(dname.getName(), Type.DNAME, r);
+      }
+      r.noteEcsScope(renamed.get().ecsScope());
+      chain.add(dname);
+      chain.add(synthesized);
+      Name target = ((CNAMERecord) synthesized.first()).getTarget();
+      r.note(
+          () ->
+              TraceStep.cacheHit(question(name, type), "DNAME, CNAME to " + target + " (cached)"));
+      return type == Type.CNAME
+          ? finish(Rcode.NOERROR, chain, List.of(), r)
+          : chase(target, type, chain, cnames + 1, r);
+    }
     Delegation closest = delegations.closestEnclosing(name);
     if (r.cacheOnly) {
       List<RRset> referral =
@@ -176,6 +199,21 @@ public final class IterativeResolver {
     }
     return descend(closest, name, type, r)
         .thenCompose(step -> follow(step, name, type, chain, cnames, r));
+  }
+
+  /**
+   * A cached DNAME on the closest ancestor that has one: it renames {@code name} without asking
+   * anyone (RFC 6672 3.4). Looked for only after the name itself missed, nearest ancestor first.
+   */
+  private Optional<CachedAnswer> cachedDnameAbove(Name name, Resolution r) {
+    for (int strip = 1; strip < name.labels(); strip++) {
+      Optional<CachedAnswer> hit =
+          records.lookup(new Name(name, strip), Type.DNAME, r.dclass, r.client);
+      if (hit.isPresent() && !hit.get().isNegative()) {
+        return hit;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Applies what the authoritative servers said, caching it, and goes on along any CNAME. */
@@ -189,7 +227,8 @@ public final class IterativeResolver {
     if (step instanceof Step.Alias alias) {
       cacheAll(alias.chain(), alias.ecsScope(), r);
       chain.addAll(alias.chain());
-      return chase(alias.target(), type, chain, cnames + alias.chain().size(), r);
+      return chase(
+          alias.target(), type, chain, cnames + DnameSubstitution.aliases(alias.chain()), r);
     }
     if (step instanceof Step.Negative negative) {
       cacheAll(negative.chain(), negative.ecsScope(), r);
@@ -468,7 +507,9 @@ public final class IterativeResolver {
   private void cacheAll(List<RRset> rrsets, int ecsScope, Resolution r) {
     r.noteEcsScope(ecsScope);
     for (RRset rrset : rrsets) {
-      records.putRecords(rrset, r.client, ecsScope);
+      if (!DnameSubstitution.isSynthesized(rrset, rrsets)) {
+        records.putRecords(rrset, r.client, ecsScope);
+      }
     }
   }
 

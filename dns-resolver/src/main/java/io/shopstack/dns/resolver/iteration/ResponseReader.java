@@ -45,14 +45,29 @@ final class ResponseReader {
 
     List<RRset> chain = new ArrayList<>();
     Name current = qname;
-    for (int hops = 0; hops <= answer.size(); hops++) {
+    for (int hops = 0; authoritative && hops <= answer.size(); hops++) {
+      // A DNAME above the name rewrites it, whatever CNAME the server made of it (RFC 6672 3.4).
+      RRset dname = DnameSubstitution.above(answer, current);
+      if (dname != null) {
+        RRset synthesized = DnameSubstitution.synthesize(dname, current);
+        if (synthesized == null) {
+          return new Step.Failure("DNAME " + dname.getName() + " makes " + current + " too long");
+        }
+        chain.add(dname);
+        chain.add(synthesized);
+        if (qtype == Type.CNAME) {
+          return new Step.Answer(chain, scope);
+        }
+        current = ((CNAMERecord) synthesized.first()).getTarget();
+        continue;
+      }
       RRset wanted = find(answer, current, qtype);
-      if (wanted != null && authoritative) {
+      if (wanted != null) {
         chain.add(wanted);
         return new Step.Answer(chain, scope);
       }
       RRset alias = qtype == Type.CNAME ? null : find(answer, current, Type.CNAME);
-      if (alias == null || !authoritative) {
+      if (alias == null) {
         break;
       }
       chain.add(alias);
