@@ -114,6 +114,21 @@ public final class IterativeResolver {
         .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
   }
 
+  /**
+   * The cached answer to exactly (name, type, class) for {@code client}, records or a negative
+   * answer, when the cache holds one: what {@link #resolve} would answer without a chain to follow,
+   * for the serving side's prepared answers. Starts a prefetch when one is due, as {@link #resolve}
+   * does. Empty when resolving would take more (a CNAME or DNAME to follow, a miss).
+   */
+  public Optional<CachedAnswer> cachedAnswer(
+      Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
+    Optional<CachedAnswer> cached = records.lookup(name, type, dclass, client);
+    if (cached.isPresent() && cached.get().prefetchDue() && !cacheOnly) {
+      prefetch(name, type, dclass, client);
+    }
+    return cached;
+  }
+
   private void recordTrace(Name name, int type, Resolved resolved, Resolution r) {
     if (resolved != null && r.upstreamQueries() > 0) {
       traces.record(
@@ -268,16 +283,17 @@ public final class IterativeResolver {
    * at a time; it has its own deadline and does not hold up the client that triggered it.
    */
   private void prefetch(Name name, int type, Resolution trigger) {
-    Prefetch key =
-        new Prefetch(
-            name, type, trigger.dclass, trigger.client.source(), trigger.client.optedOut());
+    prefetch(name, type, trigger.dclass, trigger.client);
+  }
+
+  private void prefetch(Name name, int type, int dclass, ClientSubnet client) {
+    Prefetch key = new Prefetch(name, type, dclass, client.source(), client.optedOut());
     if (!prefetching.add(key)) {
       return;
     }
     prefetches.increment();
     Resolution refresh =
-        new Resolution(
-            trigger.client, trigger.dclass, false, clock.millis() + limits.totalTimeoutMs());
+        new Resolution(client, dclass, false, clock.millis() + limits.totalTimeoutMs());
     descend(delegations.closestEnclosing(name), name, type, refresh)
         .thenCompose(step -> follow(step, name, type, new ArrayList<>(), 0, refresh))
         .whenComplete((resolved, error) -> prefetching.remove(key));
