@@ -90,8 +90,14 @@ public final class ResolverServer implements AutoCloseable {
             server.datagramBootstrap(server.eventLoops("upstream", 1)),
             address(config.effectiveSourceAddress()),
             config.upstreamPort(),
+            config.limits().maxOutstandingQueries(),
             resolverThreads);
     FunctionCounter.builder("resolver_unwanted_replies", upstream, UpstreamClient::unwantedReplies)
+        .register(registry);
+    FunctionCounter.builder(
+            "resolver_upstream_refused_for_capacity", upstream, UpstreamClient::refusedForCapacity)
+        .register(registry);
+    Gauge.builder("resolver_upstream_outstanding", upstream, UpstreamClient::outstanding)
         .register(registry);
     IterativeResolver resolver =
         new IterativeResolver(

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -351,6 +352,9 @@ public final class IterativeResolver {
               if (step instanceof Step.Referral) {
                 return CompletableFuture.completedFuture(step);
               }
+              if (step instanceof Step.Failure failure && !failure.retryable()) {
+                return CompletableFuture.completedFuture(step);
+              }
               if (step instanceof Step.Failure
                   || step instanceof Step.Negative negative
                       && negative.rcode() == Rcode.NXDOMAIN
@@ -367,9 +371,19 @@ public final class IterativeResolver {
     return askEach(serverRtt.fastestFirst(zone.addresses()), 0, 0, zone.zone(), name, type, r)
         .thenCompose(
             step ->
-                step instanceof Step.Failure
+                retryable(step)
                     ? askGlueless(zone, 0, name, type, r, step)
                     : CompletableFuture.completedFuture(step));
+  }
+
+  private static boolean retryable(Step step) {
+    return step instanceof Step.Failure failure && failure.retryable();
+  }
+
+  /** The overload behind {@code error}, or null if it is another failure. */
+  private static UpstreamClient.Overloaded overload(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    return cause instanceof UpstreamClient.Overloaded overloaded ? overloaded : null;
   }
 
   /**
@@ -412,6 +426,12 @@ public final class IterativeResolver {
         .handle(
             (response, error) -> {
               long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
+              if (error != null && overload(error) != null) {
+                // Our own limit, not the server's fault: no other server would be asked either.
+                Step failure = new Step.Failure(overload(error).getMessage(), true);
+                r.note(() -> traceStep(server, zone, sent, type, "-", failure, 0, ecs));
+                return failure;
+              }
               if (error != null) {
                 serverRtt.failed(server, timeout.toMillis());
                 Step failure = new Step.Failure(server.getHostAddress() + ": " + error);
@@ -452,7 +472,7 @@ public final class IterativeResolver {
         .toCompletableFuture()
         .thenCompose(
             step -> {
-              if (step instanceof Step.Failure failure) {
+              if (step instanceof Step.Failure failure && failure.retryable()) {
                 log.debug("{} for {} {}: {}", zone, name, Type.string(type), failure.reason());
                 return askEach(servers, index + 1, round, zone, name, type, r);
               }
@@ -480,7 +500,7 @@ public final class IterativeResolver {
         .thenCompose(resolved -> askEach(addresses(resolved), 0, 0, zone.zone(), name, type, r))
         .thenCompose(
             step ->
-                step instanceof Step.Failure
+                retryable(step)
                     ? askGlueless(zone, index + 1, name, type, r, step)
                     : CompletableFuture.completedFuture(step));
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -35,16 +36,32 @@ public final class UpstreamClient {
   private final int serverPort;
   private final Executor executor;
   private final LongAdder unwanted = new LongAdder();
+  private final int maxOutstanding;
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final LongAdder refusedForCapacity = new LongAdder();
+
+  /** A query not sent because {@code limits.maxOutstandingQueries} were already in flight. */
+  static final class Overloaded extends RuntimeException {
+    Overloaded(int limit) {
+      super("overloaded: " + limit + " upstream queries already in flight", null, false, false);
+    }
+  }
 
   /**
    * @param udp a datagram bootstrap (group and channel type set) for the per-query sockets
    * @param sourceAddress address outgoing queries are sent from; a wildcard address lets the kernel
    *     choose (as in Docker, where the container has a single address)
    * @param serverPort the port every authoritative server listens on
+   * @param maxOutstanding upstream queries allowed in flight at once; more fail at once
    */
   public UpstreamClient(
-      Bootstrap udp, InetAddress sourceAddress, int serverPort, Executor executor) {
+      Bootstrap udp,
+      InetAddress sourceAddress,
+      int serverPort,
+      int maxOutstanding,
+      Executor executor) {
     this.udp = udp;
+    this.maxOutstanding = maxOutstanding;
     this.sourceAddress = sourceAddress;
     this.serverPort = serverPort;
     this.executor = executor;
@@ -55,7 +72,31 @@ public final class UpstreamClient {
     return unwanted.sum();
   }
 
+  /** Queries not sent because too many were in flight. */
+  public long refusedForCapacity() {
+    return refusedForCapacity.sum();
+  }
+
+  /** Upstream queries in flight now. */
+  public int outstanding() {
+    return outstanding.get();
+  }
+
+  /**
+   * The server's answer; fails with {@link Overloaded}, sending nothing, when {@code
+   * maxOutstanding} queries are in flight already.
+   */
   CompletionStage<Message> send(Message query, InetAddress server, Duration timeout) {
+    if (outstanding.incrementAndGet() > maxOutstanding) {
+      outstanding.decrementAndGet();
+      refusedForCapacity.increment();
+      return CompletableFuture.failedFuture(new Overloaded(maxOutstanding));
+    }
+    return exchange(query, server, timeout)
+        .whenComplete((response, error) -> outstanding.decrementAndGet());
+  }
+
+  private CompletableFuture<Message> exchange(Message query, InetAddress server, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     return overUdp(query, server, timeout)
         .thenCompose(

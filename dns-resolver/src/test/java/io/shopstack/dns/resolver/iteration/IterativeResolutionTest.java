@@ -319,7 +319,7 @@ class IterativeResolutionTest {
 
   @Test
   void unreachableRootGivesServfailWithinTheTimeLimit() throws Exception {
-    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE);
+    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE, null);
     startResolver(config(List.of("127.153.9.9", "127.153.9.10"), null, tight));
 
     long start = System.nanoTime();
@@ -341,12 +341,46 @@ class IterativeResolutionTest {
   }
 
   @Test
+  void beyondTheOutstandingQueryLimitAQueryFailsAtOnceWithoutBeingSent() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(800, 8000, 16, 8, 3, Edns.PAYLOAD_SIZE, 1)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A); // learns the zone cuts
+    int before = internet.shop.queries.get();
+    internet.shop.unansweredToCome.set(1);
+
+    // The one query allowed in flight: the shop's server holds it until our retry.
+    var held =
+        new SimpleResolver(new InetSocketAddress(RESOLVER, resolver.dnsPort()))
+            .sendAsync(query("anything.wild.shop.example.", Type.A))
+            .toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> internet.shop.queries.get() == before + 1);
+    Message refused = ask(NORTH_PHONE, "deep.er.shop.example.", Type.A);
+
+    assertThat(refused.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(internet.shop.queries.get()).isEqualTo(before + 1); // never sent
+    assertThat(
+            resolver
+                .registry()
+                .get("resolver_servfails")
+                .tag("cause", "overload")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(metric("resolver_upstream_refused_for_capacity")).isGreaterThanOrEqualTo(1);
+    assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS).getRcode())
+        .isEqualTo(Rcode.NOERROR);
+  }
+
+  @Test
   void serverThatMissesTheFirstQueryIsAskedAgainWithALongerTimeout() throws Exception {
     startResolver(
         config(
             List.of(FixtureInternet.ROOT),
             null,
-            new IterationLimits(300, 4000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+            new IterationLimits(300, 4000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
     int before = internet.root.queries.get();
     internet.root.unansweredToCome.set(1);
 
@@ -486,7 +520,7 @@ class IterativeResolutionTest {
         config(
             List.of(FixtureInternet.ROOT),
             null,
-            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
     clock.advance(Duration.ofSeconds(301)); // the A record (TTL 300) has expired
     Message stale;
@@ -513,7 +547,7 @@ class IterativeResolutionTest {
         config(
             List.of(FixtureInternet.ROOT),
             null,
-            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
     Message response;
     try {
