@@ -184,6 +184,17 @@ public final class IterativeResolver {
         return chase(target, type, chain, cnames + 1, r);
       }
     }
+    if (hardening.nxdomainCut()) {
+      Optional<CachedAnswer> gone = records.lookupNxdomain(name, r.dclass, r.client);
+      if (gone.isPresent()) {
+        r.noteEcsScope(gone.get().ecsScope());
+        r.note(
+            () ->
+                TraceStep.cacheHit(
+                    question(name, type), "NXDOMAIN at or above (cached, RFC 8020)"));
+        return finish(Rcode.NXDOMAIN, chain, soaAuthority(gone.get()), r);
+      }
+    }
     Optional<CachedAnswer> renamed = cachedDnameAbove(name, r);
     if (renamed.isPresent()) {
       RRset dname = renamed.get().records();

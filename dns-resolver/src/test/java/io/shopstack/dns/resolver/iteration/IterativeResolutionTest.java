@@ -341,6 +341,29 @@ class IterativeResolutionTest {
   }
 
   @Test
+  void belowACachedNxdomainNothingExistsAndNobodyIsAsked() throws Exception {
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, true, true)));
+    Message gone = ask(NORTH_PHONE, "gone.shop.example.", Type.A);
+    assertThat(gone.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    int before = internet.totalQueries();
+
+    // RFC 8020: other types at the name and every name below it are NXDOMAIN from the cache.
+    Message below = ask(NORTH_PHONE, "a.b.gone.shop.example.", Type.AAAA);
+    Message otherType = ask(NORTH_PHONE, "gone.shop.example.", Type.TXT);
+
+    assertThat(below.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(otherType.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(below.getSection(Section.AUTHORITY))
+        .singleElement()
+        .satisfies(soa -> assertThat(soa.getType()).isEqualTo(Type.SOA));
+    assertThat(internet.totalQueries()).isEqualTo(before);
+    // A sibling of the missing name is still asked for.
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.TXT).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(internet.totalQueries()).isGreaterThan(before);
+  }
+
+  @Test
   void beyondTheOutstandingQueryLimitAQueryFailsAtOnceWithoutBeingSent() throws Exception {
     startResolver(
         config(
@@ -457,7 +480,8 @@ class IterativeResolutionTest {
 
   @Test
   void withoutQnameMinimisationEveryServerHearsTheFullName() throws Exception {
-    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false)));
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false, null)));
     int root = internet.root.questions.size();
 
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
@@ -478,7 +502,8 @@ class IterativeResolutionTest {
 
   @Test
   void with0x20TheServerSeesRandomCaseAndTheClientItsOwn() throws Exception {
-    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
     int shop = internet.shop.questions.size();
 
     Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
@@ -498,7 +523,8 @@ class IterativeResolutionTest {
 
   @Test
   void with0x20AServerThatDoesNotEchoTheCaseIsNotBelieved() throws Exception {
-    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
     internet.shop.lowercasesQuestions = true;
     try {
       Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
