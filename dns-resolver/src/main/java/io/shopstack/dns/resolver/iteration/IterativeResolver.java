@@ -200,9 +200,8 @@ public final class IterativeResolver {
       RRset dname = renamed.get().records();
       RRset synthesized = DnameSubstitution.synthesize(dname, name);
       if (synthesized == null) {
-        return done(
-            Resolved.servFail(
-                "DNAME " + dname.getName() + " makes " + name + " too long", r.upstreamQueries()));
+        chain.add(dname); // RFC 6672 2.2: too long to rewrite, YXDOMAIN with the DNAME
+        return finish(Rcode.YXDOMAIN, chain, List.of(), r);
       }
       if (renamed.get().prefetchDue() && !r.cacheOnly) {
         prefetch(dname.getName(), Type.DNAME, r);
@@ -256,6 +255,12 @@ public final class IterativeResolver {
       chain.addAll(alias.chain());
       return chase(
           alias.target(), type, chain, cnames + DnameSubstitution.aliases(alias.chain()), r);
+    }
+    if (step instanceof Step.Negative negative && negative.rcode() == Rcode.YXDOMAIN) {
+      // Not kept as a negative answer: the cached DNAME makes the same YXDOMAIN, DNAME included.
+      cacheAll(negative.chain(), negative.ecsScope(), r);
+      chain.addAll(negative.chain());
+      return finish(Rcode.YXDOMAIN, chain, List.of(), r);
     }
     if (step instanceof Step.Negative negative) {
       cacheAll(negative.chain(), negative.ecsScope(), r);

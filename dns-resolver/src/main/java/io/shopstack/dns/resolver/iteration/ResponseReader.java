@@ -36,7 +36,7 @@ final class ResponseReader {
    */
   static Step read(Message response, Name zone, Name qname, int qtype, boolean ecsSent) {
     int rcode = response.getRcode();
-    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN && rcode != Rcode.YXDOMAIN) {
       return new Step.Failure("rcode " + Rcode.string(rcode));
     }
     boolean authoritative = response.getHeader().getFlag(Flags.AA);
@@ -51,7 +51,10 @@ final class ResponseReader {
       if (dname != null) {
         RRset synthesized = DnameSubstitution.synthesize(dname, current);
         if (synthesized == null) {
-          return new Step.Failure("DNAME " + dname.getName() + " makes " + current + " too long");
+          // The rewritten name would not fit in 255 octets: YXDOMAIN, with the DNAME (RFC 6672
+          // 2.2).
+          chain.add(dname);
+          return new Step.Negative(chain, current, Rcode.YXDOMAIN, soa(response, zone), scope);
         }
         chain.add(dname);
         chain.add(synthesized);
@@ -74,6 +77,10 @@ final class ResponseReader {
       current = ((CNAMERecord) alias.first()).getTarget();
     }
 
+    if (rcode == Rcode.YXDOMAIN) {
+      // Only a DNAME substitution that overflows gives YXDOMAIN to a query; we found none.
+      return new Step.Failure("rcode YXDOMAIN without a DNAME that explains it");
+    }
     SOARecord soa = soa(response, zone);
     if (authoritative && rcode == Rcode.NXDOMAIN) {
       return new Step.Negative(chain, current, Rcode.NXDOMAIN, soa, scope);

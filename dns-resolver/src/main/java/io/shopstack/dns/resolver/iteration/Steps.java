@@ -20,7 +20,13 @@ final class Steps {
       return (renamed ? "DNAME, CNAME to " : "CNAME to ") + alias.target();
     }
     if (step instanceof Step.Negative negative) {
-      return (negative.rcode() == Rcode.NXDOMAIN ? "NXDOMAIN " : "NODATA ") + negative.name();
+      String what =
+          switch (negative.rcode()) {
+            case Rcode.NXDOMAIN -> "NXDOMAIN ";
+            case Rcode.YXDOMAIN -> "YXDOMAIN (DNAME result too long) ";
+            default -> "NODATA ";
+          };
+      return what + negative.name();
     }
     if (step instanceof Step.Referral referral) {
       return "referral to "

@@ -128,6 +128,20 @@ class DnameTest {
     assertThat(upstreamQueries() - before).isBetween(1.0, 10.0);
   }
 
+  @Test
+  void aNameTooLongToRewriteIsYxdomainWithTheDname() throws Exception {
+    String name = "x".repeat(60) + ".long.moved.example.";
+
+    Message fromAuthority = ask(name, Type.A);
+    Message fromCache = ask(name, Type.A);
+
+    for (Message response : List.of(fromAuthority, fromCache)) {
+      assertThat(response.getRcode()).isEqualTo(Rcode.YXDOMAIN);
+      assertThat(response.getSection(Section.ANSWER).stream().map(Record::getType).toList())
+          .containsExactly(Type.DNAME);
+    }
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
     "www.shop.moved.example., A",
@@ -140,6 +154,7 @@ class DnameTest {
     "www.shop.moved.example., CNAME",
     "shop.moved.example., DNAME",
     "shop.moved.example., A",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.long.moved.example., A",
   })
   void sameAnswerAsUnbound(String name, String type) throws Exception {
     startUnbound();
