@@ -5,7 +5,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,6 +35,7 @@ import org.xbill.DNS.SimpleResolver;
  */
 public final class UpstreamClient {
   private final Bootstrap udp;
+  private final boolean nio;
   private final InetAddress sourceAddress;
   private final int serverPort;
   private final Executor executor;
@@ -61,6 +65,9 @@ public final class UpstreamClient {
       int maxOutstanding,
       Executor executor) {
     this.udp = udp;
+    this.nio =
+        udp.config().group().next() instanceof IoEventLoop loop
+            && loop.isIoType(NioIoHandler.class);
     this.maxOutstanding = maxOutstanding;
     this.sourceAddress = sourceAddress;
     this.serverPort = serverPort;
@@ -113,7 +120,7 @@ public final class UpstreamClient {
     InetSocketAddress to = new InetSocketAddress(server, serverPort);
     CompletableFuture<Message> answer = new CompletableFuture<>();
     ChannelFuture connected =
-        udp.clone()
+        bootstrapHere()
             .handler(new UdpExchange(query, to, answer, unwanted))
             .connect(to, new InetSocketAddress(sourceAddress, 0));
     Channel channel = connected.channel();
@@ -149,6 +156,21 @@ public final class UpstreamClient {
                           });
             });
     return answer;
+  }
+
+  /**
+   * The per-query socket on the calling thread's event loop when that is one of the same kind (the
+   * DNS server's loop that took the client's query, or ours for a later step): the answer is then
+   * read, and the client answered, on that thread without a hand-over between threads, as unbound
+   * does everything on one thread. Otherwise on the upstream loop.
+   */
+  private Bootstrap bootstrapHere() {
+    if (nio
+        && ThreadExecutorMap.currentExecutor() instanceof IoEventLoop loop
+        && loop.isIoType(NioIoHandler.class)) {
+      return udp.clone(loop);
+    }
+    return udp.clone();
   }
 
   private CompletableFuture<Message> overTcp(Message query, InetAddress server, Duration timeout) {
