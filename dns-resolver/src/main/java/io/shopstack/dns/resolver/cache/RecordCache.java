@@ -170,6 +170,14 @@ public final class RecordCache {
     return Optional.empty();
   }
 
+  /**
+   * RFC 8767's client response timer: how long a client waits for a resolution before an expired
+   * answer is given instead; 0 when serve-stale or the timer is off.
+   */
+  public long staleAnswerAfterMillis() {
+    return settings.staleSeconds() == 0 ? 0 : settings.staleAnswerAfterMs();
+  }
+
   public int size() {
     return entries.size();
   }

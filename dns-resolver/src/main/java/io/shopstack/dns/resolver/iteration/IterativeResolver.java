@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,13 +107,45 @@ public final class IterativeResolver {
       Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
     Resolution resolution =
         new Resolution(client, dclass, cacheOnly, clock.millis() + limits.totalTimeoutMs());
-    return chase(name, type, new ArrayList<>(), 0, resolution)
-        .exceptionally(
-            error -> {
-              log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
-              return Resolved.servFail(error.toString(), resolution.upstreamQueries());
-            })
-        .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
+    CompletableFuture<Resolved> full =
+        chase(name, type, new ArrayList<>(), 0, resolution)
+            .exceptionally(
+                error -> {
+                  log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
+                  return Resolved.servFail(error.toString(), resolution.upstreamQueries());
+                })
+            .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
+    long staleAfter = records.staleAnswerAfterMillis();
+    if (full.isDone() || cacheOnly || staleAfter == 0) {
+      return full;
+    }
+    Optional<CachedAnswer> stale = records.lookupStale(name, type, dclass, client);
+    if (stale.isEmpty()) {
+      return full;
+    }
+    // RFC 8767 5: the client gets the expired answer if resolving takes longer than the client
+    // response timer; the resolution goes on and refreshes the cache for the next one.
+    CompletableFuture<Resolved> answer = new CompletableFuture<>();
+    full.whenComplete((resolved, error) -> answer.complete(resolved));
+    CompletableFuture.delayedExecutor(staleAfter, TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (answer.complete(staleResolved(stale.get(), resolution))) {
+                staleAnswers.increment();
+              }
+            });
+    return answer;
+  }
+
+  private static Resolved staleResolved(CachedAnswer stale, Resolution r) {
+    List<RRset> answer = stale.isNegative() ? List.of() : List.of(stale.records());
+    return new Resolved(
+        stale.rcode(),
+        answer,
+        soaAuthority(stale),
+        stale.ecsScope(),
+        Math.max(1, r.upstreamQueries()),
+        null);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.dns.resolver.ResolverServer;
+import io.shopstack.dns.resolver.cache.CacheSettings;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -55,6 +56,9 @@ class IterativeResolutionTest {
   /** The per-client limit the next resolver gets (0 = none, the shipped default). */
   private int clientQueriesPerSecond;
 
+  /** The cache settings the next resolver gets (null: the shipped ones). */
+  private CacheSettings cacheSettings;
+
   @BeforeAll
   void startInternet() throws Exception {
     internet = new FixtureInternet();
@@ -68,6 +72,7 @@ class IterativeResolutionTest {
   @AfterEach
   void stopResolver() {
     clientQueriesPerSecond = 0;
+    cacheSettings = null;
     if (resolver != null) {
       resolver.close();
     }
@@ -103,7 +108,7 @@ class IterativeResolutionTest {
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
         hardening == null ? shipped.hardening() : hardening,
-        shipped.cache(),
+        cacheSettings == null ? shipped.cache() : cacheSettings,
         shipped.tcp(),
         shipped.shutdownSeconds());
   }
@@ -565,6 +570,33 @@ class IterativeResolutionTest {
     // Once the authorities are back, the answer is fresh again.
     Message fresh = ask(NORTH_PHONE, "www.shop.example.", Type.A);
     assertThat(fresh.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300);
+  }
+
+  @Test
+  void aSlowResolutionAnswersWithTheExpiredEntryAfterTheClientResponseTimer() throws Exception {
+    cacheSettings = new CacheSettings(1 << 24, 1000, 86400, 3600, 86400L, 50L);
+    // The shop's server will not answer; the resolver keeps asking for 8 s, longer than the
+    // client's 6 s patience: only the client response timer (RFC 8767 5) gets it an answer.
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(3000, 8000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    clock.advance(Duration.ofSeconds(301)); // the A record (TTL 300) has expired
+    int shopBefore = internet.shop.queries.get();
+    Message early;
+    try {
+      internet.shop.unansweredToCome.set(1_000);
+      early = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    } finally {
+      internet.shop.unansweredToCome.set(0);
+    }
+
+    assertThat(answer(early)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(early.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(30);
+    assertThat(metric("resolver_stale_answers")).isEqualTo(1);
+    assertThat(internet.shop.queries.get()).isGreaterThan(shopBefore); // it did try to refresh
   }
 
   @Test
