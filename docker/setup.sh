@@ -3,7 +3,8 @@
 # Idempotent, and quick when everything is there (a few checks, well under a second):
 #   - the packages the build, the demo and the tests use (JDK 17, Maven, Docker engine, compose,
 #     mmdebstrap for base images, dig and curl that the tests use as independent clients,
-#     unbound, the independent resolver the DNS interoperability test iterates with, and
+#     unbound, the independent resolver the DNS interoperability test iterates with, NSD, the
+#     independent authoritative server the resolver's DNAME test asks, and
 #     PostgreSQL, which the order service's tests run without Docker);
 #   - a running Docker engine (started here if none answers; its pid goes to
 #     /run/shop-stack-dockerd.pid so whoever started it can stop it);
@@ -26,7 +27,7 @@ done
 wanted=(javac:openjdk-17-jdk-headless mvn:maven)
 if $docker_too; then
   wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
-           dig:bind9-dnsutils curl:curl unbound:unbound pg_ctlcluster:postgresql)
+           dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd pg_ctlcluster:postgresql)
 fi
 need=()
 for cmd_pkg in "${wanted[@]}"; do
@@ -40,9 +41,9 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  # unbound and PostgreSQL are test peers here (the tests start their own instances), not
+  # unbound, NSD and PostgreSQL are test peers here (the tests start their own instances), not
   # services of the machine.
-  for service in unbound postgresql; do
+  for service in unbound nsd postgresql; do
     if [[ " ${need[*]} " == *" $service "* ]] && command -v systemctl >/dev/null 2>&1; then
       systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi

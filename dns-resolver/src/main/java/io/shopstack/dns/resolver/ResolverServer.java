@@ -74,7 +74,7 @@ public final class ResolverServer implements AutoCloseable {
     Gauge.builder("resolver_cache_delegations", delegations, DelegationCache::size)
         .register(registry);
 
-    // Upstream responses are handled here, off both Netty's event loop and dnsjava's selector.
+    // Upstream TCP responses are handled here, off both Netty's event loops and dnsjava's selector.
     // Closed last: TCP connections draining at the stop still get the answers these threads make.
     ExecutorService resolverThreads =
         Executors.newFixedThreadPool(2, new DefaultThreadFactory(config.instance() + "-resolve"));
@@ -83,9 +83,22 @@ public final class ResolverServer implements AutoCloseable {
           resolverThreads.shutdownNow();
           resolverThreads.awaitTermination(1, TimeUnit.SECONDS);
         });
+    // One thread sends every upstream query and reads every UDP answer: the work per datagram is
+    // small, and the resolution continues on it without a hand-over.
     UpstreamClient upstream =
         new UpstreamClient(
-            address(config.effectiveSourceAddress()), config.upstreamPort(), resolverThreads);
+            server.datagramBootstrap(server.eventLoops("upstream", 1)),
+            address(config.effectiveSourceAddress()),
+            config.upstreamPort(),
+            config.limits().maxOutstandingQueries(),
+            resolverThreads);
+    FunctionCounter.builder("resolver_unwanted_replies", upstream, UpstreamClient::unwantedReplies)
+        .register(registry);
+    FunctionCounter.builder(
+            "resolver_upstream_refused_for_capacity", upstream, UpstreamClient::refusedForCapacity)
+        .register(registry);
+    Gauge.builder("resolver_upstream_outstanding", upstream, UpstreamClient::outstanding)
+        .register(registry);
     IterativeResolver resolver =
         new IterativeResolver(
             records,

@@ -10,20 +10,26 @@ import org.xbill.DNS.Section;
  * What the cache knows about one (name, type, class): either the records, or that there are none
  * ({@code rcode} NXDOMAIN, or NOERROR with no records: NODATA) with the zone's SOA to prove it (RFC
  * 2308). TTLs in here have already been counted down to the moment of the lookup. {@code
- * prefetchDue} says the entry is in the last tenth of its TTL and worth refreshing now.
+ * prefetchDue} says the entry is in the last tenth of its TTL and worth refreshing now. {@code
+ * wireForms} keeps the answers encoded from exactly these records, TTLs included.
  */
 public record CachedAnswer(
-    RRset records, int rcode, SOARecord soa, int ecsScope, boolean prefetchDue) {
+    RRset records,
+    int rcode,
+    SOARecord soa,
+    int ecsScope,
+    boolean prefetchDue,
+    WireForms wireForms) {
   public static CachedAnswer positive(RRset records, int ecsScope) {
-    return new CachedAnswer(records, Rcode.NOERROR, null, ecsScope, false);
+    return new CachedAnswer(records, Rcode.NOERROR, null, ecsScope, false, new WireForms());
   }
 
   public static CachedAnswer negative(int rcode, SOARecord soa, int ecsScope) {
-    return new CachedAnswer(null, rcode, soa, ecsScope, false);
+    return new CachedAnswer(null, rcode, soa, ecsScope, false, new WireForms());
   }
 
   CachedAnswer withPrefetchDue() {
-    return new CachedAnswer(records, rcode, soa, ecsScope, true);
+    return new CachedAnswer(records, rcode, soa, ecsScope, true, wireForms);
   }
 
   /**

@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Function;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
 
 /**
  * The answer cache: RRsets and negative answers by (name, type, class), and, when the authoritative
@@ -147,6 +149,33 @@ public final class RecordCache {
         key(name, type, dclass, askedFor, scope),
         new Stored(CachedAnswer.negative(rcode, soa, scope)),
         ttl);
+    if (rcode == Rcode.NXDOMAIN && type != Type.ANY) {
+      // The name itself is gone, whatever the type: kept once more under ANY for lookupNxdomain.
+      putNegative(name, Type.ANY, dclass, rcode, soa, askedFor, scope);
+    }
+  }
+
+  /**
+   * A cached NXDOMAIN for {@code name} or the closest ancestor that has one (RFC 8020: nothing
+   * exists below a name that does not exist), the root excluded.
+   */
+  public Optional<CachedAnswer> lookupNxdomain(Name name, int dclass, ClientSubnet client) {
+    for (int strip = 0; strip < name.labels() - 1; strip++) {
+      Name at = strip == 0 ? name : new Name(name, strip);
+      Optional<CachedAnswer> hit = lookup(at, Type.ANY, dclass, client);
+      if (hit.isPresent() && hit.get().isNegative() && hit.get().rcode() == Rcode.NXDOMAIN) {
+        return hit;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * RFC 8767's client response timer: how long a client waits for a resolution before an expired
+   * answer is given instead; 0 when serve-stale or the timer is off.
+   */
+  public long staleAnswerAfterMillis() {
+    return settings.staleSeconds() == 0 ? 0 : settings.staleAnswerAfterMs();
   }
 
   public int size() {

@@ -9,7 +9,17 @@ package io.shopstack.dns.resolver.iteration;
  *     default, as in unbound, because some servers do not echo the case.
  * @param qnameMinimisation ask each server only for one label more than the zone it serves (RFC
  *     9156), so the root and a TLD never learn the full name. On by default, as in unbound.
+ * @param nxdomainCut an NXDOMAIN means nothing exists at or below that name (RFC 8020): a cached
+ *     one answers for every type there and every name below, without asking. Off by default, as
+ *     unbound does it only for DNSSEC-validated NXDOMAINs: servers that answer NXDOMAIN for empty
+ *     non-terminals (the test fixture's dnsjava zone does) would make real names below vanish.
  */
-public record Hardening(boolean useCapsForId, boolean qnameMinimisation) {
-  public static final Hardening DEFAULT = new Hardening(false, true);
+public record Hardening(boolean useCapsForId, boolean qnameMinimisation, Boolean nxdomainCut) {
+  public static final Hardening DEFAULT = new Hardening(false, true, false);
+
+  public Hardening {
+    if (nxdomainCut == null) {
+      nxdomainCut = false;
+    }
+  }
 }

@@ -7,6 +7,9 @@ import io.shopstack.dns.edns.Edns;
  * server and overall, referrals followed, CNAMEs chased, and how deep it may go resolving the
  * addresses of name servers that came without glue (which is where resolution loops hide). {@code
  * ednsPayload}, the size our upstream queries advertise, defaults to {@link Edns#PAYLOAD_SIZE}.
+ * {@code maxOutstandingQueries} bounds the upstream queries in flight at once, all clients together
+ * (default {@link #DEFAULT_OUTSTANDING_QUERIES}): each is a socket, and a flood of names that never
+ * resolve must not open sockets without end.
  */
 public record IterationLimits(
     int queryTimeoutMs,
@@ -14,10 +17,20 @@ public record IterationLimits(
     int maxReferrals,
     int maxCnameChain,
     int maxNameServerDepth,
-    Integer ednsPayload) {
+    Integer ednsPayload,
+    Integer maxOutstandingQueries) {
+  /** As unbound's num-queries-per-thread (1024 with libevent), counted in upstream queries. */
+  public static final int DEFAULT_OUTSTANDING_QUERIES = 1024;
+
   public IterationLimits {
     if (ednsPayload == null) {
       ednsPayload = Edns.PAYLOAD_SIZE;
+    }
+    if (maxOutstandingQueries == null) {
+      maxOutstandingQueries = DEFAULT_OUTSTANDING_QUERIES;
+    }
+    if (maxOutstandingQueries < 1) {
+      throw new IllegalArgumentException("maxOutstandingQueries must be at least 1: " + this);
     }
     if (queryTimeoutMs < 1 || totalTimeoutMs < queryTimeoutMs) {
       throw new IllegalArgumentException("need 0 < queryTimeoutMs <= totalTimeoutMs: " + this);

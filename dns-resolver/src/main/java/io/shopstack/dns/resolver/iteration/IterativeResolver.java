@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,13 +107,60 @@ public final class IterativeResolver {
       Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
     Resolution resolution =
         new Resolution(client, dclass, cacheOnly, clock.millis() + limits.totalTimeoutMs());
-    return chase(name, type, new ArrayList<>(), 0, resolution)
-        .exceptionally(
-            error -> {
-              log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
-              return Resolved.servFail(error.toString(), resolution.upstreamQueries());
-            })
-        .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
+    CompletableFuture<Resolved> full =
+        chase(name, type, new ArrayList<>(), 0, resolution)
+            .exceptionally(
+                error -> {
+                  log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
+                  return Resolved.servFail(error.toString(), resolution.upstreamQueries());
+                })
+            .whenComplete((resolved, error) -> recordTrace(name, type, resolved, resolution));
+    long staleAfter = records.staleAnswerAfterMillis();
+    if (full.isDone() || cacheOnly || staleAfter == 0) {
+      return full;
+    }
+    Optional<CachedAnswer> stale = records.lookupStale(name, type, dclass, client);
+    if (stale.isEmpty()) {
+      return full;
+    }
+    // RFC 8767 5: the client gets the expired answer if resolving takes longer than the client
+    // response timer; the resolution goes on and refreshes the cache for the next one.
+    CompletableFuture<Resolved> answer = new CompletableFuture<>();
+    full.whenComplete((resolved, error) -> answer.complete(resolved));
+    CompletableFuture.delayedExecutor(staleAfter, TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (answer.complete(staleResolved(stale.get(), resolution))) {
+                staleAnswers.increment();
+              }
+            });
+    return answer;
+  }
+
+  private static Resolved staleResolved(CachedAnswer stale, Resolution r) {
+    List<RRset> answer = stale.isNegative() ? List.of() : List.of(stale.records());
+    return new Resolved(
+        stale.rcode(),
+        answer,
+        soaAuthority(stale),
+        stale.ecsScope(),
+        Math.max(1, r.upstreamQueries()),
+        null);
+  }
+
+  /**
+   * The cached answer to exactly (name, type, class) for {@code client}, records or a negative
+   * answer, when the cache holds one: what {@link #resolve} would answer without a chain to follow,
+   * for the serving side's prepared answers. Starts a prefetch when one is due, as {@link #resolve}
+   * does. Empty when resolving would take more (a CNAME or DNAME to follow, a miss).
+   */
+  public Optional<CachedAnswer> cachedAnswer(
+      Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
+    Optional<CachedAnswer> cached = records.lookup(name, type, dclass, client);
+    if (cached.isPresent() && cached.get().prefetchDue() && !cacheOnly) {
+      prefetch(name, type, dclass, client);
+    }
+    return cached;
   }
 
   private void recordTrace(Name name, int type, Resolved resolved, Resolution r) {
@@ -168,6 +217,39 @@ public final class IterativeResolver {
         return chase(target, type, chain, cnames + 1, r);
       }
     }
+    if (hardening.nxdomainCut()) {
+      Optional<CachedAnswer> gone = records.lookupNxdomain(name, r.dclass, r.client);
+      if (gone.isPresent()) {
+        r.noteEcsScope(gone.get().ecsScope());
+        r.note(
+            () ->
+                TraceStep.cacheHit(
+                    question(name, type), "NXDOMAIN at or above (cached, RFC 8020)"));
+        return finish(Rcode.NXDOMAIN, chain, soaAuthority(gone.get()), r);
+      }
+    }
+    Optional<CachedAnswer> renamed = cachedDnameAbove(name, r);
+    if (renamed.isPresent()) {
+      RRset dname = renamed.get().records();
+      RRset synthesized = DnameSubstitution.synthesize(dname, name);
+      if (synthesized == null) {
+        chain.add(dname); // RFC 6672 2.2: too long to rewrite, YXDOMAIN with the DNAME
+        return finish(Rcode.YXDOMAIN, chain, List.of(), r);
+      }
+      if (renamed.get().prefetchDue() && !r.cacheOnly) {
+        prefetch(dname.getName(), Type.DNAME, r);
+      }
+      r.noteEcsScope(renamed.get().ecsScope());
+      chain.add(dname);
+      chain.add(synthesized);
+      Name target = ((CNAMERecord) synthesized.first()).getTarget();
+      r.note(
+          () ->
+              TraceStep.cacheHit(question(name, type), "DNAME, CNAME to " + target + " (cached)"));
+      return type == Type.CNAME
+          ? finish(Rcode.NOERROR, chain, List.of(), r)
+          : chase(target, type, chain, cnames + 1, r);
+    }
     Delegation closest = delegations.closestEnclosing(name);
     if (r.cacheOnly) {
       List<RRset> referral =
@@ -176,6 +258,21 @@ public final class IterativeResolver {
     }
     return descend(closest, name, type, r)
         .thenCompose(step -> follow(step, name, type, chain, cnames, r));
+  }
+
+  /**
+   * A cached DNAME on the closest ancestor that has one: it renames {@code name} without asking
+   * anyone (RFC 6672 3.4). Looked for only after the name itself missed, nearest ancestor first.
+   */
+  private Optional<CachedAnswer> cachedDnameAbove(Name name, Resolution r) {
+    for (int strip = 1; strip < name.labels(); strip++) {
+      Optional<CachedAnswer> hit =
+          records.lookup(new Name(name, strip), Type.DNAME, r.dclass, r.client);
+      if (hit.isPresent() && !hit.get().isNegative()) {
+        return hit;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Applies what the authoritative servers said, caching it, and goes on along any CNAME. */
@@ -189,7 +286,14 @@ public final class IterativeResolver {
     if (step instanceof Step.Alias alias) {
       cacheAll(alias.chain(), alias.ecsScope(), r);
       chain.addAll(alias.chain());
-      return chase(alias.target(), type, chain, cnames + alias.chain().size(), r);
+      return chase(
+          alias.target(), type, chain, cnames + DnameSubstitution.aliases(alias.chain()), r);
+    }
+    if (step instanceof Step.Negative negative && negative.rcode() == Rcode.YXDOMAIN) {
+      // Not kept as a negative answer: the cached DNAME makes the same YXDOMAIN, DNAME included.
+      cacheAll(negative.chain(), negative.ecsScope(), r);
+      chain.addAll(negative.chain());
+      return finish(Rcode.YXDOMAIN, chain, List.of(), r);
     }
     if (step instanceof Step.Negative negative) {
       cacheAll(negative.chain(), negative.ecsScope(), r);
@@ -229,16 +333,17 @@ public final class IterativeResolver {
    * at a time; it has its own deadline and does not hold up the client that triggered it.
    */
   private void prefetch(Name name, int type, Resolution trigger) {
-    Prefetch key =
-        new Prefetch(
-            name, type, trigger.dclass, trigger.client.source(), trigger.client.optedOut());
+    prefetch(name, type, trigger.dclass, trigger.client);
+  }
+
+  private void prefetch(Name name, int type, int dclass, ClientSubnet client) {
+    Prefetch key = new Prefetch(name, type, dclass, client.source(), client.optedOut());
     if (!prefetching.add(key)) {
       return;
     }
     prefetches.increment();
     Resolution refresh =
-        new Resolution(
-            trigger.client, trigger.dclass, false, clock.millis() + limits.totalTimeoutMs());
+        new Resolution(client, dclass, false, clock.millis() + limits.totalTimeoutMs());
     descend(delegations.closestEnclosing(name), name, type, refresh)
         .thenCompose(step -> follow(step, name, type, new ArrayList<>(), 0, refresh))
         .whenComplete((resolved, error) -> prefetching.remove(key));
@@ -296,6 +401,9 @@ public final class IterativeResolver {
               if (step instanceof Step.Referral) {
                 return CompletableFuture.completedFuture(step);
               }
+              if (step instanceof Step.Failure failure && !failure.retryable()) {
+                return CompletableFuture.completedFuture(step);
+              }
               if (step instanceof Step.Failure
                   || step instanceof Step.Negative negative
                       && negative.rcode() == Rcode.NXDOMAIN
@@ -312,9 +420,19 @@ public final class IterativeResolver {
     return askEach(serverRtt.fastestFirst(zone.addresses()), 0, 0, zone.zone(), name, type, r)
         .thenCompose(
             step ->
-                step instanceof Step.Failure
+                retryable(step)
                     ? askGlueless(zone, 0, name, type, r, step)
                     : CompletableFuture.completedFuture(step));
+  }
+
+  private static boolean retryable(Step step) {
+    return step instanceof Step.Failure failure && failure.retryable();
+  }
+
+  /** The overload behind {@code error}, or null if it is another failure. */
+  private static UpstreamClient.Overloaded overload(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    return cause instanceof UpstreamClient.Overloaded overloaded ? overloaded : null;
   }
 
   /**
@@ -357,6 +475,12 @@ public final class IterativeResolver {
         .handle(
             (response, error) -> {
               long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
+              if (error != null && overload(error) != null) {
+                // Our own limit, not the server's fault: no other server would be asked either.
+                Step failure = new Step.Failure(overload(error).getMessage(), true);
+                r.note(() -> traceStep(server, zone, sent, type, "-", failure, 0, ecs));
+                return failure;
+              }
               if (error != null) {
                 serverRtt.failed(server, timeout.toMillis());
                 Step failure = new Step.Failure(server.getHostAddress() + ": " + error);
@@ -397,7 +521,7 @@ public final class IterativeResolver {
         .toCompletableFuture()
         .thenCompose(
             step -> {
-              if (step instanceof Step.Failure failure) {
+              if (step instanceof Step.Failure failure && failure.retryable()) {
                 log.debug("{} for {} {}: {}", zone, name, Type.string(type), failure.reason());
                 return askEach(servers, index + 1, round, zone, name, type, r);
               }
@@ -425,7 +549,7 @@ public final class IterativeResolver {
         .thenCompose(resolved -> askEach(addresses(resolved), 0, 0, zone.zone(), name, type, r))
         .thenCompose(
             step ->
-                step instanceof Step.Failure
+                retryable(step)
                     ? askGlueless(zone, index + 1, name, type, r, step)
                     : CompletableFuture.completedFuture(step));
   }
@@ -468,7 +592,9 @@ public final class IterativeResolver {
   private void cacheAll(List<RRset> rrsets, int ecsScope, Resolution r) {
     r.noteEcsScope(ecsScope);
     for (RRset rrset : rrsets) {
-      records.putRecords(rrset, r.client, ecsScope);
+      if (!DnameSubstitution.isSynthesized(rrset, rrsets)) {
+        records.putRecords(rrset, r.client, ecsScope);
+      }
     }
   }
 

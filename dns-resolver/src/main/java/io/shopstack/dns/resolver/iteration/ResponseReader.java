@@ -36,7 +36,7 @@ final class ResponseReader {
    */
   static Step read(Message response, Name zone, Name qname, int qtype, boolean ecsSent) {
     int rcode = response.getRcode();
-    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN && rcode != Rcode.YXDOMAIN) {
       return new Step.Failure("rcode " + Rcode.string(rcode));
     }
     boolean authoritative = response.getHeader().getFlag(Flags.AA);
@@ -45,20 +45,42 @@ final class ResponseReader {
 
     List<RRset> chain = new ArrayList<>();
     Name current = qname;
-    for (int hops = 0; hops <= answer.size(); hops++) {
+    for (int hops = 0; authoritative && hops <= answer.size(); hops++) {
+      // A DNAME above the name rewrites it, whatever CNAME the server made of it (RFC 6672 3.4).
+      RRset dname = DnameSubstitution.above(answer, current);
+      if (dname != null) {
+        RRset synthesized = DnameSubstitution.synthesize(dname, current);
+        if (synthesized == null) {
+          // The rewritten name would not fit in 255 octets: YXDOMAIN, with the DNAME (RFC 6672
+          // 2.2).
+          chain.add(dname);
+          return new Step.Negative(chain, current, Rcode.YXDOMAIN, soa(response, zone), scope);
+        }
+        chain.add(dname);
+        chain.add(synthesized);
+        if (qtype == Type.CNAME) {
+          return new Step.Answer(chain, scope);
+        }
+        current = ((CNAMERecord) synthesized.first()).getTarget();
+        continue;
+      }
       RRset wanted = find(answer, current, qtype);
-      if (wanted != null && authoritative) {
+      if (wanted != null) {
         chain.add(wanted);
         return new Step.Answer(chain, scope);
       }
       RRset alias = qtype == Type.CNAME ? null : find(answer, current, Type.CNAME);
-      if (alias == null || !authoritative) {
+      if (alias == null) {
         break;
       }
       chain.add(alias);
       current = ((CNAMERecord) alias.first()).getTarget();
     }
 
+    if (rcode == Rcode.YXDOMAIN) {
+      // Only a DNAME substitution that overflows gives YXDOMAIN to a query; we found none.
+      return new Step.Failure("rcode YXDOMAIN without a DNAME that explains it");
+    }
     SOARecord soa = soa(response, zone);
     if (authoritative && rcode == Rcode.NXDOMAIN) {
       return new Step.Negative(chain, current, Rcode.NXDOMAIN, soa, scope);

@@ -21,6 +21,18 @@ sealed interface Step {
   /** "Ask these servers instead": a zone cut below the zone we asked. */
   record Referral(Delegation delegation) implements Step {}
 
-  /** No usable answer from this server (timeout, error rcode, lame); try the next one. */
-  record Failure(String reason) implements Step {}
+  /**
+   * No usable answer from this server (timeout, error rcode, lame); try the next one, unless {@code
+   * giveUp}: no other server would fare better (we are out of upstream capacity).
+   */
+  record Failure(String reason, boolean giveUp) implements Step {
+    Failure(String reason) {
+      this(reason, false);
+    }
+
+    /** Whether asking another server is worth it. */
+    boolean retryable() {
+      return !giveUp;
+    }
+  }
 }

@@ -16,10 +16,17 @@ final class Steps {
       return "answer " + records(answer.rrsets());
     }
     if (step instanceof Step.Alias alias) {
-      return "CNAME to " + alias.target();
+      boolean renamed = alias.chain().stream().anyMatch(rrset -> rrset.getType() == Type.DNAME);
+      return (renamed ? "DNAME, CNAME to " : "CNAME to ") + alias.target();
     }
     if (step instanceof Step.Negative negative) {
-      return (negative.rcode() == Rcode.NXDOMAIN ? "NXDOMAIN " : "NODATA ") + negative.name();
+      String what =
+          switch (negative.rcode()) {
+            case Rcode.NXDOMAIN -> "NXDOMAIN ";
+            case Rcode.YXDOMAIN -> "YXDOMAIN (DNAME result too long) ";
+            default -> "NODATA ";
+          };
+      return what + negative.name();
     }
     if (step instanceof Step.Referral referral) {
       return "referral to "

@@ -1,41 +1,181 @@
 package io.shopstack.dns.resolver.iteration;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.SimpleResolver;
 
 /**
  * Sends one query to one authoritative server and returns its response.
  *
- * <p>Why dnsjava's {@link SimpleResolver} rather than a Netty DNS client: it is asynchronous
- * (non-blocking NIO on one shared selector thread), binds each query to our source address with a
- * fresh random source port (RFC 5452), checks that the response's ID and question match the query,
- * and on a truncated UDP answer (TC) asks again over TCP. A Netty client would need all four
- * written by hand. Completions run on {@code executor}, never on dnsjava's selector thread.
+ * <p>Over UDP each query gets its own socket on a fresh random source port (RFC 5452), connected to
+ * the server, and waits there for the datagram that matches it ({@link UdpExchange}); forgeries and
+ * stray answers are dropped without ending the wait. A truncated answer (TC) is not used: the query
+ * is asked again over TCP, through dnsjava's {@link SimpleResolver}, which checks ID and question
+ * the same way. UDP answers are handled on the upstream event loop (the resolution code never
+ * blocks); TCP ones on {@code executor}, never on dnsjava's selector thread.
  */
 public final class UpstreamClient {
+  private final Bootstrap udp;
+  private final boolean nio;
   private final InetAddress sourceAddress;
   private final int serverPort;
   private final Executor executor;
+  private final LongAdder unwanted = new LongAdder();
+  private final int maxOutstanding;
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final LongAdder refusedForCapacity = new LongAdder();
+
+  /** A query not sent because {@code limits.maxOutstandingQueries} were already in flight. */
+  static final class Overloaded extends RuntimeException {
+    Overloaded(int limit) {
+      super("overloaded: " + limit + " upstream queries already in flight", null, false, false);
+    }
+  }
 
   /**
+   * @param udp a datagram bootstrap (group and channel type set) for the per-query sockets
    * @param sourceAddress address outgoing queries are sent from; a wildcard address lets the kernel
    *     choose (as in Docker, where the container has a single address)
    * @param serverPort the port every authoritative server listens on
+   * @param maxOutstanding upstream queries allowed in flight at once; more fail at once
    */
-  public UpstreamClient(InetAddress sourceAddress, int serverPort, Executor executor) {
+  public UpstreamClient(
+      Bootstrap udp,
+      InetAddress sourceAddress,
+      int serverPort,
+      int maxOutstanding,
+      Executor executor) {
+    this.udp = udp;
+    this.nio =
+        udp.config().group().next() instanceof IoEventLoop loop
+            && loop.isIoType(NioIoHandler.class);
+    this.maxOutstanding = maxOutstanding;
     this.sourceAddress = sourceAddress;
     this.serverPort = serverPort;
     this.executor = executor;
   }
 
+  /** Datagrams dropped because they answered nothing we asked (unbound's unwanted replies). */
+  public long unwantedReplies() {
+    return unwanted.sum();
+  }
+
+  /** Queries not sent because too many were in flight. */
+  public long refusedForCapacity() {
+    return refusedForCapacity.sum();
+  }
+
+  /** Upstream queries in flight now. */
+  public int outstanding() {
+    return outstanding.get();
+  }
+
+  /**
+   * The server's answer; fails with {@link Overloaded}, sending nothing, when {@code
+   * maxOutstanding} queries are in flight already.
+   */
   CompletionStage<Message> send(Message query, InetAddress server, Duration timeout) {
+    if (outstanding.incrementAndGet() > maxOutstanding) {
+      outstanding.decrementAndGet();
+      refusedForCapacity.increment();
+      return CompletableFuture.failedFuture(new Overloaded(maxOutstanding));
+    }
+    return exchange(query, server, timeout)
+        .whenComplete((response, error) -> outstanding.decrementAndGet());
+  }
+
+  private CompletableFuture<Message> exchange(Message query, InetAddress server, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return overUdp(query, server, timeout)
+        .thenCompose(
+            response -> {
+              if (!response.getHeader().getFlag(Flags.TC)) {
+                return CompletableFuture.completedFuture(response);
+              }
+              long left = Math.max(1, deadline - System.nanoTime());
+              return overTcp(query, server, Duration.ofNanos(left));
+            });
+  }
+
+  private CompletableFuture<Message> overUdp(Message query, InetAddress server, Duration timeout) {
+    InetSocketAddress to = new InetSocketAddress(server, serverPort);
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    ChannelFuture connected =
+        bootstrapHere()
+            .handler(new UdpExchange(query, to, answer, unwanted))
+            .connect(to, new InetSocketAddress(sourceAddress, 0));
+    Channel channel = connected.channel();
+    ScheduledFuture<?> timer =
+        channel
+            .eventLoop()
+            .schedule(
+                () ->
+                    answer.completeExceptionally(
+                        new TimeoutException("no answer in " + timeout.toMillis() + " ms")),
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+    answer.whenComplete(
+        (response, error) -> {
+          timer.cancel(false);
+          channel.close();
+        });
+    connected.addListener(
+        (ChannelFutureListener)
+            future -> {
+              if (!future.isSuccess()) {
+                answer.completeExceptionally(future.cause());
+                return;
+              }
+              channel
+                  .writeAndFlush(Unpooled.wrappedBuffer(query.toWire()))
+                  .addListener(
+                      (ChannelFutureListener)
+                          written -> {
+                            if (!written.isSuccess()) {
+                              answer.completeExceptionally(written.cause());
+                            }
+                          });
+            });
+    return answer;
+  }
+
+  /**
+   * The per-query socket on the calling thread's event loop when that is one of the same kind (the
+   * DNS server's loop that took the client's query, or ours for a later step): the answer is then
+   * read, and the client answered, on that thread without a hand-over between threads, as unbound
+   * does everything on one thread. Otherwise on the upstream loop.
+   */
+  private Bootstrap bootstrapHere() {
+    if (nio
+        && ThreadExecutorMap.currentExecutor() instanceof IoEventLoop loop
+        && loop.isIoType(NioIoHandler.class)) {
+      return udp.clone(loop);
+    }
+    return udp.clone();
+  }
+
+  private CompletableFuture<Message> overTcp(Message query, InetAddress server, Duration timeout) {
     SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(server, serverPort));
+    resolver.setTCP(true);
     if (!sourceAddress.isAnyLocalAddress()) {
       resolver.setLocalAddress(new InetSocketAddress(sourceAddress, 0));
     }

@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver.serving;
 
 import io.shopstack.dns.edns.Edns;
+import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.server.QueryHandler;
@@ -9,6 +10,7 @@ import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,21 @@ public final class RecursiveQueryHandler implements QueryHandler {
     ClientSubnet subnet = ClientSubnet.of(query, client.getAddress(), ecsIpv4Prefix, ecsIpv6Prefix);
     boolean recursionDesired = query.getHeader().getFlag(Flags.RD);
     long started = System.nanoTime();
+    if (subnet.echo(0) == null) {
+      // No ECS option to echo, so the answer depends only on the cached entry: replayable.
+      Optional<CachedAnswer> hit =
+          resolver.cachedAnswer(
+              question.getName(),
+              question.getType(),
+              question.getDClass(),
+              subnet,
+              !recursionDesired);
+      if (hit.isPresent()) {
+        metrics.answered(started);
+        metrics.cacheHit();
+        return CompletableFuture.completedFuture(cacheHit(query, hit.get()));
+      }
+    }
     return resolver
         .resolve(
             question.getName(), question.getType(), question.getDClass(), subnet, !recursionDesired)
@@ -102,13 +119,25 @@ public final class RecursiveQueryHandler implements QueryHandler {
             });
   }
 
+  /** The answer {@link #response} would make of a cached entry, able to replay its encoding. */
+  static Message cacheHit(Message query, CachedAnswer hit) {
+    Message start = Reply.to(query);
+    int shape = (start.getHeader().getFlag(Flags.RD) ? 1 : 0) | (query.getOPT() != null ? 2 : 0);
+    PreparedResponse response = new PreparedResponse(start, hit.wireForms(), shape);
+    List<RRset> answer = hit.isNegative() ? List.of() : List.of(hit.records());
+    List<RRset> authority =
+        hit.isNegative() && hit.soa() != null ? List.of(new RRset(hit.soa())) : List.of();
+    fill(response, query, hit.rcode(), answer, authority, null);
+    return response.seal();
+  }
+
   private static CompletableFuture<Message> reply(Message query, int rcode) {
     Message response = Reply.error(query, rcode, Edns.PAYLOAD_SIZE);
     response.getHeader().setFlag(Flags.RA);
     return CompletableFuture.completedFuture(response);
   }
 
-  private static Message response(
+  static Message response(
       Message query,
       int rcode,
       List<RRset> answer,
@@ -116,19 +145,29 @@ public final class RecursiveQueryHandler implements QueryHandler {
       ClientSubnet subnet,
       int ecsScope) {
     Message response = Reply.to(query);
+    fill(response, query, rcode, answer, authority, subnet.echo(ecsScope));
+    return response;
+  }
+
+  /** Everything after the header and question; {@code echo} is the ECS option to echo, or null. */
+  private static void fill(
+      Message response,
+      Message query,
+      int rcode,
+      List<RRset> answer,
+      List<RRset> authority,
+      ClientSubnetOption echo) {
     response.getHeader().setFlag(Flags.RA);
     response.getHeader().setRcode(rcode);
     addAll(response, answer, Section.ANSWER);
     addAll(response, authority, Section.AUTHORITY);
     if (query.getOPT() != null) {
-      ClientSubnetOption echo = subnet.echo(ecsScope);
       response.addRecord(
           echo == null
               ? new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0)
               : new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0, 0, echo),
           Section.ADDITIONAL);
     }
-    return response;
   }
 
   private static void addAll(Message response, List<RRset> rrsets, int section) {

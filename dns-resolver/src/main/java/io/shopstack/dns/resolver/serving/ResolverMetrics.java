@@ -67,6 +67,11 @@ public final class ResolverMetrics {
     }
   }
 
+  /** A query answered straight from a cached entry. */
+  void cacheHit() {
+    cacheHits.increment();
+  }
+
   void servFail(String cause) {
     registry.counter("resolver_servfails", "cause", cause).increment();
   }

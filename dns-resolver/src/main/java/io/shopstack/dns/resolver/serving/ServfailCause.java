@@ -11,6 +11,9 @@ final class ServfailCause {
     if (failure == null) {
       return "other";
     }
+    if (failure.startsWith("overloaded")) {
+      return "overload";
+    }
     if (failure.contains("CNAME chain longer")) {
       return "cname-limit";
     }

@@ -1,7 +1,12 @@
 package io.shopstack.dns.resolver.iteration;
 
+import io.shopstack.common.admin.Metrics;
+import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.dns.net.AddressBlock;
+import io.shopstack.dns.resolver.ResolverConfig;
+import io.shopstack.dns.resolver.ResolverServer;
 import java.net.InetAddress;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
@@ -48,6 +53,35 @@ final class FixtureInternet implements AutoCloseable {
     twinAlive = new FixtureAuthority("twin.example.", "127.153.0.7", port, null);
     twinDead = new FixtureAuthority("twin.example.", "127.153.0.8", port, null);
     twinDead.unansweredToCome.set(Integer.MAX_VALUE);
+  }
+
+  /** Our resolver with the shipped configuration on {@code address}, from this tree's root. */
+  ResolverServer shippedResolver(String instance, String address) throws Exception {
+    ResolverConfig shipped =
+        ConfigLoader.load(
+            ResolverConfig.class,
+            "classpath:dns-resolver.yml",
+            Map.of("SHOP_INSTANCE", instance, "SHOP_BIND", address));
+    return new ResolverServer(
+            new ResolverConfig(
+                shipped.instance(),
+                shipped.bind(),
+                0,
+                shipped.sourceAddress(),
+                0,
+                List.of(ROOT),
+                port(),
+                shipped.allow(),
+                shipped.clientQueriesPerSecond(),
+                shipped.ecs(),
+                shipped.limits(),
+                shipped.hardening(),
+                shipped.cache(),
+                shipped.tcp(),
+                shipped.shutdownSeconds()),
+            Metrics.registry(instance),
+            InstantSource.system())
+        .start();
   }
 
   int port() {

@@ -9,6 +9,7 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.MutableClock;
 import io.shopstack.dns.resolver.ResolverConfig;
 import io.shopstack.dns.resolver.ResolverServer;
+import io.shopstack.dns.resolver.cache.CacheSettings;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -55,6 +56,9 @@ class IterativeResolutionTest {
   /** The per-client limit the next resolver gets (0 = none, the shipped default). */
   private int clientQueriesPerSecond;
 
+  /** The cache settings the next resolver gets (null: the shipped ones). */
+  private CacheSettings cacheSettings;
+
   @BeforeAll
   void startInternet() throws Exception {
     internet = new FixtureInternet();
@@ -68,6 +72,7 @@ class IterativeResolutionTest {
   @AfterEach
   void stopResolver() {
     clientQueriesPerSecond = 0;
+    cacheSettings = null;
     if (resolver != null) {
       resolver.close();
     }
@@ -103,7 +108,7 @@ class IterativeResolutionTest {
         shipped.ecs(),
         limits == null ? shipped.limits() : limits,
         hardening == null ? shipped.hardening() : hardening,
-        shipped.cache(),
+        cacheSettings == null ? shipped.cache() : cacheSettings,
         shipped.tcp(),
         shipped.shutdownSeconds());
   }
@@ -319,7 +324,7 @@ class IterativeResolutionTest {
 
   @Test
   void unreachableRootGivesServfailWithinTheTimeLimit() throws Exception {
-    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE);
+    IterationLimits tight = new IterationLimits(300, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE, null);
     startResolver(config(List.of("127.153.9.9", "127.153.9.10"), null, tight));
 
     long start = System.nanoTime();
@@ -341,12 +346,69 @@ class IterativeResolutionTest {
   }
 
   @Test
+  void belowACachedNxdomainNothingExistsAndNobodyIsAsked() throws Exception {
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, true, true)));
+    Message gone = ask(NORTH_PHONE, "gone.shop.example.", Type.A);
+    assertThat(gone.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    int before = internet.totalQueries();
+
+    // RFC 8020: other types at the name and every name below it are NXDOMAIN from the cache.
+    Message below = ask(NORTH_PHONE, "a.b.gone.shop.example.", Type.AAAA);
+    Message otherType = ask(NORTH_PHONE, "gone.shop.example.", Type.TXT);
+
+    assertThat(below.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(otherType.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(below.getSection(Section.AUTHORITY))
+        .singleElement()
+        .satisfies(soa -> assertThat(soa.getType()).isEqualTo(Type.SOA));
+    assertThat(internet.totalQueries()).isEqualTo(before);
+    // A sibling of the missing name is still asked for.
+    assertThat(ask(NORTH_PHONE, "www.shop.example.", Type.TXT).getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(internet.totalQueries()).isGreaterThan(before);
+  }
+
+  @Test
+  void beyondTheOutstandingQueryLimitAQueryFailsAtOnceWithoutBeingSent() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(800, 8000, 16, 8, 3, Edns.PAYLOAD_SIZE, 1)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A); // learns the zone cuts
+    int before = internet.shop.queries.get();
+    internet.shop.unansweredToCome.set(1);
+
+    // The one query allowed in flight: the shop's server holds it until our retry.
+    var held =
+        new SimpleResolver(new InetSocketAddress(RESOLVER, resolver.dnsPort()))
+            .sendAsync(query("anything.wild.shop.example.", Type.A))
+            .toCompletableFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> internet.shop.queries.get() == before + 1);
+    Message refused = ask(NORTH_PHONE, "deep.er.shop.example.", Type.A);
+
+    assertThat(refused.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    assertThat(internet.shop.queries.get()).isEqualTo(before + 1); // never sent
+    assertThat(
+            resolver
+                .registry()
+                .get("resolver_servfails")
+                .tag("cause", "overload")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(metric("resolver_upstream_refused_for_capacity")).isGreaterThanOrEqualTo(1);
+    assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS).getRcode())
+        .isEqualTo(Rcode.NOERROR);
+  }
+
+  @Test
   void serverThatMissesTheFirstQueryIsAskedAgainWithALongerTimeout() throws Exception {
     startResolver(
         config(
             List.of(FixtureInternet.ROOT),
             null,
-            new IterationLimits(300, 4000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+            new IterationLimits(300, 4000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
     int before = internet.root.queries.get();
     internet.root.unansweredToCome.set(1);
 
@@ -423,7 +485,8 @@ class IterativeResolutionTest {
 
   @Test
   void withoutQnameMinimisationEveryServerHearsTheFullName() throws Exception {
-    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false)));
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false, null)));
     int root = internet.root.questions.size();
 
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
@@ -444,7 +507,8 @@ class IterativeResolutionTest {
 
   @Test
   void with0x20TheServerSeesRandomCaseAndTheClientItsOwn() throws Exception {
-    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
     int shop = internet.shop.questions.size();
 
     Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
@@ -464,7 +528,8 @@ class IterativeResolutionTest {
 
   @Test
   void with0x20AServerThatDoesNotEchoTheCaseIsNotBelieved() throws Exception {
-    startResolver(config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false)));
+    startResolver(
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
     internet.shop.lowercasesQuestions = true;
     try {
       Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
@@ -486,7 +551,7 @@ class IterativeResolutionTest {
         config(
             List.of(FixtureInternet.ROOT),
             null,
-            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
     clock.advance(Duration.ofSeconds(301)); // the A record (TTL 300) has expired
     Message stale;
@@ -508,12 +573,39 @@ class IterativeResolutionTest {
   }
 
   @Test
+  void aSlowResolutionAnswersWithTheExpiredEntryAfterTheClientResponseTimer() throws Exception {
+    cacheSettings = new CacheSettings(1 << 24, 1000, 86400, 3600, 86400L, 50L);
+    // The shop's server will not answer; the resolver keeps asking for 8 s, longer than the
+    // client's 6 s patience: only the client response timer (RFC 8767 5) gets it an answer.
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            new IterationLimits(3000, 8000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
+    ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    clock.advance(Duration.ofSeconds(301)); // the A record (TTL 300) has expired
+    int shopBefore = internet.shop.queries.get();
+    Message early;
+    try {
+      internet.shop.unansweredToCome.set(1_000);
+      early = ask(NORTH_PHONE, "www.shop.example.", Type.A);
+    } finally {
+      internet.shop.unansweredToCome.set(0);
+    }
+
+    assertThat(answer(early)).containsExactly("www.shop.example. A 127.28.0.80");
+    assertThat(early.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(30);
+    assertThat(metric("resolver_stale_answers")).isEqualTo(1);
+    assertThat(internet.shop.queries.get()).isGreaterThan(shopBefore); // it did try to refresh
+  }
+
+  @Test
   void unreachableAuthoritiesWithNothingStaleStillGiveServfail() throws Exception {
     startResolver(
         config(
             List.of(FixtureInternet.ROOT),
             null,
-            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE)));
+            new IterationLimits(200, 1000, 16, 8, 3, Edns.PAYLOAD_SIZE, null)));
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
     Message response;
     try {
