@@ -52,7 +52,7 @@ public final class CdnDnsServer implements AutoCloseable {
     PrometheusMeterRegistry registry = Metrics.registry(config.server().instance());
     this.health = new EdgeHealthChecks(gslb.health(), registry, config.server().instance());
     GslbPolicy policy = policy(gslb);
-    this.records = new GslbRecords(policy, gslb.ttl(), registry);
+    this.records = new GslbRecords(policy, gslb.ttl(), config.server().maxUdpPayload(), registry);
     Map<String, AdminAction> actions = new HashMap<>();
     actions.put("/reload", this::reload);
     actions.put("/edges", () -> AdminAction.Result.ok(health.report()));
@@ -61,6 +61,7 @@ public final class CdnDnsServer implements AutoCloseable {
       actions.put("/edges/" + edge.name() + "/undrain", () -> drain(edge.name(), false));
     }
     this.server = new AuthoritativeServer(config.server(), records, registry, actions);
+    records.servedFrom(server::zones);
     try {
       requireInZones(policy, server.zones());
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   private final ScheduledExecutorService checker;
   private final Map<String, EdgeState> states = new ConcurrentHashMap<>();
   private final Set<String> drained = ConcurrentHashMap.newKeySet();
+  private final AtomicLong epoch = new AtomicLong();
 
   /** What is known of one edge; touched only by the checker thread, read by every query. */
   private static final class EdgeState {
@@ -91,6 +93,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
                 () -> check(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS);
       }
     }
+    epoch.incrementAndGet();
   }
 
   private void check(EdgeState state) {
@@ -114,6 +117,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   }
 
   private void transition(EdgeState state, String to, String why) {
+    epoch.incrementAndGet(); // after the flag flipped: a decision of the new epoch sees it
     log.info("edge {} is {}: {} ({})", state.edge.name(), to, why, state.edge.health());
     registry.counter("gslb_edge_transitions", "edge", state.edge.name(), "to", to).increment();
   }
@@ -127,12 +131,18 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     return state == null || state.up ? EdgeStatus.UP : EdgeStatus.DOWN;
   }
 
+  @Override
+  public long epoch() {
+    return epoch.get();
+  }
+
   /** Takes the edge out of answers now (maintenance); false when there is no such edge. */
   public boolean drain(String edge) {
     if (!states.containsKey(edge)) {
       return false;
     }
     drained.add(edge);
+    epoch.incrementAndGet();
     log.info("edge {} drained: out of answers until undrained", edge);
     return true;
   }
@@ -143,6 +153,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
       return false;
     }
     drained.remove(edge);
+    epoch.incrementAndGet();
     log.info("edge {} undrained", edge);
     return true;
   }

@@ -50,14 +50,47 @@ public final class GslbPolicy {
     return regions;
   }
 
+  EdgeHealth health() {
+    return health;
+  }
+
   public Decision decide(Name service, ClientLocation client) {
     return decide(service, client, ThreadLocalRandom.current());
   }
 
   Decision decide(Name service, ClientLocation client, RandomGenerator random) {
-    List<Edge> pool = pools.get(service);
     RegionMap.Located located = regions.locate(client);
-    Region home = located.region();
+    Plan plan = plan(service, located.region());
+    Choice choice = choose(plan);
+    return new Decision(
+        client,
+        plan.home(),
+        located.scopePrefix(),
+        plan.candidates(),
+        plan.reason(),
+        choice.region(),
+        chosen(plan, choice, random));
+  }
+
+  /**
+   * What every client of one home region is answered from while the edges' health stays as it is:
+   * the fast path keeps one per service, home region and health epoch, and draws from it per query.
+   *
+   * @param home the region, null for clients in none
+   * @param choices one region to draw from; for clients in no region, the serving regions in turn;
+   *     for a fail-open, the whole pool as it is answered
+   */
+  record Plan(
+      String home,
+      List<Decision.Candidate> candidates,
+      Decision.Reason reason,
+      List<Choice> choices) {}
+
+  /** A region's edges a client may be given (up ones, or the whole pool when failing open). */
+  record Choice(String region, List<Edge> edges) {}
+
+  Plan plan(Name service, Region home) {
+    List<Edge> pool = pools.get(service);
     List<String> order = preferenceOrder(home);
     List<Decision.Candidate> candidates = new ArrayList<>();
     for (String region : order) {
@@ -74,38 +107,38 @@ public final class GslbPolicy {
         if (!up.isEmpty()) {
           Decision.Reason reason =
               region.equals(homeName) ? Decision.Reason.HOME : Decision.Reason.FAILOVER;
-          return new Decision(
-              client,
-              homeName,
-              located.scopePrefix(),
-              candidates,
-              reason,
-              region,
-              draw(up, random));
+          return new Plan(homeName, candidates, reason, List.of(new Choice(region, up)));
         }
       }
     } else {
-      List<String> serving = order.stream().filter(r -> !upIn(candidates, r).isEmpty()).toList();
+      List<Choice> serving = new ArrayList<>();
+      for (String region : order) {
+        List<Edge> up = upIn(candidates, region);
+        if (!up.isEmpty()) {
+          serving.add(new Choice(region, up));
+        }
+      }
       if (!serving.isEmpty()) {
-        String region = serving.get(Math.floorMod(turn.getAndIncrement(), serving.size()));
-        return new Decision(
-            client,
-            null,
-            located.scopePrefix(),
-            candidates,
-            Decision.Reason.NO_REGION,
-            region,
-            draw(upIn(candidates, region), random));
+        return new Plan(null, candidates, Decision.Reason.NO_REGION, List.copyOf(serving));
       }
     }
-    return new Decision(
-        client,
-        homeName,
-        located.scopePrefix(),
-        candidates,
-        Decision.Reason.FAIL_OPEN,
-        "all",
-        pool);
+    return new Plan(
+        homeName, candidates, Decision.Reason.FAIL_OPEN, List.of(new Choice("all", pool)));
+  }
+
+  /** The region this query is answered from: the only one, or the serving regions in turn. */
+  Choice choose(Plan plan) {
+    List<Choice> choices = plan.choices();
+    return choices.size() == 1
+        ? choices.get(0)
+        : choices.get(Math.floorMod(turn.getAndIncrement(), choices.size()));
+  }
+
+  /** The edges answered: drawn by weight, or every edge of the pool when failing open. */
+  List<Edge> chosen(Plan plan, Choice choice, RandomGenerator random) {
+    return plan.reason() == Decision.Reason.FAIL_OPEN
+        ? choice.edges()
+        : draw(choice.edges(), random);
   }
 
   /** The client's region, its fallbacks in order, then every other region in map order. */
