@@ -50,7 +50,8 @@ public final class CdnDnsServer implements AutoCloseable {
     this.reread = reread;
     GslbSettings gslb = config.gslb();
     PrometheusMeterRegistry registry = Metrics.registry(config.server().instance());
-    this.health = new EdgeHealthChecks(gslb.health(), registry, config.server().instance());
+    this.health =
+        new EdgeHealthChecks(gslb.health(), gslb.load(), registry, config.server().instance());
     GslbPolicy policy = policy(gslb);
     this.records = new GslbRecords(policy, gslb.ttl(), config.server().maxUdpPayload(), registry);
     Map<String, AdminAction> actions = new HashMap<>();

@@ -16,4 +16,9 @@ public interface EdgeHealth {
   default long epoch() {
     return 0;
   }
+
+  /** The edge's share of its region's clients now: its configured weight, unless load-aware. */
+  default int weight(Edge edge) {
+    return edge.weight();
+  }
 }

@@ -31,6 +31,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   private final Map<String, EdgeState> states = new ConcurrentHashMap<>();
   private final Set<String> drained = ConcurrentHashMap.newKeySet();
   private final AtomicLong epoch = new AtomicLong();
+  private final EdgeLoad load;
 
   /** What is known of one edge; touched only by the checker thread, read by every query. */
   private static final class EdgeState {
@@ -46,10 +47,19 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     }
   }
 
+  /**
+   * @param load load-aware weights, read from each edge's {@code /metrics} on a thread of their own
+   *     (a slow page must not delay health checks); off: configured weights
+   */
   public EdgeHealthChecks(
-      GslbSettings.HealthCheckSettings settings, MeterRegistry registry, String instance) {
+      GslbSettings.HealthCheckSettings settings,
+      GslbSettings.LoadSettings load,
+      MeterRegistry registry,
+      String instance) {
     this.settings = settings;
     this.registry = registry;
+    this.load =
+        load.on() ? new EdgeLoad(load, (int) settings.timeoutMillis(), registry, instance) : null;
     this.checker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -93,6 +103,9 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
                 () -> check(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS);
       }
     }
+    if (load != null) {
+      load.watch(edges);
+    }
     epoch.incrementAndGet();
   }
 
@@ -131,9 +144,15 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     return state == null || state.up ? EdgeStatus.UP : EdgeStatus.DOWN;
   }
 
+  /** Moves with every status change and, when load-aware, every weight change. */
   @Override
   public long epoch() {
-    return epoch.get();
+    return epoch.get() + (load == null ? 0 : load.epoch());
+  }
+
+  @Override
+  public int weight(Edge edge) {
+    return load == null ? edge.weight() : load.weight(edge);
   }
 
   /** Takes the edge out of answers now (maintenance); false when there is no such edge. */
@@ -174,6 +193,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
                     .append(s.edge.weight())
                     .append(' ')
                     .append(status(s.edge).name().toLowerCase())
+                    .append(load == null ? "" : load.describe(s.edge))
                     .append(
                         s.lastFailure == null ? "" : " (last failed check: " + s.lastFailure + ")")
                     .append('\n'));
@@ -183,5 +203,8 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   @Override
   public void close() {
     checker.shutdownNow();
+    if (load != null) {
+      load.close();
+    }
   }
 }

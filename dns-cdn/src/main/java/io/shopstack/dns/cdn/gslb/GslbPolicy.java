@@ -86,8 +86,11 @@ public final class GslbPolicy {
       Decision.Reason reason,
       List<Choice> choices) {}
 
-  /** A region's edges a client may be given (up ones, or the whole pool when failing open). */
-  record Choice(String region, List<Edge> edges) {}
+  /**
+   * A region's edges a client may be given (up ones, or the whole pool when failing open), each
+   * with its weight when the plan was made (load-aware weights change with the edges' load).
+   */
+  record Choice(String region, List<Edge> edges, List<Integer> weights) {}
 
   Plan plan(Name service, Region home) {
     List<Edge> pool = pools.get(service);
@@ -96,7 +99,7 @@ public final class GslbPolicy {
     for (String region : order) {
       for (Edge edge : pool) {
         if (edge.region().equals(region)) {
-          candidates.add(new Decision.Candidate(edge, health.status(edge)));
+          candidates.add(new Decision.Candidate(edge, health.status(edge), health.weight(edge)));
         }
       }
     }
@@ -107,15 +110,14 @@ public final class GslbPolicy {
         if (!up.isEmpty()) {
           Decision.Reason reason =
               region.equals(homeName) ? Decision.Reason.HOME : Decision.Reason.FAILOVER;
-          return new Plan(homeName, candidates, reason, List.of(new Choice(region, up)));
+          return new Plan(homeName, candidates, reason, List.of(choice(candidates, region)));
         }
       }
     } else {
       List<Choice> serving = new ArrayList<>();
       for (String region : order) {
-        List<Edge> up = upIn(candidates, region);
-        if (!up.isEmpty()) {
-          serving.add(new Choice(region, up));
+        if (!upIn(candidates, region).isEmpty()) {
+          serving.add(choice(candidates, region));
         }
       }
       if (!serving.isEmpty()) {
@@ -123,7 +125,21 @@ public final class GslbPolicy {
       }
     }
     return new Plan(
-        homeName, candidates, Decision.Reason.FAIL_OPEN, List.of(new Choice("all", pool)));
+        homeName,
+        candidates,
+        Decision.Reason.FAIL_OPEN,
+        List.of(new Choice("all", pool, pool.stream().map(Edge::weight).toList())));
+  }
+
+  private static Choice choice(List<Decision.Candidate> candidates, String region) {
+    List<Decision.Candidate> up =
+        candidates.stream()
+            .filter(c -> c.edge().region().equals(region) && c.status().servesClients())
+            .toList();
+    return new Choice(
+        region,
+        up.stream().map(Decision.Candidate::edge).toList(),
+        up.stream().map(Decision.Candidate::weight).toList());
   }
 
   /** The region this query is answered from: the only one, or the serving regions in turn. */
@@ -136,9 +152,7 @@ public final class GslbPolicy {
 
   /** The edges answered: drawn by weight, or every edge of the pool when failing open. */
   List<Edge> chosen(Plan plan, Choice choice, RandomGenerator random) {
-    return plan.reason() == Decision.Reason.FAIL_OPEN
-        ? choice.edges()
-        : draw(choice.edges(), random);
+    return plan.reason() == Decision.Reason.FAIL_OPEN ? choice.edges() : draw(choice, random);
   }
 
   /** The client's region, its fallbacks in order, then every other region in map order. */
@@ -160,19 +174,22 @@ public final class GslbPolicy {
   }
 
   /** Up to {@code answers} edges drawn without replacement, each with odds by its weight. */
-  private List<Edge> draw(List<Edge> up, RandomGenerator random) {
+  private List<Edge> draw(Choice choice, RandomGenerator random) {
+    List<Edge> up = choice.edges();
     if (up.size() <= answers && up.size() <= 1) {
       return up;
     }
     List<Edge> left = new ArrayList<>(up);
+    List<Integer> weights = new ArrayList<>(choice.weights());
     List<Edge> drawn = new ArrayList<>();
     while (drawn.size() < answers && !left.isEmpty()) {
-      int total = left.stream().mapToInt(Edge::weight).sum();
+      int total = weights.stream().mapToInt(Integer::intValue).sum();
       int ticket = random.nextInt(total);
       for (int i = 0; i < left.size(); i++) {
-        ticket -= left.get(i).weight();
+        ticket -= weights.get(i);
         if (ticket < 0) {
           drawn.add(left.remove(i));
+          weights.remove(i);
           break;
         }
       }
