@@ -1,5 +1,6 @@
 package io.shopstack.dns.cdn.gslb;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
@@ -41,9 +42,13 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     int passes;
     int failures;
     ScheduledFuture<?> schedule;
+    final Counter passed;
+    final Counter failed;
 
-    EdgeState(Edge edge) {
+    EdgeState(Edge edge, MeterRegistry registry) {
       this.edge = edge;
+      this.passed = registry.counter("gslb_edge_checks", "edge", edge.name(), "result", "pass");
+      this.failed = registry.counter("gslb_edge_checks", "edge", edge.name(), "result", "fail");
     }
   }
 
@@ -91,7 +96,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
       if (states.containsKey(edge.name())) {
         continue;
       }
-      EdgeState state = new EdgeState(edge);
+      EdgeState state = new EdgeState(edge, registry);
       states.put(edge.name(), state);
       Gauge.builder("gslb_edge_up", this, h -> h.status(edge) == EdgeStatus.UP ? 1 : 0)
           .description("1 while the edge is answered: its checks pass and it is not drained")
@@ -111,7 +116,10 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
 
   private void check(EdgeState state) {
     String failure = HealthProbe.check(state.edge.health(), (int) settings.timeoutMillis());
+    // Counted before the status it leads to is set: whoever sees the new status also sees the
+    // count of the check that set it.
     if (failure == null) {
+      state.passed.increment();
       state.failures = 0;
       state.passes++;
       if (!state.up && state.passes >= settings.rise()) {
@@ -119,6 +127,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
         transition(state, "up", "passed " + state.passes + " checks in a row");
       }
     } else {
+      state.failed.increment();
       state.passes = 0;
       state.failures++;
       state.lastFailure = failure;
