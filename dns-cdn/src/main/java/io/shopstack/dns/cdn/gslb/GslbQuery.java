@@ -1,8 +1,6 @@
 package io.shopstack.dns.cdn.gslb;
 
 import io.netty.buffer.ByteBuf;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * An A query for a GSLB name as resolvers send it, read straight off the wire: opcode QUERY, one
@@ -49,18 +47,13 @@ final class GslbQuery {
     this.subnet = subnet;
   }
 
-  /** The client subnet's address, padded to four bytes; null without a Client Subnet. */
-  InetAddress subnetAddress() {
-    if (subnet == null) {
-      return null;
+  /** The client subnet's address as an int, first byte highest (0 without a Client Subnet). */
+  int subnetBits() {
+    int bits = 0;
+    for (int i = 0; subnet != null && i < subnet.length; i++) {
+      bits |= (subnet[i] & 0xff) << (24 - 8 * i);
     }
-    byte[] address = new byte[4];
-    System.arraycopy(subnet, 0, address, 0, subnet.length);
-    try {
-      return InetAddress.getByAddress(address);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e); // four bytes are always an address
-    }
+    return bits;
   }
 
   /** Reads {@code wire}'s readable bytes without moving its indexes; null: not such a query. */

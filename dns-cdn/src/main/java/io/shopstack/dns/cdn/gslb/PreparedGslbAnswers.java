@@ -120,11 +120,10 @@ final class PreparedGslbAnswers {
     if (service == null || !authoritativeIn(zones)) {
       return null;
     }
-    ClientLocation location =
-        q.subnet == null
-            ? ClientLocation.ofSource(client.getAddress())
-            : new ClientLocation(q.subnetAddress(), q.sourcePrefix, true);
-    RegionMap.Located located = policy.regionMap().locate(location);
+    RegionMap.Located located =
+        q.subnet != null
+            ? policy.regionMap().locate(q.subnetBits(), q.sourcePrefix)
+            : policy.regionMap().locate(ClientLocation.ofSource(client.getAddress()));
     GslbPolicy.Plan plan = service.plan(located.region());
     GslbPolicy.Choice choice = policy.choose(plan);
     List<Edge> chosen = policy.chosen(plan, choice, ThreadLocalRandom.current());
