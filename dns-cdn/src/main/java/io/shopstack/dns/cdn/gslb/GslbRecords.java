@@ -81,7 +81,13 @@ public final class GslbRecords implements DynamicRecords {
     if (served == null || log.isDebugEnabled()) {
       return null; // the full path logs every decision
     }
-    return current.answer(alloc, headroom, query, client, transport, served.get());
+    try {
+      return current.answer(alloc, headroom, query, client, transport, served.get());
+    } catch (RuntimeException e) {
+      // A bug here must cost speed, not the answer: the full path answers this query.
+      log.warn("GSLB fast path failed for a query from {}: {}", client, e.toString());
+      return null;
+    }
   }
 
   @Override

@@ -134,7 +134,19 @@ final class PreparedGslbAnswers {
     }
     int at = query.readerIndex();
     ByteBuf out = alloc.ioBuffer(headroom + length);
-    out.writerIndex(headroom);
+    try {
+      write(out.writerIndex(headroom), query, at, q, chosen, located.scopePrefix());
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
+    metrics.answered(plan.reason(), plan.home(), choice.region(), chosen);
+    metrics.prepared();
+    return out;
+  }
+
+  private void write(
+      ByteBuf out, ByteBuf query, int at, GslbQuery q, List<Edge> chosen, int scopePrefix) {
     out.writeShort(query.getUnsignedShort(at)); // ID
     out.writeByte(0x84 | (query.getByte(at + 2) & 0x01)); // QR, AA, RD as asked
     out.writeByte(0); // RA clear, NOERROR
@@ -153,12 +165,9 @@ final class PreparedGslbAnswers {
         // RFC 7871 7.2.1: FAMILY, SOURCE and ADDRESS as asked, our SCOPE.
         int option = 4 + q.subnet.length;
         out.writeShort(4 + option).writeShort(8).writeShort(option).writeShort(1);
-        out.writeByte(q.sourcePrefix).writeByte(located.scopePrefix()).writeBytes(q.subnet);
+        out.writeByte(q.sourcePrefix).writeByte(scopePrefix).writeBytes(q.subnet);
       }
     }
-    metrics.answered(plan.reason(), plan.home(), choice.region(), chosen);
-    metrics.prepared();
-    return out;
   }
 
   /**
