@@ -26,8 +26,9 @@ import org.xbill.DNS.Name;
  * The CDN's authoritative DNS, acting as GSLB: the {@code cdn.example.} zone served by the shared
  * authoritative engine, with each service name ({@code shop.cdn.example.}) answered per client with
  * the nearest healthy edge of its pool. Its admin port adds to the authoritative server's: {@code
- * POST /edges} (every edge's state), {@code POST /edges/NAME/drain} and {@code .../undrain}, and a
- * {@code POST /reload} that re-reads the region map and pools as well as the zones.
+ * POST /edges} (every edge's state), {@code POST /decisions} (what a client of each region gets
+ * now), {@code POST /edges/NAME/drain} and {@code .../undrain}, and a {@code POST /reload} that
+ * re-reads the region map and pools as well as the zones.
  */
 public final class CdnDnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CdnDnsServer.class);
@@ -57,6 +58,7 @@ public final class CdnDnsServer implements AutoCloseable {
     Map<String, AdminAction> actions = new HashMap<>();
     actions.put("/reload", this::reload);
     actions.put("/edges", () -> AdminAction.Result.ok(health.report()));
+    actions.put("/decisions", () -> AdminAction.Result.ok(records.policy().report()));
     for (Edge edge : edges(policy)) {
       actions.put("/edges/" + edge.name() + "/drain", () -> drain(edge.name(), true));
       actions.put("/edges/" + edge.name() + "/undrain", () -> drain(edge.name(), false));

@@ -139,6 +139,11 @@ class GslbFailoverTest {
     assertThat(drained.body()).contains("edge-south 127.28.2.20 region south weight 1 drained");
     // No wait: the very next answer.
     assertThat(edgesFor(gslb.dnsPort(), SOUTH)).containsExactly(NORTH_EDGE);
+    assertThat(Curl.run("-X", "POST", admin("/decisions")).body())
+        .contains(
+            "shop.cdn.example. clients of south: failover -> north edge-north(127.28.1.20) weight 1"
+                + " ; candidates south:edge-south=drained north:edge-north=up",
+            "shop.cdn.example. clients of north: home -> north edge-north(127.28.1.20) weight 1");
     assertThat(explanation(gslb.dnsPort(), SOUTH)).contains("south:edge-south=drained");
 
     assertThat(Curl.run("-X", "POST", admin("/edges/edge-south/undrain")).status()).isEqualTo(200);

@@ -142,6 +142,43 @@ public final class GslbPolicy {
         up.stream().map(Decision.Candidate::weight).toList());
   }
 
+  /**
+   * What a client of each region (and of none) is answered now, per service name, one line each:
+   * the admin's view of every decision the map and the edges' health make at this moment.
+   */
+  public String report() {
+    StringBuilder out = new StringBuilder();
+    List<Region> homes = new ArrayList<>(regions.regions());
+    homes.add(null);
+    pools.forEach(
+        (service, pool) -> {
+          for (Region home : homes) {
+            Plan plan = plan(service, home);
+            out.append(service)
+                .append(" clients of ")
+                .append(home == null ? "no region" : home.name())
+                .append(": ")
+                .append(plan.reason().name().toLowerCase().replace('_', '-'))
+                .append(" -> ");
+            for (Choice choice : plan.choices()) {
+              out.append(choice.region()).append(' ');
+              for (int i = 0; i < choice.edges().size(); i++) {
+                out.append(choice.edges().get(i))
+                    .append(" weight ")
+                    .append(choice.weights().get(i))
+                    .append(' ');
+              }
+            }
+            out.append("; candidates ")
+                .append(
+                    String.join(
+                        " ", plan.candidates().stream().map(Decision.Candidate::toString).toList()))
+                .append('\n');
+          }
+        });
+    return out.toString();
+  }
+
   /** The region this query is answered from: the only one, or the serving regions in turn. */
   Choice choose(Plan plan) {
     List<Choice> choices = plan.choices();
