@@ -26,8 +26,9 @@ import org.xbill.DNS.Name;
  * The CDN's authoritative DNS, acting as GSLB: the {@code cdn.example.} zone served by the shared
  * authoritative engine, with each service name ({@code shop.cdn.example.}) answered per client with
  * the nearest healthy edge of its pool. Its admin port adds to the authoritative server's: {@code
- * POST /edges} (every edge's state), {@code POST /edges/NAME/drain} and {@code .../undrain}, and a
- * {@code POST /reload} that re-reads the region map and pools as well as the zones.
+ * POST /edges} (every edge's state), {@code POST /decisions} (what a client of each region gets
+ * now), {@code POST /edges/NAME/drain} and {@code .../undrain}, and a {@code POST /reload} that
+ * re-reads the region map and pools as well as the zones.
  */
 public final class CdnDnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CdnDnsServer.class);
@@ -50,17 +51,20 @@ public final class CdnDnsServer implements AutoCloseable {
     this.reread = reread;
     GslbSettings gslb = config.gslb();
     PrometheusMeterRegistry registry = Metrics.registry(config.server().instance());
-    this.health = new EdgeHealthChecks(gslb.health(), registry, config.server().instance());
+    this.health =
+        new EdgeHealthChecks(gslb.health(), gslb.load(), registry, config.server().instance());
     GslbPolicy policy = policy(gslb);
-    this.records = new GslbRecords(policy, gslb.ttl(), registry);
+    this.records = new GslbRecords(policy, gslb.ttl(), config.server().maxUdpPayload(), registry);
     Map<String, AdminAction> actions = new HashMap<>();
     actions.put("/reload", this::reload);
     actions.put("/edges", () -> AdminAction.Result.ok(health.report()));
+    actions.put("/decisions", () -> AdminAction.Result.ok(records.policy().report()));
     for (Edge edge : edges(policy)) {
       actions.put("/edges/" + edge.name() + "/drain", () -> drain(edge.name(), true));
       actions.put("/edges/" + edge.name() + "/undrain", () -> drain(edge.name(), false));
     }
     this.server = new AuthoritativeServer(config.server(), records, registry, actions);
+    records.servedFrom(server::zones);
     try {
       requireInZones(policy, server.zones());
     } catch (RuntimeException e) {

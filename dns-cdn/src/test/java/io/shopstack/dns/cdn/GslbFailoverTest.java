@@ -125,6 +125,11 @@ class GslbFailoverTest {
         .atMost(FAILOVER)
         .until(() -> edgesFor(gslb.dnsPort(), NORTH).equals(java.util.List.of(NORTH_EDGE)));
     assertThat(explanation(gslb.dnsPort(), NORTH)).contains("home -> north edge-north");
+    assertThat(preparedAnswers()).as("A answers taken by the fast path").isPositive();
+  }
+
+  private double preparedAnswers() {
+    return MetricsScrape.of(gslb.adminPort()).value("gslb_prepared_answers_total", Map.of());
   }
 
   @Test
@@ -134,10 +139,16 @@ class GslbFailoverTest {
     assertThat(drained.body()).contains("edge-south 127.28.2.20 region south weight 1 drained");
     // No wait: the very next answer.
     assertThat(edgesFor(gslb.dnsPort(), SOUTH)).containsExactly(NORTH_EDGE);
+    assertThat(Curl.run("-X", "POST", admin("/decisions")).body())
+        .contains(
+            "shop.cdn.example. clients of south: failover -> north edge-north(127.28.1.20) weight 1"
+                + " ; candidates south:edge-south=drained north:edge-north=up",
+            "shop.cdn.example. clients of north: home -> north edge-north(127.28.1.20) weight 1");
     assertThat(explanation(gslb.dnsPort(), SOUTH)).contains("south:edge-south=drained");
 
     assertThat(Curl.run("-X", "POST", admin("/edges/edge-south/undrain")).status()).isEqualTo(200);
     assertThat(edgesFor(gslb.dnsPort(), SOUTH)).containsExactly(SOUTH_EDGE);
+    assertThat(preparedAnswers()).as("A answers taken by the fast path").isEqualTo(2);
     // No such edge, so no such action on the admin port.
     assertThat(Curl.run("-X", "POST", admin("/edges/edge-east/drain")).status()).isEqualTo(405);
   }
@@ -173,5 +184,6 @@ class GslbFailoverTest {
     assertThat(rejected.status()).isEqualTo(422);
     assertThat(rejected.body()).contains("rejected", "host bits");
     assertThat(edgesFor(gslb.dnsPort(), third)).containsExactly(NORTH_EDGE);
+    assertThat(preparedAnswers()).as("A answers taken by the fast path").isEqualTo(2);
   }
 }

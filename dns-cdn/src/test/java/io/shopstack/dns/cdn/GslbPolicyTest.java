@@ -76,7 +76,8 @@ class GslbPolicyTest {
         new GslbSettings.HealthCheckSettings(0, 500, 2, 2),
         List.of(new RegionSettings("north", List.of(subnet), List.of())),
         List.of(new EdgeSettings("edge-north", edge, "north", null, null)),
-        List.of(new ServiceSettings("shop.cdn.example.", List.of("edge-north"))));
+        List.of(new ServiceSettings("shop.cdn.example.", List.of("edge-north"))),
+        null);
   }
 
   @Test
@@ -101,7 +102,7 @@ class GslbPolicyTest {
     List<RegionSettings> regions =
         List.of(new RegionSettings("north", List.of("127.28.1.0/24"), List.of("east")));
     assertThatThrownBy(
-            () -> new GslbSettings(30, 1, checks, regions, List.of(), List.of()).regionMap())
+            () -> new GslbSettings(30, 1, checks, regions, List.of(), List.of(), null).regionMap())
         .hasMessageContaining("fallback 'east' is not another region");
     List<RegionSettings> one =
         List.of(new RegionSettings("north", List.of("127.28.1.0/24"), List.of()));
@@ -114,7 +115,8 @@ class GslbPolicyTest {
                         checks,
                         one,
                         edges,
-                        List.of(new ServiceSettings("shop.cdn.example.", List.of("n1"))))
+                        List.of(new ServiceSettings("shop.cdn.example.", List.of("n1"))),
+                        null)
                     .pools())
         .hasMessageContaining("region 'west' is not in the region map");
     List<EdgeSettings> north = List.of(new EdgeSettings("n1", "127.28.1.20", "north", 1, null));
@@ -126,7 +128,8 @@ class GslbPolicyTest {
                         checks,
                         one,
                         north,
-                        List.of(new ServiceSettings("shop.cdn.example.", List.of("n2"))))
+                        List.of(new ServiceSettings("shop.cdn.example.", List.of("n2"))),
+                        null)
                     .pools())
         .hasMessageContaining("no edge named 'n2'");
   }

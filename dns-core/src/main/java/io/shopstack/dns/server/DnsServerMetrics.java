@@ -3,6 +3,7 @@ package io.shopstack.dns.server;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,6 +145,23 @@ final class DnsServerMetrics {
   void replayed(PreparedAnswers.Answer answer, long startNanos) {
     replayed.increment();
     answered(answer.answers(), answer.truncated(), startNanos);
+  }
+
+  /**
+   * An answer a handler wrote itself ({@link QueryHandler#answerFromWire}), read from its header
+   * and question starting at {@code at}: counted like any other, without parsing it.
+   */
+  void answeredFromWire(ByteBuf answer, int at, long startNanos) {
+    int p = at + WireFormat.HEADER_LENGTH;
+    int qtype = NO_QUESTION;
+    if (answer.getUnsignedShort(at + 4) == 1) {
+      for (int label = answer.getUnsignedByte(p); label != 0; label = answer.getUnsignedByte(p)) {
+        p += 1 + label;
+      }
+      qtype = answer.getUnsignedShort(p + 1);
+    }
+    boolean truncatedOnWire = (answer.getUnsignedByte(at + 2) & 0x02) != 0;
+    answered(answers(qtype, answer.getUnsignedByte(at + 3) & 0x0f), truncatedOnWire, startNanos);
   }
 
   /** An answer whose counter was looked up before (a prepared answer keeps its own). */

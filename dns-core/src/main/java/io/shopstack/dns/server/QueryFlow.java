@@ -63,6 +63,15 @@ final class QueryFlow {
   /** Answers the query in {@code wire} (the caller keeps ownership of that buffer). */
   void answer(ChannelHandlerContext ctx, ByteBuf wire, InetSocketAddress client, Wire transport) {
     long start = System.nanoTime();
+    ByteBuf own =
+        handler.answerFromWire(
+            ctx.alloc(), transport.headroom(), wire, client, transport.transport());
+    if (own != null) {
+      metrics.answeredFromWire(own, transport.headroom(), start);
+      transport.send(ctx, client, own);
+      transport.flush(ctx);
+      return;
+    }
     PlainQuery plain = PlainQuery.read(wire, transport.transport(), maxUdpPayload);
     PreparedAnswers prepared = plain == null ? null : replay.current();
     if (prepared != null) {

@@ -1,5 +1,7 @@
 package io.shopstack.dns.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -33,6 +35,25 @@ public interface QueryHandler {
    * is answered afresh (per-client answers, rate limiting, a resolver's cache).
    */
   default Object answerSnapshot() {
+    return null;
+  }
+
+  /**
+   * The handler's own fast path, tried before the query is parsed: for answers that depend on the
+   * client as well as on the data (the GSLB's, tailored to the client's subnet), which prepared
+   * answers cannot hold. Returns the whole answer to the query in {@code query} (readable bytes,
+   * not to be moved or released) in a new buffer from {@code alloc}, after {@code headroom} bytes
+   * left free for the transport's framing; or null, the default, to take the usual path. A handler
+   * must answer here only queries it understands completely, byte for byte as the usual path would,
+   * within the size the query allows, and none that offers a DNS cookie (the transport adds its
+   * server cookie only on the usual path).
+   */
+  default ByteBuf answerFromWire(
+      ByteBufAllocator alloc,
+      int headroom,
+      ByteBuf query,
+      InetSocketAddress client,
+      Transport transport) {
     return null;
   }
 }

@@ -1,5 +1,7 @@
 package io.shopstack.dns.authoritative.answer;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.shopstack.dns.authoritative.transfer.ZoneTransfer;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.edns.ClientLocation;
@@ -39,6 +41,7 @@ public final class AuthoritativeHandler implements QueryHandler {
   private final int ednsPayload;
   private final boolean clientSubnetAware;
   private final ZoneTransfer transfer;
+  private final DynamicRecords dynamic;
 
   /**
    * @param dynamic per-query records (the GSLB), or null for a plain zone server
@@ -58,6 +61,7 @@ public final class AuthoritativeHandler implements QueryHandler {
     this.answers = new ZoneAnswers(zones, dynamic);
     this.ednsPayload = ednsPayload;
     this.clientSubnetAware = dynamic != null;
+    this.dynamic = dynamic;
     this.transfer = transfer;
   }
 
@@ -69,6 +73,19 @@ public final class AuthoritativeHandler implements QueryHandler {
   @Override
   public Object answerSnapshot() {
     return clientSubnetAware ? null : zones.get();
+  }
+
+  /** The dynamic records' own fast path, if they have one (the GSLB's tailored answers). */
+  @Override
+  public ByteBuf answerFromWire(
+      ByteBufAllocator alloc,
+      int headroom,
+      ByteBuf query,
+      InetSocketAddress client,
+      Transport transport) {
+    return dynamic == null
+        ? null
+        : dynamic.answerFromWire(alloc, headroom, query, client, transport);
   }
 
   @Override

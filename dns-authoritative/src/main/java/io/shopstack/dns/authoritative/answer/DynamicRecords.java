@@ -1,6 +1,11 @@
 package io.shopstack.dns.authoritative.answer;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.shopstack.dns.edns.ClientLocation;
+import io.shopstack.dns.server.QueryHandler;
+import io.shopstack.dns.server.Transport;
+import java.net.InetSocketAddress;
 import org.xbill.DNS.Name;
 
 /**
@@ -15,4 +20,17 @@ public interface DynamicRecords {
 
   /** The answer for this client, or null when {@code type} is not one this source computes. */
   TailoredAnswer answer(Name name, int type, ClientLocation client);
+
+  /**
+   * This source's own fast path for its names ({@link QueryHandler#answerFromWire}, same contract):
+   * the whole answer the engine would give, or null (the default) for the usual path.
+   */
+  default ByteBuf answerFromWire(
+      ByteBufAllocator alloc,
+      int headroom,
+      ByteBuf query,
+      InetSocketAddress client,
+      Transport transport) {
+    return null;
+  }
 }

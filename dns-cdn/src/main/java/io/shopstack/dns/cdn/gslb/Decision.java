@@ -34,10 +34,18 @@ public record Decision(
     FAIL_OPEN
   }
 
-  public record Candidate(Edge edge, EdgeStatus status) {
+  /**
+   * @param weight its weight at the time: the configured one, or what its load made of it
+   */
+  public record Candidate(Edge edge, EdgeStatus status, int weight) {
     @Override
     public String toString() {
       return edge.region() + ":" + edge.name() + "=" + status.name().toLowerCase();
+    }
+
+    /** With its weight, for when load has moved weights away from the configured ones. */
+    String withWeight() {
+      return this + "(weight " + weight + ")";
     }
   }
 
@@ -66,9 +74,12 @@ public record Decision(
             + (home == null ? "none" : home)
             + " scope /"
             + scopePrefix;
+    boolean loadWeighted = candidates.stream().anyMatch(c -> c.weight() != c.edge().weight());
     String considered =
         "candidates "
-            + candidates.stream().map(Candidate::toString).collect(Collectors.joining(" "));
+            + candidates.stream()
+                .map(c -> loadWeighted ? c.withWeight() : c.toString())
+                .collect(Collectors.joining(" "));
     String choice =
         reason.name().toLowerCase().replace('_', '-')
             + " -> "

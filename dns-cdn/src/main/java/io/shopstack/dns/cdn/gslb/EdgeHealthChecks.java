@@ -1,5 +1,6 @@
 package io.shopstack.dns.cdn.gslb;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   private final ScheduledExecutorService checker;
   private final Map<String, EdgeState> states = new ConcurrentHashMap<>();
   private final Set<String> drained = ConcurrentHashMap.newKeySet();
+  private final AtomicLong epoch = new AtomicLong();
+  private final EdgeLoad load;
 
   /** What is known of one edge; touched only by the checker thread, read by every query. */
   private static final class EdgeState {
@@ -38,16 +42,29 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     int passes;
     int failures;
     ScheduledFuture<?> schedule;
+    final Counter passed;
+    final Counter failed;
 
-    EdgeState(Edge edge) {
+    EdgeState(Edge edge, MeterRegistry registry) {
       this.edge = edge;
+      this.passed = registry.counter("gslb_edge_checks", "edge", edge.name(), "result", "pass");
+      this.failed = registry.counter("gslb_edge_checks", "edge", edge.name(), "result", "fail");
     }
   }
 
+  /**
+   * @param load load-aware weights, read from each edge's {@code /metrics} on a thread of their own
+   *     (a slow page must not delay health checks); off: configured weights
+   */
   public EdgeHealthChecks(
-      GslbSettings.HealthCheckSettings settings, MeterRegistry registry, String instance) {
+      GslbSettings.HealthCheckSettings settings,
+      GslbSettings.LoadSettings load,
+      MeterRegistry registry,
+      String instance) {
     this.settings = settings;
     this.registry = registry;
+    this.load =
+        load.on() ? new EdgeLoad(load, (int) settings.timeoutMillis(), registry, instance) : null;
     this.checker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -79,7 +96,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
       if (states.containsKey(edge.name())) {
         continue;
       }
-      EdgeState state = new EdgeState(edge);
+      EdgeState state = new EdgeState(edge, registry);
       states.put(edge.name(), state);
       Gauge.builder("gslb_edge_up", this, h -> h.status(edge) == EdgeStatus.UP ? 1 : 0)
           .description("1 while the edge is answered: its checks pass and it is not drained")
@@ -91,11 +108,18 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
                 () -> check(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS);
       }
     }
+    if (load != null) {
+      load.watch(edges);
+    }
+    epoch.incrementAndGet();
   }
 
   private void check(EdgeState state) {
     String failure = HealthProbe.check(state.edge.health(), (int) settings.timeoutMillis());
+    // Counted before the status it leads to is set: whoever sees the new status also sees the
+    // count of the check that set it.
     if (failure == null) {
+      state.passed.increment();
       state.failures = 0;
       state.passes++;
       if (!state.up && state.passes >= settings.rise()) {
@@ -103,6 +127,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
         transition(state, "up", "passed " + state.passes + " checks in a row");
       }
     } else {
+      state.failed.increment();
       state.passes = 0;
       state.failures++;
       state.lastFailure = failure;
@@ -114,6 +139,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   }
 
   private void transition(EdgeState state, String to, String why) {
+    epoch.incrementAndGet(); // after the flag flipped: a decision of the new epoch sees it
     log.info("edge {} is {}: {} ({})", state.edge.name(), to, why, state.edge.health());
     registry.counter("gslb_edge_transitions", "edge", state.edge.name(), "to", to).increment();
   }
@@ -127,12 +153,24 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     return state == null || state.up ? EdgeStatus.UP : EdgeStatus.DOWN;
   }
 
+  /** Moves with every status change and, when load-aware, every weight change. */
+  @Override
+  public long epoch() {
+    return epoch.get() + (load == null ? 0 : load.epoch());
+  }
+
+  @Override
+  public int weight(Edge edge) {
+    return load == null ? edge.weight() : load.weight(edge);
+  }
+
   /** Takes the edge out of answers now (maintenance); false when there is no such edge. */
   public boolean drain(String edge) {
     if (!states.containsKey(edge)) {
       return false;
     }
     drained.add(edge);
+    epoch.incrementAndGet();
     log.info("edge {} drained: out of answers until undrained", edge);
     return true;
   }
@@ -143,6 +181,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
       return false;
     }
     drained.remove(edge);
+    epoch.incrementAndGet();
     log.info("edge {} undrained", edge);
     return true;
   }
@@ -163,6 +202,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
                     .append(s.edge.weight())
                     .append(' ')
                     .append(status(s.edge).name().toLowerCase())
+                    .append(load == null ? "" : load.describe(s.edge))
                     .append(
                         s.lastFailure == null ? "" : " (last failed check: " + s.lastFailure + ")")
                     .append('\n'));
@@ -172,5 +212,8 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   @Override
   public void close() {
     checker.shutdownNow();
+    if (load != null) {
+      load.close();
+    }
   }
 }

@@ -50,20 +50,56 @@ public final class GslbPolicy {
     return regions;
   }
 
+  EdgeHealth health() {
+    return health;
+  }
+
   public Decision decide(Name service, ClientLocation client) {
     return decide(service, client, ThreadLocalRandom.current());
   }
 
   Decision decide(Name service, ClientLocation client, RandomGenerator random) {
-    List<Edge> pool = pools.get(service);
     RegionMap.Located located = regions.locate(client);
-    Region home = located.region();
+    Plan plan = plan(service, located.region());
+    Choice choice = choose(plan);
+    return new Decision(
+        client,
+        plan.home(),
+        located.scopePrefix(),
+        plan.candidates(),
+        plan.reason(),
+        choice.region(),
+        chosen(plan, choice, random));
+  }
+
+  /**
+   * What every client of one home region is answered from while the edges' health stays as it is:
+   * the fast path keeps one per service, home region and health epoch, and draws from it per query.
+   *
+   * @param home the region, null for clients in none
+   * @param choices one region to draw from; for clients in no region, the serving regions in turn;
+   *     for a fail-open, the whole pool as it is answered
+   */
+  record Plan(
+      String home,
+      List<Decision.Candidate> candidates,
+      Decision.Reason reason,
+      List<Choice> choices) {}
+
+  /**
+   * A region's edges a client may be given (up ones, or the whole pool when failing open), each
+   * with its weight when the plan was made (load-aware weights change with the edges' load).
+   */
+  record Choice(String region, List<Edge> edges, List<Integer> weights) {}
+
+  Plan plan(Name service, Region home) {
+    List<Edge> pool = pools.get(service);
     List<String> order = preferenceOrder(home);
     List<Decision.Candidate> candidates = new ArrayList<>();
     for (String region : order) {
       for (Edge edge : pool) {
         if (edge.region().equals(region)) {
-          candidates.add(new Decision.Candidate(edge, health.status(edge)));
+          candidates.add(new Decision.Candidate(edge, health.status(edge), health.weight(edge)));
         }
       }
     }
@@ -74,38 +110,86 @@ public final class GslbPolicy {
         if (!up.isEmpty()) {
           Decision.Reason reason =
               region.equals(homeName) ? Decision.Reason.HOME : Decision.Reason.FAILOVER;
-          return new Decision(
-              client,
-              homeName,
-              located.scopePrefix(),
-              candidates,
-              reason,
-              region,
-              draw(up, random));
+          return new Plan(homeName, candidates, reason, List.of(choice(candidates, region)));
         }
       }
     } else {
-      List<String> serving = order.stream().filter(r -> !upIn(candidates, r).isEmpty()).toList();
+      List<Choice> serving = new ArrayList<>();
+      for (String region : order) {
+        if (!upIn(candidates, region).isEmpty()) {
+          serving.add(choice(candidates, region));
+        }
+      }
       if (!serving.isEmpty()) {
-        String region = serving.get(Math.floorMod(turn.getAndIncrement(), serving.size()));
-        return new Decision(
-            client,
-            null,
-            located.scopePrefix(),
-            candidates,
-            Decision.Reason.NO_REGION,
-            region,
-            draw(upIn(candidates, region), random));
+        return new Plan(null, candidates, Decision.Reason.NO_REGION, List.copyOf(serving));
       }
     }
-    return new Decision(
-        client,
+    return new Plan(
         homeName,
-        located.scopePrefix(),
         candidates,
         Decision.Reason.FAIL_OPEN,
-        "all",
-        pool);
+        List.of(new Choice("all", pool, pool.stream().map(Edge::weight).toList())));
+  }
+
+  private static Choice choice(List<Decision.Candidate> candidates, String region) {
+    List<Decision.Candidate> up =
+        candidates.stream()
+            .filter(c -> c.edge().region().equals(region) && c.status().servesClients())
+            .toList();
+    return new Choice(
+        region,
+        up.stream().map(Decision.Candidate::edge).toList(),
+        up.stream().map(Decision.Candidate::weight).toList());
+  }
+
+  /**
+   * What a client of each region (and of none) is answered now, per service name, one line each:
+   * the admin's view of every decision the map and the edges' health make at this moment.
+   */
+  public String report() {
+    StringBuilder out = new StringBuilder();
+    List<Region> homes = new ArrayList<>(regions.regions());
+    homes.add(null);
+    pools.forEach(
+        (service, pool) -> {
+          for (Region home : homes) {
+            Plan plan = plan(service, home);
+            out.append(service)
+                .append(" clients of ")
+                .append(home == null ? "no region" : home.name())
+                .append(": ")
+                .append(plan.reason().name().toLowerCase().replace('_', '-'))
+                .append(" -> ");
+            for (Choice choice : plan.choices()) {
+              out.append(choice.region()).append(' ');
+              for (int i = 0; i < choice.edges().size(); i++) {
+                out.append(choice.edges().get(i))
+                    .append(" weight ")
+                    .append(choice.weights().get(i))
+                    .append(' ');
+              }
+            }
+            out.append("; candidates ")
+                .append(
+                    String.join(
+                        " ", plan.candidates().stream().map(Decision.Candidate::toString).toList()))
+                .append('\n');
+          }
+        });
+    return out.toString();
+  }
+
+  /** The region this query is answered from: the only one, or the serving regions in turn. */
+  Choice choose(Plan plan) {
+    List<Choice> choices = plan.choices();
+    return choices.size() == 1
+        ? choices.get(0)
+        : choices.get(Math.floorMod(turn.getAndIncrement(), choices.size()));
+  }
+
+  /** The edges answered: drawn by weight, or every edge of the pool when failing open. */
+  List<Edge> chosen(Plan plan, Choice choice, RandomGenerator random) {
+    return plan.reason() == Decision.Reason.FAIL_OPEN ? choice.edges() : draw(choice, random);
   }
 
   /** The client's region, its fallbacks in order, then every other region in map order. */
@@ -127,19 +211,22 @@ public final class GslbPolicy {
   }
 
   /** Up to {@code answers} edges drawn without replacement, each with odds by its weight. */
-  private List<Edge> draw(List<Edge> up, RandomGenerator random) {
+  private List<Edge> draw(Choice choice, RandomGenerator random) {
+    List<Edge> up = choice.edges();
     if (up.size() <= answers && up.size() <= 1) {
       return up;
     }
     List<Edge> left = new ArrayList<>(up);
+    List<Integer> weights = new ArrayList<>(choice.weights());
     List<Edge> drawn = new ArrayList<>();
     while (drawn.size() < answers && !left.isEmpty()) {
-      int total = left.stream().mapToInt(Edge::weight).sum();
+      int total = weights.stream().mapToInt(Integer::intValue).sum();
       int ticket = random.nextInt(total);
       for (int i = 0; i < left.size(); i++) {
-        ticket -= left.get(i).weight();
+        ticket -= weights.get(i);
         if (ticket < 0) {
           drawn.add(left.remove(i));
+          weights.remove(i);
           break;
         }
       }

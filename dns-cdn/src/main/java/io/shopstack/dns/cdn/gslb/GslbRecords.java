@@ -1,12 +1,18 @@
 package io.shopstack.dns.cdn.gslb;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.shopstack.dns.authoritative.answer.DynamicRecords;
 import io.shopstack.dns.authoritative.answer.TailoredAnswer;
+import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.edns.ClientLocation;
+import io.shopstack.dns.server.Transport;
 import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
@@ -21,34 +27,67 @@ import org.xbill.DNS.Type;
  * moves to another edge soon after health changes; and a TXT record at the same name that explains
  * the decision this asker would get (client subnet, region, candidates and their health, chosen
  * edge), like a "whoami" name of a real CDN. Counts answers by region and edge, failovers and
- * fail-opens for {@code /metrics}; each decision is a debug log line.
+ * fail-opens for {@code /metrics}; each decision is a debug log line. Plain A queries take the fast
+ * path ({@link PreparedGslbAnswers}) unless that debug log is on.
  */
 public final class GslbRecords implements DynamicRecords {
   private static final Logger log = LoggerFactory.getLogger(GslbRecords.class);
 
-  private volatile long ttl;
-  private final MeterRegistry registry;
-  private volatile GslbPolicy policy;
+  private final int ednsPayload;
+  private final GslbMetrics metrics;
+  private volatile PreparedGslbAnswers current;
+  private volatile Supplier<ZoneSet> zones;
 
-  public GslbRecords(GslbPolicy policy, long ttl, MeterRegistry registry) {
-    this.policy = policy;
-    this.ttl = ttl;
-    this.registry = registry;
+  /**
+   * @param ednsPayload the UDP payload size the server advertises in its OPT
+   */
+  public GslbRecords(GslbPolicy policy, long ttl, int ednsPayload, MeterRegistry registry) {
+    this.ednsPayload = ednsPayload;
+    this.metrics = new GslbMetrics(registry);
+    this.current = new PreparedGslbAnswers(policy, ttl, ednsPayload, metrics);
   }
 
   /** Answers from {@code next} from now on (a reloaded region map and pools). */
   public void use(GslbPolicy next, long nextTtl) {
-    this.ttl = nextTtl;
-    this.policy = next;
+    this.current = new PreparedGslbAnswers(next, nextTtl, ednsPayload, metrics);
+  }
+
+  /**
+   * The zones the server answers from: the fast path answers only while the service names are
+   * authoritative data there, as the full path does. Until this is set, every query takes the full
+   * path.
+   */
+  public void servedFrom(Supplier<ZoneSet> zones) {
+    this.zones = zones;
   }
 
   public GslbPolicy policy() {
-    return policy;
+    return current.policy();
   }
 
   @Override
   public boolean owns(Name queried) {
-    return policy.serves(queried);
+    return current.policy().serves(queried);
+  }
+
+  @Override
+  public ByteBuf answerFromWire(
+      ByteBufAllocator alloc,
+      int headroom,
+      ByteBuf query,
+      InetSocketAddress client,
+      Transport transport) {
+    Supplier<ZoneSet> served = zones;
+    if (served == null || log.isDebugEnabled()) {
+      return null; // the full path logs every decision
+    }
+    try {
+      return current.answer(alloc, headroom, query, client, transport, served.get());
+    } catch (RuntimeException e) {
+      // A bug here must cost speed, not the answer: the full path answers this query.
+      log.warn("GSLB fast path failed for a query from {}: {}", client, e.toString());
+      return null;
+    }
   }
 
   @Override
@@ -56,7 +95,8 @@ public final class GslbRecords implements DynamicRecords {
     if (type != Type.A && type != Type.ANY && type != Type.TXT) {
       return null; // AAAA and the rest: the name exists, with no such data (NODATA)
     }
-    Decision decision = policy.decide(queried, client);
+    PreparedGslbAnswers serving = current;
+    Decision decision = serving.policy().decide(queried, client);
     if (log.isDebugEnabled()) {
       log.debug("{} {}: {}", queried, Type.string(type), decision.explain());
     }
@@ -69,11 +109,10 @@ public final class GslbRecords implements DynamicRecords {
     }
     for (Edge edge : decision.chosen()) {
       if (edge.address() instanceof Inet4Address) {
-        rrset.addRR(new ARecord(queried, DClass.IN, ttl, edge.address()));
-        registry.counter("gslb_edge_answers", "edge", edge.name()).increment();
+        rrset.addRR(new ARecord(queried, DClass.IN, serving.ttl(), edge.address()));
       }
     }
-    count(decision);
+    metrics.answered(decision.reason(), decision.home(), decision.region(), decision.chosen());
     return new TailoredAnswer(rrset, decision.scopePrefix());
   }
 
@@ -86,17 +125,5 @@ public final class GslbRecords implements DynamicRecords {
       }
     }
     return out;
-  }
-
-  private void count(Decision decision) {
-    registry.counter("gslb_answers", "region", decision.region()).increment();
-    switch (decision.reason()) {
-      case FAILOVER ->
-          registry
-              .counter("gslb_failovers", "from", decision.home(), "to", decision.region())
-              .increment();
-      case FAIL_OPEN -> registry.counter("gslb_fail_open").increment();
-      default -> {}
-    }
   }
 }

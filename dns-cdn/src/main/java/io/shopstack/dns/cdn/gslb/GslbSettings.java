@@ -27,7 +27,8 @@ public record GslbSettings(
     HealthCheckSettings health,
     List<RegionSettings> regions,
     List<EdgeSettings> edges,
-    List<ServiceSettings> services) {
+    List<ServiceSettings> services,
+    LoadSettings load) {
 
   /** One region: client subnets in CIDR notation, and where its clients go when it is down. */
   public record RegionSettings(String name, List<String> subnets, List<String> fallback) {}
@@ -52,7 +53,37 @@ public record GslbSettings(
     }
   }
 
+  /**
+   * Load-aware weights: every {@code intervalMillis} each edge's {@code /metrics} (at its health
+   * URL's host and port) is read for {@code metric}, summed over its labels, as the edge's load;
+   * {@code capacity} is the load at which an edge gets its smallest share. 0 turns it off.
+   */
+  public record LoadSettings(long intervalMillis, String metric, double capacity) {
+    /** What an edge-cache would report as its open client connections. */
+    public static final String DEFAULT_METRIC = "edge_client_connections_open";
+
+    public static final LoadSettings OFF = new LoadSettings(0, DEFAULT_METRIC, 1000);
+
+    public LoadSettings {
+      if (intervalMillis < 0 || !(capacity > 0)) {
+        throw new IllegalArgumentException(
+            "gslb load: intervalMillis >= 0 and capacity > 0 needed: "
+                + intervalMillis
+                + ", "
+                + capacity);
+      }
+      if (metric == null || !metric.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+        throw new IllegalArgumentException("gslb load: metric '" + metric + "' is not a name");
+      }
+    }
+
+    public boolean on() {
+      return intervalMillis > 0;
+    }
+  }
+
   public GslbSettings {
+    load = load == null ? LoadSettings.OFF : load;
     regions = regions == null ? List.of() : List.copyOf(regions);
     edges = edges == null ? List.of() : List.copyOf(edges);
     services = services == null ? List.of() : List.copyOf(services);

@@ -86,4 +86,34 @@ class RegionMapTest {
       }
     }
   }
+
+  /** The int lookup of the fast path decides as the address-object one, on random clients. */
+  @Test
+  void theIpv4LookupOnIntsAgreesWithTheReferenceOnRandomClients() throws Exception {
+    RegionMap mixed =
+        new RegionMap(
+            List.of(
+                region("wide", "10.0.0.0/8", "2001:db8::/32"),
+                region("city", "10.1.0.0/16", "10.1.128.0/17"),
+                region("north", "127.28.1.0/24", "127.28.1.128/25"),
+                region("south", "127.28.2.0/24", "0.0.0.0/1")));
+    java.util.Random random = new java.util.Random(20261130);
+    int[] bases = {0x0a000000, 0x0a010000, 0x7f1c0100, 0x7f1c0200, 0x7f1c0000, 0};
+    for (int i = 0; i < 20_000; i++) {
+      int prefix = random.nextInt(33);
+      int spread = random.nextInt(25);
+      int address = bases[random.nextInt(bases.length)] ^ (random.nextInt() >>> (8 + spread));
+      address = prefix == 0 ? 0 : address & (-1 << (32 - prefix));
+      byte[] bytes = java.nio.ByteBuffer.allocate(4).putInt(address).array();
+      ClientLocation client = new ClientLocation(InetAddress.getByAddress(bytes), prefix, true);
+      RegionMap.Located reference = mixed.locateAny(client);
+      RegionMap.Located fast = mixed.locate(address, prefix);
+      assertThat(name(fast.region()))
+          .as("%s/%d", client.address().getHostAddress(), prefix)
+          .isEqualTo(name(reference.region()));
+      assertThat(fast.scopePrefix())
+          .as("%s/%d", client.address().getHostAddress(), prefix)
+          .isEqualTo(reference.scopePrefix());
+    }
+  }
 }

@@ -1,0 +1,148 @@
+package io.shopstack.dns.cdn.gslb;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * An A query for a GSLB name as resolvers send it, read straight off the wire: opcode QUERY, one
+ * class-IN question with an uncompressed name, nothing in the answer or authority sections, and at
+ * most an EDNS version 0 OPT that is empty or holds exactly one IPv4 Client Subnet option in its
+ * canonical form (SOURCE 1 to 32, SCOPE 0, just enough address bytes, the bits past SOURCE zero).
+ * Anything else ({@link #read} returns null) goes the full path, which also answers malformed
+ * options with FORMERR (RFC 7871 7.1.2) and adds cookies.
+ */
+final class GslbQuery {
+  static final int HEADER = 12;
+  private static final int TYPE_A = 1;
+  private static final int TYPE_OPT = 41;
+  private static final int OPTION_CLIENT_SUBNET = 8;
+  private static final int FAMILY_IPV4 = 1;
+
+  /** Bytes of the question name, its root label included. */
+  final int nameLength;
+
+  /** The question name in lower case, as the key of the service it names. */
+  final byte[] lowerName;
+
+  final boolean edns;
+  final boolean dnssecOk;
+
+  /** The Client Subnet's SOURCE PREFIX-LENGTH, 0 when the query carries none. */
+  final int sourcePrefix;
+
+  /** The Client Subnet's address bytes as sent (SOURCE bits, rounded up to whole bytes). */
+  final byte[] subnet;
+
+  private GslbQuery(
+      int nameLength,
+      byte[] lowerName,
+      boolean edns,
+      boolean dnssecOk,
+      int sourcePrefix,
+      byte[] subnet) {
+    this.nameLength = nameLength;
+    this.lowerName = lowerName;
+    this.edns = edns;
+    this.dnssecOk = dnssecOk;
+    this.sourcePrefix = sourcePrefix;
+    this.subnet = subnet;
+  }
+
+  /** The client subnet's address as an int, first byte highest (0 without a Client Subnet). */
+  int subnetBits() {
+    int bits = 0;
+    for (int i = 0; subnet != null && i < subnet.length; i++) {
+      bits |= (subnet[i] & 0xff) << (24 - 8 * i);
+    }
+    return bits;
+  }
+
+  /** Reads {@code wire}'s readable bytes without moving its indexes; null: not such a query. */
+  static GslbQuery read(ByteBuf wire) {
+    int start = wire.readerIndex();
+    int end = wire.writerIndex();
+    if (end - start < HEADER + 5
+        || (wire.getUnsignedByte(start + 2) & 0xf8) != 0 // QR set, or not opcode QUERY
+        || wire.getUnsignedShort(start + 4) != 1
+        || wire.getUnsignedShort(start + 6) != 0
+        || wire.getUnsignedShort(start + 8) != 0
+        || wire.getUnsignedShort(start + 10) > 1) {
+      return null;
+    }
+    int nameAt = start + HEADER;
+    int p = nameAt;
+    while (true) {
+      if (p >= end) {
+        return null;
+      }
+      int label = wire.getUnsignedByte(p);
+      if (label > 63) {
+        return null; // compressed or reserved: the full parser judges
+      }
+      p += 1 + label;
+      if (p - nameAt > 255) {
+        return null;
+      }
+      if (label == 0) {
+        break;
+      }
+    }
+    int nameLength = p - nameAt;
+    if (p + 4 > end || wire.getUnsignedShort(p) != TYPE_A || wire.getUnsignedShort(p + 2) != 1) {
+      return null;
+    }
+    p += 4;
+    boolean edns = wire.getUnsignedShort(start + 10) == 1;
+    boolean dnssecOk = false;
+    int sourcePrefix = 0;
+    byte[] subnet = null;
+    if (edns) {
+      // Owner root, TYPE 41, CLASS = payload size, TTL = extended rcode, version, flags.
+      if (p + 11 > end
+          || wire.getUnsignedByte(p) != 0
+          || wire.getUnsignedShort(p + 1) != TYPE_OPT
+          || wire.getUnsignedByte(p + 5) != 0
+          || wire.getUnsignedByte(p + 6) != 0) {
+        return null;
+      }
+      dnssecOk = (wire.getUnsignedShort(p + 7) & 0x8000) != 0;
+      int rdataEnd = p + 11 + wire.getUnsignedShort(p + 9);
+      if (rdataEnd != end) {
+        return null;
+      }
+      if (rdataEnd > p + 11) {
+        int o = p + 11;
+        if (o + 8 > end
+            || wire.getUnsignedShort(o) != OPTION_CLIENT_SUBNET
+            || wire.getUnsignedShort(o + 4) != FAMILY_IPV4) {
+          return null;
+        }
+        int length = wire.getUnsignedShort(o + 2);
+        sourcePrefix = wire.getUnsignedByte(o + 6);
+        int scope = wire.getUnsignedByte(o + 7);
+        int bytes = (sourcePrefix + 7) / 8;
+        if (sourcePrefix < 1 || sourcePrefix > 32 || scope != 0 || length != 4 + bytes) {
+          return null;
+        }
+        if (o + 4 + length != end) {
+          return null; // another option after it (a cookie): the full path
+        }
+        subnet = new byte[bytes];
+        wire.getBytes(o + 8, subnet);
+        int spare = bytes * 8 - sourcePrefix;
+        if (spare > 0 && (subnet[bytes - 1] & ((1 << spare) - 1)) != 0) {
+          return null; // bits past SOURCE must be zero (RFC 7871 6)
+        }
+      }
+      p = rdataEnd;
+    }
+    if (p != end) {
+      return null;
+    }
+    byte[] lowerName = new byte[nameLength];
+    for (int i = 0; i < nameLength; i++) {
+      byte b = wire.getByte(nameAt + i);
+      lowerName[i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+    }
+    return new GslbQuery(nameLength, lowerName, edns, dnssecOk, sourcePrefix, subnet);
+  }
+}
