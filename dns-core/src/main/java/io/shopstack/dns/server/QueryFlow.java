@@ -4,14 +4,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.dns.edns.ServerCookies;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 
 /**
@@ -52,6 +55,15 @@ final class QueryFlow {
   private final int maxUdpPayload;
   private final ServerCookies cookies = new ServerCookies();
 
+  /** Each event loop reads its queries into one instance (see {@link PlainQuery#readInto}). */
+  private static final FastThreadLocal<PlainQuery> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected PlainQuery initialValue() {
+          return new PlainQuery();
+        }
+      };
+
   QueryFlow(
       QueryHandler handler, AnswerReplay replay, DnsServerMetrics metrics, int maxUdpPayload) {
     this.handler = handler;
@@ -63,22 +75,18 @@ final class QueryFlow {
   /** Answers the query in {@code wire} (the caller keeps ownership of that buffer). */
   void answer(ChannelHandlerContext ctx, ByteBuf wire, InetSocketAddress client, Wire transport) {
     long start = System.nanoTime();
-    PlainQuery plain = PlainQuery.read(wire, transport.transport(), maxUdpPayload);
-    PreparedAnswers prepared = plain == null ? null : replay.current();
+    PlainQuery scratch = SCRATCH.get();
+    PreparedAnswers prepared =
+        scratch.readInto(wire, transport.transport(), maxUdpPayload) ? replay.current() : null;
     if (prepared != null) {
-      PreparedAnswers.Answer answer = prepared.find(plain.key);
-      if (answer != null && AnswerReplay.fits(answer, plain)) {
-        // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
-        metrics.replayed(answer, start);
-        transport.send(
-            ctx,
-            client,
-            AnswerReplay.write(
-                ctx.alloc(), answer, plain, wire, transport.headroom(), cookies, client));
-        transport.flush(ctx);
+      PreparedAnswers.Answer answer = prepared.find(scratch.key);
+      if (answer != null && AnswerReplay.fits(answer, scratch)) {
+        replayed(ctx, wire, client, transport, answer, scratch, start);
         return;
       }
     }
+    // Its answer may be made later, after the next query was read into the scratch.
+    PlainQuery plain = prepared == null ? null : scratch.copy();
     byte[] bytes = ByteBufUtil.getBytes(wire);
     WireFormat.Parsed parsed = WireFormat.parse(bytes);
     if (parsed.query() == null) {
@@ -102,6 +110,12 @@ final class QueryFlow {
       send(ctx, client, transport, query, List.of(refusal), start, null, null);
       return;
     }
+    Admission admission = handler.admit(client, transport.transport());
+    if (admission != Admission.SEND) {
+      List<Message> slip = admission == Admission.SLIP ? List.of(slip(query)) : List.of();
+      send(ctx, client, transport, query, slip, start, null, null);
+      return;
+    }
     handled(query, client, transport.transport())
         .whenComplete(
             (responses, error) -> {
@@ -117,6 +131,45 @@ final class QueryFlow {
               List<Message> servFail = List.of(WireFormat.servFail(query, maxUdpPayload));
               send(ctx, client, transport, query, servFail, start, null, null);
             });
+  }
+
+  /**
+   * The fast path: a prepared answer, or what the handler's rate limiting makes of it. Nothing
+   * parsed, nothing encoded, nothing allocated but the answer's own buffer.
+   */
+  private void replayed(
+      ChannelHandlerContext ctx,
+      ByteBuf wire,
+      InetSocketAddress client,
+      Wire transport,
+      PreparedAnswers.Answer answer,
+      PlainQuery query,
+      long start) {
+    switch (handler.admit(client, transport.transport())) {
+      case SEND -> {
+        // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
+        metrics.replayed(answer, start);
+        transport.send(
+            ctx,
+            client,
+            AnswerReplay.write(
+                ctx.alloc(), answer, query, wire, transport.headroom(), cookies, client));
+      }
+      case SLIP -> {
+        metrics.answered(metrics.answers(query.qtype(), Rcode.NOERROR), true, start);
+        transport.send(
+            ctx, client, AnswerReplay.slip(ctx.alloc(), query, wire, transport.headroom()));
+      }
+      case DROP -> {}
+    }
+    transport.flush(ctx);
+  }
+
+  /** Just the header and question with TC set: small, so useless for amplification. */
+  private static Message slip(Message query) {
+    Message response = Reply.to(query);
+    response.getHeader().setFlag(Flags.TC);
+    return response;
   }
 
   private CompletionStage<List<Message>> handled(

@@ -35,4 +35,15 @@ public interface QueryHandler {
   default Object answerSnapshot() {
     return null;
   }
+
+  /**
+   * Whether {@code client} may have an answer now: asked by the transport once for every query it
+   * would answer (by replaying a prepared answer or by calling this handler), after garbage and
+   * unusable EDNS have been answered. A {@link Admission#SLIP} gets the query's header and question
+   * back with TC set and nothing else; a {@link Admission#DROP} gets nothing. Every query is
+   * admitted by default; a rate limiter says otherwise, and then keeps its prepared answers.
+   */
+  default Admission admit(InetSocketAddress client, Transport transport) {
+    return Admission.SEND;
+  }
 }

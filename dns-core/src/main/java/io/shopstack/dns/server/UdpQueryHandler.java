@@ -53,7 +53,8 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
   @Override
   public void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
-    ctx.write(new DatagramPacket(answer, client));
+    // No promise per answer: nobody waits for it, and a failed send is logged by the channel.
+    ctx.write(new DatagramPacket(answer, client), ctx.voidPromise());
   }
 
   @Override
