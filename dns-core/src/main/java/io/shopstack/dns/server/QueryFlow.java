@@ -3,10 +3,13 @@ package io.shopstack.dns.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.dns.edns.ServerCookies;
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -36,8 +39,11 @@ final class QueryFlow {
     /** Bytes the transport writes in front of each answer (TCP's length), reserved by the flow. */
     int headroom();
 
-    /** Queues one answer; the transport owns the buffer from here. */
-    void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer);
+    /**
+     * Queues one answer; the transport owns the buffer from here. The future says when it left
+     * (over UDP a void one: nobody waits for a datagram).
+     */
+    ChannelFuture send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer);
 
     /**
      * Every answer to one query has been queued (none, when the handler chose silence): the query
@@ -120,7 +126,16 @@ final class QueryFlow {
         .whenComplete(
             (responses, error) -> {
               if (error == null) {
-                send(ctx, client, transport, query, responses, start, prepared, plain);
+                if (!responses.hasNext()) {
+                  send(ctx, client, transport, query, List.of(), start, null, null);
+                  return;
+                }
+                Message first = responses.next();
+                if (responses.hasNext()) {
+                  stream(ctx, client, transport, query, first, responses, start);
+                  return;
+                }
+                send(ctx, client, transport, query, List.of(first), start, prepared, plain);
                 return;
               }
               log.warn(
@@ -172,13 +187,58 @@ final class QueryFlow {
     return response;
   }
 
-  private CompletionStage<List<Message>> handled(
+  private CompletionStage<Iterator<Message>> handled(
       Message query, InetSocketAddress client, Transport transport) {
     if (transport == Transport.TCP) {
-      return WireFormat.guarded(() -> handler.handleOverTcp(query, client));
+      return WireFormat.guarded(() -> handler.streamOverTcp(query, client));
     }
     return WireFormat.guarded(() -> handler.handle(query, client, transport))
-        .thenApply(response -> response == null ? List.of() : List.of(response));
+        .thenApply(
+            response ->
+                response == null ? Collections.emptyIterator() : List.of(response).iterator());
+  }
+
+  /**
+   * An answer of several messages (a zone transfer), the first one made already: counted as one
+   * answer, each message encoded with our cookie as it is sent ({@link StreamedAnswer}).
+   */
+  private void stream(
+      ChannelHandlerContext ctx,
+      InetSocketAddress client,
+      Wire transport,
+      Message query,
+      Message first,
+      Iterator<Message> rest,
+      long start) {
+    int limit = WireFormat.sizeLimit(query, transport.transport(), maxUdpPayload);
+    byte[] clientCookie = ServerCookies.clientCookie(query.getOPT());
+    metrics.answered(first, false, start);
+    Iterator<Message> all =
+        new Iterator<>() {
+          private boolean firstTaken;
+
+          @Override
+          public boolean hasNext() {
+            return !firstTaken || rest.hasNext();
+          }
+
+          @Override
+          public Message next() {
+            if (!firstTaken) {
+              firstTaken = true;
+              return first;
+            }
+            return rest.next();
+          }
+        };
+    new StreamedAnswer(
+            ctx,
+            transport,
+            client,
+            all,
+            message -> WireFormat.encode(withCookie(message, clientCookie, client), limit),
+            () -> transport.flush(ctx))
+        .resume();
   }
 
   private void send(
@@ -229,7 +289,7 @@ final class QueryFlow {
     return response;
   }
 
-  private static ByteBuf framed(byte[] out, int headroom) {
+  static ByteBuf framed(byte[] out, int headroom) {
     if (headroom == 0) {
       return Unpooled.wrappedBuffer(out);
     }
