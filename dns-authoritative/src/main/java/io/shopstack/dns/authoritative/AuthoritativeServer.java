@@ -88,7 +88,7 @@ public final class AuthoritativeServer implements AutoCloseable {
             zones::current,
             dynamic,
             config.maxUdpPayload(),
-            new ZoneTransfer(TransferAcl.parse(config.transfer().allow())));
+            new ZoneTransfer(TransferAcl.parse(config.transfer().allow()), registry));
     AuthoritativeConfig.RateLimit rrl = config.rrl();
     if (rrl.responsesPerSecond() > 0) {
       handler =

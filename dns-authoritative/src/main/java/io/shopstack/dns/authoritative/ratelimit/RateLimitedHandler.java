@@ -6,6 +6,7 @@ import io.shopstack.dns.server.Admission;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.Message;
@@ -68,6 +69,11 @@ public final class RateLimitedHandler implements QueryHandler {
   @Override
   public CompletionStage<List<Message>> handleOverTcp(Message query, InetSocketAddress client) {
     return answers.handleOverTcp(query, client);
+  }
+
+  @Override
+  public CompletionStage<Iterator<Message>> streamOverTcp(Message query, InetSocketAddress client) {
+    return answers.streamOverTcp(query, client);
   }
 
   /** The engine's: limiting decides whether an answer goes out, never what it says. */
