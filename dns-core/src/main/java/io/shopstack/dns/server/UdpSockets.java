@@ -1,6 +1,7 @@
 package io.shopstack.dns.server;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -41,6 +42,9 @@ final class UdpSockets {
   }
 
   Bootstrap configure(Bootstrap bootstrap) {
+    // Pooled direct buffers for queries and answers. Netty 4.2's default (adaptive) allocator
+    // makes a new NIO view of a buffer each time the socket reads or writes it: garbage per query.
+    bootstrap.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
     if (transport != Transport.EPOLL) {
       return bootstrap;
     }
