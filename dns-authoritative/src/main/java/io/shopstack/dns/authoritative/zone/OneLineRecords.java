@@ -30,27 +30,117 @@ import org.xbill.DNS.Type;
  * {@code OneLineRecordsTest} holds this reader to record by record.
  */
 final class OneLineRecords {
+  /** Below this a file is read in one piece: splitting it costs more than it saves. */
+  static final int PARALLEL_BYTES = 1 << 20;
+
   private final String text;
+  private final int from;
+  private final int to;
   private Name origin;
   private long defaultTtl;
   private Name lastOwner;
 
-  private OneLineRecords(String text, Name origin, long defaultTtl) {
+  private OneLineRecords(String text, int from, int to, Name origin, long defaultTtl) {
     this.text = text;
+    this.from = from;
+    this.to = to;
     this.origin = origin;
     this.defaultTtl = defaultTtl;
   }
 
   /** The records of {@code text}, or null when it needs the general parser. */
   static List<Record> read(String text, Name origin, long defaultTtl) {
+    return read(text, origin, defaultTtl, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The same, a big text cut into {@code pieces} read in parallel. Each piece starts at a line with
+   * its own owner, with the $ORIGIN and $TTL in force there, so it reads exactly as it does in
+   * sequence; the pieces are joined in file order.
+   */
+  static List<Record> read(String text, Name origin, long defaultTtl, int pieces) {
     if (text.indexOf('(') >= 0 || text.indexOf(')') >= 0 || text.indexOf('\r') >= 0) {
       return null; // multi-line records (or parentheses in text): the general parser's job
     }
     try {
-      return new OneLineRecords(text, origin, defaultTtl).records();
+      if (pieces < 2 || text.length() < PARALLEL_BYTES) {
+        return new OneLineRecords(text, 0, text.length(), origin, defaultTtl).records();
+      }
+      List<OneLineRecords> readers = cut(text, origin, defaultTtl, pieces);
+      List<List<Record>> parts =
+          readers.parallelStream()
+              .map(
+                  reader -> {
+                    try {
+                      return reader.records();
+                    } catch (NotPlain | TextParseException | IllegalArgumentException e) {
+                      return null;
+                    }
+                  })
+              .toList();
+      List<Record> records =
+          new ArrayList<>(parts.stream().mapToInt(p -> p == null ? 0 : p.size()).sum());
+      for (List<Record> part : parts) {
+        if (part == null) {
+          return null;
+        }
+        records.addAll(part);
+      }
+      return records;
     } catch (NotPlain | TextParseException | IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * Readers for about equal pieces, each beginning at a line that names its owner. The directives
+   * before a piece are applied in order (they are few) to know its $ORIGIN and $TTL.
+   */
+  private static List<OneLineRecords> cut(String text, Name origin, long defaultTtl, int pieces)
+      throws NotPlain, TextParseException {
+    List<OneLineRecords> readers = new ArrayList<>(pieces);
+    OneLineRecords state = new OneLineRecords(text, 0, 0, origin, defaultTtl);
+    int start = 0;
+    int scanned = 0; // directives before this offset have been applied to state
+    for (int i = 1; i <= pieces; i++) {
+      int end = text.length();
+      if (i < pieces) {
+        end = text.indexOf('\n', Math.max(start, (int) ((long) text.length() * i / pieces)));
+        // Move on to a line that starts with an owner of its own.
+        while (end >= 0 && end + 1 < text.length() && !ownsLine(text.charAt(end + 1))) {
+          end = text.indexOf('\n', end + 1);
+        }
+        end = end < 0 ? text.length() : end + 1;
+      }
+      if (end <= start) {
+        continue;
+      }
+      for (int d = directiveAtOrAfter(text, scanned); d >= 0 && d < start; ) {
+        int lineEnd = text.indexOf('\n', d);
+        lineEnd = lineEnd < 0 ? text.length() : lineEnd;
+        List<String> fields = new ArrayList<>(2);
+        state.split(d, lineEnd, fields);
+        state.directive(fields);
+        scanned = lineEnd;
+        d = directiveAtOrAfter(text, scanned);
+      }
+      readers.add(new OneLineRecords(text, start, end, state.origin, state.defaultTtl));
+      start = end;
+    }
+    return readers;
+  }
+
+  private static boolean ownsLine(char c) {
+    return c != ' ' && c != '\t' && c != '$' && c != ';' && c != '\n';
+  }
+
+  /** Where the next line beginning with '$' at or after {@code from} starts, or -1. */
+  private static int directiveAtOrAfter(String text, int from) {
+    if (from == 0 && text.startsWith("$")) {
+      return 0;
+    }
+    int at = text.indexOf("\n$", from);
+    return at < 0 ? -1 : at + 1;
   }
 
   /** The text uses something this reader leaves to the general parser. */
@@ -61,10 +151,10 @@ final class OneLineRecords {
   }
 
   private List<Record> records() throws NotPlain, TextParseException {
-    List<Record> records = new ArrayList<>(Math.max(16, text.length() / 32));
+    List<Record> records = new ArrayList<>(Math.max(16, (to - from) / 32));
     List<String> fields = new ArrayList<>(8);
-    int at = 0;
-    int length = text.length();
+    int at = from;
+    int length = to;
     while (at < length) {
       int end = text.indexOf('\n', at);
       if (end < 0) {

@@ -92,6 +92,39 @@ class OneLineRecordsTest {
     assertThat(fast(zone.toString())).containsExactlyElementsOf(reference);
   }
 
+  /**
+   * A big file is read in pieces in parallel; whatever the cut, with directives, comments and blank
+   * owners near it, the records are Master's, in Master's order.
+   */
+  @Test
+  void aBigFileReadInParallelPiecesReadsTheSame() throws Exception {
+    StringBuilder zone = new StringBuilder("$TTL 3600\n");
+    zone.append("@ IN SOA ns1 hostmaster 1 3600 900 1209600 300\n@ IN NS ns1\nns1 IN A 10.0.0.1\n");
+    for (int i = 0; i < 40_000; i++) {
+      if (i % 9_000 == 4_500) {
+        zone.append("$TTL ").append(60 + i).append("\n; a comment\n\n");
+      }
+      if (i % 13_000 == 6_500) {
+        zone.append("$ORIGIN sub").append(i).append(".fast.test.\n");
+      }
+      zone.append("h").append(i).append(" IN A 10.2.").append(i / 250).append('.');
+      zone.append(i % 250).append('\n');
+      if (i % 7 == 0) {
+        zone.append("  IN TXT \"same owner ").append(i).append("\"\n");
+      }
+    }
+    String text = zone.toString();
+    assertThat(text.length()).isGreaterThan(OneLineRecords.PARALLEL_BYTES);
+    List<String> reference = master(text);
+    for (int pieces : new int[] {2, 3, 7, 64}) {
+      List<Record> records = OneLineRecords.read(text, ORIGIN, 3600, pieces);
+      assertThat(records).as("%d pieces", pieces).isNotNull();
+      assertThat(records.stream().map(Record::toString).toList())
+          .as("%d pieces", pieces)
+          .containsExactlyElementsOf(reference);
+    }
+  }
+
   @Test
   void whatItDoesNotReadIsLeftToMaster() {
     for (String text :
