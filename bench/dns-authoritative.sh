@@ -6,8 +6,10 @@
 # with distinct ports, RRL off everywhere. Each is driven by dnsperf with the same query file
 # and the same concurrency; the server is pinned to core 0 and dnsperf to core 1, and the
 # server's CPU time (utime+stime of its whole process tree) is reported next to its QPS, so a
-# busy machine disturbs the comparison less. Then our server loads a 1,000,000-record zone
-# and the script reports the time until it answers from that zone and the live heap.
+# busy machine disturbs the comparison less. A second table gives each server two cores (NSD
+# server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT), dnsperf unpinned. Then our
+# server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
+# answers from that zone, the live heap, and a full AXFR of it by dig (records, time, heap after).
 #
 # Loopback only. Every server it starts is stopped on exit, failure included.
 #
@@ -121,18 +123,30 @@ queries() {
 # ---------------------------------------------------------------------------------------------
 # Servers
 # ---------------------------------------------------------------------------------------------
-start_ours() { # port, zones list, log file -> pid
+# Cores per server for the runs below: 1 (pinned to core 0) or 2 (cores 0 and 1).
+CORES=1
+pin_server() {
+  if [ "$CORES" -eq 1 ]; then
+    echo "${PIN_SERVER[@]}"
+  else
+    echo taskset -c 0,1
+  fi
+}
+
+start_ours() { # port, zones list, log file, pin... -> pid
   # shellcheck disable=SC2086
   SHOP_INSTANCE=bench SHOP_BIND=$ADDR SHOP_DNS_PORT=$1 SHOP_ADMIN_PORT=0 SHOP_NET=127 \
-    SHOP_RRL_RPS=0 SHOP_ZONES=$2 \
+    SHOP_RRL_RPS=0 SHOP_ZONES=$2 SHOP_AXFR_ALLOW=$ADDR/32 SHOP_DNS_UDP_CHANNELS=$CORES \
     "${@:4}" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/dns-authoritative-exec.jar" >"$3" 2>&1 &
   echo $!
 }
 
 start_nsd() {
-  nsd_conf "$ADDR" "$PORT_NSD" shop.example big.example >"$WORK/nsd.conf"
+  nsd_conf "$ADDR" "$PORT_NSD" shop.example big.example \
+    | sed "s/server-count: 1/server-count: $CORES/" >"$WORK/nsd.conf"
   nsd-checkconf "$WORK/nsd.conf" >&2 || die "nsd-checkconf rejected $WORK/nsd.conf"
-  "${PIN_SERVER[@]}" nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
+  # shellcheck disable=SC2046
+  $(pin_server) nsd -d -c "$WORK/nsd.conf" >"$WORK/nsd.out" 2>&1 &
   echo $!
 }
 
@@ -156,8 +170,9 @@ zone "shop.example" { type primary; file "$WORK/shop.example.zone"; };
 zone "big.example" { type primary; file "$WORK/big.example.zone"; };
 EOF
   named-checkconf "$WORK/named.conf" >&2 || die "named-checkconf rejected $WORK/named.conf"
-  # One worker thread: the server has one core, like NSD (server-count 1) and ours.
-  "${PIN_SERVER[@]}" named -g -n 1 -c "$WORK/named.conf" >"$WORK/named.out" 2>&1 &
+  # One worker thread per core given, like NSD's server-count and our UDP sockets.
+  # shellcheck disable=SC2046
+  $(pin_server) named -g -n "$CORES" -c "$WORK/named.conf" >"$WORK/named.out" 2>&1 &
   echo $!
 }
 
@@ -166,8 +181,10 @@ EOF
 # ---------------------------------------------------------------------------------------------
 drive() { # name, port, pid, seconds, output file
   local before after
+  local pin_client=("${PIN_CLIENT[@]}")
+  [ "$CORES" -eq 1 ] || pin_client=() # two cores for the server: dnsperf goes where it can
   before=$(cpu_ticks "$3")
-  timeout $(($4 + 60)) "${PIN_CLIENT[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
+  timeout $(($4 + 60)) "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
     -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" -t 2 >"$5" 2>&1 || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
   after=$(cpu_ticks "$3")
   kill -0 "$3" 2>/dev/null || die "$1 died during the run"
@@ -175,6 +192,7 @@ drive() { # name, port, pid, seconds, output file
 }
 
 RESULTS=()
+RESULTS2=()
 bench_server() { # name, port, pid
   local name=$1 port=$2 pid=$3 ms line
   ms=$(await_answer "$port" www.shop.example "$pid" 60)
@@ -184,8 +202,51 @@ bench_server() { # name, port, pid
   line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name.txt")
   load_after=$(load_1m)
   log "bench: $name: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name.txt" | tr -s ' ' | tr '\n' ';')"
-  RESULTS+=("$name $line $load_before $load_after")
+  if [ "$CORES" -eq 1 ]; then
+    RESULTS+=("$name $line $load_before $load_after")
+  else
+    RESULTS2+=("$name $line $load_before $load_after")
+  fi
 }
+
+# The three servers one after another on $CORES cores.
+bench_all() { # zones list
+  local pid
+  # shellcheck disable=SC2046
+  pid=$(start_ours "$PORT_OURS" "$1" "$WORK/ours-$CORES.log" $(pin_server))
+  STARTED+=("$pid")
+  await_answer "$PORT_OURS" www.shop.example "$pid" 60 >/dev/null
+  log "bench: ours on $CORES core(s): $(grep -o 'serving DNS on .*' "$WORK/ours-$CORES.log")"
+  if [ "$WARMUP" -gt 0 ]; then
+    log "bench: warming up our JVM for ${WARMUP}s (not counted)"
+    drive ours "$PORT_OURS" "$pid" "$WARMUP" "$WORK/dnsperf-warmup.txt" >/dev/null
+  fi
+  bench_server ours "$PORT_OURS" "$pid"
+  stop "$pid"
+
+  pid=$(start_nsd); STARTED+=("$pid")
+  bench_server NSD "$PORT_NSD" "$pid"
+  stop "$pid"
+
+  pid=$(start_bind); STARTED+=("$pid")
+  bench_server BIND "$PORT_BIND" "$pid"
+  stop "$pid"
+}
+
+# One table of results: name qps latency lost sent cpu load-before load-after per line.
+table() {
+  printf '| %-6s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
+    server QPS "avg latency" lost sent "CPU s" "queries/CPU s" "load 1m b/a"
+  printf '|%s|\n' "--------|------------|--------------|--------------|------------|----------|--------------|---------------"
+  local r name qps lat lost sent cpu lb la
+  for r in "$@"; do
+    read -r name qps lat lost sent cpu lb la <<<"$r"
+    printf '| %-6s | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %12.0f | %13s |\n' \
+      "$name" "$qps" "$lat" "$lost" "$sent" "$cpu" "$(per_cpu "$sent" "$lost" "$cpu")" "$lb / $la"
+  done
+}
+
+per_cpu() { awk -v s="$1" -v l="$2" -v c="$3" 'BEGIN { printf "%.0f", (c > 0 ? (s - l) / c : 0) }'; }
 
 # ---------------------------------------------------------------------------------------------
 main() {
@@ -206,24 +267,13 @@ main() {
   log "bench: $(($(grep -cv '^[;$]' "$WORK/shop.example.zone"))) lines in shop.example., $(($(grep -cv '^[;$]' "$WORK/big.example.zone"))) in big.example."
 
   local zones="shop.example.=$WORK/shop.example.zone,big.example.=$WORK/big.example.zone" pid
-  # ours
-  pid=$(start_ours "$PORT_OURS" "$zones" "$WORK/ours.log" "${PIN_SERVER[@]}")
-  STARTED+=("$pid")
-  await_answer "$PORT_OURS" www.shop.example "$pid" 60 >/dev/null
-  if [ "$WARMUP" -gt 0 ]; then
-    log "bench: warming up our JVM for ${WARMUP}s (not counted)"
-    drive ours "$PORT_OURS" "$pid" "$WARMUP" "$WORK/dnsperf-warmup.txt" >/dev/null
+  CORES=1
+  bench_all "$zones"
+  if [ "$(nproc)" -ge 2 ]; then
+    CORES=2
+    bench_all "$zones"
+    CORES=1
   fi
-  bench_server ours "$PORT_OURS" "$pid"
-  stop "$pid"
-
-  pid=$(start_nsd); STARTED+=("$pid")
-  bench_server NSD "$PORT_NSD" "$pid"
-  stop "$pid"
-
-  pid=$(start_bind); STARTED+=("$pid")
-  bench_server BIND "$PORT_BIND" "$pid"
-  stop "$pid"
 
   # Zone load: 1,000,000 A records, our server unpinned with its default JVM settings.
   log "bench: loading a 1,000,000-record zone into our server"
@@ -231,6 +281,8 @@ main() {
   STARTED+=("$pid")
   local load_ms heap_live heap_info rss
   load_ms=$(await_answer "$PORT_LOAD" n999999.million.example "$pid" 120)
+  local load_cpu
+  load_cpu=$(cpu_seconds "$pid")
   dig +short @"$ADDR" -p "$PORT_LOAD" n999999.million.example A | grep -qx '10.15.66.63' \
     || die "wrong answer for n999999.million.example"
   # A full GC first, so "used" is the live zone data and not garbage left by the parser.
@@ -238,29 +290,39 @@ main() {
   heap_info=$(jcmd "$pid" GC.heap_info)
   heap_live=$(jcmd "$pid" GC.class_histogram | awk '/^Total/ { print $3 }')
   rss=$(awk '/VmRSS/ { print $2 }' /proc/"$pid"/status)
+  # The whole zone by AXFR, as a secondary takes it: streamed, so the heap stays the zone's.
+  local xfr_start xfr_ms xfr_records xfr_heap
+  xfr_start=$(date +%s%N)
+  xfr_records=$(timeout 300 dig +noall +stats @"$ADDR" -p "$PORT_LOAD" AXFR million.example \
+    | sed -n 's/^;; XFR size: \([0-9]*\) records.*/\1/p')
+  xfr_ms=$((($(date +%s%N) - xfr_start) / 1000000))
+  [ "${xfr_records:-0}" -eq 1000004 ] || die "AXFR of million.example gave ${xfr_records:-no} records, not 1000004"
+  xfr_heap=$(jcmd "$pid" GC.heap_info | awk '/garbage-first heap|total/ { print; exit }')
   stop "$pid"
 
   # -------------------------------------------------------------------------------------------
   echo "machine: $(machine), load average now $(load_avg)"
-  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; server on core 0, dnsperf on core 1; our JVM warmed up ${WARMUP}s"
+  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; our JVM warmed up ${WARMUP}s"
   echo
-  printf '| %-6s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
-    server QPS "avg latency" lost sent "CPU s" "queries/CPU s" "load 1m b/a"
-  printf '|%s|\n' "--------|------------|--------------|--------------|------------|----------|--------------|---------------"
-  local r name qps lat lost sent cpu lb la
+  echo "one core each (server on core 0, dnsperf on core 1):"
+  table "${RESULTS[@]}"
+  if [ ${#RESULTS2[@]} -gt 0 ]; then
+    echo
+    echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; dnsperf unpinned):"
+    table "${RESULTS2[@]}"
+  fi
+  local r name qps rest
   declare -A Q
   for r in "${RESULTS[@]}"; do
-    read -r name qps lat lost sent cpu lb la <<<"$r"
+    read -r name qps rest <<<"$r"
     Q[$name]=$qps
-    printf '| %-6s | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %12.0f | %13s |\n' \
-      "$name" "$qps" "$lat" "$lost" "$sent" "$cpu" \
-      "$(awk -v s="$sent" -v l="$lost" -v c="$cpu" 'BEGIN { print (c > 0 ? (s - l) / c : 0) }')" "$lb / $la"
   done
   echo
-  echo "zone load: 1,000,000 A records answered ${load_ms} ms after the JVM started;" \
+  echo "zone load: 1,000,000 A records answered ${load_ms} ms after the JVM started (${load_cpu} CPU s);" \
     "live heap after full GC $(awk -v b="$heap_live" 'BEGIN { printf "%.0f MiB", b / 1048576 }')," \
     "RSS $(awk -v k="$rss" 'BEGIN { printf "%.0f MiB", k / 1024 }')"
   echo "$heap_info" | sed -n '2,$p' | sed 's/^/  heap_info: /' | head -n 4
+  echo "AXFR by dig: ${xfr_records} records in ${xfr_ms} ms; heap after it: ${xfr_heap}"
   echo
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }

@@ -1,8 +1,10 @@
 package io.shopstack.dns.authoritative;
 
+import io.shopstack.common.server.Transport;
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.DnsServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,10 @@ import java.util.Map;
  * @param tcpQuerySeconds a query begun over TCP must have arrived whole within this
  * @param shutdownSeconds how long a stopping server lets TCP connections finish the queries in
  *     progress before it cuts them; absent means {@link #DEFAULT_SHUTDOWN_SECONDS}
+ * @param transport {@code auto} (native epoll where it loads, else NIO; the default), {@code epoll}
+ *     (fail to start without it) or {@code nio}
+ * @param udpChannels UDP sockets sharing the DNS port on epoll (SO_REUSEPORT), one event loop each;
+ *     0 (the default) means one per core the JVM may use
  *     <p>Absent (zero) TCP and EDNS settings take {@link DnsServer.Settings}' defaults.
  */
 public record AuthoritativeConfig(
@@ -43,7 +49,9 @@ public record AuthoritativeConfig(
     int zoneCheckSeconds,
     int tcpConnections,
     int tcpQuerySeconds,
-    Integer shutdownSeconds) {
+    Integer shutdownSeconds,
+    String transport,
+    int udpChannels) {
 
   /** The default shutdown deadline, as the shipped dns-authoritative.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
@@ -86,7 +94,52 @@ public record AuthoritativeConfig(
     }
   }
 
+  /** A configuration without the transport settings: auto, one UDP socket per core. */
+  public AuthoritativeConfig(
+      String instance,
+      String bind,
+      int dnsPort,
+      int adminPort,
+      Integer maxUdpPayload,
+      int tcpIdleSeconds,
+      String zones,
+      Map<String, String> zoneVariables,
+      int tcpConnectionsPerClient,
+      RateLimit rrl,
+      Transfer transfer,
+      int zoneCheckSeconds,
+      int tcpConnections,
+      int tcpQuerySeconds,
+      Integer shutdownSeconds) {
+    this(
+        instance,
+        bind,
+        dnsPort,
+        adminPort,
+        maxUdpPayload,
+        tcpIdleSeconds,
+        zones,
+        zoneVariables,
+        tcpConnectionsPerClient,
+        rrl,
+        transfer,
+        zoneCheckSeconds,
+        tcpConnections,
+        tcpQuerySeconds,
+        shutdownSeconds,
+        "auto",
+        0);
+  }
+
   public AuthoritativeConfig {
+    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
+    if (!List.of("auto", "epoll", "nio").contains(transport)) {
+      throw new IllegalArgumentException(
+          "transport must be auto, epoll or nio, got '" + transport + "'");
+    }
+    if (udpChannels < 0) {
+      throw new IllegalArgumentException("udpChannels must be >= 0: " + udpChannels);
+    }
     zoneVariables = zoneVariables == null ? Map.of() : Map.copyOf(zoneVariables);
     if (maxUdpPayload == null) {
       maxUdpPayload = Edns.PAYLOAD_SIZE;
@@ -117,6 +170,23 @@ public record AuthoritativeConfig(
     if (zoneCheckSeconds < 0) {
       throw new IllegalArgumentException("zoneCheckSeconds must be >= 0: " + zoneCheckSeconds);
     }
+  }
+
+  /** The I/O transport to run on, {@code auto} resolved against this system. */
+  public Transport ioTransport() {
+    return switch (transport) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> {
+        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
+          throw new IllegalStateException(
+              instance
+                  + ": transport epoll asked for but unavailable: "
+                  + Transport.unavailabilityCause());
+        }
+        yield Transport.EPOLL;
+      }
+      default -> Transport.nativeIfAvailable();
+    };
   }
 
   public Duration shutdownDeadline() {

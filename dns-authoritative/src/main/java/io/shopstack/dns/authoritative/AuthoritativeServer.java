@@ -69,7 +69,8 @@ public final class AuthoritativeServer implements AutoCloseable {
     this.config = config;
     this.extraActions = Map.copyOf(extraActions);
     this.registry = registry;
-    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    this.lifecycle =
+        new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
     // Tracked from the start: a reload may queue a NOTIFY before the server is started, or after a
     // failed start.
     this.notifier =
@@ -87,7 +88,7 @@ public final class AuthoritativeServer implements AutoCloseable {
             zones::current,
             dynamic,
             config.maxUdpPayload(),
-            new ZoneTransfer(TransferAcl.parse(config.transfer().allow())));
+            new ZoneTransfer(TransferAcl.parse(config.transfer().allow()), registry));
     AuthoritativeConfig.RateLimit rrl = config.rrl();
     if (rrl.responsesPerSecond() > 0) {
       handler =
@@ -105,7 +106,8 @@ public final class AuthoritativeServer implements AutoCloseable {
                 config.tcpIdleSeconds(),
                 config.tcpConnectionsPerClient(),
                 config.tcpConnections(),
-                config.tcpQuerySeconds()),
+                config.tcpQuerySeconds(),
+                config.udpChannels()),
             handler,
             registry);
   }

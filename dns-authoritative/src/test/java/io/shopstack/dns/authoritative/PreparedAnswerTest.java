@@ -1,6 +1,7 @@
 package io.shopstack.dns.authoritative;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shopstack.dns.authoritative.answer.AuthoritativeHandler;
 import io.shopstack.dns.server.Transport;
@@ -16,9 +17,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
@@ -49,8 +51,21 @@ class PreparedAnswerTest {
 
   private record Case(String name, int type, Edns edns) {}
 
-  @BeforeEach
-  void start() throws Exception {
+  /**
+   * Both transports, so the batched epoll path (recvmmsg into one pooled buffer, three sockets on
+   * the port) is held to the same bytes as NIO.
+   */
+  private void start(String transport) throws Exception {
+    start(transport, AuthoritativeConfig.RateLimit.OFF);
+  }
+
+  private void start(String transport, AuthoritativeConfig.RateLimit rrl) throws Exception {
+    if (transport.equals("epoll")) {
+      assumeTrue(
+          io.shopstack.common.server.Transport.nativeIfAvailable()
+              == io.shopstack.common.server.Transport.EPOLL,
+          "native epoll loads here");
+    }
     bigZone = dir.resolve("big.test.zone");
     StringBuilder zone =
         new StringBuilder(
@@ -63,21 +78,26 @@ class PreparedAnswerTest {
     Files.writeString(bigZone, zone.toString());
     server =
         new AuthoritativeServer(
-                TestDns.config(
-                    "example.=classpath:zones/example.zone,"
-                        + "shop.example.=classpath:zones/shop.example.zone,"
-                        + "lab.test.=classpath:zones/lab.test.zone,"
-                        + "big.test.="
-                        + bigZone,
-                    AuthoritativeConfig.RateLimit.OFF,
-                    AuthoritativeConfig.Transfer.DEFAULT,
-                    0))
+                TestDns.on(
+                    TestDns.config(
+                        "example.=classpath:zones/example.zone,"
+                            + "shop.example.=classpath:zones/shop.example.zone,"
+                            + "lab.test.=classpath:zones/lab.test.zone,"
+                            + "big.test.="
+                            + bigZone,
+                        rrl,
+                        AuthoritativeConfig.Transfer.DEFAULT,
+                        0),
+                    transport,
+                    3))
             .start();
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   private static List<Case> cases() {
@@ -160,15 +180,24 @@ class PreparedAnswerTest {
   }
 
   private byte[] exchange(Message query, Transport transport) throws Exception {
+    return exchange(query, transport, "127.0.0.1");
+  }
+
+  /** One query over UDP from {@code from}, and the answer, or null when none comes. */
+  private byte[] exchange(Message query, Transport transport, String from) throws Exception {
     byte[] wire = query.toWire();
     if (transport == Transport.UDP) {
-      try (DatagramSocket udp = new DatagramSocket()) {
+      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(from, 0))) {
         udp.setSoTimeout(2000);
         udp.send(
             new DatagramPacket(
                 wire, wire.length, new InetSocketAddress("127.0.0.1", server.dnsPort())));
         DatagramPacket reply = new DatagramPacket(new byte[65535], 65535);
-        udp.receive(reply);
+        try {
+          udp.receive(reply);
+        } catch (java.net.SocketTimeoutException dropped) {
+          return null;
+        }
         return java.util.Arrays.copyOf(reply.getData(), reply.getLength());
       }
     }
@@ -210,8 +239,10 @@ class PreparedAnswerTest {
     return server.registry().get("dns_prepared_answers_replayed").counter().count();
   }
 
-  @Test
-  void replayedAnswersAreByteForByteWhatTheFullPathMakes() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"nio", "epoll"})
+  void replayedAnswersAreByteForByteWhatTheFullPathMakes(String io) throws Exception {
+    start(io);
     int id = 1;
     int cases = 0;
     for (Transport transport : Transport.values()) {
@@ -241,6 +272,7 @@ class PreparedAnswerTest {
 
   @Test
   void truncationDependsOnTheAskersSizeNotOnWhoAskedFirst() throws Exception {
+    start("auto");
     Case txt = new Case("txt.big.test.", Type.TXT, Edns.PLAIN);
     Message overTcp = new Message(exchange(query(txt, 1, true, false), Transport.TCP));
     Message overUdp = new Message(exchange(query(txt, 2, true, false), Transport.UDP));
@@ -260,6 +292,7 @@ class PreparedAnswerTest {
 
   @Test
   void aReloadReplacesEveryPreparedAnswer() throws Exception {
+    start("auto");
     Case www = new Case("www.big.test.", Type.A, Edns.NONE);
     for (int i = 0; i < 3; i++) {
       Message m = new Message(exchange(query(www, 10 + i, true, i % 2 == 0), Transport.UDP));
@@ -279,6 +312,76 @@ class PreparedAnswerTest {
           .extracting(String::toLowerCase)
           .containsExactly("www.big.test. 600 a 127.0.0.81");
     }
+  }
+
+  /** What the full path answers when RRL slips: {@code Reply.to(query)} with TC, nothing else. */
+  private static byte[] fullPathSlip(Message query) {
+    Message slip = io.shopstack.dns.server.Reply.to(query);
+    slip.getHeader().setFlag(Flags.TC);
+    return slip.toWire();
+  }
+
+  private double counter(String name) {
+    return server.registry().get(name).counter().count();
+  }
+
+  /**
+   * RRL on does not turn the fast path off: a prepared answer is charged to the asker's network
+   * like any other, and once that is over its rate the replay turns into the slip the full path
+   * makes, byte for byte. A query the fast path cannot take (an EDNS option other than a cookie) is
+   * charged and slipped by the full path the same way.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"nio", "epoll"})
+  void rateLimitingChargesReplayedAnswersAndSlipsThemAsTheFullPathDoes(String transport)
+      throws Exception {
+    // One answer per second and every limited one slipped: a burst is one answer, then slips.
+    start(transport, new AuthoritativeConfig.RateLimit(1, 5, 1));
+    int id = 100;
+    int slips = 0;
+    int replayedAnswers = 0;
+    for (Edns edns : Edns.values()) {
+      Case c = new Case("www.shop.example.", Type.A, edns);
+      // Prepared by a client of another /24, whose account is its own.
+      Message first = query(c, id++, true, false);
+      String preparer = "127.0." + (10 + edns.ordinal()) + ".1";
+      assertThat(hex(withoutOurCookie(exchange(first, Transport.UDP, preparer), c)))
+          .isEqualTo(hex(fullPath(first, Transport.UDP)));
+      for (int i = 0; i < 4; i++) {
+        double replayedBefore = counter("dns_prepared_answers_replayed");
+        Message again = query(c, id++, i % 2 == 0, i % 2 == 1);
+        byte[] answer = exchange(again, Transport.UDP, "127.0.0.1");
+        assertThat(answer).as("slip 1 answers every query").isNotNull();
+        if (hex(answer).equals(hex(fullPathSlip(again)))) {
+          slips++;
+        } else {
+          assertThat(hex(withoutOurCookie(answer, c)))
+              .as("%s over %s, not slipped", c, transport)
+              .isEqualTo(hex(fullPath(again, Transport.UDP)));
+          assertThat(counter("dns_prepared_answers_replayed")).isGreaterThan(replayedBefore);
+          replayedAnswers++;
+        }
+      }
+    }
+    assertThat(replayedAnswers).as("the first answer of the burst is replayed").isPositive();
+    assertThat(slips).as("the rest of each burst is slipped").isGreaterThanOrEqualTo(15);
+    assertThat(counter("dns_rrl_slipped")).isEqualTo(slips);
+
+    // Not a plain query (an NSID option): the full path is charged and slips alike.
+    Message nsid = TestDns.query("www.shop.example.", Type.A);
+    nsid.getHeader().setID(id);
+    nsid.addRecord(
+        new OPTRecord(
+            1232,
+            0,
+            0,
+            0,
+            List.of(
+                new org.xbill.DNS.GenericEDNSOption(
+                    org.xbill.DNS.EDNSOption.Code.NSID, new byte[0]))),
+        Section.ADDITIONAL);
+    assertThat(hex(exchange(nsid, Transport.UDP, "127.0.0.1"))).isEqualTo(hex(fullPathSlip(nsid)));
+    assertThat(counter("dns_rrl_slipped")).isEqualTo(slips + 1);
   }
 
   private static String hex(byte[] bytes) {

@@ -80,6 +80,28 @@ final class TestDns {
         shutdownSeconds);
   }
 
+  /** {@code config} on another transport ({@code auto}, {@code epoll}, {@code nio}). */
+  static AuthoritativeConfig on(AuthoritativeConfig config, String transport, int udpChannels) {
+    return new AuthoritativeConfig(
+        config.instance(),
+        config.bind(),
+        config.dnsPort(),
+        config.adminPort(),
+        config.maxUdpPayload(),
+        config.tcpIdleSeconds(),
+        config.zones(),
+        config.zoneVariables(),
+        config.tcpConnectionsPerClient(),
+        config.rrl(),
+        config.transfer(),
+        config.zoneCheckSeconds(),
+        config.tcpConnections(),
+        config.tcpQuerySeconds(),
+        config.shutdownSeconds(),
+        transport,
+        udpChannels);
+  }
+
   static SimpleResolver resolver(int port, boolean tcp) throws Exception {
     SimpleResolver r = new SimpleResolver(InetAddress.getLoopbackAddress());
     r.setPort(port);

@@ -98,6 +98,25 @@ final class AnswerReplay {
     return out;
   }
 
+  /**
+   * What the full path answers a query a rate limiter slips ({@code Reply.to} with TC): the query's
+   * ID, opcode QUERY, QR, TC and its RD bit, then its question as it came, and no other record.
+   */
+  static ByteBuf slip(ByteBufAllocator alloc, PlainQuery query, ByteBuf wire, int headroom) {
+    int question = query.nameLength + 4;
+    ByteBuf out = alloc.ioBuffer(headroom + WireFormat.HEADER_LENGTH + question);
+    out.writerIndex(headroom);
+    out.writeShort(query.id)
+        .writeByte(0x80 | 0x02 | (query.recursionDesired ? 1 : 0))
+        .writeByte(0)
+        .writeShort(1)
+        .writeShort(0)
+        .writeShort(0)
+        .writeShort(0)
+        .writeBytes(wire, wire.readerIndex() + WireFormat.HEADER_LENGTH, question);
+    return out;
+  }
+
   /** Keeps what the handler answered to a plain query, unless it was a failure or is odd. */
   void keep(PreparedAnswers prepared, PlainQuery query, Message response, byte[] out) {
     int rcode = response.getRcode();

@@ -13,6 +13,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.dns.edns.Edns;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,9 @@ public final class DnsServer implements AutoCloseable {
    * {@code tcpConnectionsPerClient} is how many TCP connections one client address may hold open,
    * {@code tcpConnections} how many all clients together may; a query begun over TCP must be
    * complete within {@code tcpQuerySeconds}, and a connection idle between queries for {@code
-   * tcpIdleSeconds} is closed (RFC 7766 6.2.3).
+   * tcpIdleSeconds} is closed (RFC 7766 6.2.3). {@code udpChannels} is how many UDP sockets share
+   * the port with SO_REUSEPORT, each on its own event loop, when the transport is native epoll: 0
+   * means one per core the JVM may use (its CPU affinity counts), and NIO always has one.
    */
   public record Settings(
       String name,
@@ -43,7 +47,8 @@ public final class DnsServer implements AutoCloseable {
       int tcpIdleSeconds,
       int tcpConnectionsPerClient,
       int tcpConnections,
-      int tcpQuerySeconds) {
+      int tcpQuerySeconds,
+      int udpChannels) {
     public static final int DEFAULT_TCP_IDLE_SECONDS = 10;
     public static final int DEFAULT_TCP_CONNECTIONS_PER_CLIENT = 16;
 
@@ -68,6 +73,33 @@ public final class DnsServer implements AutoCloseable {
                 + ", "
                 + tcpQuerySeconds);
       }
+      if (udpChannels < 0) {
+        throw new IllegalArgumentException("udpChannels must be >= 0: " + udpChannels);
+      }
+    }
+
+    public Settings(
+        String name,
+        InetSocketAddress bind,
+        int maxUdpPayload,
+        int tcpIdleSeconds,
+        int tcpConnectionsPerClient,
+        int tcpConnections,
+        int tcpQuerySeconds) {
+      this(
+          name,
+          bind,
+          maxUdpPayload,
+          tcpIdleSeconds,
+          tcpConnectionsPerClient,
+          tcpConnections,
+          tcpQuerySeconds,
+          0);
+    }
+
+    /** UDP sockets to open: {@link #udpChannels}, 0 resolved to the cores this JVM may use. */
+    int udpSockets() {
+      return udpChannels > 0 ? udpChannels : Runtime.getRuntime().availableProcessors();
     }
 
     public Settings(String name, InetSocketAddress bind) {
@@ -102,7 +134,7 @@ public final class DnsServer implements AutoCloseable {
   private final QueryHandler handler;
   private final DnsServerMetrics metrics;
   private ServerLifecycle ownLifecycle;
-  private Channel udp;
+  private final List<Channel> udp = new ArrayList<>();
 
   public DnsServer(Settings settings, QueryHandler handler, MeterRegistry registry) {
     this.settings = settings;
@@ -123,7 +155,11 @@ public final class DnsServer implements AutoCloseable {
    * server}, which drains the TCP connections and closes everything with the rest of the service.
    */
   public DnsServer open(ServerLifecycle server) throws InterruptedException {
-    EventLoopGroup group = server.eventLoops("dns", 0);
+    UdpSockets sockets = UdpSockets.on(server.transport(), settings.udpSockets());
+    // At least one loop per UDP socket, so that each has a thread (a core) of its own.
+    EventLoopGroup group =
+        server.eventLoops(
+            "dns", Math.max(sockets.count(), 2 * Runtime.getRuntime().availableProcessors()));
     QueryFlow flow =
         new QueryFlow(
             handler, new AnswerReplay(handler, metrics), metrics, settings.maxUdpPayload());
@@ -131,11 +167,12 @@ public final class DnsServer implements AutoCloseable {
         new TcpConnectionLimit(
             settings.tcpConnectionsPerClient(), settings.tcpConnections(), metrics);
     Bootstrap udpBootstrap =
-        server
-            .datagramBootstrap(group)
-            // Room for a few thousand queries: a burst (or a GC pause) must not overflow the
-            // socket and lose queries. The kernel caps this at net.core.rmem_max.
-            .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER);
+        sockets.configure(
+            server
+                .datagramBootstrap(group)
+                // Room for a few thousand queries: a burst (or a GC pause) must not overflow the
+                // socket and lose queries. The kernel caps this at net.core.rmem_max.
+                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER));
     ServerBootstrap tcpBootstrap =
         server
             .serverBootstrap(group, group)
@@ -161,25 +198,33 @@ public final class DnsServer implements AutoCloseable {
           new InetSocketAddress(settings.bind().getAddress(), port(udpChannel));
       if (settings.bind().getPort() != 0 || attempt == PORT_ATTEMPTS) {
         server.bind("DNS over TCP", tcpBootstrap, tcpBind); // says why if it cannot
-        udp = udpChannel;
+        udp.add(udpChannel);
         break;
       }
       ChannelFuture bound = tcpBootstrap.bind(tcpBind);
       server.adopt(bound.channel());
       if (bound.await().isSuccess()) {
-        udp = udpChannel;
+        udp.add(udpChannel);
         break;
       }
       // A port picked for UDP may be taken for TCP by someone else: pick another one.
       udpChannel.close().syncUninterruptibly();
     }
-    log.info("{} serving DNS on {} udp+tcp", settings.name(), udp.localAddress());
+    // The other sockets of the port, now that its number is known; the kernel spreads clients
+    // over them by a hash of their address.
+    InetSocketAddress udpBind = new InetSocketAddress(settings.bind().getAddress(), port());
+    for (int i = 1; i < sockets.count(); i++) {
+      udp.add(
+          server.bind("DNS over UDP", udpBootstrap.handler(new UdpQueryHandler(flow)), udpBind));
+    }
+    log.info(
+        "{} serving DNS on {} udp+tcp; {}", settings.name(), udp.get(0).localAddress(), sockets);
     return this;
   }
 
   /** The bound UDP and TCP port (the same number). */
   public int port() {
-    return port(udp);
+    return port(udp.get(0));
   }
 
   private static int port(Channel channel) {

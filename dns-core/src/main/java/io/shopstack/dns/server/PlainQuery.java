@@ -11,6 +11,10 @@ import java.util.Arrays;
  * cookie the server cookie appended to the prepared answer ({@link AnswerReplay}). Anything else is
  * not a plain query ({@link #read} returns null) and takes the full parser, so garbage still gets
  * FORMERR from there.
+ *
+ * <p>Read into a scratch instance that each event loop thread reuses ({@link #readInto}), so a
+ * query answered from a prepared answer allocates nothing here; a query that goes on to the full
+ * path takes a {@link #copy()}, since its answer may come later on another thread.
  */
 final class PlainQuery {
   private static final int QUESTION_OFFSET = WireFormat.HEADER_LENGTH;
@@ -19,28 +23,45 @@ final class PlainQuery {
   private static final int TYPE_AXFR = 252;
   private static final int OPTION_COOKIE = 10;
 
-  final int id;
-  final boolean recursionDesired;
+  /** The longest key: a 255-byte name, the type, the EDNS bits and the size limit. */
+  private static final int MAX_KEY_BYTES = 255 + 5;
+
+  int id;
+  boolean recursionDesired;
 
   /** Bytes of the question name on the wire, the terminating root label included. */
-  final int nameLength;
+  int nameLength;
 
   final Key key;
 
   /** The biggest answer this query may receive (also in the key). */
-  final int limit;
+  int limit;
 
   /** Where in the wire the client cookie starts, or -1 when the query offers none. */
-  final int clientCookieAt;
+  int clientCookieAt;
 
-  private PlainQuery(
-      int id, boolean recursionDesired, int nameLength, Key key, int limit, int clientCookieAt) {
-    this.id = id;
-    this.recursionDesired = recursionDesired;
-    this.nameLength = nameLength;
-    this.key = key;
-    this.limit = limit;
-    this.clientCookieAt = clientCookieAt;
+  /** A scratch instance for {@link #readInto}. */
+  PlainQuery() {
+    this.key = new Key(new byte[MAX_KEY_BYTES], 0);
+  }
+
+  private PlainQuery(PlainQuery from) {
+    this.id = from.id;
+    this.recursionDesired = from.recursionDesired;
+    this.nameLength = from.nameLength;
+    this.key = from.key.copy();
+    this.limit = from.limit;
+    this.clientCookieAt = from.clientCookieAt;
+  }
+
+  /** A copy that owns its key, for a query whose answer is made later. */
+  PlainQuery copy() {
+    return new PlainQuery(this);
+  }
+
+  /** The query type asked. */
+  int qtype() {
+    return key.qtype();
   }
 
   /**
@@ -49,16 +70,39 @@ final class PlainQuery {
    * the size the answer may have (truncation). Compared as bytes, hashed once.
    */
   static final class Key {
+    // Final for every key kept in a map; only a scratch instance's are rewritten, by readInto.
     private final byte[] bytes;
-    private final int hash;
+    private int length;
+    private int hash;
 
     Key(byte[] bytes) {
+      this(bytes, bytes.length);
+    }
+
+    private Key(byte[] bytes, int length) {
       this.bytes = bytes;
-      this.hash = Arrays.hashCode(bytes);
+      set(length);
+    }
+
+    private void set(int length) {
+      this.length = length;
+      int h = 1;
+      for (int i = 0; i < length; i++) {
+        h = 31 * h + bytes[i];
+      }
+      this.hash = h;
+    }
+
+    Key copy() {
+      return new Key(Arrays.copyOf(bytes, length), length);
     }
 
     int size() {
-      return bytes.length;
+      return length;
+    }
+
+    int qtype() {
+      return length < 5 ? -1 : (bytes[length - 5] & 0xff) << 8 | (bytes[length - 4] & 0xff);
     }
 
     /** True when {@code answer} echoes this question's name (in any letter case) at offset 12. */
@@ -77,7 +121,9 @@ final class PlainQuery {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key other && hash == other.hash && Arrays.equals(bytes, other.bytes);
+      return o instanceof Key other
+          && hash == other.hash
+          && Arrays.equals(bytes, 0, length, other.bytes, 0, other.length);
     }
 
     @Override
@@ -92,6 +138,17 @@ final class PlainQuery {
    * TCP; over UDP it is the query's EDNS size capped at {@code maxUdpPayload}, or 512 without EDNS.
    */
   static PlainQuery read(ByteBuf wire, Transport transport, int maxUdpPayload) {
+    PlainQuery query = new PlainQuery();
+    return query.readInto(wire, transport, maxUdpPayload) ? query.copy() : null;
+  }
+
+  /** {@link #read} into this scratch instance; false when the message is not a plain query. */
+  boolean readInto(ByteBuf wire, Transport transport, int maxUdpPayload) {
+    PlainQuery found = scan(wire, transport, maxUdpPayload);
+    return found != null;
+  }
+
+  private PlainQuery scan(ByteBuf wire, Transport transport, int maxUdpPayload) {
     int start = wire.readerIndex();
     int end = wire.writerIndex();
     if (end - start < QUESTION_OFFSET + 5) {
@@ -170,7 +227,7 @@ final class PlainQuery {
     if (p != end) {
       return null; // trailing bytes: let the full parser judge
     }
-    byte[] key = new byte[nameLength + 5];
+    byte[] key = this.key.bytes;
     for (int i = 0; i < nameLength; i++) {
       byte b = wire.getByte(start + QUESTION_OFFSET + i);
       // DNS names compare ASCII case-insensitively (RFC 4343); length bytes are <= 63, untouched.
@@ -181,13 +238,13 @@ final class PlainQuery {
     key[nameLength + 2] = (byte) ((edns ? 1 : 0) | (dnssecOk ? 2 : 0));
     key[nameLength + 3] = (byte) (limit >>> 8);
     key[nameLength + 4] = (byte) limit;
-    return new PlainQuery(
-        wire.getUnsignedShort(start),
-        (flags & 0x01) != 0,
-        nameLength,
-        new Key(key),
-        limit,
-        clientCookieAt);
+    this.key.set(nameLength + 5);
+    this.id = wire.getUnsignedShort(start);
+    this.recursionDesired = (flags & 0x01) != 0;
+    this.nameLength = nameLength;
+    this.limit = limit;
+    this.clientCookieAt = clientCookieAt;
+    return this;
   }
 
   /**

@@ -53,17 +53,22 @@ final class PreparedAnswers {
     return snapshot;
   }
 
+  /**
+   * The answer kept for {@code key}, which may be a scratch key: the set keeps a copy when it moves
+   * the answer to the young generation.
+   */
   Answer find(PlainQuery.Key key) {
     Answer answer = young.answers.get(key);
     if (answer == null) {
       answer = old.answers.get(key);
       if (answer != null) {
-        keep(key, answer);
+        keep(key.copy(), answer);
       }
     }
     return answer;
   }
 
+  /** Keeps {@code answer} under {@code key}, which from now on must never change. */
   void keep(PlainQuery.Key key, Answer answer) {
     if (answer.wire().length > MAX_ANSWER_BYTES) {
       return;

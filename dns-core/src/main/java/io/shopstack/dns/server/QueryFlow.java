@@ -3,15 +3,21 @@ package io.shopstack.dns.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.dns.edns.ServerCookies;
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 
 /**
@@ -33,8 +39,11 @@ final class QueryFlow {
     /** Bytes the transport writes in front of each answer (TCP's length), reserved by the flow. */
     int headroom();
 
-    /** Queues one answer; the transport owns the buffer from here. */
-    void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer);
+    /**
+     * Queues one answer; the transport owns the buffer from here. The future says when it left
+     * (over UDP a void one: nobody waits for a datagram).
+     */
+    ChannelFuture send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer);
 
     /**
      * Every answer to one query has been queued (none, when the handler chose silence): the query
@@ -51,6 +60,15 @@ final class QueryFlow {
   private final DnsServerMetrics metrics;
   private final int maxUdpPayload;
   private final ServerCookies cookies = new ServerCookies();
+
+  /** Each event loop reads its queries into one instance (see {@link PlainQuery#readInto}). */
+  private static final FastThreadLocal<PlainQuery> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected PlainQuery initialValue() {
+          return new PlainQuery();
+        }
+      };
 
   QueryFlow(
       QueryHandler handler, AnswerReplay replay, DnsServerMetrics metrics, int maxUdpPayload) {
@@ -72,22 +90,18 @@ final class QueryFlow {
       transport.flush(ctx);
       return;
     }
-    PlainQuery plain = PlainQuery.read(wire, transport.transport(), maxUdpPayload);
-    PreparedAnswers prepared = plain == null ? null : replay.current();
+    PlainQuery scratch = SCRATCH.get();
+    PreparedAnswers prepared =
+        scratch.readInto(wire, transport.transport(), maxUdpPayload) ? replay.current() : null;
     if (prepared != null) {
-      PreparedAnswers.Answer answer = prepared.find(plain.key);
-      if (answer != null && AnswerReplay.fits(answer, plain)) {
-        // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
-        metrics.replayed(answer, start);
-        transport.send(
-            ctx,
-            client,
-            AnswerReplay.write(
-                ctx.alloc(), answer, plain, wire, transport.headroom(), cookies, client));
-        transport.flush(ctx);
+      PreparedAnswers.Answer answer = prepared.find(scratch.key);
+      if (answer != null && AnswerReplay.fits(answer, scratch)) {
+        replayed(ctx, wire, client, transport, answer, scratch, start);
         return;
       }
     }
+    // Its answer may be made later, after the next query was read into the scratch.
+    PlainQuery plain = prepared == null ? null : scratch.copy();
     byte[] bytes = ByteBufUtil.getBytes(wire);
     WireFormat.Parsed parsed = WireFormat.parse(bytes);
     if (parsed.query() == null) {
@@ -111,11 +125,26 @@ final class QueryFlow {
       send(ctx, client, transport, query, List.of(refusal), start, null, null);
       return;
     }
+    Admission admission = handler.admit(client, transport.transport());
+    if (admission != Admission.SEND) {
+      List<Message> slip = admission == Admission.SLIP ? List.of(slip(query)) : List.of();
+      send(ctx, client, transport, query, slip, start, null, null);
+      return;
+    }
     handled(query, client, transport.transport())
         .whenComplete(
             (responses, error) -> {
               if (error == null) {
-                send(ctx, client, transport, query, responses, start, prepared, plain);
+                if (!responses.hasNext()) {
+                  send(ctx, client, transport, query, List.of(), start, null, null);
+                  return;
+                }
+                Message first = responses.next();
+                if (responses.hasNext()) {
+                  stream(ctx, client, transport, query, first, responses, start);
+                  return;
+                }
+                send(ctx, client, transport, query, List.of(first), start, prepared, plain);
                 return;
               }
               log.warn(
@@ -128,13 +157,97 @@ final class QueryFlow {
             });
   }
 
-  private CompletionStage<List<Message>> handled(
+  /**
+   * The fast path: a prepared answer, or what the handler's rate limiting makes of it. Nothing
+   * parsed, nothing encoded, nothing allocated but the answer's own buffer.
+   */
+  private void replayed(
+      ChannelHandlerContext ctx,
+      ByteBuf wire,
+      InetSocketAddress client,
+      Wire transport,
+      PreparedAnswers.Answer answer,
+      PlainQuery query,
+      long start) {
+    switch (handler.admit(client, transport.transport())) {
+      case SEND -> {
+        // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
+        metrics.replayed(answer, start);
+        transport.send(
+            ctx,
+            client,
+            AnswerReplay.write(
+                ctx.alloc(), answer, query, wire, transport.headroom(), cookies, client));
+      }
+      case SLIP -> {
+        metrics.answered(metrics.answers(query.qtype(), Rcode.NOERROR), true, start);
+        transport.send(
+            ctx, client, AnswerReplay.slip(ctx.alloc(), query, wire, transport.headroom()));
+      }
+      case DROP -> {}
+    }
+    transport.flush(ctx);
+  }
+
+  /** Just the header and question with TC set: small, so useless for amplification. */
+  private static Message slip(Message query) {
+    Message response = Reply.to(query);
+    response.getHeader().setFlag(Flags.TC);
+    return response;
+  }
+
+  private CompletionStage<Iterator<Message>> handled(
       Message query, InetSocketAddress client, Transport transport) {
     if (transport == Transport.TCP) {
-      return WireFormat.guarded(() -> handler.handleOverTcp(query, client));
+      return WireFormat.guarded(() -> handler.streamOverTcp(query, client));
     }
     return WireFormat.guarded(() -> handler.handle(query, client, transport))
-        .thenApply(response -> response == null ? List.of() : List.of(response));
+        .thenApply(
+            response ->
+                response == null ? Collections.emptyIterator() : List.of(response).iterator());
+  }
+
+  /**
+   * An answer of several messages (a zone transfer), the first one made already: counted as one
+   * answer, each message encoded with our cookie as it is sent ({@link StreamedAnswer}).
+   */
+  private void stream(
+      ChannelHandlerContext ctx,
+      InetSocketAddress client,
+      Wire transport,
+      Message query,
+      Message first,
+      Iterator<Message> rest,
+      long start) {
+    int limit = WireFormat.sizeLimit(query, transport.transport(), maxUdpPayload);
+    byte[] clientCookie = ServerCookies.clientCookie(query.getOPT());
+    metrics.answered(first, false, start);
+    Iterator<Message> all =
+        new Iterator<>() {
+          private boolean firstTaken;
+
+          @Override
+          public boolean hasNext() {
+            return !firstTaken || rest.hasNext();
+          }
+
+          @Override
+          public Message next() {
+            if (!firstTaken) {
+              firstTaken = true;
+              return first;
+            }
+            return rest.next();
+          }
+        };
+    new StreamedAnswer(
+            ctx,
+            transport,
+            client,
+            all,
+            message -> WireFormat.encode(withCookie(message, clientCookie, client), limit),
+            () -> transport.flush(ctx))
+        .resume();
   }
 
   private void send(
@@ -185,7 +298,7 @@ final class QueryFlow {
     return response;
   }
 
-  private static ByteBuf framed(byte[] out, int headroom) {
+  static ByteBuf framed(byte[] out, int headroom) {
     if (headroom == 0) {
       return Unpooled.wrappedBuffer(out);
     }

@@ -3,6 +3,7 @@ package io.shopstack.dns.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.Message;
@@ -24,6 +25,19 @@ public interface QueryHandler {
   default CompletionStage<List<Message>> handleOverTcp(Message query, InetSocketAddress client) {
     return handle(query, client, Transport.TCP)
         .thenApply(response -> response == null ? List.of() : List.of(response));
+  }
+
+  /**
+   * Over TCP, an answer of many messages made one at a time: the transport takes the next message
+   * only when the connection can take it (backpressure) and lets other connections of its event
+   * loop have a turn between batches, so a zone transfer is never held whole in memory nor keeps
+   * the loop to itself. The iterator is called on the connection's event loop; an exception from it
+   * ends the transfer by closing the connection (the client sees an incomplete transfer, as RFC
+   * 5936 expects it to cope with). By default the messages of {@link #handleOverTcp}.
+   */
+  default CompletionStage<Iterator<Message>> streamOverTcp(
+      Message query, InetSocketAddress client) {
+    return handleOverTcp(query, client).thenApply(List::iterator);
   }
 
   /**
@@ -55,5 +69,16 @@ public interface QueryHandler {
       InetSocketAddress client,
       Transport transport) {
     return null;
+  }
+
+  /**
+   * Whether {@code client} may have an answer now: asked by the transport once for every query it
+   * would answer (by replaying a prepared answer or by calling this handler), after garbage and
+   * unusable EDNS have been answered. A {@link Admission#SLIP} gets the query's header and question
+   * back with TC set and nothing else; a {@link Admission#DROP} gets nothing. Every query is
+   * admitted by default; a rate limiter says otherwise, and then keeps its prepared answers.
+   */
+  default Admission admit(InetSocketAddress client, Transport transport) {
+    return Admission.SEND;
   }
 }

@@ -2,6 +2,7 @@ package io.shopstack.dns.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -52,10 +53,10 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> impleme
   }
 
   @Override
-  public void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
+  public ChannelFuture send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
     // RFC 1035 4.2.2: the two bytes the flow left free carry the message's length.
     answer.setShort(answer.readerIndex(), answer.readableBytes() - 2);
-    ctx.write(answer);
+    return ctx.write(answer);
   }
 
   @Override

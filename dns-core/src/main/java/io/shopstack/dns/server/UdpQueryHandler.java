@@ -1,6 +1,7 @@
 package io.shopstack.dns.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -52,8 +53,9 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
   }
 
   @Override
-  public void send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
-    ctx.write(new DatagramPacket(answer, client));
+  public ChannelFuture send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
+    // No promise per answer: nobody waits for it, and a failed send is logged by the channel.
+    return ctx.write(new DatagramPacket(answer, client), ctx.voidPromise());
   }
 
   @Override

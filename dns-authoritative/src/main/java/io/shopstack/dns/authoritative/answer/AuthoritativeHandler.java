@@ -10,6 +10,7 @@ import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -90,16 +91,29 @@ public final class AuthoritativeHandler implements QueryHandler {
 
   @Override
   public CompletionStage<List<Message>> handleOverTcp(Message query, InetSocketAddress client) {
+    if (isTransfer(query)) {
+      return CompletableFuture.completedFuture(transfer.answer(query, zones.get(), client));
+    }
+    return QueryHandler.super.handleOverTcp(query, client);
+  }
+
+  /** A zone transfer streams from the zones served when it began, message by message. */
+  @Override
+  public CompletionStage<Iterator<Message>> streamOverTcp(Message query, InetSocketAddress client) {
+    if (isTransfer(query)) {
+      return CompletableFuture.completedFuture(transfer.stream(query, zones.get(), client));
+    }
+    return QueryHandler.super.streamOverTcp(query, client);
+  }
+
+  private boolean isTransfer(Message query) {
     Record question = query.getQuestion();
-    if (transfer != null
+    return transfer != null
         && question != null
         && query.getHeader().getOpcode() == Opcode.QUERY
         && query.getHeader().getCount(Section.QUESTION) == 1
         && question.getDClass() == DClass.IN
-        && (question.getType() == Type.AXFR || question.getType() == Type.IXFR)) {
-      return CompletableFuture.completedFuture(transfer.answer(query, zones.get(), client));
-    }
-    return QueryHandler.super.handleOverTcp(query, client);
+        && (question.getType() == Type.AXFR || question.getType() == Type.IXFR);
   }
 
   @Override

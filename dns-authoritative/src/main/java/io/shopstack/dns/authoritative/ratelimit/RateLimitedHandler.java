@@ -2,20 +2,24 @@ package io.shopstack.dns.authoritative.ratelimit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shopstack.dns.server.Admission;
 import io.shopstack.dns.server.QueryHandler;
-import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 
 /**
  * Puts a {@link ResponseRateLimiter} in front of the answering engine for UDP, where source
  * addresses can be forged and our answers could be aimed at a victim. TCP needs a handshake, so it
  * proves the address and is never limited.
+ *
+ * <p>The transport asks {@link #admit} once for every answer it is about to make, a replayed
+ * prepared answer as much as one this handler computes, and sends nothing or the empty TC=1 slip
+ * itself. So the answers stay as cacheable as the engine's ({@link #answerSnapshot}) and RRL costs
+ * one account lookup per answer, not the fast path.
  */
 public final class RateLimitedHandler implements QueryHandler {
   private final QueryHandler answers;
@@ -38,22 +42,28 @@ public final class RateLimitedHandler implements QueryHandler {
   }
 
   @Override
-  public CompletionStage<Message> handle(
-      Message query, InetSocketAddress client, Transport transport) {
+  public Admission admit(InetSocketAddress client, Transport transport) {
     if (transport == Transport.TCP) {
-      return answers.handle(query, client, transport);
+      return Admission.SEND;
     }
     return switch (limiter.charge(client.getAddress(), System.nanoTime())) {
-      case SEND -> answers.handle(query, client, transport);
+      case SEND -> Admission.SEND;
       case DROP -> {
         dropped.increment();
-        yield CompletableFuture.completedFuture(null);
+        yield Admission.DROP;
       }
       case SLIP -> {
         slipped.increment();
-        yield CompletableFuture.completedFuture(slip(query));
+        yield Admission.SLIP;
       }
     };
+  }
+
+  /** Admitted already ({@link #admit}): answered by the engine. */
+  @Override
+  public CompletionStage<Message> handle(
+      Message query, InetSocketAddress client, Transport transport) {
+    return answers.handle(query, client, transport);
   }
 
   @Override
@@ -61,10 +71,14 @@ public final class RateLimitedHandler implements QueryHandler {
     return answers.handleOverTcp(query, client);
   }
 
-  /** Just the header and question with TC set: small, so useless for amplification. */
-  private static Message slip(Message query) {
-    Message response = Reply.to(query);
-    response.getHeader().setFlag(Flags.TC);
-    return response;
+  @Override
+  public CompletionStage<Iterator<Message>> streamOverTcp(Message query, InetSocketAddress client) {
+    return answers.streamOverTcp(query, client);
+  }
+
+  /** The engine's: limiting decides whether an answer goes out, never what it says. */
+  @Override
+  public Object answerSnapshot() {
+    return answers.answerSnapshot();
   }
 }

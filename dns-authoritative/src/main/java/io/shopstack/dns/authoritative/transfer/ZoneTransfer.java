@@ -1,15 +1,19 @@
 package io.shopstack.dns.authoritative.transfer;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shopstack.dns.authoritative.zone.AuthoritativeZone;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -19,6 +23,10 @@ import org.xbill.DNS.Section;
  * messages as needed. IXFR is answered the same way, which RFC 1995 4 allows a server without
  * change history to do. Clients outside the {@link TransferAcl} get REFUSED; a name that is not the
  * apex of one of our zones gets NOTAUTH (RFC 5936 2.2.1).
+ *
+ * <p>The messages are made one at a time as the transport asks for them ({@link #stream}), from the
+ * zone snapshot the transfer began with: a reload meanwhile does not mix two versions, and a
+ * million-record transfer holds one message in memory, not the zone twice over.
  */
 public final class ZoneTransfer {
   private static final Logger log = LoggerFactory.getLogger(ZoneTransfer.class);
@@ -27,49 +35,107 @@ public final class ZoneTransfer {
   private static final int MESSAGE_BUDGET = 16_000;
 
   private final TransferAcl acl;
+  private final Counter messagesMade;
 
   public ZoneTransfer(TransferAcl acl) {
-    this.acl = acl;
+    this(acl, new SimpleMeterRegistry());
   }
 
+  /**
+   * @param registry where {@code dns_transfer_messages} counts the messages made, so an operator
+   *     (and a test) sees a transfer advance, or wait for a slow client
+   */
+  public ZoneTransfer(TransferAcl acl, MeterRegistry registry) {
+    this.acl = acl;
+    this.messagesMade =
+        Counter.builder("dns_transfer_messages")
+            .description("Zone transfer messages made; made only as fast as clients read them")
+            .register(registry);
+  }
+
+  /** The whole transfer at once (for small zones and tests); the server uses {@link #stream}. */
   public List<Message> answer(Message query, ZoneSet zones, InetSocketAddress client) {
+    List<Message> messages = new ArrayList<>();
+    stream(query, zones, client).forEachRemaining(messages::add);
+    return messages;
+  }
+
+  /** The transfer's messages, each made when asked for. */
+  public Iterator<Message> stream(Message query, ZoneSet zones, InetSocketAddress client) {
     Record question = query.getQuestion();
     if (!acl.allows(client.getAddress())) {
       log.info("zone transfer of {} refused to {}", question.getName(), client);
-      return List.of(empty(query, Rcode.REFUSED));
+      return List.of(empty(query, Rcode.REFUSED)).iterator();
     }
     AuthoritativeZone zone = zones.zone(question.getName());
     if (zone == null) {
-      return List.of(empty(query, Rcode.NOTAUTH));
+      return List.of(empty(query, Rcode.NOTAUTH)).iterator();
     }
-    List<Message> messages = new ArrayList<>();
-    Message current = start(query, true);
-    int size = 0;
-    List<Record> records = new ArrayList<>();
-    records.add(zone.soa());
-    for (RRset rrset : zone.transferBody()) {
-      records.addAll(rrset.rrs());
-    }
-    records.add(zone.soa());
-    for (Record r : records) {
-      int length = r.toWire(Section.ANSWER).length; // uncompressed: an upper bound
-      if (size > 0 && size + length > MESSAGE_BUDGET) {
-        messages.add(current);
-        current = start(query, false);
-        size = 0;
-      }
-      current.addRecord(r, Section.ANSWER);
-      size += length;
-    }
-    messages.add(current);
     log.info(
-        "zone transfer of {} serial {} to {}: {} records in {} messages",
+        "zone transfer of {} serial {} to {} begins",
         zone.origin(),
         zone.soa().getSerial(),
-        client,
-        records.size(),
-        messages.size());
-    return messages;
+        client);
+    return new Messages(query, zone, client, messagesMade);
+  }
+
+  /** Fills each message with records up to the budget; the first carries the question. */
+  private static final class Messages implements Iterator<Message> {
+    private final Message query;
+    private final AuthoritativeZone zone;
+    private final InetSocketAddress client;
+    private final Iterator<Record> records;
+    private final Counter messagesMade;
+    private Record pending; // taken from the zone but did not fit into the previous message
+    private int made;
+    private long sent;
+
+    Messages(
+        Message query, AuthoritativeZone zone, InetSocketAddress client, Counter messagesMade) {
+      this.query = query;
+      this.messagesMade = messagesMade;
+      this.zone = zone;
+      this.client = client;
+      this.records = zone.transferRecords();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return pending != null || records.hasNext();
+    }
+
+    @Override
+    public Message next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Message message = start(query, made == 0);
+      int size = 0;
+      while (pending != null || records.hasNext()) {
+        Record r = pending != null ? pending : records.next();
+        pending = null;
+        int length = r.toWire(Section.ANSWER).length; // uncompressed: an upper bound
+        if (size > 0 && size + length > MESSAGE_BUDGET) {
+          pending = r;
+          break;
+        }
+        message.addRecord(r, Section.ANSWER);
+        size += length;
+        sent++;
+      }
+      made++;
+      messagesMade.increment();
+      if (!hasNext()) {
+        log.info(
+            "zone transfer of {} serial {} to {}: {} records in {} messages",
+            zone.origin(),
+            zone.soa().getSerial(),
+            client,
+            sent,
+            made);
+      }
+      return message;
+    }
   }
 
   /** RFC 5936 2.2.1: the question goes in the first message; the others may leave it out. */

@@ -5,10 +5,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
@@ -161,19 +163,46 @@ public final class AuthoritativeZone {
   }
 
   /**
-   * Every RRset of the zone except the apex SOA, apex first: the body of a zone transfer, which
-   * starts and ends with {@link #soa()} (RFC 5936 2.2). Delegations and glue are included.
+   * The records of a zone transfer one by one, read from the zone as they are asked for: the SOA,
+   * every other record (apex first, delegations and glue included), the SOA again (RFC 5936 2.2).
+   * Nothing is copied, so a transfer of a million records costs no memory of its own.
    */
-  public List<RRset> transferBody() {
-    List<RRset> body = new ArrayList<>();
-    nodes.get(origin).values().stream().filter(s -> s.getType() != Type.SOA).forEach(body::add);
-    nodes.forEach(
-        (name, types) -> {
-          if (!name.equals(origin)) {
-            body.addAll(types.values());
-          }
-        });
-    return body;
+  public Iterator<Record> transferRecords() {
+    // Iterated, never collected: a stream's iterator buffers only what one element flat-maps to
+    // (one node, one RRset), so the zone is walked in step with the transfer.
+    Iterator<Record> body =
+        Stream.concat(
+                nodes.get(origin).values().stream().filter(set -> set.getType() != Type.SOA),
+                nodes.entrySet().stream()
+                    .filter(node -> !node.getKey().equals(origin))
+                    .flatMap(node -> node.getValue().values().stream()))
+            .flatMap(set -> set.rrs(false).stream())
+            .iterator();
+    return new Iterator<>() {
+      private boolean started;
+      private boolean ended;
+
+      @Override
+      public boolean hasNext() {
+        return !ended;
+      }
+
+      @Override
+      public Record next() {
+        if (!started) {
+          started = true;
+          return soa;
+        }
+        if (body.hasNext()) {
+          return body.next();
+        }
+        if (ended) {
+          throw new java.util.NoSuchElementException();
+        }
+        ended = true;
+        return soa;
+      }
+    };
   }
 
   /** The SOA for authority sections of NXDOMAIN/NODATA, its TTL already the negative TTL. */

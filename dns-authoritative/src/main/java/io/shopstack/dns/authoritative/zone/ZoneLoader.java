@@ -14,7 +14,8 @@ import org.xbill.DNS.Record;
 
 /**
  * Reads a zone file TEMPLATE: the text is expanded first ({@code ${SHOP_NET:-127}.28.0.4}), then
- * parsed by dnsjava's RFC 1035 master-file parser, then checked and indexed into an {@link
+ * parsed ({@link OneLineRecords} for a file of one-line records, which big zones are, else
+ * dnsjava's RFC 1035 master-file parser), then checked and indexed into an {@link
  * AuthoritativeZone}. One template therefore serves the local topology (127/8) and Docker
  * (172.28/16).
  */
@@ -39,6 +40,10 @@ public final class ZoneLoader {
       }
     } catch (IllegalArgumentException | UncheckedIOException e) {
       throw new ZoneFileException(location + ": " + e.getMessage(), e);
+    }
+    List<Record> plain = OneLineRecords.read(text, source.origin(), DEFAULT_TTL);
+    if (plain != null) {
+      return AuthoritativeZone.index(source.origin(), plain, location);
     }
     List<Record> records = new ArrayList<>();
     try (Master master =
