@@ -83,6 +83,15 @@ class FreshnessTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"abc", "-7200", "7200.0", "7200;foo=bar", "7200;foo=111"})
+  void anAgeThatIsNotANonNegativeIntegerCountsAsStale(String age) throws Exception {
+    // cache-tests.fyi's age-parse tests: a cache that cannot tell the age asks the origin.
+    Map<String, String> headers = Map.of("Cache-Control", "max-age=3600", "Age", age);
+    assertThat(secondVerdict("/products/unknown-age", Answer.withHeaders(headers, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @ParameterizedTest
   @ValueSource(
       strings = {
         "max-age=3600.0",
@@ -151,6 +160,37 @@ class FreshnessTest {
         .isEqualTo("HIT after 1 origin request(s)");
     assertThat(secondVerdict("/products/browser", Answer.withHeaders(browsersOnly, "x")))
         .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void surrogateControlAimedAtThisCacheOverridesCacheControlAndStaysHere() throws Exception {
+    Map<String, String> ours =
+        Map.of(
+            "Cache-Control", "no-store",
+            "Surrogate-Control", "max-age=60;edge-north, max-age=5;dc-cache");
+
+    assertThat(secondVerdict("/products/surrogate", Answer.withHeaders(ours, "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(origin.lastHeaders().getFirst("Surrogate-Capability"))
+        .isEqualTo("edge-north=\"Surrogate/1.0\"");
+    // Only the directive for another cache is passed on.
+    assertThat(client.get("/products/surrogate").headers().allValues("Surrogate-Control"))
+        .containsExactly("max-age=5;dc-cache");
+  }
+
+  @Test
+  void surrogateControlForAnotherCacheIsIgnoredAndUnaimedNoStoreWins() throws Exception {
+    Map<String, String> elsewhere =
+        Map.of("Cache-Control", "no-store", "Surrogate-Control", "max-age=60;not-for-you");
+    Map<String, String> noStore =
+        Map.of("Cache-Control", "max-age=10000", "Surrogate-Control", "no-store");
+
+    assertThat(secondVerdict("/products/elsewhere", Answer.withHeaders(elsewhere, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+    assertThat(secondVerdict("/products/surrogate-no-store", Answer.withHeaders(noStore, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+    assertThat(client.get("/products/surrogate-no-store").headers().map())
+        .doesNotContainKey("surrogate-control");
   }
 
   @Test

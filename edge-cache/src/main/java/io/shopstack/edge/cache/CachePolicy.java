@@ -20,7 +20,8 @@ import java.util.Set;
  * refreshes what is stored.
  *
  * <p>{@code CDN-Cache-Control} (RFC 9213) replaces {@code Cache-Control} and {@code Expires} when
- * present, so an origin can tell its CDN one thing and browsers another.
+ * present, so an origin can tell its CDN one thing and browsers another; {@link SurrogateControl}
+ * directives for this cache by name replace both.
  */
 public final class CachePolicy {
   /** RFC 9213's field for every CDN cache; its directives replace Cache-Control's here. */
@@ -48,13 +49,28 @@ public final class CachePolicy {
       List.of(HttpHeaderNames.SET_COOKIE, AsciiString.cached("set-cookie2"));
 
   /** RFC 9111 3.2 / 9110 8.6: a 304 never changes the stored content's length. */
+  // ETag and Content-MD5 describe the stored content too: a 304 carrying other values cannot make
+  // the stored body match them, so they stay as stored (RFC 9111 3.2 "fields the stored response
+  // depends upon").
   private static final Set<String> NOT_UPDATED_BY_304 =
-      Set.of("content-length", "content-encoding", "transfer-encoding", "content-range");
+      Set.of(
+          "content-length",
+          "content-encoding",
+          "transfer-encoding",
+          "content-range",
+          "etag",
+          "content-md5");
 
   private final int maxObjectBytes;
+  private final String surrogateName;
 
-  public CachePolicy(int maxObjectBytes) {
+  /**
+   * @param surrogateName this cache's name in {@code Surrogate-Control} targets and {@code
+   *     Surrogate-Capability}
+   */
+  public CachePolicy(int maxObjectBytes, String surrogateName) {
     this.maxObjectBytes = maxObjectBytes;
+    this.surrogateName = surrogateName;
   }
 
   /** Whether to store, and if not, why (for logs and for whoever reads them). */
@@ -64,14 +80,23 @@ public final class CachePolicy {
     }
   }
 
-  /** The directives that govern this cache: CDN-Cache-Control if the origin sent one. */
-  static CacheControl directives(HttpHeaders headers) {
+  /**
+   * The directives that govern this cache: Surrogate-Control's for this cache if there are any,
+   * else CDN-Cache-Control if the origin sent one, else Cache-Control.
+   */
+  CacheControl directives(HttpHeaders headers) {
+    CacheControl surrogate = SurrogateControl.forCache(headers, surrogateName);
+    if (!surrogate.isEmpty()) {
+      return surrogate;
+    }
     CacheControl cdn = CacheControl.parse(headers.getAll(CDN_CACHE_CONTROL));
     return cdn.isEmpty() ? CacheControl.of(headers) : cdn;
   }
 
-  private static boolean targeted(HttpHeaders headers) {
-    return headers.contains(CDN_CACHE_CONTROL);
+  /** Whether directives aimed at CDNs (and so not Expires) decide freshness here. */
+  private boolean targeted(HttpHeaders headers) {
+    return headers.contains(CDN_CACHE_CONTROL)
+        || !SurrogateControl.forCache(headers, surrogateName).isEmpty();
   }
 
   /** RFC 9111 3: may this response to this GET be stored by a shared cache? */
@@ -129,6 +154,8 @@ public final class CachePolicy {
    */
   public CacheEntry freshen(CacheEntry stored, OriginResponse notModified) {
     HttpHeaders merged = stored.response().headers().copy();
+    // The stored Age described the first fetch; the validated response is as old as the 304 says.
+    merged.remove(HttpHeaderNames.AGE);
     for (String name : notModified.headers().names()) {
       if (!NOT_UPDATED_BY_304.contains(name.toLowerCase(Locale.ROOT))) {
         merged.set(name, notModified.headers().getAll(name));
@@ -206,7 +233,7 @@ public final class CachePolicy {
    * Last-Modified heuristic of 4.2.2 for the statuses that allow one; else 0. An invalid max-age or
    * Expires counts as already expired, as 4.2.1 and 5.3 advise.
    */
-  static long freshnessLifetimeMillis(OriginResponse response, CacheControl cc) {
+  long freshnessLifetimeMillis(OriginResponse response, CacheControl cc) {
     HttpHeaders headers = response.headers();
     OptionalLong shared = cc.seconds("s-maxage");
     if (shared.isPresent()) {
@@ -244,22 +271,36 @@ public final class CachePolicy {
       apparentAge = Math.max(0, responseTime - date);
     }
     long responseDelay = Math.max(0, responseTime - response.requestTimeMillis());
-    long correctedAgeValue = ageHeaderSeconds(response.headers()) * 1000 + responseDelay;
+    long correctedAgeValue = ageForFreshnessSeconds(response.headers()) * 1000 + responseDelay;
     return Math.max(apparentAge, correctedAgeValue);
   }
 
   /**
-   * The {@code Age} header in seconds (RFC 9111 5.1): of a list such as {@code 7200, 0} the first
-   * member counts; 0 when absent or not a non-negative integer.
+   * The {@code Age} header in seconds (RFC 9111 5.1), for relaying: of a list such as {@code 7200,
+   * 0} the first member counts; 0 when absent or not a non-negative integer.
    */
   public static long ageHeaderSeconds(HttpHeaders headers) {
+    long age = ageForFreshnessSeconds(headers);
+    return age == INVALID_AGE ? 0 : age;
+  }
+
+  /** What an Age that is not a non-negative integer counts as: too old to be fresh. */
+  private static final long INVALID_AGE = CacheControl.DELTA_SECONDS_CAP;
+
+  /**
+   * The {@code Age} a freshness decision uses: the first member of a list (RFC 9111 5.1), and an
+   * invalid one ({@code abc}, {@code -5}, {@code 7200.0}, {@code 7200;x=1}) as stale. RFC 9111 5.1
+   * would ignore it; 4.2.1 encourages treating invalid freshness information as stale, and a shared
+   * cache that cannot tell a response's age should ask the origin rather than guess "new".
+   */
+  static long ageForFreshnessSeconds(HttpHeaders headers) {
     String age = headers.get(HttpHeaderNames.AGE);
     if (age == null) {
       return 0;
     }
     String first = age.split(",", 2)[0].trim();
     if (first.isEmpty() || !first.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return 0;
+      return INVALID_AGE;
     }
     return first.length() > 10 ? CacheControl.DELTA_SECONDS_CAP : Long.parseLong(first);
   }

@@ -17,6 +17,7 @@ import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ClientDirectives;
 import io.shopstack.edge.cache.HitForPass;
 import io.shopstack.edge.cache.ResponseCache;
+import io.shopstack.edge.cache.SurrogateControl;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.Origin;
 import io.shopstack.edge.origin.OriginClient;
@@ -349,6 +350,7 @@ final class CachingProxy {
   private FullHttpResponse respond(
       Exchange x, OriginResponse origin, String xCache, long ageSeconds, boolean cacheFlow) {
     HttpHeaders headers = origin.headers().copy();
+    SurrogateControl.keepOthers(headers, instance); // ours were for us, not for the client
     int status = origin.status().code();
     if (cacheFlow && status == 200) {
       HttpHeaders asked = x.request().headers();

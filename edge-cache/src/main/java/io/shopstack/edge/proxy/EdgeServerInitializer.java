@@ -51,7 +51,7 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             instance,
             routes,
             cache,
-            new CachePolicy(limits.maxObjectBytes()),
+            new CachePolicy(limits.maxObjectBytes(), instance),
             waitingList,
             originClient,
             metrics,

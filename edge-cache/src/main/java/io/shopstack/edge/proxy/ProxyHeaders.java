@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.shopstack.edge.cache.SurrogateControl;
 import java.util.List;
 
 /**
@@ -90,6 +91,8 @@ final class ProxyHeaders {
     append(headers, HttpHeaderNames.VIA, via(instance));
     append(headers, X_FORWARDED_FOR, clientIp);
     headers.set(X_REQUEST_ID, requestId);
+    // So the origin can aim Surrogate-Control directives at this cache by name.
+    append(headers, SurrogateControl.SURROGATE_CAPABILITY, SurrogateControl.capability(instance));
     headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (fill) {
       CONDITIONAL_AND_RANGE.forEach(headers::remove);
