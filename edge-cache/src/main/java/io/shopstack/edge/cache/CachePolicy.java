@@ -73,6 +73,11 @@ public final class CachePolicy {
     this.surrogateName = surrogateName;
   }
 
+  /** The largest body this cache stores; larger ones are only relayed. */
+  public int maxObjectBytes() {
+    return maxObjectBytes;
+  }
+
   /** Whether to store, and if not, why (for logs and for whoever reads them). */
   public record Verdict(boolean store, String reason) {
     static Verdict no(String reason) {

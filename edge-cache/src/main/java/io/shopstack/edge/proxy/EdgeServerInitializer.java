@@ -45,7 +45,9 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             limits.connectTimeoutMillis(),
             limits.originTimeoutMillis(),
             limits.maxResponseBytes(),
-            clockMillis);
+            clockMillis,
+            limits.maxIdleOriginConnections(),
+            limits.originIdleSeconds() * 1000L);
     this.proxy =
         new CachingProxy(
             instance,

@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -93,7 +92,6 @@ final class ProxyHeaders {
     headers.set(X_REQUEST_ID, requestId);
     // So the origin can aim Surrogate-Control directives at this cache by name.
     append(headers, SurrogateControl.SURROGATE_CAPABILITY, SurrogateControl.capability(instance));
-    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (fill) {
       CONDITIONAL_AND_RANGE.forEach(headers::remove);
       return new DefaultFullHttpRequest(
