@@ -332,8 +332,10 @@ public final class CachePolicy {
 
   /**
    * A request header's value as Vary compares it (RFC 9111 4.1 allows normalising): lines joined,
-   * list members trimmed; for {@code Accept-Encoding} also lower-cased and sorted, because {@code
-   * gzip, br} and {@code br,gzip} ask for the same thing and must not split the cache.
+   * list members trimmed; for {@code Accept-Encoding} and {@code Accept-Language} also lower-cased
+   * and sorted, because {@code gzip, br} and {@code br,gzip} (or {@code en, de} and {@code De, en}:
+   * each member carries its own weight, and language tags ignore case) ask for the same thing and
+   * must not split the cache.
    */
   static String normalised(HttpHeaders headers, String name) {
     List<String> lines = headers.getAll(name);
@@ -346,7 +348,7 @@ public final class CachePolicy {
             .map(String::trim)
             .filter(m -> !m.isEmpty())
             .toList();
-    if (name.equals("accept-encoding")) {
+    if (name.equals("accept-encoding") || name.equals("accept-language")) {
       members =
           members.stream()
               .map(m -> m.replace(" ", "").toLowerCase(Locale.ROOT))
