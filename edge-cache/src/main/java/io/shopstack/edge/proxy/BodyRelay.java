@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.shopstack.edge.origin.OriginStream;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Writes a body that is still arriving from the origin to one client, as it arrives. It takes what
@@ -21,21 +22,26 @@ final class BodyRelay {
   private final Channel client;
   private final OriginStream stream;
   private final OriginStream.Reader reader;
+  private final LongConsumer sent;
   private final ChannelPromise done;
 
-  private BodyRelay(Channel client, OriginStream stream, OriginStream.Reader reader) {
+  private BodyRelay(
+      Channel client, OriginStream stream, OriginStream.Reader reader, LongConsumer sent) {
     this.client = client;
     this.stream = stream;
     this.reader = reader;
+    this.sent = sent;
     this.done = client.newPromise();
   }
 
   /**
    * Starts relaying to {@code client} after its response head has been written; the future
-   * completes when the last byte is written (or fails, the connection then closed).
+   * completes when the last byte is written (or fails, the connection then closed). {@code sent}
+   * hears of every chunk's size as it is written.
    */
-  static ChannelFuture start(Channel client, OriginStream stream, OriginStream.Reader reader) {
-    BodyRelay relay = new BodyRelay(client, stream, reader);
+  static ChannelFuture start(
+      Channel client, OriginStream stream, OriginStream.Reader reader, LongConsumer sent) {
+    BodyRelay relay = new BodyRelay(client, stream, reader, sent);
     client.closeFuture().addListener(f -> relay.clientGone());
     relay.pump();
     return relay.done;
@@ -55,6 +61,7 @@ final class BodyRelay {
     for (byte[] chunk : chunks) {
       if (chunk.length > 0) {
         last = client.write(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+        sent.accept(chunk.length);
       }
     }
     if (batch.failure() != null) {

@@ -282,10 +282,12 @@ final class CachingProxy {
     if (stale != null) {
       Revalidation.addValidators(request.headers(), stale);
     }
+    long sent = clock.getAsLong();
     return originClient
         .open(x.origin(), request, x.loop())
         .thenCompose(
             stream -> {
+              metrics.originLatency(x.origin(), clock.getAsLong() - sent);
               // Synchronous up to the first byte: how the body is read is set before it arrives.
               ProxyHeaders.stripHopByHop(stream.headers());
               if (streams(stream)) {
@@ -475,7 +477,9 @@ final class CachingProxy {
   private Reply hit(Exchange x, CacheEntry entry, String xCache) {
     long age = entry.ageSeconds(clock.getAsLong());
     String result = xCache.equals("HIT") ? "hit" : xCache.toLowerCase(java.util.Locale.ROOT);
-    return new Reply(respond(x, entry.response(), xCache, age, true), result);
+    FullHttpResponse response = respond(x, entry.response(), xCache, age, true);
+    response.headers().set(ProxyHeaders.X_CACHE_HITS, entry.hits().incrementAndGet());
+    return new Reply(response, result);
   }
 
   /**

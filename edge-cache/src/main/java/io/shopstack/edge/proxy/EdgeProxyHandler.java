@@ -146,7 +146,7 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
       reply.discard();
       return;
     }
-    ChannelFuture written = write(ctx, reply, head);
+    ChannelFuture written = write(ctx, reply, head, metrics);
     if (keepAlive) {
       written.addListener(
           f -> {
@@ -165,8 +165,9 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** The whole response, or its head and then its body as it arrives from the origin. */
   private static ChannelFuture write(
-      ChannelHandlerContext ctx, CachingProxy.Reply reply, boolean head) {
+      ChannelHandlerContext ctx, CachingProxy.Reply reply, boolean head, EdgeMetrics metrics) {
     if (reply.body() == null) {
+      metrics.bodyBytes(reply.result(), reply.response().content().readableBytes());
       return ctx.writeAndFlush(reply.response());
     }
     FullHttpResponse full = reply.response();
@@ -176,7 +177,11 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
       reply.body().stream().leave(reply.body().reader());
       return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
-    return BodyRelay.start(ctx.channel(), reply.body().stream(), reply.body().reader());
+    return BodyRelay.start(
+        ctx.channel(),
+        reply.body().stream(),
+        reply.body().reader(),
+        bytes -> metrics.bodyBytes(reply.result(), bytes));
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.List;
 final class ProxyHeaders {
   static final AsciiString X_CACHE = AsciiString.cached("x-cache");
   static final AsciiString X_CACHE_ORIGIN = AsciiString.cached("x-cache-origin");
+  static final AsciiString X_CACHE_HITS = AsciiString.cached("x-cache-hits");
   static final AsciiString X_SERVED_BY = AsciiString.cached("x-served-by");
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -127,6 +128,7 @@ final class ProxyHeaders {
       headers.set(X_CACHE_ORIGIN, originCache);
     }
     headers.set(X_CACHE, xCache);
+    headers.setInt(X_CACHE_HITS, 0); // this hop's count; a hit sets its own
     append(headers, HttpHeaderNames.VIA, via(instance));
     append(headers, X_SERVED_BY, instance);
     headers.set(X_REQUEST_ID, requestId);
