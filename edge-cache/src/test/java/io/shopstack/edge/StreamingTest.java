@@ -198,4 +198,56 @@ class StreamingTest {
           .isInstanceOf(IOException.class);
     }
   }
+
+  @Test
+  void anHttp10ClientGetsAnOpenEndedBodyUnchunkedAndTheConnectionClosedAtItsEnd() throws Exception {
+    start(
+        (head, out) -> {
+          out.write(
+              ("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+          writePattern(out, 0, 100_000);
+          return false;
+        });
+
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write("GET /images/old-client HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] all = socket.getInputStream().readAllBytes(); // ends only when the edge closes
+      String text = new String(all, StandardCharsets.ISO_8859_1);
+      int bodyStart = text.indexOf("\r\n\r\n") + 4;
+
+      assertThat(text).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding");
+      assertThat(all.length - bodyStart).isEqualTo(100_000);
+      for (int i = 0; i < 100_000; i++) {
+        if (all[bodyStart + i] != patternByte(i)) {
+          throw new AssertionError("wrong byte at " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aHeadMissForALargeObjectAnswersTheHeadAndStillFillsTheCache() throws Exception {
+    long length = 512 << 10;
+    start(pausingAfter(length, (int) length, "public, max-age=600"));
+
+    HttpResponse<Void> head =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/images/h"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    goOn.countDown();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> open("/images/h").headers().firstValue("X-Cache").orElse("").equals("HIT"));
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(length);
+    assertThat(origin.requests()).isEqualTo(1);
+  }
 }
