@@ -250,4 +250,35 @@ class StreamingTest {
     assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(length);
     assertThat(origin.requests()).isEqualTo(1);
   }
+
+  @Test
+  void aClientsMatchingIfNoneMatchOnALargeMissGets304AndTheBodyIsStillStored() throws Exception {
+    long length = 512 << 10;
+    start(
+        (head, out) -> {
+          out.write(
+              ("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nETag: \"v7\"\r\n"
+                      + "Content-Length: "
+                      + length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+          writePattern(out, 0, length);
+          return true;
+        });
+
+    HttpResponse<String> conditional =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/images/e"))
+                .header("If-None-Match", "\"v7\"")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> open("/images/e").headers().firstValue("X-Cache").orElse("").equals("HIT"));
+
+    assertThat(conditional.statusCode()).isEqualTo(304);
+    assertThat(conditional.headers().firstValue("ETag")).hasValue("\"v7\"");
+    assertThat(origin.requests()).isEqualTo(1);
+  }
 }

@@ -384,7 +384,7 @@ final class CachingProxy {
       stream.finished().whenComplete((v, failure) -> storeStreamed(x, stream, ticket, failure));
     }
     long age = CachePolicy.ageHeaderSeconds(stream.headers());
-    return new Reply(streamHead(x, stream, "MISS", age), "miss", new Streamed(stream, reader));
+    return streamReply(x, stream, reader, "MISS", age, "miss");
   }
 
   private void storeStreamed(
@@ -420,11 +420,38 @@ final class CachingProxy {
                 return ticket.fetched().thenComposeAsync(fetched -> afterWaiting(x), x.loop());
               }
               long age = CachePolicy.ageHeaderSeconds(stream.headers());
-              return done(
-                  new Reply(
-                      streamHead(x, stream, "HIT", age), "hit", new Streamed(stream, reader)));
+              return done(streamReply(x, stream, reader, "HIT", age, "hit"));
             },
             x.loop());
+  }
+
+  /**
+   * A streamed answer, or a {@code 304} without its body when the client's own conditional already
+   * matches the head (the body still goes into the cache when it is being kept).
+   */
+  private Reply streamReply(
+      Exchange x,
+      OriginStream stream,
+      OriginStream.Reader reader,
+      String xCache,
+      long ageSeconds,
+      String result) {
+    if (Preconditions.notModified(x.request().headers(), stream.headers())) {
+      stream.leave(reader);
+      HttpHeaders notModified = Preconditions.notModifiedHeaders(stream.headers());
+      SurrogateControl.keepOthers(notModified, instance);
+      ProxyHeaders.decorate(notModified, instance, xCache, x.requestId(), ageSeconds);
+      return new Reply(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.NOT_MODIFIED,
+              Unpooled.EMPTY_BUFFER,
+              notModified,
+              HttpHeaders.EMPTY_HEADERS),
+          result);
+    }
+    return new Reply(
+        streamHead(x, stream, xCache, ageSeconds), result, new Streamed(stream, reader));
   }
 
   /** The head of a streamed answer; an open-ended body goes to the client chunked. */
