@@ -132,6 +132,26 @@ class FreshnessTest {
     assertThat(client.get("/products/moved").statusCode()).isEqualTo(status);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {299, 499, 599})
+  void anUnknownStatusWithExplicitFreshnessIsStored(int status) throws Exception {
+    // RFC 9111 3 asks a cache to understand only 206 and 304 (and must-understand answers).
+    Answer odd = Answer.status(status, Map.of("Cache-Control", "max-age=60"), "odd");
+    assertThat(secondVerdict("/products/odd-" + status, odd))
+        .isEqualTo("HIT after 1 origin request(s)");
+  }
+
+  @Test
+  void mustUnderstandStoresOnlyUnderstoodStatusesAndThenOutranksNoStore() throws Exception {
+    Map<String, String> directives =
+        Map.of("Cache-Control", "max-age=60, no-store, must-understand");
+
+    assertThat(secondVerdict("/products/mu-200", Answer.status(200, directives, "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(secondVerdict("/products/mu-599", Answer.status(599, directives, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
   @Test
   void aRedirectWithoutFreshnessIsNot() throws Exception {
     Answer redirect = Answer.status(302, Map.of("Location", "/products/new"), "");

@@ -28,8 +28,9 @@ public final class CachePolicy {
   public static final AsciiString CDN_CACHE_CONTROL = AsciiString.cached("cdn-cache-control");
 
   /**
-   * Final statuses whose meaning RFC 9110 defines, so a cache understands them (RFC 9111 3). 206 is
-   * left out because only whole responses are stored, 304 because it has no content of its own.
+   * Final statuses whose meaning RFC 9110 defines, so a cache understands them (what {@code
+   * must-understand} asks, RFC 9111 5.2.2.3). 206 is left out because only whole responses are
+   * stored, 304 because it has no content of its own.
    */
   private static final Set<Integer> UNDERSTOOD =
       Set.of(
@@ -109,10 +110,17 @@ public final class CachePolicy {
     HttpHeaders headers = response.headers();
     CacheControl cc = directives(headers);
     int status = response.status().code();
-    if (!UNDERSTOOD.contains(status)) {
+    // RFC 9111 3: any final status may be stored (with explicit freshness if it is not
+    // heuristically cacheable, below); understanding it is required only for 206 and 304, which
+    // are never stored whole, and under must-understand, which then outranks no-store (5.2.2.3).
+    if (status < 200 || status == 206 || status == 304 || status > 999) {
       return Verdict.no("status " + status);
     }
-    if (cc.has("no-store")) {
+    boolean mustUnderstand = cc.has("must-understand");
+    if (mustUnderstand && !UNDERSTOOD.contains(status)) {
+      return Verdict.no("must-understand and status " + status + " is not understood here");
+    }
+    if (cc.has("no-store") && !mustUnderstand) {
       return Verdict.no("no-store");
     }
     if (cc.has("private")) {
