@@ -37,7 +37,7 @@ class OriginKeepAliveTest {
   void anOriginThatClosesAfterEachResponseWithoutSayingSoStillAnswersEveryMiss() throws Exception {
     try (ScriptedOrigin origin =
             new ScriptedOrigin(
-                (head, out) -> {
+                (head, out, nth) -> {
                   byte[] body = "page".getBytes(StandardCharsets.US_ASCII);
                   out.write(ScriptedOrigin.head200(body.length, "max-age=60"));
                   out.write(body);
@@ -55,6 +55,32 @@ class OriginKeepAliveTest {
 
       assertThat(origin.requests()).isEqualTo(MISSES);
       assertThat(origin.connections()).isEqualTo(MISSES);
+    }
+  }
+
+  @Test
+  void bytesBeyondAShortContentLengthDoNotCorruptTheNextRequestOnThatConnection() throws Exception {
+    // Each connection's origin thread: its first answer says 5 bytes and sends them; the bytes it
+    // "still owed" arrive just before its second answer, as a desynchronised origin's would.
+    try (ScriptedOrigin origin =
+            new ScriptedOrigin(
+                (head, out, nth) -> {
+                  if (nth > 0) {
+                    out.write("0123456789-excess".getBytes(StandardCharsets.US_ASCII));
+                  }
+                  out.write(ScriptedOrigin.head200(5, "no-store"));
+                  out.write("hello".getBytes(StandardCharsets.US_ASCII));
+                  return true;
+                });
+        EdgeCacheServer edge =
+            new EdgeCacheServer(EdgeConfigs.local("edge-north", origin.route("/products/")))
+                .start()) {
+      EdgeClient client = new EdgeClient(edge.port());
+      for (int i = 0; i < MISSES; i++) {
+        HttpResponse<String> response = client.get("/products/short-" + i);
+        assertThat(response.statusCode()).as("request %d", i).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello");
+      }
     }
   }
 }

@@ -47,7 +47,7 @@ class StreamingTest {
 
   /** A body of {@code length} bytes, the first {@code before} of them sent before the pause. */
   private ScriptedOrigin.Script pausingAfter(long length, int before, String cacheControl) {
-    return (head, out) -> {
+    return (head, out, nth) -> {
       out.write(ScriptedOrigin.head200(length, cacheControl));
       boolean first = served.getAndIncrement() == 0;
       writePattern(out, 0, first ? before : length);
@@ -159,7 +159,7 @@ class StreamingTest {
   @Test
   void aBodyOfUnknownLengthGoesToTheClientChunkedAndIsStored() throws Exception {
     start(
-        (head, out) -> {
+        (head, out, nth) -> {
           out.write(
               ("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
@@ -186,7 +186,7 @@ class StreamingTest {
   @Test
   void anOriginThatStopsMidBodyClosesTheClientInsteadOfHangingIt() throws Exception {
     start(
-        (head, out) -> {
+        (head, out, nth) -> {
           out.write(ScriptedOrigin.head200(1_000_000, "max-age=600"));
           writePattern(out, 0, 200_000);
           return false; // 800,000 bytes short
@@ -202,7 +202,7 @@ class StreamingTest {
   @Test
   void anHttp10ClientGetsAnOpenEndedBodyUnchunkedAndTheConnectionClosedAtItsEnd() throws Exception {
     start(
-        (head, out) -> {
+        (head, out, nth) -> {
           out.write(
               ("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
@@ -255,7 +255,7 @@ class StreamingTest {
   void aClientsMatchingIfNoneMatchOnALargeMissGets304AndTheBodyIsStillStored() throws Exception {
     long length = 512 << 10;
     start(
-        (head, out) -> {
+        (head, out, nth) -> {
           out.write(
               ("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nETag: \"v7\"\r\n"
                       + "Content-Length: "

@@ -91,9 +91,9 @@ public final class OriginClient {
       EventLoop loop,
       CompletableFuture<OriginStream> result,
       boolean mayRetry) {
-    // An idle connection may have been closed by the origin just now. A request that got no byte
-    // back on one is sent once more on a new connection if repeating it is harmless; one that is
-    // not (POST, PUT, a body) never takes the risk and goes on a new connection from the start.
+    // An idle connection may have been closed by the origin just now. A request that got no
+    // response head on one is sent once more on a new connection if repeating it is harmless; one
+    // that is not (POST, PUT, a body) never takes the risk and goes on a new connection.
     Channel idle = mayRetry && idempotent(request) ? pool.acquire(origin, loop) : null;
     if (idle != null) {
       boolean retry = true;
@@ -172,7 +172,10 @@ public final class OriginClient {
         (stream, failure) -> {
           if (failure == null) {
             result.complete(stream);
-          } else if (reused && !x.anyByte && failure instanceof OriginException e) {
+          } else if (reused && x.stream == null && failure instanceof OriginException e) {
+            // No response head on a reused connection: it was dropped as we sent, or it carried
+            // the excess of an earlier response whose Content-Length was too short (parsed here as
+            // garbage). Neither says anything about this request; a GET may go again.
             result.completeExceptionally(e.asRetryable());
           } else {
             result.completeExceptionally(failure);

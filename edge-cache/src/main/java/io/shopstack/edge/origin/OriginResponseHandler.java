@@ -30,7 +30,6 @@ final class OriginResponseHandler extends ChannelInboundHandlerAdapter
     final boolean reused;
     OriginStream stream;
     long progress; // bytes seen, for the read timeout
-    boolean anyByte;
 
     Exchange(long requestTimeMillis, String origin, boolean reused) {
       this.requestTimeMillis = requestTimeMillis;
@@ -76,7 +75,6 @@ final class OriginResponseHandler extends ChannelInboundHandlerAdapter
         ctx.close(); // nothing was asked: an origin talking out of turn is not to be trusted
         return;
       }
-      x.anyByte = true;
       if (msg instanceof HttpResponse response) {
         head(ctx, x, response);
       }

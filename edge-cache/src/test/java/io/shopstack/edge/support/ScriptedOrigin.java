@@ -17,9 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection without saying so. Counts connections and requests.
  */
 public final class ScriptedOrigin implements AutoCloseable {
-  /** What to do with one request on its connection; return false to close the connection. */
+  /**
+   * What to do with one request, the {@code nth} (from 0) on its connection; return false to close
+   * the connection.
+   */
   public interface Script {
-    boolean answer(String requestHead, OutputStream out) throws IOException, InterruptedException;
+    boolean answer(String requestHead, OutputStream out, int nth)
+        throws IOException, InterruptedException;
   }
 
   private final ServerSocket server;
@@ -48,9 +52,10 @@ public final class ScriptedOrigin implements AutoCloseable {
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
       String head;
+      int nth = 0;
       while ((head = readHead(in)) != null) {
         requests.incrementAndGet();
-        if (!script.answer(head, out)) {
+        if (!script.answer(head, out, nth++)) {
           return;
         }
         out.flush();
