@@ -63,7 +63,9 @@ public record EdgeCacheConfig(
       int originTimeoutMillis,
       int clientIdleSeconds,
       int requestHeadMillis,
-      int maxClientConnections) {
+      int maxClientConnections,
+      int maxIdleOriginConnections,
+      int originIdleSeconds) {
     public Limits {
       if (maxRequestBodyBytes < 0 || maxObjectBytes < 0 || maxEntries < 1 || maxCacheBytes < 1) {
         throw new IllegalArgumentException("cache limits must be positive");
@@ -75,7 +77,9 @@ public record EdgeCacheConfig(
           || originTimeoutMillis < 1
           || clientIdleSeconds < 1
           || requestHeadMillis < 1
-          || maxClientConnections < 1) {
+          || maxClientConnections < 1
+          || maxIdleOriginConnections < 0
+          || originIdleSeconds < 1) {
         throw new IllegalArgumentException("timeouts must be positive");
       }
     }

@@ -273,13 +273,18 @@ class BadInputAndFailuresTest {
   }
 
   @Test
-  void aResponseTooLargeToRelayIs502() throws Exception {
+  void aLarge200IsRelayedWholeButALargeResponseReadWholeIs502() throws Exception {
+    // maxResponseBytes is 65536 here: a 200 streams past it, other answers are read whole.
     origin.answer("/products/huge", Answer.cacheable(60, "y".repeat(70_000)));
+    origin.answer("/products/huge-404", Answer.status(404, Map.of(), "n".repeat(70_000)));
 
-    HttpResponse<String> response = send(request("/products/huge"));
+    HttpResponse<String> streamed = send(request("/products/huge"));
+    HttpResponse<String> whole = send(request("/products/huge-404"));
 
-    assertThat(response.statusCode()).isEqualTo(502);
-    assertThat(response.body()).contains("too large to relay");
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    assertThat(streamed.body()).hasSize(70_000);
+    assertThat(whole.statusCode()).isEqualTo(502);
+    assertThat(whole.body()).contains("larger than 65536 bytes");
   }
 
   @Test

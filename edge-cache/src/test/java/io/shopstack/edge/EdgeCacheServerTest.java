@@ -270,8 +270,8 @@ class EdgeCacheServerTest {
 
   @Test
   void healthAndMetricsOnTheAdminPort() throws Exception {
-    get("/products/m");
-    get("/products/m");
+    HttpResponse<String> miss = get("/products/m");
+    HttpResponse<String> hit = get("/products/m");
     String admin = "http://127.0.0.1:" + edge.adminPort();
     HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create(admin + "/health")));
     MetricsScrape metrics = MetricsScrape.of(edge.adminPort());
@@ -284,6 +284,13 @@ class EdgeCacheServerTest {
     assertThat(metrics.samples("edge_origin_fetches_total")).isNotEmpty();
     assertThat(metrics.value("edge_cache_entries", Map.of("instance", "edge-north")))
         .isEqualTo(1.0);
+    assertThat(metrics.value("edge_origin_latency_seconds_count", Map.of())).isEqualTo(1.0);
+    assertThat(metrics.samples("edge_origin_latency_seconds_bucket")).hasSizeGreaterThan(5);
+    assertThat(metrics.value("edge_client_body_bytes_total", Map.of("result", "hit")))
+        .isEqualTo(hit.body().length());
+    assertThat(miss.headers().firstValue("X-Cache-Hits")).hasValue("0");
+    assertThat(hit.headers().firstValue("X-Cache-Hits")).hasValue("1");
+    assertThat(get("/products/m").headers().firstValue("X-Cache-Hits")).hasValue("2");
   }
 
   private static HttpRequest.BodyPublisher noBody() {

@@ -83,6 +83,15 @@ class FreshnessTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"abc", "-7200", "7200.0", "7200;foo=bar", "7200;foo=111"})
+  void anAgeThatIsNotANonNegativeIntegerCountsAsStale(String age) throws Exception {
+    // cache-tests.fyi's age-parse tests: a cache that cannot tell the age asks the origin.
+    Map<String, String> headers = Map.of("Cache-Control", "max-age=3600", "Age", age);
+    assertThat(secondVerdict("/products/unknown-age", Answer.withHeaders(headers, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @ParameterizedTest
   @ValueSource(
       strings = {
         "max-age=3600.0",
@@ -123,6 +132,26 @@ class FreshnessTest {
     assertThat(client.get("/products/moved").statusCode()).isEqualTo(status);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {299, 499, 599})
+  void anUnknownStatusWithExplicitFreshnessIsStored(int status) throws Exception {
+    // RFC 9111 3 asks a cache to understand only 206 and 304 (and must-understand answers).
+    Answer odd = Answer.status(status, Map.of("Cache-Control", "max-age=60"), "odd");
+    assertThat(secondVerdict("/products/odd-" + status, odd))
+        .isEqualTo("HIT after 1 origin request(s)");
+  }
+
+  @Test
+  void mustUnderstandStoresOnlyUnderstoodStatusesAndThenOutranksNoStore() throws Exception {
+    Map<String, String> directives =
+        Map.of("Cache-Control", "max-age=60, no-store, must-understand");
+
+    assertThat(secondVerdict("/products/mu-200", Answer.status(200, directives, "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(secondVerdict("/products/mu-599", Answer.status(599, directives, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
   @Test
   void aRedirectWithoutFreshnessIsNot() throws Exception {
     Answer redirect = Answer.status(302, Map.of("Location", "/products/new"), "");
@@ -151,6 +180,37 @@ class FreshnessTest {
         .isEqualTo("HIT after 1 origin request(s)");
     assertThat(secondVerdict("/products/browser", Answer.withHeaders(browsersOnly, "x")))
         .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void surrogateControlAimedAtThisCacheOverridesCacheControlAndStaysHere() throws Exception {
+    Map<String, String> ours =
+        Map.of(
+            "Cache-Control", "no-store",
+            "Surrogate-Control", "max-age=60;edge-north, max-age=5;dc-cache");
+
+    assertThat(secondVerdict("/products/surrogate", Answer.withHeaders(ours, "x")))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(origin.lastHeaders().getFirst("Surrogate-Capability"))
+        .isEqualTo("edge-north=\"Surrogate/1.0\"");
+    // Only the directive for another cache is passed on.
+    assertThat(client.get("/products/surrogate").headers().allValues("Surrogate-Control"))
+        .containsExactly("max-age=5;dc-cache");
+  }
+
+  @Test
+  void surrogateControlForAnotherCacheIsIgnoredAndUnaimedNoStoreWins() throws Exception {
+    Map<String, String> elsewhere =
+        Map.of("Cache-Control", "no-store", "Surrogate-Control", "max-age=60;not-for-you");
+    Map<String, String> noStore =
+        Map.of("Cache-Control", "max-age=10000", "Surrogate-Control", "no-store");
+
+    assertThat(secondVerdict("/products/elsewhere", Answer.withHeaders(elsewhere, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+    assertThat(secondVerdict("/products/surrogate-no-store", Answer.withHeaders(noStore, "x")))
+        .isEqualTo("MISS after 2 origin request(s)");
+    assertThat(client.get("/products/surrogate-no-store").headers().map())
+        .doesNotContainKey("surrogate-control");
   }
 
   @Test

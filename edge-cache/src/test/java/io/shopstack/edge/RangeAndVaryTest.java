@@ -111,4 +111,18 @@ class RangeAndVaryTest {
     assertThat(xCache(reordered)).isEqualTo("HIT");
     assertThat(xCache(other)).isEqualTo("MISS");
   }
+
+  @Test
+  void acceptLanguageIsNormalisedBeforeComparing() throws Exception {
+    origin.answer(
+        "/products/al",
+        Answer.withHeaders(Map.of("Cache-Control", "max-age=60", "Vary", "Accept-Language"), "x"));
+
+    client.get("/products/al", "Accept-Language", "en, de");
+    HttpResponse<String> reordered = client.get("/products/al", "Accept-Language", "De,  EN");
+    HttpResponse<String> weighted = client.get("/products/al", "Accept-Language", "en;q=0.5, de");
+
+    assertThat(xCache(reordered)).isEqualTo("HIT");
+    assertThat(xCache(weighted)).isEqualTo("MISS");
+  }
 }

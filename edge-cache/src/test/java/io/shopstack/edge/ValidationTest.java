@@ -179,4 +179,41 @@ class ValidationTest {
     assertThat(xCache(forced)).isEqualTo("REVALIDATED");
     assertThat(origin.notModified()).isEqualTo(1);
   }
+
+  @Test
+  void a304UpdatesStoredHeadersButNotThoseThatDescribeTheStoredBody() throws Exception {
+    Map<String, String> first =
+        Map.of(
+            "Cache-Control",
+            "max-age=10",
+            "ETag",
+            "\"m\"",
+            "Content-MD5",
+            "rL0Y20zC+Fzt72VPzMSk2A==",
+            "X-Version",
+            "1");
+    origin.answer("/products/md5", Answer.withHeaders(first, "body"));
+    client.get("/products/md5");
+    clock.advance(Duration.ofSeconds(11));
+    Map<String, String> second =
+        Map.of(
+            "Cache-Control",
+            "max-age=100",
+            "ETag",
+            "\"m\"",
+            "Content-MD5",
+            "N7UdGUp1E+RbVvZSTy1R8g==",
+            "X-Version",
+            "2");
+    origin.answer("/products/md5", Answer.withHeaders(second, "never sent"));
+
+    HttpResponse<String> revalidated = client.get("/products/md5");
+
+    assertThat(xCache(revalidated)).isEqualTo("REVALIDATED");
+    assertThat(revalidated.headers().firstValue("X-Version")).hasValue("2");
+    // The stored body is the first one: its digest must stay the first one's.
+    assertThat(revalidated.headers().firstValue("Content-MD5"))
+        .hasValue("rL0Y20zC+Fzt72VPzMSk2A==");
+    assertThat(revalidated.body()).isEqualTo("body");
+  }
 }

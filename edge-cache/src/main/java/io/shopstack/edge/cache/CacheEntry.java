@@ -3,6 +3,7 @@ package io.shopstack.edge.cache;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.shopstack.edge.origin.OriginResponse;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stored response and what RFC 9111 4.2 needs to judge it later: how old it already was on
@@ -20,6 +21,8 @@ import java.util.Map;
  *     origin that fails
  * @param mustRevalidate never serve it stale ({@code must-revalidate}, {@code proxy-revalidate},
  *     {@code s-maxage}, {@code no-cache}: RFC 9111 4.2.4)
+ * @param hits how often it answered a request (Varnish's {@code obj.hits}, sent as {@code
+ *     X-Cache-Hits})
  */
 public record CacheEntry(
     OriginResponse response,
@@ -28,7 +31,28 @@ public record CacheEntry(
     Map<String, String> varyValues,
     long staleWhileRevalidateMillis,
     long staleIfErrorMillis,
-    boolean mustRevalidate) {
+    boolean mustRevalidate,
+    AtomicLong hits) {
+
+  /** A new entry, not yet used. */
+  public CacheEntry(
+      OriginResponse response,
+      long correctedInitialAgeMillis,
+      long freshnessLifetimeMillis,
+      Map<String, String> varyValues,
+      long staleWhileRevalidateMillis,
+      long staleIfErrorMillis,
+      boolean mustRevalidate) {
+    this(
+        response,
+        correctedInitialAgeMillis,
+        freshnessLifetimeMillis,
+        varyValues,
+        staleWhileRevalidateMillis,
+        staleIfErrorMillis,
+        mustRevalidate,
+        new AtomicLong());
+  }
 
   /** A plain entry: fresh for a while, never served stale. */
   public CacheEntry(

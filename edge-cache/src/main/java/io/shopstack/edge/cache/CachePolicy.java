@@ -20,15 +20,17 @@ import java.util.Set;
  * refreshes what is stored.
  *
  * <p>{@code CDN-Cache-Control} (RFC 9213) replaces {@code Cache-Control} and {@code Expires} when
- * present, so an origin can tell its CDN one thing and browsers another.
+ * present, so an origin can tell its CDN one thing and browsers another; {@link SurrogateControl}
+ * directives for this cache by name replace both.
  */
 public final class CachePolicy {
   /** RFC 9213's field for every CDN cache; its directives replace Cache-Control's here. */
   public static final AsciiString CDN_CACHE_CONTROL = AsciiString.cached("cdn-cache-control");
 
   /**
-   * Final statuses whose meaning RFC 9110 defines, so a cache understands them (RFC 9111 3). 206 is
-   * left out because only whole responses are stored, 304 because it has no content of its own.
+   * Final statuses whose meaning RFC 9110 defines, so a cache understands them (what {@code
+   * must-understand} asks, RFC 9111 5.2.2.3). 206 is left out because only whole responses are
+   * stored, 304 because it has no content of its own.
    */
   private static final Set<Integer> UNDERSTOOD =
       Set.of(
@@ -48,13 +50,33 @@ public final class CachePolicy {
       List.of(HttpHeaderNames.SET_COOKIE, AsciiString.cached("set-cookie2"));
 
   /** RFC 9111 3.2 / 9110 8.6: a 304 never changes the stored content's length. */
+  // ETag and Content-MD5 describe the stored content too: a 304 carrying other values cannot make
+  // the stored body match them, so they stay as stored (RFC 9111 3.2 "fields the stored response
+  // depends upon").
   private static final Set<String> NOT_UPDATED_BY_304 =
-      Set.of("content-length", "content-encoding", "transfer-encoding", "content-range");
+      Set.of(
+          "content-length",
+          "content-encoding",
+          "transfer-encoding",
+          "content-range",
+          "etag",
+          "content-md5");
 
   private final int maxObjectBytes;
+  private final String surrogateName;
 
-  public CachePolicy(int maxObjectBytes) {
+  /**
+   * @param surrogateName this cache's name in {@code Surrogate-Control} targets and {@code
+   *     Surrogate-Capability}
+   */
+  public CachePolicy(int maxObjectBytes, String surrogateName) {
     this.maxObjectBytes = maxObjectBytes;
+    this.surrogateName = surrogateName;
+  }
+
+  /** The largest body this cache stores; larger ones are only relayed. */
+  public int maxObjectBytes() {
+    return maxObjectBytes;
   }
 
   /** Whether to store, and if not, why (for logs and for whoever reads them). */
@@ -64,14 +86,23 @@ public final class CachePolicy {
     }
   }
 
-  /** The directives that govern this cache: CDN-Cache-Control if the origin sent one. */
-  static CacheControl directives(HttpHeaders headers) {
+  /**
+   * The directives that govern this cache: Surrogate-Control's for this cache if there are any,
+   * else CDN-Cache-Control if the origin sent one, else Cache-Control.
+   */
+  CacheControl directives(HttpHeaders headers) {
+    CacheControl surrogate = SurrogateControl.forCache(headers, surrogateName);
+    if (!surrogate.isEmpty()) {
+      return surrogate;
+    }
     CacheControl cdn = CacheControl.parse(headers.getAll(CDN_CACHE_CONTROL));
     return cdn.isEmpty() ? CacheControl.of(headers) : cdn;
   }
 
-  private static boolean targeted(HttpHeaders headers) {
-    return headers.contains(CDN_CACHE_CONTROL);
+  /** Whether directives aimed at CDNs (and so not Expires) decide freshness here. */
+  private boolean targeted(HttpHeaders headers) {
+    return headers.contains(CDN_CACHE_CONTROL)
+        || !SurrogateControl.forCache(headers, surrogateName).isEmpty();
   }
 
   /** RFC 9111 3: may this response to this GET be stored by a shared cache? */
@@ -79,10 +110,17 @@ public final class CachePolicy {
     HttpHeaders headers = response.headers();
     CacheControl cc = directives(headers);
     int status = response.status().code();
-    if (!UNDERSTOOD.contains(status)) {
+    // RFC 9111 3: any final status may be stored (with explicit freshness if it is not
+    // heuristically cacheable, below); understanding it is required only for 206 and 304, which
+    // are never stored whole, and under must-understand, which then outranks no-store (5.2.2.3).
+    if (status < 200 || status == 206 || status == 304 || status > 999) {
       return Verdict.no("status " + status);
     }
-    if (cc.has("no-store")) {
+    boolean mustUnderstand = cc.has("must-understand");
+    if (mustUnderstand && !UNDERSTOOD.contains(status)) {
+      return Verdict.no("must-understand and status " + status + " is not understood here");
+    }
+    if (cc.has("no-store") && !mustUnderstand) {
       return Verdict.no("no-store");
     }
     if (cc.has("private")) {
@@ -129,6 +167,8 @@ public final class CachePolicy {
    */
   public CacheEntry freshen(CacheEntry stored, OriginResponse notModified) {
     HttpHeaders merged = stored.response().headers().copy();
+    // The stored Age described the first fetch; the validated response is as old as the 304 says.
+    merged.remove(HttpHeaderNames.AGE);
     for (String name : notModified.headers().names()) {
       if (!NOT_UPDATED_BY_304.contains(name.toLowerCase(Locale.ROOT))) {
         merged.set(name, notModified.headers().getAll(name));
@@ -206,7 +246,7 @@ public final class CachePolicy {
    * Last-Modified heuristic of 4.2.2 for the statuses that allow one; else 0. An invalid max-age or
    * Expires counts as already expired, as 4.2.1 and 5.3 advise.
    */
-  static long freshnessLifetimeMillis(OriginResponse response, CacheControl cc) {
+  long freshnessLifetimeMillis(OriginResponse response, CacheControl cc) {
     HttpHeaders headers = response.headers();
     OptionalLong shared = cc.seconds("s-maxage");
     if (shared.isPresent()) {
@@ -244,22 +284,36 @@ public final class CachePolicy {
       apparentAge = Math.max(0, responseTime - date);
     }
     long responseDelay = Math.max(0, responseTime - response.requestTimeMillis());
-    long correctedAgeValue = ageHeaderSeconds(response.headers()) * 1000 + responseDelay;
+    long correctedAgeValue = ageForFreshnessSeconds(response.headers()) * 1000 + responseDelay;
     return Math.max(apparentAge, correctedAgeValue);
   }
 
   /**
-   * The {@code Age} header in seconds (RFC 9111 5.1): of a list such as {@code 7200, 0} the first
-   * member counts; 0 when absent or not a non-negative integer.
+   * The {@code Age} header in seconds (RFC 9111 5.1), for relaying: of a list such as {@code 7200,
+   * 0} the first member counts; 0 when absent or not a non-negative integer.
    */
   public static long ageHeaderSeconds(HttpHeaders headers) {
+    long age = ageForFreshnessSeconds(headers);
+    return age == INVALID_AGE ? 0 : age;
+  }
+
+  /** What an Age that is not a non-negative integer counts as: too old to be fresh. */
+  private static final long INVALID_AGE = CacheControl.DELTA_SECONDS_CAP;
+
+  /**
+   * The {@code Age} a freshness decision uses: the first member of a list (RFC 9111 5.1), and an
+   * invalid one ({@code abc}, {@code -5}, {@code 7200.0}, {@code 7200;x=1}) as stale. RFC 9111 5.1
+   * would ignore it; 4.2.1 encourages treating invalid freshness information as stale, and a shared
+   * cache that cannot tell a response's age should ask the origin rather than guess "new".
+   */
+  static long ageForFreshnessSeconds(HttpHeaders headers) {
     String age = headers.get(HttpHeaderNames.AGE);
     if (age == null) {
       return 0;
     }
     String first = age.split(",", 2)[0].trim();
     if (first.isEmpty() || !first.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return 0;
+      return INVALID_AGE;
     }
     return first.length() > 10 ? CacheControl.DELTA_SECONDS_CAP : Long.parseLong(first);
   }
@@ -286,8 +340,10 @@ public final class CachePolicy {
 
   /**
    * A request header's value as Vary compares it (RFC 9111 4.1 allows normalising): lines joined,
-   * list members trimmed; for {@code Accept-Encoding} also lower-cased and sorted, because {@code
-   * gzip, br} and {@code br,gzip} ask for the same thing and must not split the cache.
+   * list members trimmed; for {@code Accept-Encoding} and {@code Accept-Language} also lower-cased
+   * and sorted, because {@code gzip, br} and {@code br,gzip} (or {@code en, de} and {@code De, en}:
+   * each member carries its own weight, and language tags ignore case) ask for the same thing and
+   * must not split the cache.
    */
   static String normalised(HttpHeaders headers, String name) {
     List<String> lines = headers.getAll(name);
@@ -300,7 +356,7 @@ public final class CachePolicy {
             .map(String::trim)
             .filter(m -> !m.isEmpty())
             .toList();
-    if (name.equals("accept-encoding")) {
+    if (name.equals("accept-encoding") || name.equals("accept-language")) {
       members =
           members.stream()
               .map(m -> m.replace(" ", "").toLowerCase(Locale.ROOT))

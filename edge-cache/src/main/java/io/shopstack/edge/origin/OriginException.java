@@ -13,10 +13,26 @@ public final class OriginException extends RuntimeException {
   }
 
   private final Kind kind;
+  private final boolean retryable;
 
   public OriginException(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, false);
+  }
+
+  private OriginException(Kind kind, String message, Throwable cause, boolean retryable) {
     super(message, cause);
     this.kind = kind;
+    this.retryable = retryable;
+  }
+
+  /** The same failure, marked as one on a reused connection before the origin sent a byte. */
+  OriginException asRetryable() {
+    return new OriginException(kind, getMessage(), getCause(), kind != Kind.TIMEOUT);
+  }
+
+  /** Whether sending the request again on a new connection is safe and may succeed. */
+  boolean retryable() {
+    return retryable;
   }
 
   public Kind kind() {

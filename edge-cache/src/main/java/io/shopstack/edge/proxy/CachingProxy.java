@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -17,12 +18,14 @@ import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ClientDirectives;
 import io.shopstack.edge.cache.HitForPass;
 import io.shopstack.edge.cache.ResponseCache;
+import io.shopstack.edge.cache.SurrogateControl;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.Origin;
 import io.shopstack.edge.origin.OriginClient;
 import io.shopstack.edge.origin.OriginException;
 import io.shopstack.edge.origin.OriginResponse;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.origin.OriginStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -52,8 +55,26 @@ final class CachingProxy {
   private static final Set<HttpMethod> SAFE =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE);
 
-  /** A finished response and the result it counts as in the metrics. */
-  record Reply(FullHttpResponse response, String result) {}
+  /**
+   * A response and the result it counts as in the metrics. With {@code body}, the response is only
+   * the head (its content empty) and the body follows from the origin as it arrives.
+   */
+  record Reply(FullHttpResponse response, String result, Streamed body) {
+    Reply(FullHttpResponse response, String result) {
+      this(response, result, null);
+    }
+
+    /** Drops the reply unsent. */
+    void discard() {
+      response.release();
+      if (body != null) {
+        body.stream().leave(body.reader());
+      }
+    }
+  }
+
+  /** A body on its way from the origin, and this reply's place in it. */
+  record Streamed(OriginStream stream, OriginStream.Reader reader) {}
 
   /** One request on its way through: everything the steps below need to know about it. */
   private record Exchange(
@@ -222,7 +243,7 @@ final class CachingProxy {
       return fetch(x, found.orElse(null), ticket);
     }
     metrics.coalesced();
-    return ticket.fetched().thenComposeAsync(fetched -> afterWaiting(x), x.loop());
+    return follow(x, ticket);
   }
 
   /** Back from the waiting list: the leader's response is stored, or we fetch for ourselves. */
@@ -245,15 +266,15 @@ final class CachingProxy {
         .whenComplete(
             (reply, failure) -> {
               if (reply != null) {
-                reply.response().release();
+                reply.discard();
               }
             });
   }
 
   /**
    * To the origin with a plain GET (also for HEAD, so the entry serves both), conditional when a
-   * stale entry has validators. A 304 freshens the entry (RFC 9111 4.3.4); a failure or a 5xx falls
-   * back to the stale entry where stale-if-error allows; anything else is stored if allowed.
+   * stale entry has validators. A large or open-ended 200 is relayed while it arrives ({@link
+   * #streamed}); anything else is read whole and settled by {@link #settle}.
    */
   private CompletableFuture<Reply> fetch(Exchange x, CacheEntry stale, WaitingList.Ticket ticket) {
     metrics.originFetch(x.origin());
@@ -261,49 +282,194 @@ final class CachingProxy {
     if (stale != null) {
       Revalidation.addValidators(request.headers(), stale);
     }
+    long sent = clock.getAsLong();
     return originClient
-        .fetch(x.origin(), request, x.loop())
-        .handle(
-            (response, failure) -> {
+        .open(x.origin(), request, x.loop())
+        .thenCompose(
+            stream -> {
+              metrics.originLatency(x.origin(), clock.getAsLong() - sent);
+              // Synchronous up to the first byte: how the body is read is set before it arrives.
+              ProxyHeaders.stripHopByHop(stream.headers());
+              if (streams(stream)) {
+                return done(streamed(x, stream, ticket));
+              }
+              return originClient
+                  .whole(stream, x.origin())
+                  .thenApply(response -> settle(x, stale, ticket, response));
+            })
+        .whenComplete(
+            (reply, failure) -> {
               if (failure != null) {
                 finish(x, ticket, failure);
-                throw failure instanceof CompletionException c
-                    ? c
-                    : new CompletionException(failure);
               }
-              ProxyHeaders.stripHopByHop(response.headers());
-              long now = clock.getAsLong();
-              if (stale != null && response.status().code() == 304) {
-                CacheEntry fresh = policy.freshen(stale, response);
-                cache.replace(x.key(), stale, fresh);
-                finish(x, ticket, null);
-                return hit(x, fresh, "REVALIDATED");
-              }
-              if (stale != null
-                  && response.status().code() >= 500
-                  && stale.servableOnError(now, graceMillis)) {
-                finish(x, ticket, null);
-                return hit(x, stale, "STALE");
-              }
-              CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), response);
-              CacheEntry entry = null;
-              if (verdict.store()) {
-                entry = policy.entry(x.request().headers(), response);
-                cache.store(x.key(), x.request().headers(), entry);
-                hitForPass.clear(x.key());
-              } else {
-                log.debug("{} not stored: {}", x.key(), verdict.reason());
-                if (response.status().code() < 500) {
-                  hitForPass.mark(x.key(), now); // a failing origin is not "uncacheable"
-                }
-              }
-              finish(x, ticket, null);
-              long age =
-                  entry != null
-                      ? entry.ageSeconds(now)
-                      : CachePolicy.ageHeaderSeconds(response.headers());
-              return new Reply(respond(x, response, "MISS", age, true), "miss");
             });
+  }
+
+  /**
+   * A whole response: a 304 freshens the entry (RFC 9111 4.3.4); a 5xx falls back to the stale
+   * entry where stale-if-error allows; anything else is stored if allowed.
+   */
+  private Reply settle(
+      Exchange x, CacheEntry stale, WaitingList.Ticket ticket, OriginResponse response) {
+    long now = clock.getAsLong();
+    if (stale != null && response.status().code() == 304) {
+      CacheEntry fresh = policy.freshen(stale, response);
+      cache.replace(x.key(), stale, fresh);
+      finish(x, ticket, null);
+      return hit(x, fresh, "REVALIDATED");
+    }
+    if (stale != null
+        && response.status().code() >= 500
+        && stale.servableOnError(now, graceMillis)) {
+      finish(x, ticket, null);
+      return hit(x, stale, "STALE");
+    }
+    CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), response);
+    CacheEntry entry = null;
+    if (verdict.store()) {
+      entry = policy.entry(x.request().headers(), response);
+      cache.store(x.key(), x.request().headers(), entry);
+      hitForPass.clear(x.key());
+    } else {
+      notStored(x, verdict.reason(), response.status().code(), now);
+    }
+    finish(x, ticket, null);
+    long age =
+        entry != null ? entry.ageSeconds(now) : CachePolicy.ageHeaderSeconds(response.headers());
+    return new Reply(respond(x, response, "MISS", age, true), "miss");
+  }
+
+  private void notStored(Exchange x, String reason, int status, long now) {
+    log.debug("{} not stored: {}", x.key(), reason);
+    if (status < 500) {
+      hitForPass.mark(x.key(), now); // a failing origin is not "uncacheable"
+    }
+  }
+
+  /**
+   * Relayed as it arrives: a 200 larger than {@link #STREAM_ABOVE_BYTES} or of unknown length, so
+   * the first byte reaches the client while the origin is still sending and nothing waits for a
+   * whole object. Such a 200 answers GET and HEAD whole, whatever Range or conditionals the client
+   * sent (RFC 9110 allows ignoring both); later hits answer those from the stored copy.
+   */
+  private static boolean streams(OriginStream stream) {
+    long length = stream.declaredLength();
+    return stream.status().code() == 200 && (length < 0 || length > STREAM_ABOVE_BYTES);
+  }
+
+  /**
+   * Smaller bodies arrive in a read or two: reading them whole costs nothing and keeps one path.
+   */
+  static final long STREAM_ABOVE_BYTES = 64 << 10;
+
+  /**
+   * The leader's streamed miss. If the response may be stored (and fits {@code maxObjectBytes}) the
+   * whole body is kept while it is relayed, coalesced waiters follow it too, and it is stored when
+   * it ends; otherwise it is only relayed, with memory bounded, and the key becomes hit-for-pass.
+   */
+  private Reply streamed(Exchange x, OriginStream stream, WaitingList.Ticket ticket) {
+    long now = clock.getAsLong();
+    CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), stream.head());
+    long declared = stream.declaredLength();
+    boolean keep = verdict.store() && declared <= policy.maxObjectBytes();
+    stream.keepWholeUpTo(keep ? policy.maxObjectBytes() : 0);
+    OriginStream.Reader reader = stream.join();
+    if (!keep) {
+      notStored(x, verdict.store() ? "larger than maxObjectBytes" : verdict.reason(), 200, now);
+      finish(x, ticket, null);
+    } else {
+      if (ticket != null && !stream.headers().contains(HttpHeaderNames.VARY)) {
+        waitingList.streaming(ticket, stream);
+      }
+      stream.finished().whenComplete((v, failure) -> storeStreamed(x, stream, ticket, failure));
+    }
+    long age = CachePolicy.ageHeaderSeconds(stream.headers());
+    return streamReply(x, stream, reader, "MISS", age, "miss");
+  }
+
+  private void storeStreamed(
+      Exchange x, OriginStream stream, WaitingList.Ticket ticket, Throwable failure) {
+    if (failure != null) {
+      finish(x, ticket, failure);
+      return;
+    }
+    long now = clock.getAsLong();
+    if (!stream.keepsWhole()) {
+      notStored(x, "grew larger than maxObjectBytes", 200, now);
+    } else {
+      OriginResponse whole = stream.whole();
+      CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), whole);
+      if (verdict.store()) {
+        cache.store(x.key(), x.request().headers(), policy.entry(x.request().headers(), whole));
+        hitForPass.clear(x.key());
+      } else {
+        notStored(x, verdict.reason(), 200, now);
+      }
+    }
+    finish(x, ticket, null);
+  }
+
+  /** A waiter follows the leader's body while it arrives, as Varnish's streaming does. */
+  private CompletableFuture<Reply> follow(Exchange x, WaitingList.Ticket ticket) {
+    return ticket
+        .streaming()
+        .thenComposeAsync(
+            stream -> {
+              OriginStream.Reader reader = stream == null ? null : stream.join();
+              if (reader == null) {
+                return ticket.fetched().thenComposeAsync(fetched -> afterWaiting(x), x.loop());
+              }
+              long age = CachePolicy.ageHeaderSeconds(stream.headers());
+              return done(streamReply(x, stream, reader, "HIT", age, "hit"));
+            },
+            x.loop());
+  }
+
+  /**
+   * A streamed answer, or a {@code 304} without its body when the client's own conditional already
+   * matches the head (the body still goes into the cache when it is being kept).
+   */
+  private Reply streamReply(
+      Exchange x,
+      OriginStream stream,
+      OriginStream.Reader reader,
+      String xCache,
+      long ageSeconds,
+      String result) {
+    if (Preconditions.notModified(x.request().headers(), stream.headers())) {
+      stream.leave(reader);
+      HttpHeaders notModified = Preconditions.notModifiedHeaders(stream.headers());
+      SurrogateControl.keepOthers(notModified, instance);
+      ProxyHeaders.decorate(notModified, instance, xCache, x.requestId(), ageSeconds);
+      return new Reply(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.NOT_MODIFIED,
+              Unpooled.EMPTY_BUFFER,
+              notModified,
+              HttpHeaders.EMPTY_HEADERS),
+          result);
+    }
+    return new Reply(
+        streamHead(x, stream, xCache, ageSeconds), result, new Streamed(stream, reader));
+  }
+
+  /** The head of a streamed answer; an open-ended body goes to the client chunked. */
+  private FullHttpResponse streamHead(
+      Exchange x, OriginStream stream, String xCache, long ageSeconds) {
+    HttpHeaders headers = stream.headers().copy();
+    SurrogateControl.keepOthers(headers, instance);
+    if (stream.declaredLength() < 0) {
+      headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    ProxyHeaders.decorate(headers, instance, xCache, x.requestId(), ageSeconds);
+    return new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1,
+        stream.status(),
+        Unpooled.EMPTY_BUFFER,
+        headers,
+        HttpHeaders.EMPTY_HEADERS);
   }
 
   private void finish(Exchange x, WaitingList.Ticket ticket, Throwable failure) {
@@ -338,7 +504,9 @@ final class CachingProxy {
   private Reply hit(Exchange x, CacheEntry entry, String xCache) {
     long age = entry.ageSeconds(clock.getAsLong());
     String result = xCache.equals("HIT") ? "hit" : xCache.toLowerCase(java.util.Locale.ROOT);
-    return new Reply(respond(x, entry.response(), xCache, age, true), result);
+    FullHttpResponse response = respond(x, entry.response(), xCache, age, true);
+    response.headers().set(ProxyHeaders.X_CACHE_HITS, entry.hits().incrementAndGet());
+    return new Reply(response, result);
   }
 
   /**
@@ -349,6 +517,7 @@ final class CachingProxy {
   private FullHttpResponse respond(
       Exchange x, OriginResponse origin, String xCache, long ageSeconds, boolean cacheFlow) {
     HttpHeaders headers = origin.headers().copy();
+    SurrogateControl.keepOthers(headers, instance); // ours were for us, not for the client
     int status = origin.status().code();
     if (cacheFlow && status == 200) {
       HttpHeaders asked = x.request().headers();

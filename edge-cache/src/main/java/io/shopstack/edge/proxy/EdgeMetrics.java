@@ -3,10 +3,13 @@ package io.shopstack.edge.proxy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.Origin;
 import io.shopstack.edge.origin.OriginException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The numbers an operator of a cache watches: hit ratio by status, origin traffic and failures, and
@@ -78,4 +81,38 @@ public final class EdgeMetrics {
         .register(registry)
         .increment();
   }
+
+  /** Time from sending a request to an origin to its response head, per origin. */
+  void originLatency(Origin origin, long millis) {
+    Timer.builder("edge.origin.latency")
+        .description("time from a request to an origin to its response head")
+        .tag("origin", origin.name())
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry)
+        .record(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Body bytes sent to clients, by where they came from (the result label of the request). */
+  void bodyBytes(String result, long bytes) {
+    Counter.builder("edge.client.body.bytes")
+        .description("response body bytes written to clients")
+        .baseUnit("bytes")
+        .tag("result", result)
+        .register(registry)
+        .increment(bytes);
+  }
+
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
 }

@@ -4,11 +4,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -123,16 +128,25 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
   private void deliver(
       ChannelHandlerContext ctx, FullHttpRequest request, CachingProxy.Reply reply, boolean close) {
     boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+    HttpHeaders headers = reply.response().headers();
+    if (reply.body() != null
+        && !request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+        && headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      // HTTP/1.0 has no chunked coding: an open-ended body ends with the connection.
+      headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+      keepAlive = false;
+    }
     boolean rejectedUpload =
         reply.response().status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-    HttpUtil.setKeepAlive(reply.response().headers(), HttpVersion.HTTP_1_1, keepAlive);
+    HttpUtil.setKeepAlive(headers, HttpVersion.HTTP_1_1, keepAlive);
     metrics.request(reply.result(), reply.response().status().code());
+    boolean head = HttpMethod.HEAD.equals(request.method());
     request.release();
     if (!ctx.channel().isActive()) {
-      reply.response().release();
+      reply.discard();
       return;
     }
-    ChannelFuture written = ctx.writeAndFlush(reply.response());
+    ChannelFuture written = write(ctx, reply, head, metrics);
     if (keepAlive) {
       written.addListener(
           f -> {
@@ -147,6 +161,27 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
     } else {
       written.addListener(f -> ctx.close());
     }
+  }
+
+  /** The whole response, or its head and then its body as it arrives from the origin. */
+  private static ChannelFuture write(
+      ChannelHandlerContext ctx, CachingProxy.Reply reply, boolean head, EdgeMetrics metrics) {
+    if (reply.body() == null) {
+      metrics.bodyBytes(reply.result(), reply.response().content().readableBytes());
+      return ctx.writeAndFlush(reply.response());
+    }
+    FullHttpResponse full = reply.response();
+    ctx.write(new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()));
+    full.release();
+    if (head) {
+      reply.body().stream().leave(reply.body().reader());
+      return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+    return BodyRelay.start(
+        ctx.channel(),
+        reply.body().stream(),
+        reply.body().reader(),
+        bytes -> metrics.bodyBytes(reply.result(), bytes));
   }
 
   /**

@@ -45,13 +45,15 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             limits.connectTimeoutMillis(),
             limits.originTimeoutMillis(),
             limits.maxResponseBytes(),
-            clockMillis);
+            clockMillis,
+            limits.maxIdleOriginConnections(),
+            limits.originIdleSeconds() * 1000L);
     this.proxy =
         new CachingProxy(
             instance,
             routes,
             cache,
-            new CachePolicy(limits.maxObjectBytes()),
+            new CachePolicy(limits.maxObjectBytes(), instance),
             waitingList,
             originClient,
             metrics,

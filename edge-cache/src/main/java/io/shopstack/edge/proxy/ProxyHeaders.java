@@ -4,11 +4,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.shopstack.edge.cache.SurrogateControl;
 import java.util.List;
 
 /**
@@ -19,6 +19,7 @@ import java.util.List;
 final class ProxyHeaders {
   static final AsciiString X_CACHE = AsciiString.cached("x-cache");
   static final AsciiString X_CACHE_ORIGIN = AsciiString.cached("x-cache-origin");
+  static final AsciiString X_CACHE_HITS = AsciiString.cached("x-cache-hits");
   static final AsciiString X_SERVED_BY = AsciiString.cached("x-served-by");
   static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -90,7 +91,8 @@ final class ProxyHeaders {
     append(headers, HttpHeaderNames.VIA, via(instance));
     append(headers, X_FORWARDED_FOR, clientIp);
     headers.set(X_REQUEST_ID, requestId);
-    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    // So the origin can aim Surrogate-Control directives at this cache by name.
+    append(headers, SurrogateControl.SURROGATE_CAPABILITY, SurrogateControl.capability(instance));
     if (fill) {
       CONDITIONAL_AND_RANGE.forEach(headers::remove);
       return new DefaultFullHttpRequest(
@@ -126,6 +128,7 @@ final class ProxyHeaders {
       headers.set(X_CACHE_ORIGIN, originCache);
     }
     headers.set(X_CACHE, xCache);
+    headers.setInt(X_CACHE_HITS, 0); // this hop's count; a hit sets its own
     append(headers, HttpHeaderNames.VIA, via(instance));
     append(headers, X_SERVED_BY, instance);
     headers.set(X_REQUEST_ID, requestId);

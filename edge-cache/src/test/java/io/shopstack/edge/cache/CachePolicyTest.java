@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** RFC 9111's storage and age rules, on plain values. */
 class CachePolicyTest {
-  private final CachePolicy policy = new CachePolicy(100);
+  private final CachePolicy policy = new CachePolicy(100, "edge-test");
   private static final long NOW = 1_700_000_000_000L;
 
   private static OriginResponse response(int status, String... headers) {

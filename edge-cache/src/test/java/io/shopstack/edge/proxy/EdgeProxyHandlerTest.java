@@ -33,7 +33,7 @@ class EdgeProxyHandlerTest {
             "edge-test",
             OriginRoutes.parse("/products/=127.0.0.1:9"),
             cache,
-            new CachePolicy(1024),
+            new CachePolicy(1024, "edge-test"),
             waitingList,
             new OriginClient(100, 100, 4096, System::currentTimeMillis),
             metrics,

@@ -44,7 +44,7 @@ public final class EdgeConfigs {
         base.adminPort(),
         base.routes(),
         base.routeSets(),
-        new EdgeCacheConfig.Limits(1024, 2048, 65536, 100, 1 << 20, 500, 400, 5, 600, 50),
+        new EdgeCacheConfig.Limits(1024, 2048, 65536, 100, 1 << 20, 500, 400, 5, 600, 50, 4, 5),
         base.shutdownSeconds(),
         base.graceSeconds(),
         base.invalidation());

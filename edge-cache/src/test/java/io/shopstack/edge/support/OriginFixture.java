@@ -45,6 +45,8 @@ public final class OriginFixture implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final java.util.Set<InetSocketAddress> connections =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger notModified = new AtomicInteger();
@@ -80,6 +82,7 @@ public final class OriginFixture implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
       requests.incrementAndGet();
+      connections.add(exchange.getRemoteAddress());
       byPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
       lastHeaders = exchange.getRequestHeaders();
       lastMethod = exchange.getRequestMethod();
@@ -144,6 +147,11 @@ public final class OriginFixture implements AutoCloseable {
   /** A route list entry sending {@code prefix} here. */
   public String route(String prefix) {
     return prefix + "=127.0.0.1:" + port();
+  }
+
+  /** How many connections the requests so far came on (by client address and port). */
+  public int connections() {
+    return connections.size();
   }
 
   public int requests() {
