@@ -159,7 +159,10 @@ class BadInputAndFailuresTest {
 
       assertThat(answered).isEqualTo(50);
       assertThat(refused).isEqualTo(1);
-      assertThat(edge.registry().scrape()).contains("edge_client_connections_refused_total");
+      assertThat(edge.registry().scrape())
+          .contains("edge_client_connections_refused_total")
+          // The 50 held connections, the gauge the GSLB's load-aware weights read.
+          .containsPattern("edge_client_connections_open\\{[^}]*\\} 50\\.0");
     } finally {
       for (Socket s : sockets) {
         s.close();

@@ -1,5 +1,6 @@
 package io.shopstack.edge.proxy;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -64,6 +65,10 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
     this.clientIdleSeconds = limits.clientIdleSeconds();
     this.requestHeadMillis = limits.requestHeadMillis();
     this.maxClientConnections = limits.maxClientConnections();
+    // What the GSLB's load-aware weights read from each edge's /metrics (dns-cdn gslb.load).
+    Gauge.builder("edge.client.connections.open", openConnections, AtomicInteger::get)
+        .description("client connections open now (the load the GSLB weighs edges by)")
+        .register(registry);
   }
 
   @Override
