@@ -33,8 +33,8 @@ import java.util.Locale;
  * @param firstByteTimeoutSeconds a client that has sent nothing this long after connecting is
  *     closed, backend side too, so a flood of connections that never speak (slowloris) cannot hold
  *     backend connections for the whole idle timeout; absent means 10
- * @param transport {@code nio} (the default), {@code auto} (native epoll where it loads, NIO
- *     otherwise) or {@code epoll} (fail to start without it)
+ * @param transport {@code auto} (the default: native epoll where it loads, NIO otherwise), {@code
+ *     epoll} (fail to start without it) or {@code nio}
  */
 public record SlbConfig(
     String instance,
@@ -94,8 +94,7 @@ public record SlbConfig(
     if (firstByteTimeoutSeconds <= 0) {
       throw new IllegalArgumentException("slb: firstByteTimeoutSeconds must be positive");
     }
-    // NIO until the epoll data path passes DataPathTest every time (see README, "Transport").
-    transport = transport == null || transport.isBlank() ? "nio" : transport.trim();
+    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
     if (!List.of("auto", "epoll", "nio").contains(transport)) {
       throw new IllegalArgumentException(
           "slb: transport must be auto, epoll or nio, got '" + transport + "'");

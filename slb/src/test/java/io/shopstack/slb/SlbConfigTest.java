@@ -36,12 +36,12 @@ class SlbConfigTest {
   }
 
   @Test
-  void newKeysDefaultToTodaysBehaviourExceptTheTcpCheck() {
+  void newKeysDefaultToTodaysBehaviourExceptTheTcpCheckAndEpoll() {
     SlbConfig config = load(Map.of());
 
     assertThat(config.balance()).isEqualTo("roundrobin");
     assertThat(config.proxyProtocol()).isEqualTo("none");
-    assertThat(config.transport()).isEqualTo("nio");
+    assertThat(config.transport()).as("epoll where it loads").isEqualTo("auto");
     assertThat(config.healthCheck())
         .isEqualTo(new HealthCheck("tcp", 0, "/health", 200, 2000, 1000, 2, 3));
   }
