@@ -89,8 +89,10 @@ class AccessLogTest {
                         .build())
                 .start()) {
       InetSocketAddress vip = full.listenAddresses().get(0);
-      try (Socket holder = new Socket(vip.getAddress(), vip.getPort());
-          Socket queued = new Socket(vip.getAddress(), vip.getPort())) {
+      try (Socket holder = new Socket(vip.getAddress(), vip.getPort())) {
+        holder.setSoTimeout((int) BOUND.toMillis());
+        assertThat(holder.getInputStream().read()).as("served: the slot is taken").isEqualTo('b');
+        Socket queued = new Socket(vip.getAddress(), vip.getPort());
         queued.setSoTimeout((int) BOUND.toMillis());
         assertThat(queued.getInputStream().read())
             .as("closed after the queue timeout")
@@ -103,6 +105,7 @@ class AccessLogTest {
             .contains(" backend=- ")
             .containsPattern(" Tw=\\d+ Tc=-1 ")
             .endsWith(" in=0 out=0 end=sQ");
+        queued.close();
       }
 
       lines.list.clear();

@@ -94,8 +94,14 @@ final class TcpBackends {
     void kill() throws IOException {
       close();
       for (Socket socket : open) {
-        socket.setSoLinger(true, 0); // a process killed mid-request leaves resets, not FINs
-        socket.close();
+        if (!socket.isClosed()) {
+          try {
+            socket.setSoLinger(true, 0); // a process killed mid-request leaves resets, not FINs
+          } catch (SocketException closedMeanwhile) {
+            // its own thread closed it: nothing left to kill
+          }
+          socket.close();
+        }
       }
     }
   }
@@ -155,6 +161,7 @@ final class TcpBackends {
                   new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
           if (in.readLine() != null) {
             socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.close(); // counted once the answer and the FIN are on their way, not before
             answered.incrementAndGet();
           }
         },
