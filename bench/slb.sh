@@ -20,7 +20,7 @@
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM's JIT warm-up, not
 # counted), BENCH_CONNECTIONS (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit
 # here is 20000 and a proxy holds two descriptors per connection), BENCH_JAR (our exec jar, built
-# if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: nio as shipped, or auto/epoll),
+# if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: auto as shipped, i.e. epoll here, or nio),
 # BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
@@ -104,7 +104,7 @@ idleTimeoutSeconds: 300
 # As HAProxy's "timeout client 300s" here: the idle-memory step holds silent connections.
 firstByteTimeoutSeconds: 300
 shutdownSeconds: 1
-transport: ${BENCH_TRANSPORT:-nio}
+transport: ${BENCH_TRANSPORT:-auto}
 balance: roundrobin
 proxyProtocol: none
 healthCheck: {type: tcp, intervalMillis: 2000, rise: 2, fall: 3}

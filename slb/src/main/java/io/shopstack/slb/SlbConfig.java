@@ -33,8 +33,16 @@ import java.util.Locale;
  * @param firstByteTimeoutSeconds a client that has sent nothing this long after connecting is
  *     closed, backend side too, so a flood of connections that never speak (slowloris) cannot hold
  *     backend connections for the whole idle timeout; absent means 10
- * @param transport {@code nio} (the default), {@code auto} (native epoll where it loads, NIO
- *     otherwise) or {@code epoll} (fail to start without it)
+ * @param transport {@code auto} (the default: native epoll where it loads, NIO otherwise), {@code
+ *     epoll} (fail to start without it) or {@code nio}
+ * @param maxConnections the frontend's {@code maxconn}: client connections served at once over
+ *     every listen address together; past it the SLB stops accepting and clients wait in the
+ *     kernel's backlog. Absent or 0: no limit
+ * @param queueTimeoutMillis how long a client may wait for a backend slot when every backend in
+ *     rotation is at its {@code maxconn} (HAProxy's {@code timeout queue}); then it is closed.
+ *     Absent means 5000
+ * @param accessLog one line per client connection on the {@code io.shopstack.slb.access} logger
+ *     (HAProxy's {@code option tcplog}); absent means off, as it costs under load
  */
 public record SlbConfig(
     String instance,
@@ -48,13 +56,19 @@ public record SlbConfig(
     String proxyProtocol,
     HealthCheck healthCheck,
     Integer firstByteTimeoutSeconds,
-    String transport) {
+    String transport,
+    Integer maxConnections,
+    Integer queueTimeoutMillis,
+    Boolean accessLog) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
 
   /** How long a new client may stay silent, as the shipped slb.yml has it. */
   public static final int DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS = 10;
+
+  /** How long a client may wait for a backend slot, as the shipped slb.yml has it. */
+  public static final int DEFAULT_QUEUE_TIMEOUT_MILLIS = 5000;
 
   /** The default shutdown deadline, as the shipped slb.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
@@ -94,12 +108,23 @@ public record SlbConfig(
     if (firstByteTimeoutSeconds <= 0) {
       throw new IllegalArgumentException("slb: firstByteTimeoutSeconds must be positive");
     }
-    // NIO until the epoll data path passes DataPathTest every time (see README, "Transport").
-    transport = transport == null || transport.isBlank() ? "nio" : transport.trim();
+    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
     if (!List.of("auto", "epoll", "nio").contains(transport)) {
       throw new IllegalArgumentException(
           "slb: transport must be auto, epoll or nio, got '" + transport + "'");
     }
+    maxConnections = maxConnections == null ? 0 : maxConnections;
+    if (maxConnections < 0) {
+      throw new IllegalArgumentException("slb: maxConnections must not be negative");
+    }
+    queueTimeoutMillis =
+        queueTimeoutMillis == null || queueTimeoutMillis == 0
+            ? DEFAULT_QUEUE_TIMEOUT_MILLIS
+            : queueTimeoutMillis;
+    if (queueTimeoutMillis < 0) {
+      throw new IllegalArgumentException("slb: queueTimeoutMillis must be positive");
+    }
+    accessLog = accessLog != null && accessLog;
   }
 
   /** The transport to run on, {@code auto} resolved against this system. */
@@ -131,8 +156,9 @@ public record SlbConfig(
   }
 
   /**
-   * Each backend as written, {@code host:port} with an optional {@code weight=N} after a space
-   * (HAProxy's {@code server ... weight N}); the weight defaults to 1.
+   * Each backend as written, {@code host:port} with optional {@code weight=N} and {@code maxconn=N}
+   * after spaces (HAProxy's {@code server ... weight N maxconn N}); the weight defaults to 1,
+   * maxconn to 0, no limit.
    */
   public List<BackendSpec> backendSpecs() {
     return backends.stream().map(SlbConfig::backendSpec).toList();
@@ -141,17 +167,25 @@ public record SlbConfig(
   private static BackendSpec backendSpec(String text) {
     String[] parts = text.trim().split("\\s+");
     int weight = 1;
+    int maxconn = 0;
     for (int i = 1; i < parts.length; i++) {
-      if (!parts[i].startsWith("weight=")) {
+      if (parts[i].startsWith("weight=")) {
+        weight = number(parts[i], text);
+      } else if (parts[i].startsWith("maxconn=")) {
+        maxconn = number(parts[i], text);
+      } else {
         throw new IllegalArgumentException("slb: unknown backend option '" + parts[i] + "'");
       }
-      try {
-        weight = Integer.parseInt(parts[i].substring("weight=".length()));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("slb: bad weight in '" + text + "'", e);
-      }
     }
-    return new BackendSpec(address(parts[0]), weight);
+    return new BackendSpec(address(parts[0]), weight, maxconn);
+  }
+
+  private static int number(String option, String text) {
+    try {
+      return Integer.parseInt(option.substring(option.indexOf('=') + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("slb: bad number in '" + text + "'", e);
+    }
   }
 
   public InetSocketAddress adminAddress() {
@@ -160,6 +194,10 @@ public record SlbConfig(
 
   public Duration shutdownDeadline() {
     return Duration.ofSeconds(shutdownSeconds);
+  }
+
+  public Duration queueTimeout() {
+    return Duration.ofMillis(queueTimeoutMillis);
   }
 
   public Duration connectTimeout() {

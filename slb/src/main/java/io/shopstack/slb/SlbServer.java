@@ -1,8 +1,11 @@
 package io.shopstack.slb;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -11,11 +14,13 @@ import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.common.server.Transport;
+import io.shopstack.slb.backend.AdminState;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
+import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
@@ -39,6 +44,7 @@ public final class SlbServer implements AutoCloseable {
   private final List<Channel> listeners = new CopyOnWriteArrayList<>();
   private AdminServer admin;
   private HealthChecker healthChecker;
+  private FrontendLimit frontendLimit;
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));
@@ -99,12 +105,19 @@ public final class SlbServer implements AutoCloseable {
             .childHandler(
                 new ProxyInitializer(
                     pool,
-                    config.connectTimeout(),
-                    config.idleTimeoutSeconds(),
-                    config.firstByteTimeoutSeconds(),
-                    config.proxyProtocolVersion(),
+                    new ProxyInitializer.Settings(
+                        config.connectTimeout(),
+                        config.queueTimeout(),
+                        config.idleTimeoutSeconds(),
+                        config.firstByteTimeoutSeconds(),
+                        config.proxyProtocolVersion(),
+                        config.accessLog()),
                     healthChecker,
                     new TrafficMetrics(registry, pool)));
+    if (config.maxConnections() > 0) {
+      frontendLimit = new FrontendLimit(config.maxConnections());
+      limitAccepting(bootstrap, frontendLimit);
+    }
     if (reusePort) {
       bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
     }
@@ -118,8 +131,28 @@ public final class SlbServer implements AutoCloseable {
       }
     }
     admin =
-        new AdminServer(config.instance(), config.adminAddress(), registry, this::health)
+        new AdminServer(
+                config.instance(),
+                config.adminAddress(),
+                registry,
+                this::health,
+                BackendAdmin.actions(pool, healthChecker))
             .start(server);
+  }
+
+  /** Puts the frontend's maxconn after the lifecycle's own handler on every listening socket. */
+  private void limitAccepting(ServerBootstrap bootstrap, FrontendLimit limit) {
+    ChannelHandler tracking = bootstrap.config().handler();
+    bootstrap.handler(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel listener) {
+            listener.pipeline().addLast(tracking, limit);
+          }
+        });
+    Gauge.builder("slb_frontend_paused", limit, l -> l.paused() ? 1 : 0)
+        .description("1 while accepting is paused: maxConnections clients are being served")
+        .register(registry);
   }
 
   private Health health() {
@@ -138,6 +171,9 @@ public final class SlbServer implements AutoCloseable {
           .append(backend.backend().name())
           .append(' ')
           .append(backend.backend().state());
+      if (backend.backend().adminState() != AdminState.READY) {
+        detail.append(' ').append(backend.backend().adminState().label());
+      }
       if (!backend.backend().isUp()) {
         detail.append(" (").append(backend.lastFailure()).append(')');
       }
@@ -167,6 +203,11 @@ public final class SlbServer implements AutoCloseable {
   /** The active checks of the pool: each backend's rise/fall count and state history. */
   public HealthChecker healthChecks() {
     return healthChecker;
+  }
+
+  /** The frontend's maxconn, or null when there is none. */
+  public FrontendLimit frontendLimit() {
+    return frontendLimit;
   }
 
   public PrometheusMeterRegistry registry() {

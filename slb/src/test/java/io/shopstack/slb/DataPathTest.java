@@ -14,19 +14,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bulk data through the splice: every byte arrives, and a slow end slows the other end down. */
 class DataPathTest {
   private static final int MIB = 1024 * 1024;
 
-  private static SlbServer slb(String backend) throws InterruptedException {
-    return new SlbServer(SlbConfigs.inFrontOf(backend).build()).start();
+  private static SlbServer slb(String backend, String transport) throws InterruptedException {
+    return new SlbServer(SlbConfigs.inFrontOf(backend).transport(transport).build()).start();
   }
 
-  @Test
-  void thirtyTwoMebibytesComeBackByteForByteToASlowReader() throws Exception {
+  /** Both transports: epoll once lost the tail of this stream when the client half-closed. */
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio"})
+  void thirtyTwoMebibytesComeBackByteForByteToASlowReader(String transport) throws Exception {
     try (var echo = TcpBackends.echo();
-        SlbServer slb = slb(echo.hostPort());
+        SlbServer slb = slb(echo.hostPort(), transport);
         Socket client = new Socket()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       client.connect(vip, 1000);
@@ -76,7 +80,7 @@ class DataPathTest {
     long limit = 256L * MIB;
     AtomicLong sent = new AtomicLong();
     try (var firehose = TcpBackends.firehose(limit, sent);
-        SlbServer slb = slb(firehose.hostPort())) {
+        SlbServer slb = slb(firehose.hostPort(), "auto")) {
       Socket client = new Socket();
       client.setReceiveBufferSize(64 * 1024);
       client.connect(slb.listenAddresses().get(0), 1000);

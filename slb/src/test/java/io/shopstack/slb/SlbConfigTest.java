@@ -36,14 +36,40 @@ class SlbConfigTest {
   }
 
   @Test
-  void newKeysDefaultToTodaysBehaviourExceptTheTcpCheck() {
+  void newKeysDefaultToTodaysBehaviourExceptTheTcpCheckAndEpoll() {
     SlbConfig config = load(Map.of());
 
     assertThat(config.balance()).isEqualTo("roundrobin");
     assertThat(config.proxyProtocol()).isEqualTo("none");
-    assertThat(config.transport()).isEqualTo("nio");
+    assertThat(config.transport()).as("epoll where it loads").isEqualTo("auto");
+    assertThat(config.maxConnections()).as("no frontend limit").isZero();
+    assertThat(config.queueTimeoutMillis()).isEqualTo(5000);
+    assertThat(config.accessLog()).isFalse();
+    assertThat(config.backendSpecs()).extracting(BackendSpec::maxConnections).containsOnly(0);
     assertThat(config.healthCheck())
         .isEqualTo(new HealthCheck("tcp", 0, "/health", 200, 2000, 1000, 2, 3));
+  }
+
+  @Test
+  void limitsAndTheAccessLogComeFromTheEnvironmentAndTheBackendLine() {
+    SlbConfig config =
+        load(
+            Map.of(
+                "SHOP_SLB_MAXCONN", "500",
+                "SHOP_SLB_QUEUE_TIMEOUT_MILLIS", "250",
+                "SHOP_SLB_ACCESS_LOG", "true"));
+    assertThat(config.maxConnections()).isEqualTo(500);
+    assertThat(config.queueTimeout()).hasMillis(250);
+    assertThat(config.accessLog()).isTrue();
+
+    SlbConfig limited =
+        SlbConfigs.inFrontOf("127.0.0.1:1 maxconn=20 weight=2", "127.0.0.1:2").build();
+    assertThat(limited.backendSpecs())
+        .extracting(BackendSpec::maxConnections, BackendSpec::weight)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(20, 2), org.assertj.core.groups.Tuple.tuple(0, 1));
+    assertThatThrownBy(() -> SlbConfigs.inFrontOf("127.0.0.1:1 maxconn=-1").build().backendSpecs())
+        .hasMessageContaining("maxconn");
   }
 
   @Test

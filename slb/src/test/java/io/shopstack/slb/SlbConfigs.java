@@ -21,6 +21,9 @@ final class SlbConfigs {
   private HealthCheck healthCheck;
   private Integer firstByteTimeoutSeconds;
   private String transport;
+  private Integer maxConnections;
+  private Integer queueTimeoutMillis;
+  private Boolean accessLog;
 
   private SlbConfigs(List<String> backends) {
     this.backends = backends;
@@ -81,6 +84,21 @@ final class SlbConfigs {
     return this;
   }
 
+  SlbConfigs maxConnections(int maxConnections) {
+    this.maxConnections = maxConnections;
+    return this;
+  }
+
+  SlbConfigs queueTimeoutMillis(int millis) {
+    this.queueTimeoutMillis = millis;
+    return this;
+  }
+
+  SlbConfigs accessLog(boolean on) {
+    this.accessLog = on;
+    return this;
+  }
+
   SlbConfig build() {
     return new SlbConfig(
         instance,
@@ -94,6 +112,9 @@ final class SlbConfigs {
         proxyProtocol,
         healthCheck,
         firstByteTimeoutSeconds,
-        transport);
+        transport,
+        maxConnections,
+        queueTimeoutMillis,
+        accessLog);
   }
 }

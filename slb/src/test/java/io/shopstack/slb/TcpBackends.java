@@ -9,8 +9,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +32,7 @@ final class TcpBackends {
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     Fixture(Service service) throws IOException {
       this(service, 0);
@@ -42,14 +47,24 @@ final class TcpBackends {
             while (!server.isClosed()) {
               try {
                 Socket socket = server.accept();
-                threads.execute(
-                    () -> {
-                      try (socket) {
-                        service.serve(socket);
-                      } catch (IOException e) {
-                        // the peer went away; nothing to do for a fixture
-                      }
-                    });
+                open.add(socket);
+                try {
+                  threads.execute(
+                      () -> {
+                        try (socket) {
+                          service.serve(socket);
+                        } catch (IOException e) {
+                          // the peer went away; nothing to do for a fixture
+                        } finally {
+                          open.remove(socket);
+                        }
+                      });
+                } catch (RejectedExecutionException closing) {
+                  // Accepted as the fixture closed: a stopped server's connection is closed, not
+                  // left open with nobody to answer.
+                  open.remove(socket);
+                  socket.close();
+                }
               } catch (IOException e) {
                 return;
               }
@@ -74,6 +89,21 @@ final class TcpBackends {
       server.close();
       threads.shutdownNow();
     }
+
+    /** Dies as a killed process does: the port closes and every open connection with it. */
+    void kill() throws IOException {
+      close();
+      for (Socket socket : open) {
+        if (!socket.isClosed()) {
+          try {
+            socket.setSoLinger(true, 0); // a process killed mid-request leaves resets, not FINs
+          } catch (SocketException closedMeanwhile) {
+            // its own thread closed it: nothing left to kill
+          }
+          socket.close();
+        }
+      }
+    }
   }
 
   /** Says its name and hangs up: which backend a connection reached. */
@@ -86,6 +116,65 @@ final class TcpBackends {
     return new Fixture(
         socket -> socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8)),
         port);
+  }
+
+  /** Connections a {@link #holding} backend has now, has ever had at once, and has had at all. */
+  record Load(AtomicInteger open, AtomicInteger peak, AtomicInteger total) {
+    Load() {
+      this(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+    }
+  }
+
+  /**
+   * Says its name, then holds the connection until the client closes it, counting in {@code load}:
+   * a backend busy with long requests.
+   */
+  static Fixture holding(String name, Load load) throws IOException {
+    return new Fixture(
+        socket -> {
+          int now = load.open().incrementAndGet();
+          load.total().incrementAndGet();
+          load.peak().accumulateAndGet(now, Math::max);
+          try {
+            socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+          } finally {
+            load.open().decrementAndGet();
+          }
+        });
+  }
+
+  /**
+   * Answers each request line with its name, one request per connection, counting the answers
+   * written: the other end of a request/response client under load.
+   */
+  static Fixture answering(String name, AtomicInteger answered) throws IOException {
+    return answering(name, answered, 0);
+  }
+
+  /** The same, on a given port: a backend restarted where it was. */
+  static Fixture answering(String name, AtomicInteger answered, int port) throws IOException {
+    return new Fixture(
+        socket -> {
+          var in =
+              new java.io.BufferedReader(
+                  new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          if (in.readLine() != null) {
+            socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.close(); // counted once the answer and the FIN are on their way, not before
+            answered.incrementAndGet();
+          }
+        },
+        port);
+  }
+
+  /** Says its name, then sends back every line it receives: a long-lived session. */
+  static Fixture namedEcho(String name) throws IOException {
+    return new Fixture(
+        socket -> {
+          socket.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
+          socket.getInputStream().transferTo(socket.getOutputStream());
+        });
   }
 
   /** Sends back every byte it receives; half-closes when the client does. */

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,7 +43,15 @@ class TransportTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
+  void epollIsTheDefaultWhereItLoads() throws Exception {
+    try (var echo = TcpBackends.echo();
+        SlbServer slb = new SlbServer(SlbConfigs.inFrontOf(echo.hostPort()).build()).start()) {
+      assertThat(slb.transport()).isEqualTo(Transport.nativeIfAvailable());
+    }
+  }
+
+  @Test
   void nativeEpollLoadsOnThisLinuxMachine() {
     // The native library ships with the slb; if it stopped loading, the fallback would hide it.
     assertThat(Transport.unavailabilityCause()).isNull();

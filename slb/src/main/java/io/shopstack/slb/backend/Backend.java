@@ -4,16 +4,19 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One order-service instance behind the VIP: where it listens, whether it is in rotation, and how
- * many client connections are spliced to it right now (the figure a least-connections policy or an
- * operator draining the instance would look at).
+ * One order-service instance behind the VIP: where it listens, whether it is in rotation (its
+ * checks say UP and the operator has it READY), and how many client connections it holds right now,
+ * counted from the connect attempt on (the figure a least-connections policy, its {@code maxconn}
+ * or an operator draining the instance looks at).
  */
 public final class Backend {
   private final InetSocketAddress address;
   private final String name;
   private final int weight;
+  private final int maxConnections;
   private final AtomicInteger activeConnections = new AtomicInteger();
   private volatile BackendState state = BackendState.UP;
+  private volatile AdminState adminState = AdminState.READY;
 
   public Backend(InetSocketAddress address) {
     this(new BackendSpec(address));
@@ -22,6 +25,7 @@ public final class Backend {
   public Backend(BackendSpec spec) {
     this.address = spec.address();
     this.weight = spec.weight();
+    this.maxConnections = spec.maxConnections();
     this.name = address.getHostString() + ":" + address.getPort();
   }
 
@@ -51,22 +55,62 @@ public final class Backend {
     return state == BackendState.UP;
   }
 
+  public AdminState adminState() {
+    return adminState;
+  }
+
+  public void adminState(AdminState adminState) {
+    this.adminState = adminState;
+  }
+
+  /**
+   * Takes new connections: its checks say UP, the operator has it READY, and its weight is not 0.
+   */
+  public boolean inRotation() {
+    return state == BackendState.UP && adminState == AdminState.READY && weight > 0;
+  }
+
+  /** The most connections it may hold at once; 0 for no limit. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   public int activeConnections() {
     return activeConnections.get();
   }
 
-  /** A client connection was spliced to this backend. */
+  /**
+   * Takes one of its connection slots for a new client, unless all {@code maxconn} are taken. The
+   * slot is held from the connect attempt until the backend connection closes (or the attempt
+   * fails): a backend still accepting counts, as in HAProxy.
+   */
+  public boolean tryAcquire() {
+    if (maxConnections == 0) {
+      activeConnections.incrementAndGet();
+      return true;
+    }
+    for (int now = activeConnections.get(); now < maxConnections; now = activeConnections.get()) {
+      if (activeConnections.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A client connection was given to this backend regardless of its limit. */
   public void connectionOpened() {
     activeConnections.incrementAndGet();
   }
 
-  /** A spliced connection ended. */
+  /** A connection ended, or its connect failed: the slot is free again. */
   public void connectionClosed() {
     activeConnections.decrementAndGet();
   }
 
   @Override
   public String toString() {
-    return name + " (" + state + ")";
+    return adminState == AdminState.READY
+        ? name + " (" + state + ")"
+        : name + " (" + state + ", " + adminState.label() + ")";
   }
 }

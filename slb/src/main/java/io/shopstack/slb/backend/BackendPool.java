@@ -5,13 +5,15 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * The order-service instances behind the VIP and the policy that spreads connections over them. The
- * list is fixed at start; only each backend's state changes (health checks, operators). A backend
- * of weight 0 stays configured and checked but takes no new connection.
+ * The order-service instances behind the VIP, the policy that spreads connections over them, and
+ * the queue of clients waiting while all of them are at their {@code maxconn}. The list is fixed at
+ * start; only each backend's state changes (health checks, operators). A backend of weight 0 stays
+ * configured and checked but takes no new connection.
  */
 public final class BackendPool {
   private final List<Backend> backends;
   private final BalancingPolicy policy;
+  private final BackendQueue queue = new BackendQueue();
 
   public BackendPool(List<InetSocketAddress> addresses, BalancingPolicy policy) {
     this(policy, addresses.stream().map(BackendSpec::new).toList());
@@ -40,7 +42,21 @@ public final class BackendPool {
    * client is then closed at once, there is nothing to wait for).
    */
   public List<Backend> candidates(SocketAddress client) {
-    List<Backend> up = backends.stream().filter(b -> b.isUp() && b.weight() > 0).toList();
+    List<Backend> up = backends.stream().filter(Backend::inRotation).toList();
     return up.isEmpty() ? List.of() : policy.order(up, client);
+  }
+
+  /** The clients waiting for a connection slot. */
+  public BackendQueue queue() {
+    return queue;
+  }
+
+  /**
+   * Sets what the operator asks of {@code backend}; one coming back into rotation takes queued
+   * clients at once.
+   */
+  public void adminState(Backend backend, AdminState state) {
+    backend.adminState(state);
+    queue.rotationChanged();
   }
 }

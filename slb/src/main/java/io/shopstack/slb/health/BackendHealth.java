@@ -64,6 +64,15 @@ public final class BackendHealth {
     }
   }
 
+  /** Out of rotation until {@code rise} checks pass, whatever the state was. */
+  public synchronized void mustRiseAgain(String why) {
+    passes = 0;
+    failures = 0;
+    if (backend.state() == BackendState.UP) {
+      change(BackendState.DOWN, why + ", " + rise + " checks must pass");
+    }
+  }
+
   private void change(BackendState to, String reason) {
     backend.state(to);
     history.addLast(new Transition(Instant.now(), to, reason));

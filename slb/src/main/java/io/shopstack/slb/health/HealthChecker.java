@@ -3,8 +3,10 @@ package io.shopstack.slb.health;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.shopstack.slb.backend.AdminState;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.BackendQueue;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +25,7 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
   private final HealthProbe probe;
   private final EventLoopGroup loops;
   private final List<BackendHealth> backends;
+  private final BackendQueue queue;
   private volatile boolean closed;
 
   public HealthChecker(
@@ -33,6 +36,7 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
     this.check = check;
     this.probe = new HealthProbe(check, channelType);
     this.loops = loops;
+    this.queue = pool.queue();
     this.backends =
         pool.backends().stream()
             .map(b -> new BackendHealth(b, check.rise(), check.fall()))
@@ -62,15 +66,30 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
     if (closed) {
       return;
     }
+    if (health.backend().adminState() == AdminState.MAINT) {
+      schedule(loop, health, check.intervalMillis()); // taken out for work: not checked
+      return;
+    }
     probe
         .run(loop, health.backend().address())
         .addListener(
             done -> {
               if (!closed) {
                 health.record((String) done.getNow());
+                queue.rotationChanged(); // one that came back may take queued clients
                 schedule(loop, health, check.intervalMillis());
               }
             });
+  }
+
+  /**
+   * {@code backend} leaves maintenance, during which it was not checked: with checks, it stays out
+   * of rotation until {@code rise} of them pass.
+   */
+  public void maintenanceEnded(Backend backend) {
+    if (check.enabled()) {
+      of(backend).mustRiseAgain("left maintenance");
+    }
   }
 
   @Override

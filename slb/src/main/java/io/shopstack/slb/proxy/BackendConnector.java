@@ -8,33 +8,45 @@ import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.BackendQueue;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the backend side of a client connection: tries the candidates in the balancing policy's
- * order, each at most once, moving on when a backend refuses or does not answer within the connect
- * timeout (HAProxy's {@code timeout connect} plus {@code option redispatch}).
+ * Opens the backend side of a client connection: tries the backends in the balancing policy's
+ * order, each at most once, moving on when one refuses or does not answer within the connect
+ * timeout (HAProxy's {@code timeout connect} plus {@code option redispatch}). A backend at its
+ * {@code maxconn} is passed over; when every one in rotation is, the client waits in the pool's
+ * queue for a free slot, at most the queue timeout ({@code timeout queue}), then is closed.
  */
 final class BackendConnector {
   private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
 
   private final Bootstrap template;
+  private final BackendPool pool;
+  private final long queueTimeoutMillis;
   private final TrafficMetrics metrics;
   private final ProxyProtocol proxyProtocol;
   private final ConnectObserver observer;
 
   BackendConnector(
+      BackendPool pool,
       Duration connectTimeout,
+      Duration queueTimeout,
       ProxyProtocol proxyProtocol,
       ConnectObserver observer,
       TrafficMetrics metrics) {
+    this.pool = pool;
+    this.queueTimeoutMillis = queueTimeout.toMillis();
     this.metrics = metrics;
     this.proxyProtocol = proxyProtocol;
     this.observer = observer;
@@ -47,47 +59,150 @@ final class BackendConnector {
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
   }
 
-  /** Completes with a connected backend channel, or fails when every candidate failed. */
-  Future<Channel> connect(Channel client, List<Backend> candidates) {
+  /**
+   * Completes with a connected backend channel, or fails when no backend is in rotation, every one
+   * failed, or the queue timeout passed.
+   */
+  Future<Channel> connect(Channel client, SpliceLog record) {
     Promise<Channel> connected = client.eventLoop().newPromise();
-    attempt(client, candidates.iterator(), connected);
+    new Attempt(client, record, connected).next();
     return connected;
   }
 
-  private void attempt(Channel client, Iterator<Backend> remaining, Promise<Channel> connected) {
-    if (!client.isActive()) {
-      connected.setFailure(new ConnectException("client left while connecting"));
-      return;
+  /** One client's way to a backend: its failed backends, its place in the queue. */
+  private final class Attempt implements BackendQueue.Waiter {
+    private final Channel client;
+    private final SpliceLog record;
+    private final Promise<Channel> connected;
+    private final Set<Backend> failed = new HashSet<>(2);
+    // The policy's order, asked once per client: asking again on a failover would advance a
+    // round robin twice for one client.
+    private final List<Backend> order;
+    private Future<?> queueTimer;
+
+    Attempt(Channel client, SpliceLog record, Promise<Channel> connected) {
+      this.client = client;
+      this.record = record;
+      this.connected = connected;
+      this.order = pool.candidates(client.remoteAddress());
     }
-    if (!remaining.hasNext()) {
-      connected.setFailure(new ConnectException("no backend reachable"));
-      return;
+
+    void next() {
+      if (!client.isActive()) {
+        record.end("CC");
+        connected.setFailure(new ConnectException("client left while connecting"));
+        return;
+      }
+      List<Backend> candidates = remaining();
+      if (candidates.isEmpty()) {
+        record.end("SC");
+        connected.setFailure(
+            new ConnectException(
+                failed.isEmpty() ? "no backend in rotation" : "no backend reachable"));
+        return;
+      }
+      Backend backend = pool.queue().acquire(candidates);
+      if (backend == null) {
+        queue();
+      } else {
+        connectTo(backend);
+      }
     }
-    Backend backend = remaining.next();
-    // The client's own event loop: both channels of a splice live on one thread, so handing a
-    // buffer from one to the other needs no locking and no task hop.
-    template
-        .clone(client.eventLoop())
-        .channel(client.getClass())
-        .handler(new BackendHandler(client, metrics))
-        .connect(backend.address())
-        .addListener(
-            (ChannelFutureListener)
-                attempt -> {
-                  if (attempt.isSuccess()) {
-                    spliced(backend, attempt.channel());
-                    announceClient(client, attempt.channel());
-                    connected.setSuccess(attempt.channel());
-                  } else {
-                    metrics.connectFailed(backend);
-                    // Per connection at debug only: a dead backend would otherwise write one
-                    // line per client; its state change is logged once, by its health.
-                    log.debug(
-                        "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
-                    observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
-                    attempt(client, remaining, connected);
-                  }
-                });
+
+    /** Its order, less the backends that failed it and those out of rotation by now. */
+    private List<Backend> remaining() {
+      return order.stream().filter(b -> b.inRotation() && !failed.contains(b)).toList();
+    }
+
+    /** Asked while queued: the rotation now, which may have gained a backend since it arrived. */
+    @Override
+    public List<Backend> candidates() {
+      List<Backend> now = pool.candidates(client.remoteAddress());
+      return failed.isEmpty() ? now : now.stream().filter(b -> !failed.contains(b)).toList();
+    }
+
+    private void queue() {
+      metrics.queued();
+      record.queued();
+      queueTimer =
+          client
+              .eventLoop()
+              .schedule(this::queueTimedOut, queueTimeoutMillis, TimeUnit.MILLISECONDS);
+      client.closeFuture().addListener(closed -> leaveQueue());
+      pool.queue().enqueue(this);
+    }
+
+    private void queueTimedOut() {
+      if (pool.queue().remove(this)) {
+        metrics.queueTimedOut();
+        record.end("sQ");
+        connected.tryFailure(
+            new ConnectException("no backend slot within the queue timeout (maxconn reached)"));
+      }
+    }
+
+    private void leaveQueue() {
+      if (pool.queue().remove(this)) {
+        queueTimer.cancel(false);
+        record.end("CQ");
+        connected.tryFailure(new ConnectException("client left while queued"));
+      }
+    }
+
+    @Override
+    public void granted(Backend backend) {
+      client
+          .eventLoop()
+          .execute(
+              () -> {
+                queueTimer.cancel(false);
+                if (client.isActive()) {
+                  connectTo(backend);
+                } else {
+                  pool.queue().release(backend);
+                  record.end("CQ");
+                  connected.tryFailure(new ConnectException("client left while queued"));
+                }
+              });
+    }
+
+    /** Connects to {@code backend}, whose slot this attempt holds. */
+    private void connectTo(Backend backend) {
+      record.connecting();
+      // The client's own event loop: both channels of a splice live on one thread, so handing a
+      // buffer from one to the other needs no locking and no task hop.
+      template
+          .clone(client.eventLoop())
+          .channel(client.getClass())
+          .handler(new BackendHandler(client, record, metrics))
+          .connect(backend.address())
+          .addListener(
+              (ChannelFutureListener)
+                  attempt -> {
+                    if (attempt.isSuccess()) {
+                      spliced(backend, attempt.channel());
+                      announceClient(client, attempt.channel());
+                      connected.trySuccess(attempt.channel());
+                    } else {
+                      pool.queue().release(backend);
+                      metrics.connectFailed(backend);
+                      // Per connection at debug only: a dead backend would otherwise write one
+                      // line per client; its state change is logged once, by its health.
+                      log.debug(
+                          "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
+                      observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
+                      failed.add(backend);
+                      next();
+                    }
+                  });
+    }
+
+    private void spliced(Backend backend, Channel channel) {
+      observer.connected(backend);
+      metrics.backendConnected(backend);
+      record.backend(backend);
+      channel.closeFuture().addListener(closed -> pool.queue().release(backend));
+    }
   }
 
   /**
@@ -104,12 +219,5 @@ final class BackendConnector {
     if (header != null) {
       backend.writeAndFlush(header);
     }
-  }
-
-  private void spliced(Backend backend, Channel channel) {
-    observer.connected(backend);
-    backend.connectionOpened();
-    metrics.backendConnected(backend);
-    channel.closeFuture().addListener(closed -> backend.connectionClosed());
   }
 }

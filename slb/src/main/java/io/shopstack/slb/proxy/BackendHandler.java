@@ -12,10 +12,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
   private final Channel client;
+  private final SpliceLog record;
   private final TrafficMetrics metrics;
 
-  BackendHandler(Channel client, TrafficMetrics metrics) {
+  BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics) {
     this.client = client;
+    this.record = record;
     this.metrics = metrics;
   }
 
@@ -26,7 +28,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object chunk) {
-    metrics.toClient(Splice.size(chunk));
+    int size = Splice.size(chunk);
+    metrics.toClient(size);
+    record.toClient(size);
     Splice.forward(ctx.channel(), client, chunk);
   }
 
@@ -46,6 +50,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("backend {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    record.end("SD");
     Splice.closeOnFlush(ctx.channel());
   }
 }

@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 final class FirstByteTimeout extends ChannelInboundHandlerAdapter {
   private final long timeoutSeconds;
   private final TrafficMetrics metrics;
+  private final SpliceLog record;
   private ScheduledFuture<?> timer;
 
-  FirstByteTimeout(long timeoutSeconds, TrafficMetrics metrics) {
+  FirstByteTimeout(long timeoutSeconds, TrafficMetrics metrics, SpliceLog record) {
     this.timeoutSeconds = timeoutSeconds;
     this.metrics = metrics;
+    this.record = record;
   }
 
   @Override
@@ -30,6 +32,7 @@ final class FirstByteTimeout extends ChannelInboundHandlerAdapter {
                 () -> {
                   if (ctx.channel().isActive()) {
                     metrics.firstByteTimedOut();
+                    record.end("cR");
                     ctx.close(); // the frontend's channelInactive closes the backend side
                   }
                 },

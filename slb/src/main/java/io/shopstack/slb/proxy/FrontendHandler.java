@@ -8,7 +8,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.shopstack.common.server.ShutdownRequested;
-import io.shopstack.slb.backend.BackendPool;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,24 +22,27 @@ import org.slf4j.LoggerFactory;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-  private final BackendPool pool;
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
+  private final SpliceLog record;
+  private final boolean accessLog;
   private Channel backend;
   private final ArrayDeque<Object> early = new ArrayDeque<>(2);
   private boolean clientFinishedEarly;
 
-  FrontendHandler(BackendPool pool, BackendConnector connector, TrafficMetrics metrics) {
-    this.pool = pool;
+  FrontendHandler(
+      BackendConnector connector, TrafficMetrics metrics, SpliceLog record, boolean accessLog) {
     this.connector = connector;
     this.metrics = metrics;
+    this.record = record;
+    this.accessLog = accessLog;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.clientOpened();
     Channel client = ctx.channel();
-    Future<Channel> connected = connector.connect(client, pool.candidates(client.remoteAddress()));
+    Future<Channel> connected = connector.connect(client, record);
     connected.addListener(done -> spliced(client, connected));
   }
 
@@ -60,14 +62,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       connected.getNow().close(); // the client left while we were connecting
     } else if (client.isActive()) {
       metrics.noBackend();
-      log.warn("closing client {}: {}", client.remoteAddress(), connected.cause().getMessage());
+      // Debug only: with every backend down or full this would be one line per client; the
+      // backends' state changes are logged once each, and the access log has the client.
+      log.debug("closing client {}: {}", client.remoteAddress(), connected.cause().getMessage());
       client.close();
     }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object chunk) {
-    metrics.fromClient(Splice.size(chunk));
+    int size = Splice.size(chunk);
+    metrics.fromClient(size);
+    record.fromClient(size);
     if (backend == null) {
       early.add(chunk);
       return;
@@ -84,6 +90,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else if (event instanceof IdleStateEvent) {
       log.debug("closing idle splice from {}", ctx.channel().remoteAddress());
       metrics.idleClosed();
+      record.end("cD");
       Splice.closeOnFlush(ctx.channel()); // channelInactive then closes the backend side
     } else if (event == ShutdownRequested.INSTANCE) {
       // A splice is a byte stream with no boundary the SLB could close at: like HAProxy's
@@ -101,11 +108,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (backend != null) {
       Splice.closeOnFlush(backend);
     }
+    if (accessLog) {
+      SpliceLog.ACCESS.info(record.line(ctx.channel()));
+    }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    record.end(backend == null ? "CC" : "CD");
     Splice.closeOnFlush(ctx.channel());
   }
 }

@@ -9,24 +9,30 @@ import java.time.Duration;
 
 /** Sets up each accepted client connection as the front half of a splice to a backend. */
 public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
-  private final BackendPool pool;
-  private final BackendConnector connector;
-  private final TrafficMetrics metrics;
-  private final int idleTimeoutSeconds;
-  private final int firstByteTimeoutSeconds;
-
-  public ProxyInitializer(
-      BackendPool pool,
+  /** The timeouts and switches of the data path, as configured. */
+  public record Settings(
       Duration connectTimeout,
+      Duration queueTimeout,
       int idleTimeoutSeconds,
       int firstByteTimeoutSeconds,
       ProxyProtocol proxyProtocol,
-      ConnectObserver observer,
-      TrafficMetrics metrics) {
-    this.pool = pool;
-    this.idleTimeoutSeconds = idleTimeoutSeconds;
-    this.firstByteTimeoutSeconds = firstByteTimeoutSeconds;
-    this.connector = new BackendConnector(connectTimeout, proxyProtocol, observer, metrics);
+      boolean accessLog) {}
+
+  private final BackendConnector connector;
+  private final TrafficMetrics metrics;
+  private final Settings settings;
+
+  public ProxyInitializer(
+      BackendPool pool, Settings settings, ConnectObserver observer, TrafficMetrics metrics) {
+    this.settings = settings;
+    this.connector =
+        new BackendConnector(
+            pool,
+            settings.connectTimeout(),
+            settings.queueTimeout(),
+            settings.proxyProtocol(),
+            observer,
+            metrics);
     this.metrics = metrics;
   }
 
@@ -35,12 +41,13 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     // Read from the client only when the backend can take it (see Splice.forward), and keep
     // a half-closed client open until the backend has answered.
     client.config().setAutoRead(false).setAllowHalfClosure(true);
+    SpliceLog record = new SpliceLog();
     // Every byte of the splice crosses the client channel (read going up, written coming down),
     // so its all-idle event means the whole tunnel has been silent.
     client
         .pipeline()
-        .addLast(new IdleStateHandler(0, 0, idleTimeoutSeconds))
-        .addLast(new FirstByteTimeout(firstByteTimeoutSeconds, metrics))
-        .addLast(new FrontendHandler(pool, connector, metrics));
+        .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutSeconds()))
+        .addLast(new FirstByteTimeout(settings.firstByteTimeoutSeconds(), metrics, record))
+        .addLast(new FrontendHandler(connector, metrics, record, settings.accessLog()));
   }
 }

@@ -22,6 +22,8 @@ public final class TrafficMetrics {
   private final Counter idleClosed;
   private final Counter firstByteTimeouts;
   private final Counter openAtStop;
+  private final Counter queued;
+  private final Counter queueTimeouts;
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Map<Backend, Counter> backendConnections;
@@ -51,6 +53,18 @@ public final class TrafficMetrics {
         Counter.builder("slb_connections_open_at_stop")
             .description("spliced connections still open when the SLB began to stop")
             .register(registry);
+    queued =
+        Counter.builder("slb_connections_queued")
+            .description(
+                "clients that waited in the queue because every backend was at its maxconn")
+            .register(registry);
+    queueTimeouts =
+        Counter.builder("slb_connections_queue_timeout")
+            .description("queued clients closed after the queue timeout, no backend slot freed")
+            .register(registry);
+    Gauge.builder("slb_queue_length", pool.queue(), q -> q.size())
+        .description("clients waiting for a backend slot now")
+        .register(registry);
     bytesIn =
         Counter.builder("slb_bytes_in")
             .description("bytes received from clients")
@@ -64,7 +78,11 @@ public final class TrafficMetrics {
           .register(registry);
       Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
           .tag("backend", backend.name())
-          .description("1 while the backend is in rotation, 0 while its checks hold it out")
+          .description("1 while the backend's checks say UP, 0 while they hold it out")
+          .register(registry);
+      Gauge.builder("slb_backend_in_rotation", backend, b -> b.inRotation() ? 1 : 0)
+          .tag("backend", backend.name())
+          .description("1 while it takes new connections: UP, ready (not drained or in maint)")
           .register(registry);
     }
     backendConnections =
@@ -113,6 +131,14 @@ public final class TrafficMetrics {
 
   void openAtStop() {
     openAtStop.increment();
+  }
+
+  void queued() {
+    queued.increment();
+  }
+
+  void queueTimedOut() {
+    queueTimeouts.increment();
   }
 
   void backendConnected(Backend backend) {

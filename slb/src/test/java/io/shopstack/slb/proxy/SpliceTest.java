@@ -104,7 +104,8 @@ class SpliceTest {
         new BackendPool(List.of(new InetSocketAddress("127.0.0.1", 1)), new RoundRobin());
     EmbeddedChannel client = new EmbeddedChannel();
     EmbeddedChannel backend =
-        new EmbeddedChannel(new BackendHandler(client, new TrafficMetrics(registry, pool)));
+        new EmbeddedChannel(
+            new BackendHandler(client, new SpliceLog(), new TrafficMetrics(registry, pool)));
     ByteBuf answer = chunk("HTTP/1.1 201 Created\r\n");
 
     backend.writeInbound(answer);

@@ -4,7 +4,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -28,9 +27,12 @@ public enum Transport {
       NioServerSocketChannel.class,
       NioSocketChannel.class,
       NioDatagramChannel.class),
-  /** Linux native epoll: fewer copies and syscalls than NIO, and SO_REUSEPORT. */
+  /**
+   * Linux native epoll: fewer copies and syscalls than NIO, and SO_REUSEPORT. Netty's handler is
+   * wrapped so that half-closed connections keep working ({@link EpollKeepingRegistration}).
+   */
   EPOLL(
-      EpollIoHandler::newFactory,
+      EpollKeepingRegistration::factory,
       EpollServerSocketChannel.class,
       EpollSocketChannel.class,
       EpollDatagramChannel.class);

@@ -1,0 +1,119 @@
+package io.shopstack.slb.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The frontend's {@code maxconn}, as HAProxy's: at most that many client connections are served at
+ * once, over every listening socket together. Past it the SLB stops accepting, so further clients
+ * wait in the kernel's accept backlog, their connection established but not yet served, and are
+ * taken in order as served ones close; none is refused. Sits on each listening socket, before the
+ * handler that hands accepted connections to the workers: a connection accepted in the same batch
+ * after the limit was reached is held here (not yet registered, nothing read) until a slot frees,
+ * so the limit holds exactly.
+ */
+@Sharable
+public final class FrontendLimit extends ChannelInboundHandlerAdapter {
+  private record Held(ChannelHandlerContext listener, Channel client) {}
+
+  private final int maxConnections;
+  private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private int open; // guarded by this
+  private boolean paused; // guarded by this
+
+  public FrontendLimit(int maxConnections) {
+    if (maxConnections <= 0) {
+      throw new IllegalArgumentException("maxconn must be positive, got " + maxConnections);
+    }
+    this.maxConnections = maxConnections;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    listeners.add(ctx.channel());
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object accepted) {
+    Channel client = (Channel) accepted;
+    boolean admit;
+    synchronized (this) {
+      admit = open < maxConnections && held.isEmpty();
+      if (admit) {
+        open++;
+      } else {
+        held.addLast(new Held(ctx, client));
+        pause();
+      }
+    }
+    if (admit) {
+      admit(ctx, client);
+    }
+  }
+
+  private void admit(ChannelHandlerContext listener, Channel client) {
+    client.closeFuture().addListener(closed -> released());
+    listener.fireChannelRead(client);
+  }
+
+  private void released() {
+    Held next;
+    synchronized (this) {
+      open--;
+      next = held.pollFirst();
+      if (next != null) {
+        open++;
+      } else if (paused && open < maxConnections) {
+        paused = false;
+        listeners.forEach(l -> l.config().setAutoRead(true));
+      }
+    }
+    if (next != null) {
+      next.listener().executor().execute(() -> admit(next.listener(), next.client()));
+    }
+  }
+
+  private void pause() {
+    if (!paused) {
+      paused = true;
+      listeners.forEach(l -> l.config().setAutoRead(false));
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    // A stopping listener: the connections it held were never served; close them.
+    synchronized (this) {
+      for (Iterator<Held> i = held.iterator(); i.hasNext(); ) {
+        Held h = i.next();
+        if (h.listener() == ctx) {
+          i.remove();
+          h.client().unsafe().closeForcibly();
+        }
+      }
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /** Client connections being served now. */
+  public synchronized int open() {
+    return open;
+  }
+
+  /** Accepted connections waiting for a slot inside the SLB (the rest wait in the kernel). */
+  public synchronized int held() {
+    return held.size();
+  }
+
+  /** Whether accepting is paused because the limit is reached. */
+  public synchronized boolean paused() {
+    return paused;
+  }
+}

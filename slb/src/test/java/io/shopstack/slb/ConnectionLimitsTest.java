@@ -1,0 +1,173 @@
+package io.shopstack.slb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shopstack.slb.TcpBackends.Load;
+import io.shopstack.slb.health.HealthCheck;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HAProxy's limits, counted on real sockets: a backend's {@code maxconn} with the queue in front of
+ * it and its timeout, and the frontend's {@code maxconn} that stops accepting.
+ */
+class ConnectionLimitsTest {
+  private static final Duration BOUND = Duration.ofSeconds(10);
+  // Check probes are connections too: without them the backends count clients only.
+  private static final HealthCheck UNCHECKED = HealthCheck.NONE;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  /** A client of the SLB, reading the line its backend greets it with. */
+  private final class Client {
+    final Socket socket;
+    final BufferedReader in;
+
+    Client(InetSocketAddress vip) throws IOException {
+      socket = track(new Socket(vip.getAddress(), vip.getPort()));
+      socket.setSoTimeout((int) BOUND.toMillis());
+      in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    String greeting() throws IOException {
+      return in.readLine();
+    }
+  }
+
+  private static double metric(SlbServer slb, String name) {
+    var search = slb.registry().find(name);
+    var counter = search.counter();
+    return counter != null ? counter.count() : search.gauge().value();
+  }
+
+  @Test
+  void pastItsMaxconnABackendsNewClientsQueueAndAreServedAsSlotsFree() throws Exception {
+    Load load = new Load();
+    var order1 = track(TcpBackends.holding("order-1", load));
+    SlbServer slb =
+        track(
+            new SlbServer(
+                    SlbConfigs.inFrontOf(order1.hostPort() + " maxconn=2")
+                        .healthCheck(UNCHECKED)
+                        .build())
+                .start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    Client first = new Client(vip);
+    Client second = new Client(vip);
+    assertThat(first.greeting()).isEqualTo("order-1");
+    assertThat(second.greeting()).isEqualTo("order-1");
+
+    Client third = new Client(vip);
+    // One after the other: clients on different event loops could otherwise queue in any order.
+    await().atMost(BOUND).until(() -> metric(slb, "slb_queue_length") == 1);
+    Client fourth = new Client(vip);
+    await().atMost(BOUND).until(() -> metric(slb, "slb_queue_length") == 2);
+    assertThat(load.total()).as("the backend saw only its maxconn").hasValue(2);
+
+    first.socket.close();
+    assertThat(third.greeting())
+        .as("the first in the queue takes the freed slot")
+        .isEqualTo("order-1");
+    second.socket.close();
+    assertThat(fourth.greeting()).isEqualTo("order-1");
+
+    assertThat(load.peak()).as("never more than maxconn at once").hasValue(2);
+    assertThat(load.total()).hasValue(4);
+    assertThat(metric(slb, "slb_connections_queued")).isEqualTo(2);
+    assertThat(metric(slb, "slb_queue_length")).isZero();
+    assertThat(metric(slb, "slb_connections_queue_timeout")).isZero();
+  }
+
+  @Test
+  void aQueuedClientIsClosedAfterTheQueueTimeoutWithoutReachingTheBackend() throws Exception {
+    Load load = new Load();
+    var order1 = track(TcpBackends.holding("order-1", load));
+    var order2 = track(TcpBackends.holding("order-2", load));
+    SlbServer slb =
+        track(
+            new SlbServer(
+                    SlbConfigs.inFrontOf(
+                            order1.hostPort() + " maxconn=1", order2.hostPort() + " maxconn=1")
+                        .healthCheck(UNCHECKED)
+                        .queueTimeoutMillis(300)
+                        .build())
+                .start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    Client first = new Client(vip);
+    Client second = new Client(vip);
+    assertThat(List.of(first.greeting(), second.greeting()))
+        .containsExactlyInAnyOrder("order-1", "order-2");
+
+    Client third = new Client(vip);
+    assertThat(third.greeting()).as("closed by the SLB, not served").isNull();
+    assertThat(metric(slb, "slb_connections_queue_timeout")).isEqualTo(1);
+    assertThat(load.total()).as("no backend saw the third client").hasValue(2);
+
+    first.socket.close();
+    await().atMost(BOUND).until(() -> load.open().get() == 1);
+    Client fourth = new Client(vip);
+    assertThat(fourth.greeting()).as("a freed slot serves the next client at once").isNotNull();
+    assertThat(metric(slb, "slb_connections_queue_timeout")).isEqualTo(1);
+  }
+
+  @Test
+  void atTheFrontendsMaxconnTheSlbStopsAcceptingUntilAClientLeaves() throws Exception {
+    Load load = new Load();
+    var order1 = track(TcpBackends.holding("order-1", load));
+    SlbServer slb =
+        track(
+            new SlbServer(
+                    SlbConfigs.inFrontOf(order1.hostPort())
+                        .healthCheck(UNCHECKED)
+                        .maxConnections(2)
+                        .build())
+                .start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    Client first = new Client(vip);
+    Client second = new Client(vip);
+    assertThat(first.greeting()).isEqualTo("order-1");
+    assertThat(second.greeting()).isEqualTo("order-1");
+    // The third is connected (the kernel completed its handshake) but not served.
+    Client third = new Client(vip);
+    await().atMost(BOUND).until(() -> metric(slb, "slb_frontend_paused") == 1);
+    assertThat(metric(slb, "slb_connections_accepted")).isEqualTo(2);
+    assertThat(load.total()).hasValue(2);
+
+    second.socket.close();
+    assertThat(third.greeting()).isEqualTo("order-1");
+    assertThat(metric(slb, "slb_connections_accepted")).isEqualTo(3);
+    assertThat(load.peak()).as("never more than maxconn clients served").hasValue(2);
+
+    first.socket.close();
+    third.socket.close();
+    await().atMost(BOUND).until(() -> metric(slb, "slb_frontend_paused") == 0);
+    Client fourth = new Client(vip);
+    assertThat(fourth.greeting()).as("accepting again").isEqualTo("order-1");
+  }
+}
