@@ -76,6 +76,7 @@ public class SubResourceGuard implements HandlerInterceptor {
           "GET bucket location",
           "GET bucket versioning",
           "GET bucket uploads",
+          "POST bucket delete",
           "POST object uploads",
           "PUT object uploadId",
           "PUT object partNumber",

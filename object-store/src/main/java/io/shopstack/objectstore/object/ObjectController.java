@@ -44,9 +44,6 @@ class ObjectController {
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
     String objectKey = keyOf(key);
-    if (request.getHeader("x-amz-copy-source") != null) {
-      throw S3Error.NOT_IMPLEMENTED.exception("CopyObject is not implemented");
-    }
     StoredObject stored;
     try (InputStream body = UploadBody.open(request, maxObjectSize)) {
       stored =
