@@ -77,6 +77,7 @@ public class SubResourceGuard implements HandlerInterceptor {
           "GET bucket versioning",
           "GET bucket uploads",
           "POST bucket delete",
+          "GET object tagging",
           "POST object uploads",
           "PUT object uploadId",
           "PUT object partNumber",

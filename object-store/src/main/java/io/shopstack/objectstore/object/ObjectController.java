@@ -4,6 +4,7 @@ import io.shopstack.objectstore.storage.ObjectStorage;
 import io.shopstack.objectstore.storage.StoredObject;
 import io.shopstack.objectstore.system.ObjectStoreProperties;
 import io.shopstack.objectstore.system.S3Error;
+import io.shopstack.objectstore.system.XmlDocument;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -93,6 +94,20 @@ class ObjectController {
       content.channel().transferTo(first, length, Channels.newChannel(out));
       out.flush();
     }
+  }
+
+  /**
+   * GetObjectTagging: objects here carry no tags, so an existing object answers S3's empty tag set.
+   * {@code aws s3 mv/cp} of a multipart-sized object asks for it before copying the tags along.
+   */
+  @GetMapping(params = "tagging")
+  ResponseEntity<byte[]> tagging(@PathVariable String bucket, @PathVariable String key)
+      throws IOException {
+    String objectKey = keyOf(key);
+    if (storage.find(bucket, objectKey).isEmpty()) {
+      throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
+    }
+    return XmlDocument.result("Tagging").open("TagSet").close().toResponse(HttpStatus.OK);
   }
 
   @RequestMapping(method = RequestMethod.HEAD)
