@@ -9,8 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -90,9 +88,7 @@ class ObjectController {
         response.setHeader(HttpHeaders.CONTENT_RANGE, range.get().contentRange(object.size()));
       }
       response.setContentLengthLong(length);
-      OutputStream out = response.getOutputStream();
-      content.channel().transferTo(first, length, Channels.newChannel(out));
-      out.flush();
+      BlobWriter.write(content.channel(), first, length, response);
     }
   }
 
