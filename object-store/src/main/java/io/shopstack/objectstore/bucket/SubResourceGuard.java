@@ -75,6 +75,7 @@ public class SubResourceGuard implements HandlerInterceptor {
       Set.of(
           "GET bucket location",
           "GET bucket versioning",
+          "GET bucket versions",
           "GET bucket uploads",
           "POST bucket delete",
           "GET object tagging",
