@@ -51,6 +51,12 @@ class DebianAwsCliTests {
     assertThat(aws("s3", "ls", "s3://aws-cli/video/").output())
         .contains("moved.bin")
         .doesNotContain("big.bin");
+    assertThat(
+            aws("s3api", "head-object", "--bucket", "aws-cli", "--key", "video/moved.bin").output())
+        .as("copied in two parts by UploadPartCopy, not by one CopyObject")
+        .containsPattern("\"ETag\": \"\\\\\"[0-9a-f]{32}-2\\\\\"\"");
+    assertThat(aws("s3api", "list-object-versions", "--bucket", "aws-cli").output())
+        .contains("\"Key\": \"video/moved.bin\"", "\"VersionId\": \"null\"");
 
     Path tree = dir.resolve("tree");
     Files.createDirectories(tree.resolve("covers"));
