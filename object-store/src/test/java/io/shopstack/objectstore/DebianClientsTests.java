@@ -91,9 +91,17 @@ class DebianClientsTests {
     Path bigBack = dir.resolve("big-back.bin");
     s3cmd(config, "get", "s3://debian-s3cmd/covers/big.bin", bigBack.toString());
     assertThat(Files.readAllBytes(bigBack)).isEqualTo(content);
-    s3cmd(config, "del", "s3://debian-s3cmd/covers/big.bin");
-    s3cmd(config, "del", "s3://debian-s3cmd/covers/cover.txt");
-    assertThat(s3cmd(config, "ls", "s3://debian-s3cmd/covers/").output()).doesNotContain("cover");
+    // server-side copy and move (CopyObject), then a recursive delete (DeleteObjects)
+    s3cmd(config, "cp", "s3://debian-s3cmd/covers/cover.txt", "s3://debian-s3cmd/copies/cover.txt");
+    s3cmd(config, "mv", "s3://debian-s3cmd/covers/big.bin", "s3://debian-s3cmd/copies/big.bin");
+    Path moved = dir.resolve("moved.bin");
+    s3cmd(config, "get", "s3://debian-s3cmd/copies/big.bin", moved.toString());
+    assertThat(Files.readAllBytes(moved)).isEqualTo(content);
+    Path copied = dir.resolve("copied.txt");
+    s3cmd(config, "get", "s3://debian-s3cmd/copies/cover.txt", copied.toString());
+    assertThat(Files.readString(copied, StandardCharsets.UTF_8)).isEqualTo("趣谈网络协议 cover");
+    s3cmd(config, "del", "--recursive", "--force", "s3://debian-s3cmd/");
+    assertThat(s3cmd(config, "ls", "--recursive", "s3://debian-s3cmd/").output()).isBlank();
   }
 
   private static ExternalCommand.Result s3cmd(Path config, String... arguments) {

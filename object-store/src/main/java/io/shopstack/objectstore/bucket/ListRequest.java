@@ -6,12 +6,15 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * The query of ListObjects (V1) or ListObjectsV2 ({@code list-type=2}). Both page through the same
- * sorted key space; they differ in how the position is named: V1's {@code marker} is a key, V2's
- * {@code continuation-token} is opaque (here: the last key returned, base64url).
+ * The query of ListObjects (V1), ListObjectsV2 ({@code list-type=2}) or ListObjectVersions ({@code
+ * ?versions}). All page through the same sorted key space; they differ in how the position is
+ * named: V1's {@code marker} is a key, V2's {@code continuation-token} is opaque (here: the last
+ * key returned, base64url), and ListObjectVersions' {@code key-marker} is a key again, because a
+ * bucket that never had versioning holds exactly one version of each key, the "null" one.
  */
 record ListRequest(
     boolean v2,
+    boolean versions,
     String prefix,
     String delimiter,
     int maxKeys,
@@ -24,7 +27,8 @@ record ListRequest(
   static final int MAX_KEYS = 1000;
 
   static ListRequest from(Map<String, String> query) {
-    boolean v2 = "2".equals(query.get("list-type"));
+    boolean versions = query.containsKey("versions");
+    boolean v2 = !versions && "2".equals(query.get("list-type"));
     String prefix = query.getOrDefault("prefix", "");
     String delimiter = emptyToNull(query.get("delimiter"));
     int maxKeys = MAX_KEYS;
@@ -42,7 +46,12 @@ record ListRequest(
     if (encoding != null && !encoding.equals("url")) {
       throw S3Error.INVALID_ARGUMENT.exception("Invalid Encoding Method specified in Request");
     }
-    String marker = emptyToNull(query.get("marker"));
+    String marker = emptyToNull(query.get(versions ? "key-marker" : "marker"));
+    String versionIdMarker = emptyToNull(query.get("version-id-marker"));
+    if (versions && versionIdMarker != null && !versionIdMarker.equals("null")) {
+      throw S3Error.INVALID_ARGUMENT.exception(
+          "Invalid version id specified: this store keeps no versions but \"null\"");
+    }
     String startAfter = emptyToNull(query.get("start-after"));
     String token = emptyToNull(query.get("continuation-token"));
     String after;
@@ -52,7 +61,16 @@ record ListRequest(
       after = marker;
     }
     return new ListRequest(
-        v2, prefix, delimiter, maxKeys, after, marker, startAfter, token, encoding != null);
+        v2,
+        versions,
+        prefix,
+        delimiter,
+        maxKeys,
+        after,
+        marker,
+        startAfter,
+        token,
+        encoding != null);
   }
 
   static String encodeToken(String lastKey) {

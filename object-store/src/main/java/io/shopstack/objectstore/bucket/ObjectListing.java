@@ -2,6 +2,7 @@ package io.shopstack.objectstore.bucket;
 
 import io.shopstack.objectstore.storage.ObjectStorage;
 import io.shopstack.objectstore.storage.StoredObject;
+import io.shopstack.objectstore.system.ObjectStoreProperties;
 import io.shopstack.objectstore.system.XmlDocument;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -15,16 +16,19 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds {@code ListBucketResult}: keys under a prefix in UTF-8 order, rolled up into
- * CommonPrefixes at the delimiter, one page of at most max-keys entries at a time.
+ * Builds {@code ListBucketResult} (or {@code ListVersionsResult}): keys under a prefix in UTF-8
+ * order, rolled up into CommonPrefixes at the delimiter, one page of at most max-keys entries at a
+ * time.
  */
 @Component
 class ObjectListing {
 
   private final ObjectStorage storage;
+  private final String owner;
 
-  ObjectListing(ObjectStorage storage) {
+  ObjectListing(ObjectStorage storage, ObjectStoreProperties properties) {
     this.storage = storage;
+    this.owner = properties.instance();
   }
 
   XmlDocument list(String bucket, ListRequest request) throws IOException {
@@ -61,6 +65,9 @@ class ObjectListing {
           lastReturned = key;
         }
       }
+    }
+    if (request.versions()) {
+      return renderVersions(bucket, request, contents, commonPrefixes, truncated, lastReturned);
     }
     return render(bucket, request, contents, commonPrefixes, truncated, lastReturned);
   }
@@ -109,6 +116,51 @@ class ObjectListing {
           .element("Size", object.size())
           .element("StorageClass", "STANDARD")
           .close();
+    }
+    for (String prefix : commonPrefixes) {
+      xml.open("CommonPrefixes").element("Prefix", encode(prefix, request)).close();
+    }
+    return xml.close();
+  }
+
+  /**
+   * ListObjectVersions as S3 answers it for a bucket that never had versioning: each object is its
+   * one version, "null", and the latest; there are no delete markers. Cleanup tools (and {@code aws
+   * s3api list-object-versions}) page through this before deleting.
+   */
+  private XmlDocument renderVersions(
+      String bucket,
+      ListRequest request,
+      List<StoredObject> contents,
+      Set<String> commonPrefixes,
+      boolean truncated,
+      String lastReturned) {
+    XmlDocument xml = XmlDocument.result("ListVersionsResult");
+    xml.element("Name", bucket)
+        .element("Prefix", encode(request.prefix(), request))
+        .element("KeyMarker", encode(request.marker() == null ? "" : request.marker(), request))
+        .element("VersionIdMarker", "");
+    if (truncated && lastReturned != null) {
+      xml.element("NextKeyMarker", encode(lastReturned, request));
+      if (!commonPrefixes.contains(lastReturned)) {
+        xml.element("NextVersionIdMarker", "null");
+      }
+    }
+    xml.element("MaxKeys", request.maxKeys())
+        .element("Delimiter", encode(request.delimiter(), request))
+        .element("EncodingType", request.urlEncoded() ? "url" : null)
+        .element("IsTruncated", truncated);
+    for (StoredObject object : contents) {
+      xml.open("Version")
+          .element("Key", encode(object.key(), request))
+          .element("VersionId", "null")
+          .element("IsLatest", true)
+          .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(object.lastModified()))
+          .element("ETag", object.etag())
+          .element("Size", object.size())
+          .element("StorageClass", "STANDARD");
+      xml.open("Owner").element("ID", owner).element("DisplayName", owner).close();
+      xml.close();
     }
     for (String prefix : commonPrefixes) {
       xml.open("CommonPrefixes").element("Prefix", encode(prefix, request)).close();

@@ -75,7 +75,10 @@ public class SubResourceGuard implements HandlerInterceptor {
       Set.of(
           "GET bucket location",
           "GET bucket versioning",
+          "GET bucket versions",
           "GET bucket uploads",
+          "POST bucket delete",
+          "GET object tagging",
           "POST object uploads",
           "PUT object uploadId",
           "PUT object partNumber",

@@ -58,9 +58,6 @@ class MultipartController {
       @RequestParam String partNumber,
       HttpServletRequest request)
       throws IOException {
-    if (request.getHeader("x-amz-copy-source") != null) {
-      throw S3Error.NOT_IMPLEMENTED.exception("UploadPartCopy is not implemented");
-    }
     int number;
     try {
       number = Integer.parseInt(partNumber);

@@ -4,12 +4,11 @@ import io.shopstack.objectstore.storage.ObjectStorage;
 import io.shopstack.objectstore.storage.StoredObject;
 import io.shopstack.objectstore.system.ObjectStoreProperties;
 import io.shopstack.objectstore.system.S3Error;
+import io.shopstack.objectstore.system.XmlDocument;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,9 +43,6 @@ class ObjectController {
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
     String objectKey = keyOf(key);
-    if (request.getHeader("x-amz-copy-source") != null) {
-      throw S3Error.NOT_IMPLEMENTED.exception("CopyObject is not implemented");
-    }
     StoredObject stored;
     try (InputStream body = UploadBody.open(request, maxObjectSize)) {
       stored =
@@ -92,10 +88,22 @@ class ObjectController {
         response.setHeader(HttpHeaders.CONTENT_RANGE, range.get().contentRange(object.size()));
       }
       response.setContentLengthLong(length);
-      OutputStream out = response.getOutputStream();
-      content.channel().transferTo(first, length, Channels.newChannel(out));
-      out.flush();
+      BlobWriter.write(content.channel(), first, length, response);
     }
+  }
+
+  /**
+   * GetObjectTagging: objects here carry no tags, so an existing object answers S3's empty tag set.
+   * {@code aws s3 mv/cp} of a multipart-sized object asks for it before copying the tags along.
+   */
+  @GetMapping(params = "tagging")
+  ResponseEntity<byte[]> tagging(@PathVariable String bucket, @PathVariable String key)
+      throws IOException {
+    String objectKey = keyOf(key);
+    if (storage.find(bucket, objectKey).isEmpty()) {
+      throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
+    }
+    return XmlDocument.result("Tagging").open("TagSet").close().toResponse(HttpStatus.OK);
   }
 
   @RequestMapping(method = RequestMethod.HEAD)

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * (304). S3 differs in one corner (it answers 304 when If-None-Match fails but If-Modified-Since
  * holds); the RFC order is kept because caches are the clients here.
  */
-final class Preconditions {
+public final class Preconditions {
 
   enum Outcome {
     PROCEED,
@@ -59,7 +59,7 @@ final class Preconditions {
    * If-Match} "only if this version is current"; S3 answers 412 otherwise, and 404 NoSuchKey for an
    * If-Match on a key that does not exist.
    */
-  static Consumer<Optional<StoredObject>> write(String ifMatch, String ifNoneMatch) {
+  public static Consumer<Optional<StoredObject>> write(String ifMatch, String ifNoneMatch) {
     return current -> {
       if (ifNoneMatch != null && ifNoneMatch.trim().equals("*") && current.isPresent()) {
         throw S3Error.PRECONDITION_FAILED.exception("The object already exists (If-None-Match: *)");
@@ -89,7 +89,7 @@ final class Preconditions {
   }
 
   /** Weak comparison, as If-None-Match uses; S3 ETags are strong, so W/ only gets stripped. */
-  private static boolean matches(String header, String etag) {
+  public static boolean matches(String header, String etag) {
     for (String candidate : header.split(",")) {
       String tag = candidate.trim();
       if (tag.equals("*") || stripWeak(tag).equals(etag) || tag.equals(etag.replace("\"", ""))) {
@@ -104,7 +104,7 @@ final class Preconditions {
   }
 
   /** An unparseable date makes the condition void (RFC 9110 §13.1.3), so null. */
-  static Instant httpDate(String value) {
+  public static Instant httpDate(String value) {
     try {
       return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {

@@ -83,33 +83,55 @@ public class MultipartStorage {
   /** Stores one part (replacing an earlier upload of the same number); returns its sidecar. */
   public StoredObject putPart(
       String bucket, String key, String uploadId, int number, InputStream body) throws IOException {
+    checkPartNumber(number);
+    require(bucket, key, uploadId);
+    try (ObjectStorage.Received content = objects.receive(body, MAX_PART_SIZE)) {
+      return publishPart(bucket, uploadId, number, content);
+    }
+  }
+
+  /**
+   * Stores content already received (UploadPartCopy: a range copied from an object) as part {@code
+   * number}; the caller closes {@code content}.
+   */
+  public StoredObject putPart(
+      String bucket, String key, String uploadId, int number, ObjectStorage.Received content)
+      throws IOException {
+    checkPartNumber(number);
+    require(bucket, key, uploadId);
+    return publishPart(bucket, uploadId, number, content);
+  }
+
+  private StoredObject publishPart(
+      String bucket, String uploadId, int number, ObjectStorage.Received content)
+      throws IOException {
+    Path directory = layout.upload(bucket, uploadId);
+    String blob = UUID.randomUUID().toString();
+    StoredObject part =
+        new StoredObject(
+            String.valueOf(number),
+            content.size(),
+            '"' + content.md5Hex() + '"',
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            blob,
+            null);
+    try {
+      DurableFiles.publish(content.file(), directory.resolve(blob));
+      synchronized (this) {
+        Optional<StoredObject> previous = objects.read(partSidecar(directory, number));
+        writeSidecar(partSidecar(directory, number), part);
+        previous.ifPresent(old -> deleteQuietly(directory.resolve(old.blob())));
+      }
+    } catch (NoSuchFileException e) {
+      throw S3Error.NO_SUCH_UPLOAD.exception(); // aborted or completed meanwhile
+    }
+    return part;
+  }
+
+  private static void checkPartNumber(int number) {
     if (number < 1 || number > MAX_PARTS) {
       throw S3Error.INVALID_ARGUMENT.exception(
           "Part number must be an integer between 1 and 10000");
-    }
-    require(bucket, key, uploadId);
-    Path directory = layout.upload(bucket, uploadId);
-    try (ObjectStorage.Received content = objects.receive(body, MAX_PART_SIZE)) {
-      String blob = UUID.randomUUID().toString();
-      StoredObject part =
-          new StoredObject(
-              String.valueOf(number),
-              content.size(),
-              '"' + content.md5Hex() + '"',
-              Instant.now().truncatedTo(ChronoUnit.MILLIS),
-              blob,
-              null);
-      try {
-        DurableFiles.publish(content.file(), directory.resolve(blob));
-        synchronized (this) {
-          Optional<StoredObject> previous = objects.read(partSidecar(directory, number));
-          writeSidecar(partSidecar(directory, number), part);
-          previous.ifPresent(old -> deleteQuietly(directory.resolve(old.blob())));
-        }
-      } catch (NoSuchFileException e) {
-        throw S3Error.NO_SUCH_UPLOAD.exception(); // aborted or completed meanwhile
-      }
-      return part;
     }
   }
 

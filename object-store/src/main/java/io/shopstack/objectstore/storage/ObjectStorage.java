@@ -1,9 +1,11 @@
 package io.shopstack.objectstore.storage;
 
 import io.shopstack.objectstore.system.S3Error;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,6 +136,38 @@ public class ObjectStorage {
   }
 
   /**
+   * A fresh, fsynced copy of {@code length} bytes of {@code source} from offset {@code first},
+   * hashed like an upload: CopyObject and UploadPartCopy publish it as they publish an upload.
+   * Blobs are never modified, so the source's bytes cannot change under the copy.
+   */
+  public Received copy(Content source, long first, long length) throws IOException {
+    Files.createDirectories(layout.tmp());
+    Path copy = Files.createTempFile(layout.tmp(), "copy-", ".part");
+    try (FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+      MessageDigest md5 = md5();
+      ByteBuffer buffer = ByteBuffer.allocate(1024 * 1024);
+      for (long done = 0; done < length; ) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
+        int n = source.channel().read(buffer, first + done);
+        if (n < 0) {
+          throw new EOFException("blob " + source.object().blob() + " ended before its size");
+        }
+        done += n;
+        buffer.flip();
+        md5.update(buffer.array(), 0, buffer.limit());
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+      }
+      out.force(true);
+      return new Received(copy, length, md5.digest());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(copy);
+      throw e;
+    }
+  }
+
+  /**
    * Publishes received content as {@code key}: blob renamed into place, then the sidecar renamed
    * over the old one (the commit), then the replaced blob deleted.
    */
@@ -143,7 +177,12 @@ public class ObjectStorage {
     return commit(bucket, key, content, etag, headers, current -> {});
   }
 
-  private StoredObject commit(
+  /**
+   * Like {@link #commit(String, String, Received, String, ObjectHeaders)}, publishing only if
+   * {@code condition} accepts the version current at the moment of the commit (it throws
+   * otherwise).
+   */
+  public StoredObject commit(
       String bucket,
       String key,
       Received content,

@@ -6,6 +6,10 @@ import org.springframework.http.HttpStatus;
 public enum S3Error {
   NO_SUCH_BUCKET("NoSuchBucket", HttpStatus.NOT_FOUND, "The specified bucket does not exist"),
   NO_SUCH_KEY("NoSuchKey", HttpStatus.NOT_FOUND, "The specified key does not exist."),
+  NO_SUCH_VERSION(
+      "NoSuchVersion",
+      HttpStatus.NOT_FOUND,
+      "The version ID specified in the request does not match an existing version."),
   BUCKET_ALREADY_OWNED_BY_YOU(
       "BucketAlreadyOwnedByYou",
       HttpStatus.CONFLICT,

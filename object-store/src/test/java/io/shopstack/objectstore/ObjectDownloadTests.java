@@ -1,0 +1,145 @@
+package io.shopstack.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * The GET data path (object.BlobWriter, pooled 512 KiB slices written straight to Jetty) against
+ * what was uploaded, byte for byte: empty and one-byte objects, an object of several slices, and
+ * ranges that start, end and cross at slice boundaries. Also the Content-Type comes back exactly as
+ * it was sent, spaces included (the servlet API would re-spell it).
+ */
+@ObjectStoreTest
+class ObjectDownloadTests {
+
+  private static final int SLICE = 512 * 1024;
+  private static final int FIVE_MIB = 5 * 1024 * 1024;
+  private static S3Client s3;
+
+  @LocalServerPort int port;
+
+  @AfterAll
+  static void closeClient() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void everyByteAndEveryRangeComesBackAsUploaded() throws Exception {
+    s3().createBucket(b -> b.bucket("download"));
+    s3().putObject(b -> b.bucket("download").key("empty"), RequestBody.fromBytes(new byte[0]));
+    s3().putObject(b -> b.bucket("download").key("one"), RequestBody.fromBytes(new byte[] {42}));
+    byte[] large = random(FIVE_MIB + 3 * SLICE + 7, 1);
+    uploadInTwoParts("large", large);
+
+    assertThat(get("empty", null).body()).isEmpty();
+    assertThat(get("one", null).body()).containsExactly(42);
+    HttpResponse<byte[]> whole = get("large", null);
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValueAsLong("Content-Length")).hasValue(large.length);
+    assertThat(whole.body()).isEqualTo(large);
+
+    for (long[] range :
+        List.of(
+            new long[] {0, SLICE - 1},
+            new long[] {0, SLICE},
+            new long[] {SLICE - 1, SLICE},
+            new long[] {SLICE, 2L * SLICE - 1},
+            new long[] {3, FIVE_MIB + 11},
+            new long[] {large.length - 1, large.length - 1})) {
+      HttpResponse<byte[]> part = get("large", "bytes=" + range[0] + "-" + range[1]);
+      assertThat(part.statusCode()).as(Arrays.toString(range)).isEqualTo(206);
+      assertThat(part.body())
+          .as(Arrays.toString(range))
+          .isEqualTo(Arrays.copyOfRange(large, (int) range[0], (int) range[1] + 1));
+    }
+  }
+
+  @Test
+  void contentTypeIsReturnedExactlyAsStored() throws Exception {
+    s3().createBucket(b -> b.bucket("download-types"));
+    s3().putObject(
+            b ->
+                b.bucket("download-types").key("page.html").contentType("text/html; charset=utf-8"),
+            RequestBody.fromString("<p>68</p>"));
+    HttpResponse<byte[]> got = get("download-types", "page.html", null);
+    assertThat(got.headers().allValues("Content-Type")).containsExactly("text/html; charset=utf-8");
+    assertThat(s3().headObject(b -> b.bucket("download-types").key("page.html")).contentType())
+        .isEqualTo("text/html; charset=utf-8");
+  }
+
+  private HttpResponse<byte[]> get(String key, String range) throws Exception {
+    return get("download", key, range);
+  }
+
+  private HttpResponse<byte[]> get(String bucket, String key, String range) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + port + "/" + bucket + "/" + key);
+    Map<String, String> headers = range == null ? Map.of() : Map.of("Range", range);
+    HttpRequest.Builder request = SignedHttp.sign("GET", uri, new byte[0], headers).toJdk();
+    return SignedHttp.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private void uploadInTwoParts(String key, byte[] content) {
+    String id = s3().createMultipartUpload(b -> b.bucket("download").key(key)).uploadId();
+    String etag1 =
+        s3().uploadPart(
+                b -> b.bucket("download").key(key).uploadId(id).partNumber(1),
+                RequestBody.fromBytes(Arrays.copyOf(content, FIVE_MIB)))
+            .eTag();
+    String etag2 =
+        s3().uploadPart(
+                b -> b.bucket("download").key(key).uploadId(id).partNumber(2),
+                RequestBody.fromBytes(Arrays.copyOfRange(content, FIVE_MIB, content.length)))
+            .eTag();
+    s3().completeMultipartUpload(
+            b ->
+                b.bucket("download")
+                    .key(key)
+                    .uploadId(id)
+                    .multipartUpload(
+                        m ->
+                            m.parts(
+                                CompletedPart.builder().partNumber(1).eTag(etag1).build(),
+                                CompletedPart.builder().partNumber(2).eTag(etag2).build())));
+  }
+
+  private S3Client s3() {
+    if (s3 == null) {
+      s3 =
+          S3Client.builder()
+              .endpointOverride(URI.create("http://127.0.0.1:" + port))
+              .forcePathStyle(true)
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(
+                      AwsBasicCredentials.create(SignedHttp.ACCESS_KEY, SignedHttp.SECRET_KEY)))
+              .httpClient(UrlConnectionHttpClient.create())
+              .build();
+    }
+    return s3;
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
