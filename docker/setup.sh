@@ -27,11 +27,19 @@ done
 wanted=(javac:openjdk-17-jdk-headless mvn:maven)
 if $docker_too; then
   wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
-           dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd pg_ctlcluster:postgresql)
+           dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd pg_ctlcluster:postgresql
+           # The S3 clients users have, run by the object-store's tests: Debian's own, found by
+           # path (a pip-installed aws elsewhere on the PATH is not the one they judge us by).
+           /usr/bin/aws:awscli /usr/bin/s3cmd:s3cmd /usr/lib/python3/dist-packages/boto3:python3-boto3)
 fi
 need=()
 for cmd_pkg in "${wanted[@]}"; do
-  command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  what=${cmd_pkg%%:*}
+  if [[ $what == /* ]]; then
+    [ -e "$what" ] || need+=("${cmd_pkg#*:}")
+  else
+    command -v "$what" >/dev/null 2>&1 || need+=("${cmd_pkg#*:}")
+  fi
 done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
