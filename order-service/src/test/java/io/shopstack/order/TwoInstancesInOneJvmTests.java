@@ -70,8 +70,8 @@ class TwoInstancesInOneJvmTests {
 
   @Test
   void eachInstanceAnswersUnderItsOwnNameAndBothRowsLandInTheSharedDatabase() throws Exception {
-    HttpResponse<String> first = post(order1, "趣谈网络协议");
-    HttpResponse<String> second = post(order2, "Linux 性能优化实战");
+    HttpResponse<String> first = post(order1, "趣谈网络协议", "刘超");
+    HttpResponse<String> second = post(order2, "深入浅出计算机组成原理", "徐文浩");
 
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(second.statusCode()).isEqualTo(201);
@@ -101,12 +101,12 @@ class TwoInstancesInOneJvmTests {
   @Test
   void aRetryStormAcrossBothInstancesPlacesOneOrderPerKey() throws Exception {
     RetryStorm.placeOneOrderPerKey(
-        order1, order2, "storm-" + System.nanoTime() + "-", order("趣谈网络协议"));
+        order1, order2, "storm-" + System.nanoTime() + "-", order("趣谈网络协议", "刘超"));
   }
 
   @Test
   void eachInstanceKeepsItsOwnMetrics() throws Exception {
-    post(order2, "趣谈网络协议");
+    post(order2, "趣谈网络协议", "刘超");
 
     MetricsScrape metrics1 = MetricsScrape.of(port(order1, "local.management.port"));
     MetricsScrape metrics2 = MetricsScrape.of(port(order2, "local.management.port"));
@@ -129,21 +129,24 @@ class TwoInstancesInOneJvmTests {
         .isNotEqualTo(port(order2, "local.management.port"));
   }
 
-  private static HttpResponse<String> post(ConfigurableApplicationContext instance, String title)
-      throws Exception {
+  private static HttpResponse<String> post(
+      ConfigurableApplicationContext instance, String title, String author) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(uri(instance, "local.server.port", "/purchaseOrder"))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(order(title)))
+            .POST(HttpRequest.BodyPublishers.ofString(order(title, author)))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String order(String title) {
+  /** An order for a seeded course at its catalog price (68 for both used here). */
+  private static String order(String title, String author) {
     return "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
         + title
-        + "\", \"Author\": \"刘超\", \"price\": \"68\"}}";
+        + "\", \"Author\": \""
+        + author
+        + "\", \"price\": \"68\"}}";
   }
 
   private static HttpResponse<String> get(ConfigurableApplicationContext instance, String path)

@@ -13,8 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The product pages the app looks at before buying. They are fetched through the CDN edge and the
- * data-centre cache, so the answers say how long they may be kept ({@code Cache-Control}) and carry
- * an ETag for revalidation; the images they point at live on the CDN name, not here.
+ * data-centre cache, so the answers say how long shared caches may keep them ({@code
+ * Cache-Control}) and carry an ETag and a Last-Modified for revalidation; the images they point at
+ * live on the CDN name, not here.
  */
 @RestController
 class ProductController {
@@ -40,7 +41,11 @@ class ProductController {
     return catalog.products();
   }
 
-  /** A 200 with an ETag the request already holds becomes a 304 in Spring MVC itself. */
+  /**
+   * A 200 whose ETag the request already holds ({@code If-None-Match}), or that has not changed
+   * since {@code If-Modified-Since}, becomes a 304 in Spring MVC itself, with the same validators
+   * and Cache-Control, so a cache that revalidates keeps the page for another max-age.
+   */
   @GetMapping("/products/{sku}")
   ResponseEntity<String> page(@PathVariable String sku) {
     return catalog
@@ -52,6 +57,7 @@ class ProductController {
                   .contentType(HTML)
                   .header(HttpHeaders.CACHE_CONTROL, PAGE_CACHE_CONTROL)
                   .eTag(page.etag())
+                  .lastModified(product.updatedAt())
                   .body(page.html());
             })
         .orElseGet(

@@ -49,7 +49,7 @@ final class ProductPage {
                 htmlEscape(product.author(), "UTF-8"),
                 image,
                 htmlEscape(product.description() == null ? "" : product.description(), "UTF-8"),
-                product.sku(),
+                htmlEscape(product.sku(), "UTF-8"),
                 product.price().toPlainString()));
   }
 

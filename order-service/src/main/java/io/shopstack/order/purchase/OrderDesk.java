@@ -1,16 +1,21 @@
 package io.shopstack.order.purchase;
 
+import io.shopstack.order.product.Catalog;
+import io.shopstack.order.product.Product;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /**
  * Places an order exactly once per idempotency key, whichever instance each retry reaches: the
  * database's unique key on {@code idempotency_key} decides, so two instances racing on one key
- * place one order and both answer with it.
+ * place one order and both answer with it. An order is stored only for a course of the catalog at
+ * the catalog's price, checked by the insert itself, so no price change can slip in between.
  */
 @Service
 class OrderDesk {
@@ -19,9 +24,11 @@ class OrderDesk {
   record Placement(PurchaseOrder order, boolean replayed) {}
 
   private final PurchaseOrderRepository orders;
+  private final Catalog catalog;
 
-  OrderDesk(PurchaseOrderRepository orders) {
+  OrderDesk(PurchaseOrderRepository orders, Catalog catalog) {
     this.orders = orders;
+    this.catalog = catalog;
   }
 
   Placement place(NewOrder order, String servedBy, String clientAddress, String key) {
@@ -32,13 +39,26 @@ class OrderDesk {
         return replay(earlier.get(), order);
       }
     }
+    // After the replay: a retry of an order placed before a price change still gets its order.
     // Millisecond precision: what both H2 and PostgreSQL store, so GET shows what POST said.
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    OffsetDateTime createdAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     try {
-      long id =
-          orders.save(
-              order, servedBy, clientAddress, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), key);
-      return new Placement(new PurchaseOrder(id, order, servedBy, clientAddress, now), false);
+      // Two tries: the catalog may change between a refused insert and the look-up of why.
+      for (int attempt = 1; ; attempt++) {
+        OptionalLong id = orders.saveIfInCatalog(order, servedBy, clientAddress, createdAt, key);
+        if (id.isPresent()) {
+          return new Placement(
+              new PurchaseOrder(id.getAsLong(), order, servedBy, clientAddress, now), false);
+        }
+        Optional<RuntimeException> refusal = catalogRefusal(order);
+        if (refusal.isPresent()) {
+          throw refusal.get();
+        }
+        if (attempt == 2) {
+          throw new IllegalStateException("the catalog changed twice while placing an order");
+        }
+      }
     } catch (DuplicateKeyException raced) {
       // Another request with this key committed between our look-up and our insert.
       PurchaseOrder winner =
@@ -47,6 +67,29 @@ class OrderDesk {
               .orElseThrow(() -> new IllegalStateException("duplicate key but no order", raced));
       return replay(winner, order);
     }
+  }
+
+  /**
+   * Why the catalog refused the order: the course must exist, by the catalog's author, at the
+   * catalog's price. Only asked after a refused insert, so an accepted order costs no extra query.
+   */
+  private Optional<RuntimeException> catalogRefusal(NewOrder order) {
+    Optional<Product> found = catalog.findByTitle(order.className());
+    if (found.isEmpty()) {
+      return Optional.of(
+          new UnknownCourseException(
+              "order.className", "is not a course the shop sells (GET /products)"));
+    }
+    Product course = found.get();
+    if (!course.author().equals(order.author())) {
+      return Optional.of(
+          new UnknownCourseException(
+              "order.Author", "is not the author of " + course.title() + " (GET /products)"));
+    }
+    if (course.price().compareTo(order.price()) != 0) {
+      return Optional.of(new PriceChangedException(course, OrderForm.priceText(order.price())));
+    }
+    return Optional.empty();
   }
 
   private static Placement replay(PurchaseOrder earlier, NewOrder order) {

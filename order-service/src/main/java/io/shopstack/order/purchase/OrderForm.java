@@ -27,12 +27,16 @@ record OrderForm(
 
   /** The form as the client would send it for a stored order. */
   static OrderForm of(NewOrder order) {
-    BigDecimal price = order.price().stripTrailingZeros();
-    String text =
-        price.scale() <= 0
-            ? price.setScale(0).toPlainString()
-            : order.price().setScale(2).toPlainString();
-    return new OrderForm(order.date().toString(), order.className(), order.author(), text);
+    return new OrderForm(
+        order.date().toString(), order.className(), order.author(), priceText(order.price()));
+  }
+
+  /** A price as the contract spells it: {@code "68"}, or {@code "68.50"} with cents. */
+  static String priceText(BigDecimal price) {
+    BigDecimal stripped = price.stripTrailingZeros();
+    return stripped.scale() <= 0
+        ? stripped.setScale(0).toPlainString()
+        : price.setScale(2).toPlainString();
   }
 
   /** Checks every field and returns the order, or names every field that is wrong. */

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -126,6 +127,25 @@ class PurchaseOrderController {
   @ExceptionHandler
   ResponseEntity<Problem> invalid(InvalidOrderException e) {
     return Problem.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.fields());
+  }
+
+  @ExceptionHandler
+  ResponseEntity<Problem> unknownCourse(UnknownCourseException e) {
+    return Problem.of(
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        e.getMessage(),
+        List.of(new Problem.InvalidField(e.field(), e.problem())));
+  }
+
+  /** 409 with the catalog's price as {@code currentPrice}, in the contract's own spelling. */
+  @ExceptionHandler
+  ResponseEntity<Problem> priceChanged(PriceChangedException e) {
+    String current = OrderForm.priceText(e.course().price());
+    return Problem.of(
+        HttpStatus.CONFLICT,
+        e.getMessage(),
+        List.of(new Problem.InvalidField("order.price", "the current price is " + current)),
+        Map.of("currentPrice", current, "sku", e.course().sku()));
   }
 
   @ExceptionHandler

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -27,38 +28,46 @@ class PurchaseOrderRepository {
   }
 
   /**
-   * Stores the order and returns its generated id; committed when this returns (auto-commit), so
-   * the 201 that follows is never sent for an order a crash could still lose.
+   * Stores the order if the catalog sells its course, by its author, at its price, and returns its
+   * generated id; empty when the catalog refused it. One statement ({@code INSERT ... SELECT FROM
+   * product}), so the order is judged by the catalog as it is at the insert, at no extra round
+   * trip. Committed when this returns (auto-commit), so the 201 that follows is never sent for an
+   * order a crash could still lose.
    *
    * @param idempotencyKey the client's key, or null
    * @throws org.springframework.dao.DuplicateKeyException when an order with this key exists, even
    *     one another instance is inserting at this moment (the database waits for it)
    */
-  long save(
+  OptionalLong saveIfInCatalog(
       NewOrder order,
       String servedBy,
       String clientAddress,
       OffsetDateTime createdAt,
       String idempotencyKey) {
     KeyHolder keys = new GeneratedKeyHolder();
-    jdbc.sql(
-            """
-            INSERT INTO purchase_order
-              (order_date, class_name, author, price, served_by, client_address, created_at,
-               idempotency_key)
-            VALUES (:date, :className, :author, :price, :servedBy, :clientAddress, :createdAt,
-                    :idempotencyKey)
-            """)
-        .param("date", order.date())
-        .param("className", order.className())
-        .param("author", order.author())
-        .param("price", order.price())
-        .param("servedBy", servedBy)
-        .param("clientAddress", clientAddress)
-        .param("createdAt", createdAt)
-        .param("idempotencyKey", idempotencyKey)
-        .update(keys, "id");
-    return keys.getKeyAs(Number.class).longValue();
+    int inserted =
+        jdbc.sql(
+                """
+                INSERT INTO purchase_order
+                  (order_date, class_name, author, price, served_by, client_address, created_at,
+                   idempotency_key)
+                SELECT :date, :className, :author, :price, :servedBy, :clientAddress, :createdAt,
+                       :idempotencyKey
+                FROM product
+                WHERE title = :className AND author = :author AND price = :price
+                """)
+            .param("date", order.date())
+            .param("className", order.className())
+            .param("author", order.author())
+            .param("price", order.price())
+            .param("servedBy", servedBy)
+            .param("clientAddress", clientAddress)
+            .param("createdAt", createdAt)
+            .param("idempotencyKey", idempotencyKey)
+            .update(keys, "id");
+    return inserted == 0
+        ? OptionalLong.empty()
+        : OptionalLong.of(keys.getKeyAs(Number.class).longValue());
   }
 
   Optional<PurchaseOrder> findById(long id) {

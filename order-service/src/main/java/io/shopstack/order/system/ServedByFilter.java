@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.UUID;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -13,7 +14,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Adds what every hop of the journey adds: {@code X-Served-By} with this instance's name, so a
  * client behind the SLB can see which order instance answered, and the caller's {@code
- * X-Request-Id} echoed back so one purchase can be followed through every log.
+ * X-Request-Id} echoed back so one purchase can be followed through every log. A request that came
+ * without one (straight from a phone, through the L4 SLB, which adds no header) gets a new one, so
+ * every answer carries an ID the client can quote.
  *
  * <p>Outermost filter, and the headers are set before anything runs, so error answers (413 from
  * {@link BodySizeLimitFilter}, 404, 500) carry them too.
@@ -37,9 +40,9 @@ class ServedByFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     response.setHeader(SERVED_BY, instance);
     String requestId = request.getHeader(REQUEST_ID);
-    if (requestId != null && !requestId.isBlank()) {
-      response.setHeader(REQUEST_ID, requestId);
-    }
+    response.setHeader(
+        REQUEST_ID,
+        requestId != null && !requestId.isBlank() ? requestId : UUID.randomUUID().toString());
     chain.doFilter(request, response);
   }
 }

@@ -1,5 +1,6 @@
 package io.shopstack.order.system;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -11,9 +12,26 @@ import org.springframework.util.unit.DataSize;
  * @param staticBaseUrl where product pages point images: the CDN name {@code static.shop.example},
  *     never this instance, so the browser fetches pictures from the nearest edge
  * @param maxRequestBody the largest request body accepted; anything larger gets 413
+ * @param drain how a graceful stop waits for the SLB to take this instance out ({@link
+ *     DrainBeforeStop})
  */
 @ConfigurationProperties("shop")
-public record ShopProperties(String instance, String staticBaseUrl, DataSize maxRequestBody) {
+public record ShopProperties(
+    String instance, String staticBaseUrl, DataSize maxRequestBody, Drain drain) {
+
+  /**
+   * @param probes health checks to answer "out of service" before the listener closes: the SLB's
+   *     {@code fall}
+   * @param quietTime no check for this long means nobody balances on this instance: stop at once
+   * @param maxTime the longest a stop waits for the checks
+   */
+  public record Drain(int probes, Duration quietTime, Duration maxTime) {
+    public Drain {
+      probes = probes <= 0 ? 3 : probes;
+      quietTime = quietTime == null ? Duration.ofSeconds(5) : quietTime;
+      maxTime = maxTime == null ? Duration.ofSeconds(10) : maxTime;
+    }
+  }
 
   public ShopProperties {
     if (instance == null || instance.isBlank()) {
@@ -24,5 +42,6 @@ public record ShopProperties(String instance, String staticBaseUrl, DataSize max
     }
     staticBaseUrl = staticBaseUrl.replaceAll("/+$", "");
     maxRequestBody = maxRequestBody == null ? DataSize.ofKilobytes(64) : maxRequestBody;
+    drain = drain == null ? new Drain(0, null, null) : drain;
   }
 }

@@ -3,6 +3,7 @@ package io.shopstack.order.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shopstack.order.Courses;
 import io.shopstack.order.OrderServiceApplication;
 import io.shopstack.order.RetryStorm;
 import java.net.URI;
@@ -83,6 +84,7 @@ class PostgresOrdersTests {
   void textThatFailedOnSqlAsciiIsStoredAndReadBackExactly() throws Exception {
     String title = "趣".repeat(190) + "\uD83D\uDE00".repeat(10);
     String author = "刘".repeat(100);
+    Courses.sell(order1.getBean(JdbcClient.class), title, author, "68");
 
     HttpResponse<String> created = post(order1, order(title, author), null);
 
@@ -99,6 +101,23 @@ class PostgresOrdersTests {
                 .query(String.class)
                 .single())
         .isEqualTo("UTF8");
+  }
+
+  /** The catalog seeded by Flyway on PostgreSQL judges orders as on H2. */
+  @Test
+  void theSeededCatalogRefusesUnknownCoursesAndOtherPrices() throws Exception {
+    HttpResponse<String> unknown = post(order1, order("没有这门课", "刘超"), null);
+    HttpResponse<String> cheaper =
+        post(order2, order("趣谈网络协议", "刘超").replace("\"68\"", "\"1\""), null);
+    HttpResponse<String> page = get(order2, "/products/course-1001");
+
+    assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+    assertThat(unknown.body()).contains("order.className");
+    assertThat(cheaper.statusCode()).as(cheaper.body()).isEqualTo(409);
+    assertThat(JSON.readTree(cheaper.body()).get("currentPrice").asString()).isEqualTo("68");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Last-Modified"))
+        .hasValue("Sun, 01 Jul 2018 00:00:00 GMT");
   }
 
   @Test

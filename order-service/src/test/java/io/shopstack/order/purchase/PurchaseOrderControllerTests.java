@@ -11,10 +11,12 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shopstack.order.OrderServiceApplication;
+import io.shopstack.order.product.Catalog;
 import io.shopstack.order.system.ShopProperties;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,9 +44,12 @@ class PurchaseOrderControllerTests {
 
   @MockitoBean PurchaseOrderRepository orders;
 
+  @MockitoBean Catalog catalog;
+
   @Test
   void aValidOrderIsSavedAndAnswered201WithItsLocation() {
-    given(orders.save(any(), anyString(), anyString(), any(), any())).willReturn(42L);
+    given(orders.saveIfInCatalog(any(), anyString(), anyString(), any(), any()))
+        .willReturn(OptionalLong.of(42L));
 
     assertThat(
             mvc.post()
@@ -61,7 +66,7 @@ class PurchaseOrderControllerTests {
             "{\"id\": 42, \"servedBy\": \"order-1\", \"order\": {\"date\": \"2018-07-01\","
                 + " \"className\": \"趣谈网络协议\", \"Author\": \"刘超\", \"price\": \"68\"}}");
     verify(orders)
-        .save(
+        .saveIfInCatalog(
             eq(new NewOrder(LocalDate.of(2018, 7, 1), "趣谈网络协议", "刘超", new BigDecimal("68"))),
             eq("order-1"),
             eq("127.0.0.1"),
@@ -120,7 +125,7 @@ class PurchaseOrderControllerTests {
         .extractingPath("$.detail")
         .asString()
         .contains("application/xml");
-    verify(orders, never()).save(any(), any(), any(), any(), any());
+    verify(orders, never()).saveIfInCatalog(any(), any(), any(), any(), any());
   }
 
   @Test

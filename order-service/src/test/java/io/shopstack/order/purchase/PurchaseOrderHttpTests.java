@@ -3,6 +3,7 @@ package io.shopstack.order.purchase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.testing.Curl;
+import io.shopstack.order.Courses;
 import io.shopstack.order.ShopHttpTest;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -148,6 +149,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
   void textAtTheCharacterLimitsIsStoredAndEchoedExactly() {
     String title = "趣".repeat(190) + "\uD83D\uDE00".repeat(10);
     String author = "刘".repeat(100);
+    Courses.sell(jdbc, title, author, "68");
     HttpResponse<String> created =
         postJson(
             "{\"order\": {\"date\": \"2018-07-01\", \"className\": \""
@@ -184,6 +186,7 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
   @Test
   void theListingPagesNewestFirstThroughFiltersAndFollowsItsNextLinks() {
     String title = "列表-" + System.nanoTime();
+    Courses.sell(jdbc, title, "刘超", "68");
     List<Long> placed = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       placed.add(json(postJson(DESIGN_ORDER.replace("趣谈网络协议", title))).get("id").asLong());
