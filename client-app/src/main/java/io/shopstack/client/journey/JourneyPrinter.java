@@ -2,12 +2,14 @@ package io.shopstack.client.journey;
 
 import io.shopstack.client.dns.DigFormat;
 import io.shopstack.client.dns.DnsLookup;
+import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.http.HttpEventListener;
 import io.shopstack.client.http.HttpExchange;
 import io.shopstack.client.http.HttpRequest;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -43,6 +45,34 @@ final class JourneyPrinter {
                 lookup.question(),
                 lookup.type()));
     DigFormat.format(lookup).lines().forEach(l -> line("  " + l));
+  }
+
+  /** The resolver's own trace, one line per query it sent (or cache hit), in order. */
+  void trace(IterationTrace trace, String url) {
+    line("");
+    line("  $ curl '%s'   (the resolver's own account)".formatted(url));
+    line(
+        "  %s %s: %s, iteration finished %s"
+            .formatted(
+                trace.name(),
+                trace.type(),
+                trace.rcode(),
+                Instant.ofEpochMilli(trace.finishedAtMillis())));
+    line(
+        "    %-15s %-16s %-30s %-8s %6s  %s"
+            .formatted("server", "zone", "question", "rcode", "rtt", "outcome"));
+    for (IterationTrace.Hop hop : trace.steps()) {
+      line(
+          "    %-15s %-16s %-30s %-8s %6s  %s%s"
+              .formatted(
+                  hop.server(),
+                  hop.zone().isEmpty() ? "-" : hop.zone(),
+                  hop.question(),
+                  hop.rcode(),
+                  hop.rttMillis() + " ms",
+                  hop.outcome(),
+                  hop.ecsSent() ? "  [ECS sent]" : ""));
+    }
   }
 
   void note(String text) {

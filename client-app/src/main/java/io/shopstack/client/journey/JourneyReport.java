@@ -1,6 +1,8 @@
 package io.shopstack.client.journey;
 
 import io.shopstack.client.dns.DnsLookup;
+import io.shopstack.client.dns.GslbExplanation;
+import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.http.HttpExchange;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,8 @@ import java.util.Objects;
  * @param staticLookup the answer for static.shop.example (its CNAME chain into the CDN)
  * @param shopAddress the SLB VIP the order went to
  * @param edgeAddress the CDN edge GSLB chose for this client
+ * @param traces the resolver's own traces of its iterations (www, then static), as it served them
+ * @param gslb the GSLB's TXT explanation of its choice for this client, or null
  * @param page the first product page request
  * @param imageLookups the second resolutions of the pictures' host names
  * @param images one exchange per picture
@@ -27,6 +31,8 @@ public record JourneyReport(
     DnsLookup staticLookup,
     String shopAddress,
     String edgeAddress,
+    List<IterationTrace> traces,
+    GslbExplanation gslb,
     HttpExchange page,
     List<DnsLookup> imageLookups,
     List<HttpExchange> images,
@@ -36,6 +42,7 @@ public record JourneyReport(
     List<StepResult> steps) {
 
   public JourneyReport {
+    traces = List.copyOf(traces);
     imageLookups = List.copyOf(imageLookups);
     images = List.copyOf(images);
     steps = List.copyOf(steps);

@@ -2,6 +2,9 @@ package io.shopstack.client.journey;
 
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.dns.DnsLookup;
+import io.shopstack.client.dns.GslbExplanation;
+import io.shopstack.client.dns.IterationTrace;
+import io.shopstack.client.dns.ResolverAdmin;
 import io.shopstack.client.dns.StubResolver;
 import java.io.IOException;
 import java.time.Duration;
@@ -20,15 +23,21 @@ final class ResolveStep {
       DnsLookup statics,
       String shopAddress,
       String edgeAddress,
+      List<IterationTrace> traces,
+      DnsLookup gslbLookup,
+      GslbExplanation gslb,
       StepResult result) {}
 
   private final ClientConfig config;
   private final StubResolver resolver;
+  private final ResolverAdmin admin;
   private final JourneyPrinter out;
+  private final List<IterationTrace> traces = new ArrayList<>();
 
-  ResolveStep(ClientConfig config, StubResolver resolver, JourneyPrinter out) {
+  ResolveStep(ClientConfig config, StubResolver resolver, ResolverAdmin admin, JourneyPrinter out) {
     this.config = config;
     this.resolver = resolver;
+    this.admin = admin;
     this.out = out;
   }
 
@@ -38,9 +47,8 @@ final class ResolveStep {
     out.step(
         1,
         "Resolve " + config.shopHost() + " and " + config.staticHost(),
-        "asking the local resolver %s (RD=1, recursion desired) from %s"
-            .formatted(
-                JourneyPrinter.endpoint(resolver.server()), resolver.source().getHostAddress()));
+        "asking the local resolver %s (RD=1, recursion desired)"
+            .formatted(JourneyPrinter.endpoint(resolver.server())));
 
     DnsLookup shop = lookup(config.shopHost(), problems);
     String shopAddress = shop == null ? null : firstAddress(shop, problems);
@@ -66,6 +74,15 @@ final class ResolveStep {
         out.note("edge chosen by GSLB for this client: " + edgeAddress);
       }
     }
+    showTrace(shop);
+    showTrace(statics);
+    DnsLookup gslbLookup = null;
+    GslbExplanation gslb = null;
+    if (statics != null && statics.hasCname()) {
+      String service = statics.cnameChain().get(statics.cnameChain().size() - 1);
+      gslbLookup = lookup(service, Type.TXT, problems);
+      gslb = gslbLookup == null ? null : explainGslb(gslbLookup, edgeAddress);
+    }
 
     String summary =
         "%s -> %s; %s -> %s -> %s"
@@ -83,20 +100,83 @@ final class ResolveStep {
         statics,
         shopAddress,
         edgeAddress,
+        traces,
+        gslbLookup,
+        gslb,
         new StepResult("resolve", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
   }
 
   private DnsLookup lookup(String name, List<String> problems) {
-    try {
-      DnsLookup lookup = resolver.lookup(name, Type.A);
-      out.dig(lookup);
+    DnsLookup lookup = lookup(name, Type.A, problems);
+    if (lookup != null) {
       explainFlags(lookup);
+    }
+    return lookup;
+  }
+
+  private DnsLookup lookup(String name, int type, List<String> problems) {
+    try {
+      DnsLookup lookup = resolver.lookup(name, type);
+      out.dig(lookup);
       return lookup;
     } catch (IOException e) {
       out.problem(e.getMessage());
       problems.add(e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Asks the resolver how it found the answer. A resolver without the endpoint is not a failure of
+   * the journey (the answer is what counts), so a missing trace is said, not counted as a problem.
+   */
+  private void showTrace(DnsLookup lookup) {
+    if (lookup == null) {
+      return;
+    }
+    String url = admin.traceUrl(lookup.question(), lookup.type());
+    try {
+      admin
+          .trace(lookup.question(), lookup.type())
+          .ifPresentOrElse(
+              trace -> {
+                traces.add(trace);
+                out.trace(trace, url);
+                out.note(
+                    trace.zonesAsked().isEmpty()
+                        ? "answered from the resolver's cache: no server was asked"
+                        : "zones asked: " + String.join(" -> ", trace.zonesAsked()));
+              },
+              () -> out.note("the resolver has no iteration recorded for " + url));
+    } catch (IOException e) {
+      out.note("no trace from the resolver's admin endpoint: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The GSLB's TXT at the service name says how it placed this client now. The A record may be
+   * older (cached by the resolver for its TTL), so a different edge is reported, not failed.
+   */
+  private GslbExplanation explainGslb(DnsLookup txt, String edgeAddress) {
+    GslbExplanation gslb = GslbExplanation.from(txt).orElse(null);
+    if (gslb == null) {
+      out.note("no GSLB explanation in the TXT answer for " + txt.question());
+      return null;
+    }
+    out.note(
+        "GSLB placed this client in region %s; %s -> region %s, edge %s"
+            .formatted(
+                gslb.clientRegion(),
+                gslb.reason(),
+                gslb.region(),
+                String.join(" ", gslb.chosen())));
+    if (edgeAddress != null && !gslb.chose(edgeAddress)) {
+      out.note(
+          "the A record's edge "
+              + edgeAddress
+              + " is not the GSLB's choice now: the resolver's cached answer predates a change");
+    }
+    return gslb;
   }
 
   private void explainFlags(DnsLookup lookup) {
