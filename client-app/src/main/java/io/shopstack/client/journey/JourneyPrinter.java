@@ -21,7 +21,7 @@ import java.util.StringJoiner;
 final class JourneyPrinter {
   /** The headers that tell which hop answered and whether a cache did. */
   static final List<String> HOP_HEADERS =
-      List.of("X-Cache", "Age", "Via", "X-Served-By", "Cache-Control");
+      List.of("X-Cache", "X-Cache-Origin", "Age", "Via", "X-Served-By", "Cache-Control");
 
   private final PrintStream out;
 

@@ -156,7 +156,27 @@ final class PicturesStep {
     out.request(request, url.toString());
     HttpExchange exchange = http.send(where, request, out.connectionPrinter());
     out.response(exchange, JourneyPrinter.HOP_HEADERS);
+    String path = viaPath(exchange.response().headers().all("Via"));
+    if (path != null) {
+      out.note("hops behind the edge, as their Via headers say (origin side first): " + path);
+    }
     return exchange;
+  }
+
+  /**
+   * The proxies a response came through, from each {@code Via} element's received-by (RFC 9110
+   * 7.6.3: every hop appends, so the origin side comes first); null when only one hop is named.
+   */
+  static String viaPath(List<String> via) {
+    List<String> hops =
+        via.stream()
+            .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+            .map(String::strip)
+            .map(element -> element.split("\\s+"))
+            .filter(parts -> parts.length >= 2)
+            .map(parts -> parts[1])
+            .toList();
+    return hops.size() < 2 ? null : String.join(" -> ", hops);
   }
 
   private boolean expectStatus(HttpExchange exchange, int expected, String what) {
