@@ -38,7 +38,7 @@ public final class Journey {
     ResolveStep.Outcome names = new ResolveStep(config, resolver, resolverAdmin, out).run();
     PicturesStep.Outcome pictures =
         new PicturesStep(config, resolver, http, out).run(names.edgeAddress(), names.statics());
-    BuyStep.Outcome purchase = new BuyStep(config, http, out).run(names.shopAddress());
+    BuyStep.Outcome purchase = new BuyStep(config, http, out, null).run(3, names.shopAddress());
     JourneyReport report =
         new JourneyReport(
             names.shop(),

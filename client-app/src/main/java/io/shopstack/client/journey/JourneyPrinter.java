@@ -18,24 +18,24 @@ import java.util.StringJoiner;
  * "local -> remote" for TCP connections, status lines and the headers each hop adds for HTTP. Every
  * line is flushed at once, so a step that hangs shows where it hangs.
  */
-final class JourneyPrinter {
+public final class JourneyPrinter {
   /** The headers that tell which hop answered and whether a cache did. */
-  static final List<String> HOP_HEADERS =
+  public static final List<String> HOP_HEADERS =
       List.of("X-Cache", "X-Cache-Origin", "Age", "Via", "X-Served-By", "Cache-Control");
 
   private final PrintStream out;
 
-  JourneyPrinter(PrintStream out) {
+  public JourneyPrinter(PrintStream out) {
     this.out = out;
   }
 
-  void step(int number, String title, String purpose) {
+  public void step(int number, String title, String purpose) {
     line("");
     line("[%d] %s".formatted(number, title));
     line("    " + purpose);
   }
 
-  void dig(DnsLookup lookup) {
+  public void dig(DnsLookup lookup) {
     line("");
     line(
         "  $ dig @%s -p %d %s %s"
@@ -48,7 +48,7 @@ final class JourneyPrinter {
   }
 
   /** The resolver's own trace, one line per query it sent (or cache hit), in order. */
-  void trace(IterationTrace trace, String url) {
+  public void trace(IterationTrace trace, String url) {
     line("");
     line("  $ curl '%s'   (the resolver's own account)".formatted(url));
     line(
@@ -75,21 +75,21 @@ final class JourneyPrinter {
     }
   }
 
-  void note(String text) {
+  public void note(String text) {
     line("    -> " + text);
   }
 
-  void problem(String text) {
+  public void problem(String text) {
     line("    !! " + text);
   }
 
-  void request(HttpRequest request, String url) {
+  public void request(HttpRequest request, String url) {
     line("");
     line("  %s %s   (X-Request-Id: %s)".formatted(request.method(), url, request.requestId()));
   }
 
   /** Prints the connection the moment it is up, before any response is awaited. */
-  HttpEventListener connectionPrinter() {
+  public HttpEventListener connectionPrinter() {
     return new HttpEventListener() {
       @Override
       public void connecting(InetSocketAddress remote) {
@@ -110,7 +110,7 @@ final class JourneyPrinter {
     };
   }
 
-  void response(HttpExchange exchange, List<String> headers) {
+  public void response(HttpExchange exchange, List<String> headers) {
     line(
         "    < %s   first byte %s, total %s, %d bytes"
             .formatted(
@@ -134,12 +134,12 @@ final class JourneyPrinter {
           "  %-7s %-9s %s  (%s)"
               .formatted(
                   step.ok() ? "OK" : "FAILED", step.name(), step.summary(), millis(step.took())));
-      step.problems().forEach(p -> line("          - " + p));
+      step.problems().forEach(p -> line("          - " + p.text()));
     }
     line(report.success() ? "journey OK" : "journey FAILED");
   }
 
-  static String endpoint(InetSocketAddress address) {
+  public static String endpoint(InetSocketAddress address) {
     return address.getAddress().getHostAddress() + ":" + address.getPort();
   }
 

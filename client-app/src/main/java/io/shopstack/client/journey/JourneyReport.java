@@ -1,5 +1,6 @@
 package io.shopstack.client.journey;
 
+import io.shopstack.client.Failure;
 import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.dns.IterationTrace;
@@ -69,10 +70,22 @@ public record JourneyReport(
     return all;
   }
 
+  /**
+   * 0 when every step succeeded, else the exit code of the first problem of the first failed step
+   * (a later step failing only because an earlier one did carries the earlier one's layer).
+   */
+  public int exitCode() {
+    return steps.stream()
+        .flatMap(s -> s.problems().stream())
+        .findFirst()
+        .map(p -> p.failure().exitCode())
+        .orElse(steps.isEmpty() ? Failure.INTERNAL : Failure.OK);
+  }
+
   /** The problems of all failed steps, each prefixed with its step. */
   public List<String> problems() {
     return steps.stream()
-        .flatMap(s -> s.problems().stream().map(p -> s.name() + ": " + p))
+        .flatMap(s -> s.problems().stream().map(p -> s.name() + ": " + p.text()))
         .toList();
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.client.journey;
 
 import io.shopstack.client.ClientConfig;
+import io.shopstack.client.Failure;
 import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.dns.IterationTrace;
@@ -43,7 +44,7 @@ final class ResolveStep {
 
   Outcome run() {
     long start = System.nanoTime();
-    List<String> problems = new ArrayList<>();
+    List<StepResult.Problem> problems = new ArrayList<>();
     out.step(
         1,
         "Resolve " + config.shopHost() + " and " + config.staticHost(),
@@ -67,7 +68,12 @@ final class ResolveStep {
                 + ": the shop delegates its static content to the CDN");
       } else if (statics.rcode().equals("NOERROR")) {
         problems.add(
-            config.staticHost() + " has no CNAME into the CDN (answer: " + statics.answers() + ")");
+            new StepResult.Problem(
+                Failure.CHECK,
+                config.staticHost()
+                    + " has no CNAME into the CDN (answer: "
+                    + statics.answers()
+                    + ")"));
       }
       edgeAddress = firstAddress(statics, problems);
       if (edgeAddress != null) {
@@ -106,7 +112,7 @@ final class ResolveStep {
         new StepResult("resolve", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
   }
 
-  private DnsLookup lookup(String name, List<String> problems) {
+  private DnsLookup lookup(String name, List<StepResult.Problem> problems) {
     DnsLookup lookup = lookup(name, Type.A, problems);
     if (lookup != null) {
       explainFlags(lookup);
@@ -114,42 +120,21 @@ final class ResolveStep {
     return lookup;
   }
 
-  private DnsLookup lookup(String name, int type, List<String> problems) {
+  private DnsLookup lookup(String name, int type, List<StepResult.Problem> problems) {
     try {
       DnsLookup lookup = resolver.lookup(name, type);
       out.dig(lookup);
       return lookup;
     } catch (IOException e) {
       out.problem(e.getMessage());
-      problems.add(e.getMessage());
+      problems.add(new StepResult.Problem(Failure.DNS, e.getMessage()));
       return null;
     }
   }
 
-  /**
-   * Asks the resolver how it found the answer. A resolver without the endpoint is not a failure of
-   * the journey (the answer is what counts), so a missing trace is said, not counted as a problem.
-   */
   private void showTrace(DnsLookup lookup) {
-    if (lookup == null) {
-      return;
-    }
-    String url = admin.traceUrl(lookup.question(), lookup.type());
-    try {
-      admin
-          .trace(lookup.question(), lookup.type())
-          .ifPresentOrElse(
-              trace -> {
-                traces.add(trace);
-                out.trace(trace, url);
-                out.note(
-                    trace.zonesAsked().isEmpty()
-                        ? "answered from the resolver's cache: no server was asked"
-                        : "zones asked: " + String.join(" -> ", trace.zonesAsked()));
-              },
-              () -> out.note("the resolver has no iteration recorded for " + url));
-    } catch (IOException e) {
-      out.note("no trace from the resolver's admin endpoint: " + e.getMessage());
+    if (lookup != null) {
+      ResolverTraceView.show(admin, lookup, out).ifPresent(traces::add);
     }
   }
 
@@ -190,7 +175,7 @@ final class ResolveStep {
                 : "no AA: the answer is the resolver's (fetched or cached), not the zone owner's"));
   }
 
-  private String firstAddress(DnsLookup lookup, List<String> problems) {
+  private String firstAddress(DnsLookup lookup, List<StepResult.Problem> problems) {
     if (!lookup.rcode().equals("NOERROR")) {
       String problem =
           lookup.rcode()
@@ -199,14 +184,14 @@ final class ResolveStep {
               + " from resolver "
               + JourneyPrinter.endpoint(lookup.server());
       out.problem(problem);
-      problems.add(problem);
+      problems.add(new StepResult.Problem(Failure.DNS, problem));
       return null;
     }
     if (lookup.addresses().isEmpty()) {
       String problem =
           "no " + lookup.type() + " record for " + lookup.question() + " in the answer";
       out.problem(problem);
-      problems.add(problem);
+      problems.add(new StepResult.Problem(Failure.DNS, problem));
       return null;
     }
     return lookup.addresses().get(0);

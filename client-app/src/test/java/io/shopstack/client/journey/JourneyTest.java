@@ -111,6 +111,7 @@ class JourneyTest {
     String out = printed.toString(StandardCharsets.UTF_8);
     System.out.println(out); // the surefire report then shows what a user sees
     assertThat(report.success()).as(out).isTrue();
+    assertThat(report.exitCode()).isZero();
     assertThat(report.cnameChain()).containsExactly("static.shop.example.", "shop.cdn.example.");
     assertThat(report.edgeAddress()).isEqualTo(EDGE);
     assertThat(report.shopAddress()).isEqualTo(VIP);
@@ -197,6 +198,7 @@ class JourneyTest {
     assertThat(report.success()).isFalse();
     assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, false, true);
     assertThat(report.problems()).singleElement().asString().contains("reload was not a cache hit");
+    assertThat(report.exitCode()).as("a check failed, every server answered").isEqualTo(6);
   }
 
   @Test
@@ -208,6 +210,7 @@ class JourneyTest {
     assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, true, false);
     assertThat(report.problems())
         .containsExactly("buy: connection refused by " + VIP + ":" + httpPort);
+    assertThat(report.exitCode()).as("no TCP connection").isEqualTo(4);
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("FAILED  buy")
         .contains("journey FAILED");
