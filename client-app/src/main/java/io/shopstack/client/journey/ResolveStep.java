@@ -167,7 +167,7 @@ final class ResolveStep {
   private void explainFlags(DnsLookup lookup) {
     out.note(
         (lookup.recursionAvailable()
-                ? "RA: the resolver did the iteration (root -> TLD -> authoritative) for us"
+                ? "RA: the resolver recursed for us (its own trace below says whom it asked)"
                 : "no RA: this server does not offer recursion")
             + "; "
             + (lookup.authoritative()
