@@ -3,6 +3,8 @@ package io.shopstack.client.cli;
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.Failure;
 import io.shopstack.client.journey.Journey;
+import io.shopstack.client.journey.JourneyJson;
+import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -52,23 +54,32 @@ public final class ClientCommand implements Callable<Integer> {
       description = "configuration file (default: $SHOP_CONFIG, else the built-in client-app.yml)")
   private String configFile;
 
+  @Option(
+      names = "--json",
+      description =
+          "journey: print the facts as one JSON document (README), the narration to stderr")
+  private boolean json;
+
   private final Map<String, String> variables;
   private final PrintStream out;
+  private final PrintStream err;
 
   /**
    * @param variables what {@code ${VAR}} placeholders of the configuration expand from (the
    *     environment, for {@code main})
    * @param out where the journey and the commands print
+   * @param err where the narration goes when the output is JSON
    */
-  public ClientCommand(Map<String, String> variables, PrintStream out) {
+  public ClientCommand(Map<String, String> variables, PrintStream out, PrintStream err) {
     this.variables = Map.copyOf(variables);
     this.out = out;
+    this.err = err;
   }
 
   /** Runs one command line and returns its exit code; never throws, never exits. */
   public static int execute(
       Map<String, String> variables, PrintStream out, PrintStream err, String... args) {
-    CommandLine commandLine = new CommandLine(new ClientCommand(variables, out));
+    CommandLine commandLine = new CommandLine(new ClientCommand(variables, out, err));
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler(
@@ -86,11 +97,17 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return journey();
+    return journey(json);
   }
 
-  int journey() {
-    return new Journey(config(), out).run().exitCode();
+  /** Runs the journey; as JSON, stdout holds only the document, so a script can parse it. */
+  int journey(boolean asJson) {
+    JourneyReport report = new Journey(config(), asJson ? err : out).run();
+    if (asJson) {
+      out.println(JourneyJson.of(report));
+      out.flush();
+    }
+    return report.exitCode();
   }
 
   ClientConfig config() {

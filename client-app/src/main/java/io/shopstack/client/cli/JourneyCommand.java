@@ -2,6 +2,7 @@ package io.shopstack.client.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** The whole purchase, step by step; the default when no command is given. */
@@ -16,8 +17,13 @@ import picocli.CommandLine.ParentCommand;
 final class JourneyCommand implements Callable<Integer> {
   @ParentCommand private ClientCommand app;
 
+  @Option(
+      names = "--json",
+      description = "print the facts as one JSON document (README), the narration to stderr")
+  private boolean json;
+
   @Override
   public Integer call() {
-    return app.journey();
+    return app.journey(json);
   }
 }

@@ -24,6 +24,8 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The command line as a user types it, against stand-in servers on the local address plan: what
@@ -195,6 +197,24 @@ class ClientCommandTest {
 
     assertThat(run()).isEqualTo(3);
     assertThat(out()).contains("[1] Resolve").contains("unreachable").contains("journey FAILED");
+  }
+
+  @Test
+  void journeyAsJsonPrintsOnlyTheDocumentOnStdoutAndTheNarrationOnStderr() throws IOException {
+    try (DatagramSocket probe = new DatagramSocket(0, ip("127.28.0.53"))) {
+      variables.put("SHOP_DNS_PORT", String.valueOf(probe.getLocalPort()));
+    }
+    variables.put("SHOP_CLIENT_DNS_TIMEOUT_MS", "300");
+
+    assertThat(run("journey", "--json")).isEqualTo(3);
+
+    JsonNode json = JsonMapper.builder().build().readTree(out());
+    assertThat(json.path("success").asBoolean()).isFalse();
+    assertThat(json.path("exitCode").asInt()).isEqualTo(3);
+    assertThat(json.path("steps").get(0).path("problems").get(0).path("failure").asText())
+        .isEqualTo("DNS");
+    assertThat(json.path("resolve").path("edgeAddress").isNull()).isTrue();
+    assertThat(errors.toString(StandardCharsets.UTF_8)).contains("[1] Resolve");
   }
 
   private int run(String... args) {

@@ -29,6 +29,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The journey's own logic (what it checks, prints and reports) against stand-ins on the local
@@ -188,6 +190,30 @@ class JourneyTest {
             "GSLB placed this client in region north; home -> region north, edge edge-north(127.28.1.20)")
         .contains("journey OK")
         .doesNotContain("not the one behind this answer");
+
+    // The same facts as JSON, for scripts: each one as the wire said it.
+    JsonNode json = JsonMapper.builder().build().readTree(JourneyJson.of(report));
+    assertThat(json.path("success").asBoolean()).isTrue();
+    assertThat(json.path("exitCode").asInt()).isZero();
+    assertThat(json.path("resolve").path("cnameChain").toString())
+        .isEqualTo("[\"static.shop.example.\",\"shop.cdn.example.\"]");
+    assertThat(json.path("resolve").path("edgeAddress").asText()).isEqualTo(EDGE);
+    assertThat(json.path("resolve").path("static").path("from").asText())
+        .isEqualTo(
+            dns.queries().get(1).source().getAddress().getHostAddress()
+                + ":"
+                + dns.queries().get(1).source().getPort());
+    assertThat(json.path("resolve").path("gslb").path("clientRegion").asText()).isEqualTo("north");
+    assertThat(json.path("resolve").path("traces").get(1).path("steps")).hasSize(5);
+    assertThat(json.path("pictures").path("page").path("headers").path("X-Cache").asText())
+        .isEqualTo("MISS");
+    assertThat(json.path("pictures").path("reload").path("headers").path("X-Cache").asText())
+        .isEqualTo("MISS, HIT");
+    assertThat(json.path("buy").path("status").asInt()).isEqualTo(201);
+    assertThat(json.path("buy").path("orderId").asText()).isEqualTo("42");
+    assertThat(json.path("buy").path("phoneAddress").asText()).isEqualTo("127.28.1.10");
+    // What the stand-in order service saw as the client, as it answered it.
+    assertThat(json.path("buy").path("clientAddress").asText()).isEqualTo("127.28.1.10");
   }
 
   @Test
@@ -296,7 +322,11 @@ class JourneyTest {
 
   private static Reply orderService(HttpFixture.Received request) {
     String body =
-        "{\"id\": 42, \"order\": " + new String(request.body(), StandardCharsets.UTF_8) + "}";
+        "{\"id\": 42, \"clientAddress\": \""
+            + request.client().getAddress().getHostAddress()
+            + "\", \"order\": "
+            + new String(request.body(), StandardCharsets.UTF_8)
+            + "}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return Reply.of(
         ("HTTP/1.1 201 Created\r\nLocation: /purchaseOrder/42\r\nX-Served-By: order-1\r\n"
