@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.journey.Journey;
+import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.testing.Curl;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole journey in one JVM on 127.28.x.y / 127.29.x.y: the same servers and configuration files
@@ -126,6 +129,18 @@ class LocalJourneyTest {
                 .map(part -> "\"" + part + "\"")
                 .collect(java.util.stream.Collectors.joining(" ")));
     assertThat(printed).contains("GSLB placed this client in region north; home -> region north");
+
+    // The --json document carries the same facts, as scripts read them.
+    JsonNode json = JsonMapper.builder().build().readTree(JourneyJson.of(report));
+    assertThat(json.at("/exitCode").asInt()).isZero();
+    assertThat(json.at("/resolve/cnameChain/1").asText()).isEqualTo("shop.cdn.example.");
+    assertThat(json.at("/resolve/edgeAddress").asText()).isEqualTo("127.28.1.20");
+    assertThat(json.at("/resolve/static/from").asText()).startsWith("127.28.1.10:");
+    assertThat(json.at("/pictures/page/headers/X-Cache").asText()).isEqualTo("MISS");
+    assertThat(json.at("/pictures/reload/headers/X-Cache").asText()).isEqualTo("HIT");
+    assertThat(json.at("/buy/status").asInt()).isEqualTo(201);
+    assertThat(json.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
+    assertThat(json.at("/buy/clientAddress").asText()).isEqualTo("127.28.1.10");
 
     assertThat(report.problems()).isEmpty();
     assertThat(report.success()).isTrue();
