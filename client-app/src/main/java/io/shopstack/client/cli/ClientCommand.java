@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "shop-stack client-app 0.1",
     description = {
-      "The phone app of shop-stack: resolves through the local DNS resolver, looks at the",
-      "pictures on the CDN edge and buys the course through the SLB, printing what each server",
-      "said. Without a command it runs the whole journey."
+      "The phone app of shop-stack.",
+      "Resolves through the local DNS resolver, looks at the pictures on the CDN edge and buys"
+          + " the course through the SLB, printing what each server said. Without a command it"
+          + " runs the whole journey."
     },
     subcommands = {
       JourneyCommand.class,

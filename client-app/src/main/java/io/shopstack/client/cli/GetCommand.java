@@ -26,10 +26,12 @@ import picocli.CommandLine.Spec;
     name = "get",
     mixinStandardHelpOptions = true,
     description = {
-      "Resolve the URL's host through the configured local resolver, connect from the phone's",
-      "address and GET it once, printing the TCP connection (local -> remote), the status, the",
-      "cache facts (X-Cache, Age, Via, X-Served-By) and every response header.",
-      "Exit 0 for a status below 400, 5 from 400 on (as curl --fail), 3 or 4 when DNS or TCP failed."
+      "One HTTP GET through our DNS, with connection and cache facts.",
+      "Resolve the URL's host through the configured local resolver, connect from the phone's"
+          + " address and GET it once, printing the TCP connection (local -> remote), the status,"
+          + " the cache facts (X-Cache, Age, Via, X-Served-By) and every response header. Exit 0"
+          + " for a status below 400, 5 from 400 on (as curl --fail), 3 or 4 when DNS or TCP"
+          + " failed."
     })
 final class GetCommand implements Callable<Integer> {
   @ParentCommand private ClientCommand app;

@@ -10,9 +10,11 @@ import picocli.CommandLine.ParentCommand;
     name = "journey",
     mixinStandardHelpOptions = true,
     description = {
-      "Resolve www.shop.example and static.shop.example (with the resolver's trace and the",
-      "GSLB's explanation), fetch the product page and its pictures from the edge twice (MISS,",
-      "then HIT), and buy the course through the SLB. Exits with the first failure's code."
+      "The whole purchase, step by step (the default).",
+      "Resolve www.shop.example and static.shop.example (with the resolver's trace and the"
+          + " GSLB's explanation), fetch the product page and its pictures from the edge twice"
+          + " (MISS, then HIT), and buy the course through the SLB. Exits with the first"
+          + " failure's code."
     })
 final class JourneyCommand implements Callable<Integer> {
   @ParentCommand private ClientCommand app;

@@ -22,10 +22,12 @@ import tools.jackson.databind.node.ObjectNode;
     name = "order",
     mixinStandardHelpOptions = true,
     description = {
-      "Resolve the shop through the configured local resolver and POST one order to the SLB's",
-      "virtual IP: the seed body of DESIGN.md byte for byte unless a field is given. An",
-      "Idempotency-Key is generated (or given) and printed: retried with it, the order is placed",
-      "once. Exit 0 on 201 Created, 5 on another status, 3 or 4 when DNS or TCP failed."
+      "Place one order through the SLB's virtual IP.",
+      "Resolve the shop through the configured local resolver and POST one order to the SLB's"
+          + " virtual IP: the seed body of DESIGN.md byte for byte unless a field is given. An"
+          + " Idempotency-Key is generated (or given) and printed: retried with it, the order is"
+          + " placed once. Exit 0 on 201 Created, 5 on another status, 3 or 4 when DNS or TCP"
+          + " failed."
     })
 final class OrderCommand implements Callable<Integer> {
   private static final JsonMapper JSON = JsonMapper.builder().build();

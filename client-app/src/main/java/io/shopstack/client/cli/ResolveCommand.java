@@ -25,9 +25,11 @@ import picocli.CommandLine.Spec;
     name = "resolve",
     mixinStandardHelpOptions = true,
     description = {
-      "Ask the configured local resolver (RD=1) from the phone's address and print the answer",
-      "as dig does, then the resolver's trace of how it found it (root, TLD, shop, CNAME, CDN)",
-      "from its admin endpoint. Exit 0 when the name has records of TYPE, 3 otherwise."
+      "Like dig through the local resolver, with its iteration trace.",
+      "Ask the configured local resolver (RD=1) from the phone's address and print the answer"
+          + " as dig does, then the resolver's trace of how it found it (root, TLD, shop, CNAME,"
+          + " CDN) from its admin endpoint. Exit 0 when the name has records of TYPE, 3"
+          + " otherwise."
     })
 final class ResolveCommand implements Callable<Integer> {
   @ParentCommand private ClientCommand app;
