@@ -66,18 +66,28 @@ public record ClientConfig(
     }
   }
 
-  /** The local DNS resolver's address. */
-  public record Resolver(String address, int port) {
+  /**
+   * The local DNS resolver's address, and its admin port, where it tells how it resolved a name
+   * ({@code GET /trace}).
+   */
+  public record Resolver(String address, int port, int adminPort) {
     public Resolver {
       Objects.requireNonNull(address, "resolver.address");
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("resolver.port out of range: " + port);
+      }
+      if (adminPort < 1 || adminPort > 65535) {
+        throw new IllegalArgumentException("resolver.adminPort out of range: " + adminPort);
       }
       ipLiteral(address, "resolver.address");
     }
 
     public InetSocketAddress socketAddress() {
       return new InetSocketAddress(ipLiteral(address, "resolver.address"), port);
+    }
+
+    public InetSocketAddress adminAddress() {
+      return new InetSocketAddress(ipLiteral(address, "resolver.address"), adminPort);
     }
   }
 

@@ -1,16 +1,19 @@
 package io.shopstack.client;
 
-import io.shopstack.client.journey.Journey;
-import io.shopstack.client.journey.JourneyReport;
-import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.client.cli.ClientCommand;
+import java.util.HashMap;
+import java.util.Map;
 
-/** Runs the journey once from {@code client-app.yml}; the exit code says whether it all worked. */
+/**
+ * The app's entry point: the command line of {@link ClientCommand}, configured from the environment
+ * (and system properties, as every service's ConfigLoader reads them).
+ */
 public final class ClientMain {
   private ClientMain() {}
 
   public static void main(String[] args) {
-    ClientConfig config = ConfigLoader.load(ClientConfig.class, "client-app.yml", args);
-    JourneyReport report = new Journey(config, System.out).run();
-    System.exit(report.success() ? 0 : 1);
+    Map<String, String> variables = new HashMap<>(System.getenv());
+    System.getProperties().forEach((k, v) -> variables.put(k.toString(), v.toString()));
+    System.exit(ClientCommand.execute(variables, System.out, System.err, args));
   }
 }

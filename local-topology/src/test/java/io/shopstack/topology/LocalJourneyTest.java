@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.journey.Journey;
+import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.testing.Curl;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole journey in one JVM on 127.28.x.y / 127.29.x.y: the same servers and configuration files
@@ -71,6 +74,73 @@ class LocalJourneyTest {
     // What the shop stored, as the phone prints it: its own address, carried by PROXY v2.
     assertThat(printed)
         .contains("the shop recorded the client as 127.28.1.10: this phone's own address");
+    // The phone's DNS queries left from its own address, as the socket was bound, not 0.0.0.0.
+    assertThat(printed).containsPattern("FROM: 127\\.28\\.1\\.10#\\d+").doesNotContain("0.0.0.0");
+
+    // The resolver's trace as the journey printed it is what the resolver's admin endpoint says,
+    // asked again by curl: a cold iteration through root, TLD, shop and the CDN's server.
+    assertThat(report.traces())
+        .extracting(t -> t.name())
+        .containsExactly("www.shop.example.", "static.shop.example.");
+    // Cold: www went root -> TLD -> shop; static then started at the shop's server, whose
+    // delegation the resolver held, and followed the CNAME via the TLD to the CDN's server.
+    assertThat(report.traces().get(0).zonesAsked())
+        .containsExactly(".", "example.", "shop.example.");
+    var staticTrace = report.traces().get(1);
+    assertThat(staticTrace.zonesAsked())
+        .containsExactly("shop.example.", "example.", "cdn.example.");
+    assertThat(staticTrace.steps())
+        .filteredOn(step -> step.zone().equals("cdn.example."))
+        .allSatisfy(
+            step -> {
+              assertThat(step.server()).isEqualTo("127.28.0.5");
+              assertThat(step.ecsSent()).isTrue();
+            });
+    assertThat(staticTrace.steps())
+        .anySatisfy(
+            step -> {
+              assertThat(step.server()).isEqualTo("127.28.0.4");
+              assertThat(step.outcome()).contains("CNAME to shop.cdn.example.");
+            });
+    Curl.Response trace =
+        Curl.run("http://127.28.0.53:9901/trace?name=static.shop.example.&type=A");
+    assertThat(trace.status()).isEqualTo(200);
+    assertThat(trace.body()).contains("\"finishedAtMillis\":" + staticTrace.finishedAtMillis());
+    assertThat(printed)
+        .contains("zones asked: . -> example. -> shop.example.")
+        .contains("zones asked: shop.example. -> example. -> cdn.example.");
+
+    // The GSLB's explanation as printed is the one dns-cdn gives dig for this client's subnet.
+    assertThat(report.gslb().clientRegion()).isEqualTo("north");
+    assertThat(report.gslb().reason()).isEqualTo("home");
+    assertThat(report.gslb().chose("127.28.1.20")).isTrue();
+    String gslbTxt =
+        dig(
+            "@127.28.0.5",
+            "-p",
+            "1053",
+            "+short",
+            "+subnet=127.28.1.0/24",
+            "shop.cdn.example",
+            "TXT");
+    assertThat(gslbTxt.strip())
+        .isEqualTo(
+            report.gslb().strings().stream()
+                .map(part -> "\"" + part + "\"")
+                .collect(java.util.stream.Collectors.joining(" ")));
+    assertThat(printed).contains("GSLB placed this client in region north; home -> region north");
+
+    // The --json document carries the same facts, as scripts read them.
+    JsonNode json = JsonMapper.builder().build().readTree(JourneyJson.of(report));
+    assertThat(json.at("/exitCode").asInt()).isZero();
+    assertThat(json.at("/resolve/cnameChain/1").asText()).isEqualTo("shop.cdn.example.");
+    assertThat(json.at("/resolve/edgeAddress").asText()).isEqualTo("127.28.1.20");
+    assertThat(json.at("/resolve/static/from").asText()).startsWith("127.28.1.10:");
+    assertThat(json.at("/pictures/page/headers/X-Cache").asText()).isEqualTo("MISS");
+    assertThat(json.at("/pictures/reload/headers/X-Cache").asText()).isEqualTo("HIT");
+    assertThat(json.at("/buy/status").asInt()).isEqualTo(201);
+    assertThat(json.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
+    assertThat(json.at("/buy/clientAddress").asText()).isEqualTo("127.28.1.10");
 
     assertThat(report.problems()).isEmpty();
     assertThat(report.success()).isTrue();
@@ -114,6 +184,8 @@ class LocalJourneyTest {
     JourneyReport report = journeyFrom("127.28.2.10", new ByteArrayOutputStream());
     assertThat(report.problems()).isEmpty();
     assertThat(report.edgeAddress()).isEqualTo("127.28.2.20");
+    assertThat(report.gslb().clientRegion()).isEqualTo("south");
+    assertThat(report.gslb().chose("127.28.2.20")).isTrue();
     assertThat(report.page().header("Via")).contains("edge-south");
   }
 

@@ -22,11 +22,13 @@ public final class DigFormat {
     }
     out.add(";; Query time: %d msec".formatted(lookup.took().toMillis()));
     out.add(
-        ";; SERVER: %s#%d  FROM: %s"
+        ";; SERVER: %s#%d (%s)  FROM: %s#%d"
             .formatted(
                 lookup.server().getAddress().getHostAddress(),
                 lookup.server().getPort(),
-                lookup.source().getHostAddress()));
+                lookup.transport(),
+                lookup.source().getAddress().getHostAddress(),
+                lookup.source().getPort()));
     return out.toString();
   }
 }

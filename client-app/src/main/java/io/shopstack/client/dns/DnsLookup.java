@@ -1,6 +1,5 @@
 package io.shopstack.client.dns;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +15,9 @@ import java.util.List;
  * @param flags header flags as dig prints them ({@code qr rd ra})
  * @param answers the answer section in wire order
  * @param server where the query went
- * @param source the address the query was sent from (the configured client address; the port is a
- *     fresh random one per query)
+ * @param source the local end of the socket the query left from, as the kernel bound it (the
+ *     client's real address even when configured as the wildcard; a fresh port per query)
+ * @param transport {@code UDP}, or {@code TCP} when the UDP answer was truncated
  * @param took from sending the query to the parsed response
  */
 public record DnsLookup(
@@ -27,7 +27,8 @@ public record DnsLookup(
     String flags,
     List<AnswerRecord> answers,
     InetSocketAddress server,
-    InetAddress source,
+    InetSocketAddress source,
+    String transport,
     Duration took) {
 
   public DnsLookup {

@@ -34,6 +34,13 @@ public record HttpRequest(
     return new HttpRequest("POST", target, host, new HttpHeaders(fields), body.clone());
   }
 
+  /** This request with one more header field (after the ones it has). */
+  public HttpRequest withHeader(String name, String value) {
+    List<HttpHeaders.Field> fields = new ArrayList<>(headers.fields());
+    fields.add(new HttpHeaders.Field(name, value));
+    return new HttpRequest(method, target, host, new HttpHeaders(fields), body);
+  }
+
   public String requestId() {
     return headers.get("X-Request-Id");
   }

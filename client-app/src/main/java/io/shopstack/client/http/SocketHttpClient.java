@@ -93,7 +93,7 @@ public final class SocketHttpClient {
     try {
       socket.bind(new InetSocketAddress(bindAddress, 0));
     } catch (BindException e) {
-      throw new IOException(
+      throw new ConnectFailure(
           "cannot connect from " + bindAddress.getHostAddress() + ": " + e.getMessage(), e);
     }
   }
@@ -103,16 +103,18 @@ public final class SocketHttpClient {
       socket.connect(remote, (int) connectTimeout.toMillis());
     } catch (ConnectException e) {
       String why = String.valueOf(e.getMessage());
-      throw new IOException(
+      throw new ConnectFailure(
           why.toLowerCase().contains("refused")
               ? "connection refused by " + peer
               : "cannot connect to " + peer + ": " + why,
           e);
     } catch (SocketTimeoutException e) {
-      throw new IOException(
+      throw new ConnectFailure(
           "connect to " + peer + " timed out after " + connectTimeout.toMillis() + " ms", e);
     } catch (NoRouteToHostException e) {
-      throw new IOException("no route to " + peer, e);
+      throw new ConnectFailure("no route to " + peer, e);
+    } catch (SocketException e) {
+      throw new ConnectFailure("cannot connect to " + peer + ": " + e.getMessage(), e);
     }
   }
 }

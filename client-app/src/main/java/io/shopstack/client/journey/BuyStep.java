@@ -1,6 +1,7 @@
 package io.shopstack.client.journey;
 
 import io.shopstack.client.ClientConfig;
+import io.shopstack.client.Failure;
 import io.shopstack.client.http.HttpExchange;
 import io.shopstack.client.http.HttpRequest;
 import io.shopstack.client.http.SocketHttpClient;
@@ -20,38 +21,49 @@ import tools.jackson.databind.ObjectMapper;
  * Step 3: the purchase. One TCP connection to the shop's virtual IP; the SLB splices it to an
  * order-service instance, which learns this connection's client end from the PROXY header.
  */
-final class BuyStep {
+public final class BuyStep {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Outcome(HttpExchange exchange, OrderResult order, StepResult result) {}
+  /** What the purchase produced; exchange and order are null when it never got an answer. */
+  public record Outcome(HttpExchange exchange, OrderResult order, StepResult result) {}
 
   static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
   private final ClientConfig config;
   private final SocketHttpClient http;
   private final JourneyPrinter out;
+  private final String idempotencyKey;
 
-  BuyStep(ClientConfig config, SocketHttpClient http, JourneyPrinter out) {
+  /**
+   * @param idempotencyKey sent as {@code Idempotency-Key} so a retry cannot order twice; null sends
+   *     none
+   */
+  public BuyStep(
+      ClientConfig config, SocketHttpClient http, JourneyPrinter out, String idempotencyKey) {
     this.config = config;
     this.http = http;
     this.out = out;
+    this.idempotencyKey = idempotencyKey;
   }
 
   /**
+   * @param number the step's number in what is printed
    * @param shopAddress the address of the shop's name from step 1, or null
    */
-  Outcome run(String shopAddress) {
+  public Outcome run(int number, String shopAddress) {
     long start = System.nanoTime();
-    List<String> problems = new ArrayList<>();
+    List<StepResult.Problem> problems = new ArrayList<>();
     out.step(
-        3,
+        number,
         "Buy",
         "POST /purchaseOrder to %s = %s:%d, the SLB's virtual IP"
             .formatted(config.shopHost(), shopAddress, config.httpPort()));
     HttpExchange exchange = null;
     OrderResult order = null;
     if (shopAddress == null) {
-      problems.add("no address for " + config.shopHost() + " (step 1 failed)");
+      problems.add(
+          new StepResult.Problem(
+              Failure.DNS, "no address for " + config.shopHost() + " (step 1 failed)"));
     } else {
       try {
         exchange =
@@ -62,14 +74,15 @@ final class BuyStep {
         out.note("order-service answered: " + order.body());
         if (exchange.status() != 201) {
           problems.add(
-              "status %d from %s (X-Served-By: %s): %s"
-                  .formatted(
-                      exchange.status(),
-                      JourneyPrinter.endpoint(exchange.remote()),
-                      order.servedBy(),
-                      order.body()));
+              http(
+                  "status %d from %s (X-Served-By: %s): %s"
+                      .formatted(
+                          exchange.status(),
+                          JourneyPrinter.endpoint(exchange.remote()),
+                          order.servedBy(),
+                          order.body())));
         } else if (order.location() == null) {
-          problems.add("201 Created without a Location for the new order");
+          problems.add(http("201 Created without a Location for the new order"));
         } else {
           out.note(
               "order "
@@ -80,10 +93,10 @@ final class BuyStep {
                   + order.servedBy());
         }
       } catch (IOException e) {
-        problems.add(e.getMessage());
+        problems.add(new StepResult.Problem(Failure.ofExchange(e), e.getMessage()));
       }
     }
-    problems.forEach(out::problem);
+    problems.forEach(p -> out.problem(p.text()));
     String summary =
         order == null
             ? "no order"
@@ -95,9 +108,17 @@ final class BuyStep {
         new StepResult("buy", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
   }
 
+  private static StepResult.Problem http(String text) {
+    return new StepResult.Problem(Failure.HTTP, text);
+  }
+
   private HttpExchange post(InetSocketAddress vip) throws IOException {
     byte[] body = config.orderBody().getBytes(StandardCharsets.UTF_8);
     HttpRequest request = HttpRequest.post(config.shopHost(), "/purchaseOrder", CONTENT_TYPE, body);
+    if (idempotencyKey != null) {
+      request = request.withHeader("Idempotency-Key", idempotencyKey);
+      out.note("Idempotency-Key: " + idempotencyKey + " (a retry with it cannot order twice)");
+    }
     out.request(
         request, "http://" + config.shopHost() + ":" + config.httpPort() + "/purchaseOrder");
     out.note("body (" + body.length + " bytes UTF-8): " + config.orderBody());

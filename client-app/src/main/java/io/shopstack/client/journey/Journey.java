@@ -1,6 +1,7 @@
 package io.shopstack.client.journey;
 
 import io.shopstack.client.ClientConfig;
+import io.shopstack.client.dns.ResolverAdmin;
 import io.shopstack.client.dns.StubResolver;
 import io.shopstack.client.http.SocketHttpClient;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ public final class Journey {
   private final JourneyPrinter out;
   private final StubResolver resolver;
   private final SocketHttpClient http;
+  private final ResolverAdmin resolverAdmin;
 
   public Journey(ClientConfig config, PrintStream out) {
     this.config = config;
@@ -29,19 +31,22 @@ public final class Journey {
     this.http =
         new SocketHttpClient(
             config.bindInetAddress(), config.timeouts().connect(), config.timeouts().read());
+    this.resolverAdmin = new ResolverAdmin(config.resolver().adminAddress(), http);
   }
 
   public JourneyReport run() {
-    ResolveStep.Outcome names = new ResolveStep(config, resolver, out).run();
+    ResolveStep.Outcome names = new ResolveStep(config, resolver, resolverAdmin, out).run();
     PicturesStep.Outcome pictures =
         new PicturesStep(config, resolver, http, out).run(names.edgeAddress(), names.statics());
-    BuyStep.Outcome purchase = new BuyStep(config, http, out).run(names.shopAddress());
+    BuyStep.Outcome purchase = new BuyStep(config, http, out, null).run(3, names.shopAddress());
     JourneyReport report =
         new JourneyReport(
             names.shop(),
             names.statics(),
             names.shopAddress(),
             names.edgeAddress(),
+            names.traces(),
+            names.gslb(),
             pictures.page(),
             pictures.imageLookups(),
             pictures.images(),

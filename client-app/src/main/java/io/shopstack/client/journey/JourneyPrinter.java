@@ -2,12 +2,14 @@ package io.shopstack.client.journey;
 
 import io.shopstack.client.dns.DigFormat;
 import io.shopstack.client.dns.DnsLookup;
+import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.http.HttpEventListener;
 import io.shopstack.client.http.HttpExchange;
 import io.shopstack.client.http.HttpRequest;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -16,24 +18,24 @@ import java.util.StringJoiner;
  * "local -> remote" for TCP connections, status lines and the headers each hop adds for HTTP. Every
  * line is flushed at once, so a step that hangs shows where it hangs.
  */
-final class JourneyPrinter {
+public final class JourneyPrinter {
   /** The headers that tell which hop answered and whether a cache did. */
-  static final List<String> HOP_HEADERS =
-      List.of("X-Cache", "Age", "Via", "X-Served-By", "Cache-Control");
+  public static final List<String> HOP_HEADERS =
+      List.of("X-Cache", "X-Cache-Origin", "Age", "Via", "X-Served-By", "Cache-Control");
 
   private final PrintStream out;
 
-  JourneyPrinter(PrintStream out) {
+  public JourneyPrinter(PrintStream out) {
     this.out = out;
   }
 
-  void step(int number, String title, String purpose) {
+  public void step(int number, String title, String purpose) {
     line("");
     line("[%d] %s".formatted(number, title));
     line("    " + purpose);
   }
 
-  void dig(DnsLookup lookup) {
+  public void dig(DnsLookup lookup) {
     line("");
     line(
         "  $ dig @%s -p %d %s %s"
@@ -45,21 +47,49 @@ final class JourneyPrinter {
     DigFormat.format(lookup).lines().forEach(l -> line("  " + l));
   }
 
-  void note(String text) {
+  /** The resolver's own trace, one line per query it sent (or cache hit), in order. */
+  public void trace(IterationTrace trace, String url) {
+    line("");
+    line("  $ curl '%s'   (the resolver's own account)".formatted(url));
+    line(
+        "  %s %s: %s, iteration finished %s"
+            .formatted(
+                trace.name(),
+                trace.type(),
+                trace.rcode(),
+                Instant.ofEpochMilli(trace.finishedAtMillis())));
+    line(
+        "    %-15s %-16s %-30s %-8s %6s  %s"
+            .formatted("server", "zone", "question", "rcode", "rtt", "outcome"));
+    for (IterationTrace.Hop hop : trace.steps()) {
+      line(
+          "    %-15s %-16s %-30s %-8s %6s  %s%s"
+              .formatted(
+                  hop.server(),
+                  hop.zone().isEmpty() ? "-" : hop.zone(),
+                  hop.question(),
+                  hop.rcode(),
+                  hop.rttMillis() + " ms",
+                  hop.outcome(),
+                  hop.ecsSent() ? "  [ECS sent]" : ""));
+    }
+  }
+
+  public void note(String text) {
     line("    -> " + text);
   }
 
-  void problem(String text) {
+  public void problem(String text) {
     line("    !! " + text);
   }
 
-  void request(HttpRequest request, String url) {
+  public void request(HttpRequest request, String url) {
     line("");
     line("  %s %s   (X-Request-Id: %s)".formatted(request.method(), url, request.requestId()));
   }
 
   /** Prints the connection the moment it is up, before any response is awaited. */
-  HttpEventListener connectionPrinter() {
+  public HttpEventListener connectionPrinter() {
     return new HttpEventListener() {
       @Override
       public void connecting(InetSocketAddress remote) {
@@ -80,7 +110,7 @@ final class JourneyPrinter {
     };
   }
 
-  void response(HttpExchange exchange, List<String> headers) {
+  public void response(HttpExchange exchange, List<String> headers) {
     line(
         "    < %s   first byte %s, total %s, %d bytes"
             .formatted(
@@ -104,12 +134,12 @@ final class JourneyPrinter {
           "  %-7s %-9s %s  (%s)"
               .formatted(
                   step.ok() ? "OK" : "FAILED", step.name(), step.summary(), millis(step.took())));
-      step.problems().forEach(p -> line("          - " + p));
+      step.problems().forEach(p -> line("          - " + p.text()));
     }
     line(report.success() ? "journey OK" : "journey FAILED");
   }
 
-  static String endpoint(InetSocketAddress address) {
+  public static String endpoint(InetSocketAddress address) {
     return address.getAddress().getHostAddress() + ":" + address.getPort();
   }
 

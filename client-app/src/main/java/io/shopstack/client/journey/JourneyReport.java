@@ -1,6 +1,9 @@
 package io.shopstack.client.journey;
 
+import io.shopstack.client.Failure;
 import io.shopstack.client.dns.DnsLookup;
+import io.shopstack.client.dns.GslbExplanation;
+import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.http.HttpExchange;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,8 @@ import java.util.Objects;
  * @param staticLookup the answer for static.shop.example (its CNAME chain into the CDN)
  * @param shopAddress the SLB VIP the order went to
  * @param edgeAddress the CDN edge GSLB chose for this client
+ * @param traces the resolver's own traces of its iterations (www, then static), as it served them
+ * @param gslb the GSLB's TXT explanation of its choice for this client, or null
  * @param page the first product page request
  * @param imageLookups the second resolutions of the pictures' host names
  * @param images one exchange per picture
@@ -27,6 +32,8 @@ public record JourneyReport(
     DnsLookup staticLookup,
     String shopAddress,
     String edgeAddress,
+    List<IterationTrace> traces,
+    GslbExplanation gslb,
     HttpExchange page,
     List<DnsLookup> imageLookups,
     List<HttpExchange> images,
@@ -36,6 +43,7 @@ public record JourneyReport(
     List<StepResult> steps) {
 
   public JourneyReport {
+    traces = List.copyOf(traces);
     imageLookups = List.copyOf(imageLookups);
     images = List.copyOf(images);
     steps = List.copyOf(steps);
@@ -62,10 +70,22 @@ public record JourneyReport(
     return all;
   }
 
+  /**
+   * 0 when every step succeeded, else the exit code of the first problem of the first failed step
+   * (a later step failing only because an earlier one did carries the earlier one's layer).
+   */
+  public int exitCode() {
+    return steps.stream()
+        .flatMap(s -> s.problems().stream())
+        .findFirst()
+        .map(p -> p.failure().exitCode())
+        .orElse(steps.isEmpty() ? Failure.INTERNAL : Failure.OK);
+  }
+
   /** The problems of all failed steps, each prefixed with its step. */
   public List<String> problems() {
     return steps.stream()
-        .flatMap(s -> s.problems().stream().map(p -> s.name() + ": " + p))
+        .flatMap(s -> s.problems().stream().map(p -> s.name() + ": " + p.text()))
         .toList();
   }
 }

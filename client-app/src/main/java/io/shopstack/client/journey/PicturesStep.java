@@ -1,6 +1,7 @@
 package io.shopstack.client.journey;
 
 import io.shopstack.client.ClientConfig;
+import io.shopstack.client.Failure;
 import io.shopstack.client.dns.AnswerRecord;
 import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.StubResolver;
@@ -36,7 +37,7 @@ final class PicturesStep {
   private final SocketHttpClient http;
   private final JourneyPrinter out;
 
-  private final List<String> problems = new ArrayList<>();
+  private final List<StepResult.Problem> problems = new ArrayList<>();
   private final List<DnsLookup> imageLookups = new ArrayList<>();
   private final List<HttpExchange> images = new ArrayList<>();
   private HttpExchange page;
@@ -58,7 +59,8 @@ final class PicturesStep {
     long start = System.nanoTime();
     out.step(2, "Look at pictures", "product page and images from the CDN edge " + edgeAddress);
     if (edgeAddress == null) {
-      problems.add("no edge address to fetch from (step 1 failed)");
+      problems.add(
+          new StepResult.Problem(Failure.DNS, "no edge address to fetch from (step 1 failed)"));
     } else {
       try {
         fetch(
@@ -66,8 +68,7 @@ final class PicturesStep {
                 ClientConfig.ipLiteral(edgeAddress, "edge address"), config.httpPort()),
             staticLookup);
       } catch (IOException e) {
-        out.problem(e.getMessage());
-        problems.add(e.getMessage());
+        problem(Failure.ofExchange(e), e.getMessage());
       }
     }
     String summary =
@@ -91,7 +92,7 @@ final class PicturesStep {
     }
     List<URI> pictures = ProductPage.imageUrls(page.response().bodyText(), pageUrl);
     if (pictures.isEmpty()) {
-      problem("product page " + pageUrl + " has no <img src=...>");
+      problem(Failure.CHECK, "product page " + pageUrl + " has no <img src=...>");
       return;
     }
     out.note("the page shows " + pictures.size() + " picture(s): " + pictures);
@@ -117,6 +118,7 @@ final class PicturesStep {
     reload = get(edge, pageUrl);
     if (expectStatus(reload, 200, "reloaded page") && !isHit(reload.header("X-Cache"))) {
       problem(
+          Failure.CHECK,
           "reload was not a cache hit (X-Cache: %s, Age: %s from %s)"
               .formatted(
                   reload.header("X-Cache"),
@@ -132,17 +134,23 @@ final class PicturesStep {
 
   private InetSocketAddress resolvePictureHost(URI picture, DnsLookup earlier) throws IOException {
     if (!picture.getScheme().equalsIgnoreCase("http")) {
-      problem("cannot fetch " + picture + ": this client speaks plain http only");
+      problem(Failure.CHECK, "cannot fetch " + picture + ": this client speaks plain http only");
       return null;
     }
-    DnsLookup lookup = resolver.lookup(picture.getHost(), Type.A);
+    DnsLookup lookup;
+    try {
+      lookup = resolver.lookup(picture.getHost(), Type.A);
+    } catch (IOException e) {
+      problem(Failure.DNS, e.getMessage());
+      return null;
+    }
     imageLookups.add(lookup);
     out.dig(lookup);
     if (earlier != null && lookup.question().equalsIgnoreCase(earlier.question())) {
       out.note(explainRepeat(lookup, earlier));
     }
     if (!lookup.rcode().equals("NOERROR") || lookup.addresses().isEmpty()) {
-      problem(lookup.rcode() + ", no address for picture host " + picture.getHost());
+      problem(Failure.DNS, lookup.rcode() + ", no address for picture host " + picture.getHost());
       return null;
     }
     int port = picture.getPort() == -1 ? 80 : picture.getPort();
@@ -156,7 +164,27 @@ final class PicturesStep {
     out.request(request, url.toString());
     HttpExchange exchange = http.send(where, request, out.connectionPrinter());
     out.response(exchange, JourneyPrinter.HOP_HEADERS);
+    String path = viaPath(exchange.response().headers().all("Via"));
+    if (path != null) {
+      out.note("hops behind the edge, as their Via headers say (origin side first): " + path);
+    }
     return exchange;
+  }
+
+  /**
+   * The proxies a response came through, from each {@code Via} element's received-by (RFC 9110
+   * 7.6.3: every hop appends, so the origin side comes first); null when only one hop is named.
+   */
+  static String viaPath(List<String> via) {
+    List<String> hops =
+        via.stream()
+            .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+            .map(String::strip)
+            .map(element -> element.split("\\s+"))
+            .filter(parts -> parts.length >= 2)
+            .map(parts -> parts[1])
+            .toList();
+    return hops.size() < 2 ? null : String.join(" -> ", hops);
   }
 
   private boolean expectStatus(HttpExchange exchange, int expected, String what) {
@@ -164,6 +192,7 @@ final class PicturesStep {
       return true;
     }
     problem(
+        Failure.HTTP,
         "%s: status %d from %s (X-Served-By: %s)"
             .formatted(
                 what,
@@ -177,6 +206,7 @@ final class PicturesStep {
     byte[] body = image.response().body();
     if (!PngImage.isPng(body)) {
       problem(
+          Failure.CHECK,
           "picture "
               + picture.getPath()
               + " is not a PNG ("
@@ -227,8 +257,8 @@ final class PicturesStep {
     return lookup.answers().stream().map(AnswerRecord::ttl).toList();
   }
 
-  private void problem(String text) {
+  private void problem(Failure failure, String text) {
     out.problem(text);
-    problems.add(text);
+    problems.add(new StepResult.Problem(failure, text));
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.client.fixture.DnsFixture;
+import io.shopstack.client.fixture.DnsTcpFixture;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
@@ -43,8 +45,71 @@ class StubResolverTest {
       assertThat(lookup.addresses()).containsExactly("127.28.1.20");
       assertThat(lookup.recursionAvailable()).isTrue();
       assertThat(lookup.authoritative()).isFalse();
-      assertThat(lookup.source()).isEqualTo(CLIENT);
+      // The socket's own end, which is what the resolver saw: address and port.
+      assertThat(lookup.source()).isEqualTo(dns.queries().get(0).source());
+      assertThat(lookup.transport()).isEqualTo("UDP");
     }
+  }
+
+  @Test
+  void aWildcardBindReportsTheAddressTheKernelChoseNotTheWildcard() throws Exception {
+    try (DnsFixture dns = new DnsFixture(StubResolverTest::shopZones)) {
+      StubResolver resolver =
+          new StubResolver(dns.address(), address("0.0.0.0"), Duration.ofSeconds(3));
+
+      DnsLookup lookup = resolver.lookup("www.shop.example", Type.A);
+
+      InetSocketAddress seen = dns.queries().get(0).source();
+      assertThat(lookup.source()).isEqualTo(seen);
+      assertThat(lookup.source().getAddress().isAnyLocalAddress()).isFalse();
+      assertThat(resolver.source()).isEqualTo(seen.getAddress());
+      assertThat(DigFormat.format(lookup))
+          .contains("FROM: " + seen.getAddress().getHostAddress() + "#" + seen.getPort())
+          .doesNotContain("0.0.0.0");
+    }
+  }
+
+  @Test
+  void aTruncatedAnswerIsAskedAgainOverTcpFromTheSameAddress() throws Exception {
+    try (DnsFixture dns = new DnsFixture(StubResolverTest::truncated);
+        DnsTcpFixture tcp = new DnsTcpFixture(dns.address(), StubResolverTest::shopZones)) {
+      DnsLookup lookup =
+          new StubResolver(dns.address(), CLIENT, Duration.ofSeconds(3))
+              .lookup("static.shop.example", Type.A);
+
+      assertThat(lookup.transport()).isEqualTo("TCP");
+      assertThat(lookup.addresses()).containsExactly("127.28.1.20");
+      assertThat(tcp.clients()).singleElement().isEqualTo(lookup.source());
+      assertThat(lookup.source().getAddress()).isEqualTo(CLIENT);
+    }
+  }
+
+  @Test
+  void aReplyWithTheWrongIdIsIgnoredAndTheRightOneTaken() throws Exception {
+    try (DnsFixture dns =
+        new DnsFixture(
+            q -> {
+              Message wrong = shopZones(q);
+              wrong.getHeader().setID((q.getHeader().getID() + 1) & 0xffff);
+              return wrong;
+            })) {
+      StubResolver resolver = new StubResolver(dns.address(), CLIENT, Duration.ofMillis(300));
+
+      assertThatThrownBy(() -> resolver.lookup("www.shop.example", Type.A))
+          .hasMessageContaining("no answer from resolver");
+    }
+  }
+
+  @Test
+  void aResolverThatIsDownIsNamedAsUnreachable() throws Exception {
+    InetSocketAddress nobody;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, address("127.0.0.1"))) {
+      nobody = (InetSocketAddress) probe.getLocalSocketAddress();
+    }
+    StubResolver resolver = new StubResolver(nobody, CLIENT, Duration.ofSeconds(3));
+
+    assertThatThrownBy(() -> resolver.lookup("www.shop.example", Type.A))
+        .hasMessageContaining("resolver 127.0.0.1:" + nobody.getPort() + " unreachable");
   }
 
   @Test
@@ -63,8 +128,8 @@ class StubResolverTest {
           .containsPattern(
               "(?m)^static\\.shop\\.example\\.\\s+300\\s+IN\\s+CNAME\\s+shop\\.cdn\\.example\\.$")
           .containsPattern("(?m)^shop\\.cdn\\.example\\.\\s+30\\s+IN\\s+A\\s+127\\.28\\.1\\.20$")
-          .contains("SERVER: 127.0.0.1#" + dns.address().getPort())
-          .contains("FROM: 127.0.0.9");
+          .contains("SERVER: 127.0.0.1#" + dns.address().getPort() + " (UDP)")
+          .contains("FROM: 127.0.0.9#" + lookup.source().getPort());
     }
   }
 
@@ -129,6 +194,13 @@ class StubResolverTest {
           .hasMessageContaining("from 127.0.0.9");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
+  }
+
+  /** A UDP reply that says only "too big, ask over TCP". */
+  static Message truncated(Message query) {
+    Message reply = DnsFixture.reply(query, Rcode.NOERROR);
+    reply.getHeader().setFlag(Flags.TC);
+    return reply;
   }
 
   /** The answers the journey's resolver would give, as one recursive resolver's view. */

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,10 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The journey's own logic (what it checks, prints and reports) against stand-ins on the local
@@ -69,12 +74,14 @@ class JourneyTest {
   private DnsFixture dns;
   private HttpFixture edge;
   private HttpFixture vip;
+  private HttpFixture resolverAdmin;
   private int httpPort;
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
   @BeforeEach
   void startStandIns() throws Exception {
     dns = new DnsFixture(new InetSocketAddress(ip("127.28.0.53"), 0), JourneyTest::resolver);
+    resolverAdmin = new HttpFixture(ip("127.28.0.53"), 0, this::traces);
     for (int attempt = 0; vip == null; attempt++) {
       edge = new HttpFixture(ip(EDGE), 0, this::edge);
       httpPort = edge.address().getPort();
@@ -92,6 +99,7 @@ class JourneyTest {
   @AfterEach
   void stopStandIns() throws Exception {
     dns.close();
+    resolverAdmin.close();
     edge.close();
     if (vip != null) {
       vip.close();
@@ -105,6 +113,7 @@ class JourneyTest {
     String out = printed.toString(StandardCharsets.UTF_8);
     System.out.println(out); // the surefire report then shows what a user sees
     assertThat(report.success()).as(out).isTrue();
+    assertThat(report.exitCode()).isZero();
     assertThat(report.cnameChain()).containsExactly("static.shop.example.", "shop.cdn.example.");
     assertThat(report.edgeAddress()).isEqualTo(EDGE);
     assertThat(report.shopAddress()).isEqualTo(VIP);
@@ -123,8 +132,38 @@ class JourneyTest {
     assertThat(report.exchanges()).hasSize(4);
 
     assertThat(dns.queries())
-        .hasSize(3)
+        .extracting(
+            q ->
+                q.message().getQuestion().getName()
+                    + " "
+                    + Type.string(q.message().getQuestion().getType()))
+        .containsExactly(
+            "www.shop.example. A",
+            "static.shop.example. A",
+            "shop.cdn.example. TXT",
+            "static.shop.example. A");
+    assertThat(dns.queries())
         .allSatisfy(q -> assertThat(q.source().getAddress()).isEqualTo(ip("127.28.1.10")));
+    // The resolver's trace was asked for both names, and what it said is what was printed.
+    assertThat(resolverAdmin.received())
+        .extracting(HttpFixture.Received::path)
+        .containsExactly(
+            "/trace?name=www.shop.example.&type=A", "/trace?name=static.shop.example.&type=A");
+    assertThat(report.traces())
+        .extracting(t -> t.name())
+        .containsExactly("www.shop.example.", "static.shop.example.");
+    assertThat(report.traces().get(1).zonesAsked())
+        .containsExactly(".", "example.", "shop.example.", "cdn.example.");
+    assertThat(report.gslb().clientRegion()).isEqualTo("north");
+    assertThat(report.gslb().chose(EDGE)).isTrue();
+    // Every query's FROM is the socket's own end, as the resolver saw it.
+    for (var query : dns.queries().subList(0, 2)) {
+      assertThat(out)
+          .contains(
+              "FROM: %s#%d"
+                  .formatted(
+                      query.source().getAddress().getHostAddress(), query.source().getPort()));
+    }
     assertThat(edge.received())
         .allSatisfy(
             r -> {
@@ -144,7 +183,37 @@ class JourneyTest {
         .contains("-> " + VIP + ":" + httpPort + " established")
         .contains("X-Cache: MISS")
         .contains("PNG 640x480")
-        .contains("journey OK");
+        .containsPattern(
+            "127\\.28\\.0\\.5\\s+cdn\\.example\\.\\s+shop\\.cdn\\.example\\. A\\s+NOERROR")
+        .contains("zones asked: . -> example. -> shop.example. -> cdn.example.")
+        .contains(
+            "GSLB placed this client in region north; home -> region north, edge edge-north(127.28.1.20)")
+        .contains("journey OK")
+        .doesNotContain("not the one behind this answer");
+
+    // The same facts as JSON, for scripts: each one as the wire said it.
+    JsonNode json = JsonMapper.builder().build().readTree(JourneyJson.of(report));
+    assertThat(json.path("success").asBoolean()).isTrue();
+    assertThat(json.path("exitCode").asInt()).isZero();
+    assertThat(json.path("resolve").path("cnameChain").toString())
+        .isEqualTo("[\"static.shop.example.\",\"shop.cdn.example.\"]");
+    assertThat(json.path("resolve").path("edgeAddress").asText()).isEqualTo(EDGE);
+    assertThat(json.path("resolve").path("static").path("from").asText())
+        .isEqualTo(
+            dns.queries().get(1).source().getAddress().getHostAddress()
+                + ":"
+                + dns.queries().get(1).source().getPort());
+    assertThat(json.path("resolve").path("gslb").path("clientRegion").asText()).isEqualTo("north");
+    assertThat(json.path("resolve").path("traces").get(1).path("steps")).hasSize(5);
+    assertThat(json.path("pictures").path("page").path("headers").path("X-Cache").asText())
+        .isEqualTo("MISS");
+    assertThat(json.path("pictures").path("reload").path("headers").path("X-Cache").asText())
+        .isEqualTo("MISS, HIT");
+    assertThat(json.path("buy").path("status").asInt()).isEqualTo(201);
+    assertThat(json.path("buy").path("orderId").asText()).isEqualTo("42");
+    assertThat(json.path("buy").path("phoneAddress").asText()).isEqualTo("127.28.1.10");
+    // What the stand-in order service saw as the client, as it answered it.
+    assertThat(json.path("buy").path("clientAddress").asText()).isEqualTo("127.28.1.10");
   }
 
   @Test
@@ -156,6 +225,7 @@ class JourneyTest {
     assertThat(report.success()).isFalse();
     assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, false, true);
     assertThat(report.problems()).singleElement().asString().contains("reload was not a cache hit");
+    assertThat(report.exitCode()).as("a check failed, every server answered").isEqualTo(6);
   }
 
   @Test
@@ -167,6 +237,7 @@ class JourneyTest {
     assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, true, false);
     assertThat(report.problems())
         .containsExactly("buy: connection refused by " + VIP + ":" + httpPort);
+    assertThat(report.exitCode()).as("no TCP connection").isEqualTo(4);
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("FAILED  buy")
         .contains("journey FAILED");
@@ -190,8 +261,21 @@ class JourneyTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
   }
 
+  @Test
+  void aResolverWithoutTracesLeavesTheJourneyGreenAndSaysSo() {
+    tracesKept = false;
+
+    JourneyReport report = run(Map.of());
+
+    assertThat(report.success()).isTrue();
+    assertThat(report.traces()).isEmpty();
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("the resolver has no iteration recorded for http://127.28.0.53:");
+  }
+
   private JourneyReport run(Map<String, String> overrides) {
     Map<String, String> variables = new java.util.HashMap<>();
+    variables.put("SHOP_RESOLVER_ADMIN_PORT", String.valueOf(resolverAdmin.address().getPort()));
     variables.put("SHOP_DNS_PORT", String.valueOf(dns.address().getPort()));
     variables.put("SHOP_HTTP_PORT", String.valueOf(httpPort));
     variables.putAll(overrides);
@@ -238,7 +322,11 @@ class JourneyTest {
 
   private static Reply orderService(HttpFixture.Received request) {
     String body =
-        "{\"id\": 42, \"order\": " + new String(request.body(), StandardCharsets.UTF_8) + "}";
+        "{\"id\": 42, \"clientAddress\": \""
+            + request.client().getAddress().getHostAddress()
+            + "\", \"order\": "
+            + new String(request.body(), StandardCharsets.UTF_8)
+            + "}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return Reply.of(
         ("HTTP/1.1 201 Created\r\nLocation: /purchaseOrder/42\r\nX-Served-By: order-1\r\n"
@@ -249,8 +337,71 @@ class JourneyTest {
             + "\r\n0\r\n\r\n"));
   }
 
+  private volatile boolean tracesKept = true;
+
+  /** The resolver's admin endpoint: a trace like the real one's for each journey name. */
+  private Reply traces(HttpFixture.Received request) {
+    if (!tracesKept) {
+      return Reply.of("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+    }
+    String json =
+        request.path().contains("static")
+            ? "{\"name\":\"static.shop.example.\",\"type\":\"A\",\"rcode\":\"NOERROR\","
+                + "\"finishedAtMillis\":1700000000000,\"steps\":["
+                + hop("127.28.0.2", ".", "example. A", "referral to example.", false)
+                + ","
+                + hop(
+                    "127.28.0.3", "example.", "shop.example. A", "referral to shop.example.", false)
+                + ","
+                + hop(
+                    "127.28.0.4",
+                    "shop.example.",
+                    "static.shop.example. A",
+                    "CNAME to shop.cdn.example.",
+                    false)
+                + ","
+                + hop("127.28.0.3", "example.", "cdn.example. A", "referral to cdn.example.", false)
+                + ","
+                + hop(
+                    "127.28.0.5",
+                    "cdn.example.",
+                    "shop.cdn.example. A",
+                    "answer shop.cdn.example. A 127.28.1.20",
+                    true)
+                + "],\"unknownFieldsAreTolerated\":1}"
+            : "{\"name\":\"www.shop.example.\",\"type\":\"A\",\"rcode\":\"NOERROR\","
+                + "\"finishedAtMillis\":1700000000000,\"steps\":["
+                + hop("cache", "", "www.shop.example. A", "answer (cached)", false)
+                + "]}";
+    return Reply.of(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            + json.getBytes(StandardCharsets.UTF_8).length
+            + "\r\n\r\n"
+            + json);
+  }
+
+  private static String hop(
+      String server, String zone, String question, String outcome, boolean ecs) {
+    return ("{\"server\":\"%s\",\"zone\":\"%s\",\"question\":\"%s\",\"rcode\":\"NOERROR\","
+            + "\"outcome\":\"%s\",\"rttMillis\":1,\"ecsSent\":%s}")
+        .formatted(server, zone, question, outcome, ecs);
+  }
+
   private static Message resolver(Message query) {
     Name qname = query.getQuestion().getName();
+    if (qname.toString().equals("shop.cdn.example.") && query.getQuestion().getType() == Type.TXT) {
+      return DnsFixture.reply(
+          query,
+          Rcode.NOERROR,
+          new TXTRecord(
+              qname,
+              DClass.IN,
+              0,
+              List.of(
+                  "client 127.28.1.0/24 (ecs) region north scope /24",
+                  "candidates north:edge-north=up south:edge-south=up",
+                  "home -> north edge-north(127.28.1.20)")));
+    }
     if (qname.toString().equals("static.shop.example.")) {
       Name cdn = name("shop.cdn.example.");
       return DnsFixture.reply(
