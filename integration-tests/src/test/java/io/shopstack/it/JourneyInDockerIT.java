@@ -186,6 +186,42 @@ class JourneyInDockerIT {
   }
 
   /**
+   * A region's gateway is the only way out of it: with router-north stopped the north phone's first
+   * step, DNS over the resolver on the backbone, gets no answer (exit code 3, the DNS layer, saying
+   * from which address it asked whom); with the router started again the same journey succeeds.
+   */
+  @Test
+  void withoutRouterNorthTheNorthPhoneLosesItsResolverAndGetsItBackWithTheRouter() {
+    var docker = DockerClientFactory.instance().client();
+    String router = stack.get("router-north").getContainerId();
+    docker.stopContainerCmd(router).withTimeout(10).exec();
+    Compose.Result cut;
+    try {
+      cut = stack.runClient("client-north");
+    } finally {
+      docker.startContainerCmd(router).exec();
+    }
+    assertThat(cut.exitCode()).as("exit code of the journey without its gateway").isEqualTo(3);
+    assertThat(cut.output()).contains("no answer from 172.28.0.53").contains("172.28.1.10");
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                "healthy"
+                    .equals(
+                        docker
+                            .inspectContainerCmd(router)
+                            .exec()
+                            .getState()
+                            .getHealth()
+                            .getStatus()));
+    Compose.Result healed = stack.runClient("client-north");
+    assertThat(healed.exitCode()).as("exit code with router-north back").isZero();
+    assertThat(JourneyOutput.orderStatus(healed.output())).isEqualTo(201);
+  }
+
+  /**
    * The GSLB's failover on the real images: edge-north frozen ({@code docker pause}: its /health
    * stops answering, as a hung host's would) makes dns-cdn send north clients south after its fall
    * threshold, and says why in its TXT explanation; thawed, north clients come back after the rise

@@ -30,7 +30,9 @@ public final class LocalTopologyMain {
     }
     if (keepRunning) {
       System.out.println(
-          (report.success() ? "journey OK" : "journey FAILED (exit code would be 1)")
+          (report.success()
+                  ? "journey OK"
+                  : "journey FAILED (exit code would be " + report.exitCode() + ")")
               + "; stack is up: dig @%s -p %d static.shop.example; Ctrl-C stops it"
                   .formatted(client.resolver().address(), client.resolver().port()));
       CountDownLatch stopped = new CountDownLatch(1);
@@ -45,6 +47,6 @@ public final class LocalTopologyMain {
       return;
     }
     topology.close();
-    System.exit(report.success() ? 0 : 1);
+    System.exit(report.exitCode());
   }
 }
