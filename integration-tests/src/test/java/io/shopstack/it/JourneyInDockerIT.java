@@ -202,7 +202,9 @@ class JourneyInDockerIT {
       docker.startContainerCmd(router).exec();
     }
     assertThat(cut.exitCode()).as("exit code of the journey without its gateway").isEqualTo(3);
-    assertThat(cut.output()).contains("no answer from 172.28.0.53").contains("172.28.1.10");
+    assertThat(cut.output())
+        .contains("no answer from resolver 172.28.0.53:53")
+        .contains("sent from 172.28.1.10:");
 
     await()
         .atMost(Duration.ofSeconds(60))

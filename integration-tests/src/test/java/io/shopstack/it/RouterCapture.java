@@ -71,7 +71,9 @@ final class RouterCapture implements AutoCloseable {
             container,
             "sh",
             "-c",
-            "exec tcpdump -i %s -n -U -w %s '%s' 2>%s.log"
+            // --immediate-mode: else libpcap hands packets over a block at a time, up to a second
+            // late, and a capture stopped right after the journey had written none of them.
+            "exec tcpdump -i %s -n -U --immediate-mode -w %s '%s' 2>%s.log"
                 .formatted(leg.name(), capture.file, filter, capture.file))
         .assertSuccess();
     await()
