@@ -56,8 +56,11 @@ public final class BuyStep {
     out.step(
         number,
         "Buy",
-        "POST /purchaseOrder to %s = %s:%d, the SLB's virtual IP"
-            .formatted(config.shopHost(), shopAddress, config.httpPort()));
+        shopAddress == null
+            ? "POST /purchaseOrder to %s: not sent, step 1 found no address"
+                .formatted(config.shopHost())
+            : "POST /purchaseOrder to %s = %s:%d, the SLB's virtual IP"
+                .formatted(config.shopHost(), shopAddress, config.httpPort()));
     HttpExchange exchange = null;
     OrderResult order = null;
     if (shopAddress == null) {

@@ -57,7 +57,12 @@ final class PicturesStep {
    */
   Outcome run(String edgeAddress, DnsLookup staticLookup) {
     long start = System.nanoTime();
-    out.step(2, "Look at pictures", "product page and images from the CDN edge " + edgeAddress);
+    out.step(
+        2,
+        "Look at pictures",
+        edgeAddress == null
+            ? "product page and images from the CDN edge: none, step 1 found no address"
+            : "product page and images from the CDN edge " + edgeAddress);
     if (edgeAddress == null) {
       problems.add(
           new StepResult.Problem(Failure.DNS, "no edge address to fetch from (step 1 failed)"));
