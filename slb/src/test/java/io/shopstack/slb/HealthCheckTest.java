@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.shopstack.common.testing.ServerLeftovers;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.health.BackendHealth;
@@ -125,6 +126,12 @@ class HealthCheckTest {
       }
 
       order1.close();
+      // Closing a ServerSocket while its thread waits in accept() frees the listening socket only
+      // once that accept() has been interrupted: a connect in between is taken, then reset (the
+      // client saw no line once in CI). Dead means refusing, as a killed process's port does.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> ServerLeftovers.assertRefused(order1.address()));
       List<String> reached = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         reached.add(firstLine(vip));
