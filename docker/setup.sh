@@ -24,7 +24,7 @@ for arg in "$@"; do
   esac
 done
 
-wanted=(javac:openjdk-17-jdk-headless mvn:maven)
+wanted=(javac:openjdk-17-jdk-headless mvn:maven ip:iproute2)
 if $docker_too; then
   wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
            dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd pg_ctlcluster:postgresql

@@ -158,6 +158,10 @@ class JourneyInDockerIT {
       out = after.syns();
     }
     assertThat(run.exitCode()).as("client exit code").isZero();
+    // What the phone printed of its kernel's routing is the router's real address and MAC.
+    assertThat(run.output())
+        .contains("kernel route: 172.28.0.80 via 172.28.1.254 dev eth0 src 172.28.1.10")
+        .contains("gateway 172.28.1.254 is " + north.mac() + " on eth0");
     assertThat(in).as("SYNs from the phone on router-north's north leg").isNotEmpty();
     for (RouterCapture.Syn arrived : in) {
       assertThat(arrived.source()).isEqualTo("172.28.1.10");

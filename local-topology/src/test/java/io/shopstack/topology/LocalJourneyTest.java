@@ -76,6 +76,8 @@ class LocalJourneyTest {
         .contains("the shop recorded the client as 127.28.1.10: this phone's own address");
     // The phone's DNS queries left from its own address, as the socket was bound, not 0.0.0.0.
     assertThat(printed).containsPattern("FROM: 127\\.28\\.1\\.10#\\d+").doesNotContain("0.0.0.0");
+    // The kernel's own route to the VIP: flat loopback here, no gateway (Docker has routers).
+    assertThat(printed).contains("no gateway: the VIP is reached directly on lo");
 
     // The resolver's trace as the journey printed it is what the resolver's admin endpoint says,
     // asked again by curl: a cold iteration through root, TLD, shop and the CDN's server.

@@ -5,6 +5,7 @@ import io.shopstack.client.Failure;
 import io.shopstack.client.http.HttpExchange;
 import io.shopstack.client.http.HttpRequest;
 import io.shopstack.client.http.SocketHttpClient;
+import io.shopstack.client.net.KernelRoute;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -69,10 +70,11 @@ public final class BuyStep {
               Failure.DNS, "no address for " + config.shopHost() + " (step 1 failed)"));
     } else {
       try {
-        exchange =
-            post(
-                new InetSocketAddress(
-                    ClientConfig.ipLiteral(shopAddress, "shop address"), config.httpPort()));
+        InetSocketAddress vip =
+            new InetSocketAddress(
+                ClientConfig.ipLiteral(shopAddress, "shop address"), config.httpPort());
+        exchange = post(vip);
+        printRoute(vip);
         order = orderOf(exchange);
         out.note("order-service answered: " + order.body());
         if (exchange.status() != 201) {
@@ -109,6 +111,35 @@ public final class BuyStep {
         exchange,
         order,
         new StepResult("buy", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
+  }
+
+  /**
+   * How the request's packets left the phone, as the kernel tells it after the fact: the route to
+   * the VIP and the MAC of its gateway (the router that rewrites the frames; the IP addresses stay
+   * the phone's and the VIP's).
+   */
+  private void printRoute(InetSocketAddress vip) {
+    Optional<KernelRoute> route = KernelRoute.to(vip.getAddress());
+    if (route.isEmpty()) {
+      out.note(
+          "kernel route to "
+              + vip.getAddress().getHostAddress()
+              + ": not known here (no ip command)");
+      return;
+    }
+    KernelRoute r = route.get();
+    out.note("kernel route: " + r.line() + " (ip route get)");
+    if (r.gateway() == null) {
+      out.note("no gateway: the VIP is reached directly on " + r.device());
+      return;
+    }
+    r.gatewayNeighbour()
+        .ifPresentOrElse(
+            n ->
+                out.note(
+                    "gateway %s is %s on %s (neighbour table, %s): the request's frames went to that MAC"
+                        .formatted(r.gateway(), n.mac(), r.device(), n.state())),
+            () -> out.note("gateway " + r.gateway() + ": not in the neighbour table"));
   }
 
   private static StepResult.Problem http(String text) {
