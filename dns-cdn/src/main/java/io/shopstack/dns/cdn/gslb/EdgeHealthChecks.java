@@ -4,12 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -29,7 +27,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   private final GslbSettings.HealthCheckSettings settings;
   private final MeterRegistry registry;
   private final ScheduledExecutorService checker;
-  private final Map<String, EdgeState> states = new ConcurrentHashMap<>();
+  private final WatchedEdges<EdgeState> states = new WatchedEdges<>();
   private final Set<String> drained = ConcurrentHashMap.newKeySet();
   private final AtomicLong epoch = new AtomicLong();
   private final EdgeLoad load;
@@ -41,7 +39,6 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
     volatile String lastFailure;
     int passes;
     int failures;
-    ScheduledFuture<?> schedule;
     final Counter passed;
     final Counter failed;
 
@@ -79,35 +76,20 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
    * the others keep their state (a reload does not reset what the checks learnt).
    */
   public synchronized void watch(Collection<Edge> edges) {
-    Map<String, Edge> wanted = new ConcurrentHashMap<>();
-    edges.forEach(e -> wanted.put(e.name(), e));
-    states
-        .values()
-        .removeIf(
-            state -> {
-              Edge now = wanted.get(state.edge.name());
-              boolean gone = now == null || !now.equals(state.edge);
-              if (gone && state.schedule != null) {
-                state.schedule.cancel(false);
-              }
-              return gone;
-            });
-    for (Edge edge : wanted.values()) {
-      if (states.containsKey(edge.name())) {
-        continue;
-      }
-      EdgeState state = new EdgeState(edge, registry);
-      states.put(edge.name(), state);
-      Gauge.builder("gslb_edge_up", this, h -> h.status(edge) == EdgeStatus.UP ? 1 : 0)
-          .description("1 while the edge is answered: its checks pass and it is not drained")
-          .tag("edge", edge.name())
-          .register(registry);
-      if (settings.intervalMillis() > 0) {
-        state.schedule =
-            checker.scheduleWithFixedDelay(
-                () -> check(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS);
-      }
-    }
+    states.watch(
+        edges,
+        edge -> {
+          Gauge.builder("gslb_edge_up", this, h -> h.status(edge) == EdgeStatus.UP ? 1 : 0)
+              .description("1 while the edge is answered: its checks pass and it is not drained")
+              .tag("edge", edge.name())
+              .register(registry);
+          return new EdgeState(edge, registry);
+        },
+        state ->
+            settings.intervalMillis() > 0
+                ? checker.scheduleWithFixedDelay(
+                    () -> check(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS)
+                : null);
     if (load != null) {
       load.watch(edges);
     }
@@ -166,7 +148,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
 
   /** Takes the edge out of answers now (maintenance); false when there is no such edge. */
   public boolean drain(String edge) {
-    if (!states.containsKey(edge)) {
+    if (!states.contains(edge)) {
       return false;
     }
     drained.add(edge);
@@ -177,7 +159,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
 
   /** Puts a drained edge back; it is answered again if its checks pass. */
   public boolean undrain(String edge) {
-    if (!states.containsKey(edge)) {
+    if (!states.contains(edge)) {
       return false;
     }
     drained.remove(edge);
@@ -189,7 +171,7 @@ public final class EdgeHealthChecks implements EdgeHealth, AutoCloseable {
   /** One line per edge: status, and the last failed check if any (the admin's view). */
   public String report() {
     StringBuilder out = new StringBuilder();
-    states.values().stream()
+    states.states().stream()
         .sorted((a, b) -> a.edge.name().compareTo(b.edge.name()))
         .forEach(
             s ->

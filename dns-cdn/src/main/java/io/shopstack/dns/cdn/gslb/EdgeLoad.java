@@ -4,11 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -32,7 +29,7 @@ final class EdgeLoad implements AutoCloseable {
   private final int timeoutMillis;
   private final MeterRegistry registry;
   private final ScheduledExecutorService reader;
-  private final Map<String, EdgeState> states = new ConcurrentHashMap<>();
+  private final WatchedEdges<EdgeState> states = new WatchedEdges<>();
   private final AtomicLong epoch = new AtomicLong();
 
   private static final class EdgeState {
@@ -41,7 +38,6 @@ final class EdgeLoad implements AutoCloseable {
     volatile int step = STEPS; // unknown load counts as idle
     volatile double load = Double.NaN;
     volatile String lastFailure;
-    ScheduledFuture<?> schedule;
 
     EdgeState(Edge edge) {
       this.edge = edge;
@@ -73,37 +69,23 @@ final class EdgeLoad implements AutoCloseable {
   }
 
   synchronized void watch(Collection<Edge> edges) {
-    Map<String, Edge> wanted = new ConcurrentHashMap<>();
-    edges.forEach(e -> wanted.put(e.name(), e));
-    states
-        .values()
-        .removeIf(
-            state -> {
-              Edge now = wanted.get(state.edge.name());
-              boolean gone = now == null || !now.equals(state.edge);
-              if (gone && state.schedule != null) {
-                state.schedule.cancel(false);
-              }
-              return gone;
-            });
-    for (Edge edge : wanted.values()) {
-      if (states.containsKey(edge.name())) {
-        continue;
-      }
-      EdgeState state = new EdgeState(edge);
-      states.put(edge.name(), state);
-      Gauge.builder("gslb_edge_load", state, s -> s.load)
-          .description("the load the edge last reported (NaN: not read yet)")
-          .tag("edge", edge.name())
-          .register(registry);
-      Gauge.builder("gslb_edge_weight", this, l -> l.weight(edge))
-          .description("the edge's weight now: configured weight x load step (1 to 10)")
-          .tag("edge", edge.name())
-          .register(registry);
-      state.schedule =
-          reader.scheduleWithFixedDelay(
-              () -> read(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS);
-    }
+    states.watch(
+        edges,
+        edge -> {
+          EdgeState state = new EdgeState(edge);
+          Gauge.builder("gslb_edge_load", state, s -> s.load)
+              .description("the load the edge last reported (NaN: not read yet)")
+              .tag("edge", edge.name())
+              .register(registry);
+          Gauge.builder("gslb_edge_weight", this, l -> l.weight(edge))
+              .description("the edge's weight now: configured weight x load step (1 to 10)")
+              .tag("edge", edge.name())
+              .register(registry);
+          return state;
+        },
+        state ->
+            reader.scheduleWithFixedDelay(
+                () -> read(state), 0, settings.intervalMillis(), TimeUnit.MILLISECONDS));
     epoch.incrementAndGet();
   }
 
