@@ -12,11 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
@@ -123,16 +119,7 @@ class ObjectDownloadTests {
 
   private S3Client s3() {
     if (s3 == null) {
-      s3 =
-          S3Client.builder()
-              .endpointOverride(URI.create("http://127.0.0.1:" + port))
-              .forcePathStyle(true)
-              .region(Region.US_EAST_1)
-              .credentialsProvider(
-                  StaticCredentialsProvider.create(
-                      AwsBasicCredentials.create(SignedHttp.ACCESS_KEY, SignedHttp.SECRET_KEY)))
-              .httpClient(UrlConnectionHttpClient.create())
-              .build();
+      s3 = SignedHttp.sdkClient(port);
     }
     return s3;
   }

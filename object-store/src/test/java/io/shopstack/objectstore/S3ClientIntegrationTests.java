@@ -3,18 +3,13 @@ package io.shopstack.objectstore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -46,16 +41,7 @@ class S3ClientIntegrationTests {
 
   private S3Client s3() {
     if (s3 == null) {
-      s3 =
-          S3Client.builder()
-              .endpointOverride(URI.create("http://127.0.0.1:" + port))
-              .forcePathStyle(true)
-              .region(Region.US_EAST_1)
-              .credentialsProvider(
-                  StaticCredentialsProvider.create(
-                      AwsBasicCredentials.create(SignedHttp.ACCESS_KEY, SignedHttp.SECRET_KEY)))
-              .httpClient(UrlConnectionHttpClient.create())
-              .build();
+      s3 = SignedHttp.sdkClient(port);
     }
     return s3;
   }

@@ -12,19 +12,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Plain HTTP requests signed by the AWS SDK's own SigV4 signer (not by the store's code, so a
  * shared mistake cannot make both sides agree), for tests that need to control every byte.
  */
 final class SignedHttp {
+
+  /**
+   * The AWS SDK v2 as users configure it against the store on {@code port}: path style, our key.
+   */
+  static S3Client sdkClient(int port) {
+    return S3Client.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
 
   /** The key pair of object-store.yml's defaults, which the tests run with. */
   static final String ACCESS_KEY = "shop-stack";
