@@ -4,9 +4,10 @@
 # The same zones (a few hundred records of shop.example. plus a generated 100,000-record
 # big.example.) are served by our server, NSD and BIND 9, one after another, on 127.0.0.1
 # with distinct ports, RRL off everywhere. Each is driven by dnsperf with the same query file
-# and the same concurrency; the server is pinned to core 0 and dnsperf to core 1, and the
-# server's CPU time (utime+stime of its whole process tree) is reported next to its QPS, so a
-# busy machine disturbs the comparison less. A second table gives each server two cores (NSD
+# and the same concurrency; the server is pinned to core 0 and dnsperf to the other cores (one
+# thread per core), and the server's CPU time (utime+stime of its whole process tree) is reported
+# first, as queries per CPU second, since that figure depends on neither a busy machine nor the
+# load generator. dnsperf's own CPU time is reported too: at ~100 % of its cores, QPS is its limit. A second table gives each server two cores (NSD
 # server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT), dnsperf unpinned. Then our
 # server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
 # answers from that zone, the live heap, and a full AXFR of it by dig (records, time, heap after).
@@ -177,18 +178,42 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
-# One measured dnsperf run: prints "qps latency_ms lost sent cpu_s" and keeps dnsperf's output
+# The load generator's cores: every core the servers are not given (dnsperf -T one thread per
+# core), so a machine with cores to spare drives harder than one dnsperf thread can. On a 2-core
+# machine in the two-core table none is free: dnsperf then shares the servers' cores, unpinned.
+client_cores() {
+  local n first
+  n=$(nproc)
+  first=$CORES
+  [ ${#PIN_SERVER[@]} -gt 0 ] || first=$n
+  if [ "$first" -ge "$n" ]; then
+    echo "- 1"
+  elif [ "$first" -eq $((n - 1)) ]; then
+    echo "$first 1"
+  else
+    echo "$first-$((n - 1)) $((n - first))"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# One measured dnsperf run: prints "qps latency_ms lost sent cpu_s client_cpu_s" and keeps
+# dnsperf's output. The client's own CPU time (bash's `time` of the dnsperf process) says whether
+# the load generator was the ceiling: near seconds x its threads, it was.
 # ---------------------------------------------------------------------------------------------
 drive() { # name, port, pid, seconds, output file
-  local before after
-  local pin_client=("${PIN_CLIENT[@]}")
-  [ "$CORES" -eq 1 ] || pin_client=() # two cores for the server: dnsperf goes where it can
+  local before after cores threads client_cpu
+  read -r cores threads <<<"$(client_cores)"
+  local pin_client=()
+  [ "$cores" = - ] || pin_client=(taskset -c "$cores")
   before=$(cpu_ticks "$3")
-  timeout $(($4 + 60)) "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
-    -l "$4" -c "$CLIENTS" -q "$OUTSTANDING" -t 2 >"$5" 2>&1 || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
+  local TIMEFORMAT='%U %S'
+  { time timeout $(($4 + 60)) "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
+    -l "$4" -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$5" 2>&1; } 2>"$5.time" \
+    || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
+  client_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$5.time")
   after=$(cpu_ticks "$3")
   kill -0 "$3" 2>/dev/null || die "$1 died during the run"
-  echo "$(dnsperf_summary "$5") $(awk -v c=$((after - before)) -v t="$TICK" 'BEGIN { printf "%.2f", c / t }')"
+  echo "$(dnsperf_summary "$5") $(awk -v c=$((after - before)) -v t="$TICK" 'BEGIN { printf "%.2f", c / t }') $client_cpu"
 }
 
 RESULTS=()
@@ -235,14 +260,28 @@ bench_all() { # zones list
 
 # One table of results: name qps latency lost sent cpu load-before load-after per line.
 table() {
-  printf '| %-6s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
-    server QPS "avg latency" lost sent "CPU s" "queries/CPU s" "load 1m b/a"
-  printf '|%s|\n' "--------|------------|--------------|--------------|------------|----------|--------------|---------------"
-  local r name qps lat lost sent cpu lb la
+  printf '| %-6s | %13s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
+    server "queries/CPU s" QPS "avg latency" lost sent "CPU s" "dnsperf CPU" "load 1m b/a"
+  printf '|%s|\n' "--------|---------------|------------|--------------|--------------|------------|----------|--------------|---------------"
+  local r name qps lat lost sent cpu ccpu lb la
   for r in "$@"; do
-    read -r name qps lat lost sent cpu lb la <<<"$r"
-    printf '| %-6s | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %12.0f | %13s |\n' \
-      "$name" "$qps" "$lat" "$lost" "$sent" "$cpu" "$(per_cpu "$sent" "$lost" "$cpu")" "$lb / $la"
+    read -r name qps lat lost sent cpu ccpu lb la <<<"$r"
+    printf '| %-6s | %13.0f | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %10.0f %% | %13s |\n' \
+      "$name" "$(per_cpu "$sent" "$lost" "$cpu")" "$qps" "$lat" "$lost" "$sent" "$cpu" \
+      "$(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { print 100 * c / s }')" "$lb / $la"
+  done
+}
+
+# A note under a table when dnsperf had (nearly) all its CPU: QPS then shows the client's limit
+# as much as the server's, and queries per CPU second are the figures to compare.
+client_bound_note() {
+  local r name qps lat lost sent cpu ccpu rest threads
+  read -r _ threads <<<"$(client_cores)"
+  for r in "$@"; do
+    read -r name qps lat lost sent cpu ccpu rest <<<"$r"
+    if awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" -v t="$threads" 'BEGIN { exit !(c >= 0.9 * s * t) }'; then
+      echo "note: dnsperf used $(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", 100 * c / s }') % of CPU against $name ($threads thread(s)): the load generator was (near) its ceiling there; compare queries per CPU second"
+    fi
   done
 }
 
@@ -302,20 +341,25 @@ main() {
 
   # -------------------------------------------------------------------------------------------
   echo "machine: $(machine), load average now $(load_avg)"
-  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; our JVM warmed up ${WARMUP}s"
+  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; our JVM warmed up ${WARMUP}s"
   echo
-  echo "one core each (server on core 0, dnsperf on core 1):"
+  echo "one core each (server on core 0, dnsperf on core(s) $(client_cores | cut -d' ' -f1) with -T $(client_cores | cut -d' ' -f2)):"
   table "${RESULTS[@]}"
+  client_bound_note "${RESULTS[@]}"
   if [ ${#RESULTS2[@]} -gt 0 ]; then
     echo
-    echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; dnsperf unpinned):"
+    CORES=2
+    echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; dnsperf on core(s) $(client_cores | cut -d' ' -f1), '-' = unpinned, sharing the servers' cores):"
     table "${RESULTS2[@]}"
+    client_bound_note "${RESULTS2[@]}"
+    CORES=1
   fi
-  local r name qps rest
-  declare -A Q
+  local r name qps lat lost sent cpu rest
+  declare -A Q P
   for r in "${RESULTS[@]}"; do
-    read -r name qps rest <<<"$r"
+    read -r name qps lat lost sent cpu rest <<<"$r"
     Q[$name]=$qps
+    P[$name]=$(per_cpu "$sent" "$lost" "$cpu")
   done
   echo
   echo "zone load: 1,000,000 A records answered ${load_ms} ms after the JVM started (${load_cpu} CPU s);" \
@@ -324,6 +368,7 @@ main() {
   echo "$heap_info" | sed -n '2,$p' | sed 's/^/  heap_info: /' | head -n 4
   echo "AXFR by dig: ${xfr_records} records in ${xfr_ms} ms; heap after it: ${xfr_heap}"
   echo
+  echo "per CPU second (one core): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }
 
