@@ -204,7 +204,7 @@ class FuzzTest {
       }
       double handled =
           server.registry().get("dns_malformed_queries").counter().count()
-              + server.registry().find("dns_answers").counters().stream()
+              + server.registry().find("dns_answers").functionCounters().stream()
                   .mapToDouble(c -> c.count())
                   .sum();
       // Nearly every datagram; over TCP a frame too short for a header ends its connection, so

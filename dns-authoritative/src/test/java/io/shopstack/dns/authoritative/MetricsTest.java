@@ -68,8 +68,10 @@ class MetricsTest {
     assertThat(metrics.samples("dns_query_duration_seconds_bucket"))
         .isNotEmpty()
         .allSatisfy(bucket -> assertThat(bucket.labels()).containsKey("le"));
+    // One answer in 16 per event loop is timed, the first of each: here one per loop that answered
+    // (DnsServerMetricsTest checks the sampling exactly).
     assertThat(metrics.value("dns_query_duration_seconds_count", Map.of("instance", "test")))
-        .isEqualTo(5.0);
+        .isBetween(1.0, 5.0);
     assertThat(metrics.value("dns_truncated_answers_total", Map.of("instance", "test")))
         .isEqualTo(1.0);
     assertThat(metrics.value("dns_zone_serial", Map.of("zone", "shop.example.")))

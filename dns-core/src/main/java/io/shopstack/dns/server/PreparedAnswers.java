@@ -1,6 +1,5 @@
 package io.shopstack.dns.server;
 
-import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,10 +25,10 @@ final class PreparedAnswers {
 
   /**
    * One prepared answer: its wire form (the ID and letter case of whoever asked first, no cookie),
-   * what metrics count for it, resolved once, and whether it ends with an OPT without options, to
-   * which a cookie can be appended.
+   * the metrics slot that counts it, resolved once, and whether it ends with an OPT without
+   * options, to which a cookie can be appended.
    */
-  record Answer(byte[] wire, Counter answers, boolean truncated, boolean endsWithBareOpt) {}
+  record Answer(byte[] wire, int answers, boolean truncated, boolean endsWithBareOpt) {}
 
   private static final class Generation {
     final ConcurrentHashMap<PlainQuery.Key, Answer> answers = new ConcurrentHashMap<>(4096);

@@ -80,7 +80,7 @@ final class QueryFlow {
 
   /** Answers the query in {@code wire} (the caller keeps ownership of that buffer). */
   void answer(ChannelHandlerContext ctx, ByteBuf wire, InetSocketAddress client, Wire transport) {
-    long start = System.nanoTime();
+    long start = metrics.start();
     ByteBuf own =
         handler.answerFromWire(
             ctx.alloc(), transport.headroom(), wire, client, transport.transport());
