@@ -117,6 +117,31 @@ final class AnswerReplay {
     return out;
   }
 
+  /**
+   * {@link #slip} for a query a handler answered from its wire bytes ({@link
+   * QueryHandler#answerFromWire}), which it does only for a QUERY with one uncompressed question:
+   * the name's length is read from its labels.
+   */
+  static ByteBuf slipFromWire(ByteBufAllocator alloc, ByteBuf wire, int headroom) {
+    int start = wire.readerIndex();
+    int p = start + WireFormat.HEADER_LENGTH;
+    for (int label = wire.getUnsignedByte(p); label != 0; label = wire.getUnsignedByte(p)) {
+      p += 1 + label;
+    }
+    int question = p + 1 + 4 - start - WireFormat.HEADER_LENGTH;
+    ByteBuf out = alloc.ioBuffer(headroom + WireFormat.HEADER_LENGTH + question);
+    out.writerIndex(headroom);
+    out.writeShort(wire.getUnsignedShort(start))
+        .writeByte(0x80 | 0x02 | (wire.getByte(start + 2) & 0x01))
+        .writeByte(0)
+        .writeShort(1)
+        .writeShort(0)
+        .writeShort(0)
+        .writeShort(0)
+        .writeBytes(wire, start + WireFormat.HEADER_LENGTH, question);
+    return out;
+  }
+
   /** Keeps what the handler answered to a plain query, unless it was a failure or is odd. */
   void keep(PreparedAnswers prepared, PlainQuery query, Message response, byte[] out) {
     int rcode = response.getRcode();

@@ -85,9 +85,7 @@ final class QueryFlow {
         handler.answerFromWire(
             ctx.alloc(), transport.headroom(), wire, client, transport.transport());
     if (own != null) {
-      metrics.answeredFromWire(own, transport.headroom(), start);
-      transport.send(ctx, client, own);
-      transport.flush(ctx);
+      fromWire(ctx, wire, client, transport, own, start);
       return;
     }
     PlainQuery scratch = SCRATCH.get();
@@ -185,6 +183,41 @@ final class QueryFlow {
             ctx, client, AnswerReplay.slip(ctx.alloc(), query, wire, transport.headroom()));
       }
       case DROP -> {}
+    }
+    transport.flush(ctx);
+  }
+
+  /**
+   * The handler's own wire answer, admitted like a replayed one: charged to the client's rate
+   * account per answer, so a rate limiter keeps the handler's fast path (the GSLB's); a slip is the
+   * bytes the full path would send.
+   */
+  private void fromWire(
+      ChannelHandlerContext ctx,
+      ByteBuf wire,
+      InetSocketAddress client,
+      Wire transport,
+      ByteBuf own,
+      long start) {
+    Admission admission;
+    try {
+      admission = handler.admit(client, transport.transport());
+    } catch (RuntimeException e) {
+      own.release();
+      throw e;
+    }
+    switch (admission) {
+      case SEND -> {
+        metrics.answeredFromWire(own, transport.headroom(), start);
+        transport.send(ctx, client, own);
+      }
+      case SLIP -> {
+        own.release();
+        ByteBuf slip = AnswerReplay.slipFromWire(ctx.alloc(), wire, transport.headroom());
+        metrics.answeredFromWire(slip, transport.headroom(), start);
+        transport.send(ctx, client, slip);
+      }
+      case DROP -> own.release();
     }
     transport.flush(ctx);
   }

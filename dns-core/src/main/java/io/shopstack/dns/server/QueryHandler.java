@@ -60,7 +60,8 @@ public interface QueryHandler {
    * left free for the transport's framing; or null, the default, to take the usual path. A handler
    * must answer here only queries it understands completely, byte for byte as the usual path would,
    * within the size the query allows, and none that offers a DNS cookie (the transport adds its
-   * server cookie only on the usual path).
+   * server cookie only on the usual path). The answer is then admitted like any other ({@link
+   * #admit}): over its rate, the client gets the slip or nothing, and the buffer is released.
    */
   default ByteBuf answerFromWire(
       ByteBufAllocator alloc,
@@ -73,10 +74,11 @@ public interface QueryHandler {
 
   /**
    * Whether {@code client} may have an answer now: asked by the transport once for every query it
-   * would answer (by replaying a prepared answer or by calling this handler), after garbage and
-   * unusable EDNS have been answered. A {@link Admission#SLIP} gets the query's header and question
-   * back with TC set and nothing else; a {@link Admission#DROP} gets nothing. Every query is
-   * admitted by default; a rate limiter says otherwise, and then keeps its prepared answers.
+   * would answer (by replaying a prepared answer, by sending the answer this handler made from the
+   * wire, which it was asked for first, or by calling this handler), after garbage and unusable
+   * EDNS have been answered. A {@link Admission#SLIP} gets the query's header and question back
+   * with TC set and nothing else; a {@link Admission#DROP} gets nothing. Every query is admitted by
+   * default; a rate limiter says otherwise, and then keeps its prepared answers.
    */
   default Admission admit(InetSocketAddress client, Transport transport) {
     return Admission.SEND;
