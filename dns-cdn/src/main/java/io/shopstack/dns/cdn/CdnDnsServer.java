@@ -54,7 +54,9 @@ public final class CdnDnsServer implements AutoCloseable {
     this.health =
         new EdgeHealthChecks(gslb.health(), gslb.load(), registry, config.server().instance());
     GslbPolicy policy = policy(gslb);
-    this.records = new GslbRecords(policy, gslb.ttl(), config.server().maxUdpPayload(), registry);
+    this.records =
+        new GslbRecords(
+            policy, gslb.ttl(), gslb.fastPath(), config.server().maxUdpPayload(), registry);
     Map<String, AdminAction> actions = new HashMap<>();
     actions.put("/reload", this::reload);
     actions.put("/edges", () -> AdminAction.Result.ok(health.report()));
@@ -142,7 +144,7 @@ public final class CdnDnsServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return new AdminAction.Result(422, "rejected region map: " + e.getMessage() + "\n");
     }
-    records.use(next, gslb.ttl());
+    records.use(next, gslb.ttl(), gslb.fastPath());
     health.watch(edges(next));
     List<String> regions = next.regionMap().regions().stream().map(r -> r.name()).toList();
     body.append("region map: ").append(String.join(", ", regions)).append('\n');

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.testing.Curl;
 import io.shopstack.common.testing.MetricsScrape;
+import io.shopstack.dns.server.Reply;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.DatagramPacket;
@@ -35,25 +36,32 @@ import org.xbill.DNS.Type;
 
 /**
  * The GSLB's fast path against its full path, byte for byte, over real sockets: two servers from
- * the same dns-cdn.yml, one of them with response rate limiting on (far above what the test sends),
- * which keeps every query on the full path. Every query goes to both in the same order (so the
- * turns of clients in no region match), from north, south and regionless source addresses, over UDP
- * and TCP, with and without EDNS, DO and Client Subnets of several lengths, in any letter case; and
- * again after each health change (drain, fail-open, undrain), which must reach the fast path's
- * prepared plans at once.
+ * the same dns-cdn.yml, one of them with {@code gslb.fastPath: false}, which keeps every query on
+ * the full path. Every query goes to both in the same order (so the turns of clients in no region
+ * match), from north, south and regionless source addresses, over UDP and TCP, with and without
+ * EDNS, DO and Client Subnets of several lengths, in any letter case; and again after each health
+ * change (drain, fail-open, undrain), which must reach the fast path's prepared plans at once. A
+ * third server has response rate limiting on: its answers keep the fast path, and over the rate
+ * they turn into the slip the full path makes.
  */
 class GslbFastPathTest {
   private static final HexFormat HEX = HexFormat.of();
   private static CdnDnsServer fast;
   private static CdnDnsServer full;
+  private static CdnDnsServer limited;
 
-  /** The shipped dns-cdn.yml, with RRL at {@code rrl} answers per second (0: off). */
-  private static CdnDnsServer server(String name, int rrl) throws Exception {
+  /**
+   * The shipped dns-cdn.yml with the fast path on or off, and RRL at {@code rrl} answers per second
+   * (0: off), every answer over it slipped.
+   */
+  private static CdnDnsServer server(String name, boolean fastPath, int rrl) throws Exception {
     Path file = Files.createTempFile(name, ".yml");
     Files.writeString(
         file,
         ConfigLoader.readText("classpath:dns-cdn.yml")
-            .replace("server:\n", "server:\n  rrl:\n    responsesPerSecond: " + rrl + "\n"));
+            .replace(
+                "server:\n", "server:\n  rrl:\n    responsesPerSecond: " + rrl + "\n    slip: 1\n")
+            .replace("fastPath: ${SHOP_GSLB_FAST_PATH:-true}", "fastPath: " + fastPath));
     try {
       return new CdnDnsServer(
               ConfigLoader.load(
@@ -73,14 +81,16 @@ class GslbFastPathTest {
 
   @BeforeAll
   static void start() throws Exception {
-    fast = server("gslb-fast", 0);
-    full = server("gslb-full", 1_000_000);
+    fast = server("gslb-fast", true, 0);
+    full = server("gslb-full", false, 0);
+    limited = server("gslb-limited", true, 1);
   }
 
   @AfterAll
   static void stop() {
     fast.close();
     full.close();
+    limited.close();
   }
 
   private static List<byte[]> queries() throws Exception {
@@ -198,5 +208,49 @@ class GslbFastPathTest {
 
     assertThat(prepared(full)).as("the reference took the full path").isZero();
     assertThat(prepared(fast)).as("answers that took the fast path").isEqualTo(compared);
+  }
+
+  /** What the full path sends a query that RRL slips: header and question, TC set, nothing else. */
+  private static byte[] fullPathSlip(byte[] query) throws Exception {
+    Message slip = Reply.to(new Message(query));
+    slip.getHeader().setFlag(Flags.TC);
+    return slip.toWire();
+  }
+
+  /**
+   * RRL on keeps the fast path: each answer is charged to the client's network, sent from the
+   * prepared plan while under the rate (one a second here) and slipped as the full path would above
+   * it; over TCP nothing is limited.
+   */
+  @Test
+  void rateLimitingKeepsTheFastPathAndSlipsAsTheFullPathDoes() throws Exception {
+    int sent = 0;
+    int slips = 0;
+    for (byte[] query : queries()) {
+      byte[] answer = overUdp(limited.dnsPort(), "127.28.1.10", query);
+      if (HEX.formatHex(answer).equals(HEX.formatHex(fullPathSlip(query)))) {
+        slips++;
+      } else {
+        assertThat(HEX.formatHex(answer))
+            .as("%s, not slipped", new Message(query).getQuestion())
+            .isEqualTo(HEX.formatHex(overUdp(full.dnsPort(), "127.28.1.10", query)));
+        sent++;
+      }
+    }
+    assertThat(sent).as("the first answer of the burst is sent").isPositive();
+    assertThat(slips).as("a burst of %d at one a second", queries().size()).isGreaterThan(sent);
+    MetricsScrape metrics = MetricsScrape.of(limited.adminPort());
+    assertThat(metrics.value("dns_rrl_slipped_total", Map.of())).isEqualTo(slips);
+    assertThat(metrics.value("gslb_prepared_answers_total", Map.of()))
+        .as("answers of the fast path, slipped ones included: they were made, then limited")
+        .isEqualTo(sent + slips);
+
+    for (byte[] query : queries()) {
+      assertThat(HEX.formatHex(overTcp(limited.dnsPort(), "127.28.1.10", query)))
+          .as("over TCP, never limited")
+          .isEqualTo(HEX.formatHex(overTcp(full.dnsPort(), "127.28.1.10", query)));
+    }
+    assertThat(MetricsScrape.of(limited.adminPort()).value("dns_rrl_slipped_total", Map.of()))
+        .isEqualTo(slips);
   }
 }

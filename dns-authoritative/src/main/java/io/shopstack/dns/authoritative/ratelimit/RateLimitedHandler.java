@@ -2,6 +2,8 @@ package io.shopstack.dns.authoritative.ratelimit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.shopstack.dns.server.Admission;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Transport;
@@ -17,9 +19,9 @@ import org.xbill.DNS.Message;
  * proves the address and is never limited.
  *
  * <p>The transport asks {@link #admit} once for every answer it is about to make, a replayed
- * prepared answer as much as one this handler computes, and sends nothing or the empty TC=1 slip
- * itself. So the answers stay as cacheable as the engine's ({@link #answerSnapshot}) and RRL costs
- * one account lookup per answer, not the fast path.
+ * prepared answer or the engine's own wire answer as much as one this handler computes, and sends
+ * nothing or the empty TC=1 slip itself. So the answers stay as cacheable as the engine's ({@link
+ * #answerSnapshot}) and RRL costs one account lookup per answer, not the fast path.
  */
 public final class RateLimitedHandler implements QueryHandler {
   private final QueryHandler answers;
@@ -74,6 +76,20 @@ public final class RateLimitedHandler implements QueryHandler {
   @Override
   public CompletionStage<Iterator<Message>> streamOverTcp(Message query, InetSocketAddress client) {
     return answers.streamOverTcp(query, client);
+  }
+
+  /**
+   * The engine's own wire answers (the GSLB's fast path): the transport admits them like replayed
+   * ones, so limiting keeps that path too.
+   */
+  @Override
+  public ByteBuf answerFromWire(
+      ByteBufAllocator alloc,
+      int headroom,
+      ByteBuf query,
+      InetSocketAddress client,
+      Transport transport) {
+    return answers.answerFromWire(alloc, headroom, query, client, transport);
   }
 
   /** The engine's: limiting decides whether an answer goes out, never what it says. */

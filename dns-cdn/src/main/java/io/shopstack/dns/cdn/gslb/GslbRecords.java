@@ -36,20 +36,24 @@ public final class GslbRecords implements DynamicRecords {
   private final int ednsPayload;
   private final GslbMetrics metrics;
   private volatile PreparedGslbAnswers current;
+  private volatile boolean fastPath;
   private volatile Supplier<ZoneSet> zones;
 
   /**
    * @param ednsPayload the UDP payload size the server advertises in its OPT
    */
-  public GslbRecords(GslbPolicy policy, long ttl, int ednsPayload, MeterRegistry registry) {
+  public GslbRecords(
+      GslbPolicy policy, long ttl, boolean fastPath, int ednsPayload, MeterRegistry registry) {
     this.ednsPayload = ednsPayload;
     this.metrics = new GslbMetrics(registry);
     this.current = new PreparedGslbAnswers(policy, ttl, ednsPayload, metrics);
+    this.fastPath = fastPath;
   }
 
   /** Answers from {@code next} from now on (a reloaded region map and pools). */
-  public void use(GslbPolicy next, long nextTtl) {
+  public void use(GslbPolicy next, long nextTtl, boolean nextFastPath) {
     this.current = new PreparedGslbAnswers(next, nextTtl, ednsPayload, metrics);
+    this.fastPath = nextFastPath;
   }
 
   /**
@@ -78,7 +82,7 @@ public final class GslbRecords implements DynamicRecords {
       InetSocketAddress client,
       Transport transport) {
     Supplier<ZoneSet> served = zones;
-    if (served == null || log.isDebugEnabled()) {
+    if (served == null || !fastPath || log.isDebugEnabled()) {
       return null; // the full path logs every decision
     }
     try {

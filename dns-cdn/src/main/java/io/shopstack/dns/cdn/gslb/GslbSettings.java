@@ -20,6 +20,9 @@ import org.xbill.DNS.TextParseException;
  *
  * @param ttl seconds; short, so clients follow health changes quickly
  * @param answers how many A records one answer carries at most
+ * @param fastPath whether plain A queries are answered from their wire bytes ({@link
+ *     PreparedGslbAnswers}); off sends every query through the full path, as a reference to compare
+ *     the fast path's bytes with, or a way around a suspected fast-path bug. Default on.
  */
 public record GslbSettings(
     long ttl,
@@ -28,7 +31,8 @@ public record GslbSettings(
     List<RegionSettings> regions,
     List<EdgeSettings> edges,
     List<ServiceSettings> services,
-    LoadSettings load) {
+    LoadSettings load,
+    Boolean fastPath) {
 
   /** One region: client subnets in CIDR notation, and where its clients go when it is down. */
   public record RegionSettings(String name, List<String> subnets, List<String> fallback) {}
@@ -84,6 +88,7 @@ public record GslbSettings(
 
   public GslbSettings {
     load = load == null ? LoadSettings.OFF : load;
+    fastPath = fastPath == null || fastPath;
     regions = regions == null ? List.of() : List.copyOf(regions);
     edges = edges == null ? List.of() : List.copyOf(edges);
     services = services == null ? List.of() : List.copyOf(services);
@@ -96,6 +101,18 @@ public record GslbSettings(
     if (health == null) {
       throw new IllegalArgumentException("gslb needs a health: section");
     }
+  }
+
+  /** Settings with the fast path on. */
+  public GslbSettings(
+      long ttl,
+      int answers,
+      HealthCheckSettings health,
+      List<RegionSettings> regions,
+      List<EdgeSettings> edges,
+      List<ServiceSettings> services,
+      LoadSettings load) {
+    this(ttl, answers, health, regions, edges, services, load, true);
   }
 
   public RegionMap regionMap() {
