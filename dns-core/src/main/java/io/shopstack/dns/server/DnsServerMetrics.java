@@ -112,6 +112,12 @@ final class DnsServerMetrics {
   private final AtomicInteger nextAnswersSlot = new AtomicInteger(FIRST_ANSWERS);
   private final ConcurrentHashMap<Integer, Integer> answers = new ConcurrentHashMap<>();
 
+  /** Types below this (CAA is 257) with rcodes below 16 find their slot in {@link #seen}. */
+  private static final int SEEN_TYPES = 512;
+
+  /** Slot by {@code qtype << 4 | rcode}, 0 until looked up once (slot 0 is never an answer's). */
+  private final int[] seen = new int[SEEN_TYPES << 4];
+
   DnsServerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.malformed = registry.counter("dns_malformed_queries");
@@ -221,6 +227,20 @@ final class DnsServerMetrics {
    * qtype of -1 means no question. Its series is registered the first time it is asked for.
    */
   int answers(int qtype, int rcode) {
+    // Answers a handler writes from the wire are looked up per answer: common pairs from an array.
+    int known =
+        qtype >= 0 && qtype < SEEN_TYPES && rcode >= 0 && rcode < 16 ? seen[qtype << 4 | rcode] : 0;
+    if (known != 0) {
+      return known;
+    }
+    int slot = register(qtype, rcode);
+    if (qtype >= 0 && qtype < SEEN_TYPES && rcode >= 0 && rcode < 16) {
+      seen[qtype << 4 | rcode] = slot; // a racing writer writes the same slot
+    }
+    return slot;
+  }
+
+  private int register(int qtype, int rcode) {
     int type = qtype == NO_QUESTION || KNOWN_TYPES.contains(qtype) ? qtype : OTHER;
     int code = KNOWN_RCODES.contains(rcode) ? rcode : OTHER;
     return answers.computeIfAbsent(
