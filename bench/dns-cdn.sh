@@ -189,10 +189,11 @@ main() {
     server workload QPS "avg latency" lost sent "CPU s" "answers/CPU s" "load 1m b/a"
   printf '|%s|\n' "--------|----------|------------|--------------|------------|------------|----------|---------------|---------------"
   local r name workload qps lat lost sent cpu lb la
-  declare -A Q
+  declare -A Q P
   for r in "${RESULTS[@]}"; do
     read -r name workload qps lat lost sent cpu lb la <<<"$r"
     Q[$name-$workload]=$qps
+    P[$name-$workload]=$(awk -v s="$sent" -v l="$lost" -v c="$cpu" 'BEGIN { print (c > 0 ? (s - l) / c : 0) }')
     printf '| %-6s | %-8s | %10.0f | %9.3f ms | %10s | %10s | %8.2f | %13.0f | %13s |\n' \
       "$name" "$workload" "$qps" "$lat" "$lost" "$sent" "$cpu" \
       "$(awk -v s="$sent" -v l="$lost" -v c="$cpu" 'BEGIN { print (c > 0 ? (s - l) / c : 0) }')" "$lb / $la"
@@ -200,6 +201,9 @@ main() {
   echo
   echo "ours: GSLB answers with ECS / our static answers = $(ratio "${Q[ours-ecs]}" "${Q[ours-static]}")"
   echo "ours/gdnsd without ECS (source address) = $(ratio "${Q[ours-source]}" "${Q[gdnsd-source]}")"
+  echo "per CPU second (independent of the load generator): ours/gdnsd with ECS =" \
+    "$(ratio "${P[ours-ecs]}" "${P[gdnsd-ecs]}"), by source address = $(ratio "${P[ours-source]}" "${P[gdnsd-source]}");" \
+    "ours GSLB with ECS / static = $(ratio "${P[ours-ecs]}" "${P[ours-static]}")"
   echo "ratio: ours/gdnsd = $(ratio "${Q[ours-ecs]}" "${Q[gdnsd-ecs]}")"
 }
 
