@@ -17,10 +17,17 @@ final class LogCapture implements AutoCloseable {
     root.addAppender(appender);
   }
 
-  /** Events at WARN or above. */
+  /**
+   * Events at WARN or above, except those of dnsjava's client transports (the tests' own resolver;
+   * the server's transport is Netty): on a busy machine that client may give up on a query and then
+   * warn about the late answer ("Transaction for answer to id N not found").
+   */
   List<ILoggingEvent> warnings() {
     synchronized (appender.list) {
-      return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
+      return appender.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+          .filter(e -> !e.getLoggerName().startsWith("org.xbill.DNS.Nio"))
+          .toList();
     }
   }
 
