@@ -65,7 +65,7 @@ public final class ZoneReloader {
       rejected.put(
           trigger, registry.counter("dns_zone_reloads", "result", "rejected", "trigger", name));
     }
-    this.current = loadAll();
+    this.current = new ZoneSet(sources.stream().map(loader::load).toList());
     current.all().forEach(this::exposeSerial);
   }
 
@@ -82,7 +82,7 @@ public final class ZoneReloader {
   public synchronized Outcome reload(Trigger trigger) {
     ZoneSet next;
     try {
-      next = loadAll();
+      next = new ZoneSet(sources.stream().map(loader::reload).toList());
     } catch (RuntimeException e) {
       // ZoneFileException names file and line; anything else is still one line, not a trace.
       String why = e instanceof ZoneFileException ? e.getMessage() : e.toString();
@@ -110,10 +110,6 @@ public final class ZoneReloader {
         changed.stream().map(z -> z.origin() + "=" + z.soa().getSerial()).toList());
     changed.forEach(onSerialChange);
     return new Outcome(List.copyOf(changed), null);
-  }
-
-  private ZoneSet loadAll() {
-    return new ZoneSet(sources.stream().map(loader::load).toList());
   }
 
   private void exposeSerial(AuthoritativeZone zone) {

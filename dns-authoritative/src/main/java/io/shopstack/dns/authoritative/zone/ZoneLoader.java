@@ -29,7 +29,20 @@ public final class ZoneLoader {
     this.variables = Map.copyOf(variables);
   }
 
+  /** Loads a zone with every core: at start, when nothing is being answered yet. */
   public AuthoritativeZone load(ZoneSource source) {
+    return load(source, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Loads a zone while others are being answered (a reload): a big one-line file is read in one
+   * piece fewer than there are cores, so the parse leaves a core to the event loops.
+   */
+  public AuthoritativeZone reload(ZoneSource source) {
+    return load(source, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+  }
+
+  private AuthoritativeZone load(ZoneSource source, int pieces) {
     String location = source.location();
     String text;
     try {
@@ -41,7 +54,7 @@ public final class ZoneLoader {
     } catch (IllegalArgumentException | UncheckedIOException e) {
       throw new ZoneFileException(location + ": " + e.getMessage(), e);
     }
-    List<Record> plain = OneLineRecords.read(text, source.origin(), DEFAULT_TTL);
+    List<Record> plain = OneLineRecords.read(text, source.origin(), DEFAULT_TTL, pieces);
     if (plain != null) {
       return AuthoritativeZone.index(source.origin(), plain, location);
     }
