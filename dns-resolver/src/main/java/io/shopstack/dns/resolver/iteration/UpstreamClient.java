@@ -182,9 +182,7 @@ public final class UpstreamClient {
     resolver.setTimeout(timeout);
     // dnsjava checks its timeouts about once a second; our own timer keeps each one (and with
     // them the resolution's deadline) to the millisecond.
-    return resolver
-        .sendAsync(query, executor)
-        .toCompletableFuture()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return LoopTimers.within(
+        resolver.sendAsync(query, executor).toCompletableFuture(), timeout.toMillis());
   }
 }
