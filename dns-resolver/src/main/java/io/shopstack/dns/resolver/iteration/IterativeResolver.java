@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,14 +126,19 @@ public final class IterativeResolver {
     // RFC 8767 5: the client gets the expired answer if resolving takes longer than the client
     // response timer; the resolution goes on and refreshes the cache for the next one.
     CompletableFuture<Resolved> answer = new CompletableFuture<>();
-    full.whenComplete((resolved, error) -> answer.complete(resolved));
-    CompletableFuture.delayedExecutor(staleAfter, TimeUnit.MILLISECONDS)
-        .execute(
+    Future<?> timer =
+        LoopTimers.schedule(
             () -> {
               if (answer.complete(staleResolved(stale.get(), resolution))) {
                 staleAnswers.increment();
               }
-            });
+            },
+            staleAfter);
+    full.whenComplete(
+        (resolved, error) -> {
+          timer.cancel(false);
+          answer.complete(resolved);
+        });
     return answer;
   }
 
@@ -163,15 +168,20 @@ public final class IterativeResolver {
     return cached;
   }
 
+  /** Only a resolution that asked an authoritative server: a cache hit must not hide one. */
   private void recordTrace(Name name, int type, Resolved resolved, Resolution r) {
     if (resolved != null && r.upstreamQueries() > 0) {
+      long finishedAt = clock.millis();
       traces.record(
-          new ResolutionTrace(
-              name.toString(),
-              Type.string(type),
-              Rcode.string(resolved.rcode()),
-              clock.millis(),
-              r.trace()));
+          name,
+          type,
+          () ->
+              new ResolutionTrace(
+                  name.toString(),
+                  Type.string(type),
+                  Rcode.string(resolved.rcode()),
+                  finishedAt,
+                  r.trace()));
     }
   }
 
@@ -484,9 +494,7 @@ public final class IterativeResolver {
               if (error != null) {
                 serverRtt.failed(server, timeout.toMillis());
                 Step failure = new Step.Failure(server.getHostAddress() + ": " + error);
-                TraceStep traced =
-                    traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs);
-                r.note(() -> traced);
+                r.note(() -> traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs));
                 return failure;
               }
               Step step;
@@ -505,17 +513,18 @@ public final class IterativeResolver {
               } else {
                 serverRtt.answered(server, rttMillis);
               }
-              TraceStep traced =
-                  traceStep(
-                      server,
-                      zone,
-                      sent,
-                      type,
-                      Rcode.string(response.getRcode()),
-                      step,
-                      rttMillis,
-                      ecs);
-              r.note(() -> traced);
+              Step answered = step;
+              r.note(
+                  () ->
+                      traceStep(
+                          server,
+                          zone,
+                          sent,
+                          type,
+                          Rcode.string(response.getRcode()),
+                          answered,
+                          rttMillis,
+                          ecs));
               return step;
             })
         .toCompletableFuture()

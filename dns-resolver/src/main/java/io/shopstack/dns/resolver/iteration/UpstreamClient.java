@@ -7,8 +7,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.ThreadExecutorMap;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,6 +39,7 @@ import org.xbill.DNS.SimpleResolver;
  */
 public final class UpstreamClient {
   private final Bootstrap udp;
+  private final Bootstrap udp4;
   private final boolean nio;
   private final InetAddress sourceAddress;
   private final int serverPort;
@@ -68,6 +73,14 @@ public final class UpstreamClient {
     this.nio =
         udp.config().group().next() instanceof IoEventLoop loop
             && loop.isIoType(NioIoHandler.class);
+    // An IPv4 server gets an IPv4 socket: Java's default is a dual-stack IPv6 one, which costs
+    // setsockopt calls at creation and the kernel's v4-mapped path on every datagram.
+    this.udp4 =
+        nio && !(sourceAddress instanceof Inet6Address)
+            ? new Bootstrap()
+                .group(udp.config().group())
+                .channelFactory(() -> new NioDatagramChannel(SocketProtocolFamily.INET))
+            : udp;
     this.maxOutstanding = maxOutstanding;
     this.sourceAddress = sourceAddress;
     this.serverPort = serverPort;
@@ -120,7 +133,7 @@ public final class UpstreamClient {
     InetSocketAddress to = new InetSocketAddress(server, serverPort);
     CompletableFuture<Message> answer = new CompletableFuture<>();
     ChannelFuture connected =
-        bootstrapHere()
+        bootstrapHere(server)
             .handler(new UdpExchange(query, to, answer, unwanted))
             .connect(to, new InetSocketAddress(sourceAddress, 0));
     Channel channel = connected.channel();
@@ -164,13 +177,14 @@ public final class UpstreamClient {
    * read, and the client answered, on that thread without a hand-over between threads, as unbound
    * does everything on one thread. Otherwise on the upstream loop.
    */
-  private Bootstrap bootstrapHere() {
+  private Bootstrap bootstrapHere(InetAddress server) {
+    Bootstrap family = server instanceof Inet4Address ? udp4 : udp;
     if (nio
         && ThreadExecutorMap.currentExecutor() instanceof IoEventLoop loop
         && loop.isIoType(NioIoHandler.class)) {
-      return udp.clone(loop);
+      return family.clone(loop);
     }
-    return udp.clone();
+    return family.clone();
   }
 
   private CompletableFuture<Message> overTcp(Message query, InetAddress server, Duration timeout) {
@@ -182,9 +196,7 @@ public final class UpstreamClient {
     resolver.setTimeout(timeout);
     // dnsjava checks its timeouts about once a second; our own timer keeps each one (and with
     // them the resolution's deadline) to the millisecond.
-    return resolver
-        .sendAsync(query, executor)
-        .toCompletableFuture()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return LoopTimers.within(
+        resolver.sendAsync(query, executor).toCompletableFuture(), timeout.toMillis());
   }
 }

@@ -4,6 +4,7 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
+import io.shopstack.dns.resolver.iteration.LoopTimers;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -97,10 +97,14 @@ public final class RecursiveQueryHandler implements QueryHandler {
         return CompletableFuture.completedFuture(cacheHit(query, hit.get()));
       }
     }
-    return resolver
-        .resolve(
-            question.getName(), question.getType(), question.getDClass(), subnet, !recursionDesired)
-        .orTimeout(safetyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+    return LoopTimers.within(
+            resolver.resolve(
+                question.getName(),
+                question.getType(),
+                question.getDClass(),
+                subnet,
+                !recursionDesired),
+            safetyTimeout.toMillis())
         .handle(
             (resolved, error) -> {
               metrics.answered(started);

@@ -11,9 +11,4 @@ public record ResolutionTrace(
   public ResolutionTrace {
     steps = List.copyOf(steps);
   }
-
-  /** Whether the resolution asked any authoritative server (not the cache alone). */
-  public boolean wentUpstream() {
-    return steps.stream().anyMatch(step -> !TraceStep.CACHE.equals(step.server()));
-  }
 }

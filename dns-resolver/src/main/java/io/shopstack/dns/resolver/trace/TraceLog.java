@@ -4,9 +4,11 @@ import io.shopstack.common.admin.AdminAction;
 import io.shopstack.common.admin.AdminPage;
 import io.shopstack.dns.resolver.cache.BoundedTtlMap;
 import java.time.InstantSource;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,22 +23,24 @@ public final class TraceLog {
   private static final long KEEP_SECONDS = 3600;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private record Key(String name, String type) {}
+  private record Key(Name name, int type) {}
 
-  private final BoundedTtlMap<Key, ResolutionTrace> last;
+  private final BoundedTtlMap<Key, Supplier<ResolutionTrace>> last;
 
   public TraceLog(InstantSource clock) {
     this.last = new BoundedTtlMap<>(MAX_NAMES, clock);
   }
 
-  public void record(ResolutionTrace trace) {
-    if (trace.wentUpstream()) {
-      last.put(key(trace.name(), trace.type()), trace, KEEP_SECONDS);
-    }
+  /**
+   * Keeps how (name, type) was just resolved. The steps are put into words only when someone asks
+   * for them: a busy resolver makes thousands of traces a second and shows almost none.
+   */
+  public void record(Name name, int type, Supplier<ResolutionTrace> trace) {
+    last.put(new Key(name, type), trace, KEEP_SECONDS);
   }
 
-  public Optional<ResolutionTrace> last(String name, String type) {
-    return last.get(key(name, type)).map(BoundedTtlMap.Aged::value);
+  public Optional<ResolutionTrace> last(Name name, int type) {
+    return last.get(new Key(name, type)).map(aged -> aged.value().get());
   }
 
   /** The admin page: 400 without a name or with an unknown type, 404 if nothing was traced. */
@@ -45,9 +49,9 @@ public final class TraceLog {
   }
 
   private AdminAction.Result render(Map<String, String> parameters) {
-    String name = parameters.get("name");
-    String type = parameters.getOrDefault("type", "A");
-    if (name == null || name.isBlank() || Type.value(type) < 0) {
+    Name name = name(parameters.get("name"));
+    int type = Type.value(parameters.getOrDefault("type", "A"));
+    if (name == null || type < 0) {
       return new AdminAction.Result(
           400, "{\"error\":\"use /trace?name=NAME&type=TYPE (type defaults to A)\"}\n");
     }
@@ -59,8 +63,15 @@ public final class TraceLog {
                     404, "{\"error\":\"no iteration recorded for this name and type\"}\n"));
   }
 
-  private static Key key(String name, String type) {
-    String absolute = name.endsWith(".") ? name : name + ".";
-    return new Key(absolute.toLowerCase(Locale.ROOT), type.toUpperCase(Locale.ROOT));
+  /** The name asked for, relative names taken as absolute; null if missing or not a name. */
+  private static Name name(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return Name.fromString(text.trim(), Name.root);
+    } catch (TextParseException notAName) {
+      return null;
+    }
   }
 }
