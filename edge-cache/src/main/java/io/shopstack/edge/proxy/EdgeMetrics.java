@@ -1,6 +1,7 @@
 package io.shopstack.edge.proxy;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,8 +34,13 @@ public final class EdgeMetrics {
         .description("bytes stored (bodies plus a header estimate)")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("edge.cache.evictions", cache, ResponseCache::evictionCount)
-        .description("entries evicted to stay within bounds")
+    FunctionCounter.builder("edge.cache.evictions", cache, ResponseCache::evictionCount)
+        .description(
+            "variants evicted to stay within maxCacheBytes, new ones refused admission included")
+        .register(registry);
+    FunctionCounter.builder("edge.cache.evicted", cache, ResponseCache::evictedBytes)
+        .description("bytes of the variants evicted")
+        .baseUnit("bytes")
         .register(registry);
     Gauge.builder("edge.origin.fetches.inflight", waitingList, WaitingList::inFlight)
         .description("cache fills in progress that other requests can wait for")
