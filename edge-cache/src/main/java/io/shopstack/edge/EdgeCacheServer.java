@@ -11,6 +11,7 @@ import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.proxy.EdgeServerInitializer;
+import io.shopstack.edge.rules.EdgeRules;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ public final class EdgeCacheServer implements AutoCloseable {
   private final EdgeCacheConfig config;
   private final Clock clock;
   private final OriginRoutes routes;
+  private final EdgeRules rules;
   private final ResponseCache cache;
   private final PrometheusMeterRegistry registry;
   private final ServerLifecycle lifecycle;
@@ -42,6 +44,7 @@ public final class EdgeCacheServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.routes = config.originRoutes();
+    this.rules = config.edgeRules();
     this.cache =
         new ResponseCache(
             config.limits().maxEntries(),
@@ -58,11 +61,12 @@ public final class EdgeCacheServer implements AutoCloseable {
   public EdgeCacheServer start() throws InterruptedException {
     lifecycle.start(this::open);
     log.info(
-        "{} caching on http://{}:{} with routes {}",
+        "{} caching on http://{}:{} with routes {} and {} rules",
         config.instance(),
         config.bind(),
         port(),
-        routes.routes());
+        routes.routes(),
+        rules.rules().size());
     return this;
   }
 
@@ -83,7 +87,8 @@ public final class EdgeCacheServer implements AutoCloseable {
                         registry,
                         clock::millis,
                         config.graceSeconds() * 1000L,
-                        config.invalidation())),
+                        config.invalidation(),
+                        rules)),
             new InetSocketAddress(config.bind(), config.port()));
     admin =
         new AdminServer(

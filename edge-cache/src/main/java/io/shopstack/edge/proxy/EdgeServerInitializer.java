@@ -13,6 +13,7 @@ import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.OriginClient;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.rules.EdgeRules;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -38,7 +39,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       MeterRegistry registry,
       LongSupplier clockMillis,
       long graceMillis,
-      EdgeCacheConfig.Invalidation invalidation) {
+      EdgeCacheConfig.Invalidation invalidation,
+      EdgeRules rules) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);
     OriginClient originClient =
@@ -60,7 +62,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             metrics,
             clockMillis,
             graceMillis,
-            new Invalidator(cache, invalidation));
+            new Invalidator(cache, invalidation),
+            rules);
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
     this.requestHeadMillis = limits.requestHeadMillis();

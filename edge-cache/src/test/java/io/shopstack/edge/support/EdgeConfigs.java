@@ -53,6 +53,8 @@ public final class EdgeConfigs {
         limits,
         base.shutdownSeconds(),
         base.graceSeconds(),
-        base.invalidation());
+        base.invalidation(),
+        base.rules(),
+        base.disk());
   }
 }
