@@ -8,11 +8,16 @@ import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
+import io.shopstack.edge.cache.DiskTier;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.proxy.DiskMetrics;
 import io.shopstack.edge.proxy.EdgeServerInitializer;
 import io.shopstack.edge.rules.EdgeRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,7 @@ public final class EdgeCacheServer implements AutoCloseable {
   private final OriginRoutes routes;
   private final EdgeRules rules;
   private final ResponseCache cache;
+  private final DiskTier disk;
   private final PrometheusMeterRegistry registry;
   private final ServerLifecycle lifecycle;
   private volatile Channel channel;
@@ -51,6 +57,11 @@ public final class EdgeCacheServer implements AutoCloseable {
             config.limits().maxCacheBytes(),
             config.graceSeconds() * 1000L);
     this.registry = Metrics.registry(config.instance());
+    this.disk = openDisk(config.disk());
+    if (disk != null) {
+      cache.tier(disk);
+      DiskMetrics.register(registry, disk);
+    }
     this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
   }
 
@@ -99,6 +110,17 @@ public final class EdgeCacheServer implements AutoCloseable {
             .start(server);
   }
 
+  private static DiskTier openDisk(EdgeCacheConfig.Disk config) {
+    if (!config.enabled()) {
+      return null;
+    }
+    try {
+      return DiskTier.open(Path.of(config.directory()), config.maxBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the disk tier " + config.directory(), e);
+    }
+  }
+
   /** The bound HTTP port (useful when the config asked for port 0). */
   public int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
@@ -124,5 +146,8 @@ public final class EdgeCacheServer implements AutoCloseable {
   @Override
   public void close() {
     lifecycle.close();
+    if (disk != null) {
+      disk.close(); // the writes queued by the last requests reach the disk first
+    }
   }
 }

@@ -37,7 +37,7 @@ public final class ResponseCache {
   private final LongAdder bytes = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private final LongAdder evictedBytes = new LongAdder();
-  private volatile StoreListener listener = StoreListener.NONE;
+  private volatile Tier tier = Tier.NONE;
 
   public ResponseCache(int maxEntries, long maxBytes) {
     this(maxEntries, maxBytes, 0);
@@ -62,17 +62,27 @@ public final class ResponseCache {
             .build();
   }
 
-  /** Who hears of every variant stored and every key dropped (the disk tier). */
-  public interface StoreListener {
-    StoreListener NONE = new StoreListener() {};
+  /**
+   * A second, larger store behind this one (the disk tier): it hears of every change of a key's
+   * variants and of every key removed on purpose (not of evictions, which only make room in
+   * memory), and a memory miss asks it. Calls come under the key's lock, in the order of the
+   * changes.
+   */
+  public interface Tier {
+    Tier NONE = new Tier() {};
 
     default void stored(CacheKey key, List<CacheEntry> variants) {}
 
     default void removed(CacheKey key) {}
+
+    /** The key's variants, or null. */
+    default List<CacheEntry> read(CacheKey key) {
+      return null;
+    }
   }
 
-  public void listener(StoreListener listener) {
-    this.listener = listener;
+  public void tier(Tier tier) {
+    this.tier = tier;
   }
 
   private int weight(List<CacheEntry> list) {
@@ -92,7 +102,6 @@ public final class ResponseCache {
     bytes.add(-size);
     evictions.add(gone.size());
     evictedBytes.add(size);
-    listener.removed(key);
   }
 
   /**
@@ -102,7 +111,11 @@ public final class ResponseCache {
   public Optional<CacheEntry> lookup(CacheKey key, HttpHeaders requestHeaders, long nowMillis) {
     List<CacheEntry> stored = entries.getIfPresent(key);
     if (stored == null) {
-      return Optional.empty();
+      stored = tier.read(key);
+      if (stored == null) {
+        return Optional.empty();
+      }
+      restore(key, stored);
     }
     for (CacheEntry entry : stored) {
       if (CachePolicy.matchesVary(entry, requestHeaders)) {
@@ -149,8 +162,8 @@ public final class ResponseCache {
   }
 
   /**
-   * Puts back variants read from somewhere else (the disk tier at start), as they were, unless the
-   * key is already stored here.
+   * Puts back variants read from the second tier, as they were, unless the key is stored here again
+   * meanwhile.
    */
   public void restore(CacheKey key, List<CacheEntry> restored) {
     update(key, stored -> stored != null ? stored : restored, false);
@@ -266,9 +279,9 @@ public final class ResponseCache {
               }
               if (tell) {
                 if (kept == null) {
-                  listener.removed(k);
+                  tier.removed(k);
                 } else {
-                  listener.stored(k, kept);
+                  tier.stored(k, kept);
                 }
               }
               return kept;
