@@ -1,5 +1,6 @@
 package io.shopstack.edge;
 
+import io.shopstack.common.server.Transport;
 import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.rules.EdgeRules;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.Map;
  *     fails or times out, when the origin gave no {@code stale-if-error} (Varnish's grace)
  * @param rules location of the rule file ({@code classpath:NAME} or a path); blank for none
  * @param disk the optional disk tier; off without a directory
+ * @param transport {@code auto} (native epoll where it loads, NIO otherwise), {@code epoll} or
+ *     {@code nio}
  */
 public record EdgeCacheConfig(
     String instance,
@@ -29,7 +32,8 @@ public record EdgeCacheConfig(
     int graceSeconds,
     Invalidation invalidation,
     String rules,
-    Disk disk) {
+    Disk disk,
+    String transport) {
 
   /** The shutdown deadline the shipped edge-cache.yml has. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
@@ -135,6 +139,26 @@ public record EdgeCacheConfig(
     invalidation = invalidation == null ? Invalidation.LOCAL_ONLY : invalidation;
     rules = rules == null ? "" : rules.trim();
     disk = disk == null ? Disk.OFF : disk;
+    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
+    if (!java.util.List.of("auto", "epoll", "nio").contains(transport)) {
+      throw new IllegalArgumentException(
+          "transport must be auto, epoll or nio, got '" + transport + "'");
+    }
+  }
+
+  /** The transport to run on, {@code auto} resolved against this system. */
+  public Transport ioTransport() {
+    return switch (transport) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> {
+        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
+          throw new IllegalStateException(
+              "transport epoll asked for but unavailable: " + Transport.unavailabilityCause());
+        }
+        yield Transport.EPOLL;
+      }
+      default -> Transport.nativeIfAvailable();
+    };
   }
 
   /** The rule file's rules, or none. */

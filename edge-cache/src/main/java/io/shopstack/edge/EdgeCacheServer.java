@@ -62,7 +62,8 @@ public final class EdgeCacheServer implements AutoCloseable {
       cache.tier(disk);
       DiskMetrics.register(registry, disk);
     }
-    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    this.lifecycle =
+        new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
 
   /**
@@ -72,10 +73,11 @@ public final class EdgeCacheServer implements AutoCloseable {
   public EdgeCacheServer start() throws InterruptedException {
     lifecycle.start(this::open);
     log.info(
-        "{} caching on http://{}:{} with routes {} and {} rules",
+        "{} caching on http://{}:{} ({} transport) with routes {} and {} rules",
         config.instance(),
         config.bind(),
         port(),
+        lifecycle.transport(),
         routes.routes(),
         rules.rules().size());
     return this;
@@ -99,7 +101,8 @@ public final class EdgeCacheServer implements AutoCloseable {
                         clock::millis,
                         config.graceSeconds() * 1000L,
                         config.invalidation(),
-                        rules)),
+                        rules,
+                        server.transport())),
             new InetSocketAddress(config.bind(), config.port()));
     admin =
         new AdminServer(

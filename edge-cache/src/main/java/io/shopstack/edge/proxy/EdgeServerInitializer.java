@@ -7,6 +7,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.common.server.HttpConnectionDrain;
+import io.shopstack.common.server.Transport;
 import io.shopstack.edge.EdgeCacheConfig;
 import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ResponseCache;
@@ -40,7 +41,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       LongSupplier clockMillis,
       long graceMillis,
       EdgeCacheConfig.Invalidation invalidation,
-      EdgeRules rules) {
+      EdgeRules rules,
+      Transport transport) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);
     OriginClient originClient =
@@ -50,7 +52,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             limits.maxResponseBytes(),
             clockMillis,
             limits.maxIdleOriginConnections(),
-            limits.originIdleSeconds() * 1000L);
+            limits.originIdleSeconds() * 1000L,
+            transport);
     this.proxy =
         new CachingProxy(
             instance,

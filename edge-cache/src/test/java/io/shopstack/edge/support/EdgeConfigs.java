@@ -55,6 +55,7 @@ public final class EdgeConfigs {
         base.graceSeconds(),
         base.invalidation(),
         base.rules(),
-        base.disk());
+        base.disk(),
+        base.transport());
   }
 }
