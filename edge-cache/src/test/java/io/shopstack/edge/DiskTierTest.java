@@ -111,6 +111,23 @@ class DiskTierTest {
   }
 
   @Test
+  void purgeAndBanReachObjectsThatAreOnlyOnDisk() throws Exception {
+    EdgeClient client = start("10000000");
+    for (String path : List.of("/products/1", "/products/2", "/images/3", "/images/4")) {
+      client.get(path);
+    }
+
+    client = restart("10000000"); // memory is empty now; the four are on disk only
+    assertThat(client.send("PURGE", "/products/1").body()).contains("purged 1");
+    assertThat(client.send("BAN", "/", "Ban-Url", "^/images/").body()).contains("banned 2");
+
+    assertThat(EdgeClient.xCache(client.get("/products/1"))).isEqualTo("MISS");
+    assertThat(EdgeClient.xCache(client.get("/images/3"))).isEqualTo("MISS");
+    assertThat(EdgeClient.xCache(client.get("/images/4"))).isEqualTo("MISS");
+    assertThat(EdgeClient.xCache(client.get("/products/2"))).isEqualTo("HIT");
+  }
+
+  @Test
   void damagedAndHalfWrittenFilesAreDroppedNotServed() throws Exception {
     EdgeClient client = start("10000000");
     client.get("/products/1");

@@ -18,8 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -48,8 +49,21 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
 
   private final Path directory;
   private final long maxBytes;
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
+
+  /**
+   * Writes waiting for the disk, at most this many: a miss rate the disk cannot keep up with must
+   * not queue objects in memory without bound. Beyond it a write is skipped (the object is then
+   * only in memory); a removal is never skipped, it runs on the caller's thread instead.
+   */
+  static final int MAX_QUEUED_WRITES = 4096;
+
+  private final ThreadPoolExecutor writer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(MAX_QUEUED_WRITES),
           r -> {
             Thread t = new Thread(r, "edge-disk-writer");
             t.setDaemon(true);
@@ -63,12 +77,13 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   /** What is on disk per key, by generation; readable only while it is also the latest asked. */
   private final Map<CacheKey, Long> written = new ConcurrentHashMap<>();
 
-  /** File sizes in write order; touched by the writer thread only (and at open). */
+  /** File sizes in write order; touched under this object's lock only. */
   private final LinkedHashMap<CacheKey, Long> sizes = new LinkedHashMap<>();
 
   private final AtomicLong bytes = new AtomicLong();
   private final LongAdder reads = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
 
   private DiskTier(Path directory, long maxBytes) {
     this.directory = directory;
@@ -120,14 +135,27 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   public void stored(CacheKey key, List<CacheEntry> variants) {
     long generation = generations.incrementAndGet();
     requested.put(key, generation);
-    writer.execute(() -> write(key, variants, generation));
+    try {
+      writer.execute(() -> write(key, variants, generation));
+    } catch (RejectedExecutionException e) {
+      skipped.increment(); // the disk is behind (or closed): this version stays in memory only
+    }
   }
 
   @Override
   public void removed(CacheKey key) {
     long generation = generations.incrementAndGet();
     requested.put(key, generation); // from now on the old file is not read
-    writer.execute(() -> delete(key, generation));
+    try {
+      writer.execute(() -> delete(key, generation));
+    } catch (RejectedExecutionException e) {
+      delete(key, generation); // a purged object must not come back after a restart
+    }
+  }
+
+  @Override
+  public java.util.Set<CacheKey> keys() {
+    return java.util.Set.copyOf(written.keySet());
   }
 
   @Override
@@ -150,7 +178,7 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
     }
   }
 
-  private void write(CacheKey key, List<CacheEntry> variants, long generation) {
+  private synchronized void write(CacheKey key, List<CacheEntry> variants, long generation) {
     if (!Long.valueOf(generation).equals(requested.get(key))) {
       return; // a newer change of the key is queued behind this one
     }
@@ -185,7 +213,7 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
     trim();
   }
 
-  private void delete(CacheKey key, long generation) {
+  private synchronized void delete(CacheKey key, long generation) {
     Long old = sizes.remove(key);
     if (old != null) {
       bytes.addAndGet(-old);
@@ -196,7 +224,7 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   }
 
   /** The least recently written files go until the tier is within its bytes. */
-  private void trim() {
+  private synchronized void trim() {
     var eldest = sizes.entrySet().iterator();
     while (bytes.get() > maxBytes && eldest.hasNext()) {
       Map.Entry<CacheKey, Long> gone = eldest.next();
@@ -260,6 +288,11 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   /** Files that could not be written or read. */
   public long failures() {
     return failures.sum();
+  }
+
+  /** Writes skipped because too many were queued. */
+  public long skipped() {
+    return skipped.sum();
   }
 
   /** Waits until every write asked for so far is on disk (for shutdown and tests). */

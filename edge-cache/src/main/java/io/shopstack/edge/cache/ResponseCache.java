@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
@@ -78,6 +79,11 @@ public final class ResponseCache {
     /** The key's variants, or null. */
     default List<CacheEntry> read(CacheKey key) {
       return null;
+    }
+
+    /** Every key it holds (for BAN, which must reach objects no longer in memory too). */
+    default Set<CacheKey> keys() {
+      return Set.of();
     }
   }
 
@@ -197,6 +203,13 @@ public final class ResponseCache {
           removed[0] = stored == null ? 0 : stored.size();
           return null;
         });
+    if (removed[0] == 0) {
+      List<CacheEntry> onlyBelow = tier.read(key); // evicted from memory, still on disk
+      if (onlyBelow != null) {
+        removed[0] = onlyBelow.size();
+        tier.removed(key);
+      }
+    }
     return removed[0];
   }
 
@@ -206,7 +219,22 @@ public final class ResponseCache {
    */
   public int ban(BiPredicate<CacheKey, CacheEntry> banned) {
     int[] removed = {0};
-    for (CacheKey key : List.copyOf(entries.asMap().keySet())) {
+    Set<CacheKey> inMemory = Set.copyOf(entries.asMap().keySet());
+    for (CacheKey key : tier.keys()) {
+      if (!inMemory.contains(key)) {
+        List<CacheEntry> stored = tier.read(key);
+        if (stored != null) {
+          List<CacheEntry> kept = stored.stream().filter(e -> !banned.test(key, e)).toList();
+          removed[0] += stored.size() - kept.size();
+          if (kept.isEmpty()) {
+            tier.removed(key);
+          } else if (kept.size() != stored.size()) {
+            tier.stored(key, kept);
+          }
+        }
+      }
+    }
+    for (CacheKey key : inMemory) {
       update(
           key,
           stored -> {

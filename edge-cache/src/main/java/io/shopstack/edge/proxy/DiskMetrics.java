@@ -23,5 +23,8 @@ public final class DiskMetrics {
     FunctionCounter.builder("edge.disk.failures", disk, DiskTier::failures)
         .description("files that could not be written or read (the object is then fetched again)")
         .register(registry);
+    FunctionCounter.builder("edge.disk.writes.skipped", disk, DiskTier::skipped)
+        .description("writes skipped because the disk was too far behind (kept in memory only)")
+        .register(registry);
   }
 }
