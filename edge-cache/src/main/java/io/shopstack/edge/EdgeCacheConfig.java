@@ -1,6 +1,8 @@
 package io.shopstack.edge;
 
+import io.shopstack.common.server.Transport;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.rules.EdgeRules;
 import java.util.Map;
 
 /**
@@ -13,6 +15,10 @@ import java.util.Map;
  *     them
  * @param graceSeconds how long past its freshness a stored response may stand in for an origin that
  *     fails or times out, when the origin gave no {@code stale-if-error} (Varnish's grace)
+ * @param rules location of the rule file ({@code classpath:NAME} or a path); blank for none
+ * @param disk the optional disk tier; off without a directory
+ * @param transport {@code auto} (native epoll where it loads, NIO otherwise), {@code epoll} or
+ *     {@code nio}
  */
 public record EdgeCacheConfig(
     String instance,
@@ -24,7 +30,10 @@ public record EdgeCacheConfig(
     Limits limits,
     int shutdownSeconds,
     int graceSeconds,
-    Invalidation invalidation) {
+    Invalidation invalidation,
+    String rules,
+    Disk disk,
+    String transport) {
 
   /** The shutdown deadline the shipped edge-cache.yml has. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
@@ -49,6 +58,28 @@ public record EdgeCacheConfig(
           .map(String::trim)
           .filter(a -> !a.isEmpty())
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+  }
+
+  /**
+   * The disk tier: stored responses are also written to files under {@code directory} and read back
+   * at start, so a restarted cache answers its hot set without going to the origin.
+   *
+   * @param directory where the files go; blank or null turns the tier off
+   * @param maxBytes bound on the bytes kept on disk; the least recently written go first
+   */
+  public record Disk(String directory, long maxBytes) {
+    public static final Disk OFF = new Disk("", 0);
+
+    public Disk {
+      directory = directory == null ? "" : directory.trim();
+      if (!directory.isEmpty() && maxBytes < 1) {
+        throw new IllegalArgumentException("disk.maxBytes must be positive with a directory");
+      }
+    }
+
+    public boolean enabled() {
+      return !directory.isEmpty();
     }
   }
 
@@ -106,6 +137,33 @@ public record EdgeCacheConfig(
       throw new IllegalArgumentException("graceSeconds must not be negative");
     }
     invalidation = invalidation == null ? Invalidation.LOCAL_ONLY : invalidation;
+    rules = rules == null ? "" : rules.trim();
+    disk = disk == null ? Disk.OFF : disk;
+    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
+    if (!java.util.List.of("auto", "epoll", "nio").contains(transport)) {
+      throw new IllegalArgumentException(
+          "transport must be auto, epoll or nio, got '" + transport + "'");
+    }
+  }
+
+  /** The transport to run on, {@code auto} resolved against this system. */
+  public Transport ioTransport() {
+    return switch (transport) {
+      case "nio" -> Transport.NIO;
+      case "epoll" -> {
+        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
+          throw new IllegalStateException(
+              "transport epoll asked for but unavailable: " + Transport.unavailabilityCause());
+        }
+        yield Transport.EPOLL;
+      }
+      default -> Transport.nativeIfAvailable();
+    };
+  }
+
+  /** The rule file's rules, or none. */
+  public EdgeRules edgeRules() {
+    return EdgeRules.load(rules);
   }
 
   /** The origins this instance forwards to: the named route set, or the literal list. */

@@ -8,10 +8,16 @@ import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
+import io.shopstack.edge.cache.DiskTier;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.proxy.DiskMetrics;
 import io.shopstack.edge.proxy.EdgeServerInitializer;
+import io.shopstack.edge.rules.EdgeRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +33,9 @@ public final class EdgeCacheServer implements AutoCloseable {
   private final EdgeCacheConfig config;
   private final Clock clock;
   private final OriginRoutes routes;
+  private final EdgeRules rules;
   private final ResponseCache cache;
+  private final DiskTier disk;
   private final PrometheusMeterRegistry registry;
   private final ServerLifecycle lifecycle;
   private volatile Channel channel;
@@ -42,13 +50,20 @@ public final class EdgeCacheServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.routes = config.originRoutes();
+    this.rules = config.edgeRules();
     this.cache =
         new ResponseCache(
             config.limits().maxEntries(),
             config.limits().maxCacheBytes(),
             config.graceSeconds() * 1000L);
     this.registry = Metrics.registry(config.instance());
-    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    this.disk = openDisk(config.disk());
+    if (disk != null) {
+      cache.tier(disk);
+      DiskMetrics.register(registry, disk);
+    }
+    this.lifecycle =
+        new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
 
   /**
@@ -58,11 +73,13 @@ public final class EdgeCacheServer implements AutoCloseable {
   public EdgeCacheServer start() throws InterruptedException {
     lifecycle.start(this::open);
     log.info(
-        "{} caching on http://{}:{} with routes {}",
+        "{} caching on http://{}:{} ({} transport) with routes {} and {} rules",
         config.instance(),
         config.bind(),
         port(),
-        routes.routes());
+        lifecycle.transport(),
+        routes.routes(),
+        rules.rules().size());
     return this;
   }
 
@@ -83,7 +100,9 @@ public final class EdgeCacheServer implements AutoCloseable {
                         registry,
                         clock::millis,
                         config.graceSeconds() * 1000L,
-                        config.invalidation())),
+                        config.invalidation(),
+                        rules,
+                        server.transport())),
             new InetSocketAddress(config.bind(), config.port()));
     admin =
         new AdminServer(
@@ -92,6 +111,17 @@ public final class EdgeCacheServer implements AutoCloseable {
                 registry,
                 Health::healthy)
             .start(server);
+  }
+
+  private static DiskTier openDisk(EdgeCacheConfig.Disk config) {
+    if (!config.enabled()) {
+      return null;
+    }
+    try {
+      return DiskTier.open(Path.of(config.directory()), config.maxBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the disk tier " + config.directory(), e);
+    }
   }
 
   /** The bound HTTP port (useful when the config asked for port 0). */
@@ -119,5 +149,8 @@ public final class EdgeCacheServer implements AutoCloseable {
   @Override
   public void close() {
     lifecycle.close();
+    if (disk != null) {
+      disk.close(); // the writes queued by the last requests reach the disk first
+    }
   }
 }

@@ -130,6 +130,38 @@ class BadInputAndFailuresTest {
   }
 
   @Test
+  void theHeadDeadlineCountsPerRequestOnAKeepAliveConnection() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.port())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      // Quick requests over twice the deadline (600 ms) in all: none may be cut by a timer that
+      // was set for an earlier head.
+      for (int i = 0; i < 6; i++) {
+        out.write(
+            "GET /products/1 HTTP/1.1\r\nHost: shop\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
+        Thread.sleep(250);
+      }
+      // Then one that trickles: it gets its 408 on its own deadline.
+      out.write("GET /products/2 HTTP/1.1\r\nHost: shop\r\n".getBytes(StandardCharsets.US_ASCII));
+      try {
+        for (int i = 0; i < 40 && in.available() == 0; i++) {
+          Thread.sleep(200);
+          out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        }
+      } catch (IOException closedByTheCache) {
+        // expected once the 408 is out
+      }
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .startsWith("HTTP/1.1 408")
+          .contains("request head not complete");
+    }
+  }
+
+  @Test
   void connectionsOverTheCapAreClosedAndTheOnesInKeepBeingServed() throws Exception {
     List<Socket> sockets = new ArrayList<>();
     try {

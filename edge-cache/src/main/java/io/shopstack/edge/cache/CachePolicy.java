@@ -107,6 +107,14 @@ public final class CachePolicy {
 
   /** RFC 9111 3: may this response to this GET be stored by a shared cache? */
   public Verdict verdict(HttpHeaders requestHeaders, OriginResponse response) {
+    return verdict(requestHeaders, response, -1);
+  }
+
+  /**
+   * As {@link #verdict(HttpHeaders, OriginResponse)}, with the operator's lifetime ({@code
+   * ttlMillis} &ge; 0, from the rule file) counting as explicit freshness; -1 for none.
+   */
+  public Verdict verdict(HttpHeaders requestHeaders, OriginResponse response, long ttlMillis) {
     HttpHeaders headers = response.headers();
     CacheControl cc = directives(headers);
     int status = response.status().code();
@@ -141,14 +149,15 @@ public final class CachePolicy {
             || cc.has("max-age")
             || cc.has("s-maxage")
             || targeted(headers)
-            || headers.contains(HttpHeaderNames.EXPIRES);
+            || headers.contains(HttpHeaderNames.EXPIRES)
+            || ttlMillis >= 0;
     if (!explicit && !HEURISTICALLY_CACHEABLE.contains(status)) {
       return Verdict.no("status " + status + " without explicit freshness");
     }
     if (response.body().length > maxObjectBytes) {
       return Verdict.no("larger than " + maxObjectBytes + " bytes");
     }
-    CacheEntry entry = entry(requestHeaders, response);
+    CacheEntry entry = entry(requestHeaders, response, ttlMillis);
     if (!entry.worthKeeping(response.responseTimeMillis(), 0)) {
       return Verdict.no("stale on arrival and no validator to revalidate it with");
     }
@@ -157,7 +166,12 @@ public final class CachePolicy {
 
   /** Builds the entry for a response {@link #verdict} allowed. */
   public CacheEntry entry(HttpHeaders requestHeaders, OriginResponse response) {
-    return entry(response, varyValues(requestHeaders, response.headers()));
+    return entry(requestHeaders, response, -1);
+  }
+
+  /** As {@link #entry(HttpHeaders, OriginResponse)}, fresh for {@code ttlMillis} if that is set. */
+  public CacheEntry entry(HttpHeaders requestHeaders, OriginResponse response, long ttlMillis) {
+    return entry(response, varyValues(requestHeaders, response.headers()), ttlMillis);
   }
 
   /**
@@ -166,6 +180,13 @@ public final class CachePolicy {
    * ages from the time of the 304.
    */
   public CacheEntry freshen(CacheEntry stored, OriginResponse notModified) {
+    return freshen(stored, notModified, -1);
+  }
+
+  /**
+   * As {@link #freshen(CacheEntry, OriginResponse)}, fresh for {@code ttlMillis} if that is set.
+   */
+  public CacheEntry freshen(CacheEntry stored, OriginResponse notModified, long ttlMillis) {
     HttpHeaders merged = stored.response().headers().copy();
     // The stored Age described the first fetch; the validated response is as old as the 304 says.
     merged.remove(HttpHeaderNames.AGE);
@@ -181,15 +202,18 @@ public final class CachePolicy {
             stored.response().body(),
             notModified.requestTimeMillis(),
             notModified.responseTimeMillis());
-    return entry(refreshed, stored.varyValues());
+    return entry(refreshed, stored.varyValues(), ttlMillis);
   }
 
-  private CacheEntry entry(OriginResponse response, Map<String, String> varyValues) {
+  private CacheEntry entry(
+      OriginResponse response, Map<String, String> varyValues, long ttlMillis) {
     CacheControl cc = directives(response.headers());
     OriginResponse stored = withoutPerClientFields(response, cc);
     // Qualified no-cache ("no-cache=Set-Cookie") only withholds those fields (RFC 9111 5.2.2.4).
     boolean noCache = cc.has("no-cache") && noCacheFields(cc).isEmpty();
-    long lifetime = noCache ? 0 : freshnessLifetimeMillis(response, cc);
+    // The operator's ttl replaces the origin's lifetime, never its no-cache (revalidate each use).
+    long lifetime =
+        noCache ? 0 : ttlMillis >= 0 ? ttlMillis : freshnessLifetimeMillis(response, cc);
     return new CacheEntry(
         stored,
         correctedInitialAgeMillis(response),

@@ -1,17 +1,27 @@
 package io.shopstack.edge.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
 
 /**
- * The store: for each key the stored variants ({@code Vary}), bounded by variant count and by
- * bytes, least recently used key out first. Shared by all event loops of one instance, so every
- * method holds the monitor; the work under it is a map operation, never I/O.
+ * The store: for each key the stored variants ({@code Vary}), bounded by bytes. Caffeine keeps it:
+ * W-TinyLFU admission means a key must be asked for more often than the one it would push out, so a
+ * scan of one-hit wonders (a crawler, a cold bulk fetch) passes through without flushing the hot
+ * set, which a plain LRU would lose entirely. Reads take no lock; a key's variants are an immutable
+ * list replaced whole under Caffeine's per-key compute.
+ *
+ * <p>Every variant weighs at least {@code maxBytes / maxEntries}, so {@code maxEntries} stays a
+ * bound on the count of small objects while big ones are bounded by their bytes.
  *
  * <p>Entries are kept past their freshness while they can still be revalidated or served stale; the
  * caller decides what a stale entry is good for.
@@ -20,14 +30,15 @@ public final class ResponseCache {
   /** More variants than this per URL is a Vary on something nearly unique: keep the newest. */
   static final int MAX_VARIANTS_PER_KEY = 16;
 
-  private final int maxEntries;
   private final long maxBytes;
+  private final long minWeight;
   private final long graceMillis;
-  private final LinkedHashMap<CacheKey, List<CacheEntry>> entries =
-      new LinkedHashMap<>(64, 0.75f, true);
-  private int variants;
-  private long bytes;
-  private long evictions;
+  private final Cache<CacheKey, List<CacheEntry>> entries;
+  private final LongAdder variants = new LongAdder();
+  private final LongAdder bytes = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder evictedBytes = new LongAdder();
+  private volatile Tier tier = Tier.NONE;
 
   public ResponseCache(int maxEntries, long maxBytes) {
     this(maxEntries, maxBytes, 0);
@@ -38,25 +49,84 @@ public final class ResponseCache {
    *     origin even when the origin gave no {@code stale-if-error}
    */
   public ResponseCache(int maxEntries, long maxBytes, long graceMillis) {
-    this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
+    this.minWeight = Math.max(1, maxBytes / Math.max(1, maxEntries));
     this.graceMillis = graceMillis;
+    this.entries =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher((CacheKey key, List<CacheEntry> list) -> weight(list))
+            // Eviction work runs on the thread that stored, not in a pool: bounds hold when
+            // store() returns, and no thread outside the event loops touches the store.
+            .executor(Runnable::run)
+            .evictionListener(this::evicted)
+            .build();
+  }
+
+  /**
+   * A second, larger store behind this one (the disk tier): it hears of every change of a key's
+   * variants and of every key removed on purpose (not of evictions, which only make room in
+   * memory), and a memory miss asks it. Calls come under the key's lock, in the order of the
+   * changes.
+   */
+  public interface Tier {
+    Tier NONE = new Tier() {};
+
+    default void stored(CacheKey key, List<CacheEntry> variants) {}
+
+    default void removed(CacheKey key) {}
+
+    /** The key's variants, or null. */
+    default List<CacheEntry> read(CacheKey key) {
+      return null;
+    }
+
+    /** Every key it holds (for BAN, which must reach objects no longer in memory too). */
+    default Set<CacheKey> keys() {
+      return Set.of();
+    }
+  }
+
+  public void tier(Tier tier) {
+    this.tier = tier;
+  }
+
+  private int weight(List<CacheEntry> list) {
+    long sum = 0;
+    for (CacheEntry e : list) {
+      sum += Math.max(minWeight, e.sizeBytes());
+    }
+    return (int) Math.min(Integer.MAX_VALUE, sum);
+  }
+
+  private void evicted(CacheKey key, List<CacheEntry> gone, RemovalCause cause) {
+    if (gone == null) {
+      return;
+    }
+    variants.add(-gone.size());
+    long size = sizeOf(gone);
+    bytes.add(-size);
+    evictions.add(gone.size());
+    evictedBytes.add(size);
   }
 
   /**
    * The newest stored variant the request selects (RFC 9111 4.1), fresh or not. An entry of no
    * further use (stale, nothing to revalidate with, past every stale window) is dropped on the way.
    */
-  public synchronized Optional<CacheEntry> lookup(
-      CacheKey key, HttpHeaders requestHeaders, long nowMillis) {
-    List<CacheEntry> stored = entries.get(key);
+  public Optional<CacheEntry> lookup(CacheKey key, HttpHeaders requestHeaders, long nowMillis) {
+    List<CacheEntry> stored = entries.getIfPresent(key);
     if (stored == null) {
-      return Optional.empty();
+      stored = tier.read(key);
+      if (stored == null) {
+        return Optional.empty();
+      }
+      restore(key, stored);
     }
     for (CacheEntry entry : stored) {
       if (CachePolicy.matchesVary(entry, requestHeaders)) {
         if (!entry.worthKeeping(nowMillis, graceMillis)) {
-          removeVariant(key, entry);
+          update(key, list -> without(list, entry));
           return Optional.empty();
         }
         return Optional.of(entry);
@@ -67,27 +137,29 @@ public final class ResponseCache {
 
   /**
    * Stores a response fetched for a request with {@code requestHeaders}: it replaces the variants
-   * that request selected, sits first among the rest, and the least recently used keys go until the
-   * store is within bounds.
+   * that request selected and sits first among the rest. Whether it stays is the admission policy's
+   * call: a new key less popular than the one it would evict is evicted itself.
    */
-  public synchronized void store(CacheKey key, HttpHeaders requestHeaders, CacheEntry entry) {
+  public void store(CacheKey key, HttpHeaders requestHeaders, CacheEntry entry) {
     if (entry.sizeBytes() > maxBytes) {
       return;
     }
-    List<CacheEntry> stored = entries.get(key);
-    List<CacheEntry> kept = new ArrayList<>();
-    kept.add(entry);
-    if (stored != null) {
-      for (CacheEntry old : stored) {
-        if (kept.size() < MAX_VARIANTS_PER_KEY
-            && !CachePolicy.matchesVary(old, requestHeaders)
-            && !old.varyValues().equals(entry.varyValues())) {
-          kept.add(old);
-        }
-      }
-    }
-    put(key, kept);
-    trim();
+    update(
+        key,
+        stored -> {
+          List<CacheEntry> kept = new ArrayList<>();
+          kept.add(entry);
+          if (stored != null) {
+            for (CacheEntry old : stored) {
+              if (kept.size() < MAX_VARIANTS_PER_KEY
+                  && !CachePolicy.matchesVary(old, requestHeaders)
+                  && !old.varyValues().equals(entry.varyValues())) {
+                kept.add(old);
+              }
+            }
+          }
+          return kept;
+        });
   }
 
   /** Same as {@link #store(CacheKey, HttpHeaders, CacheEntry)} for a response without Vary. */
@@ -95,87 +167,162 @@ public final class ResponseCache {
     store(key, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, entry);
   }
 
+  /**
+   * Puts back variants read from the second tier, as they were, unless the key is stored here again
+   * meanwhile.
+   */
+  public void restore(CacheKey key, List<CacheEntry> restored) {
+    update(key, stored -> stored != null ? stored : restored, false);
+  }
+
   /** Puts a freshened entry (RFC 9111 4.3.4) where {@code old} was, if it is still there. */
-  public synchronized void replace(CacheKey key, CacheEntry old, CacheEntry updated) {
-    List<CacheEntry> stored = entries.get(key);
-    if (stored == null || !stored.contains(old)) {
-      return;
-    }
-    List<CacheEntry> kept = new ArrayList<>(stored);
-    kept.set(kept.indexOf(old), updated);
-    put(key, kept);
-    trim();
+  public void replace(CacheKey key, CacheEntry old, CacheEntry updated) {
+    update(
+        key,
+        stored -> {
+          if (stored == null || !stored.contains(old)) {
+            return stored;
+          }
+          List<CacheEntry> kept = new ArrayList<>(stored);
+          kept.set(kept.indexOf(old), updated);
+          return kept;
+        });
   }
 
   /** RFC 9111 4.4: every stored variant of the URI goes. */
-  public synchronized void invalidate(CacheKey key) {
-    put(key, List.of());
+  public void invalidate(CacheKey key) {
+    purge(key);
   }
 
   /** PURGE: removes every variant of one URL; how many there were. */
-  public synchronized int purge(CacheKey key) {
-    List<CacheEntry> stored = entries.get(key);
-    put(key, List.of());
-    return stored == null ? 0 : stored.size();
+  public int purge(CacheKey key) {
+    int[] removed = {0};
+    update(
+        key,
+        stored -> {
+          removed[0] = stored == null ? 0 : stored.size();
+          return null;
+        });
+    if (removed[0] == 0) {
+      List<CacheEntry> onlyBelow = tier.read(key); // evicted from memory, still on disk
+      if (onlyBelow != null) {
+        removed[0] = onlyBelow.size();
+        tier.removed(key);
+      }
+    }
+    return removed[0];
   }
 
   /**
-   * BAN: removes every stored variant the predicate picks, by a scan under the lock (an operator's
+   * BAN: removes every stored variant the predicate picks, by a walk over the store (an operator's
    * command, not a request path: Varnish's ban lurker walks its objects too).
    */
-  public synchronized int ban(java.util.function.BiPredicate<CacheKey, CacheEntry> banned) {
-    int removed = 0;
-    for (CacheKey key : List.copyOf(entries.keySet())) {
-      List<CacheEntry> stored = entries.get(key);
-      List<CacheEntry> kept = stored.stream().filter(e -> !banned.test(key, e)).toList();
-      if (kept.size() != stored.size()) {
-        removed += stored.size() - kept.size();
-        put(key, kept);
+  public int ban(BiPredicate<CacheKey, CacheEntry> banned) {
+    int[] removed = {0};
+    Set<CacheKey> inMemory = Set.copyOf(entries.asMap().keySet());
+    for (CacheKey key : tier.keys()) {
+      if (!inMemory.contains(key)) {
+        List<CacheEntry> stored = tier.read(key);
+        if (stored != null) {
+          List<CacheEntry> kept = stored.stream().filter(e -> !banned.test(key, e)).toList();
+          removed[0] += stored.size() - kept.size();
+          if (kept.isEmpty()) {
+            tier.removed(key);
+          } else if (kept.size() != stored.size()) {
+            tier.stored(key, kept);
+          }
+        }
       }
     }
-    return removed;
+    for (CacheKey key : inMemory) {
+      update(
+          key,
+          stored -> {
+            if (stored == null) {
+              return null;
+            }
+            List<CacheEntry> kept = stored.stream().filter(e -> !banned.test(key, e)).toList();
+            removed[0] += stored.size() - kept.size();
+            return kept.size() == stored.size() ? stored : kept;
+          });
+    }
+    return removed[0];
   }
 
-  public synchronized int entryCount() {
-    return variants;
+  /** Stored variants. */
+  public long entryCount() {
+    return variants.sum();
   }
 
-  public synchronized long byteCount() {
-    return bytes;
+  /** Bytes of the stored variants (bodies plus a rough figure for headers). */
+  public long byteCount() {
+    return bytes.sum();
   }
 
-  public synchronized long evictionCount() {
-    return evictions;
+  /** Variants evicted for room, including new ones the admission policy turned away. */
+  public long evictionCount() {
+    return evictions.sum();
   }
 
-  private void removeVariant(CacheKey key, CacheEntry entry) {
-    List<CacheEntry> kept = new ArrayList<>(entries.get(key));
+  public long evictedBytes() {
+    return evictedBytes.sum();
+  }
+
+  /**
+   * Every stored key with its variants, for a walk (a snapshot per key, not of the whole store).
+   */
+  public Map<CacheKey, List<CacheEntry>> view() {
+    return java.util.Collections.unmodifiableMap(entries.asMap());
+  }
+
+  private void update(CacheKey key, UnaryOperator<List<CacheEntry>> change) {
+    update(key, change, true);
+  }
+
+  /**
+   * Replaces the key's variants under Caffeine's per-key lock, keeping the counts right; an empty
+   * list or null removes the key. The listener hears of it in the same order as the store changes.
+   */
+  private void update(CacheKey key, UnaryOperator<List<CacheEntry>> change, boolean tell) {
+    entries
+        .asMap()
+        .compute(
+            key,
+            (k, old) -> {
+              List<CacheEntry> kept = change.apply(old);
+              if (kept != null && kept.isEmpty()) {
+                kept = null;
+              }
+              if (kept == old) {
+                return old;
+              }
+              if (old != null) {
+                variants.add(-old.size());
+                bytes.add(-sizeOf(old));
+              }
+              if (kept != null) {
+                kept = List.copyOf(kept);
+                variants.add(kept.size());
+                bytes.add(sizeOf(kept));
+              }
+              if (tell) {
+                if (kept == null) {
+                  tier.removed(k);
+                } else {
+                  tier.stored(k, kept);
+                }
+              }
+              return kept;
+            });
+  }
+
+  private static List<CacheEntry> without(List<CacheEntry> list, CacheEntry entry) {
+    if (list == null || !list.contains(entry)) {
+      return list;
+    }
+    List<CacheEntry> kept = new ArrayList<>(list);
     kept.remove(entry);
-    put(key, kept);
-  }
-
-  /** Replaces the key's variants, keeping the counts right; an empty list removes the key. */
-  private void put(CacheKey key, List<CacheEntry> kept) {
-    List<CacheEntry> old = kept.isEmpty() ? entries.remove(key) : entries.put(key, kept);
-    if (old != null) {
-      variants -= old.size();
-      bytes -= sizeOf(old);
-    }
-    if (!kept.isEmpty()) {
-      variants += kept.size();
-      bytes += sizeOf(kept);
-    }
-  }
-
-  private void trim() {
-    Iterator<Map.Entry<CacheKey, List<CacheEntry>>> eldest = entries.entrySet().iterator();
-    while ((variants > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
-      List<CacheEntry> gone = eldest.next().getValue();
-      variants -= gone.size();
-      bytes -= sizeOf(gone);
-      eldest.remove();
-      evictions++;
-    }
+    return kept;
   }
 
   private static long sizeOf(List<CacheEntry> list) {

@@ -34,14 +34,21 @@ public final class OriginClient {
   private final int maxResponseBytes;
   private final LongSupplier clock;
   private final OriginPool pool;
+  private final Transport transport;
 
+  /**
+   * @param transport that of the event loops the origin connections run on (they share the client
+   *     connections' loops, so the channel type must match them)
+   */
   public OriginClient(
       int connectTimeoutMillis,
       int originTimeoutMillis,
       int maxResponseBytes,
       LongSupplier clock,
       int maxIdlePerOrigin,
-      long idleMillis) {
+      long idleMillis,
+      Transport transport) {
+    this.transport = transport;
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.originTimeoutMillis = originTimeoutMillis;
     this.maxResponseBytes = maxResponseBytes;
@@ -51,7 +58,14 @@ public final class OriginClient {
 
   public OriginClient(
       int connectTimeoutMillis, int originTimeoutMillis, int maxResponseBytes, LongSupplier clock) {
-    this(connectTimeoutMillis, originTimeoutMillis, maxResponseBytes, clock, 16, 15_000);
+    this(
+        connectTimeoutMillis,
+        originTimeoutMillis,
+        maxResponseBytes,
+        clock,
+        16,
+        15_000,
+        Transport.preferred());
   }
 
   /**
@@ -123,7 +137,7 @@ public final class OriginClient {
     ChannelFuture connect =
         new Bootstrap()
             .group(loop)
-            .channel(Transport.preferred().socketChannel())
+            .channel(transport.socketChannel())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
             .handler(
                 new ChannelInitializer<SocketChannel>() {

@@ -26,6 +26,8 @@ import io.shopstack.edge.origin.OriginException;
 import io.shopstack.edge.origin.OriginResponse;
 import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.origin.OriginStream;
+import io.shopstack.edge.rules.EdgeRule;
+import io.shopstack.edge.rules.EdgeRules;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -33,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +87,8 @@ final class CachingProxy {
       Origin origin,
       String requestId,
       String clientIp,
-      EventLoop loop) {
+      EventLoop loop,
+      EdgeRule rule) {
     boolean head() {
       return HttpMethod.HEAD.equals(request.method());
     }
@@ -100,6 +104,7 @@ final class CachingProxy {
   private final LongSupplier clock;
   private final long graceMillis;
   private final Invalidator invalidator;
+  private final EdgeRules rules;
   private final HitForPass hitForPass = new HitForPass(HitForPass.DEFAULT_MILLIS);
 
   CachingProxy(
@@ -112,7 +117,8 @@ final class CachingProxy {
       EdgeMetrics metrics,
       LongSupplier clock,
       long graceMillis,
-      Invalidator invalidator) {
+      Invalidator invalidator,
+      EdgeRules rules) {
     this.instance = instance;
     this.routes = routes;
     this.cache = cache;
@@ -123,6 +129,7 @@ final class CachingProxy {
     this.clock = clock;
     this.graceMillis = graceMillis;
     this.invalidator = invalidator;
+    this.rules = rules;
   }
 
   /**
@@ -161,16 +168,21 @@ final class CachingProxy {
                   + ")",
               requestId));
     }
-    if (!route.get().allowed().contains(request.method().name())) {
+    String host = request.headers().get(HttpHeaderNames.HOST, "");
+    EdgeRule rule = rules.match(host, path);
+    Set<String> allowed = rule.allowed(route.get().allowed());
+    if (!allowed.contains(request.method().name())) {
       Reply refused =
           synthetic(
               HttpResponseStatus.METHOD_NOT_ALLOWED,
               request.method() + " is not allowed on " + route.get().prefix(),
               requestId);
-      refused.response().headers().set(HttpHeaderNames.ALLOW, route.get().allowHeader());
+      refused.response().headers().set(HttpHeaderNames.ALLOW, EdgeRule.allowHeader(allowed));
       return done(refused);
     }
-    String host = request.headers().get(HttpHeaderNames.HOST, "");
+    if (rule.stripCookie()) {
+      request.headers().remove(HttpHeaderNames.COOKIE); // shared by everyone, looked up without it
+    }
     Exchange x =
         new Exchange(
             request,
@@ -179,8 +191,9 @@ final class CachingProxy {
             route.get().origin(),
             requestId,
             clientIp,
-            loop);
-    CompletableFuture<Reply> reply = cacheable(request) ? lookup(x) : pass(x);
+            loop,
+            rule);
+    CompletableFuture<Reply> reply = cacheable(request) && !rule.pass() ? lookup(x) : pass(x);
     return reply.exceptionally(failure -> originFailure(x, failure));
   }
 
@@ -200,7 +213,19 @@ final class CachingProxy {
 
   String requestId(FullHttpRequest request) {
     String id = request.headers().get(ProxyHeaders.X_REQUEST_ID);
-    return id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+    return id == null || id.isBlank() ? newRequestId() : id;
+  }
+
+  /**
+   * A version-4 UUID from the thread's own generator. A request ID must be unique, not secret:
+   * {@code UUID.randomUUID()} draws from the shared SecureRandom on every request, which cost a
+   * visible share of each hit in the profile.
+   */
+  static String newRequestId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & ~(0xC0L << 56)) | (0x80L << 56);
+    return new UUID(high, low).toString();
   }
 
   /**
@@ -290,6 +315,9 @@ final class CachingProxy {
               metrics.originLatency(x.origin(), clock.getAsLong() - sent);
               // Synchronous up to the first byte: how the body is read is set before it arrives.
               ProxyHeaders.stripHopByHop(stream.headers());
+              if (x.rule().stripSetCookie()) {
+                stream.headers().remove(HttpHeaderNames.SET_COOKIE);
+              }
               if (streams(stream)) {
                 return done(streamed(x, stream, ticket));
               }
@@ -313,7 +341,7 @@ final class CachingProxy {
       Exchange x, CacheEntry stale, WaitingList.Ticket ticket, OriginResponse response) {
     long now = clock.getAsLong();
     if (stale != null && response.status().code() == 304) {
-      CacheEntry fresh = policy.freshen(stale, response);
+      CacheEntry fresh = policy.freshen(stale, response, x.rule().ttlMillis());
       cache.replace(x.key(), stale, fresh);
       finish(x, ticket, null);
       return hit(x, fresh, "REVALIDATED");
@@ -324,10 +352,11 @@ final class CachingProxy {
       finish(x, ticket, null);
       return hit(x, stale, "STALE");
     }
-    CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), response);
+    long ttl = x.rule().ttlMillis();
+    CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), response, ttl);
     CacheEntry entry = null;
     if (verdict.store()) {
-      entry = policy.entry(x.request().headers(), response);
+      entry = policy.entry(x.request().headers(), response, ttl);
       cache.store(x.key(), x.request().headers(), entry);
       hitForPass.clear(x.key());
     } else {
@@ -369,7 +398,8 @@ final class CachingProxy {
    */
   private Reply streamed(Exchange x, OriginStream stream, WaitingList.Ticket ticket) {
     long now = clock.getAsLong();
-    CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), stream.head());
+    CachePolicy.Verdict verdict =
+        policy.verdict(x.request().headers(), stream.head(), x.rule().ttlMillis());
     long declared = stream.declaredLength();
     boolean keep = verdict.store() && declared <= policy.maxObjectBytes();
     stream.keepWholeUpTo(keep ? policy.maxObjectBytes() : 0);
@@ -398,9 +428,11 @@ final class CachingProxy {
       notStored(x, "grew larger than maxObjectBytes", 200, now);
     } else {
       OriginResponse whole = stream.whole();
-      CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), whole);
+      long ttl = x.rule().ttlMillis();
+      CachePolicy.Verdict verdict = policy.verdict(x.request().headers(), whole, ttl);
       if (verdict.store()) {
-        cache.store(x.key(), x.request().headers(), policy.entry(x.request().headers(), whole));
+        cache.store(
+            x.key(), x.request().headers(), policy.entry(x.request().headers(), whole, ttl));
         hitForPass.clear(x.key());
       } else {
         notStored(x, verdict.reason(), 200, now);
@@ -490,6 +522,9 @@ final class CachingProxy {
         .thenApply(
             response -> {
               ProxyHeaders.stripHopByHop(response.headers());
+              if (x.rule().stripSetCookie()) {
+                response.headers().remove(HttpHeaderNames.SET_COOKIE);
+              }
               int status = response.status().code();
               if (!SAFE.contains(x.request().method()) && status >= 200 && status < 400) {
                 cache.invalidate(x.key());

@@ -1,6 +1,7 @@
 package io.shopstack.edge.proxy;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,7 +10,10 @@ import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.Origin;
 import io.shopstack.edge.origin.OriginException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The numbers an operator of a cache watches: hit ratio by status, origin traffic and failures, and
@@ -33,8 +37,13 @@ public final class EdgeMetrics {
         .description("bytes stored (bodies plus a header estimate)")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("edge.cache.evictions", cache, ResponseCache::evictionCount)
-        .description("entries evicted to stay within bounds")
+    FunctionCounter.builder("edge.cache.evictions", cache, ResponseCache::evictionCount)
+        .description(
+            "variants evicted to stay within maxCacheBytes, new ones refused admission included")
+        .register(registry);
+    FunctionCounter.builder("edge.cache.evicted", cache, ResponseCache::evictedBytes)
+        .description("bytes of the variants evicted")
+        .baseUnit("bytes")
         .register(registry);
     Gauge.builder("edge.origin.fetches.inflight", waitingList, WaitingList::inFlight)
         .description("cache fills in progress that other requests can wait for")
@@ -42,12 +51,29 @@ public final class EdgeMetrics {
   }
 
   void request(String result, int status) {
-    Counter.builder("edge.requests")
-        .tag("result", result)
-        .tag("status", statusClass(status))
-        .register(registry)
-        .increment();
+    int slot = status >= 100 && status <= 599 ? status / 100 : 0;
+    AtomicReferenceArray<Counter> byStatus =
+        requests.computeIfAbsent(result, r -> new AtomicReferenceArray<>(6));
+    Counter counter = byStatus.get(slot);
+    if (counter == null) {
+      // A race here registers the same meter twice, and the registry returns the one it has.
+      counter =
+          Counter.builder("edge.requests")
+              .tag("result", result)
+              .tag("status", statusClass(status))
+              .register(registry);
+      byStatus.set(slot, counter);
+    }
+    counter.increment();
   }
+
+  /**
+   * Counters of the request path by result (a closed set of words), so that a hit does not build
+   * and look up a meter ID each time (that was a visible share of a hit's cost).
+   */
+  private final Map<String, AtomicReferenceArray<Counter>> requests = new ConcurrentHashMap<>();
+
+  private final Map<String, Counter> bodyBytes = new ConcurrentHashMap<>();
 
   static String statusClass(int status) {
     return status >= 100 && status <= 599 ? (status / 100) + "xx" : "other";
@@ -94,11 +120,15 @@ public final class EdgeMetrics {
 
   /** Body bytes sent to clients, by where they came from (the result label of the request). */
   void bodyBytes(String result, long bytes) {
-    Counter.builder("edge.client.body.bytes")
-        .description("response body bytes written to clients")
-        .baseUnit("bytes")
-        .tag("result", result)
-        .register(registry)
+    bodyBytes
+        .computeIfAbsent(
+            result,
+            r ->
+                Counter.builder("edge.client.body.bytes")
+                    .description("response body bytes written to clients")
+                    .baseUnit("bytes")
+                    .tag("result", r)
+                    .register(registry))
         .increment(bytes);
   }
 

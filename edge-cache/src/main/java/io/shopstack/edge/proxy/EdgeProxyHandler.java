@@ -99,7 +99,6 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** A request that must not go further: unparseable, oversized, or without a Host. */
   private CachingProxy.Reply reject(FullHttpRequest request) {
-    String id = proxy.requestId(request);
     if (request.decoderResult().isFailure()) {
       Throwable cause = request.decoderResult().cause();
       HttpResponseStatus status =
@@ -111,16 +110,19 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
                       ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
                       : HttpResponseStatus.BAD_REQUEST;
       String what = cause == null ? "unparseable request" : cause.getMessage();
-      return proxy.synthetic(status, "malformed HTTP request: " + what, id);
+      return proxy.synthetic(status, "malformed HTTP request: " + what, proxy.requestId(request));
     }
     if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
         && !request.headers().contains(HttpHeaderNames.HOST)) {
       return proxy.synthetic(
-          HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without a Host header", id);
+          HttpResponseStatus.BAD_REQUEST,
+          "HTTP/1.1 request without a Host header",
+          proxy.requestId(request));
     }
     if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
       // RFC 9112 3.2: two Hosts mean two parties read the request differently (smuggling).
-      return proxy.synthetic(HttpResponseStatus.BAD_REQUEST, "more than one Host header", id);
+      return proxy.synthetic(
+          HttpResponseStatus.BAD_REQUEST, "more than one Host header", proxy.requestId(request));
     }
     return null;
   }

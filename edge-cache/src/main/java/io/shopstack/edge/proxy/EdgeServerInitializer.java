@@ -7,12 +7,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.common.server.HttpConnectionDrain;
+import io.shopstack.common.server.Transport;
 import io.shopstack.edge.EdgeCacheConfig;
 import io.shopstack.edge.cache.CachePolicy;
 import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.OriginClient;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.rules.EdgeRules;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -38,7 +40,9 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       MeterRegistry registry,
       LongSupplier clockMillis,
       long graceMillis,
-      EdgeCacheConfig.Invalidation invalidation) {
+      EdgeCacheConfig.Invalidation invalidation,
+      EdgeRules rules,
+      Transport transport) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);
     OriginClient originClient =
@@ -48,7 +52,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             limits.maxResponseBytes(),
             clockMillis,
             limits.maxIdleOriginConnections(),
-            limits.originIdleSeconds() * 1000L);
+            limits.originIdleSeconds() * 1000L,
+            transport);
     this.proxy =
         new CachingProxy(
             instance,
@@ -60,7 +65,8 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
             metrics,
             clockMillis,
             graceMillis,
-            new Invalidator(cache, invalidation));
+            new Invalidator(cache, invalidation),
+            rules);
     this.maxRequestBodyBytes = limits.maxRequestBodyBytes();
     this.clientIdleSeconds = limits.clientIdleSeconds();
     this.requestHeadMillis = limits.requestHeadMillis();

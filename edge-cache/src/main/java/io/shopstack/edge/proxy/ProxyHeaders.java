@@ -54,6 +54,9 @@ final class ProxyHeaders {
 
   /** True when this instance already forwarded the request: a routing loop. */
   static boolean looped(HttpHeaders headers, String instance) {
+    if (!headers.contains(HttpHeaderNames.VIA)) {
+      return false; // the common case (a client, not a cache), without building the list
+    }
     String mine = via(instance);
     return headers.getAll(HttpHeaderNames.VIA).stream()
         .flatMap(line -> List.of(line.split(",")).stream())

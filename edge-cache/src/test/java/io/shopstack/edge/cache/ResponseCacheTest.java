@@ -9,7 +9,7 @@ import io.shopstack.edge.origin.OriginResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Bounds and eviction order of the store. */
+/** Bounds and admission of the store. */
 class ResponseCacheTest {
   private static final long NOW = 1_000_000L;
   private static final HttpHeaders NO_HEADERS = new DefaultHttpHeaders();
@@ -26,17 +26,37 @@ class ResponseCacheTest {
   }
 
   @Test
-  void evictsTheLeastRecentlyUsedWhenFull() {
-    ResponseCache cache = new ResponseCache(2, 1 << 20);
-    cache.store(key("/a"), entry(1, 60_000));
-    cache.store(key("/b"), entry(1, 60_000));
-    cache.lookup(key("/a"), NO_HEADERS, NOW); // /a is now the most recently used
-    cache.store(key("/c"), entry(1, 60_000));
+  void aScanOfOneHitWondersDoesNotEvictTheHotSet() {
+    long oneEntry = entry(1000, 60_000).sizeBytes();
+    ResponseCache cache = new ResponseCache(10_000, oneEntry * 50);
+    // Each hot key is asked for again only after 100 one-time keys have passed: twice what the
+    // store holds, so an LRU would have dropped every one of them by then.
+    for (int i = 0; i < 4_000; i++) {
+      if (i % 5 == 0) {
+        CacheKey hot = key("/hot/" + (i / 5) % 20);
+        if (cache.lookup(hot, NO_HEADERS, NOW).isEmpty()) {
+          cache.store(hot, entry(1000, 60_000));
+        }
+      }
+      cache.lookup(key("/scan/" + i), NO_HEADERS, NOW);
+      cache.store(key("/scan/" + i), entry(1000, 60_000));
+    }
 
-    assertThat(cache.lookup(key("/a"), NO_HEADERS, NOW)).isPresent();
-    assertThat(cache.lookup(key("/b"), NO_HEADERS, NOW)).isEmpty();
-    assertThat(cache.lookup(key("/c"), NO_HEADERS, NOW)).isPresent();
-    assertThat(cache.evictionCount()).isEqualTo(1);
+    for (int i = 0; i < 20; i++) {
+      assertThat(cache.lookup(key("/hot/" + i), NO_HEADERS, NOW)).as("/hot/" + i).isPresent();
+    }
+    assertThat(cache.byteCount()).isLessThanOrEqualTo(oneEntry * 50);
+    assertThat(cache.evictionCount()).isGreaterThanOrEqualTo(4_000 - 50);
+  }
+
+  @Test
+  void maxEntriesBoundsTheCountOfSmallObjects() {
+    ResponseCache cache = new ResponseCache(10, 1 << 20);
+    for (int i = 0; i < 50; i++) {
+      cache.store(key("/" + i), entry(1, 60_000));
+    }
+    assertThat(cache.entryCount()).isLessThanOrEqualTo(10);
+    assertThat(cache.evictionCount()).isEqualTo(50 - cache.entryCount());
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.cache.WaitingList;
 import io.shopstack.edge.origin.OriginClient;
 import io.shopstack.edge.origin.OriginRoutes;
+import io.shopstack.edge.rules.EdgeRules;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class EdgeProxyHandlerTest {
             metrics,
             System::currentTimeMillis,
             0,
-            new Invalidator(cache, EdgeCacheConfig.Invalidation.LOCAL_ONLY));
+            new Invalidator(cache, EdgeCacheConfig.Invalidation.LOCAL_ONLY),
+            EdgeRules.NONE);
     return new EmbeddedChannel(
         new HttpServerCodec(), new RequestAggregator(16), new EdgeProxyHandler(proxy, metrics));
   }

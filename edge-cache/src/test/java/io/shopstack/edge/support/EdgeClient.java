@@ -35,6 +35,15 @@ public final class EdgeClient {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** GET with the body as bytes (binary objects). */
+  public HttpResponse<byte[]> getBytes(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   /** The response's X-Cache verdict, or "" without one. */
   public static String xCache(HttpResponse<?> response) {
     return response.headers().firstValue("X-Cache").orElse("");

@@ -36,7 +36,13 @@ public final class EdgeConfigs {
    * limits are the one knob the file does not take from the environment, so only they are swapped.
    */
   public static EdgeCacheConfig localWithSmallLimits(String instance, String routes) {
-    EdgeCacheConfig base = local(instance, routes);
+    return withLimits(
+        local(instance, routes),
+        new EdgeCacheConfig.Limits(1024, 2048, 65536, 100, 1 << 20, 500, 400, 5, 600, 50, 4, 5));
+  }
+
+  /** {@code base} with other limits (a store of a few entries, say). */
+  public static EdgeCacheConfig withLimits(EdgeCacheConfig base, EdgeCacheConfig.Limits limits) {
     return new EdgeCacheConfig(
         base.instance(),
         base.bind(),
@@ -44,9 +50,12 @@ public final class EdgeConfigs {
         base.adminPort(),
         base.routes(),
         base.routeSets(),
-        new EdgeCacheConfig.Limits(1024, 2048, 65536, 100, 1 << 20, 500, 400, 5, 600, 50, 4, 5),
+        limits,
         base.shutdownSeconds(),
         base.graceSeconds(),
-        base.invalidation());
+        base.invalidation(),
+        base.rules(),
+        base.disk(),
+        base.transport());
   }
 }
