@@ -63,7 +63,7 @@ pg_cost_per_order() {
   log "bench: PostgreSQL statements during the order run (calls per order, mean ms, statement):"
   sql "SELECT round(calls::numeric / $orders, 2) || ' ' || round(mean_exec_time::numeric, 3) || ' ' ||
          regexp_replace(left(query, 90), '\s+', ' ', 'g')
-       FROM pg_stat_statements WHERE calls >= $orders / 100 ORDER BY calls DESC LIMIT 8" |
+       FROM pg_stat_statements WHERE calls >= $orders / 100 AND query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 8" |
     sed 's/^/bench:   /' >&2
   log "bench: WAL per order: $(sql "SELECT round(wal_sync::numeric / $orders, 3) || ' fsyncs (' ||
          round(wal_sync_time::numeric / nullif(wal_sync, 0), 3) || ' ms each), ' ||
