@@ -18,7 +18,8 @@
 #   BENCH_SECONDS=10 bench/order-service.sh
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
-# BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS, BENCH_WORK /
+# BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS, BENCH_PG_OPTS
+# (more PostgreSQL settings, e.g. "-c shared_preload_libraries=pg_stat_statements"), BENCH_WORK /
 # BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
 # Everything started is stopped on exit, failure included.
 set -euo pipefail
@@ -44,7 +45,29 @@ start_postgres() {
   mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
   runuser -u postgres -- initdb -D "$WORK/pg/data" -E UTF8 --locale=C.UTF-8 -A trust -U shop >/dev/null
   runuser -u postgres -- pg_ctl -D "$WORK/pg/data" -w -l "$WORK/pg/log" \
-    -o "-c listen_addresses=$ADDR -p $PG_PORT -k $WORK/pg -c max_connections=50" start >/dev/null
+    -o "-c listen_addresses=$ADDR -p $PG_PORT -k $WORK/pg -c max_connections=50 \
+      -c shared_preload_libraries=pg_stat_statements -c track_wal_io_timing=on ${BENCH_PG_OPTS:-}" \
+    start >/dev/null
+  sql "CREATE EXTENSION pg_stat_statements" >/dev/null
+}
+
+sql() { runuser -u postgres -- psql -h "$WORK/pg" -p "$PG_PORT" -U shop -d postgres -tAqc "$1"; }
+
+# The database's side of the timed run: what each order cost PostgreSQL, counted by PostgreSQL
+# (pg_stat_statements and pg_stat_wal, reset just before the run): statements per order (each one
+# a round trip from the instance), WAL flushes per order (fsyncs: fewer than one when commits
+# share a flush) and the milliseconds they took.
+reset_pg_stats() { sql "SELECT pg_stat_statements_reset(); SELECT pg_stat_reset_shared('wal')" >/dev/null; }
+pg_cost_per_order() {
+  local orders=$1
+  log "bench: PostgreSQL statements during the order run (calls per order, mean ms, statement):"
+  sql "SELECT round(calls::numeric / $orders, 2) || ' ' || round(mean_exec_time::numeric, 3) || ' ' ||
+         regexp_replace(left(query, 90), '\s+', ' ', 'g')
+       FROM pg_stat_statements WHERE calls >= $orders / 100 AND query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 8" |
+    sed 's/^/bench:   /' >&2
+  log "bench: WAL per order: $(sql "SELECT round(wal_sync::numeric / $orders, 3) || ' fsyncs (' ||
+         round(wal_sync_time::numeric / nullif(wal_sync, 0), 3) || ' ms each), ' ||
+         round(wal_bytes / $orders) || ' bytes' FROM pg_stat_wal")"
 }
 
 declare -A PID_OF=()
@@ -117,10 +140,40 @@ cpu_of_parties() {
   done
 }
 
+# order_timers: "name count sum" of the timers that split an order's time inside an instance, summed
+# over both instances: the whole request (POST /purchaseOrder answered 201), waiting for a pooled
+# database connection, and holding one (the statements and the commit's WAL flush).
+order_timers() {
+  local port
+  for port in "${ADMIN_PORTS[@]}"; do curl -s "http://$ADDR:$port/metrics"; done |
+    awk '/^http_server_requests_seconds_(count|sum)\{/ && /method="POST"/ && /status="201"/ &&
+           /uri="\/purchaseOrder"/ { t["request " ($1 ~ /_count/ ? "n" : "s")] += $2 }
+         /^hikaricp_connections_acquire_seconds_(count|sum)\{/ { t["pool-wait " ($1 ~ /_count/ ? "n" : "s")] += $2 }
+         /^hikaricp_connections_usage_seconds_(count|sum)\{/ { t["connection-use " ($1 ~ /_count/ ? "n" : "s")] += $2 }
+         END { for (k in t) print k, t[k] }' | sort
+}
+
+# time_split BEFORE AFTER: mean milliseconds of each timer over the run.
+time_split() {
+  awk -v before="$1" -v after="$2" 'BEGIN {
+    n = split(before, b, "\n"); split(after, a, "\n")
+    for (i = 1; i <= n; i++) { split(b[i], x, " "); split(a[i], y, " "); d[x[1] " " x[2]] = y[3] - x[3] }
+    line = ""
+    split("request pool-wait connection-use", names, " ")
+    for (j = 1; j <= 3; j++) {
+      c = d[names[j] " n"]; line = line sprintf("%s%s %.2f", (j > 1 ? ", " : ""), names[j],
+        (c > 0 ? 1000 * d[names[j] " s"] / c : 0))
+    }
+    print "bench: mean milliseconds inside the instances: " line
+  }' >&2
+}
+
 # measured_orders: the timed order run; prints wrk's output, logs who used the CPU.
 measured_orders() {
-  local before after wrk_time out
+  local before after wrk_time out orders timers_before
   before=$(cpu_of_parties)
+  timers_before=$(order_timers)
+  reset_pg_stats
   out=$( { TIMEFORMAT='%3U %3S'; time run_wrk "$SECONDS_PER_RUN" "$WORK/orders.lua" /purchaseOrder \
     >"$WORK/orders.out"; } 2>&1)
   wrk_time=$(printf '%s\n' "$out" | tail -1)
@@ -138,6 +191,20 @@ measured_orders() {
       print "bench: WARNING: wrk used more than a quarter of the CPU: it, not the shop, limits this run"
     }
   }' >&2
+  orders=$(awk '/requests in/ {print $1; exit}' "$WORK/orders.out")
+  # CPU per order: what the machine's load changes least (orders/s on a loaded machine says how
+  # much CPU the run got, this says what each order costs).
+  awk -v k="$TICK" -v n="$orders" -v before="$before" -v after="$after" 'BEGIN {
+    m = split(before, b, "\n"); split(after, a, "\n"); line = ""; total = 0
+    for (i = 1; i <= m; i++) {
+      split(b[i], x, " "); split(a[i], y, " ")
+      ms = (n > 0 ? 1000 * (y[2] - x[2]) / k / n : 0); total += ms
+      line = line sprintf("%s%s %.2f", (i > 1 ? ", " : ""), x[1], ms)
+    }
+    printf "bench: CPU milliseconds per order: %s (servers %.2f)\n", line, total
+  }' >&2
+  time_split "$timers_before" "$(order_timers)"
+  pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
 }
 
@@ -169,8 +236,7 @@ orders_out=$(measured_orders)
 log "== POST /purchaseOrder (distinct keys) =="; log "$orders_out"
 pages_out=$(run_wrk "$SECONDS_PER_RUN" "" /products/course-1001)
 log "== GET /products/course-1001 =="; log "$pages_out"
-stored=$(runuser -u postgres -- psql -h "$WORK/pg" -p "$PG_PORT" -U shop -d postgres -tAc \
-  "SELECT COUNT(*) FROM purchase_order")
+stored=$(sql "SELECT COUNT(*) FROM purchase_order")
 log "bench: orders in PostgreSQL: $stored; load after: $(load_avg)"
 
 if printf '%s\n' "$orders_out$pages_out" | grep -q 'Non-2xx'; then

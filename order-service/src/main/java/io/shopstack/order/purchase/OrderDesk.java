@@ -32,24 +32,24 @@ class OrderDesk {
   }
 
   Placement place(NewOrder order, String servedBy, String clientAddress, String key) {
-    if (key != null) {
-      // The cheap path for a retry: no failed insert, no index contention.
-      var earlier = orders.findByIdempotencyKey(key);
-      if (earlier.isPresent()) {
-        return replay(earlier.get(), order);
-      }
-    }
-    // After the replay: a retry of an order placed before a price change still gets its order.
     // Millisecond precision: what both H2 and PostgreSQL store, so GET shows what POST said.
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     OffsetDateTime createdAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     try {
+      // Insert first: a new order, by far the most common request, costs this one statement. A
+      // retry costs a second one, the look-up of the order its key placed.
       // Two tries: the catalog may change between a refused insert and the look-up of why.
       for (int attempt = 1; ; attempt++) {
         OptionalLong id = orders.saveIfInCatalog(order, servedBy, clientAddress, createdAt, key);
         if (id.isPresent()) {
           return new Placement(
               new PurchaseOrder(id.getAsLong(), order, servedBy, clientAddress, now), false);
+        }
+        // Before the catalog's verdict: a retry of an order placed before a price change still
+        // gets its order.
+        Optional<PurchaseOrder> earlier = earlierOrder(key);
+        if (earlier.isPresent()) {
+          return replay(earlier.get(), order);
         }
         Optional<RuntimeException> refusal = catalogRefusal(order);
         if (refusal.isPresent()) {
@@ -60,13 +60,16 @@ class OrderDesk {
         }
       }
     } catch (DuplicateKeyException raced) {
-      // Another request with this key committed between our look-up and our insert.
+      // H2 may still report the key another request was inserting at the same moment.
       PurchaseOrder winner =
-          orders
-              .findByIdempotencyKey(key)
+          earlierOrder(key)
               .orElseThrow(() -> new IllegalStateException("duplicate key but no order", raced));
       return replay(winner, order);
     }
+  }
+
+  private Optional<PurchaseOrder> earlierOrder(String key) {
+    return key == null ? Optional.empty() : orders.findByIdempotencyKey(key);
   }
 
   /**

@@ -28,15 +28,17 @@ class PurchaseOrderRepository {
   }
 
   /**
-   * Stores the order if the catalog sells its course, by its author, at its price, and returns its
-   * generated id; empty when the catalog refused it. One statement ({@code INSERT ... SELECT FROM
-   * product}), so the order is judged by the catalog as it is at the insert, at no extra round
-   * trip. Committed when this returns (auto-commit), so the 201 that follows is never sent for an
-   * order a crash could still lose.
+   * Stores the order if the catalog sells its course, by its author, at its price, and no order
+   * holds its idempotency key yet, and returns its generated id; empty when the catalog refused it
+   * or the key is taken. One statement, one round trip: {@code INSERT ... SELECT FROM product}
+   * judges the order by the catalog as it is at the insert, and {@code ON CONFLICT DO NOTHING}
+   * makes a taken key an empty result instead of an error (PostgreSQL waits for an insert of the
+   * same key still in flight, then does nothing if it committed). Committed when this returns
+   * (auto-commit), so the 201 that follows is never sent for an order a crash could still lose.
    *
    * @param idempotencyKey the client's key, or null
-   * @throws org.springframework.dao.DuplicateKeyException when an order with this key exists, even
-   *     one another instance is inserting at this moment (the database waits for it)
+   * @throws org.springframework.dao.DuplicateKeyException when H2 still reports the taken key (a
+   *     race with another insert of the key)
    */
   OptionalLong saveIfInCatalog(
       NewOrder order,
@@ -55,6 +57,7 @@ class PurchaseOrderRepository {
                        :idempotencyKey
                 FROM product
                 WHERE title = :className AND author = :author AND price = :price
+                ON CONFLICT DO NOTHING
                 """)
             .param("date", order.date())
             .param("className", order.className())

@@ -67,7 +67,12 @@ final class LocalPostgres implements AutoCloseable {
             "-l",
             dir.resolve("log").toString(),
             "-o",
-            "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir,
+            // pg_stat_statements: tests count the statements an order costs.
+            "-c listen_addresses=127.0.0.1 -p "
+                + port
+                + " -k "
+                + dir
+                + " -c shared_preload_libraries=pg_stat_statements",
             "start")
         .assertSuccess();
   }

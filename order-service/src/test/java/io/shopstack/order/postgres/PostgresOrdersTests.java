@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +119,44 @@ class PostgresOrdersTests {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Last-Modified"))
         .hasValue("Sun, 01 Jul 2018 00:00:00 GMT");
+  }
+
+  /**
+   * The round trips an order costs, counted by PostgreSQL itself: a new order is one statement (the
+   * insert judges catalog and key), a retry one more (the look-up of the order its key placed).
+   * Each statement is a round trip and, in auto-commit, a transaction.
+   */
+  @Test
+  void aNewOrderIsOneStatementAndARetryOneMore() throws Exception {
+    JdbcClient jdbc = order1.getBean(JdbcClient.class);
+    jdbc.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").update();
+    jdbc.sql("SELECT pg_stat_statements_reset()").query(Object.class).list();
+    String key = "one-statement-" + System.nanoTime();
+
+    HttpResponse<String> placed = post(order1, order("趣谈网络协议", "刘超"), key);
+    Map<String, Long> afterNew = orderStatements(jdbc);
+    HttpResponse<String> retried = post(order2, order("趣谈网络协议", "刘超"), key);
+    Map<String, Long> afterRetry = orderStatements(jdbc);
+
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
+    assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(afterNew).containsExactly(Map.entry("INSERT", 1L));
+    assertThat(afterRetry).containsOnly(Map.entry("INSERT", 2L), Map.entry("SELECT", 1L));
+  }
+
+  /** Calls of the statements that touch purchase_order, by their first word. */
+  private static Map<String, Long> orderStatements(JdbcClient jdbc) {
+    Map<String, Long> calls = new TreeMap<>();
+    jdbc.sql(
+            """
+            SELECT split_part(query, ' ', 1) AS verb, SUM(calls) AS calls FROM pg_stat_statements
+            WHERE query LIKE '%purchase_order%' AND query NOT LIKE '%pg_stat_statements%'
+            GROUP BY 1
+            """)
+        .query((row, n) -> calls.put(row.getString("verb"), row.getLong("calls")))
+        .list();
+    return calls;
   }
 
   @Test
