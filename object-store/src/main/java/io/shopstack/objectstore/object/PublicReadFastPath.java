@@ -101,8 +101,9 @@ public class PublicReadFastPath {
     Optional<ObjectStorage.Content> found;
     try {
       found = storage.open(path.group(1), path.group(2));
-    } catch (S3Exception e) {
-      return false; // no such bucket, a key S3 would refuse: the error document is made there
+    } catch (IOException | RuntimeException e) {
+      // no such bucket, a key S3 would refuse, a disk error: the S3 error document is made there
+      return false;
     }
     if (found.isEmpty()) {
       return false;
@@ -136,9 +137,16 @@ public class PublicReadFastPath {
         content.close();
         return false;
       }
+      FileBody body;
+      try {
+        body = FileBody.of(content.channel(), first, length);
+      } catch (IOException e) {
+        content.close();
+        return false; // the servlet path reads it in slices, or answers the error
+      }
       answer(request, response, object, range, length);
       (range.isPresent() ? partial : whole).increment();
-      FileBody.send(request, response, content.channel(), first, length, callback);
+      body.send(request, response, callback);
       return true;
     } catch (IOException | RuntimeException e) {
       content.close();

@@ -19,7 +19,15 @@ public final class FileBody {
 
   private static final Logger log = LoggerFactory.getLogger(FileBody.class);
 
-  private FileBody() {}
+  private final FileChannel file;
+  private final long first;
+  private final MappedByteBuffer standIn;
+
+  private FileBody(FileChannel file, long first, MappedByteBuffer standIn) {
+    this.file = file;
+    this.first = first;
+    this.standIn = standIn;
+  }
 
   /** Makes the server's plain HTTP connectors able to sendfile; call before it starts. */
   public static void install(Server server) {
@@ -27,25 +35,18 @@ public final class FileBody {
   }
 
   /**
-   * Sends {@code length} bytes of {@code file} from {@code first} as the whole body of {@code
-   * response}, whose head must be set. Takes over {@code file}: it is closed once the body is sent
-   * or has failed.
+   * The body of {@code length} bytes of {@code file} from {@code first}. Prepared before the
+   * response head is set, so that a failure here leaves the response untouched.
    */
-  public static void send(
-      Request request,
-      Response response,
-      FileChannel file,
-      long first,
-      long length,
-      Callback callback)
-      throws IOException {
-    MappedByteBuffer standIn;
-    try {
-      standIn = file.map(FileChannel.MapMode.READ_ONLY, first, length);
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    }
+  public static FileBody of(FileChannel file, long first, long length) throws IOException {
+    return new FileBody(file, first, file.map(FileChannel.MapMode.READ_ONLY, first, length));
+  }
+
+  /**
+   * Sends the body as the whole content of {@code response}, whose head must be set. Takes over the
+   * file: it is closed once the body is sent or has failed.
+   */
+  public void send(Request request, Response response, Callback callback) {
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
     SendfileEndPoint sendfile = endPoint instanceof SendfileEndPoint s ? s : null;
     if (sendfile != null) {
