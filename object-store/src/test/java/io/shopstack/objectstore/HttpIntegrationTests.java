@@ -198,7 +198,8 @@ class HttpIntegrationTests {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("UP");
 
-    get("/images/course-1001.png");
+    get("/images/course-1001.png"); // unsigned: the fast path, which counts itself
+    send(signed("GET", "/images/course-1001.png", new byte[0], Map.of())); // the MVC path
     MetricsScrape metrics = MetricsScrape.of(adminPort);
     assertThat(metrics.samples("http_server_requests_seconds_count"))
         .anySatisfy(
@@ -206,6 +207,19 @@ class HttpIntegrationTests {
                 assertThat(s.labels())
                     .containsEntry("instance", "object-store-test")
                     .containsEntry("uri", "/{bucket}/{*key}"));
+    assertThat(
+            metrics.value(
+                "objectstore_fastpath_responses_total",
+                Map.of("instance", "object-store-test", "status", "200")))
+        .isPositive();
+
+    // a path the admin port does not have: 404, not a 500 logged as an error
+    HttpResponse<String> unknown =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/images/x.png"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
   }
 
   private URI uri(String path) {

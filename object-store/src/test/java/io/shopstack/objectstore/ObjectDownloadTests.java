@@ -82,6 +82,62 @@ class ObjectDownloadTests {
         .isEqualTo("text/html; charset=utf-8");
   }
 
+  /**
+   * GetObject's response-* parameters, as the AWS SDK sends them: the answer carries the requested
+   * headers instead of the stored ones (HEAD too); an anonymous request with one is refused as S3
+   * refuses it, and the stored headers stay what they were.
+   */
+  @Test
+  void responseParametersOverrideTheStoredHeadersOfSignedRequests() throws Exception {
+    s3().createBucket(b -> b.bucket("download-overrides"));
+    s3().putObject(
+            b ->
+                b.bucket("download-overrides")
+                    .key("course.pdf")
+                    .contentType("application/pdf")
+                    .cacheControl("public, max-age=86400"),
+            RequestBody.fromString("68"));
+    var got =
+        s3().getObject(
+                b ->
+                    b.bucket("download-overrides")
+                        .key("course.pdf")
+                        .responseContentType("text/plain; charset=utf-8")
+                        .responseCacheControl("no-store")
+                        .responseContentDisposition("attachment; filename=\"course 68.pdf\"")
+                        .responseContentLanguage("zh-CN")
+                        .responseContentEncoding("identity")
+                        .responseExpires(java.time.Instant.parse("2030-01-01T00:00:00Z")))
+            .response();
+    assertThat(got.contentType()).isEqualTo("text/plain; charset=utf-8");
+    assertThat(got.cacheControl()).isEqualTo("no-store");
+    assertThat(got.contentDisposition()).isEqualTo("attachment; filename=\"course 68.pdf\"");
+    assertThat(got.contentLanguage()).isEqualTo("zh-CN");
+    assertThat(got.contentEncoding()).isEqualTo("identity");
+    assertThat(got.expires()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+    assertThat(
+            s3().headObject(
+                    b ->
+                        b.bucket("download-overrides")
+                            .key("course.pdf")
+                            .responseContentType("image/png"))
+                .contentType())
+        .isEqualTo("image/png");
+    var stored = s3().headObject(b -> b.bucket("download-overrides").key("course.pdf"));
+    assertThat(stored.contentType()).isEqualTo("application/pdf");
+    assertThat(stored.cacheControl()).isEqualTo("public, max-age=86400");
+
+    HttpResponse<String> anonymous =
+        SignedHttp.send(
+            HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + port
+                        + "/images/course-1001.png?response-content-type=text%2Fhtml")));
+    assertThat(anonymous.statusCode()).isEqualTo(400);
+    assertThat(anonymous.body()).contains("<Code>InvalidRequest</Code>");
+  }
+
   private HttpResponse<byte[]> get(String key, String range) throws Exception {
     return get("download", key, range);
   }

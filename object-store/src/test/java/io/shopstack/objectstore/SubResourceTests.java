@@ -73,6 +73,42 @@ class SubResourceTests {
     assertThat(versioning.body()).contains("VersioningConfiguration").doesNotContain("Status");
   }
 
+  /**
+   * Spring MVC's reflected-file-download guard added {@code Content-Disposition:
+   * inline;filename=f.txt} to XML answers on keys with an extension it does not know; S3 sends
+   * none, but returns the one an object was stored with.
+   */
+  @Test
+  void xmlAnswersCarryNoDownloadDisposition() throws Exception {
+    request("PUT", "/sub-disposition");
+    request("PUT", "/sub-disposition/notes.bin", "68");
+    for (String path :
+        new String[] {
+          "/sub-disposition/notes.bin?tagging", // GetObjectTagging
+          "/sub-disposition/missing.bin", // 404 NoSuchKey
+          "/sub-disposition/notes.bin?acl", // 501 NotImplemented
+          "/sub-disposition/missing.exe?tagging"
+        }) {
+      HttpResponse<String> answer = request("GET", path);
+      assertThat(answer.body()).as(path).startsWith("<?xml");
+      assertThat(answer.headers().allValues("Content-Disposition")).as(path).isEmpty();
+    }
+    send(
+        SignedHttp.sign(
+                "PUT",
+                URI.create("http://127.0.0.1:" + port + "/sub-disposition/report.bin"),
+                "68".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Content-Disposition", "inline;filename=f.txt"))
+            .toJdk());
+    assertThat(
+            request("GET", "/sub-disposition/report.bin")
+                .headers()
+                .allValues("Content-Disposition"))
+        .containsExactly("inline;filename=f.txt");
+    assertThat(request("GET", "/sub-disposition/notes.bin").headers().map())
+        .doesNotContainKey("content-disposition");
+  }
+
   private HttpResponse<String> request(String method, String path) throws Exception {
     return request(method, path, "");
   }

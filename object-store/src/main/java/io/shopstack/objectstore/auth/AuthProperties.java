@@ -33,7 +33,7 @@ public record AuthProperties(
     maxClockSkew = maxClockSkew == null ? Duration.ofMinutes(15) : maxClockSkew;
   }
 
-  boolean publicRead(String bucket) {
+  public boolean publicRead(String bucket) {
     return Set.copyOf(publicReadBuckets).contains(bucket);
   }
 }

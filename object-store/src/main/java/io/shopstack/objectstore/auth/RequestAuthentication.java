@@ -25,6 +25,9 @@ public class RequestAuthentication implements HandlerInterceptor {
 
   private static final String STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
 
+  /** Set on a request whose signature was verified. */
+  private static final String SIGNED = RequestAuthentication.class.getName() + ".signed";
+
   private static final Logger log = LoggerFactory.getLogger(RequestAuthentication.class);
 
   private final AuthProperties properties;
@@ -46,10 +49,16 @@ public class RequestAuthentication implements HandlerInterceptor {
     Optional<SignedRequest> signed = SignedRequest.of(request);
     if (signed.isPresent()) {
       verify(request, signed.get());
+      request.setAttribute(SIGNED, Boolean.TRUE);
     } else if (!anonymousReadAllowed(request)) {
       throw S3Error.ACCESS_DENIED.exception("Access Denied: sign the request with an access key");
     }
     return true;
+  }
+
+  /** Whether this request passed with a valid signature (else it is an anonymous public read). */
+  public static boolean signed(HttpServletRequest request) {
+    return Boolean.TRUE.equals(request.getAttribute(SIGNED));
   }
 
   private void verify(HttpServletRequest request, SignedRequest signed) {

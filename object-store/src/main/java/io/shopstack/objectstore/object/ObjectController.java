@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.object;
 
+import io.shopstack.objectstore.auth.RequestAuthentication;
 import io.shopstack.objectstore.storage.ObjectStorage;
 import io.shopstack.objectstore.storage.StoredObject;
 import io.shopstack.objectstore.system.ObjectStoreProperties;
@@ -81,6 +82,8 @@ class ObjectController {
               ? ByteRange.parse(request.getHeader(HttpHeaders.RANGE), object.size())
               : Optional.empty();
       ObjectResponse.representation(object, response);
+      ResponseOverrides.apply(
+          request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
       long first = range.map(ByteRange::first).orElse(0L);
       long length = range.map(ByteRange::length).orElse(object.size());
       if (range.isPresent()) {
@@ -122,6 +125,8 @@ class ObjectController {
       return;
     }
     ObjectResponse.representation(object, response);
+    ResponseOverrides.apply(
+        request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
     response.setContentLengthLong(object.size());
   }
 

@@ -4,6 +4,7 @@ import io.shopstack.objectstore.storage.StoredObject;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.ee11.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -15,23 +16,32 @@ final class ObjectResponse {
   private ObjectResponse() {}
 
   static void representation(StoredObject object, HttpServletResponse response) {
-    object
-        .headers()
-        .representation()
-        .forEach(
-            (name, value) -> {
-              if (name.equals(HttpHeaders.CONTENT_TYPE)) {
-                exactContentType(value, response);
-              } else {
-                response.setHeader(name, value);
-              }
-            });
+    representation(object, servletHeaders(response));
+  }
+
+  /** Where ResponseOverrides puts its headers on the servlet path. */
+  static BiConsumer<String, String> servletHeaders(HttpServletResponse response) {
+    return (name, value) -> {
+      if (name.equals(HttpHeaders.CONTENT_TYPE)) {
+        exactContentType(value, response);
+      } else {
+        response.setHeader(name, value);
+      }
+    };
+  }
+
+  /**
+   * Every header of a GET or HEAD answer that comes from the object, in one place for both ways an
+   * object is served: through Spring MVC and through PublicReadFastPath.
+   */
+  static void representation(StoredObject object, BiConsumer<String, String> header) {
+    object.headers().representation().forEach(header);
     object
         .headers()
         .userMetadata()
-        .forEach((name, value) -> response.setHeader("x-amz-meta-" + name, value));
-    response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-    validators(object, response);
+        .forEach((name, value) -> header.accept("x-amz-meta-" + name, value));
+    header.accept(HttpHeaders.ACCEPT_RANGES, "bytes");
+    validators(object, header);
   }
 
   /**
@@ -51,18 +61,22 @@ final class ObjectResponse {
 
   /** What a 304 carries too, so a cache can refresh its stored copy (RFC 9110 §15.4.5). */
   static void validators(StoredObject object, HttpServletResponse response) {
-    response.setHeader(HttpHeaders.ETAG, object.etag());
-    response.setHeader(
+    validators(object, response::setHeader);
+  }
+
+  private static void validators(StoredObject object, BiConsumer<String, String> header) {
+    header.accept(HttpHeaders.ETAG, object.etag());
+    header.accept(
         HttpHeaders.LAST_MODIFIED,
         DateTimeFormatter.RFC_1123_DATE_TIME.format(
             object.lastModified().atOffset(ZoneOffset.UTC)));
     String cacheControl = object.headers().representation().get(HttpHeaders.CACHE_CONTROL);
     if (cacheControl != null) {
-      response.setHeader(HttpHeaders.CACHE_CONTROL, cacheControl);
+      header.accept(HttpHeaders.CACHE_CONTROL, cacheControl);
     }
     String expires = object.headers().representation().get(HttpHeaders.EXPIRES);
     if (expires != null) {
-      response.setHeader(HttpHeaders.EXPIRES, expires);
+      header.accept(HttpHeaders.EXPIRES, expires);
     }
   }
 }

@@ -10,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
@@ -36,6 +37,15 @@ class S3ErrorAdvice {
           S3Error.NOT_IMPLEMENTED, "This POST operation is not implemented by this store", request);
     }
     return document(S3Error.METHOD_NOT_ALLOWED, S3Error.METHOD_NOT_ALLOWED.message(), request);
+  }
+
+  /**
+   * Only the admin port has paths no handler maps (the S3 port maps every path): an unknown one is
+   * a plain 404 there, not a 500 logged as an ERROR with a stack trace for every probe.
+   */
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<Void> noSuchPath() {
+    return ResponseEntity.notFound().build();
   }
 
   @ExceptionHandler(Exception.class)

@@ -5,43 +5,30 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Stamps every response the way each hop of the journey does: {@code X-Served-By} names this
- * origin, {@code x-amz-request-id} is S3's own id (also quoted in error documents), and the
- * journey's {@code X-Request-Id} is echoed so a trace can follow one request through the edges.
+ * Stamps every response that goes through Spring MVC with this origin's headers (ResponseStamp) and
+ * keeps the {@code x-amz-request-id} for the error documents.
  */
 @Component
 class ServedByFilter extends OncePerRequestFilter {
 
   static final String REQUEST_ID_ATTRIBUTE = ServedByFilter.class.getName() + ".amzRequestId";
 
-  private final String instance;
+  private final ResponseStamp stamp;
 
-  ServedByFilter(ObjectStoreProperties properties) {
-    this.instance = properties.instance();
+  ServedByFilter(ResponseStamp stamp) {
+    this.stamp = stamp;
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String amzRequestId = HexFormat.of().withUpperCase().toHexDigits(nextId());
+    String amzRequestId = stamp.apply(request.getHeader("X-Request-Id"), response::setHeader);
     request.setAttribute(REQUEST_ID_ATTRIBUTE, amzRequestId);
-    response.setHeader("X-Served-By", instance);
-    response.setHeader("x-amz-request-id", amzRequestId);
-    String journeyId = request.getHeader("X-Request-Id");
-    if (journeyId != null && !journeyId.isBlank()) {
-      response.setHeader("X-Request-Id", journeyId);
-    }
     chain.doFilter(request, response);
-  }
-
-  private static long nextId() {
-    return ThreadLocalRandom.current().nextLong();
   }
 }

@@ -1,5 +1,7 @@
 package io.shopstack.objectstore.system;
 
+import io.shopstack.objectstore.object.PublicReadFastPath;
+import io.shopstack.objectstore.sendfile.FileBody;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
@@ -16,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 class WebServerChoice {
 
   @Bean
-  JettyServletWebServerFactory jettyServletWebServerFactory() {
+  JettyServletWebServerFactory jettyServletWebServerFactory(PublicReadFastPath fastPath) {
     JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
     // Jetty's header cache otherwise hands back its own spelling of common values
     // ("charset=utf-8" for the "charset=UTF-8" the client sent), and SigV4 signs the exact bytes.
@@ -29,6 +31,9 @@ class WebServerChoice {
               http.getHttpConfiguration().setHeaderCacheCaseSensitive(true);
             }
           }
+          // the CDN edges' unsigned image GETs skip Spring MVC and go out with sendfile
+          FileBody.install(server);
+          server.setHandler(fastPath.wrap(server.getHandler()));
         });
     return factory;
   }
