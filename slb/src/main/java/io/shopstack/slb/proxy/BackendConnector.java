@@ -211,6 +211,9 @@ final class BackendConnector {
    * thing the backend receives.
    */
   private void announceClient(Channel client, Channel backend) {
+    if (proxyProtocol == ProxyProtocol.NONE) {
+      return; // without asking the client channel for its addresses
+    }
     ByteBuf header =
         proxyProtocol.header(
             backend.alloc(),

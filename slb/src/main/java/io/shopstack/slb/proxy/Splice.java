@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -53,7 +54,20 @@ final class Splice {
     }
     if (to instanceof DuplexChannel duplex) {
       to.writeAndFlush(Unpooled.EMPTY_BUFFER)
-          .addListener(flushed -> duplex.shutdownOutput().addListener(shut -> closeIfDone(to)));
+          .addListener(
+              flushed ->
+                  duplex
+                      .shutdownOutput()
+                      .addListener(
+                          shut -> {
+                            // Nothing more goes to it: when its own end comes, close it outright.
+                            // As a half-close that end is a failing shutdown(2) and an exception
+                            // per connection, only to close it anyway.
+                            if (to.config() instanceof SocketChannelConfig config) {
+                              config.setAllowHalfClosure(false);
+                            }
+                            closeIfDone(to);
+                          }));
     } else {
       closeOnFlush(to);
     }
