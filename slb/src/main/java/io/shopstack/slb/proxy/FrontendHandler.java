@@ -1,6 +1,7 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -28,6 +29,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final boolean accessLog;
   private SpliceTimeouts.Watch watch;
   private Channel backend;
+  private ChannelFutureListener readNext;
   private final ArrayDeque<Object> early = new ArrayDeque<>(2);
   private boolean clientFinishedEarly;
 
@@ -46,6 +48,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.clientOpened();
     Channel client = ctx.channel();
+    readNext = Splice.readNextFrom(client);
     watch = timeouts.watch(client, record);
     Future<Channel> connected = connector.connect(client, record);
     connected.addListener(done -> spliced(client, connected));
@@ -83,7 +86,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       early.add(chunk);
       return;
     }
-    Splice.forward(ctx.channel(), backend, chunk);
+    Splice.forward(backend, chunk, readNext);
   }
 
   @Override

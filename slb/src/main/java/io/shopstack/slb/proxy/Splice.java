@@ -16,26 +16,33 @@ final class Splice {
   private Splice() {}
 
   /**
-   * Writes a chunk read from {@code from} to {@code to}, as is (the same buffer, no copy), and asks
-   * {@code from} for the next chunk only once this one has been written. With auto-read off a
-   * {@code read()} yields exactly one chunk, so each direction holds at most one chunk in the SLB:
-   * a slow receiver stops the sender through TCP flow control instead of filling our memory.
+   * Writes a chunk read from one side to {@code to}, as is (the same buffer, no copy); {@code
+   * readNext} (see {@link #readNextFrom}) asks that side for the next chunk only once this one has
+   * been written. With auto-read off a {@code read()} yields exactly one chunk, so each direction
+   * holds at most one chunk in the SLB: a slow receiver stops the sender through TCP flow control
+   * instead of filling our memory.
    */
-  static void forward(Channel from, Channel to, Object chunk) {
+  static void forward(Channel to, Object chunk, ChannelFutureListener readNext) {
     if (to == null || !to.isActive()) {
       ReferenceCountUtil.release(chunk);
       return;
     }
-    to.writeAndFlush(chunk)
-        .addListener(
-            (ChannelFutureListener)
-                written -> {
-                  if (written.isSuccess()) {
-                    from.read();
-                  } else {
-                    written.channel().close();
-                  }
-                });
+    to.writeAndFlush(chunk).addListener(readNext);
+  }
+
+  /**
+   * What to do once a chunk read from {@code from} has been written: read the next one, or close
+   * the receiver the write failed on. Made once per direction, not per chunk: it is the same every
+   * time.
+   */
+  static ChannelFutureListener readNextFrom(Channel from) {
+    return written -> {
+      if (written.isSuccess()) {
+        from.read();
+      } else {
+        written.channel().close();
+      }
+    };
   }
 
   static int size(Object chunk) {
