@@ -22,6 +22,7 @@ import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
+import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
@@ -47,6 +48,7 @@ public final class SlbServer implements AutoCloseable {
   private AdminServer admin;
   private HealthChecker healthChecker;
   private FrontendLimit frontendLimit;
+  private final AcceptFailures acceptFailures = new AcceptFailures();
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));
@@ -151,8 +153,8 @@ public final class SlbServer implements AutoCloseable {
   }
 
   /**
-   * A listening socket's bootstrap: the lifecycle's connection tracking, then the frontend's
-   * maxconn if there is one.
+   * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
+   * fails, then the frontend's maxconn if there is one.
    */
   private ServerBootstrap listenerBootstrap(
       ServerLifecycle server,
@@ -164,17 +166,18 @@ public final class SlbServer implements AutoCloseable {
             .serverBootstrap(acceptor, workers)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childHandler(splices);
-    if (frontendLimit != null) {
-      ChannelHandler tracking = bootstrap.config().handler();
-      FrontendLimit limit = frontendLimit;
-      bootstrap.handler(
-          new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel listener) {
-              listener.pipeline().addLast(tracking, limit);
+    ChannelHandler tracking = bootstrap.config().handler();
+    FrontendLimit limit = frontendLimit;
+    bootstrap.handler(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel listener) {
+            listener.pipeline().addLast(tracking, acceptFailures);
+            if (limit != null) {
+              listener.pipeline().addLast(limit);
             }
-          });
-    }
+          }
+        });
     return bootstrap;
   }
 
@@ -207,6 +210,11 @@ public final class SlbServer implements AutoCloseable {
   /** The bound listen addresses, with the actual ports when port 0 was configured. */
   public List<InetSocketAddress> listenAddresses() {
     return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+  }
+
+  /** Whether it still takes new clients: false once it has begun to stop. */
+  public boolean accepting() {
+    return listeners.stream().anyMatch(Channel::isOpen);
   }
 
   /** The transport this SLB runs on (epoll or NIO), as chosen at start. */
