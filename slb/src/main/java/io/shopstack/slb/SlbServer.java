@@ -48,7 +48,8 @@ public final class SlbServer implements AutoCloseable {
   private AdminServer admin;
   private HealthChecker healthChecker;
   private FrontendLimit frontendLimit;
-  private final AcceptFailures acceptFailures = new AcceptFailures();
+  private final AcceptFailures acceptFailures =
+      new AcceptFailures(() -> frontendLimit != null && frontendLimit.paused());
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));

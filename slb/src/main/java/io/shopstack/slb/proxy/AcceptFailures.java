@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,20 @@ public final class AcceptFailures extends ChannelInboundHandlerAdapter {
   private static final long RETRY_MILLIS = 1000;
   private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+  private final BooleanSupplier pausedElsewhere;
   private volatile boolean failing;
   private boolean warned; // guarded by this: a warning is out and its recovery not yet logged
   private int failed; // guarded by this: attempts failed since the last line
   private long since; // guarded by this
   private long lastWarning = System.nanoTime() - QUIET_NANOS; // guarded by this
+
+  /**
+   * @param pausedElsewhere whether something else (the frontend's maxconn) has paused accepting:
+   *     then the retry leaves it paused
+   */
+  public AcceptFailures(BooleanSupplier pausedElsewhere) {
+    this.pausedElsewhere = pausedElsewhere;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object accepted) {
@@ -80,6 +90,12 @@ public final class AcceptFailures extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     ctx.executor()
         .schedule(
-            () -> ctx.channel().config().setAutoRead(true), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            () -> {
+              if (!pausedElsewhere.getAsBoolean()) {
+                ctx.channel().config().setAutoRead(true);
+              }
+            },
+            RETRY_MILLIS,
+            TimeUnit.MILLISECONDS);
   }
 }
