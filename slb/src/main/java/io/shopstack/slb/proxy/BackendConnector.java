@@ -17,6 +17,7 @@ import io.shopstack.slb.backend.ConnectObserver;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -112,7 +113,13 @@ final class BackendConnector {
 
     /** Its order, less the backends that failed it and those out of rotation by now. */
     private List<Backend> remaining() {
-      return order.stream().filter(b -> b.inRotation() && !failed.contains(b)).toList();
+      List<Backend> remaining = new ArrayList<>(order.size());
+      for (Backend backend : order) {
+        if (backend.inRotation() && !failed.contains(backend)) {
+          remaining.add(backend);
+        }
+      }
+      return remaining;
     }
 
     /** Asked while queued: the rotation now, which may have gained a backend since it arrived. */
