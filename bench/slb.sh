@@ -9,7 +9,9 @@
 #
 #   1. keep-alive: wrk -t1 -c50 --latency, requests/s and p50/p99;
 #   2. new connections: the same with "Connection: close" (one TCP connection per request);
-#   3. memory per idle connection: BENCH_IDLE connections that never send a byte, RSS growth.
+#   3. memory per idle connection: BENCH_IDLE connections that never send a byte, each proxy's
+#      growth once it holds them and their backend sides: RSS for HAProxy; for ours RSS (heap
+#      pre-touched, so that is native memory and direct buffers) plus Java heap used after a GC.
 #
 # Loopback only. Every process it starts is stopped on exit, failure included. Last line:
 #   ratio: ours/HAProxy = X.XX      (keep-alive requests/s)
@@ -20,7 +22,7 @@
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM's JIT warm-up, not
 # counted), BENCH_CONNECTIONS (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit
 # here is 20000 and a proxy holds two descriptors per connection), BENCH_JAR (our exec jar, built
-# if missing), BENCH_JAVA_OPTS, BENCH_TRANSPORT (our transport: auto as shipped, i.e. epoll here, or nio),
+# if missing), BENCH_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+AlwaysPreTouch), BENCH_TRANSPORT (our transport: auto as shipped, i.e. epoll here, or nio),
 # BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
@@ -33,6 +35,8 @@ PORT_HAPROXY=18090
 PORT_OURS=18091
 PORT_ADMIN=18092
 VIP=127.0.0.1
+# A fixed heap, committed and touched at start, so the idle-memory step can tell heap from native.
+JAVA_OPTS_DEFAULT="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
 
 
 rss_kib() {
@@ -110,7 +114,7 @@ proxyProtocol: none
 healthCheck: {type: tcp, intervalMillis: 2000, rise: 2, fall: 3}
 EOF
   # shellcheck disable=SC2086
-  prlimit --nofile=20000:20000 taskset -c 0 java ${BENCH_JAVA_OPTS:-} -jar "$WORK/slb-exec.jar" \
+  prlimit --nofile=20000:20000 taskset -c 0 java ${BENCH_JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -jar "$WORK/slb-exec.jar" \
     --config="$WORK/slb.yml" >"$WORK/ours.log" 2>&1 &
   echo $!
 }
@@ -133,10 +137,36 @@ drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
     END { printf "%.0f %.3f %.3f %s %.2f\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick }' "$out"
 }
 
-# Opens N idle connections to a port and holds them; prints the RSS growth per connection (bytes).
-idle_memory() { # name, port, pid
-  local base grown holder
-  base=$(rss_kib "$3")
+# What a process holds for its live data, in bytes: its RSS, plus, for our JVM, the Java heap in
+# use after a full GC. Our heap is committed and touched at start (-Xms = -Xmx, AlwaysPreTouch), so
+# its RSS stays put while objects come and go inside it: RSS growth alone showed only the native
+# side (20 B per connection, not believable); the heap's part is counted from the GC's own figure.
+footprint_bytes() { # pid, java (1) or not (0)
+  local heap=0
+  if [ "$2" = 1 ]; then
+    # A patient attach: the JVM shares its core with the load. Pinned to one core it runs the
+    # serial collector (two generations), elsewhere G1 (one heap line): every "total ..., used
+    # NK" line is summed.
+    jcmd -J-Dsun.tools.attach.attachTimeout=60000 "$1" GC.run >/dev/null || return 1
+    heap=$(jcmd -J-Dsun.tools.attach.attachTimeout=60000 "$1" GC.heap_info |
+      awk '/ total [0-9]+K, used [0-9]+K/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); sum += v * 1024 } } END { if (sum > 0) print sum }')
+    [ -n "$heap" ] || return 1
+  fi
+  echo $(($(rss_kib "$1") * 1024 + heap))
+}
+
+# Connections a proxy holds to the nginx backends now.
+backend_connections() {
+  ss -Htn state established "( dport = :$BACKEND_PORT )" | wc -l
+}
+backend_connections_at_least() { [ "$(backend_connections)" -ge "$1" ]; }
+
+# Opens BENCH_IDLE idle connections to a port and holds them; prints the growth of the proxy's
+# footprint per connection (bytes), counted once the proxy holds every backend connection too.
+idle_memory() { # name, port, pid, java (1) or not (0)
+  local base grown holder baseline_backends
+  base=$(footprint_bytes "$3" "$4") || die "no memory figures for $1 (jcmd)"
+  baseline_backends=$(backend_connections)
   prlimit --nofile=20000:20000 taskset -c 1 python3 - "$VIP" "$2" "$IDLE" "$WORK/idle-$1.ready" <<'PY' &
 import socket, sys, time, pathlib
 host, port, n, ready = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -150,17 +180,17 @@ time.sleep(120)
 PY
   holder=$!
   STARTED+=("$holder")
-  for _ in $(seq 1 600); do [ -f "$WORK/idle-$1.ready" ] && break; sleep 0.1; done
-  [ -f "$WORK/idle-$1.ready" ] || die "could not open $IDLE idle connections to $1"
-  sleep 2 # let the proxy finish its backend connects: these are awaited, not timed
-  grown=$(rss_kib "$3")
+  await 60 "$holder" "$IDLE idle connections to $1" test -f "$WORK/idle-$1.ready" >/dev/null
+  await 60 "$3" "$IDLE backend connections from $1" backend_connections_at_least $((baseline_backends + IDLE)) >/dev/null
+  grown=$(footprint_bytes "$3" "$4") || die "no memory figures for $1 (jcmd)"
   stop "$holder"
-  echo $(( (grown - base) * 1024 / IDLE ))
+  echo $(((grown - base) / IDLE))
 }
 
 main() {
   install_missing --stop "nginx haproxy" nginx:nginx-light haproxy:haproxy wrk:wrk taskset:util-linux \
-    python3:python3 java:openjdk-17-jdk-headless curl:curl
+    python3:python3 java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless \
+    ss:iproute2 curl:curl
   [ ${#PIN_SERVER[@]} -gt 0 ] || die "needs 2 cores: proxies on core 0, wrk and nginx on core 1"
   ports_free "$BACKEND_PORT" "$PORT_HAPROXY" "$PORT_OURS" "$PORT_ADMIN"
   make_work slb
@@ -197,8 +227,8 @@ main() {
     log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}"
   done
   local mem_haproxy mem_ours
-  mem_haproxy=$(idle_memory HAProxy "$PORT_HAPROXY" "$haproxy")
-  mem_ours=$(idle_memory ours "$PORT_OURS" "$ours")
+  mem_haproxy=$(idle_memory HAProxy "$PORT_HAPROXY" "$haproxy" 0)
+  mem_ours=$(idle_memory ours "$PORT_OURS" "$ours" 1)
   grep -q "ERROR\|Exception" "$WORK/ours.log" && log "bench: ours logged errors: $(grep -m3 'ERROR\|Exception' "$WORK/ours.log")"
 
   echo "machine: $(machine), load average now $(load_avg)"
@@ -217,7 +247,7 @@ main() {
     done
   done
   echo
-  echo "idle memory ($IDLE connections that never send a byte, RSS growth incl. backend side): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn"
+  echo "idle memory ($IDLE connections that never send a byte, each with its backend side; RSS growth, ours plus Java heap in use after GC): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn ($(ratio "$mem_ours" "$mem_haproxy") x)"
   local ka_h ka_o nc_h nc_o
   ka_h=$(cut -d' ' -f1 <<<"${KA[HAProxy]}"); ka_o=$(cut -d' ' -f1 <<<"${KA[ours]}")
   nc_h=$(cut -d' ' -f1 <<<"${NC[HAProxy]}"); nc_o=$(cut -d' ' -f1 <<<"${NC[ours]}")

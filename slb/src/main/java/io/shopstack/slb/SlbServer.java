@@ -7,8 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.util.concurrent.EventExecutor;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
@@ -20,6 +22,7 @@ import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
+import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
@@ -45,6 +48,8 @@ public final class SlbServer implements AutoCloseable {
   private AdminServer admin;
   private HealthChecker healthChecker;
   private FrontendLimit frontendLimit;
+  private final AcceptFailures acceptFailures =
+      new AcceptFailures(() -> frontendLimit != null && frontendLimit.paused());
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));
@@ -84,12 +89,10 @@ public final class SlbServer implements AutoCloseable {
   }
 
   private void open(ServerLifecycle server) throws InterruptedException {
-    // With epoll, each address is bound once per core with SO_REUSEPORT, so the kernel spreads
-    // new connections over as many accepting threads instead of one thread accepting for all.
     boolean reusePort = server.transport() == Transport.EPOLL;
-    int socketsPerAddress = reusePort ? Runtime.getRuntime().availableProcessors() : 1;
-    EventLoopGroup acceptors = server.eventLoops("accept", socketsPerAddress);
-    EventLoopGroup workers = server.eventLoops("io", 0);
+    int cores = Runtime.getRuntime().availableProcessors();
+    // One I/O thread per core serves clients and their backend sides (HAProxy's nbthread).
+    EventLoopGroup workers = server.eventLoops("io", reusePort ? cores : 0);
     healthChecker =
         server.track(
             new HealthChecker(
@@ -98,36 +101,46 @@ public final class SlbServer implements AutoCloseable {
                     server.eventLoops("health", 1),
                     server.transport().socketChannel())
                 .start());
-    ServerBootstrap bootstrap =
-        server
-            .serverBootstrap(acceptors, workers)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childHandler(
-                new ProxyInitializer(
-                    pool,
-                    new ProxyInitializer.Settings(
-                        config.connectTimeout(),
-                        config.queueTimeout(),
-                        config.idleTimeoutSeconds(),
-                        config.firstByteTimeoutSeconds(),
-                        config.proxyProtocolVersion(),
-                        config.accessLog()),
-                    healthChecker,
-                    new TrafficMetrics(registry, pool)));
+    ProxyInitializer splices =
+        new ProxyInitializer(
+            pool,
+            new ProxyInitializer.Settings(
+                config.connectTimeout(),
+                config.queueTimeout(),
+                config.idleTimeoutSeconds(),
+                config.firstByteTimeoutSeconds(),
+                config.proxyProtocolVersion(),
+                config.accessLog()),
+            healthChecker,
+            new TrafficMetrics(registry, pool));
     if (config.maxConnections() > 0) {
       frontendLimit = new FrontendLimit(config.maxConnections());
-      limitAccepting(bootstrap, frontendLimit);
+      Gauge.builder("slb_frontend_paused", frontendLimit, l -> l.paused() ? 1 : 0)
+          .description("1 while accepting is paused: maxConnections clients are being served")
+          .register(registry);
     }
-    if (reusePort) {
-      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-    }
+    EventLoopGroup acceptor = reusePort ? null : server.eventLoops("accept", 1);
     for (InetSocketAddress address : config.listenAddresses()) {
-      Channel first = server.bind("listener", bootstrap, address);
-      listeners.add(first);
-      // Port 0: the siblings join the port the first one was given.
-      InetSocketAddress bound = (InetSocketAddress) first.localAddress();
-      for (int i = 1; i < socketsPerAddress; i++) {
-        listeners.add(server.bind("listener", bootstrap, bound));
+      if (!reusePort) {
+        listeners.add(
+            server.bind(
+                "listener", listenerBootstrap(server, acceptor, workers, splices), address));
+        continue;
+      }
+      // With SO_REUSEPORT, one listening socket per I/O thread, each accepting for its own thread:
+      // the kernel spreads new connections over the sockets, and a client is served (and its
+      // backend connected) on the thread that accepted it. A separate accepting thread cost a
+      // wake-up of the serving thread per connection, the dearest part of a short connection.
+      InetSocketAddress bound = address;
+      for (EventExecutor executor : workers) {
+        EventLoop loop = (EventLoop) executor;
+        ServerBootstrap bootstrap =
+            listenerBootstrap(server, loop, loop, splices)
+                .option(EpollChannelOption.SO_REUSEPORT, true);
+        Channel listener = server.bind("listener", bootstrap, bound);
+        listeners.add(listener);
+        // Port 0: the siblings join the port the first one was given.
+        bound = (InetSocketAddress) listener.localAddress();
       }
     }
     admin =
@@ -140,19 +153,33 @@ public final class SlbServer implements AutoCloseable {
             .start(server);
   }
 
-  /** Puts the frontend's maxconn after the lifecycle's own handler on every listening socket. */
-  private void limitAccepting(ServerBootstrap bootstrap, FrontendLimit limit) {
+  /**
+   * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
+   * fails, then the frontend's maxconn if there is one.
+   */
+  private ServerBootstrap listenerBootstrap(
+      ServerLifecycle server,
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      ProxyInitializer splices) {
+    ServerBootstrap bootstrap =
+        server
+            .serverBootstrap(acceptor, workers)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childHandler(splices);
     ChannelHandler tracking = bootstrap.config().handler();
+    FrontendLimit limit = frontendLimit;
     bootstrap.handler(
         new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel listener) {
-            listener.pipeline().addLast(tracking, limit);
+            listener.pipeline().addLast(tracking, acceptFailures);
+            if (limit != null) {
+              listener.pipeline().addLast(limit);
+            }
           }
         });
-    Gauge.builder("slb_frontend_paused", limit, l -> l.paused() ? 1 : 0)
-        .description("1 while accepting is paused: maxConnections clients are being served")
-        .register(registry);
+    return bootstrap;
   }
 
   private Health health() {
@@ -184,6 +211,11 @@ public final class SlbServer implements AutoCloseable {
   /** The bound listen addresses, with the actual ports when port 0 was configured. */
   public List<InetSocketAddress> listenAddresses() {
     return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+  }
+
+  /** Whether it still takes new clients: false once it has begun to stop. */
+  public boolean accepting() {
+    return listeners.stream().anyMatch(Channel::isOpen);
   }
 
   /** The transport this SLB runs on (epoll or NIO), as chosen at start. */

@@ -2,6 +2,7 @@ package io.shopstack.slb.backend;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +43,13 @@ public final class BackendPool {
    * client is then closed at once, there is nothing to wait for).
    */
   public List<Backend> candidates(SocketAddress client) {
-    List<Backend> up = backends.stream().filter(Backend::inRotation).toList();
+    // Asked once per new connection: a plain loop, no stream pipeline.
+    List<Backend> up = new ArrayList<>(backends.size());
+    for (Backend backend : backends) {
+      if (backend.inRotation()) {
+        up.add(backend);
+      }
+    }
     return up.isEmpty() ? List.of() : policy.order(up, client);
   }
 

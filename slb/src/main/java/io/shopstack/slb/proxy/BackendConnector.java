@@ -1,10 +1,13 @@
 package io.shopstack.slb.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
@@ -14,6 +17,7 @@ import io.shopstack.slb.backend.ConnectObserver;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,12 +35,16 @@ import org.slf4j.LoggerFactory;
 final class BackendConnector {
   private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
 
-  private final Bootstrap template;
+  private final int connectTimeoutMillis;
+  // Made from the first client's channel class (the transport's): a reflective factory looks its
+  // constructor up once, not per connection.
+  private volatile ChannelFactory<? extends Channel> channels;
   private final BackendPool pool;
   private final long queueTimeoutMillis;
   private final TrafficMetrics metrics;
   private final ProxyProtocol proxyProtocol;
   private final ConnectObserver observer;
+  private final ResourceRefusals refusals = new ResourceRefusals();
 
   BackendConnector(
       BackendPool pool,
@@ -50,13 +58,7 @@ final class BackendConnector {
     this.metrics = metrics;
     this.proxyProtocol = proxyProtocol;
     this.observer = observer;
-    this.template =
-        new Bootstrap()
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()))
-            // Both sides of a splice read only when the other side has taken the last chunk.
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
   }
 
   /**
@@ -111,7 +113,13 @@ final class BackendConnector {
 
     /** Its order, less the backends that failed it and those out of rotation by now. */
     private List<Backend> remaining() {
-      return order.stream().filter(b -> b.inRotation() && !failed.contains(b)).toList();
+      List<Backend> remaining = new ArrayList<>(order.size());
+      for (Backend backend : order) {
+        if (backend.inRotation() && !failed.contains(backend)) {
+          remaining.add(backend);
+        }
+      }
+      return remaining;
     }
 
     /** Asked while queued: the rotation now, which may have gained a backend since it arrived. */
@@ -169,13 +177,25 @@ final class BackendConnector {
     /** Connects to {@code backend}, whose slot this attempt holds. */
     private void connectTo(Backend backend) {
       record.connecting();
+      Channel channel;
+      try {
+        channel = newBackendChannel(client);
+      } catch (ChannelException noSocket) {
+        // Out of file descriptors (or socket buffers): the SLB's own limit, not the backend's
+        // fault, so its health is not charged; the client is refused and the reason logged.
+        pool.queue().release(backend);
+        record.end("RC");
+        metrics.noSocket();
+        refusals.refused(client, noSocket);
+        connected.tryFailure(noSocket);
+        return;
+      }
+      channel.pipeline().addLast(new BackendHandler(client, record, metrics));
       // The client's own event loop: both channels of a splice live on one thread, so handing a
-      // buffer from one to the other needs no locking and no task hop.
-      template
-          .clone(client.eventLoop())
-          .channel(client.getClass())
-          .handler(new BackendHandler(client, record, metrics))
-          .connect(backend.address())
+      // buffer from one to the other needs no locking and no task hop. Registering from the loop
+      // itself completes at once.
+      ChannelFuture registered = client.eventLoop().register(channel);
+      (registered.isSuccess() ? channel.connect(backend.address()) : registered)
           .addListener(
               (ChannelFutureListener)
                   attempt -> {
@@ -184,6 +204,7 @@ final class BackendConnector {
                       announceClient(client, attempt.channel());
                       connected.trySuccess(attempt.channel());
                     } else {
+                      attempt.channel().close(); // as Bootstrap's CLOSE_ON_FAILURE would
                       pool.queue().release(backend);
                       metrics.connectFailed(backend);
                       // Per connection at debug only: a dead backend would otherwise write one
@@ -206,11 +227,34 @@ final class BackendConnector {
   }
 
   /**
+   * A backend channel of the client's transport, set up as Netty's {@code Bootstrap} would, without
+   * the bootstrap's per-connection copy of itself, option maps and address resolver: the address is
+   * already resolved.
+   */
+  private Channel newBackendChannel(Channel client) {
+    ChannelFactory<? extends Channel> factory = channels;
+    if (factory == null) {
+      factory = new ReflectiveChannelFactory<>(client.getClass());
+      channels = factory;
+    }
+    Channel channel = factory.newChannel();
+    SocketChannelConfig config = (SocketChannelConfig) channel.config();
+    config.setConnectTimeoutMillis(connectTimeoutMillis);
+    // Both sides of a splice read only when the other side has taken the last chunk.
+    config.setAutoRead(false);
+    config.setAllowHalfClosure(true);
+    return channel;
+  }
+
+  /**
    * Writes the PROXY header, if the pool sends one. It is queued before the promise completes, and
    * the client is read only after that, on this same event loop: the header is always the first
    * thing the backend receives.
    */
   private void announceClient(Channel client, Channel backend) {
+    if (proxyProtocol == ProxyProtocol.NONE) {
+      return; // without asking the client channel for its addresses
+    }
     ByteBuf header =
         proxyProtocol.header(
             backend.alloc(),

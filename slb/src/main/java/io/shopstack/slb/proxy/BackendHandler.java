@@ -1,6 +1,7 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -14,6 +15,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final Channel client;
   private final SpliceLog record;
   private final TrafficMetrics metrics;
+  private ChannelFutureListener readNext;
 
   BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics) {
     this.client = client;
@@ -23,6 +25,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    readNext = Splice.readNextFrom(ctx.channel());
     ctx.read();
   }
 
@@ -31,7 +34,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     int size = Splice.size(chunk);
     metrics.toClient(size);
     record.toClient(size);
-    Splice.forward(ctx.channel(), client, chunk);
+    Splice.forward(client, chunk, readNext);
   }
 
   @Override

@@ -1,10 +1,10 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.shopstack.common.server.ShutdownRequested;
@@ -24,17 +24,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
-  private final SpliceLog record;
+  private final SpliceLog record = new SpliceLog();
+  private final SpliceTimeouts timeouts;
   private final boolean accessLog;
+  private SpliceTimeouts.Watch watch;
   private Channel backend;
+  private ChannelFutureListener readNext;
   private final ArrayDeque<Object> early = new ArrayDeque<>(2);
   private boolean clientFinishedEarly;
 
   FrontendHandler(
-      BackendConnector connector, TrafficMetrics metrics, SpliceLog record, boolean accessLog) {
+      BackendConnector connector,
+      TrafficMetrics metrics,
+      SpliceTimeouts timeouts,
+      boolean accessLog) {
     this.connector = connector;
     this.metrics = metrics;
-    this.record = record;
+    this.timeouts = timeouts;
     this.accessLog = accessLog;
   }
 
@@ -42,6 +48,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.clientOpened();
     Channel client = ctx.channel();
+    readNext = Splice.readNextFrom(client);
+    watch = timeouts.watch(client, record);
     Future<Channel> connected = connector.connect(client, record);
     connected.addListener(done -> spliced(client, connected));
   }
@@ -78,7 +86,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       early.add(chunk);
       return;
     }
-    Splice.forward(ctx.channel(), backend, chunk);
+    Splice.forward(backend, chunk, readNext);
   }
 
   @Override
@@ -87,11 +95,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       clientFinishedEarly = true;
     } else if (event instanceof ChannelInputShutdownEvent) {
       Splice.endOfStream(ctx.channel(), backend);
-    } else if (event instanceof IdleStateEvent) {
-      log.debug("closing idle splice from {}", ctx.channel().remoteAddress());
-      metrics.idleClosed();
-      record.end("cD");
-      Splice.closeOnFlush(ctx.channel()); // channelInactive then closes the backend side
     } else if (event == ShutdownRequested.INSTANCE) {
       // A splice is a byte stream with no boundary the SLB could close at: like HAProxy's
       // soft-stop, it runs on until it ends by itself or the shutdown deadline cuts it.
@@ -103,6 +106,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     metrics.clientClosed();
+    if (watch != null) {
+      timeouts.unwatch(watch);
+    }
     early.forEach(ReferenceCountUtil::release);
     early.clear();
     if (backend != null) {

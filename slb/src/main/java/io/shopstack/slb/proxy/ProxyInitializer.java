@@ -2,7 +2,7 @@ package io.shopstack.slb.proxy;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.time.Duration;
@@ -21,6 +21,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
   private final Settings settings;
+  // Each event loop's sweep of its splices' timeouts, made by the loop's first client.
+  private final FastThreadLocal<SpliceTimeouts> timeouts = new FastThreadLocal<>();
 
   public ProxyInitializer(
       BackendPool pool, Settings settings, ConnectObserver observer, TrafficMetrics metrics) {
@@ -41,13 +43,18 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     // Read from the client only when the backend can take it (see Splice.forward), and keep
     // a half-closed client open until the backend has answered.
     client.config().setAutoRead(false).setAllowHalfClosure(true);
-    SpliceLog record = new SpliceLog();
-    // Every byte of the splice crosses the client channel (read going up, written coming down),
-    // so its all-idle event means the whole tunnel has been silent.
+    SpliceTimeouts loopTimeouts = timeouts.get();
+    if (loopTimeouts == null) {
+      loopTimeouts =
+          new SpliceTimeouts(
+              client.eventLoop(),
+              settings.firstByteTimeoutSeconds(),
+              settings.idleTimeoutSeconds(),
+              metrics);
+      timeouts.set(loopTimeouts);
+    }
     client
         .pipeline()
-        .addLast(new IdleStateHandler(0, 0, settings.idleTimeoutSeconds()))
-        .addLast(new FirstByteTimeout(settings.firstByteTimeoutSeconds(), metrics, record))
-        .addLast(new FrontendHandler(connector, metrics, record, settings.accessLog()));
+        .addLast(new FrontendHandler(connector, metrics, loopTimeouts, settings.accessLog()));
   }
 }

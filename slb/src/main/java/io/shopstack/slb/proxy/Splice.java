@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -15,26 +16,33 @@ final class Splice {
   private Splice() {}
 
   /**
-   * Writes a chunk read from {@code from} to {@code to}, as is (the same buffer, no copy), and asks
-   * {@code from} for the next chunk only once this one has been written. With auto-read off a
-   * {@code read()} yields exactly one chunk, so each direction holds at most one chunk in the SLB:
-   * a slow receiver stops the sender through TCP flow control instead of filling our memory.
+   * Writes a chunk read from one side to {@code to}, as is (the same buffer, no copy); {@code
+   * readNext} (see {@link #readNextFrom}) asks that side for the next chunk only once this one has
+   * been written. With auto-read off a {@code read()} yields exactly one chunk, so each direction
+   * holds at most one chunk in the SLB: a slow receiver stops the sender through TCP flow control
+   * instead of filling our memory.
    */
-  static void forward(Channel from, Channel to, Object chunk) {
+  static void forward(Channel to, Object chunk, ChannelFutureListener readNext) {
     if (to == null || !to.isActive()) {
       ReferenceCountUtil.release(chunk);
       return;
     }
-    to.writeAndFlush(chunk)
-        .addListener(
-            (ChannelFutureListener)
-                written -> {
-                  if (written.isSuccess()) {
-                    from.read();
-                  } else {
-                    written.channel().close();
-                  }
-                });
+    to.writeAndFlush(chunk).addListener(readNext);
+  }
+
+  /**
+   * What to do once a chunk read from {@code from} has been written: read the next one, or close
+   * the receiver the write failed on. Made once per direction, not per chunk: it is the same every
+   * time.
+   */
+  static ChannelFutureListener readNextFrom(Channel from) {
+    return written -> {
+      if (written.isSuccess()) {
+        from.read();
+      } else {
+        written.channel().close();
+      }
+    };
   }
 
   static int size(Object chunk) {
@@ -53,7 +61,20 @@ final class Splice {
     }
     if (to instanceof DuplexChannel duplex) {
       to.writeAndFlush(Unpooled.EMPTY_BUFFER)
-          .addListener(flushed -> duplex.shutdownOutput().addListener(shut -> closeIfDone(to)));
+          .addListener(
+              flushed ->
+                  duplex
+                      .shutdownOutput()
+                      .addListener(
+                          shut -> {
+                            // Nothing more goes to it: when its own end comes, close it outright.
+                            // As a half-close that end is a failing shutdown(2) and an exception
+                            // per connection, only to close it anyway.
+                            if (to.config() instanceof SocketChannelConfig config) {
+                              config.setAllowHalfClosure(false);
+                            }
+                            closeIfDone(to);
+                          }));
     } else {
       closeOnFlush(to);
     }

@@ -51,6 +51,15 @@ final class SpliceLog {
     toClient += bytes;
   }
 
+  /** Bytes moved so far, both ways. */
+  long bytes() {
+    return fromClient + toClient;
+  }
+
+  long fromClientBytes() {
+    return fromClient;
+  }
+
   /** How it ended, when not normally; the first reason given is the one that counts. */
   void end(String terminationState) {
     if (end == null) {

@@ -22,6 +22,7 @@ public final class TrafficMetrics {
   private final Counter idleClosed;
   private final Counter firstByteTimeouts;
   private final Counter openAtStop;
+  private final Counter noSocket;
   private final Counter queued;
   private final Counter queueTimeouts;
   private final Counter bytesIn;
@@ -52,6 +53,11 @@ public final class TrafficMetrics {
     openAtStop =
         Counter.builder("slb_connections_open_at_stop")
             .description("spliced connections still open when the SLB began to stop")
+            .register(registry);
+    noSocket =
+        Counter.builder("slb_connections_no_socket")
+            .description(
+                "clients refused because the SLB could not open a backend socket (file descriptors)")
             .register(registry);
     queued =
         Counter.builder("slb_connections_queued")
@@ -131,6 +137,10 @@ public final class TrafficMetrics {
 
   void openAtStop() {
     openAtStop.increment();
+  }
+
+  void noSocket() {
+    noSocket.increment();
   }
 
   void queued() {

@@ -60,7 +60,7 @@ class SpliceTest {
     EmbeddedChannel to = new EmbeddedChannel(held);
     ByteBuf chunk = chunk("POST /purchaseOrder");
 
-    Splice.forward(from, to, chunk);
+    Splice.forward(to, chunk, Splice.readNextFrom(from));
 
     assertThat(held.message).as("zero copy: the very buffer read").isSameAs(chunk);
     assertThat(readsSinceStart()).as("no read while the write is pending").isZero();
@@ -76,7 +76,7 @@ class SpliceTest {
     EmbeddedChannel to = new EmbeddedChannel(held);
     ByteBuf chunk = chunk("data");
 
-    Splice.forward(from, to, chunk);
+    Splice.forward(to, chunk, Splice.readNextFrom(from));
     ReferenceCountUtil.release(held.message); // what the transport does with a failed write
     held.promise.setFailure(new IOException("connection reset"));
 
@@ -91,7 +91,7 @@ class SpliceTest {
     to.close();
     ByteBuf chunk = chunk("late");
 
-    Splice.forward(from, to, chunk);
+    Splice.forward(to, chunk, Splice.readNextFrom(from));
 
     assertThat(chunk.refCnt()).isZero();
     assertThat(readsSinceStart()).isZero();
