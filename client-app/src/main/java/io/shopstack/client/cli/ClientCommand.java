@@ -2,6 +2,7 @@ package io.shopstack.client.cli;
 
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.Failure;
+import io.shopstack.client.Terminal;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyReport;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Option;
       ResolveCommand.class,
       GetCommand.class,
       OrderCommand.class,
+      LoadCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -62,25 +64,39 @@ public final class ClientCommand implements Callable<Integer> {
   private boolean json;
 
   private final Map<String, String> variables;
+  private final Terminal terminal;
   private final PrintStream out;
   private final PrintStream err;
 
   /**
    * @param variables what {@code ${VAR}} placeholders of the configuration expand from (the
    *     environment, for {@code main})
+   * @param terminal what stdout is: colours and a progress bar only on an interactive terminal
    * @param out where the journey and the commands print
    * @param err where the narration goes when the output is JSON
    */
-  public ClientCommand(Map<String, String> variables, PrintStream out, PrintStream err) {
+  public ClientCommand(
+      Map<String, String> variables, Terminal terminal, PrintStream out, PrintStream err) {
     this.variables = Map.copyOf(variables);
+    this.terminal = terminal;
     this.out = out;
     this.err = err;
   }
 
-  /** Runs one command line and returns its exit code; never throws, never exits. */
+  /** Runs one command line with plain output and returns its exit code; never throws or exits. */
   public static int execute(
       Map<String, String> variables, PrintStream out, PrintStream err, String... args) {
-    CommandLine commandLine = new CommandLine(new ClientCommand(variables, out, err));
+    return execute(variables, Terminal.PLAIN, out, err, args);
+  }
+
+  /** Runs one command line and returns its exit code; never throws, never exits. */
+  public static int execute(
+      Map<String, String> variables,
+      Terminal terminal,
+      PrintStream out,
+      PrintStream err,
+      String... args) {
+    CommandLine commandLine = new CommandLine(new ClientCommand(variables, terminal, out, err));
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler(
@@ -121,5 +137,13 @@ public final class ClientCommand implements Callable<Integer> {
 
   PrintStream out() {
     return out;
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  Terminal terminal() {
+    return terminal;
   }
 }

@@ -15,6 +15,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +46,11 @@ class ClientCommandTest {
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
   private final Map<String, String> variables = new HashMap<>();
+  private static final Reply CREATED =
+      Reply.of(
+          "HTTP/1.1 201 Created\r\nLocation: /purchaseOrder/7\r\nX-Served-By: order-2\r\n"
+              + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+  private volatile Function<HttpFixture.Received, Reply> orderService = r -> CREATED;
 
   @BeforeEach
   void startStandIns() throws Exception {
@@ -66,14 +75,7 @@ class ClientCommandTest {
                     : Reply.of(
                         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Cache: HIT\r\nAge: 7\r\n"
                             + "Via: 1.1 dc-cache, 1.1 edge-north\r\nX-Served-By: edge-north\r\n\r\nok"));
-    vip =
-        new HttpFixture(
-            ip("127.28.0.80"),
-            0,
-            r ->
-                Reply.of(
-                    "HTTP/1.1 201 Created\r\nLocation: /purchaseOrder/7\r\nX-Served-By: order-2\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+    vip = new HttpFixture(ip("127.28.0.80"), 0, r -> orderService.apply(r));
     variables.put("SHOP_DNS_PORT", String.valueOf(dns.address().getPort()));
     variables.put("SHOP_RESOLVER_ADMIN_PORT", String.valueOf(admin.address().getPort()));
     variables.put("SHOP_HTTP_PORT", String.valueOf(vip.address().getPort()));
@@ -91,9 +93,9 @@ class ClientCommandTest {
   void everyCommandHasHelpAndTheRootListsTheExitCodes() {
     assertThat(run("--help")).isZero();
     assertThat(out())
-        .contains("journey", "resolve", "get", "order")
+        .contains("journey", "resolve", "get", "order", "load")
         .contains("3   DNS: no answer from the resolver");
-    for (String command : new String[] {"journey", "resolve", "get", "order"}) {
+    for (String command : new String[] {"journey", "resolve", "get", "order", "load"}) {
       printed.reset();
       assertThat(run(command, "--help")).as(command).isZero();
       assertThat(out()).contains("Usage: client-app " + command);
@@ -215,6 +217,86 @@ class ClientCommandTest {
         .isEqualTo("DNS");
     assertThat(json.path("resolve").path("edgeAddress").isNull()).isTrue();
     assertThat(errors.toString(StandardCharsets.UTF_8)).contains("[1] Resolve");
+  }
+
+  @Test
+  void loadPlacesEveryOrderWithItsOwnKeyAndSummarisesTheLatency() {
+    assertThat(run("load", "--orders", "40", "--concurrency", "4")).as(out()).isZero();
+
+    assertThat(vip.received()).hasSize(40);
+    Set<String> keys =
+        vip.received().stream().map(r -> r.header("Idempotency-Key")).collect(Collectors.toSet());
+    assertThat(keys).hasSize(40).allMatch(k -> k.matches("load-[0-9a-f]{8}-\\d+"));
+    assertThat(vip.received())
+        .allSatisfy(
+            r -> {
+              assertThat(r.body()).isEqualTo(SEED.getBytes(StandardCharsets.UTF_8));
+              assertThat(r.header("Host")).isEqualTo("www.shop.example");
+              assertThat(r.client().getAddress()).isEqualTo(ip("127.28.1.10"));
+            });
+    // Plain progress (this is no terminal): one line per tenth, no carriage returns.
+    assertThat(out().lines().filter(l -> l.matches("\\d+/40 orders, 0 failed, .*"))).hasSize(10);
+    assertThat(out())
+        .doesNotContain("\r")
+        .contains("40 placed of 40, 40 created (201), 0 failed")
+        .contains("status    201 x40")
+        .containsPattern("latency   p50 [\\d.]+ ms  p90 [\\d.]+ ms  p99 [\\d.]+ ms  max [\\d.]+ ms")
+        .contains("errors    none")
+        .contains("load OK");
+  }
+
+  @Test
+  void loadCountsFailuresByClassAndExitsWithTheFirstFailuresLayer() throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    orderService =
+        r ->
+            seen.incrementAndGet() % 5 == 0
+                ? Reply.of("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+                : CREATED;
+
+    assertThat(run("load", "--orders", "20", "--concurrency", "2")).isEqualTo(5);
+    assertThat(out())
+        .contains("20 placed of 20, 16 created (201), 4 failed")
+        .contains("status    201 x16  503 x4")
+        .contains("errors    HTTP status 503 x4")
+        .contains("load FAILED");
+
+    printed.reset();
+    vip.close();
+    assertThat(run("load", "--orders", "3", "--concurrency", "1")).isEqualTo(4);
+    assertThat(out())
+        .contains("3 placed of 3, 0 created (201), 3 failed")
+        .contains("status    none answered")
+        .containsPattern("errors    CONNECT ConnectException x3 \\(first: connection refused by");
+  }
+
+  @Test
+  void loadStopsStartingOrdersWhenItsDurationCapPasses() {
+    // Each answer takes 300 ms: 200 orders one at a time would need a minute, the cap is 1 s.
+    orderService =
+        r ->
+            new Reply(
+                java.util.List.of(
+                    "HTTP/1.1 201 Created\r\n".getBytes(StandardCharsets.US_ASCII),
+                    "Content-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
+                java.time.Duration.ofMillis(300),
+                false);
+
+    assertThat(run("load", "--orders", "200", "--concurrency", "1", "--duration", "1")).isZero();
+    assertThat(vip.received().size()).isBetween(1, 20);
+    assertThat(out())
+        .containsPattern("capped    the --duration cap of 1 s passed: \\d+ of 200 orders were not")
+        .contains("load OK");
+  }
+
+  @Test
+  void loadRefusesUnboundedPlansBeforeSendingAnything() {
+    assertThat(run("load", "--orders", "0")).isEqualTo(2);
+    assertThat(run("load", "--concurrency", "1000")).isEqualTo(2);
+    assertThat(run("load", "--duration", "0")).isEqualTo(2);
+    assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--concurrency must be 1..256");
+    assertThat(dns.queries()).isEmpty();
+    assertThat(vip.received()).isEmpty();
   }
 
   private int run(String... args) {
