@@ -28,6 +28,8 @@ wanted=(javac:openjdk-17-jdk-headless mvn:maven ip:iproute2)
 if $docker_too; then
   wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
            dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd pg_ctlcluster:postgresql
+           # Headless chromium renders the client's journey page in its tests.
+           chromium:chromium
            # The S3 clients users have, run by the object-store's tests: Debian's own, found by
            # path (a pip-installed aws elsewhere on the PATH is not the one they judge us by).
            /usr/bin/aws:awscli /usr/bin/s3cmd:s3cmd /usr/lib/python3/dist-packages/boto3:python3-boto3)
