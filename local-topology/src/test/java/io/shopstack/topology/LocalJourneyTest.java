@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.cli.ClientCommand;
+import io.shopstack.client.diagram.JourneyPage;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.testing.Curl;
 import io.shopstack.common.testing.ExternalCommand;
+import io.shopstack.common.testing.HeadlessChromium;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -146,6 +149,29 @@ class LocalJourneyTest {
     assertThat(json.at("/buy/status").asInt()).isEqualTo(201);
     assertThat(json.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
     assertThat(json.at("/buy/clientAddress").asText()).isEqualTo("127.28.1.10");
+
+    assertThat(json.at("/buy/route/device").asText()).isEqualTo("lo");
+    assertThat(json.at("/buy/route/gateway").isNull()).isTrue();
+
+    // The --html page of this very report, as headless Chromium renders it: every host the
+    // journey met, in its lane, with the steps and their timings; no router on flat loopback.
+    Path page = dataDir.resolve("journey.html");
+    JourneyPage.write(JourneyJson.of(report), page);
+    Path png = dataDir.resolve("journey.png");
+    HeadlessChromium.screenshot(page, png, 2100, 1900);
+    assertThat(Files.size(png)).as("screenshot bytes").isGreaterThan(20_000);
+    String dom = HeadlessChromium.dumpDom(page);
+    assertThat(dom)
+        .contains("data-host=\"phone\"", "data-host=\"resolver\"")
+        .contains("data-host=\"dns:127.28.0.2\"", "data-host=\"dns:127.28.0.3\"")
+        .contains("data-host=\"dns:127.28.0.4\"", "data-host=\"dns:127.28.0.5\"")
+        .contains("data-host=\"edge\"", "data-host=\"dc-cache\"", "data-host=\"slb\"")
+        .contains("data-host=\"" + report.order().servedBy() + "\"")
+        .contains("root DNS", "edge-north", "127.28.1.20", "SLB (VIP)", "127.28.0.80")
+        .contains("1. Resolve (", "2. Look at pictures (", "3. Buy (")
+        .contains("201 Created, " + report.order().location())
+        .contains("journey OK (exit code 0)")
+        .doesNotContain("data-host=\"router:");
 
     assertThat(report.problems()).isEmpty();
     assertThat(report.success()).isTrue();

@@ -3,13 +3,16 @@ package io.shopstack.client.cli;
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.Failure;
 import io.shopstack.client.Terminal;
+import io.shopstack.client.diagram.JourneyPage;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -63,6 +66,13 @@ public final class ClientCommand implements Callable<Integer> {
           "journey: print the facts as one JSON document (README), the narration to stderr")
   private boolean json;
 
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description =
+          "journey: also write one self-contained HTML page with the sequence diagram to FILE")
+  private Path html;
+
   private final Map<String, String> variables;
   private final Terminal terminal;
   private final PrintStream out;
@@ -114,15 +124,30 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return journey(json);
+    return journey(json, html);
   }
 
-  /** Runs the journey; as JSON, stdout holds only the document, so a script can parse it. */
-  int journey(boolean asJson) {
-    JourneyReport report = new Journey(config(), asJson ? err : out).run();
+  /**
+   * Runs the journey; as JSON, stdout holds only the document, so a script can parse it. The HTML
+   * page is drawn from that same document.
+   */
+  int journey(boolean asJson, Path htmlFile) {
+    PrintStream narration = asJson ? err : out;
+    JourneyReport report = new Journey(config(), narration).run();
+    String document = JourneyJson.of(report);
     if (asJson) {
-      out.println(JourneyJson.of(report));
+      out.println(document);
       out.flush();
+    }
+    if (htmlFile != null) {
+      try {
+        JourneyPage.write(document, htmlFile);
+        narration.println("journey page written to " + htmlFile.toAbsolutePath());
+      } catch (IOException e) {
+        narration.println("client-app: cannot write the journey page " + htmlFile + ": " + e);
+        return report.exitCode() == Failure.OK ? Failure.INTERNAL : report.exitCode();
+      }
+      narration.flush();
     }
     return report.exitCode();
   }

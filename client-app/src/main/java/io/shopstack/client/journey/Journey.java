@@ -53,6 +53,8 @@ public final class Journey {
             pictures.reload(),
             purchase.exchange(),
             purchase.order(),
+            purchase.route(),
+            purchase.gateway(),
             java.util.List.of(names.result(), pictures.result(), purchase.result()));
     out.summary(report);
     return report;

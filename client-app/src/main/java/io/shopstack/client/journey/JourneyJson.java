@@ -4,6 +4,7 @@ import io.shopstack.client.dns.AnswerRecord;
 import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.http.HttpExchange;
+import io.shopstack.client.net.KernelRoute;
 import java.net.InetSocketAddress;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,7 +88,23 @@ public final class JourneyJson {
     buy.put("phoneAddress", exchange == null ? null : address(exchange.local()));
     buy.put(
         "clientAddress", order == null ? null : BuyStep.recordedClient(order.body()).orElse(null));
+    buy.set("route", route(report.route(), report.gateway()));
     return buy;
+  }
+
+  /** The kernel's route to the VIP and its gateway's MAC, as {@code ip} gave them. */
+  private static ObjectNode route(KernelRoute route, KernelRoute.Neighbour gateway) {
+    if (route == null) {
+      return null;
+    }
+    ObjectNode r = JSON.createObjectNode();
+    r.put("line", route.line());
+    r.put("gateway", route.gateway());
+    r.put("device", route.device());
+    r.put("source", route.source());
+    r.put("gatewayMac", gateway == null ? null : gateway.mac());
+    r.put("gatewayState", gateway == null ? null : gateway.state());
+    return r;
   }
 
   private static ObjectNode lookup(DnsLookup lookup) {

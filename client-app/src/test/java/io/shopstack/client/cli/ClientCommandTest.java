@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -217,6 +220,26 @@ class ClientCommandTest {
         .isEqualTo("DNS");
     assertThat(json.path("resolve").path("edgeAddress").isNull()).isTrue();
     assertThat(errors.toString(StandardCharsets.UTF_8)).contains("[1] Resolve");
+  }
+
+  @Test
+  void htmlWritesTheJourneyPageBesideTheJsonAndSaysWhere(@TempDir Path dir) throws IOException {
+    try (DatagramSocket probe = new DatagramSocket(0, ip("127.28.0.53"))) {
+      variables.put("SHOP_DNS_PORT", String.valueOf(probe.getLocalPort()));
+    }
+    variables.put("SHOP_CLIENT_DNS_TIMEOUT_MS", "300");
+    Path page = dir.resolve("out/journey.html");
+
+    assertThat(run("journey", "--json", "--html", page.toString())).isEqualTo(3);
+
+    JsonNode json = JsonMapper.builder().build().readTree(out()); // stdout: still only JSON
+    assertThat(json.path("exitCode").asInt()).isEqualTo(3);
+    assertThat(errors.toString(StandardCharsets.UTF_8))
+        .contains("journey page written to " + page.toAbsolutePath());
+    assertThat(Files.readString(page))
+        .startsWith("<!DOCTYPE html>")
+        .contains("journey FAILED (exit code 3)")
+        .contains("<svg");
   }
 
   @Test
