@@ -6,6 +6,7 @@ import io.shopstack.client.Terminal;
 import io.shopstack.client.diagram.JourneyPage;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyJson;
+import io.shopstack.client.journey.JourneyPrinter;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import java.io.IOException;
@@ -133,7 +134,8 @@ public final class ClientCommand implements Callable<Integer> {
    */
   int journey(boolean asJson, Path htmlFile) {
     PrintStream narration = asJson ? err : out;
-    JourneyReport report = new Journey(config(), narration).run();
+    JourneyReport report =
+        new Journey(config(), new JourneyPrinter(narration, terminal.colour() && !asJson)).run();
     String document = JourneyJson.of(report);
     if (asJson) {
       out.println(document);
@@ -162,6 +164,11 @@ public final class ClientCommand implements Callable<Integer> {
 
   PrintStream out() {
     return out;
+  }
+
+  /** How commands narrate: coloured only on a terminal that wants it. */
+  JourneyPrinter printer() {
+    return new JourneyPrinter(out, terminal.colour());
   }
 
   PrintStream err() {

@@ -67,7 +67,7 @@ final class LoadCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     ClientConfig config = app.config();
-    JourneyPrinter out = new JourneyPrinter(app.out());
+    JourneyPrinter out = app.printer();
     Optional<String> vip = ShopAddress.resolve(config.shopHost(), config, out);
     if (vip.isEmpty()) {
       return Failure.DNS.exitCode();

@@ -2,6 +2,7 @@ package io.shopstack.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstack.client.Terminal;
 import io.shopstack.client.fixture.DnsFixture;
 import io.shopstack.client.fixture.HttpFixture;
 import io.shopstack.client.fixture.HttpFixture.Reply;
@@ -320,6 +321,76 @@ class ClientCommandTest {
     assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--concurrency must be 1..256");
     assertThat(dns.queries()).isEmpty();
     assertThat(vip.received()).isEmpty();
+  }
+
+  @Test
+  void resolveAsJsonGivesTheLookupAndTheTraceOnStdout() {
+    assertThat(run("resolve", "static.shop.example", "--json")).isZero();
+
+    JsonNode json = JsonMapper.builder().build().readTree(out());
+    assertThat(json.path("exitCode").asInt()).isZero();
+    assertThat(json.path("error").isNull()).isTrue();
+    assertThat(json.at("/lookup/question").asText()).isEqualTo("static.shop.example.");
+    assertThat(json.at("/lookup/answers/0/type").asText()).isEqualTo("CNAME");
+    assertThat(json.at("/lookup/from").asText())
+        .isEqualTo("127.28.1.10:" + dns.queries().get(0).source().getPort());
+    assertThat(json.at("/trace/steps/0/server").asText()).isEqualTo("127.28.0.2");
+    assertThat(errors.toString(StandardCharsets.UTF_8)).contains("ANSWER SECTION");
+
+    printed.reset();
+    assertThat(run("resolve", "nope.shop.example", "--no-trace", "--json")).isEqualTo(3);
+    JsonNode missing = JsonMapper.builder().build().readTree(out());
+    assertThat(missing.at("/lookup/rcode").asText()).isEqualTo("NXDOMAIN");
+    assertThat(missing.path("error").asText())
+        .isEqualTo("NXDOMAIN, no A record for nope.shop.example");
+  }
+
+  @Test
+  void getAndOrderAsJsonUseTheJourneysFieldNames() {
+    int port = edge.address().getPort();
+    assertThat(run("get", "http://static.shop.example:" + port + "/products/course-1001", "--json"))
+        .isZero();
+    JsonNode get = JsonMapper.builder().build().readTree(out());
+    assertThat(get.path("address").asText()).isEqualTo("127.28.1.20");
+    assertThat(get.at("/exchange/status").asInt()).isEqualTo(200);
+    assertThat(get.at("/exchange/headers/X-Cache").asText()).isEqualTo("HIT");
+    assertThat(get.at("/exchange/local").asText()).startsWith("127.28.1.10:");
+    assertThat(get.path("responseHeaders").findValuesAsString("name")).contains("Via", "Age");
+
+    printed.reset();
+    assertThat(run("get", "http://static.shop.example:" + port + "/missing", "--json"))
+        .isEqualTo(5);
+    assertThat(JsonMapper.builder().build().readTree(out()).path("error").asText())
+        .startsWith("status 404 from 127.28.1.20:");
+
+    printed.reset();
+    assertThat(run("order", "--json", "--idempotency-key", "k-9")).isZero();
+    JsonNode order = JsonMapper.builder().build().readTree(out());
+    assertThat(order.path("idempotencyKey").asText()).isEqualTo("k-9");
+    assertThat(order.at("/lookup/answers/0/data").asText()).isEqualTo("127.28.0.80");
+    assertThat(order.at("/buy/status").asInt()).isEqualTo(201);
+    assertThat(order.at("/buy/orderId").asText()).isEqualTo("7");
+    assertThat(order.at("/buy/servedBy").asText()).isEqualTo("order-2");
+    assertThat(order.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
+    assertThat(order.at("/buy/route/device").asText()).isEqualTo("lo");
+    assertThat(vip.received().get(0).header("Idempotency-Key")).isEqualTo("k-9");
+  }
+
+  @Test
+  void colourOnlyOnATerminalThatWantsIt() {
+    assertThat(run("order")).isZero();
+    assertThat(out()).doesNotContain("\u001b[");
+
+    printed.reset();
+    assertThat(
+            ClientCommand.execute(
+                variables,
+                new Terminal(true, true),
+                new PrintStream(printed, true, StandardCharsets.UTF_8),
+                new PrintStream(errors, true, StandardCharsets.UTF_8),
+                "order"))
+        .isZero();
+    assertThat(out()).contains("\u001b[1m[1] Resolve www.shop.example\u001b[0m");
   }
 
   private int run(String... args) {
