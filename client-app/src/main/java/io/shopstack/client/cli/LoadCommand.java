@@ -94,7 +94,9 @@ final class LoadCommand implements Callable<Integer> {
             config.shopHost(),
             config.httpPort(),
             vip.get(),
-            config.bindAddress(),
+            config.bindInetAddress().isAnyLocalAddress()
+                ? "the address the kernel picks"
+                : config.bindAddress(),
             run.runId());
     LoadRun.Outcome outcome =
         run.run(LoadProgress.of(app.out(), plan.orders(), app.terminal().interactive()));

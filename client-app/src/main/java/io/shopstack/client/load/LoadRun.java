@@ -113,7 +113,10 @@ public final class LoadRun {
     long start = System.nanoTime();
     try {
       HttpExchange exchange = http.send(plan.vip(), request);
-      tally.answered(exchange.status(), System.nanoTime() - start);
+      tally.answered(
+          exchange.status(),
+          System.nanoTime() - start,
+          exchange.local().getAddress().getHostAddress());
     } catch (IOException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       tally.unanswered(Failure.ofExchange(e), cause.getClass().getSimpleName(), e.getMessage());

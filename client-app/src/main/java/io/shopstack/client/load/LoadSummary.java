@@ -49,6 +49,12 @@ public final class LoadSummary {
           (kind, count) ->
               out.printf("  errors    %s x%d (first: %s)%n", kind, count, examples.get(kind)));
     }
+    if (!tally.phoneAddresses().isEmpty()) {
+      out.println(
+          "  from      "
+              + String.join(", ", tally.phoneAddresses())
+              + " (the connections' own local end)");
+    }
     out.println(
         "  keys      Idempotency-Key load-"
             + outcome.runId()

@@ -2,7 +2,9 @@ package io.shopstack.client.load;
 
 import io.shopstack.client.Failure;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,9 +25,11 @@ public final class LoadTally {
   private final LongAdder created = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final AtomicReference<Failure> firstFailure = new AtomicReference<>();
+  private final Set<String> phoneAddresses = ConcurrentHashMap.newKeySet();
 
   /** An order the shop answered: counted by status, its latency recorded; not 201 is a failure. */
-  void answered(int status, long nanos) {
+  void answered(int status, long nanos, String phoneAddress) {
+    phoneAddresses.add(phoneAddress);
     latencyMicros.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(nanos)));
     statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
     if (status == 201) {
@@ -81,6 +85,11 @@ public final class LoadTally {
   /** The first message seen of each class of error, so the summary can show one example. */
   public Map<String, String> firstErrorText() {
     return new TreeMap<>(firstErrorText);
+  }
+
+  /** The local addresses the answered orders' connections left from, as the sockets said. */
+  public Set<String> phoneAddresses() {
+    return new TreeSet<>(phoneAddresses);
   }
 
   /** 0 when every order placed was created, else the layer of the first failure. */

@@ -266,6 +266,7 @@ class ClientCommandTest {
         .contains("status    201 x40")
         .containsPattern("latency   p50 [\\d.]+ ms  p90 [\\d.]+ ms  p99 [\\d.]+ ms  max [\\d.]+ ms")
         .contains("errors    none")
+        .contains("from      127.28.1.10 (the connections' own local end)")
         .contains("load OK");
   }
 
