@@ -14,6 +14,7 @@ public final class ClientMain {
   public static void main(String[] args) {
     Map<String, String> variables = new HashMap<>(System.getenv());
     System.getProperties().forEach((k, v) -> variables.put(k.toString(), v.toString()));
-    System.exit(ClientCommand.execute(variables, System.out, System.err, args));
+    Terminal terminal = Terminal.detect(System.getenv(), System.console() != null);
+    System.exit(ClientCommand.execute(variables, terminal, System.out, System.err, args));
   }
 }

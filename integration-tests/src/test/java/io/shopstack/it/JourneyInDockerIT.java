@@ -321,6 +321,41 @@ class JourneyInDockerIT {
     assertThat(stopSignal).isIn("SIGINT", "2");
   }
 
+  /**
+   * The app's bounded load from the north phone: real orders through the resolver, router-north and
+   * the SLB, each with its own key; PostgreSQL then holds exactly one row per order, all with the
+   * phone's address.
+   */
+  @Test
+  void aBoundedLoadFromTheNorthPhoneStoresEveryOrderOnce() throws Exception {
+    Compose.Result run =
+        stack.runClient(
+            "client-north", "load", "--orders", "100", "--concurrency", "4", "--duration", "120");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output())
+        .contains("100 placed of 100, 100 created (201), 0 failed")
+        .contains("status    201 x100")
+        .containsPattern("latency   p50 [\\d.]+ ms  p90 [\\d.]+ ms  p99 [\\d.]+ ms  max ")
+        .contains("errors    none");
+    java.util.regex.Matcher keys =
+        java.util.regex.Pattern.compile("keys load-([0-9a-f]{8})-N").matcher(run.output());
+    assertThat(keys.find()).as(run.output()).isTrue();
+    try (var conn = postgres();
+        var st =
+            conn.prepareStatement(
+                "SELECT COUNT(*), COUNT(DISTINCT idempotency_key), MIN(client_address),"
+                    + " MAX(client_address) FROM purchase_order WHERE idempotency_key LIKE ?")) {
+      st.setString(1, "load-" + keys.group(1) + "-%");
+      try (ResultSet row = st.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getInt(1)).as("order rows").isEqualTo(100);
+        assertThat(row.getInt(2)).as("distinct keys").isEqualTo(100);
+        assertThat(row.getString(3)).isEqualTo("172.28.1.10");
+        assertThat(row.getString(4)).isEqualTo("172.28.1.10");
+      }
+    }
+  }
+
   private static Connection postgres() throws SQLException {
     var pg = stack.get("postgres");
     String url = "jdbc:postgresql://localhost:" + pg.getMappedPort(5432) + "/shop";

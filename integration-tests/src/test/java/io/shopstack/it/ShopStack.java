@@ -100,11 +100,19 @@ final class ShopStack implements Startable {
    * returns its exit code and everything it printed.
    */
   Compose.Result runClient(String name) {
+    return runClient(name, new String[0]);
+  }
+
+  /** Runs the client app with {@code arguments} (a command, e.g. {@code load ...}) instead. */
+  Compose.Result runClient(String name, String... arguments) {
     Instance phone = topology.instance(name);
     try (PlannedContainer client =
         new PlannedContainer(phone, networks)
             .withEnv(topology.dockerEnv(phone))
             .withStartupCheckStrategy(new RanToCompletion().withTimeout(STARTUP))) {
+      if (arguments.length > 0) {
+        client.withCommand(arguments); // after the image's entrypoint: the app's own arguments
+      }
       client.start(); // returns once the client has exited, whatever its exit code
       Long code =
           DockerClientFactory.instance()

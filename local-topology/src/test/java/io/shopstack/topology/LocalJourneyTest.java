@@ -3,15 +3,19 @@ package io.shopstack.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.client.ClientConfig;
+import io.shopstack.client.cli.ClientCommand;
+import io.shopstack.client.diagram.JourneyPage;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.testing.Curl;
 import io.shopstack.common.testing.ExternalCommand;
+import io.shopstack.common.testing.HeadlessChromium;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -144,6 +150,29 @@ class LocalJourneyTest {
     assertThat(json.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
     assertThat(json.at("/buy/clientAddress").asText()).isEqualTo("127.28.1.10");
 
+    assertThat(json.at("/buy/route/device").asText()).isEqualTo("lo");
+    assertThat(json.at("/buy/route/gateway").isNull()).isTrue();
+
+    // The --html page of this very report, as headless Chromium renders it: every host the
+    // journey met, in its lane, with the steps and their timings; no router on flat loopback.
+    Path page = dataDir.resolve("journey.html");
+    JourneyPage.write(JourneyJson.of(report), page);
+    Path png = dataDir.resolve("journey.png");
+    HeadlessChromium.screenshot(page, png, 2100, 1900);
+    assertThat(Files.size(png)).as("screenshot bytes").isGreaterThan(20_000);
+    String dom = HeadlessChromium.dumpDom(page);
+    assertThat(dom)
+        .contains("data-host=\"phone\"", "data-host=\"resolver\"")
+        .contains("data-host=\"dns:127.28.0.2\"", "data-host=\"dns:127.28.0.3\"")
+        .contains("data-host=\"dns:127.28.0.4\"", "data-host=\"dns:127.28.0.5\"")
+        .contains("data-host=\"edge\"", "data-host=\"dc-cache\"", "data-host=\"slb\"")
+        .contains("data-host=\"" + report.order().servedBy() + "\"")
+        .contains("root DNS", "edge-north", "127.28.1.20", "SLB (VIP)", "127.28.0.80")
+        .contains("1. Resolve (", "2. Look at pictures (", "3. Buy (")
+        .contains("201 Created, " + report.order().location())
+        .contains("journey OK (exit code 0)")
+        .doesNotContain("data-host=\"router:");
+
     assertThat(report.problems()).isEmpty();
     assertThat(report.success()).isTrue();
     assertThat(report.cnameChain()).containsExactly("static.shop.example.", "shop.cdn.example.");
@@ -246,6 +275,52 @@ class LocalJourneyTest {
     // Any other source address is refused: the opt-in is exactly what was asked for.
     assertThat(dig("@127.28.0.4", "-p", "1053", "-b", "127.0.0.2", "shop.example", "AXFR"))
         .contains("Transfer failed");
+  }
+
+  @Test
+  @Order(6)
+  void aBoundedLoadPlacesEveryOrderOnceThroughTheVip() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit =
+        ClientCommand.execute(
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            "load",
+            "--orders",
+            "120",
+            "--concurrency",
+            "6",
+            "--duration",
+            "120");
+    String printed = out.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    assertThat(exit).as(printed).isZero();
+    assertThat(printed)
+        .contains("120 placed of 120, 120 created (201), 0 failed")
+        .contains("status    201 x120")
+        .containsPattern("latency   p50 [\\d.]+ ms  p90 [\\d.]+ ms  p99 [\\d.]+ ms  max ")
+        .contains("errors    none");
+    Matcher keys = Pattern.compile("keys load-([0-9a-f]{8})-N").matcher(printed);
+    assertThat(keys.find()).as(printed).isTrue();
+    // The database is the judge: one row per order, each with its own key, both instances used
+    // through the SLB, every row recording the phone's address.
+    try (var conn = DriverManager.getConnection(topology.orderDatabaseUrl(), "sa", "");
+        var st =
+            conn.prepareStatement(
+                "SELECT COUNT(*), COUNT(DISTINCT idempotency_key), COUNT(DISTINCT served_by),"
+                    + " MIN(client_address), MAX(client_address) FROM purchase_order"
+                    + " WHERE idempotency_key LIKE ?")) {
+      st.setString(1, "load-" + keys.group(1) + "-%");
+      try (ResultSet row = st.executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getInt(1)).as("order rows").isEqualTo(120);
+        assertThat(row.getInt(2)).as("distinct keys").isEqualTo(120);
+        assertThat(row.getInt(3)).as("order instances").isEqualTo(2);
+        assertThat(row.getString(4)).isEqualTo("127.28.1.10");
+        assertThat(row.getString(5)).isEqualTo("127.28.1.10");
+      }
+    }
   }
 
   private static String dig(String... arguments) {

@@ -2,13 +2,18 @@ package io.shopstack.client.cli;
 
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.Failure;
+import io.shopstack.client.Terminal;
+import io.shopstack.client.diagram.JourneyPage;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyJson;
+import io.shopstack.client.journey.JourneyPrinter;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,6 +41,7 @@ import picocli.CommandLine.Option;
       ResolveCommand.class,
       GetCommand.class,
       OrderCommand.class,
+      LoadCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -61,26 +67,47 @@ public final class ClientCommand implements Callable<Integer> {
           "journey: print the facts as one JSON document (README), the narration to stderr")
   private boolean json;
 
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description =
+          "journey: also write one self-contained HTML page with the sequence diagram to FILE")
+  private Path html;
+
   private final Map<String, String> variables;
+  private final Terminal terminal;
   private final PrintStream out;
   private final PrintStream err;
 
   /**
    * @param variables what {@code ${VAR}} placeholders of the configuration expand from (the
    *     environment, for {@code main})
+   * @param terminal what stdout is: colours and a progress bar only on an interactive terminal
    * @param out where the journey and the commands print
    * @param err where the narration goes when the output is JSON
    */
-  public ClientCommand(Map<String, String> variables, PrintStream out, PrintStream err) {
+  public ClientCommand(
+      Map<String, String> variables, Terminal terminal, PrintStream out, PrintStream err) {
     this.variables = Map.copyOf(variables);
+    this.terminal = terminal;
     this.out = out;
     this.err = err;
   }
 
-  /** Runs one command line and returns its exit code; never throws, never exits. */
+  /** Runs one command line with plain output and returns its exit code; never throws or exits. */
   public static int execute(
       Map<String, String> variables, PrintStream out, PrintStream err, String... args) {
-    CommandLine commandLine = new CommandLine(new ClientCommand(variables, out, err));
+    return execute(variables, Terminal.PLAIN, out, err, args);
+  }
+
+  /** Runs one command line and returns its exit code; never throws, never exits. */
+  public static int execute(
+      Map<String, String> variables,
+      Terminal terminal,
+      PrintStream out,
+      PrintStream err,
+      String... args) {
+    CommandLine commandLine = new CommandLine(new ClientCommand(variables, terminal, out, err));
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler(
@@ -98,15 +125,31 @@ public final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return journey(json);
+    return journey(json, html);
   }
 
-  /** Runs the journey; as JSON, stdout holds only the document, so a script can parse it. */
-  int journey(boolean asJson) {
-    JourneyReport report = new Journey(config(), asJson ? err : out).run();
+  /**
+   * Runs the journey; as JSON, stdout holds only the document, so a script can parse it. The HTML
+   * page is drawn from that same document.
+   */
+  int journey(boolean asJson, Path htmlFile) {
+    PrintStream narration = asJson ? err : out;
+    JourneyReport report =
+        new Journey(config(), new JourneyPrinter(narration, terminal.colour() && !asJson)).run();
+    String document = JourneyJson.of(report);
     if (asJson) {
-      out.println(JourneyJson.of(report));
+      out.println(document);
       out.flush();
+    }
+    if (htmlFile != null) {
+      try {
+        JourneyPage.write(document, htmlFile);
+        narration.println("journey page written to " + htmlFile.toAbsolutePath());
+      } catch (IOException e) {
+        narration.println("client-app: cannot write the journey page " + htmlFile + ": " + e);
+        return report.exitCode() == Failure.OK ? Failure.INTERNAL : report.exitCode();
+      }
+      narration.flush();
     }
     return report.exitCode();
   }
@@ -121,5 +164,18 @@ public final class ClientCommand implements Callable<Integer> {
 
   PrintStream out() {
     return out;
+  }
+
+  /** How commands narrate: coloured only on a terminal that wants it. */
+  JourneyPrinter printer() {
+    return new JourneyPrinter(out, terminal.colour());
+  }
+
+  PrintStream err() {
+    return err;
+  }
+
+  Terminal terminal() {
+    return terminal;
   }
 }

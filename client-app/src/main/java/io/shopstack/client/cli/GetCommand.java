@@ -6,12 +6,13 @@ import io.shopstack.client.http.HttpExchange;
 import io.shopstack.client.http.HttpHeaders;
 import io.shopstack.client.http.HttpRequest;
 import io.shopstack.client.http.SocketHttpClient;
+import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyPrinter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.node.ArrayNode;
 
 /** One HTTP GET as the phone makes it: resolved through our DNS, from the phone's address. */
 @Command(
@@ -45,6 +47,13 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--body", description = "print the response body as text too")
   private boolean printBody;
 
+  @Option(
+      names = "--json",
+      description =
+          "print the facts as one JSON document (lookup, exchange, responseHeaders; README),"
+              + " the narration to stderr")
+  private boolean json;
+
   @Override
   public Integer call() {
     if (url.getScheme() == null
@@ -54,10 +63,18 @@ final class GetCommand implements Callable<Integer> {
           spec.commandLine(), "only absolute http:// URLs: " + url);
     }
     ClientConfig config = app.config();
-    JourneyPrinter out = new JourneyPrinter(app.out());
-    Optional<String> address = ShopAddress.resolve(url.getHost(), config, out);
-    if (address.isEmpty()) {
-      return Failure.DNS.exitCode();
+    JourneyPrinter out = json ? new JourneyPrinter(app.err()) : app.printer();
+    PrintStream text = json ? app.err() : app.out();
+    CommandJson result = new CommandJson();
+    result.document().put("url", url.toString());
+    ShopAddress.Resolution address = ShopAddress.lookup(url.getHost(), config, out);
+    result.document().set("lookup", JourneyJson.lookup(address.lookup()));
+    result.document().put("address", address.address());
+    result.document().putNull("exchange");
+    result.document().putNull("responseHeaders");
+    if (address.address() == null) {
+      result.error(address.problem());
+      return result.finish(json, app.out(), Failure.DNS.exitCode());
     }
     int port = url.getPort() == -1 ? 80 : url.getPort();
     String target =
@@ -72,24 +89,32 @@ final class GetCommand implements Callable<Integer> {
     try {
       exchange =
           http.send(
-              new InetSocketAddress(ClientConfig.ipLiteral(address.get(), "address"), port),
+              new InetSocketAddress(ClientConfig.ipLiteral(address.address(), "address"), port),
               request,
               out.connectionPrinter());
     } catch (IOException e) {
       out.problem(e.getMessage());
-      out.note(
-          "check: curl -v --resolve %s:%d:%s '%s'"
-              .formatted(url.getHost(), port, address.get(), url));
-      return Failure.ofExchange(e).exitCode();
+      out.check(
+          "curl -v --resolve %s:%d:%s '%s'".formatted(url.getHost(), port, address.address(), url));
+      result.error(e.getMessage());
+      return result.finish(json, app.out(), Failure.ofExchange(e).exitCode());
     }
     out.response(exchange, JourneyPrinter.HOP_HEADERS);
+    result.document().set("exchange", JourneyJson.exchange(exchange));
+    ArrayNode headers = result.document().putArray("responseHeaders");
     for (HttpHeaders.Field field : exchange.response().headers().fields()) {
-      app.out().println("    < " + field.name() + ": " + field.value());
+      text.println("    < " + field.name() + ": " + field.value());
+      headers.addObject().put("name", field.name()).put("value", field.value());
     }
     if (printBody) {
-      app.out().println();
-      app.out().println(exchange.response().bodyText());
+      text.println();
+      text.println(exchange.response().bodyText());
     }
-    return exchange.status() < 400 ? Failure.OK : Failure.HTTP.exitCode();
+    if (exchange.status() >= 400) {
+      result.error(
+          "status " + exchange.status() + " from " + JourneyPrinter.endpoint(exchange.remote()));
+    }
+    return result.finish(
+        json, app.out(), exchange.status() < 400 ? Failure.OK : Failure.HTTP.exitCode());
   }
 }

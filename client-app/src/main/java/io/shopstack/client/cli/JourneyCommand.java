@@ -1,5 +1,6 @@
 package io.shopstack.client.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,8 +25,14 @@ final class JourneyCommand implements Callable<Integer> {
       description = "print the facts as one JSON document (README), the narration to stderr")
   private boolean json;
 
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "also write one self-contained HTML page with the sequence diagram to FILE")
+  private Path html;
+
   @Override
   public Integer call() {
-    return app.journey(json);
+    return app.journey(json, html);
   }
 }

@@ -4,11 +4,11 @@ import io.shopstack.client.ClientConfig;
 import io.shopstack.client.Failure;
 import io.shopstack.client.http.SocketHttpClient;
 import io.shopstack.client.journey.BuyStep;
+import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyPrinter;
 import io.shopstack.client.journey.StepResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,6 +52,13 @@ final class OrderCommand implements Callable<Integer> {
       description = "the Idempotency-Key to send (default: a new random UUID)")
   private String idempotencyKey;
 
+  @Option(
+      names = "--json",
+      description =
+          "print the facts as one JSON document (lookup, idempotencyKey, buy; README), the"
+              + " narration to stderr")
+  private boolean json;
+
   @Override
   public Integer call() {
     ClientConfig seed = app.config();
@@ -65,21 +72,33 @@ final class OrderCommand implements Callable<Integer> {
             seed.sku(),
             body(seed.orderBody()),
             seed.timeouts());
-    JourneyPrinter out = new JourneyPrinter(app.out());
+    JourneyPrinter out = json ? new JourneyPrinter(app.err()) : app.printer();
+    CommandJson result = new CommandJson();
     out.step(1, "Resolve " + config.shopHost(), "the address of the shop: the SLB's virtual IP");
-    Optional<String> vip = ShopAddress.resolve(config.shopHost(), config, out);
-    if (vip.isEmpty()) {
-      return Failure.DNS.exitCode();
-    }
+    ShopAddress.Resolution vip = ShopAddress.lookup(config.shopHost(), config, out);
+    result.document().set("lookup", JourneyJson.lookup(vip.lookup()));
     String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+    result.document().put("idempotencyKey", key);
+    if (vip.address() == null) {
+      result.error(vip.problem());
+      result.document().set("buy", JourneyJson.buy(null, null, null, null));
+      return result.finish(json, app.out(), Failure.DNS.exitCode());
+    }
     SocketHttpClient http =
         new SocketHttpClient(
             config.bindInetAddress(), config.timeouts().connect(), config.timeouts().read());
-    StepResult result = new BuyStep(config, http, out, key).run(2, vip.get()).result();
-    return result.problems().stream()
-        .findFirst()
-        .map(p -> p.failure().exitCode())
-        .orElse(Failure.OK);
+    BuyStep.Outcome bought = new BuyStep(config, http, out, key).run(2, vip.address());
+    result
+        .document()
+        .set(
+            "buy",
+            JourneyJson.buy(bought.exchange(), bought.order(), bought.route(), bought.gateway()));
+    StepResult step = bought.result();
+    step.problems().stream().findFirst().ifPresent(p -> result.error(p.text()));
+    return result.finish(
+        json,
+        app.out(),
+        step.problems().stream().findFirst().map(p -> p.failure().exitCode()).orElse(Failure.OK));
   }
 
   /**

@@ -3,13 +3,16 @@ package io.shopstack.client.cli;
 import io.shopstack.client.ClientConfig;
 import io.shopstack.client.Failure;
 import io.shopstack.client.dns.DnsLookup;
+import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.dns.ResolverAdmin;
 import io.shopstack.client.dns.StubResolver;
 import io.shopstack.client.http.SocketHttpClient;
+import io.shopstack.client.journey.JourneyJson;
 import io.shopstack.client.journey.JourneyPrinter;
 import io.shopstack.client.journey.ResolverTraceView;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.xbill.DNS.Type;
 import picocli.CommandLine;
@@ -49,6 +52,12 @@ final class ResolveCommand implements Callable<Integer> {
   @Option(names = "--no-trace", description = "do not ask the resolver for its trace")
   private boolean noTrace;
 
+  @Option(
+      names = "--json",
+      description =
+          "print the facts as one JSON document (lookup, trace; README), the narration to stderr")
+  private boolean json;
+
   @Override
   public Integer call() {
     int qtype = Type.value(type.toUpperCase(Locale.ROOT));
@@ -56,7 +65,8 @@ final class ResolveCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "unknown record type: " + type);
     }
     ClientConfig config = app.config();
-    JourneyPrinter out = new JourneyPrinter(app.out());
+    JourneyPrinter out = json ? new JourneyPrinter(app.err()) : app.printer();
+    CommandJson result = new CommandJson();
     StubResolver resolver =
         new StubResolver(
             config.resolver().socketAddress(), config.bindInetAddress(), config.timeouts().dns());
@@ -65,27 +75,31 @@ final class ResolveCommand implements Callable<Integer> {
       lookup = resolver.lookup(name, qtype);
     } catch (IOException e) {
       out.problem(e.getMessage());
-      out.note(
-          "check: dig @%s -p %d %s %s"
+      out.check(
+          "dig @%s -p %d %s %s"
               .formatted(config.resolver().address(), config.resolver().port(), name, type));
-      return Failure.DNS.exitCode();
+      result.error(e.getMessage());
+      result.document().putNull("lookup");
+      result.document().putNull("trace");
+      return result.finish(json, app.out(), Failure.DNS.exitCode());
     }
     out.dig(lookup);
-    if (!noTrace) {
-      showTrace(config, lookup);
+    result.document().set("lookup", JourneyJson.lookup(lookup));
+    Optional<IterationTrace> trace = noTrace ? Optional.empty() : showTrace(config, lookup, out);
+    result.document().set("trace", trace.map(JourneyJson::tree).orElse(null));
+    boolean found = lookup.rcode().equals("NOERROR") && !lookup.answers().isEmpty();
+    if (!found) {
+      result.error(lookup.rcode() + ", no " + type + " record for " + name);
     }
-    return lookup.rcode().equals("NOERROR") && !lookup.answers().isEmpty()
-        ? Failure.OK
-        : Failure.DNS.exitCode();
+    return result.finish(json, app.out(), found ? Failure.OK : Failure.DNS.exitCode());
   }
 
-  private void showTrace(ClientConfig config, DnsLookup lookup) {
+  private Optional<IterationTrace> showTrace(
+      ClientConfig config, DnsLookup lookup, JourneyPrinter out) {
     SocketHttpClient http =
         new SocketHttpClient(
             config.bindInetAddress(), config.timeouts().connect(), config.timeouts().read());
-    ResolverTraceView.show(
-        new ResolverAdmin(config.resolver().adminAddress(), http),
-        lookup,
-        new JourneyPrinter(app.out()));
+    return ResolverTraceView.show(
+        new ResolverAdmin(config.resolver().adminAddress(), http), lookup, out);
   }
 }

@@ -14,32 +14,45 @@ import org.xbill.DNS.Type;
  * name does not resolve.
  */
 final class ShopAddress {
+  /**
+   * How a name was resolved.
+   *
+   * @param address the first address, or null when the name did not resolve
+   * @param lookup the resolver's answer, or null (an IP literal, or no answer at all)
+   * @param problem why there is no address, or null
+   */
+  record Resolution(String address, DnsLookup lookup, String problem) {}
+
   private ShopAddress() {}
 
   static Optional<String> resolve(String host, ClientConfig config, JourneyPrinter out) {
+    return Optional.ofNullable(lookup(host, config, out).address());
+  }
+
+  static Resolution lookup(String host, ClientConfig config, JourneyPrinter out) {
     if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":")) {
-      return Optional.of(host);
+      return new Resolution(host, null, null);
     }
     StubResolver resolver =
         new StubResolver(
             config.resolver().socketAddress(), config.bindInetAddress(), config.timeouts().dns());
     String check =
-        "check: dig @%s -p %d %s"
-            .formatted(config.resolver().address(), config.resolver().port(), host);
+        "dig @%s -p %d %s".formatted(config.resolver().address(), config.resolver().port(), host);
     DnsLookup lookup;
     try {
       lookup = resolver.lookup(host, Type.A);
     } catch (IOException e) {
       out.problem(e.getMessage());
-      out.note(check);
-      return Optional.empty();
+      out.check(check);
+      return new Resolution(null, null, e.getMessage());
     }
     out.dig(lookup);
     if (!lookup.rcode().equals("NOERROR") || lookup.addresses().isEmpty()) {
-      out.problem(lookup.rcode() + ", no A record for " + host);
-      out.note(check);
-      return Optional.empty();
+      String problem = lookup.rcode() + ", no A record for " + host;
+      out.problem(problem);
+      out.check(check);
+      return new Resolution(null, lookup, problem);
     }
-    return Optional.of(lookup.addresses().get(0));
+    return new Resolution(lookup.addresses().get(0), lookup, null);
   }
 }

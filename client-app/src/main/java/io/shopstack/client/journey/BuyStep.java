@@ -25,8 +25,16 @@ import tools.jackson.databind.ObjectMapper;
 public final class BuyStep {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** What the purchase produced; exchange and order are null when it never got an answer. */
-  public record Outcome(HttpExchange exchange, OrderResult order, StepResult result) {}
+  /**
+   * What the purchase produced; exchange and order are null when it never got an answer, route when
+   * the kernel was not asked (or no {@code ip}), gateway when there is none or no MAC for it.
+   */
+  public record Outcome(
+      HttpExchange exchange,
+      OrderResult order,
+      KernelRoute route,
+      KernelRoute.Neighbour gateway,
+      StepResult result) {}
 
   static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
@@ -64,6 +72,8 @@ public final class BuyStep {
                 .formatted(config.shopHost(), shopAddress, config.httpPort()));
     HttpExchange exchange = null;
     OrderResult order = null;
+    KernelRoute route = null;
+    KernelRoute.Neighbour gateway = null;
     if (shopAddress == null) {
       problems.add(
           new StepResult.Problem(
@@ -74,7 +84,8 @@ public final class BuyStep {
             new InetSocketAddress(
                 ClientConfig.ipLiteral(shopAddress, "shop address"), config.httpPort());
         exchange = post(vip);
-        printRoute(vip);
+        route = KernelRoute.to(vip.getAddress()).orElse(null);
+        gateway = printRoute(vip, route);
         order = orderOf(exchange);
         out.note("order-service answered: " + order.body());
         if (exchange.status() != 201) {
@@ -110,6 +121,8 @@ public final class BuyStep {
     return new Outcome(
         exchange,
         order,
+        route,
+        gateway,
         new StepResult("buy", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
   }
 
@@ -118,28 +131,27 @@ public final class BuyStep {
    * the VIP and the MAC of its gateway (the router that rewrites the frames; the IP addresses stay
    * the phone's and the VIP's).
    */
-  private void printRoute(InetSocketAddress vip) {
-    Optional<KernelRoute> route = KernelRoute.to(vip.getAddress());
-    if (route.isEmpty()) {
+  private KernelRoute.Neighbour printRoute(InetSocketAddress vip, KernelRoute r) {
+    if (r == null) {
       out.note(
           "kernel route to "
               + vip.getAddress().getHostAddress()
               + ": not known here (no ip command)");
-      return;
+      return null;
     }
-    KernelRoute r = route.get();
     out.note("kernel route: " + r.line() + " (ip route get)");
     if (r.gateway() == null) {
       out.note("no gateway: the VIP is reached directly on " + r.device());
-      return;
+      return null;
     }
-    r.gatewayNeighbour()
-        .ifPresentOrElse(
-            n ->
-                out.note(
-                    "gateway %s is %s on %s (neighbour table, %s): the request's frames went to that MAC"
-                        .formatted(r.gateway(), n.mac(), r.device(), n.state())),
-            () -> out.note("gateway " + r.gateway() + ": not in the neighbour table"));
+    Optional<KernelRoute.Neighbour> neighbour = r.gatewayNeighbour();
+    neighbour.ifPresentOrElse(
+        n ->
+            out.note(
+                "gateway %s is %s on %s (neighbour table, %s): the request's frames went to that MAC"
+                    .formatted(r.gateway(), n.mac(), r.device(), n.state())),
+        () -> out.note("gateway " + r.gateway() + ": not in the neighbour table"));
+    return neighbour.orElse(null);
   }
 
   private static StepResult.Problem http(String text) {

@@ -23,8 +23,13 @@ public final class Journey {
   private final ResolverAdmin resolverAdmin;
 
   public Journey(ClientConfig config, PrintStream out) {
+    this(config, new JourneyPrinter(out));
+  }
+
+  /** With the printer to narrate through (coloured on a terminal). */
+  public Journey(ClientConfig config, JourneyPrinter out) {
     this.config = config;
-    this.out = new JourneyPrinter(out);
+    this.out = out;
     this.resolver =
         new StubResolver(
             config.resolver().socketAddress(), config.bindInetAddress(), config.timeouts().dns());
@@ -32,6 +37,15 @@ public final class Journey {
         new SocketHttpClient(
             config.bindInetAddress(), config.timeouts().connect(), config.timeouts().read());
     this.resolverAdmin = new ResolverAdmin(config.resolver().adminAddress(), http);
+  }
+
+  /** Every step's result, a failed one with the dig or curl command to check it by hand. */
+  private java.util.List<StepResult> checked(
+      ResolveStep.Outcome names, StepResult pictures, StepResult purchase) {
+    JourneyChecks checks = new JourneyChecks(config);
+    return java.util.List.of(names.result(), pictures, purchase).stream()
+        .map(step -> checks.explain(step, names.shopAddress(), names.edgeAddress()))
+        .toList();
   }
 
   public JourneyReport run() {
@@ -53,7 +67,9 @@ public final class Journey {
             pictures.reload(),
             purchase.exchange(),
             purchase.order(),
-            java.util.List.of(names.result(), pictures.result(), purchase.result()));
+            purchase.route(),
+            purchase.gateway(),
+            checked(names, pictures.result(), purchase.result()));
     out.summary(report);
     return report;
   }

@@ -4,6 +4,7 @@ import io.shopstack.client.dns.AnswerRecord;
 import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.http.HttpExchange;
+import io.shopstack.client.net.KernelRoute;
 import java.net.InetSocketAddress;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +36,7 @@ public final class JourneyJson {
       s.put("ok", step.ok());
       s.put("summary", step.summary());
       s.put("tookMillis", step.took().toMillis());
+      s.put("check", step.check());
       ArrayNode problems = s.putArray("problems");
       step.problems()
           .forEach(
@@ -75,10 +77,14 @@ public final class JourneyJson {
   }
 
   private static ObjectNode buy(JourneyReport report) {
+    return buy(report.orderExchange(), report.order(), report.route(), report.gateway());
+  }
+
+  /** The purchase's facts, the same fields in the journey and in {@code order --json}. */
+  public static ObjectNode buy(
+      HttpExchange exchange, OrderResult order, KernelRoute route, KernelRoute.Neighbour gateway) {
     ObjectNode buy = JSON.createObjectNode();
-    HttpExchange exchange = report.orderExchange();
     buy.set("exchange", exchange(exchange));
-    OrderResult order = report.order();
     buy.put("status", order == null ? null : order.status());
     buy.put("orderId", order == null ? null : order.orderId());
     buy.put("location", order == null ? null : order.location());
@@ -87,10 +93,27 @@ public final class JourneyJson {
     buy.put("phoneAddress", exchange == null ? null : address(exchange.local()));
     buy.put(
         "clientAddress", order == null ? null : BuyStep.recordedClient(order.body()).orElse(null));
+    buy.set("route", route(route, gateway));
     return buy;
   }
 
-  private static ObjectNode lookup(DnsLookup lookup) {
+  /** The kernel's route to the VIP and its gateway's MAC, as {@code ip} gave them. */
+  private static ObjectNode route(KernelRoute route, KernelRoute.Neighbour gateway) {
+    if (route == null) {
+      return null;
+    }
+    ObjectNode r = JSON.createObjectNode();
+    r.put("line", route.line());
+    r.put("gateway", route.gateway());
+    r.put("device", route.device());
+    r.put("source", route.source());
+    r.put("gatewayMac", gateway == null ? null : gateway.mac());
+    r.put("gatewayState", gateway == null ? null : gateway.state());
+    return r;
+  }
+
+  /** One DNS lookup's facts (the fields of {@code resolve.shop}), or null. */
+  public static ObjectNode lookup(DnsLookup lookup) {
     if (lookup == null) {
       return null;
     }
@@ -115,7 +138,8 @@ public final class JourneyJson {
     return l;
   }
 
-  private static ObjectNode exchange(HttpExchange exchange) {
+  /** One HTTP exchange's facts (the fields of {@code pictures.page}), or null. */
+  public static ObjectNode exchange(HttpExchange exchange) {
     if (exchange == null) {
       return null;
     }
@@ -136,6 +160,20 @@ public final class JourneyJson {
       headers.put(name, exchange.header(name));
     }
     return e;
+  }
+
+  /** A node for a document of a single command ({@code resolve --json}...). */
+  public static ObjectNode document() {
+    return JSON.createObjectNode();
+  }
+
+  /** Any value as JSON (a trace as the resolver gave it...). */
+  public static tools.jackson.databind.JsonNode tree(Object value) {
+    return JSON.valueToTree(value);
+  }
+
+  public static String pretty(ObjectNode document) {
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document);
   }
 
   private static void strings(ArrayNode array, List<String> values) {

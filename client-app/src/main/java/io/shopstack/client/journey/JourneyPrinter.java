@@ -23,15 +23,31 @@ public final class JourneyPrinter {
   public static final List<String> HOP_HEADERS =
       List.of("X-Cache", "X-Cache-Origin", "Age", "Via", "X-Served-By", "Cache-Control");
 
-  private final PrintStream out;
+  private static final String BOLD = "1";
+  private static final String RED = "31";
+  private static final String GREEN = "32";
+  private static final String YELLOW = "33";
 
+  private final PrintStream out;
+  private final boolean colour;
+
+  /** Plain text, for pipes, logs and tests. */
   public JourneyPrinter(PrintStream out) {
+    this(out, false);
+  }
+
+  /**
+   * @param colour whether to mark steps, problems and verdicts with ANSI colours (only on a
+   *     terminal that wants them: see {@code Terminal})
+   */
+  public JourneyPrinter(PrintStream out, boolean colour) {
     this.out = out;
+    this.colour = colour;
   }
 
   public void step(int number, String title, String purpose) {
     line("");
-    line("[%d] %s".formatted(number, title));
+    line(paint(BOLD, "[%d] %s".formatted(number, title)));
     line("    " + purpose);
   }
 
@@ -79,8 +95,13 @@ public final class JourneyPrinter {
     line("    -> " + text);
   }
 
+  /** A command the user can run to check by hand, e.g. {@code check: dig @...}. */
+  public void check(String command) {
+    line("    " + paint(YELLOW, "check: " + command));
+  }
+
   public void problem(String text) {
-    line("    !! " + text);
+    line(paint(RED, "    !! " + text));
   }
 
   public void request(HttpRequest request, String url) {
@@ -131,12 +152,26 @@ public final class JourneyPrinter {
     line("Summary");
     for (StepResult step : report.steps()) {
       line(
-          "  %-7s %-9s %s  (%s)"
+          "  %s %-9s %s  (%s)"
               .formatted(
-                  step.ok() ? "OK" : "FAILED", step.name(), step.summary(), millis(step.took())));
-      step.problems().forEach(p -> line("          - " + p.text()));
+                  step.ok() ? paint(GREEN, "%-7s".formatted("OK")) : paint(RED, "FAILED "),
+                  step.name(),
+                  step.summary(),
+                  millis(step.took())));
+      step.problems().forEach(p -> line(paint(RED, "          - " + p.text())));
+      if (step.check() != null) {
+        line("          " + paint(YELLOW, "check: " + step.check()));
+      }
     }
-    line(report.success() ? "journey OK" : "journey FAILED");
+    line(
+        report.success()
+            ? paint(BOLD + ";" + GREEN, "journey OK")
+            : paint(BOLD + ";" + RED, "journey FAILED"));
+  }
+
+  /** The text in an ANSI colour when colour is on; as it is otherwise. */
+  private String paint(String code, String text) {
+    return colour ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
   }
 
   public static String endpoint(InetSocketAddress address) {

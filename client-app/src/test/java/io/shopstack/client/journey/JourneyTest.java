@@ -7,6 +7,7 @@ import io.shopstack.client.fixture.DnsFixture;
 import io.shopstack.client.fixture.HttpFixture;
 import io.shopstack.client.fixture.HttpFixture.Reply;
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.testing.ExternalCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -226,6 +227,21 @@ class JourneyTest {
     assertThat(report.steps()).extracting(StepResult::ok).containsExactly(true, false, true);
     assertThat(report.problems()).singleElement().asString().contains("reload was not a cache hit");
     assertThat(report.exitCode()).as("a check failed, every server answered").isEqualTo(6);
+    // The hint asks the same edge the same question; curl, run as printed, reaches it from the
+    // phone's address with the static host's name.
+    String check = report.steps().get(1).check();
+    assertThat(check)
+        .isEqualTo(
+            "curl -v --interface 127.28.1.10 --resolve static.shop.example:%d:%s"
+                    .formatted(httpPort, EDGE)
+                + " 'http://static.shop.example:%d/products/course-1001'".formatted(httpPort));
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("          check: " + check);
+    int before = edge.received().size();
+    ExternalCommand.run(Duration.ofSeconds(30), "bash", "-c", check).assertSuccess();
+    HttpFixture.Received byCurl = edge.received().get(before);
+    assertThat(byCurl.header("Host")).isEqualTo("static.shop.example:" + httpPort);
+    assertThat(byCurl.client().getAddress().getHostAddress()).isEqualTo("127.28.1.10");
+    assertThat(report.steps().get(0).check()).isNull();
   }
 
   @Test
@@ -241,6 +257,12 @@ class JourneyTest {
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("FAILED  buy")
         .contains("journey FAILED");
+    assertThat(report.steps().get(2).check())
+        .startsWith(
+            "curl -v --interface 127.28.1.10 --resolve www.shop.example:%d:%s -H 'Content-Type:"
+                .formatted(httpPort, VIP))
+        .contains("--data-binary '" + ORDER + "'")
+        .endsWith("'http://www.shop.example:%d/purchaseOrder'".formatted(httpPort));
   }
 
   @Test
@@ -258,6 +280,10 @@ class JourneyTest {
     assertThat(report.success()).isFalse();
     assertThat(report.steps()).noneMatch(StepResult::ok);
     assertThat(report.edgeAddress()).isNull();
+    assertThat(report.steps())
+        .extracting(StepResult::check)
+        .allSatisfy(
+            c -> assertThat(c).startsWith("dig @127.28.0.53 -p ").contains(" -b 127.28.1.10 "));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
   }
 
