@@ -38,7 +38,8 @@ public final class Journey {
     ResolveStep.Outcome names = new ResolveStep(config, resolver, resolverAdmin, out).run();
     PicturesStep.Outcome pictures =
         new PicturesStep(config, resolver, http, out).run(names.edgeAddress(), names.statics());
-    BuyStep.Outcome purchase = new BuyStep(config, http, out, null).run(3, names.shopAddress());
+    BuyStep.Outcome purchase =
+        new BuyStep(config, http, out, null).showingPath().run(3, names.shopAddress());
     JourneyReport report =
         new JourneyReport(
             names.shop(),
@@ -53,6 +54,7 @@ public final class Journey {
             pictures.reload(),
             purchase.exchange(),
             purchase.order(),
+            purchase.path(),
             java.util.List.of(names.result(), pictures.result(), purchase.result()));
     out.summary(report);
     return report;

@@ -87,6 +87,7 @@ public final class JourneyJson {
     buy.put("phoneAddress", exchange == null ? null : address(exchange.local()));
     buy.put(
         "clientAddress", order == null ? null : BuyStep.recordedClient(order.body()).orElse(null));
+    buy.set("path", PathJson.of(report.path()));
     return buy;
   }
 

@@ -5,6 +5,7 @@ import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.http.HttpExchange;
+import io.shopstack.client.net.PacketPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param reload the page requested again, expected from the edge's cache
  * @param orderExchange the {@code POST /purchaseOrder}
  * @param order what the order service answered
+ * @param path how the purchase's packets crossed the network (route, hops, router captures), or
+ *     null when the purchase was not sent
  * @param steps resolve, pictures, buy, in order
  */
 public record JourneyReport(
@@ -40,6 +43,7 @@ public record JourneyReport(
     HttpExchange reload,
     HttpExchange orderExchange,
     OrderResult order,
+    PacketPath path,
     List<StepResult> steps) {
 
   public JourneyReport {
