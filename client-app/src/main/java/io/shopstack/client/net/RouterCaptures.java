@@ -137,6 +137,18 @@ public final class RouterCaptures {
     return syns;
   }
 
+  /** The router one of whose legs has {@code address}, by its folder's {@code legs} file. */
+  public static Optional<String> routerAt(Path captures, String address) {
+    for (Path router : folders(captures)) {
+      for (RouterCrossing.Leg leg : legs(router.resolve("legs")).values()) {
+        if (leg.address().equals(address) || leg.address().startsWith(address + "/")) {
+          return Optional.of(router.getFileName().toString());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** True when {@code captures} holds no router's folder (not in the Docker stack). */
   public static boolean absent(Path captures) {
     return folders(captures).isEmpty();
