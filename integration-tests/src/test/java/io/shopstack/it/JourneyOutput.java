@@ -30,6 +30,8 @@ final class JourneyOutput {
 
   // The buy step's account of one router's two captures of the purchase's SYN (PathPrinter).
   private static final String MAC = "([0-9a-f:]{17})";
+  // To the next line's "->", past compose's "demo_1  | " where the log came through compose.
+  private static final String NEXT_LINE = "[^\\n]*\\n[^\\n]*?";
   private static final String LEG =
       "->\\s+%s\\s+(\\S+) (\\S+)\\s+" + MAC + " > " + MAC + "\\s+ttl (\\d+)";
 
@@ -81,11 +83,13 @@ final class JourneyOutput {
     Matcher m =
         Pattern.compile(
                 Pattern.quote(router)
-                    + " captured this connection's SYN (\\S+):(\\d+) > (\\S+):(\\d+) on both legs:\\s*\\n\\s*"
+                    + " captured this connection's SYN (\\S+):(\\d+) > (\\S+):(\\d+) on both legs:"
+                    + NEXT_LINE
                     + LEG.formatted("in ")
-                    + "\\s*\\n\\s*"
+                    + NEXT_LINE
                     + LEG.formatted("out")
-                    + "\\s*\\n\\s*->\\s+(.*)")
+                    + NEXT_LINE
+                    + "->\\s+([^\\n]*)")
             .matcher(lastJourney(output));
     if (!m.find()) {
       throw new AssertionError("the journey printed no capture of its SYN by " + router);
