@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the base images every container of the stack is built FROM exist locally:
-#   shop/jre:17       a Java 17 runtime with bash (healthchecks use bash's /dev/tcp) and
-#                     shop-routes, which sets a host's routes of the address plan (docker/jre/)
+#   shop/jre:17       a Java 17 runtime with bash (healthchecks use bash's /dev/tcp),
+#                     shop-routes, which sets a host's routes of the address plan, and tracepath
+#                     for the phones' hops (docker/jre/)
 #   shop/postgres:15  PostgreSQL honouring POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB
 #   shop/router:12    a region's router: iproute2, tcpdump, ping, tracepath (docker/router/)
 # Where a registry answers, the official JRE and PostgreSQL images are used; where none does
@@ -52,7 +53,7 @@ debian_rootfs() { # name, comma-separated packages
 
 # The package list names the cached root file system, so a list that grew (iproute2 for the
 # routes) is built anew instead of reusing an older tar.
-JRE_PACKAGES=openjdk-17-jre-headless,ca-certificates,curl,iproute2
+JRE_PACKAGES=openjdk-17-jre-headless,ca-certificates,curl,iproute2,iputils-tracepath
 if $rebuild || ! have shop/jre-base:17; then
   if try_pull eclipse-temurin:17-jre; then
     docker tag eclipse-temurin:17-jre shop/jre-base:17

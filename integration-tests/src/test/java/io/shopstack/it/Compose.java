@@ -73,14 +73,16 @@ final class Compose {
       return;
     }
     // A stack left running by a user or an aborted run would own the address plan's subnets;
-    // so would the network of an aborted Testcontainers run (Ryuk cannot clean up here).
+    // so would the network of an aborted Testcontainers run (Ryuk cannot clean up here), which
+    // also leaves its captures volume behind.
     compose(180, "down", "-v", "--remove-orphans", "-t", "2");
     run(
         List.of(
             "bash",
             "-c",
             "docker ps -aq --filter label=org.testcontainers=true | xargs -r docker rm -f;"
-                + " docker network ls -q --filter name=shop-it- | xargs -r docker network rm"),
+                + " docker network ls -q --filter name=shop-it- | xargs -r docker network rm;"
+                + " docker volume ls -q --filter name=shop-it- | xargs -r docker volume rm"),
         120);
     Result build = compose(900, "build");
     if (build.exitCode() != 0) {

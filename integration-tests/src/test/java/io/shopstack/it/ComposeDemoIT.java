@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The README's demo command, run exactly as written, twice: the demo exits 0 after the whole
  * journey both times; the second run rebuilds nothing that changes an image, so compose recreates
  * no container, and its first page view is served from the edge's cache. Then the published host
- * ports answer dig and curl.
+ * ports answer dig and curl. Between them, the south phone runs once as the README shows it.
  */
 class ComposeDemoIT {
   /** The purchase of DESIGN.md, byte for byte. */
@@ -22,6 +22,9 @@ class ComposeDemoIT {
 
   /** The README's demo command, word for word (the README test checks it says so). */
   static final String DEMO_COMMAND = "./shop demo";
+
+  /** The README's south phone, as compose arguments (the README test checks it says so). */
+  static final String SOUTH_DEMO = "run --rm --no-deps demo-south";
 
   @BeforeAll
   static void build() {
@@ -56,6 +59,20 @@ class ComposeDemoIT {
     assertThat(JourneyOutput.pageCacheVerdicts(first.output())).containsExactly("MISS", "HIT");
     // On the second run, with the stack still up, even the first view is the edge's hit.
     assertThat(JourneyOutput.pageCacheVerdicts(second.output())).containsExactly("HIT", "HIT");
+
+    // The README's south phone, once, on the stack the demo left up: GSLB sends it to its own
+    // region's edge, and its purchase leaves through its own region's router.
+    Compose.Result south = Compose.compose(600, SOUTH_DEMO.split(" "));
+    assertThat(south.exitCode()).as("south demo exit code").isZero();
+    assertThat(south.output())
+        .containsPattern("shop\\.cdn\\.example\\.\\s+\\d+\\s+IN\\s+A\\s+172\\.28\\.2\\.20")
+        .contains("kernel route: 172.28.0.80 via 172.28.2.254 dev eth0 src 172.28.2.10")
+        .containsPattern("->\\s+1\\s+172\\.28\\.2\\.254\\s+router-south\\n");
+    assertThat(JourneyOutput.crossing(south.output(), "router-south").verdict())
+        .startsWith("MACs rewritten, TTL 64 -> 63");
+    // The north demo's own path, as the README promises it.
+    assertThat(JourneyOutput.crossing(first.output(), "router-north").verdict())
+        .isEqualTo("MACs rewritten, TTL 64 -> 63, IP addresses unchanged");
 
     Compose.Result dig =
         Compose.run(

@@ -104,6 +104,17 @@ class JourneyInDockerIT {
                 + " edge edge-south(172.28.2.20)");
     assertThat(JourneyOutput.pageCacheVerdicts(run.output())).hasSize(2).endsWith("HIT");
     assertThat(JourneyOutput.orderStatus(run.output())).isEqualTo(201);
+    // Its purchase goes out through its own region's router, which shows it forwarded the SYN.
+    assertThat(run.output())
+        .contains("kernel route: 172.28.0.80 via 172.28.2.254 dev eth0 src 172.28.2.10")
+        .containsPattern("->\\s+1\\s+172\\.28\\.2\\.254\\s+router-south\\n")
+        .containsPattern("->\\s+2\\s+172\\.28\\.0\\.80\\s+reached\\n");
+    JourneyOutput.PrintedCrossing crossing = JourneyOutput.crossing(run.output(), "router-south");
+    assertThat(crossing.in().source()).isEqualTo("172.28.2.10");
+    assertThat(crossing.inAddress()).isEqualTo("172.28.2.254/24");
+    assertThat(crossing.outAddress()).isEqualTo("172.28.0.253/24");
+    assertThat(crossing.out().ttl()).isEqualTo(crossing.in().ttl() - 1);
+    assertThat(run.output()).doesNotContain("router-north captured");
   }
 
   @Test
@@ -178,6 +189,31 @@ class JourneyInDockerIT {
       assertThat(left.ttl()).as("one hop less").isEqualTo(arrived.ttl() - 1);
       System.out.printf("router-north forwarded %s -> %s%n", arrived, left);
     }
+
+    // The journey's own account, from router-north's own captures, is what this test captured
+    // independently for the purchase's connection: the same SYN on the same legs, field by field.
+    JourneyOutput.PrintedCrossing printed = JourneyOutput.crossing(run.output(), "router-north");
+    RouterCapture.Syn arrived =
+        in.stream()
+            .filter(s -> s.sourcePort() == printed.in().sourcePort())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the test saw no SYN " + printed + " in " + in));
+    RouterCapture.Syn left =
+        out.stream().filter(s -> s.sourcePort() == arrived.sourcePort()).findFirst().orElseThrow();
+    assertThat(printed.in()).isEqualTo(arrived);
+    assertThat(printed.out()).isEqualTo(left);
+    assertThat(printed.inDevice()).isEqualTo(north.name());
+    assertThat(printed.inAddress()).isEqualTo("172.28.1.254/24");
+    assertThat(printed.outDevice()).isEqualTo(backbone.name());
+    assertThat(printed.outAddress()).isEqualTo("172.28.0.254/24");
+    assertThat(printed.verdict())
+        .isEqualTo(
+            "MACs rewritten, TTL %d -> %d, IP addresses unchanged"
+                .formatted(arrived.ttl(), left.ttl()));
+    // The hops to the VIP by TTL: the router (named from its captures), then the VIP itself.
+    assertThat(run.output())
+        .containsPattern("->\\s+1\\s+172\\.28\\.1\\.254\\s+router-north\\n")
+        .containsPattern("->\\s+2\\s+172\\.28\\.0\\.80\\s+reached\\n");
     JourneyOutput.PlacedOrder placed = JourneyOutput.placedOrder(run.output());
     try (var conn = postgres();
         var st = conn.prepareStatement("SELECT client_address FROM purchase_order WHERE id = ?")) {
@@ -208,7 +244,11 @@ class JourneyInDockerIT {
     assertThat(cut.exitCode()).as("exit code of the journey without its gateway").isEqualTo(3);
     assertThat(cut.output())
         .contains("no answer from resolver 172.28.0.53:53")
-        .contains("sent from 172.28.1.10:");
+        .contains("sent from 172.28.1.10:")
+        // The hint names the router in the way, from the kernel's route and neighbour table.
+        .contains(
+            "172.28.0.53 is reached via gateway 172.28.1.254 (router-north) on eth0 (kernel"
+                + " route), and the gateway does not answer ARP");
 
     await()
         .atMost(Duration.ofSeconds(60))

@@ -28,6 +28,13 @@ final class JourneyOutput {
               + "< Location: /purchaseOrder/(\\d+)\\b[^\\n]*?X-Served-By: ([\\w.-]+)",
           Pattern.DOTALL);
 
+  // The buy step's account of one router's two captures of the purchase's SYN (PathPrinter).
+  private static final String MAC = "([0-9a-f:]{17})";
+  // To the next line's "->", past compose's "demo_1  | " where the log came through compose.
+  private static final String NEXT_LINE = "[^\\n]*\\n[^\\n]*?";
+  private static final String LEG =
+      "->\\s+%s\\s+(\\S+) (\\S+)\\s+" + MAC + " > " + MAC + "\\s+ttl (\\d+)";
+
   /** The order a journey placed: its id from the Location header and the instance that took it. */
   record PlacedOrder(long id, String servedBy) {}
 
@@ -59,6 +66,60 @@ final class JourneyOutput {
       throw new AssertionError("the client printed no 201 with a Location for its order");
     }
     return new PlacedOrder(Long.parseLong(m.group(1)), m.group(2));
+  }
+
+  /** One router's capture of the purchase's SYN on both its legs, as the journey printed it. */
+  record PrintedCrossing(
+      String inDevice,
+      String inAddress,
+      RouterCapture.Syn in,
+      String outDevice,
+      String outAddress,
+      RouterCapture.Syn out,
+      String verdict) {}
+
+  /** What the journey printed of {@code router}'s captures of its purchase; fails if nothing. */
+  static PrintedCrossing crossing(String output, String router) {
+    Matcher m =
+        Pattern.compile(
+                Pattern.quote(router)
+                    + " captured this connection's SYN (\\S+):(\\d+) > (\\S+):(\\d+) on both legs:"
+                    + NEXT_LINE
+                    + LEG.formatted("in ")
+                    + NEXT_LINE
+                    + LEG.formatted("out")
+                    + NEXT_LINE
+                    + "->\\s+([^\\n]*)")
+            .matcher(lastJourney(output));
+    if (!m.find()) {
+      throw new AssertionError("the journey printed no capture of its SYN by " + router);
+    }
+    String source = m.group(1);
+    int port = Integer.parseInt(m.group(2));
+    String destination = m.group(3);
+    int destinationPort = Integer.parseInt(m.group(4));
+    return new PrintedCrossing(
+        m.group(5),
+        m.group(6),
+        new RouterCapture.Syn(
+            m.group(7),
+            m.group(8),
+            Integer.parseInt(m.group(9)),
+            source,
+            port,
+            destination,
+            destinationPort),
+        m.group(10),
+        m.group(11),
+        new RouterCapture.Syn(
+            m.group(12),
+            m.group(13),
+            Integer.parseInt(m.group(14)),
+            source,
+            port,
+            destination,
+            destinationPort),
+        m.group(15).strip());
   }
 
   private static String lastJourney(String output) {

@@ -42,4 +42,32 @@ class JourneyOutputTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("no 201");
   }
+
+  @Test
+  void aRoutersTwoCapturesAreReadAsTheJourneyPrintsThemThroughCompose() {
+    String printed =
+        """
+        demo_1  |     -> router-north captured this connection's SYN 172.28.1.10:40312 > 172.28.0.80:80 on both legs:
+        demo_1  |     ->   in  eth1 172.28.1.254/24  02:42:ac:1c:01:0a > 02:42:ac:1c:01:fe  ttl 64
+        demo_1  |     ->   out eth0 172.28.0.254/24  02:42:ac:1c:00:fe > 02:42:ac:1c:00:50  ttl 63
+        demo_1  |     ->   MACs rewritten, TTL 64 -> 63, IP addresses unchanged
+        """;
+    JourneyOutput.PrintedCrossing c = JourneyOutput.crossing(printed, "router-north");
+    assertThat(c.inDevice()).isEqualTo("eth1");
+    assertThat(c.inAddress()).isEqualTo("172.28.1.254/24");
+    assertThat(c.in())
+        .isEqualTo(
+            new RouterCapture.Syn(
+                "02:42:ac:1c:01:0a",
+                "02:42:ac:1c:01:fe",
+                64,
+                "172.28.1.10",
+                40312,
+                "172.28.0.80",
+                80));
+    assertThat(c.out().sourceMac()).isEqualTo("02:42:ac:1c:00:fe");
+    assertThat(c.out().ttl()).isEqualTo(63);
+    assertThat(c.outDevice()).isEqualTo("eth0");
+    assertThat(c.verdict()).isEqualTo("MACs rewritten, TTL 64 -> 63, IP addresses unchanged");
+  }
 }

@@ -1,5 +1,6 @@
 package io.shopstack.it;
 
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.shopstack.topology.plan.Instance;
@@ -13,13 +14,18 @@ import org.testcontainers.containers.Network;
  * created on its first network with its fixed address, then connected to the others (the
  * multi-homed slb, dc-cache, object-store, edges and routers) with theirs before it starts, so the
  * service finds every leg up when it binds; with the capabilities and kernel settings the table
- * gives the hosts that route.
+ * gives the hosts that route, and the routers' captures volume mounted as the table says (written
+ * by the routers, read-only in the phones).
  */
 final class PlannedContainer extends GenericContainer<PlannedContainer> {
   private final Instance instance;
   private final Map<String, Network> networks;
 
-  PlannedContainer(Instance instance, Map<String, Network> networks) {
+  /**
+   * @param capturesVolume the Docker volume that stands for the table's {@value
+   *     Instance#CAPTURES_VOLUME} in this run
+   */
+  PlannedContainer(Instance instance, Map<String, Network> networks, String capturesVolume) {
     super(instance.dockerImage());
     this.instance = instance;
     this.networks = networks;
@@ -36,6 +42,12 @@ final class PlannedContainer extends GenericContainer<PlannedContainer> {
                       .map(Capability::valueOf)
                       .toArray(Capability[]::new))
               .withSysctls(instance.sysctls());
+          String mount = instance.capturesMount();
+          if (mount != null) {
+            // "captures:/captures[:ro]" with this run's volume for the table's name.
+            cmd.getHostConfig()
+                .withBinds(Bind.parse(capturesVolume + mount.substring(mount.indexOf(':'))));
+          }
         });
   }
 

@@ -24,6 +24,12 @@ class ReadmeCommandsTest {
   }
 
   @Test
+  void theReadmeShowsTheSouthPhoneAsTheSuiteRunsIt() throws IOException {
+    assertThat(Files.readString(Compose.REPO_ROOT.resolve("README.md")))
+        .contains("`docker-compose " + ComposeDemoIT.SOUTH_DEMO + "`");
+  }
+
+  @Test
   void ciRunsTheReadmesTestCommandAndNothingElse() throws IOException {
     // Everything else in it is clean-up; the project's commands are the lines run as ./...
     List<String> commands =

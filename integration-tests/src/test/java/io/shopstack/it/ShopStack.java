@@ -37,10 +37,13 @@ final class ShopStack implements Startable {
   private final Map<String, Network> networks = new LinkedHashMap<>();
   private final Map<String, GenericContainer<?>> services = new LinkedHashMap<>();
   private final List<List<GenericContainer<?>>> waves = new ArrayList<>();
+  // The routers' captures: a named volume Docker creates at the first mount; removed in stop().
+  private final String capturesVolume;
 
   ShopStack() {
     // shop-it-*: the names the suite's clean-up removes after an aborted run.
     String run = Long.toString(System.nanoTime());
+    capturesVolume = "shop-it-" + Instance.CAPTURES_VOLUME + "-" + run;
     topology
         .networks()
         .forEach(
@@ -62,7 +65,7 @@ final class ShopStack implements Startable {
 
   private GenericContainer<?> service(Instance instance) {
     PlannedContainer c =
-        new PlannedContainer(instance, networks)
+        new PlannedContainer(instance, networks, capturesVolume)
             .withEnv(topology.dockerEnv(instance))
             .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger(instance.name())));
     instance.tcpPorts().forEach(c::addExposedPort);
@@ -107,7 +110,7 @@ final class ShopStack implements Startable {
   Compose.Result runClient(String name, String... arguments) {
     Instance phone = topology.instance(name);
     try (PlannedContainer client =
-        new PlannedContainer(phone, networks)
+        new PlannedContainer(phone, networks, capturesVolume)
             .withEnv(topology.dockerEnv(phone))
             .withStartupCheckStrategy(new RanToCompletion().withTimeout(STARTUP))) {
       if (arguments.length > 0) {
@@ -139,6 +142,11 @@ final class ShopStack implements Startable {
           }
         });
     networks.values().forEach(Network::close);
+    try {
+      DockerClientFactory.instance().client().removeVolumeCmd(capturesVolume).exec();
+    } catch (RuntimeException e) {
+      log.warn("removing volume {} failed: {}", capturesVolume, e.toString());
+    }
   }
 
   /**

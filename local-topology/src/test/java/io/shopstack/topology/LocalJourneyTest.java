@@ -150,8 +150,8 @@ class LocalJourneyTest {
     assertThat(json.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
     assertThat(json.at("/buy/clientAddress").asText()).isEqualTo("127.28.1.10");
 
-    assertThat(json.at("/buy/route/device").asText()).isEqualTo("lo");
-    assertThat(json.at("/buy/route/gateway").isNull()).isTrue();
+    assertThat(json.at("/buy/path/route/device").asText()).isEqualTo("lo");
+    assertThat(json.at("/buy/path/route/gateway").isNull()).isTrue();
 
     // The --html page of this very report, as headless Chromium renders it: every host the
     // journey met, in its lane, with the steps and their timings; no router on flat loopback.

@@ -81,18 +81,14 @@ final class OrderCommand implements Callable<Integer> {
     result.document().put("idempotencyKey", key);
     if (vip.address() == null) {
       result.error(vip.problem());
-      result.document().set("buy", JourneyJson.buy(null, null, null, null));
+      result.document().set("buy", JourneyJson.buy(null, null, null));
       return result.finish(json, app.out(), Failure.DNS.exitCode());
     }
     SocketHttpClient http =
         new SocketHttpClient(
             config.bindInetAddress(), config.timeouts().connect(), config.timeouts().read());
     BuyStep.Outcome bought = new BuyStep(config, http, out, key).run(2, vip.address());
-    result
-        .document()
-        .set(
-            "buy",
-            JourneyJson.buy(bought.exchange(), bought.order(), bought.route(), bought.gateway()));
+    result.document().set("buy", JourneyJson.buy(bought.exchange(), bought.order(), bought.path()));
     StepResult step = bought.result();
     step.problems().stream().findFirst().ifPresent(p -> result.error(p.text()));
     return result.finish(

@@ -3,6 +3,7 @@ package io.shopstack.client.diagram;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,7 +73,7 @@ final class JourneyDiagram {
     }
     JsonNode buy = journey.path("buy");
     for (String router : routers()) {
-      diagram.host("router:" + router, "router", router);
+      diagram.host("router:" + router, routerName(router).orElse("router"), router);
     }
     if (!buy.path("exchange").isNull() && !buy.path("exchange").isMissingNode()) {
       diagram.host(SLB, "SLB (VIP)", text(resolve.path("shopAddress")));
@@ -213,12 +214,26 @@ final class JourneyDiagram {
                 text(exchange.path("local")),
                 text(exchange.path("remote")),
                 exchange.path("connectMillis").asLong());
-    String mac = text(buy.path("route").path("gatewayMac"));
+    String mac = text(buy.path("path").path("gatewayMac"));
     for (String router : routers()) {
       diagram.call("buy", from, "router:" + router, request);
       if (from.equals(PHONE) && !mac.isEmpty()) {
         diagram.note("buy", "router:" + router, "gateway MAC " + mac + " (neighbour table)");
       }
+      crossing(router)
+          .ifPresent(
+              c ->
+                  diagram.note(
+                      "buy",
+                      "router:" + router,
+                      "SYN in ttl %s %s > %s, out ttl %s %s > %s (its capture)"
+                          .formatted(
+                              c.path("in").path("ttl").asText(),
+                              text(c.path("in").path("sourceMac")),
+                              text(c.path("in").path("destinationMac")),
+                              c.path("out").path("ttl").asText(),
+                              text(c.path("out").path("sourceMac")),
+                              text(c.path("out").path("destinationMac")))));
       request = "POST /purchaseOrder (forwarded)";
       from = "router:" + router;
     }
@@ -251,14 +266,43 @@ final class JourneyDiagram {
   }
 
   /**
-   * The routers between the phone and the VIP. Today the kernel's route names one gateway (or none:
-   * the local topology is flat); a list of hops in the report would be drawn the same way, one
-   * router lifeline each.
+   * The addresses of the routers between the phone and the VIP, one lifeline each: the TTL probe's
+   * hops before the VIP, else the kernel route's gateway (none in the flat local topology).
    */
   List<String> routers() {
-    JsonNode route = journey.path("buy").path("route");
-    String gateway = text(route.path("gateway"));
-    return gateway.isEmpty() ? List.of() : List.of(gateway);
+    JsonNode path = journey.path("buy").path("path");
+    List<String> routers = new ArrayList<>();
+    for (JsonNode hop : path.path("hops")) {
+      if (!hop.path("reached").asBoolean()) {
+        routers.add(text(hop.path("address")));
+      }
+    }
+    String gateway = text(path.path("route").path("gateway"));
+    if (routers.isEmpty() && !gateway.isEmpty()) {
+      routers.add(gateway);
+    }
+    return routers;
+  }
+
+  /** The router's name at that hop, as its own captures name it. */
+  private Optional<String> routerName(String address) {
+    for (JsonNode hop : journey.path("buy").path("path").path("hops")) {
+      if (address.equals(text(hop.path("address"))) && !text(hop.path("router")).isEmpty()) {
+        return Optional.of(text(hop.path("router")));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The capture of the purchase's SYN on both legs of the router at that hop, if it has one. */
+  private Optional<JsonNode> crossing(String address) {
+    String name = routerName(address).orElse(null);
+    for (JsonNode c : journey.path("buy").path("path").path("crossings")) {
+      if (text(c.path("router")).equals(name) && c.path("out").isObject()) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
   }
 
   private List<JsonNode> pictureExchanges() {

@@ -6,6 +6,7 @@ import io.shopstack.client.http.HttpExchange;
 import io.shopstack.client.http.HttpRequest;
 import io.shopstack.client.http.SocketHttpClient;
 import io.shopstack.client.net.KernelRoute;
+import io.shopstack.client.net.PacketPath;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,15 +27,11 @@ public final class BuyStep {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * What the purchase produced; exchange and order are null when it never got an answer, route when
-   * the kernel was not asked (or no {@code ip}), gateway when there is none or no MAC for it.
+   * What the purchase produced; exchange and order are null when it never got an answer, path when
+   * there was no VIP to send it to.
    */
   public record Outcome(
-      HttpExchange exchange,
-      OrderResult order,
-      KernelRoute route,
-      KernelRoute.Neighbour gateway,
-      StepResult result) {}
+      HttpExchange exchange, OrderResult order, PacketPath path, StepResult result) {}
 
   static final String CONTENT_TYPE = "application/json; charset=utf-8";
 
@@ -42,6 +39,7 @@ public final class BuyStep {
   private final SocketHttpClient http;
   private final JourneyPrinter out;
   private final String idempotencyKey;
+  private final boolean showPath;
 
   /**
    * @param idempotencyKey sent as {@code Idempotency-Key} so a retry cannot order twice; null sends
@@ -49,10 +47,29 @@ public final class BuyStep {
    */
   public BuyStep(
       ClientConfig config, SocketHttpClient http, JourneyPrinter out, String idempotencyKey) {
+    this(config, http, out, idempotencyKey, false);
+  }
+
+  private BuyStep(
+      ClientConfig config,
+      SocketHttpClient http,
+      JourneyPrinter out,
+      String idempotencyKey,
+      boolean showPath) {
     this.config = config;
     this.http = http;
     this.out = out;
     this.idempotencyKey = idempotencyKey;
+    this.showPath = showPath;
+  }
+
+  /**
+   * The same purchase, followed by the whole path its packets took: the hops to the VIP (a TTL
+   * probe, about a second) and the routers' captures of its SYN. For the journey, not for every
+   * order of a load run.
+   */
+  public BuyStep showingPath() {
+    return new BuyStep(config, http, out, idempotencyKey, true);
   }
 
   /**
@@ -72,8 +89,7 @@ public final class BuyStep {
                 .formatted(config.shopHost(), shopAddress, config.httpPort()));
     HttpExchange exchange = null;
     OrderResult order = null;
-    KernelRoute route = null;
-    KernelRoute.Neighbour gateway = null;
+    PacketPath path = null;
     if (shopAddress == null) {
       problems.add(
           new StepResult.Problem(
@@ -84,8 +100,7 @@ public final class BuyStep {
             new InetSocketAddress(
                 ClientConfig.ipLiteral(shopAddress, "shop address"), config.httpPort());
         exchange = post(vip);
-        route = KernelRoute.to(vip.getAddress()).orElse(null);
-        gateway = printRoute(vip, route);
+        path = printPath(exchange.local(), vip);
         order = orderOf(exchange);
         out.note("order-service answered: " + order.body());
         if (exchange.status() != 201) {
@@ -110,6 +125,10 @@ public final class BuyStep {
         }
       } catch (IOException e) {
         problems.add(new StepResult.Problem(Failure.ofExchange(e), e.getMessage()));
+        if (exchange == null) {
+          // Where the packets would have gone is the first thing to know about a failed connect.
+          path = printPath(null, vipOf(shopAddress));
+        }
       }
     }
     problems.forEach(p -> out.problem(p.text()));
@@ -121,37 +140,59 @@ public final class BuyStep {
     return new Outcome(
         exchange,
         order,
-        route,
-        gateway,
+        path,
         new StepResult("buy", summary, problems, Duration.ofNanos(System.nanoTime() - start)));
+  }
+
+  private InetSocketAddress vipOf(String shopAddress) {
+    try {
+      return new InetSocketAddress(
+          ClientConfig.ipLiteral(shopAddress, "shop address"), config.httpPort());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**
    * How the request's packets left the phone, as the kernel tells it after the fact: the route to
    * the VIP and the MAC of its gateway (the router that rewrites the frames; the IP addresses stay
-   * the phone's and the VIP's).
+   * the phone's and the VIP's); with {@link #showingPath} also every hop and what each router did
+   * to this connection's SYN. Null when there is no VIP.
    */
-  private KernelRoute.Neighbour printRoute(InetSocketAddress vip, KernelRoute r) {
-    if (r == null) {
-      out.note(
-          "kernel route to "
-              + vip.getAddress().getHostAddress()
-              + ": not known here (no ip command)");
+  private PacketPath printPath(InetSocketAddress local, InetSocketAddress vip) {
+    if (vip == null) {
       return null;
     }
+    PacketPath path = showPath ? PacketPath.observe(local, vip) : PacketPath.routeOnly(vip);
+    if (path.route() == null) {
+      printNoRoute(vip);
+    } else {
+      printRoute(path.route(), path.gateway());
+    }
+    if (showPath) {
+      PathPrinter.print(path, vip, out);
+    }
+    return path;
+  }
+
+  private void printNoRoute(InetSocketAddress vip) {
+    out.note(
+        "kernel route to "
+            + vip.getAddress().getHostAddress()
+            + ": not known here (no ip command)");
+  }
+
+  private void printRoute(KernelRoute r, KernelRoute.Neighbour gateway) {
     out.note("kernel route: " + r.line() + " (ip route get)");
     if (r.gateway() == null) {
       out.note("no gateway: the VIP is reached directly on " + r.device());
-      return null;
+    } else if (gateway == null) {
+      out.note("gateway " + r.gateway() + ": not in the neighbour table");
+    } else {
+      out.note(
+          "gateway %s is %s on %s (neighbour table, %s): the request's frames went to that MAC"
+              .formatted(r.gateway(), gateway.mac(), r.device(), gateway.state()));
     }
-    Optional<KernelRoute.Neighbour> neighbour = r.gatewayNeighbour();
-    neighbour.ifPresentOrElse(
-        n ->
-            out.note(
-                "gateway %s is %s on %s (neighbour table, %s): the request's frames went to that MAC"
-                    .formatted(r.gateway(), n.mac(), r.device(), n.state())),
-        () -> out.note("gateway " + r.gateway() + ": not in the neighbour table"));
-    return neighbour.orElse(null);
   }
 
   private static StepResult.Problem http(String text) {

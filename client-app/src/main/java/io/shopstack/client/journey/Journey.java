@@ -52,7 +52,8 @@ public final class Journey {
     ResolveStep.Outcome names = new ResolveStep(config, resolver, resolverAdmin, out).run();
     PicturesStep.Outcome pictures =
         new PicturesStep(config, resolver, http, out).run(names.edgeAddress(), names.statics());
-    BuyStep.Outcome purchase = new BuyStep(config, http, out, null).run(3, names.shopAddress());
+    BuyStep.Outcome purchase =
+        new BuyStep(config, http, out, null).showingPath().run(3, names.shopAddress());
     JourneyReport report =
         new JourneyReport(
             names.shop(),
@@ -67,8 +68,7 @@ public final class Journey {
             pictures.reload(),
             purchase.exchange(),
             purchase.order(),
-            purchase.route(),
-            purchase.gateway(),
+            purchase.path(),
             checked(names, pictures.result(), purchase.result()));
     out.summary(report);
     return report;

@@ -4,7 +4,7 @@ import io.shopstack.client.dns.AnswerRecord;
 import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.http.HttpExchange;
-import io.shopstack.client.net.KernelRoute;
+import io.shopstack.client.net.PacketPath;
 import java.net.InetSocketAddress;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,12 +77,11 @@ public final class JourneyJson {
   }
 
   private static ObjectNode buy(JourneyReport report) {
-    return buy(report.orderExchange(), report.order(), report.route(), report.gateway());
+    return buy(report.orderExchange(), report.order(), report.path());
   }
 
   /** The purchase's facts, the same fields in the journey and in {@code order --json}. */
-  public static ObjectNode buy(
-      HttpExchange exchange, OrderResult order, KernelRoute route, KernelRoute.Neighbour gateway) {
+  public static ObjectNode buy(HttpExchange exchange, OrderResult order, PacketPath path) {
     ObjectNode buy = JSON.createObjectNode();
     buy.set("exchange", exchange(exchange));
     buy.put("status", order == null ? null : order.status());
@@ -93,23 +92,8 @@ public final class JourneyJson {
     buy.put("phoneAddress", exchange == null ? null : address(exchange.local()));
     buy.put(
         "clientAddress", order == null ? null : BuyStep.recordedClient(order.body()).orElse(null));
-    buy.set("route", route(route, gateway));
+    buy.set("path", PathJson.of(path));
     return buy;
-  }
-
-  /** The kernel's route to the VIP and its gateway's MAC, as {@code ip} gave them. */
-  private static ObjectNode route(KernelRoute route, KernelRoute.Neighbour gateway) {
-    if (route == null) {
-      return null;
-    }
-    ObjectNode r = JSON.createObjectNode();
-    r.put("line", route.line());
-    r.put("gateway", route.gateway());
-    r.put("device", route.device());
-    r.put("source", route.source());
-    r.put("gatewayMac", gateway == null ? null : gateway.mac());
-    r.put("gatewayState", gateway == null ? null : gateway.state());
-    return r;
   }
 
   /** One DNS lookup's facts (the fields of {@code resolve.shop}), or null. */

@@ -5,7 +5,7 @@ import io.shopstack.client.dns.DnsLookup;
 import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.http.HttpExchange;
-import io.shopstack.client.net.KernelRoute;
+import io.shopstack.client.net.PacketPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +26,8 @@ import java.util.Objects;
  * @param reload the page requested again, expected from the edge's cache
  * @param orderExchange the {@code POST /purchaseOrder}
  * @param order what the order service answered
- * @param route the kernel's route to the VIP after the purchase ({@code ip route get}), or null
- * @param gateway the route's gateway in the neighbour table (its MAC), or null
+ * @param path how the purchase's packets crossed the network (route, hops, router captures), or
+ *     null when the purchase was not sent
  * @param steps resolve, pictures, buy, in order
  */
 public record JourneyReport(
@@ -43,8 +43,7 @@ public record JourneyReport(
     HttpExchange reload,
     HttpExchange orderExchange,
     OrderResult order,
-    KernelRoute route,
-    KernelRoute.Neighbour gateway,
+    PacketPath path,
     List<StepResult> steps) {
 
   public JourneyReport {

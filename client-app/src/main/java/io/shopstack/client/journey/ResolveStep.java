@@ -7,6 +7,7 @@ import io.shopstack.client.dns.GslbExplanation;
 import io.shopstack.client.dns.IterationTrace;
 import io.shopstack.client.dns.ResolverAdmin;
 import io.shopstack.client.dns.StubResolver;
+import io.shopstack.client.net.GatewayHint;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,8 +127,13 @@ final class ResolveStep {
       out.dig(lookup);
       return lookup;
     } catch (IOException e) {
-      out.problem(e.getMessage());
-      problems.add(new StepResult.Problem(Failure.DNS, e.getMessage()));
+      // Behind a router, the first thing to know is whether that router still answers.
+      String problem =
+          GatewayHint.toward(config.resolver().socketAddress().getAddress())
+              .map(hint -> e.getMessage() + "; " + hint)
+              .orElse(e.getMessage());
+      out.problem(problem);
+      problems.add(new StepResult.Problem(Failure.DNS, problem));
       return null;
     }
   }

@@ -1,12 +1,9 @@
 package io.shopstack.client.net;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel's own answer to "how does a packet to this address leave this phone": the route it
@@ -21,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * @param line the kernel's answer as {@code ip} printed it
  */
 public record KernelRoute(String gateway, String device, String source, String line) {
-  private static final long COMMAND_SECONDS = 2;
+  private static final Duration COMMAND = Duration.ofSeconds(2);
 
   /** A gateway's entry in the neighbour table: its MAC and how sure the kernel is of it. */
   public record Neighbour(String mac, String state) {}
@@ -61,22 +58,7 @@ public record KernelRoute(String gateway, String device, String source, String l
   }
 
   private static Optional<String> run(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      try (InputStream in = process.getInputStream()) {
-        // Bounded: the kernel answers at once; a hung command must not hang the journey.
-        if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          return Optional.empty();
-        }
-        String output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        return process.exitValue() == 0 ? Optional.of(output) : Optional.empty();
-      }
-    } catch (IOException e) {
-      return Optional.empty(); // no `ip` on this host
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    // Bounded: the kernel answers at once; a hung command must not hang the journey.
+    return SystemCommand.output(COMMAND, command);
   }
 }

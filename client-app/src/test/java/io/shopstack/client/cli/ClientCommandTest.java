@@ -373,7 +373,7 @@ class ClientCommandTest {
     assertThat(order.at("/buy/orderId").asText()).isEqualTo("7");
     assertThat(order.at("/buy/servedBy").asText()).isEqualTo("order-2");
     assertThat(order.at("/buy/phoneAddress").asText()).isEqualTo("127.28.1.10");
-    assertThat(order.at("/buy/route/device").asText()).isEqualTo("lo");
+    assertThat(order.at("/buy/path/route/device").asText()).isEqualTo("lo");
     assertThat(vip.received().get(0).header("Idempotency-Key")).isEqualTo("k-9");
   }
 

@@ -63,7 +63,13 @@ class JourneyPageTest {
           "headers":{"X-Cache":null,"X-Cache-Origin":null,"Age":null,"Via":null,"X-Served-By":"order-2","Cache-Control":null}},
         "status":201,"orderId":"42","location":"/purchaseOrder/42","servedBy":"order-2",
         "phoneAddress":"172.28.1.10","clientAddress":"172.28.1.10",
-        "route":{"line":"172.28.0.80 via 172.28.1.254 dev eth0 src 172.28.1.10 uid 0","gateway":"172.28.1.254","device":"eth0","source":"172.28.1.10","gatewayMac":"02:42:ac:1c:01:fe","gatewayState":"REACHABLE"}},
+        "path":{"route":{"line":"172.28.0.80 via 172.28.1.254 dev eth0 src 172.28.1.10 uid 0","gateway":"172.28.1.254","device":"eth0","source":"172.28.1.10"},
+          "gatewayMac":"02:42:ac:1c:01:fe","gatewayState":"REACHABLE",
+          "hops":[{"ttl":1,"address":"172.28.1.254","router":"router-north","reached":false},{"ttl":2,"address":"172.28.0.80","router":null,"reached":true}],"hopsNote":null,
+          "crossings":[{"router":"router-north","source":"172.28.1.10:50004","destination":"172.28.0.80:80",
+            "in":{"device":"eth1","address":"172.28.1.254/24","sourceMac":"02:42:ac:1c:01:0a","destinationMac":"02:42:ac:1c:01:fe","ttl":64,"sourceAddress":"172.28.1.10","destinationAddress":"172.28.0.80"},
+            "out":{"device":"eth0","address":"172.28.0.254/24","sourceMac":"02:42:ac:1c:00:fe","destinationMac":"02:42:ac:1c:00:50","ttl":63,"sourceAddress":"172.28.1.10","destinationAddress":"172.28.0.80"}}],
+          "capturesNote":null}},
        "steps":[
         {"name":"resolve","ok":true,"summary":"www.shop.example -> 172.28.0.80","tookMillis":120,"problems":[]},
         {"name":"pictures","ok":true,"summary":"page 200 MISS, reload HIT","tookMillis":80,"problems":[]},
@@ -105,7 +111,7 @@ class JourneyPageTest {
             "order-2");
     assertThat(dom)
         .contains("root DNS", "TLD DNS (example)", "shop.example DNS", "cdn.example DNS")
-        .contains("edge-north", "SLB (VIP)", "172.28.0.80", "router", "172.28.1.254")
+        .contains("edge-north", "SLB (VIP)", "172.28.0.80", "router-north", "172.28.1.254")
         .contains("1. Resolve (120 ms)", "2. Look at pictures (80 ms)", "3. Buy (70 ms)")
         .contains("www.shop.example. A?")
         .contains("referral to example. (3 ms)")
@@ -115,6 +121,9 @@ class JourneyPageTest {
         .contains("HIT: from the edge's cache, Age 1")
         .contains("POST /purchaseOrder (TCP 172.28.1.10:50004 -&gt; 172.28.0.80:80, 2 ms)")
         .contains("gateway MAC 02:42:ac:1c:01:fe (neighbour table)")
+        .contains(
+            "SYN in ttl 64 02:42:ac:1c:01:0a &gt; 02:42:ac:1c:01:fe,"
+                + " out ttl 63 02:42:ac:1c:00:fe &gt; 02:42:ac:1c:00:50 (its capture)")
         .contains("spliced + PROXY v2 (client 172.28.1.10)")
         .contains("order 42, client 172.28.1.10 recorded")
         .contains("201 Created, /purchaseOrder/42 (63 ms)")
@@ -134,7 +143,9 @@ class JourneyPageTest {
   @Test
   void aFlatNetworkDrawsNoRouter() throws Exception {
     ObjectNode journey = (ObjectNode) JSON.readTree(DOCKER_JOURNEY);
-    ((ObjectNode) journey.path("buy").path("route")).putNull("gateway");
+    ObjectNode path = (ObjectNode) journey.path("buy").path("path");
+    ((ObjectNode) path.path("route")).putNull("gateway");
+    path.putArray("hops");
 
     String html = JourneyPage.render(journey);
 

@@ -215,6 +215,16 @@ class JourneyTest {
     assertThat(json.path("buy").path("phoneAddress").asText()).isEqualTo("127.28.1.10");
     // What the stand-in order service saw as the client, as it answered it.
     assertThat(json.path("buy").path("clientAddress").asText()).isEqualTo("127.28.1.10");
+    // On loopback the path has no router: the kernel delivers locally, and says so.
+    JsonNode path = json.path("buy").path("path");
+    assertThat(path.path("route").path("device").asText()).isEqualTo("lo");
+    assertThat(path.path("route").path("gateway").isNull()).isTrue();
+    assertThat(path.path("hops")).isEmpty();
+    assertThat(path.path("hopsNote").asText()).startsWith("no hops: the destination is on lo");
+    assertThat(path.path("crossings")).isEmpty();
+    assertThat(out)
+        .contains("no hops: the destination is on lo, this host delivers to itself")
+        .contains("no router captures here");
   }
 
   @Test

@@ -41,6 +41,9 @@ public record Instance(
     Map<String, String> routes,
     Boolean router) {
 
+  /** The name of the one volume of routers' captures, in compose and the Docker suite. */
+  public static final String CAPTURES_VOLUME = "captures";
+
   public Instance {
     Objects.requireNonNull(name, "instance name");
     if ((module == null) == (image == null)) {
@@ -73,6 +76,18 @@ public record Instance(
       return List.of("NET_ADMIN", "NET_RAW");
     }
     return routes.isEmpty() ? List.of() : List.of("NET_ADMIN");
+  }
+
+  /**
+   * The routers' captures volume as its container mounts it, in compose's syntax: a router writes
+   * its captures of the SYNs it forwards there, a phone reads them (read-only) to show what the
+   * routers did to its own connection; null for every other container.
+   */
+  public String capturesMount() {
+    if (router) {
+      return CAPTURES_VOLUME + ":/captures";
+    }
+    return onDemand ? CAPTURES_VOLUME + ":/captures:ro" : null;
   }
 
   /** Kernel settings of its container: a router forwards IPv4 packets. */

@@ -119,6 +119,9 @@ public record Topology(
     Map<String, String> env = new LinkedHashMap<>();
     if (i.ours()) {
       env.putAll(dockerEnv);
+    }
+    if (i.ours() || i.router()) {
+      // A router names its folder of captures after itself.
       env.put("SHOP_INSTANCE", i.name());
     }
     env.putAll(i.env());

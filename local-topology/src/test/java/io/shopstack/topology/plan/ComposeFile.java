@@ -11,9 +11,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml as the facts {@code topology.yml} also states, per service: image, address on
  * each network, published ports, environment (anchors and merge keys resolved, as compose does),
- * depends_on with its condition, which service builds the image, and the capabilities and kernel
- * settings of the hosts that route. {@link #differences} lists every place where the two disagree,
- * one readable line each.
+ * depends_on with its condition, which service builds the image, the capabilities and kernel
+ * settings of the hosts that route, and the volumes (the routers' captures, shared with the
+ * phones). {@link #differences} lists every place where the two disagree, one readable line each.
  */
 final class ComposeFile {
   /** One compose service, reduced to what the table decides. */
@@ -25,10 +25,12 @@ final class ComposeFile {
       Map<String, String> dependsOn,
       String build,
       List<String> capAdd,
-      Map<String, String> sysctls) {}
+      Map<String, String> sysctls,
+      List<String> volumes) {}
 
   private final Map<String, Service> services = new TreeMap<>();
   private final Map<String, String> subnets = new TreeMap<>();
+  private final List<String> volumes = new ArrayList<>();
 
   @SuppressWarnings("unchecked")
   ComposeFile(String text) {
@@ -38,6 +40,8 @@ final class ComposeFile {
     declared.forEach((name, s) -> services.put(name, service(s)));
     Map<String, Map<String, Object>> networks =
         (Map<String, Map<String, Object>>) root.getOrDefault("networks", Map.of());
+    volumes.addAll(
+        ((Map<String, Object>) root.getOrDefault("volumes", Map.of())).keySet().stream().toList());
     networks.forEach(
         (name, n) -> {
           Map<String, Object> ipam = (Map<String, Object>) n.getOrDefault("ipam", Map.of());
@@ -77,7 +81,8 @@ final class ComposeFile {
               dependsOn,
               builds ? "./" + i.module() : null,
               i.capabilities(),
-              new TreeMap<>(i.sysctls())));
+              new TreeMap<>(i.sysctls()),
+              i.capturesMount() == null ? List.of() : List.of(i.capturesMount())));
     }
     return expected;
   }
@@ -100,6 +105,9 @@ final class ComposeFile {
       }
     }
     Map<String, Service> expected = expected(topology);
+    if (!volumes.contains(Instance.CAPTURES_VOLUME)) {
+      differences.add("volume " + Instance.CAPTURES_VOLUME + ": mounted, not declared in compose");
+    }
     for (String name : services.keySet()) {
       if (!expected.containsKey(name)) {
         differences.add("service " + name + ": in compose, not in topology.yml");
@@ -120,6 +128,7 @@ final class ComposeFile {
           compare(differences, name, "build context", have.build(), want.build());
           compare(differences, name, "cap_add", have.capAdd(), want.capAdd());
           compare(differences, name, "sysctls", have.sysctls(), want.sysctls());
+          compare(differences, name, "volumes", have.volumes(), want.volumes());
         });
     return differences;
   }
@@ -177,6 +186,9 @@ final class ComposeFile {
     Map<String, String> sysctls = new TreeMap<>();
     ((Map<Object, Object>) s.getOrDefault("sysctls", Map.of()))
         .forEach((k, v) -> sysctls.put(k.toString(), String.valueOf(v)));
+    List<String> volumes =
+        ((List<Object>) s.getOrDefault("volumes", List.of()))
+            .stream().map(String::valueOf).toList();
     return new Service(
         String.valueOf(s.get("image")),
         networks,
@@ -185,6 +197,7 @@ final class ComposeFile {
         dependsOn,
         build,
         capAdd,
-        sysctls);
+        sysctls,
+        volumes);
   }
 }
