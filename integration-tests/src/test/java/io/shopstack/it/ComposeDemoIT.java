@@ -3,6 +3,8 @@ package io.shopstack.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.testing.Curl;
+import io.shopstack.common.testing.HeadlessChromium;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The README's demo command, run exactly as written, twice: the demo exits 0 after the whole
  * journey both times; the second run rebuilds nothing that changes an image, so compose recreates
  * no container, and its first page view is served from the edge's cache. Then the published host
- * ports answer dig and curl. Between them, the south phone runs once as the README shows it.
+ * ports answer dig and curl. Between them, the south phone runs once as the README shows it. The
+ * first run's journey page (demo-out/) is rendered by headless Chromium and must show the journey.
  */
 class ComposeDemoIT {
   /** The purchase of DESIGN.md, byte for byte. */
@@ -43,6 +46,15 @@ class ComposeDemoIT {
     long firstMillis = (System.nanoTime() - began) / 1_000_000;
     assertThat(first.exitCode()).as("first demo run exit code").isZero();
     Set<String> containersAfterFirst = Compose.containerIds();
+    // The page the README promises, as a browser draws it: the hosts and steps of this journey.
+    Path page = Compose.REPO_ROOT.resolve("demo-out/journey-north.html");
+    assertThat(first.output())
+        .contains(
+            "shop: the journey as a page with its sequence diagram: demo-out/journey-north.html");
+    assertThat(HeadlessChromium.dumpDom(page))
+        .contains("1. Resolve", "2. Look at pictures", "3. Buy")
+        .contains("router-north", "172.28.1.254", "SLB (VIP)", "172.28.0.80", "edge-north")
+        .contains("POST /purchaseOrder");
 
     began = System.nanoTime();
     Compose.Result second = Compose.run(List.of("bash", "-c", DEMO_COMMAND), 600);

@@ -90,6 +90,15 @@ public record Instance(
     return onDemand ? CAPTURES_VOLUME + ":/captures:ro" : null;
   }
 
+  /**
+   * Where a phone of the compose demo writes its journey page ({@code --html}): the host folder
+   * {@code demo-out} beside the compose file, so the user opens it after the run. Compose only;
+   * null for everyone else.
+   */
+  public String pagesMount() {
+    return onDemand ? "./demo-out:/out" : null;
+  }
+
   /** Kernel settings of its container: a router forwards IPv4 packets. */
   public Map<String, String> sysctls() {
     return router ? Map.of("net.ipv4.ip_forward", "1") : Map.of();

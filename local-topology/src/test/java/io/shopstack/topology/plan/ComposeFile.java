@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -82,7 +83,7 @@ final class ComposeFile {
               builds ? "./" + i.module() : null,
               i.capabilities(),
               new TreeMap<>(i.sysctls()),
-              i.capturesMount() == null ? List.of() : List.of(i.capturesMount())));
+              Stream.of(i.capturesMount(), i.pagesMount()).filter(Objects::nonNull).toList()));
     }
     return expected;
   }
