@@ -210,6 +210,14 @@ class JourneyInDockerIT {
         .isEqualTo(
             "MACs rewritten, TTL %d -> %d, IP addresses unchanged"
                 .formatted(arrived.ttl(), left.ttl()));
+    // The packet, layer by layer: this connection's ports, addresses and TTL, and on the link the
+    // phone's own MAC and the gateway's, as the test's own capture saw the frame.
+    assertThat(run.output())
+        .contains("TCP   source port %d -> destination port 80".formatted(arrived.sourcePort()))
+        .contains("IP    172.28.1.10 -> 172.28.0.80, TTL %d".formatted(arrived.ttl()))
+        .contains(
+            "link  out of eth0 (MAC %s) to next hop 172.28.1.254 (router-north) at MAC %s"
+                .formatted(arrived.sourceMac(), north.mac()));
     // The hops to the VIP by TTL: the router (named from its captures), then the VIP itself.
     assertThat(run.output())
         .containsPattern("->\\s+1\\s+172\\.28\\.1\\.254\\s+router-north\\n")

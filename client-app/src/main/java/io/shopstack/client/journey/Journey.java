@@ -54,6 +54,9 @@ public final class Journey {
         new PicturesStep(config, resolver, http, out).run(names.edgeAddress(), names.statics());
     BuyStep.Outcome purchase =
         new BuyStep(config, http, out, null).showingPath().run(3, names.shopAddress());
+    if (purchase.exchange() != null && purchase.path() != null) {
+      PacketLayers.print(4, purchase.exchange(), purchase.path(), out);
+    }
     JourneyReport report =
         new JourneyReport(
             names.shop(),

@@ -108,7 +108,7 @@ class JourneyTest {
   }
 
   @Test
-  void theWholeJourneySucceedsAndReportsEveryHop() {
+  void theWholeJourneySucceedsAndReportsEveryHop() throws Exception {
     JourneyReport report = run(Map.of());
 
     String out = printed.toString(StandardCharsets.UTF_8);
@@ -225,6 +225,24 @@ class JourneyTest {
     assertThat(out)
         .contains("no hops: the destination is on lo, this host delivers to itself")
         .contains("no router captures here");
+    // The packet, layer by layer, from this connection's own socket and the kernel.
+    String[] phone = json.path("buy").path("exchange").path("local").asText().split(":");
+    assertThat(out)
+        .contains("[4] The packet, layer by layer")
+        .contains("HTTP  POST /purchaseOrder HTTP/1.1, Host: www.shop.example")
+        .contains(
+            "TCP   source port %s -> destination port %s"
+                .formatted(
+                    phone[1],
+                    json.path("buy").path("exchange").path("remote").asText().split(":")[1]))
+        .contains(
+            "IP    127.28.1.10 -> %s, TTL %s (the kernel's net.ipv4.ip_default_ttl)"
+                .formatted(
+                    VIP,
+                    java.nio.file.Files.readAllLines(
+                            java.nio.file.Path.of("/proc/sys/net/ipv4/ip_default_ttl"))
+                        .get(0)))
+        .contains("link  out of lo (MAC 00:00:00:00:00:00), no next hop");
   }
 
   @Test
