@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The journey on the real images: two phones, one per region, run the client app inside the
@@ -115,6 +117,34 @@ class JourneyInDockerIT {
     assertThat(crossing.outAddress()).isEqualTo("172.28.0.253/24");
     assertThat(crossing.out().ttl()).isEqualTo(crossing.in().ttl() - 1);
     assertThat(run.output()).doesNotContain("router-north captured");
+  }
+
+  /**
+   * {@code journey --json}, the scripts' contract, says what the text says: the CNAME chain, the
+   * south edge, a HIT on the reload, 201, and the address the order service recorded equals the
+   * phone's own; its path crosses router-south.
+   */
+  @Test
+  void theSouthPhonesJourneyAsJsonCarriesTheSameFacts() throws Exception {
+    Compose.Result run = stack.runClientStdout("client-south", "journey", "--json");
+    assertThat(run.exitCode()).as("client exit code").isZero();
+    JsonNode journey = new ObjectMapper().readTree(run.output());
+    assertThat(journey.path("exitCode").asInt()).isZero();
+    assertThat(journey.path("resolve").path("shopAddress").asText()).isEqualTo("172.28.0.80");
+    assertThat(journey.path("resolve").path("edgeAddress").asText()).isEqualTo("172.28.2.20");
+    assertThat(journey.path("resolve").path("cnameChain").toString())
+        .isEqualTo("[\"static.shop.example.\",\"shop.cdn.example.\"]");
+    assertThat(journey.path("pictures").path("reload").path("headers").path("X-Cache").asText())
+        .endsWith("HIT");
+    JsonNode buy = journey.path("buy");
+    assertThat(buy.path("status").asInt()).isEqualTo(201);
+    assertThat(buy.path("phoneAddress").asText()).isEqualTo("172.28.2.10");
+    assertThat(buy.path("clientAddress").asText()).isEqualTo("172.28.2.10");
+    assertThat(buy.path("path").path("route").path("gateway").asText()).isEqualTo("172.28.2.254");
+    assertThat(buy.path("path").path("hops").get(0).path("router").asText())
+        .isEqualTo("router-south");
+    assertThat(buy.path("path").path("crossings").get(0).path("out").path("ttl").asInt())
+        .isEqualTo(buy.path("path").path("crossings").get(0).path("in").path("ttl").asInt() - 1);
   }
 
   @Test

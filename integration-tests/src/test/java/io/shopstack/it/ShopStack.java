@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -108,6 +109,20 @@ final class ShopStack implements Startable {
 
   /** Runs the client app with {@code arguments} (a command, e.g. {@code load ...}) instead. */
   Compose.Result runClient(String name, String... arguments) {
+    return run(name, arguments).all();
+  }
+
+  /**
+   * Runs the client app with {@code arguments} and returns only what it wrote to stdout (e.g. the
+   * document of {@code --json}, whose narration goes to stderr), with its exit code.
+   */
+  Compose.Result runClientStdout(String name, String... arguments) {
+    return run(name, arguments).stdout();
+  }
+
+  private record ClientRun(Compose.Result all, Compose.Result stdout) {}
+
+  private ClientRun run(String name, String... arguments) {
     Instance phone = topology.instance(name);
     try (PlannedContainer client =
         new PlannedContainer(phone, networks, capturesVolume)
@@ -127,7 +142,9 @@ final class ShopStack implements Startable {
       int exit = code == null ? -1 : code.intValue();
       String output = client.getLogs();
       System.out.println("---- " + name + " " + phone.addresses() + " ----\n" + output);
-      return new Compose.Result(exit, output);
+      return new ClientRun(
+          new Compose.Result(exit, output),
+          new Compose.Result(exit, client.getLogs(OutputFrame.OutputType.STDOUT)));
     }
   }
 
