@@ -71,8 +71,23 @@ class StubResolverTest {
 
   @Test
   void aTruncatedAnswerIsAskedAgainOverTcpFromTheSameAddress() throws Exception {
-    try (DnsFixture dns = new DnsFixture(StubResolverTest::truncated);
-        DnsTcpFixture tcp = new DnsTcpFixture(dns.address(), StubResolverTest::shopZones)) {
+    DnsFixture dns = new DnsFixture(StubResolverTest::truncated);
+    DnsTcpFixture tcp = null;
+    // The TCP side must listen on the UDP side's random port, which another process's TCP socket
+    // may already hold: take another pair then (bounded).
+    for (int attempt = 1; tcp == null; attempt++) {
+      try {
+        tcp = new DnsTcpFixture(dns.address(), StubResolverTest::shopZones);
+      } catch (java.net.BindException taken) {
+        dns.close();
+        if (attempt == 5) {
+          throw taken;
+        }
+        dns = new DnsFixture(StubResolverTest::truncated);
+      }
+    }
+    try (DnsFixture udpSide = dns;
+        DnsTcpFixture tcpSide = tcp) {
       DnsLookup lookup =
           new StubResolver(dns.address(), CLIENT, Duration.ofSeconds(3))
               .lookup("static.shop.example", Type.A);

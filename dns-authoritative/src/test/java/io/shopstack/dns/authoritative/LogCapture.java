@@ -23,7 +23,9 @@ final class LogCapture implements AutoCloseable {
    * warn about the late answer ("Transaction for answer to id N not found").
    */
   List<ILoggingEvent> warnings() {
-    synchronized (appender.list) {
+    // Logback appends under the appender's own lock (AppenderBase.doAppend is synchronized),
+    // not the list's: reading under the same lock keeps a logging thread from adding mid-read.
+    synchronized (appender) {
       return appender.list.stream()
           .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
           .filter(e -> !e.getLoggerName().startsWith("org.xbill.DNS.Nio"))
