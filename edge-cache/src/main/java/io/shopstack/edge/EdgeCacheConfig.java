@@ -139,26 +139,12 @@ public record EdgeCacheConfig(
     invalidation = invalidation == null ? Invalidation.LOCAL_ONLY : invalidation;
     rules = rules == null ? "" : rules.trim();
     disk = disk == null ? Disk.OFF : disk;
-    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
-    if (!java.util.List.of("auto", "epoll", "nio").contains(transport)) {
-      throw new IllegalArgumentException(
-          "transport must be auto, epoll or nio, got '" + transport + "'");
-    }
+    transport = Transport.checkedName(transport);
   }
 
   /** The transport to run on, {@code auto} resolved against this system. */
   public Transport ioTransport() {
-    return switch (transport) {
-      case "nio" -> Transport.NIO;
-      case "epoll" -> {
-        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
-          throw new IllegalStateException(
-              "transport epoll asked for but unavailable: " + Transport.unavailabilityCause());
-        }
-        yield Transport.EPOLL;
-      }
-      default -> Transport.nativeIfAvailable();
-    };
+    return Transport.named(transport, instance);
   }
 
   /** The rule file's rules, or none. */

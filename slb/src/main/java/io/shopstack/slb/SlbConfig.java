@@ -108,11 +108,7 @@ public record SlbConfig(
     if (firstByteTimeoutSeconds <= 0) {
       throw new IllegalArgumentException("slb: firstByteTimeoutSeconds must be positive");
     }
-    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
-    if (!List.of("auto", "epoll", "nio").contains(transport)) {
-      throw new IllegalArgumentException(
-          "slb: transport must be auto, epoll or nio, got '" + transport + "'");
-    }
+    transport = Transport.checkedName(transport);
     maxConnections = maxConnections == null ? 0 : maxConnections;
     if (maxConnections < 0) {
       throw new IllegalArgumentException("slb: maxConnections must not be negative");
@@ -129,17 +125,7 @@ public record SlbConfig(
 
   /** The transport to run on, {@code auto} resolved against this system. */
   public Transport ioTransport() {
-    return switch (transport) {
-      case "nio" -> Transport.NIO;
-      case "epoll" -> {
-        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
-          throw new IllegalStateException(
-              "slb: transport epoll asked for but unavailable: " + Transport.unavailabilityCause());
-        }
-        yield Transport.EPOLL;
-      }
-      default -> Transport.nativeIfAvailable();
-    };
+    return Transport.named(transport, "slb");
   }
 
   public ProxyProtocol proxyProtocolVersion() {

@@ -4,7 +4,6 @@ import io.shopstack.common.server.Transport;
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.DnsServer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -132,11 +131,7 @@ public record AuthoritativeConfig(
   }
 
   public AuthoritativeConfig {
-    transport = transport == null || transport.isBlank() ? "auto" : transport.trim();
-    if (!List.of("auto", "epoll", "nio").contains(transport)) {
-      throw new IllegalArgumentException(
-          "transport must be auto, epoll or nio, got '" + transport + "'");
-    }
+    transport = Transport.checkedName(transport);
     if (udpChannels < 0) {
       throw new IllegalArgumentException("udpChannels must be >= 0: " + udpChannels);
     }
@@ -174,19 +169,7 @@ public record AuthoritativeConfig(
 
   /** The I/O transport to run on, {@code auto} resolved against this system. */
   public Transport ioTransport() {
-    return switch (transport) {
-      case "nio" -> Transport.NIO;
-      case "epoll" -> {
-        if (Transport.nativeIfAvailable() != Transport.EPOLL) {
-          throw new IllegalStateException(
-              instance
-                  + ": transport epoll asked for but unavailable: "
-                  + Transport.unavailabilityCause());
-        }
-        yield Transport.EPOLL;
-      }
-      default -> Transport.nativeIfAvailable();
-    };
+    return Transport.named(transport, instance);
   }
 
   public Duration shutdownDeadline() {

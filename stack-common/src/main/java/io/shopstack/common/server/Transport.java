@@ -66,6 +66,37 @@ public enum Transport {
     return Epoll.isAvailable() ? EPOLL : NIO;
   }
 
+  /**
+   * A service's configured {@code transport}: blank means {@code auto}; anything but {@code auto},
+   * {@code epoll} or {@code nio} is refused at start.
+   */
+  public static String checkedName(String name) {
+    String checked = name == null || name.isBlank() ? "auto" : name.trim();
+    if (!checked.equals("auto") && !checked.equals("epoll") && !checked.equals("nio")) {
+      throw new IllegalArgumentException(
+          "transport must be auto, epoll or nio, got '" + checked + "'");
+    }
+    return checked;
+  }
+
+  /**
+   * The transport a {@link #checkedName checked name} asks for: {@code auto} resolved against this
+   * system; {@code epoll} refused when it cannot load here, rather than quietly running on NIO.
+   */
+  public static Transport named(String name, String owner) {
+    return switch (checkedName(name)) {
+      case "nio" -> NIO;
+      case "epoll" -> {
+        if (nativeIfAvailable() != EPOLL) {
+          throw new IllegalStateException(
+              owner + ": transport epoll asked for but unavailable: " + unavailabilityCause());
+        }
+        yield EPOLL;
+      }
+      default -> nativeIfAvailable();
+    };
+  }
+
   /** Why native epoll cannot be used here, or null when it can. */
   public static Throwable unavailabilityCause() {
     return Epoll.unavailabilityCause();
