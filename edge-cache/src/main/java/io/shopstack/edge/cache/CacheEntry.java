@@ -1,6 +1,7 @@
 package io.shopstack.edge.cache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.shopstack.edge.origin.OriginResponse;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     {@code s-maxage}, {@code no-cache}: RFC 9111 4.2.4)
  * @param hits how often it answered a request (Varnish's {@code obj.hits}, sent as {@code
  *     X-Cache-Hits})
+ * @param hitHead the response headers its plain hits share, made on the first one
  */
 public record CacheEntry(
     OriginResponse response,
@@ -32,7 +34,26 @@ public record CacheEntry(
     long staleWhileRevalidateMillis,
     long staleIfErrorMillis,
     boolean mustRevalidate,
-    AtomicLong hits) {
+    AtomicLong hits,
+    HitHead hitHead) {
+
+  /**
+   * What every plain hit on the entry sends but the per-request fields, built once: copying it is
+   * cheaper than deriving it from the stored headers on each hit. Built lazily by the proxy (it
+   * knows the instance's name); two loops racing build equal copies.
+   */
+  public static final class HitHead {
+    private volatile HttpHeaders headers;
+
+    public HttpHeaders get() {
+      return headers;
+    }
+
+    /** Publishes headers that are never changed afterwards. */
+    public void set(HttpHeaders prepared) {
+      headers = prepared;
+    }
+  }
 
   /** A new entry, not yet used. */
   public CacheEntry(
@@ -51,7 +72,8 @@ public record CacheEntry(
         staleWhileRevalidateMillis,
         staleIfErrorMillis,
         mustRevalidate,
-        new AtomicLong());
+        new AtomicLong(),
+        new HitHead());
   }
 
   /** A plain entry: fresh for a while, never served stale. */

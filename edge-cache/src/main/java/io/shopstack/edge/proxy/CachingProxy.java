@@ -538,10 +538,57 @@ final class CachingProxy {
 
   private Reply hit(Exchange x, CacheEntry entry, String xCache) {
     long age = entry.ageSeconds(clock.getAsLong());
+    if (xCache.equals("HIT") && plainHit(x, entry)) {
+      return new Reply(plainHitResponse(x, entry, age), "hit");
+    }
     String result = xCache.equals("HIT") ? "hit" : xCache.toLowerCase(java.util.Locale.ROOT);
     FullHttpResponse response = respond(x, entry.response(), xCache, age, true);
     response.headers().set(ProxyHeaders.X_CACHE_HITS, entry.hits().incrementAndGet());
     return new Reply(response, result);
+  }
+
+  /**
+   * A whole stored 200 for a request without conditionals or ranges: what most hits are. {@link
+   * #respond} would find nothing to answer differently for it.
+   */
+  private static boolean plainHit(Exchange x, CacheEntry entry) {
+    HttpHeaders asked = x.request().headers();
+    return entry.response().status().code() == 200
+        && !asked.contains(HttpHeaderNames.IF_NONE_MATCH)
+        && !asked.contains(HttpHeaderNames.IF_MODIFIED_SINCE)
+        && !asked.contains(HttpHeaderNames.RANGE);
+  }
+
+  /**
+   * The same response as {@link #respond} makes for a plain hit, from the entry's prepared head:
+   * one copy and three fields per hit instead of re-deriving every header (byte for byte the same:
+   * PlainHitTest).
+   */
+  private FullHttpResponse plainHitResponse(Exchange x, CacheEntry entry, long ageSeconds) {
+    HttpHeaders prepared = entry.hitHead().get();
+    if (prepared == null) {
+      prepared = hitHead(entry.response(), instance);
+      entry.hitHead().set(prepared);
+    }
+    HttpHeaders headers = prepared.copy();
+    ProxyHeaders.markRequest(headers, x.requestId(), ageSeconds);
+    headers.set(ProxyHeaders.X_CACHE_HITS, entry.hits().incrementAndGet());
+    byte[] body = entry.response().body();
+    return new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1,
+        entry.response().status(),
+        x.head() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body),
+        headers,
+        HttpHeaders.EMPTY_HEADERS);
+  }
+
+  /** {@link #respond}'s steps for a whole 200 that do not depend on the request. */
+  static HttpHeaders hitHead(OriginResponse stored, String instance) {
+    HttpHeaders headers = stored.headers().copy();
+    SurrogateControl.keepOthers(headers, instance);
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, stored.body().length);
+    ProxyHeaders.markHop(headers, instance, "HIT");
+    return headers;
   }
 
   /**

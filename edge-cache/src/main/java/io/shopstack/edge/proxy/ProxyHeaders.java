@@ -125,6 +125,12 @@ final class ProxyHeaders {
    */
   static void decorate(
       HttpHeaders headers, String instance, String xCache, String requestId, long ageSeconds) {
+    markHop(headers, instance, xCache);
+    markRequest(headers, requestId, ageSeconds);
+  }
+
+  /** The part of {@link #decorate} that is the same for every answer from one stored response. */
+  static void markHop(HttpHeaders headers, String instance, String xCache) {
     String originCache = String.join(", ", headers.getAll(X_CACHE));
     headers.remove(X_CACHE);
     if (!originCache.isEmpty()) {
@@ -134,6 +140,10 @@ final class ProxyHeaders {
     headers.setInt(X_CACHE_HITS, 0); // this hop's count; a hit sets its own
     append(headers, HttpHeaderNames.VIA, via(instance));
     append(headers, X_SERVED_BY, instance);
+  }
+
+  /** The part of {@link #decorate} that differs from one answer to the next. */
+  static void markRequest(HttpHeaders headers, String requestId, long ageSeconds) {
     headers.set(X_REQUEST_ID, requestId);
     headers.set(HttpHeaderNames.AGE, ageSeconds);
   }
