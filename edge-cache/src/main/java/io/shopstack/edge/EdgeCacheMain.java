@@ -10,5 +10,15 @@ public final class EdgeCacheMain {
     EdgeCacheConfig config = ConfigLoader.load(EdgeCacheConfig.class, "edge-cache.yml", args);
     EdgeCacheServer server = new EdgeCacheServer(config).start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));
+    reloadRulesOnHangup(server);
+  }
+
+  /**
+   * {@code kill -HUP} reloads the rule file, as it makes nginx reread its configuration; the
+   * outcome goes to the log (the admin port's {@code POST /rules/reload} answers it instead).
+   */
+  @SuppressWarnings("restriction") // sun.misc.Signal: the JDK's only way to catch a signal
+  private static void reloadRulesOnHangup(EdgeCacheServer server) {
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadRules());
   }
 }

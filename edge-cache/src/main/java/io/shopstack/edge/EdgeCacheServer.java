@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.shopstack.common.admin.AdminAction;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
@@ -13,12 +14,13 @@ import io.shopstack.edge.cache.ResponseCache;
 import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.proxy.DiskMetrics;
 import io.shopstack.edge.proxy.EdgeServerInitializer;
-import io.shopstack.edge.rules.EdgeRules;
+import io.shopstack.edge.rules.RuleFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +32,13 @@ import org.slf4j.LoggerFactory;
 public final class EdgeCacheServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeCacheServer.class);
 
+  /** The admin port's {@code POST} path that reloads the rule file. */
+  public static final String RELOAD_RULES = "/rules/reload";
+
   private final EdgeCacheConfig config;
   private final Clock clock;
   private final OriginRoutes routes;
-  private final EdgeRules rules;
+  private final RuleFile rules;
   private final ResponseCache cache;
   private final DiskTier disk;
   private final PrometheusMeterRegistry registry;
@@ -50,7 +55,7 @@ public final class EdgeCacheServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.routes = config.originRoutes();
-    this.rules = config.edgeRules();
+    this.rules = RuleFile.load(config.rules());
     this.cache =
         new ResponseCache(
             config.limits().maxEntries(),
@@ -79,7 +84,7 @@ public final class EdgeCacheServer implements AutoCloseable {
         port(),
         lifecycle.transport(),
         routes.routes(),
-        rules.rules().size());
+        rules.get().rules().size());
     return this;
   }
 
@@ -109,8 +114,27 @@ public final class EdgeCacheServer implements AutoCloseable {
                 config.instance(),
                 new InetSocketAddress(config.bind(), config.adminPort()),
                 registry,
-                Health::healthy)
+                Health::healthy,
+                Map.of(RELOAD_RULES, this::reloadRulesAction))
             .start(server);
+  }
+
+  /**
+   * Reads the rule file again and uses it from the next request on, unless it is bad: then the
+   * rules in use stay and the outcome says why. {@code POST /rules/reload} on the admin port and
+   * {@code SIGHUP} to the process both come here.
+   */
+  public RuleFile.Outcome reloadRules() {
+    RuleFile.Outcome outcome = rules.reload();
+    registry
+        .counter("edge.rules.reloads", "outcome", outcome.applied() ? "applied" : "refused")
+        .increment();
+    return outcome;
+  }
+
+  private AdminAction.Result reloadRulesAction() {
+    RuleFile.Outcome outcome = reloadRules();
+    return new AdminAction.Result(outcome.applied() ? 200 : 422, outcome.message() + "\n");
   }
 
   private static DiskTier openDisk(EdgeCacheConfig.Disk config) {

@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,7 @@ final class CachingProxy {
   private final LongSupplier clock;
   private final long graceMillis;
   private final Invalidator invalidator;
-  private final EdgeRules rules;
+  private final Supplier<EdgeRules> rules;
   private final HitForPass hitForPass = new HitForPass(HitForPass.DEFAULT_MILLIS);
 
   CachingProxy(
@@ -118,7 +119,7 @@ final class CachingProxy {
       LongSupplier clock,
       long graceMillis,
       Invalidator invalidator,
-      EdgeRules rules) {
+      Supplier<EdgeRules> rules) {
     this.instance = instance;
     this.routes = routes;
     this.cache = cache;
@@ -169,7 +170,7 @@ final class CachingProxy {
               requestId));
     }
     String host = request.headers().get(HttpHeaderNames.HOST, "");
-    EdgeRule rule = rules.match(host, path);
+    EdgeRule rule = rules.get().match(host, path);
     Set<String> allowed = rule.allowed(route.get().allowed());
     if (!allowed.contains(request.method().name())) {
       Reply refused =

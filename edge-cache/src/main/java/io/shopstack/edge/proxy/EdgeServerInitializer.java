@@ -17,6 +17,7 @@ import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.rules.EdgeRules;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The pipeline of one client connection: idle timeout, HTTP/1.1 codec, the drain when the server
@@ -41,7 +42,7 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
       LongSupplier clockMillis,
       long graceMillis,
       EdgeCacheConfig.Invalidation invalidation,
-      EdgeRules rules,
+      Supplier<EdgeRules> rules,
       Transport transport) {
     WaitingList waitingList = new WaitingList();
     this.metrics = new EdgeMetrics(registry, cache, waitingList);

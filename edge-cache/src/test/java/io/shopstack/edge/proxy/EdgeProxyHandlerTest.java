@@ -41,7 +41,7 @@ class EdgeProxyHandlerTest {
             System::currentTimeMillis,
             0,
             new Invalidator(cache, EdgeCacheConfig.Invalidation.LOCAL_ONLY),
-            EdgeRules.NONE);
+            () -> EdgeRules.NONE);
     return new EmbeddedChannel(
         new HttpServerCodec(), new RequestAggregator(16), new EdgeProxyHandler(proxy, metrics));
   }

@@ -112,7 +112,7 @@ class PlainHitTest {
             () -> NOW,
             0,
             new Invalidator(cache, EdgeCacheConfig.Invalidation.LOCAL_ONLY),
-            EdgeRules.NONE);
+            () -> EdgeRules.NONE);
     HttpHeaders asked = new DefaultHttpHeaders().add("Accept-Encoding", "gzip");
     OriginResponse response = stored.response();
     cache.store(new CacheKey(HOST, "/products/1"), asked, policy.entry(asked, response));
