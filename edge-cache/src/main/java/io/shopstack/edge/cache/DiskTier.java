@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Writes are durable and atomic: a temp file, fsync, rename over the old one, fsync of the
  * directory; so after a crash a file is either the old object or the new one, and a damaged one
  * fails its checksum and is dropped. They run on one thread of their own, in the order the store
- * changed, never on an event loop. Reads happen on the event loop of the request that missed in
- * memory (a page-cache read of one file; Varnish's mmapped storage faults the same way).
+ * changed, never on an event loop. Reads of requests that missed in memory run on reader threads
+ * too ({@link #readLater}): a slow or stalled disk delays only the requests that need it, never the
+ * hits from memory that share their event loop.
  *
  * <p>Bounded by bytes: when the files exceed {@code maxBytes}, the least recently written go.
  */
@@ -69,6 +71,26 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+
+  /** Reads waiting for a reader, at most this many; beyond it a request goes to the origin. */
+  static final int MAX_QUEUED_READS = 1024;
+
+  /** Two readers: one slow file does not hold up every other read behind it. */
+  private static final int READERS = 2;
+
+  private final ThreadPoolExecutor readers =
+      new ThreadPoolExecutor(
+          READERS,
+          READERS,
+          0,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(MAX_QUEUED_READS),
+          r -> {
+            Thread t = new Thread(r, "edge-disk-reader");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final AtomicLong generations = new AtomicLong();
 
   /** The latest change asked for per key (a write or a removal), by generation. */
@@ -84,6 +106,7 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   private final LongAdder reads = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder skipped = new LongAdder();
+  private final LongAdder readsSkipped = new LongAdder();
 
   private DiskTier(Path directory, long maxBytes) {
     this.directory = directory;
@@ -159,9 +182,28 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   }
 
   @Override
-  public List<CacheEntry> read(CacheKey key) {
+  public boolean holds(CacheKey key) {
     Long onDisk = written.get(key);
-    if (onDisk == null || !onDisk.equals(requested.get(key))) {
+    return onDisk != null && onDisk.equals(requested.get(key));
+  }
+
+  /**
+   * {@link #read} on a reader thread. When the readers are that far behind, the answer is "not
+   * here" at once (the request goes to the origin) rather than a longer queue.
+   */
+  @Override
+  public CompletableFuture<List<CacheEntry>> readLater(CacheKey key) {
+    try {
+      return CompletableFuture.supplyAsync(() -> read(key), readers);
+    } catch (RejectedExecutionException e) {
+      readsSkipped.increment();
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  @Override
+  public List<CacheEntry> read(CacheKey key) {
+    if (!holds(key)) {
       return null;
     }
     try {
@@ -295,6 +337,11 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
     return skipped.sum();
   }
 
+  /** Reads not even queued because the readers were {@link #MAX_QUEUED_READS} behind. */
+  public long readsSkipped() {
+    return readsSkipped.sum();
+  }
+
   /** Waits until every write asked for so far is on disk (for shutdown and tests). */
   public void flush() throws InterruptedException {
     try {
@@ -307,6 +354,7 @@ public final class DiskTier implements ResponseCache.Tier, AutoCloseable {
   /** Finishes the writes already queued, then stops the writer. */
   @Override
   public void close() {
+    readers.shutdownNow(); // a read nobody waits for any more is not worth finishing
     writer.shutdown();
     try {
       if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {

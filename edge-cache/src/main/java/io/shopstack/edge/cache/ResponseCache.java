@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
@@ -76,9 +78,19 @@ public final class ResponseCache {
 
     default void removed(CacheKey key) {}
 
-    /** The key's variants, or null. */
+    /** The key's variants, or null. Blocks on the tier's medium: not for an event loop. */
     default List<CacheEntry> read(CacheKey key) {
       return null;
+    }
+
+    /** Whether it holds the key, from its index alone (no I/O). */
+    default boolean holds(CacheKey key) {
+      return false;
+    }
+
+    /** {@link #read} off the caller's thread. */
+    default CompletableFuture<List<CacheEntry>> readLater(CacheKey key) {
+      return CompletableFuture.completedFuture(read(key));
     }
 
     /** Every key it holds (for BAN, which must reach objects no longer in memory too). */
@@ -117,11 +129,7 @@ public final class ResponseCache {
   public Optional<CacheEntry> lookup(CacheKey key, HttpHeaders requestHeaders, long nowMillis) {
     List<CacheEntry> stored = entries.getIfPresent(key);
     if (stored == null) {
-      stored = tier.read(key);
-      if (stored == null) {
-        return Optional.empty();
-      }
-      restore(key, stored);
+      return Optional.empty(); // in the tier below at most: see onlyBelow and loadFromBelow
     }
     for (CacheEntry entry : stored) {
       if (CachePolicy.matchesVary(entry, requestHeaders)) {
@@ -167,6 +175,27 @@ public final class ResponseCache {
     store(key, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, entry);
   }
 
+  /** True when the key is not in memory but the tier below holds it (an index look-up, no I/O). */
+  public boolean onlyBelow(CacheKey key) {
+    return entries.getIfPresent(key) == null && tier.holds(key);
+  }
+
+  /**
+   * Reads the key's variants from the tier below off the caller's thread and puts them back in
+   * memory on {@code back} (the request's event loop, which then looks up again). Completes when
+   * they are back, or when there was nothing to read.
+   */
+  public CompletableFuture<Void> loadFromBelow(CacheKey key, Executor back) {
+    return tier.readLater(key)
+        .thenAcceptAsync(
+            stored -> {
+              if (stored != null) {
+                restore(key, stored);
+              }
+            },
+            back);
+  }
+
   /**
    * Puts back variants read from the second tier, as they were, unless the key is stored here again
    * meanwhile.
@@ -191,7 +220,10 @@ public final class ResponseCache {
 
   /** RFC 9111 4.4: every stored variant of the URI goes. */
   public void invalidate(CacheKey key) {
-    purge(key);
+    update(key, stored -> null);
+    if (tier.holds(key)) {
+      tier.removed(key); // no need to read what is dropped: this runs on a request's event loop
+    }
   }
 
   /** PURGE: removes every variant of one URL; how many there were. */

@@ -235,6 +235,15 @@ final class CachingProxy {
    * miss. Misses and revalidations of one key share one origin request through the waiting list.
    */
   private CompletableFuture<Reply> lookup(Exchange x) {
+    if (cache.onlyBelow(x.key())) {
+      // Read from disk on a reader thread; hits from memory on this event loop go on meanwhile.
+      return cache.loadFromBelow(x.key(), x.loop()).thenCompose(loaded -> decide(x));
+    }
+    return decide(x);
+  }
+
+  /** {@link #lookup} once whatever the disk held for the key is in memory. */
+  private CompletableFuture<Reply> decide(Exchange x) {
     long now = clock.getAsLong();
     CacheControl asked = CacheControl.of(x.request().headers());
     Optional<CacheEntry> found = cache.lookup(x.key(), x.request().headers(), now);

@@ -26,5 +26,8 @@ public final class DiskMetrics {
     FunctionCounter.builder("edge.disk.writes.skipped", disk, DiskTier::skipped)
         .description("writes skipped because the disk was too far behind (kept in memory only)")
         .register(registry);
+    FunctionCounter.builder("edge.disk.reads.skipped", disk, DiskTier::readsSkipped)
+        .description("disk reads not queued because the readers were too far behind (to origin)")
+        .register(registry);
   }
 }
