@@ -27,6 +27,9 @@ public final class CacheControl {
   }
 
   public static CacheControl of(HttpHeaders headers) {
+    if (!headers.contains(HttpHeaderNames.CACHE_CONTROL)) {
+      return NONE; // most requests: no list to build
+    }
     return parse(headers.getAll(HttpHeaderNames.CACHE_CONTROL));
   }
 

@@ -58,6 +58,7 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
   private boolean reading;
 
   private boolean unflushed;
+  private String clientIp;
 
   EdgeProxyHandler(CachingProxy proxy, EdgeMetrics metrics) {
     this.proxy = proxy;
@@ -271,10 +272,15 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
         HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error", proxy.requestId(request));
   }
 
-  private static String clientIp(ChannelHandlerContext ctx) {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress remote
-        ? remote.getAddress().getHostAddress()
-        : "unknown";
+  /** Formatted once per connection, not per request. */
+  private String clientIp(ChannelHandlerContext ctx) {
+    if (clientIp == null) {
+      clientIp =
+          ctx.channel().remoteAddress() instanceof InetSocketAddress remote
+              ? remote.getAddress().getHostAddress()
+              : "unknown";
+    }
+    return clientIp;
   }
 
   @Override

@@ -5,11 +5,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * Collects a request and its body, up to the configured limit. Netty's aggregator answers an
@@ -18,8 +24,49 @@ import io.netty.handler.codec.http.HttpUtil;
  * pipelined response.
  */
 final class RequestAggregator extends HttpObjectAggregator {
+  /** A request without a body, waiting for the decoder's end marker that follows it. */
+  private FullHttpRequest bodiless;
+
   RequestAggregator(int maxRequestBodyBytes) {
     super(maxRequestBodyBytes);
+  }
+
+  /**
+   * A GET or HEAD without a body (most requests) is handed on as it is, without the composite
+   * buffer and copy the aggregator would build around no content. Anything else, or anything
+   * unexpected after such a head, takes the aggregator's own path.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (bodiless != null) {
+      FullHttpRequest request = bodiless;
+      bodiless = null;
+      if (msg == LastHttpContent.EMPTY_LAST_CONTENT) {
+        ctx.fireChannelRead(request);
+        return;
+      }
+      super.channelRead(
+          ctx,
+          new DefaultHttpRequest(
+              request.protocolVersion(), request.method(), request.uri(), request.headers()));
+    }
+    if (msg instanceof HttpRequest request
+        && !(msg instanceof HttpContent)
+        && request.decoderResult().isSuccess()
+        && !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+        && !request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+        && !request.headers().contains(HttpHeaderNames.EXPECT)) {
+      bodiless =
+          new DefaultFullHttpRequest(
+              request.protocolVersion(),
+              request.method(),
+              request.uri(),
+              Unpooled.EMPTY_BUFFER,
+              request.headers(),
+              EmptyHttpHeaders.INSTANCE);
+      return;
+    }
+    super.channelRead(ctx, msg);
   }
 
   @Override
