@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -29,6 +30,13 @@ import java.util.function.LongSupplier;
  * arriving for that long fails, a slow but moving one does not.
  */
 public final class OriginClient {
+  /**
+   * An origin's head up to 32 KiB (Varnish's {@code http_resp_size}); Netty's default 8 KiB turned
+   * a page with a large {@code Content-Security-Policy} or several cookies into a 502.
+   */
+  static final HttpDecoderConfig RESPONSE_HEAD_LIMITS =
+      new HttpDecoderConfig().setMaxHeaderSize(32 << 10);
+
   private final int connectTimeoutMillis;
   private final int originTimeoutMillis;
   private final int maxResponseBytes;
@@ -144,7 +152,7 @@ public final class OriginClient {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpClientCodec(RESPONSE_HEAD_LIMITS, false, false))
                         .addLast(new OriginResponseHandler(clock, pool, origin));
                   }
                 })

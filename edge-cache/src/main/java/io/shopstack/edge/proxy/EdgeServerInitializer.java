@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.shopstack.common.server.HttpConnectionDrain;
@@ -25,6 +26,14 @@ import java.util.function.Supplier;
  * wires are shared by every connection.
  */
 public final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
+  /**
+   * Request line up to 8 KiB (nginx's {@code large_client_header_buffers}: longer is {@code 414}),
+   * the whole head up to 32 KiB (Varnish's {@code http_req_size}: more is {@code 431}). Netty's
+   * defaults (4 KiB, 8 KiB) refused 5 KiB query strings and 12 KiB of cookies that both pass.
+   */
+  static final HttpDecoderConfig REQUEST_HEAD_LIMITS =
+      new HttpDecoderConfig().setMaxInitialLineLength(8 << 10).setMaxHeaderSize(32 << 10);
+
   private final CachingProxy proxy;
   private final EdgeMetrics metrics;
   private final int maxRequestBodyBytes;
@@ -93,7 +102,7 @@ public final class EdgeServerInitializer extends ChannelInitializer<SocketChanne
     ch.pipeline()
         .addLast(new IdleStateHandler(0, 0, clientIdleSeconds))
         .addLast(headDeadline.rawSide())
-        .addLast(new HttpServerCodec())
+        .addLast(new HttpServerCodec(REQUEST_HEAD_LIMITS))
         .addLast(headDeadline.messageSide())
         .addLast(new HttpConnectionDrain())
         .addLast(new RequestAggregator(maxRequestBodyBytes))
