@@ -177,7 +177,9 @@ public final class ResponseCache {
 
   /** True when the key is not in memory but the tier below holds it (an index look-up, no I/O). */
   public boolean onlyBelow(CacheKey key) {
-    return entries.getIfPresent(key) == null && tier.holds(key);
+    // The tier first (no tier: done), and containsKey, which unlike getIfPresent does not count
+    // as a use of the entry: the lookup that follows counts it once.
+    return tier.holds(key) && !entries.asMap().containsKey(key);
   }
 
   /**
