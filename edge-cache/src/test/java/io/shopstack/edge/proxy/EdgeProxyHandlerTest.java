@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.shopstack.edge.EdgeCacheConfig;
@@ -15,6 +17,7 @@ import io.shopstack.edge.origin.OriginClient;
 import io.shopstack.edge.origin.OriginRoutes;
 import io.shopstack.edge.rules.EdgeRules;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +26,12 @@ import org.junit.jupiter.api.Test;
  * every buffer that went in or came out is released.
  */
 class EdgeProxyHandlerTest {
-  private final EmbeddedChannel channel = channel();
+  /** Flushes that reach the socket's end of the pipeline. */
+  private final AtomicInteger flushes = new AtomicInteger();
 
-  private static EmbeddedChannel channel() {
+  private final EmbeddedChannel channel = channel(flushes);
+
+  private static EmbeddedChannel channel(AtomicInteger flushes) {
     ResponseCache cache = new ResponseCache(10, 1 << 20);
     WaitingList waitingList = new WaitingList();
     EdgeMetrics metrics = new EdgeMetrics(new SimpleMeterRegistry(), cache, waitingList);
@@ -43,7 +49,16 @@ class EdgeProxyHandlerTest {
             new Invalidator(cache, EdgeCacheConfig.Invalidation.LOCAL_ONLY),
             () -> EdgeRules.NONE);
     return new EmbeddedChannel(
-        new HttpServerCodec(), new RequestAggregator(16), new EdgeProxyHandler(proxy, metrics));
+        new ChannelOutboundHandlerAdapter() {
+          @Override
+          public void flush(ChannelHandlerContext ctx) {
+            flushes.incrementAndGet();
+            ctx.flush();
+          }
+        },
+        new HttpServerCodec(),
+        new RequestAggregator(16),
+        new EdgeProxyHandler(proxy, metrics));
   }
 
   @AfterEach
@@ -76,6 +91,23 @@ class EdgeProxyHandlerTest {
         .isLessThan(out.indexOf("no origin route for /second"));
     assertThat(out).contains("x-request-id: two").contains("x-served-by: edge-test");
     assertThat(channel.isOpen()).isTrue();
+  }
+
+  @Test
+  void answersReadyAtOnceNeitherPauseReadingNorFlushEachResponse() {
+    flushes.set(0);
+    String out =
+        exchange(
+            "GET /a HTTP/1.1\r\nHost: shop\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: shop\r\n\r\n"
+                + "HEAD /c HTTP/1.1\r\nHost: shop\r\n\r\n"
+                + "GET /d HTTP/1.1\r\nHost: shop\r\n\r\n");
+
+    assertThat(out.split("HTTP/1.1 404", -1)).hasSize(5);
+    // One read batch, one flush: a pipelined batch leaves in one write, not one per response.
+    assertThat(flushes.get()).isEqualTo(1);
+    // Pausing and resuming the socket around each request cost two epoll_ctl calls per hit.
+    assertThat(channel.config().isAutoRead()).isTrue();
   }
 
   @Test
