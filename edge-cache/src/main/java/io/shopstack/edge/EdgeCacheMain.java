@@ -1,6 +1,7 @@
 package io.shopstack.edge;
 
 import io.shopstack.common.config.ConfigLoader;
+import org.slf4j.LoggerFactory;
 
 /** Starts one cache instance from {@code edge-cache.yml} and the environment. */
 public final class EdgeCacheMain {
@@ -19,6 +20,12 @@ public final class EdgeCacheMain {
    */
   @SuppressWarnings("restriction") // sun.misc.Signal: the JDK's only way to catch a signal
   private static void reloadRulesOnHangup(EdgeCacheServer server) {
-    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadRules());
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadRules());
+    } catch (IllegalArgumentException e) {
+      // The platform or the JVM's options keep SIGHUP: POST /rules/reload still works.
+      LoggerFactory.getLogger(EdgeCacheMain.class)
+          .warn("no rule reload on SIGHUP here ({}); use POST /rules/reload", e.getMessage());
+    }
   }
 }
