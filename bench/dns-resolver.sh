@@ -21,7 +21,7 @@
 #   bench/dns-resolver.sh                     # 30 s per resolver
 #   BENCH_SECONDS=10 bench/dns-resolver.sh    # shared machine: keep it short
 #
-# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_COLD_WARMUP_NAMES (20000), BENCH_JAR (our exec jar; built with
+# Environment: BENCH_SECONDS (30), BENCH_PORT_BASE (15401), BENCH_WARMUP_SECONDS (10), BENCH_COLD_WARMUP_NAMES (20000), BENCH_JAR (our exec jar; built with
 # -am if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
 # Last line: "ratio: ours/unbound = X.XX" (cached QPS).
 set -euo pipefail
@@ -29,12 +29,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib/common.bash"
 
 AUTH=127.0.0.1
-PORT_AUTH=15401
+# BENCH_PORT_BASE moves all four ports (another script on the machine may hold 15401-15404).
+PORT_BASE=${BENCH_PORT_BASE:-15401}
+PORT_AUTH=$PORT_BASE
 OURS=127.0.0.1
-PORT_OURS=15402
-PORT_OURS_ADMIN=15403
+PORT_OURS=$((PORT_BASE + 1))
+PORT_OURS_ADMIN=$((PORT_BASE + 2))
 UNBOUND=127.0.0.1
-PORT_UNBOUND=15404
+PORT_UNBOUND=$((PORT_BASE + 3))
 COLD_WARMUP=${BENCH_COLD_WARMUP_NAMES:-20000}
 
 
