@@ -87,7 +87,8 @@ public final class ResolverServer implements AutoCloseable {
     // small, and the resolution continues on it without a hand-over.
     UpstreamClient upstream =
         new UpstreamClient(
-            server.datagramBootstrap(server.eventLoops("upstream", 1)),
+            server.eventLoops("upstream", 1),
+            server.transport(),
             address(config.effectiveSourceAddress()),
             config.upstreamPort(),
             config.limits().maxOutstandingQueries(),
