@@ -64,6 +64,16 @@ final class ResponseReader {
         current = ((CNAMERecord) synthesized.first()).getTarget();
         continue;
       }
+      if (qtype == Type.ANY) {
+        // Whatever the server holds at the name answers ANY (often one RRset, RFC 8482), as unbound
+        // passes it on; each RRset is cached under its own type.
+        List<RRset> all = findAll(answer, current);
+        if (!all.isEmpty()) {
+          chain.addAll(all);
+          return new Step.Answer(chain, scope);
+        }
+        break;
+      }
       RRset wanted = find(answer, current, qtype);
       if (wanted != null) {
         chain.add(wanted);
@@ -125,6 +135,16 @@ final class ResponseReader {
       }
     }
     return null;
+  }
+
+  private static List<RRset> findAll(List<RRset> rrsets, Name name) {
+    List<RRset> found = new ArrayList<>();
+    for (RRset rrset : rrsets) {
+      if (rrset.getName().equals(name)) {
+        found.add(rrset);
+      }
+    }
+    return found;
   }
 
   private static SOARecord soa(Message response, Name zone) {
