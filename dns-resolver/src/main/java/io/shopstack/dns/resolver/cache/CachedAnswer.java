@@ -54,6 +54,9 @@ public record CachedAnswer(
       for (Record record : records.rrs(false)) {
         bytes += record.toWire(Section.ANSWER).length;
       }
+      for (Record sig : records.sigs()) {
+        bytes += sig.toWire(Section.ANSWER).length;
+      }
     }
     return bytes;
   }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -590,10 +591,12 @@ public final class IterativeResolver {
   private Message query(Name name, int type, ClientSubnetOption ecs, Resolution r) {
     Message query = Message.newQuery(Record.newRecord(name, type, r.dclass));
     query.getHeader().unsetFlag(Flags.RD); // iterative: we do the recursion ourselves
+    // DO, as unbound sends it: the signatures are cached with their RRsets and passed on to
+    // clients that set DO themselves (validating stubs), stripped for the others.
     query.addRecord(
         ecs == null
-            ? new OPTRecord(limits.ednsPayload(), 0, 0)
-            : new OPTRecord(limits.ednsPayload(), 0, 0, 0, ecs),
+            ? new OPTRecord(limits.ednsPayload(), 0, 0, ExtendedFlags.DO)
+            : new OPTRecord(limits.ednsPayload(), 0, 0, ExtendedFlags.DO, ecs),
         Section.ADDITIONAL);
     return query;
   }
