@@ -74,7 +74,8 @@ public final class RecursiveQueryHandler implements QueryHandler {
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       return reply(query, Rcode.NOTIMP);
     }
-    if (question == null) {
+    if (question == null || query.getHeader().getCount(Section.QUESTION) > 1) {
+      // RFC 9619: more than one question is FORMERR, not an answer to the first one.
       return reply(query, Rcode.FORMERR);
     }
     if (question.getType() == Type.AXFR || question.getType() == Type.IXFR) {

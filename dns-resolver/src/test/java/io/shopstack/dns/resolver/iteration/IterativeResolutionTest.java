@@ -725,6 +725,29 @@ class IterativeResolutionTest {
         .containsExactly("www.shop.example. A 127.28.0.80");
   }
 
+  /** RFC 9619: a query with two questions is FORMERR (as unbound answers), not its first one. */
+  @Test
+  void aQueryWithTwoQuestionsGetsFormerr() throws Exception {
+    startResolver();
+    Message twice = query("www.shop.example.", Type.A);
+    twice.addRecord(
+        Record.newRecord(Name.fromString("static.shop.example."), Type.A, DClass.IN),
+        Section.QUESTION);
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(NORTH_PHONE))) {
+      socket.setSoTimeout(5000);
+      byte[] wire = twice.toWire();
+      socket.send(
+          new DatagramPacket(
+              wire, wire.length, new InetSocketAddress(RESOLVER, resolver.dnsPort())));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      socket.receive(reply);
+      Message response = new Message(java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
+      assertThat(response.getHeader().getID()).isEqualTo(twice.getHeader().getID());
+      assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+      assertThat(response.getSection(Section.ANSWER)).isEmpty();
+    }
+  }
+
   @Test
   void aClientOverItsRateIsRefusedUntilItsBucketRefills() throws Exception {
     clientQueriesPerSecond = 3;
