@@ -3,7 +3,9 @@ package io.shopstack.dns.resolver.cache;
 import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -141,17 +143,30 @@ public final class RecordCache {
    */
   public void putNegative(
       Name name, int type, int dclass, int rcode, SOARecord soa, ClientSubnet askedFor, int scope) {
+    putNegative(name, type, dclass, rcode, soa, List.of(), askedFor, scope);
+  }
+
+  /** As above, with the signed proof ({@link CachedAnswer#negative}'s) given to DO clients. */
+  public void putNegative(
+      Name name,
+      int type,
+      int dclass,
+      int rcode,
+      SOARecord soa,
+      List<RRset> proof,
+      ClientSubnet askedFor,
+      int scope) {
     if (soa == null) {
       return;
     }
     long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), settings.maxNegativeTtlSeconds());
     entries.put(
         key(name, type, dclass, askedFor, scope),
-        new Stored(CachedAnswer.negative(rcode, soa, scope)),
+        new Stored(CachedAnswer.negative(rcode, soa, proof, scope)),
         ttl);
     if (rcode == Rcode.NXDOMAIN && type != Type.ANY) {
       // The name itself is gone, whatever the type: kept once more under ANY for lookupNxdomain.
-      putNegative(name, Type.ANY, dclass, rcode, soa, askedFor, scope);
+      putNegative(name, Type.ANY, dclass, rcode, soa, proof, askedFor, scope);
     }
   }
 
@@ -203,8 +218,12 @@ public final class RecordCache {
 
   private static CachedAnswer countedDown(CachedAnswer answer, long remaining) {
     if (answer.isNegative()) {
+      List<RRset> proof = new ArrayList<>(answer.proof().size());
+      for (RRset rrset : answer.proof()) {
+        proof.add(Ttls.withTtl(rrset, Math.min(rrset.getTTL(), remaining)));
+      }
       return CachedAnswer.negative(
-          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), answer.ecsScope());
+          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), proof, answer.ecsScope());
     }
     return CachedAnswer.positive(Ttls.withTtl(answer.records(), remaining), answer.ecsScope());
   }

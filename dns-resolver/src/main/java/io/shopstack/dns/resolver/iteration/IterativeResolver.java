@@ -314,11 +314,14 @@ public final class IterativeResolver {
           r.dclass,
           negative.rcode(),
           negative.soa(),
+          negative.proof(),
           r.client,
           negative.ecsScope());
       chain.addAll(negative.chain());
       List<RRset> authority =
-          negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
+          !negative.proof().isEmpty()
+              ? negative.proof()
+              : negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
       return finish(negative.rcode(), chain, authority, r);
     }
     String why = step instanceof Step.Failure failure ? failure.reason() : step.toString();
@@ -623,7 +626,7 @@ public final class IterativeResolver {
   }
 
   private static List<RRset> soaAuthority(CachedAnswer negative) {
-    return negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
+    return negative.authority();
   }
 
   private static CompletableFuture<Resolved> finish(

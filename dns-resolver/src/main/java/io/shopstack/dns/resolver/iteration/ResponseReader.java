@@ -54,7 +54,8 @@ final class ResponseReader {
           // The rewritten name would not fit in 255 octets: YXDOMAIN, with the DNAME (RFC 6672
           // 2.2).
           chain.add(dname);
-          return new Step.Negative(chain, current, Rcode.YXDOMAIN, soa(response, zone), scope);
+          return new Step.Negative(
+              chain, current, Rcode.YXDOMAIN, soa(response, zone), List.of(), scope);
         }
         chain.add(dname);
         chain.add(synthesized);
@@ -93,7 +94,8 @@ final class ResponseReader {
     }
     SOARecord soa = soa(response, zone);
     if (authoritative && rcode == Rcode.NXDOMAIN) {
-      return new Step.Negative(chain, current, Rcode.NXDOMAIN, soa, scope);
+      return new Step.Negative(
+          chain, current, Rcode.NXDOMAIN, soa, proof(response, zone, soa), scope);
     }
     if (!chain.isEmpty()) {
       return new Step.Alias(chain, current, scope);
@@ -105,7 +107,8 @@ final class ResponseReader {
           : new Step.Referral(referral);
     }
     if (authoritative) {
-      return new Step.Negative(chain, current, Rcode.NOERROR, soa, scope);
+      return new Step.Negative(
+          chain, current, Rcode.NOERROR, soa, proof(response, zone, soa), scope);
     }
     return new Step.Failure("lame: neither authoritative nor a referral below " + zone);
   }
@@ -145,6 +148,28 @@ final class ResponseReader {
       }
     }
     return found;
+  }
+
+  /**
+   * A signed negative answer's proof, in bailiwick: the SOA RRset with its RRSIGs and the NSEC or
+   * NSEC3 RRsets with theirs. Empty when the zone is unsigned (no RRSIG came), so unsigned answers
+   * cost nothing more.
+   */
+  private static List<RRset> proof(Message response, Name zone, SOARecord soa) {
+    List<RRset> proof = new ArrayList<>();
+    boolean signed = false;
+    for (RRset rrset : response.getSectionRRsets(Section.AUTHORITY)) {
+      int type = rrset.getType();
+      if (soa != null
+          && rrset.getName().subdomain(zone)
+          && (type == Type.SOA && rrset.getName().equals(soa.getName())
+              || type == Type.NSEC
+              || type == Type.NSEC3)) {
+        proof.add(rrset);
+        signed |= !rrset.sigs().isEmpty();
+      }
+    }
+    return signed ? proof : List.of();
   }
 
   private static SOARecord soa(Message response, Name zone) {

@@ -14,8 +14,12 @@ sealed interface Step {
   /** A CNAME chain leading out of this server's zone: go on with {@code target}. */
   record Alias(List<RRset> chain, Name target, int ecsScope) implements Step {}
 
-  /** NXDOMAIN or NODATA for {@code name} (the end of {@code chain}), proven by {@code soa}. */
-  record Negative(List<RRset> chain, Name name, int rcode, SOARecord soa, int ecsScope)
+  /**
+   * NXDOMAIN or NODATA for {@code name} (the end of {@code chain}), proven by {@code soa}, and in a
+   * signed zone by {@code proof} (the SOA with its RRSIGs, NSEC or NSEC3 with theirs).
+   */
+  record Negative(
+      List<RRset> chain, Name name, int rcode, SOARecord soa, List<RRset> proof, int ecsScope)
       implements Step {}
 
   /** "Ask these servers instead": a zone cut below the zone we asked. */

@@ -135,8 +135,7 @@ public final class RecursiveQueryHandler implements QueryHandler {
             | (dnssecOk(query) ? 8 : 0);
     PreparedResponse response = new PreparedResponse(start, hit.wireForms(), shape);
     List<RRset> answer = hit.isNegative() ? List.of() : List.of(hit.records());
-    List<RRset> authority =
-        hit.isNegative() && hit.soa() != null ? List.of(new RRset(hit.soa())) : List.of();
+    List<RRset> authority = hit.isNegative() ? hit.authority() : List.of();
     fill(response, query, hit.rcode(), answer, authority, null);
     return response.seal();
   }
@@ -196,6 +195,9 @@ public final class RecursiveQueryHandler implements QueryHandler {
 
   private static void addAll(Message response, List<RRset> rrsets, int section, boolean sigs) {
     for (RRset rrset : rrsets) {
+      if (!sigs && (rrset.getType() == Type.NSEC || rrset.getType() == Type.NSEC3)) {
+        continue; // a negative answer's proof is for clients that asked for DNSSEC (RFC 4035 3.2.1)
+      }
       for (Record record : rrset.rrs(false)) {
         response.addRecord(record, section);
       }

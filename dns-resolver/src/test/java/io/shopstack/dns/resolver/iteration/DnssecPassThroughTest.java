@@ -103,6 +103,35 @@ class DnssecPassThroughTest {
     }
   }
 
+  private static List<String> authority(Message response) {
+    return response.getSection(Section.AUTHORITY).stream()
+        .map(
+            r ->
+                Type.string(r.getType())
+                    + (r instanceof RRSIGRecord sig ? " " + Type.string(sig.getTypeCovered()) : ""))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * NXDOMAIN and NODATA come with their NSEC proof and signatures for DO, the SOA alone without.
+   */
+  @Test
+  void negativeAnswersCarryTheirProofForDo() throws Exception {
+    for (String name : new String[] {"nosuch.signed.example.", "www.signed.example."}) {
+      int type = name.startsWith("www") ? Type.TXT : Type.A;
+      for (int time = 1; time <= 2; time++) {
+        Message signedProof = ask(name, type, true, false);
+        assertThat(authority(signedProof))
+            .as("%s answer %d", name, time)
+            .contains("SOA", "RRSIG SOA", "NSEC", "RRSIG NSEC");
+        Message plain = ask(name, type, false, false);
+        assertThat(authority(plain)).as("%s without DO", name).containsExactly("SOA");
+        assertThat(plain.getRcode()).isEqualTo(signedProof.getRcode());
+      }
+    }
+  }
+
   @Test
   void clientsWithoutDoGetNoSignatures() throws Exception {
     for (int time = 1; time <= 2; time++) {
