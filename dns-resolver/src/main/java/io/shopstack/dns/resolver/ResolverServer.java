@@ -10,6 +10,7 @@ import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.RecordCache;
+import io.shopstack.dns.resolver.control.CacheControl;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.resolver.iteration.UpstreamClient;
@@ -144,7 +145,7 @@ public final class ResolverServer implements AutoCloseable {
                 new InetSocketAddress(bind, config.adminPort()),
                 registry,
                 Health::healthy,
-                Map.of(),
+                new CacheControl(records, delegations).actions(),
                 Map.of("/trace", resolver.traces().page()))
             .start(server);
   }

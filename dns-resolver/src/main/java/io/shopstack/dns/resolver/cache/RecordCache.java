@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -191,6 +192,54 @@ public final class RecordCache {
    */
   public long staleAnswerAfterMillis() {
     return settings.staleSeconds() == 0 ? 0 : settings.staleAnswerAfterMs();
+  }
+
+  /** unbound-control's {@code flush}: every entry at exactly {@code name}, any type or scope. */
+  public int flush(Name name) {
+    return entries.removeIf(key -> key.name().equals(name));
+  }
+
+  /** unbound-control's {@code flush_zone}: every entry at {@code zone} or below it. */
+  public int flushZone(Name zone) {
+    return entries.removeIf(key -> key.name().subdomain(zone));
+  }
+
+  /**
+   * unbound-control's {@code dump_cache}, as text: every live entry's records in master-file form
+   * with their remaining TTLs (signatures and a negative answer's SOA included), a negative entry
+   * as a comment naming its rcode, the type it answers and its scope when not everyone's.
+   */
+  public List<String> dump() {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<Key, BoundedTtlMap.Aged<Stored>> entry : entries.live()) {
+      Key key = entry.getKey();
+      CachedAnswer answer =
+          entry.getValue().value().countedDownTo(entry.getValue().remainingSeconds());
+      String scope = key.scope() == CacheScope.EVERYONE ? "" : " scope " + key.scope();
+      if (answer.isNegative()) {
+        lines.add(
+            "; "
+                + Rcode.string(answer.rcode())
+                + " "
+                + key.name()
+                + " "
+                + Type.string(key.type())
+                + " ttl "
+                + entry.getValue().remainingSeconds()
+                + scope);
+        for (RRset rrset : answer.authority()) {
+          rrset.rrs(false).forEach(r -> lines.add(r.toString()));
+          rrset.sigs().forEach(r -> lines.add(r.toString()));
+        }
+      } else {
+        if (!scope.isEmpty()) {
+          lines.add(";" + scope);
+        }
+        answer.records().rrs(false).forEach(r -> lines.add(r.toString()));
+        answer.records().sigs().forEach(r -> lines.add(r.toString()));
+      }
+    }
+    return lines;
   }
 
   public int size() {

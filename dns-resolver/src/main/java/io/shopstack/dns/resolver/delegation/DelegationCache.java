@@ -44,6 +44,11 @@ public final class DelegationCache {
     return rootHints;
   }
 
+  /** Forgets the zone cuts at or below {@code zone} (unbound-control's flush_zone does too). */
+  public int flushZone(Name zone) {
+    return cuts.removeIf(cut -> cut.subdomain(zone));
+  }
+
   public int size() {
     return cuts.size();
   }
