@@ -13,6 +13,7 @@ import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.control.CacheControl;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
+import io.shopstack.dns.resolver.iteration.UnwantedReplies;
 import io.shopstack.dns.resolver.iteration.UpstreamClient;
 import io.shopstack.dns.resolver.serving.AllowList;
 import io.shopstack.dns.resolver.serving.ClientRateLimit;
@@ -84,6 +85,15 @@ public final class ResolverServer implements AutoCloseable {
           resolverThreads.shutdownNow();
           resolverThreads.awaitTermination(1, TimeUnit.SECONDS);
         });
+    UnwantedReplies unwanted =
+        new UnwantedReplies(
+            config.hardening().unwantedReplyThreshold(),
+            () -> {
+              records.flushAll();
+              delegations.flushAll();
+            });
+    FunctionCounter.builder("resolver_unwanted_flushes", unwanted, UnwantedReplies::flushes)
+        .register(registry);
     // One thread sends every upstream query and reads every UDP answer: the work per datagram is
     // small, and the resolution continues on it without a hand-over.
     UpstreamClient upstream =
@@ -93,6 +103,7 @@ public final class ResolverServer implements AutoCloseable {
             address(config.effectiveSourceAddress()),
             config.upstreamPort(),
             config.limits().maxOutstandingQueries(),
+            unwanted,
             resolverThreads);
     FunctionCounter.builder("resolver_unwanted_replies", upstream, UpstreamClient::unwantedReplies)
         .register(registry);

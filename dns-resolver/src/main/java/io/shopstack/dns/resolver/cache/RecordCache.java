@@ -194,6 +194,11 @@ public final class RecordCache {
     return settings.staleSeconds() == 0 ? 0 : settings.staleAnswerAfterMs();
   }
 
+  /** Every entry gone (unbound's answer to too many unwanted replies). */
+  public int flushAll() {
+    return entries.removeIf(key -> true);
+  }
+
   /** unbound-control's {@code flush}: every entry at exactly {@code name}, any type or scope. */
   public int flush(Name name) {
     return entries.removeIf(key -> key.name().equals(name));

@@ -49,6 +49,11 @@ public final class DelegationCache {
     return cuts.removeIf(cut -> cut.subdomain(zone));
   }
 
+  /** Every learnt zone cut gone; the root hints stay. */
+  public int flushAll() {
+    return cuts.removeIf(cut -> true);
+  }
+
   public int size() {
     return cuts.size();
   }

@@ -13,13 +13,26 @@ package io.shopstack.dns.resolver.iteration;
  *     one answers for every type there and every name below, without asking. Off by default, as
  *     unbound does it only for DNSSEC-validated NXDOMAINs: servers that answer NXDOMAIN for empty
  *     non-terminals (the test fixture's dnsjava zone does) would make real names below vanish.
+ * @param unwantedReplyThreshold after this many replies that answered nothing asked, the caches are
+ *     emptied (unbound's {@code unwanted-reply-threshold}); 0, the default as in unbound, never.
  */
-public record Hardening(boolean useCapsForId, boolean qnameMinimisation, Boolean nxdomainCut) {
-  public static final Hardening DEFAULT = new Hardening(false, true, false);
+public record Hardening(
+    boolean useCapsForId,
+    boolean qnameMinimisation,
+    Boolean nxdomainCut,
+    Long unwantedReplyThreshold) {
+  public static final Hardening DEFAULT = new Hardening(false, true, false, 0L);
 
   public Hardening {
     if (nxdomainCut == null) {
       nxdomainCut = false;
+    }
+    if (unwantedReplyThreshold == null) {
+      unwantedReplyThreshold = 0L;
+    }
+    if (unwantedReplyThreshold < 0) {
+      throw new IllegalArgumentException(
+          "unwantedReplyThreshold must be >= 0: " + unwantedReplyThreshold);
     }
   }
 }

@@ -37,7 +37,7 @@ public final class UpstreamClient {
   private final InetAddress sourceAddress;
   private final int serverPort;
   private final Executor executor;
-  private final LongAdder unwanted = new LongAdder();
+  private final UnwantedReplies unwanted;
   private final int maxOutstanding;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final LongAdder refusedForCapacity = new LongAdder();
@@ -56,6 +56,7 @@ public final class UpstreamClient {
    *     choose (as in Docker, where the container has a single address)
    * @param serverPort the port every authoritative server listens on
    * @param maxOutstanding upstream queries allowed in flight at once; more fail at once
+   * @param unwanted counts the datagrams that answer nothing asked (and defends against a flood)
    */
   public UpstreamClient(
       EventLoopGroup upstreamLoops,
@@ -63,7 +64,9 @@ public final class UpstreamClient {
       InetAddress sourceAddress,
       int serverPort,
       int maxOutstanding,
+      UnwantedReplies unwanted,
       Executor executor) {
+    this.unwanted = unwanted;
     this.sockets =
         new UpstreamSockets(upstreamLoops, transport, !(sourceAddress instanceof Inet6Address));
     this.maxOutstanding = maxOutstanding;
@@ -74,7 +77,7 @@ public final class UpstreamClient {
 
   /** Datagrams dropped because they answered nothing we asked (unbound's unwanted replies). */
   public long unwantedReplies() {
-    return unwanted.sum();
+    return unwanted.total();
   }
 
   /** Queries not sent because too many were in flight. */

@@ -57,11 +57,17 @@ public final class FixtureInternet implements AutoCloseable {
 
   /** Our resolver with the shipped configuration on {@code address}, from this tree's root. */
   public ResolverServer shippedResolver(String instance, String address) throws Exception {
+    return shippedResolver(instance, address, Map.of());
+  }
+
+  /** The same with some of the shipped file's environment overrides set. */
+  public ResolverServer shippedResolver(String instance, String address, Map<String, String> env)
+      throws Exception {
+    Map<String, String> variables = new java.util.HashMap<>(env);
+    variables.put("SHOP_INSTANCE", instance);
+    variables.put("SHOP_BIND", address);
     ResolverConfig shipped =
-        ConfigLoader.load(
-            ResolverConfig.class,
-            "classpath:dns-resolver.yml",
-            Map.of("SHOP_INSTANCE", instance, "SHOP_BIND", address));
+        ConfigLoader.load(ResolverConfig.class, "classpath:dns-resolver.yml", variables);
     return new ResolverServer(
             new ResolverConfig(
                 shipped.instance(),

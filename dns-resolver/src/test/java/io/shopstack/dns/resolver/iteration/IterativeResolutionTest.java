@@ -348,7 +348,7 @@ class IterativeResolutionTest {
   @Test
   void belowACachedNxdomainNothingExistsAndNobodyIsAsked() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, true, true)));
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, true, true, null)));
     Message gone = ask(NORTH_PHONE, "gone.shop.example.", Type.A);
     assertThat(gone.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     int before = internet.totalQueries();
@@ -486,7 +486,7 @@ class IterativeResolutionTest {
   @Test
   void withoutQnameMinimisationEveryServerHearsTheFullName() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false, null)));
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false, null, null)));
     int root = internet.root.questions.size();
 
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
@@ -508,7 +508,7 @@ class IterativeResolutionTest {
   @Test
   void with0x20TheServerSeesRandomCaseAndTheClientItsOwn() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null, null)));
     int shop = internet.shop.questions.size();
 
     Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
@@ -529,7 +529,7 @@ class IterativeResolutionTest {
   @Test
   void with0x20AServerThatDoesNotEchoTheCaseIsNotBelieved() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
+        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null, null)));
     internet.shop.lowercasesQuestions = true;
     try {
       Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
