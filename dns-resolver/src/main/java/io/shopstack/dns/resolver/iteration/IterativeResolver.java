@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
@@ -482,10 +483,19 @@ public final class IterativeResolver {
     upstreamQueries.increment();
     ClientSubnetOption ecs =
         ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
-    Name sent = hardening.useCapsForId() ? Caps0x20.randomize(name) : name;
+    boolean caps = hardening.useCapsForId() && !hardening.capsExempt(name);
+    Name sent = caps ? Caps0x20.randomize(name) : name;
     long sentAt = System.nanoTime();
-    return upstream
-        .send(query(sent, type, ecs, r), server, timeout)
+    CompletionStage<Message> exchange = upstream.send(query(sent, type, ecs, r), server, timeout);
+    if (caps) {
+      exchange =
+          exchange.thenCompose(
+              response ->
+                  Caps0x20.echoed(response, sent)
+                      ? CompletableFuture.completedFuture(response)
+                      : capsFallback(response, name, type, ecs, server, timeout, r));
+    }
+    return exchange
         .handle(
             (response, error) -> {
               long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
@@ -501,16 +511,12 @@ public final class IterativeResolver {
                 r.note(() -> traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs));
                 return failure;
               }
-              Step step;
-              if (hardening.useCapsForId() && !Caps0x20.echoed(response, sent)) {
-                step =
-                    new Step.Failure(
-                        server.getHostAddress() + ": question case not echoed (0x20): " + sent);
-              } else {
-                Message readable =
-                    hardening.useCapsForId() ? Caps0x20.restore(response, sent, name) : response;
-                step = ResponseReader.read(readable, zone, name, type, ecs != null);
-              }
+              // A plain-case fallback's response asked for the name as it was: nothing to restore.
+              Message readable =
+                  caps && Caps0x20.echoed(response, sent)
+                      ? Caps0x20.restore(response, sent, name)
+                      : response;
+              Step step = ResponseReader.read(readable, zone, name, type, ecs != null);
               // A server that answers uselessly (SERVFAIL, lame) goes behind the others too.
               if (step instanceof Step.Failure) {
                 serverRtt.failed(server, timeout.toMillis());
@@ -540,6 +546,42 @@ public final class IterativeResolver {
               }
               return CompletableFuture.completedFuture(step);
             });
+  }
+
+  /**
+   * unbound's 0x20 fallback: a server that answered without echoing the random case (many do not
+   * keep it) is asked once more with the name as the client gave it, and that answer is believed
+   * only if it says the same as the first (rcode, answer and authority records): a spoofer would
+   * have had to win two races with the same forgery. Otherwise the server counts as failed.
+   */
+  private CompletableFuture<Message> capsFallback(
+      Message first,
+      Name name,
+      int type,
+      ClientSubnetOption ecs,
+      InetAddress server,
+      Duration timeout,
+      Resolution r) {
+    long left = r.deadlineMillis - clock.millis();
+    if (left <= 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("question case not echoed (0x20) and out of time"));
+    }
+    r.upstreamQuerySent();
+    upstreamQueries.increment();
+    return upstream
+        .send(
+            query(name, type, ecs, r),
+            server,
+            Duration.ofMillis(Math.min(timeout.toMillis(), left)))
+        .toCompletableFuture()
+        .thenCompose(
+            plain ->
+                Caps0x20.sameAnswer(first, plain)
+                    ? CompletableFuture.completedFuture(plain)
+                    : CompletableFuture.failedFuture(
+                        new IllegalStateException(
+                            "question case not echoed (0x20), and the plain-case answer differs")));
   }
 
   /**
