@@ -23,8 +23,12 @@ public record CachedAnswer(
     boolean prefetchDue,
     WireForms wireForms) {
   public static CachedAnswer positive(RRset records, int ecsScope) {
-    return new CachedAnswer(
-        records, Rcode.NOERROR, null, List.of(), ecsScope, false, new WireForms());
+    return positive(records, List.of(), ecsScope);
+  }
+
+  /** A wildcard expansion with the NSEC/NSEC3 that proves it (given to DO clients only). */
+  public static CachedAnswer positive(RRset records, List<RRset> proof, int ecsScope) {
+    return new CachedAnswer(records, Rcode.NOERROR, null, proof, ecsScope, false, new WireForms());
   }
 
   public static CachedAnswer negative(int rcode, SOARecord soa, int ecsScope) {
@@ -44,8 +48,9 @@ public record CachedAnswer(
   }
 
   /**
-   * The authority section of a negative answer: the signed proof when there is one (a client
-   * without DO is given its SOA alone), else the SOA; nothing for a positive answer.
+   * The authority section: the signed proof when there is one (a client without DO is given a
+   * negative answer's SOA alone, nothing for a wildcard expansion), else a negative answer's SOA;
+   * nothing for other positive answers.
    */
   public List<RRset> authority() {
     if (!proof.isEmpty()) {

@@ -132,9 +132,14 @@ public final class RecordCache {
    * Caches records fetched for {@code askedFor}, whose response carried ECS scope {@code scope}.
    */
   public void putRecords(RRset records, ClientSubnet askedFor, int scope) {
+    putRecords(records, List.of(), askedFor, scope);
+  }
+
+  /** As above, with a wildcard expansion's NSEC/NSEC3 proof ({@link CachedAnswer#positive}). */
+  public void putRecords(RRset records, List<RRset> proof, ClientSubnet askedFor, int scope) {
     long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
     Key key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
-    entries.put(key, new Stored(CachedAnswer.positive(records, scope)), ttl);
+    entries.put(key, new Stored(CachedAnswer.positive(records, proof, scope)), ttl);
   }
 
   /**
@@ -271,14 +276,15 @@ public final class RecordCache {
   }
 
   private static CachedAnswer countedDown(CachedAnswer answer, long remaining) {
+    List<RRset> proof = new ArrayList<>(answer.proof().size());
+    for (RRset rrset : answer.proof()) {
+      proof.add(Ttls.withTtl(rrset, Math.min(rrset.getTTL(), remaining)));
+    }
     if (answer.isNegative()) {
-      List<RRset> proof = new ArrayList<>(answer.proof().size());
-      for (RRset rrset : answer.proof()) {
-        proof.add(Ttls.withTtl(rrset, Math.min(rrset.getTTL(), remaining)));
-      }
       return CachedAnswer.negative(
           answer.rcode(), Ttls.withTtl(answer.soa(), remaining), proof, answer.ecsScope());
     }
-    return CachedAnswer.positive(Ttls.withTtl(answer.records(), remaining), answer.ecsScope());
+    return CachedAnswer.positive(
+        Ttls.withTtl(answer.records(), remaining), proof, answer.ecsScope());
   }
 }

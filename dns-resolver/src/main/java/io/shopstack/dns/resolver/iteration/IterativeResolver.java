@@ -214,7 +214,7 @@ public final class IterativeResolver {
       }
       r.note(() -> TraceStep.cacheHit(question(name, type), "answer (cached)"));
       chain.add(hit.records());
-      return finish(Rcode.NOERROR, chain, List.of(), r);
+      return finish(Rcode.NOERROR, chain, hit.authority(), r);
     }
     if (type != Type.CNAME) {
       Optional<CachedAnswer> alias = records.lookup(name, Type.CNAME, r.dclass, r.client);
@@ -292,8 +292,13 @@ public final class IterativeResolver {
       Step step, Name name, int type, List<RRset> chain, int cnames, Resolution r) {
     if (step instanceof Step.Answer answer) {
       cacheAll(answer.rrsets(), answer.ecsScope(), r);
+      if (!answer.proof().isEmpty()) {
+        // The wildcard expansion again, now with the proof a validating client needs.
+        RRset expanded = answer.rrsets().get(answer.rrsets().size() - 1);
+        records.putRecords(expanded, answer.proof(), r.client, answer.ecsScope());
+      }
       chain.addAll(answer.rrsets());
-      return finish(Rcode.NOERROR, chain, List.of(), r);
+      return finish(Rcode.NOERROR, chain, answer.proof(), r);
     }
     if (step instanceof Step.Alias alias) {
       cacheAll(alias.chain(), alias.ecsScope(), r);

@@ -14,6 +14,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -78,7 +79,7 @@ final class ResponseReader {
       RRset wanted = find(answer, current, qtype);
       if (wanted != null) {
         chain.add(wanted);
-        return new Step.Answer(chain, scope);
+        return new Step.Answer(chain, scope, wildcardProof(response, zone, wanted));
       }
       RRset alias = qtype == Type.CNAME ? null : find(answer, current, Type.CNAME);
       if (alias == null) {
@@ -138,6 +139,29 @@ final class ResponseReader {
       }
     }
     return null;
+  }
+
+  /**
+   * RFC 4035 3.1.3.3: an answer synthesized from a wildcard (its RRSIG covers fewer labels than its
+   * owner has) comes with the NSEC/NSEC3 proving that no closer name exists; a validating client
+   * needs it, so it is kept with the answer. Empty for any other answer.
+   */
+  private static List<RRset> wildcardProof(Message response, Name zone, RRset answer) {
+    boolean expanded = false;
+    for (RRSIGRecord sig : answer.sigs()) {
+      expanded |= sig.getLabels() < answer.getName().labels() - 1;
+    }
+    if (!expanded) {
+      return List.of();
+    }
+    List<RRset> proof = new ArrayList<>();
+    for (RRset rrset : response.getSectionRRsets(Section.AUTHORITY)) {
+      if ((rrset.getType() == Type.NSEC || rrset.getType() == Type.NSEC3)
+          && rrset.getName().subdomain(zone)) {
+        proof.add(rrset);
+      }
+    }
+    return proof;
   }
 
   private static List<RRset> findAll(List<RRset> rrsets, Name name) {

@@ -8,8 +8,15 @@ import org.xbill.DNS.SOARecord;
 
 /** What one authoritative server's response means for the name being resolved. */
 sealed interface Step {
-  /** The records asked for, possibly after CNAMEs the same server was authoritative for. */
-  record Answer(List<RRset> rrsets, int ecsScope) implements Step {}
+  /**
+   * The records asked for, possibly after CNAMEs the same server was authoritative for; {@code
+   * proof}: for a signed wildcard expansion, the NSEC/NSEC3 RRsets that show no closer name exists.
+   */
+  record Answer(List<RRset> rrsets, int ecsScope, List<RRset> proof) implements Step {
+    Answer(List<RRset> rrsets, int ecsScope) {
+      this(rrsets, ecsScope, List.of());
+    }
+  }
 
   /** A CNAME chain leading out of this server's zone: go on with {@code target}. */
   record Alias(List<RRset> chain, Name target, int ecsScope) implements Step {}

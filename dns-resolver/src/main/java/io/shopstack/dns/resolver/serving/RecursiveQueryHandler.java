@@ -135,7 +135,7 @@ public final class RecursiveQueryHandler implements QueryHandler {
             | (dnssecOk(query) ? 8 : 0);
     PreparedResponse response = new PreparedResponse(start, hit.wireForms(), shape);
     List<RRset> answer = hit.isNegative() ? List.of() : List.of(hit.records());
-    List<RRset> authority = hit.isNegative() ? hit.authority() : List.of();
+    List<RRset> authority = hit.authority();
     fill(response, query, hit.rcode(), answer, authority, null);
     return response.seal();
   }

@@ -132,6 +132,21 @@ class DnssecPassThroughTest {
     }
   }
 
+  /** RFC 4035 3.1.3.3: a wildcard expansion comes with the NSEC that proves no closer name. */
+  @Test
+  void aWildcardExpansionCarriesItsProofForDo() throws Exception {
+    for (int time = 1; time <= 2; time++) { // cold, then from the cache
+      Message signedProof = ask("any.wild.signed.example.", Type.A, true, false);
+      assertThat(answer(signedProof))
+          .as("answer %d", time)
+          .containsExactly("any.wild.signed.example. A", "any.wild.signed.example. RRSIG A");
+      assertThat(authority(signedProof)).as("authority %d", time).contains("NSEC", "RRSIG NSEC");
+      Message plain = ask("any.wild.signed.example.", Type.A, false, false);
+      assertThat(answer(plain)).containsExactly("any.wild.signed.example. A");
+      assertThat(authority(plain)).isEmpty();
+    }
+  }
+
   @Test
   void clientsWithoutDoGetNoSignatures() throws Exception {
     for (int time = 1; time <= 2; time++) {
