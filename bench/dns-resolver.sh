@@ -13,6 +13,8 @@
 #       few hundred times still interprets it (measured on a loaded machine: median 1.3 ms for
 #       the first 1,000 names, 0.6 ms for the next 1,000, 0.2 ms after 20,000). A resolver
 #       iterates all day; the first thousand names after a start are not what this measures.
+# Next to each figure, the resolver's own CPU time (all its threads, from /proc): cached answers per
+# CPU second, and CPU microseconds per cold resolution; neither depends on how loaded the machine is.
 # The resolver under test is pinned to core 0, dnsperf and NSD to core 1; one worker thread for
 # unbound (num-threads 1). Our JVM gets BENCH_WARMUP_SECONDS of dnsperf first, not counted.
 #
@@ -21,7 +23,7 @@
 #   bench/dns-resolver.sh                     # 30 s per resolver
 #   BENCH_SECONDS=10 bench/dns-resolver.sh    # shared machine: keep it short
 #
-# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_COLD_WARMUP_NAMES (20000), BENCH_JAR (our exec jar; built with
+# Environment: BENCH_SECONDS (30), BENCH_PORT_BASE (15401), BENCH_WARMUP_SECONDS (10), BENCH_COLD_WARMUP_NAMES (20000), BENCH_JAR (our exec jar; built with
 # -am if missing), BENCH_JAVA_OPTS, BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
 # Last line: "ratio: ours/unbound = X.XX" (cached QPS).
 set -euo pipefail
@@ -29,12 +31,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib/common.bash"
 
 AUTH=127.0.0.1
-PORT_AUTH=15401
+# BENCH_PORT_BASE moves all four ports (another script on the machine may hold 15401-15404).
+PORT_BASE=${BENCH_PORT_BASE:-15401}
+PORT_AUTH=$PORT_BASE
 OURS=127.0.0.1
-PORT_OURS=15402
-PORT_OURS_ADMIN=15403
+PORT_OURS=$((PORT_BASE + 1))
+PORT_OURS_ADMIN=$((PORT_BASE + 2))
 UNBOUND=127.0.0.1
-PORT_UNBOUND=15404
+PORT_UNBOUND=$((PORT_BASE + 3))
 COLD_WARMUP=${BENCH_COLD_WARMUP_NAMES:-20000}
 
 
@@ -151,10 +155,10 @@ main() {
   await_answer "$OURS" "$PORT_OURS" n0.bench "$ours"
   await_answer "$UNBOUND" "$PORT_UNBOUND" n0.bench "$unbound"
 
-  declare -A Q LINE COLD LOAD
+  declare -A Q LINE COLD LOAD PERCPU COLDCPU
   for who in ours unbound; do
-    local addr port
-    if [ "$who" = ours ]; then addr=$OURS; port=$PORT_OURS; else addr=$UNBOUND; port=$PORT_UNBOUND; fi
+    local addr port pid cpu0 cpu1 answered
+    if [ "$who" = ours ]; then addr=$OURS; port=$PORT_OURS; pid=$ours; else addr=$UNBOUND; port=$PORT_UNBOUND; pid=$unbound; fi
     # Fill the cache with the 1,000 cached names (and warm our JIT on them).
     timeout 120 dnsperf -s "$addr" -p "$port" -d "$WORK/cached.txt" -n 1 -c 1 -q 20 >/dev/null 2>&1
     if [ "$who" = ours ] && [ "$WARMUP" -gt 0 ]; then
@@ -162,24 +166,37 @@ main() {
       cached_qps warmup "$addr" "$port" "$WARMUP" >/dev/null
     fi
     LOAD[$who]=$(load_1m)
+    # The resolver's own CPU time (all threads: JIT and GC count too) over the measured run:
+    # queries per CPU second do not depend on how busy the rest of the machine is.
+    cpu0=$(cpu_ticks "$pid")
     LINE[$who]=$(cached_qps "$who" "$addr" "$port" "$SECONDS_PER_RUN")
+    cpu1=$(cpu_ticks "$pid")
     Q[$who]=${LINE[$who]%% *}
+    read -r _ _ lost sent <<<"${LINE[$who]}"
+    PERCPU[$who]=$(awk -v n=$((sent - lost)) -v t=$((cpu1 - cpu0)) -v k="$TICK" \
+      'BEGIN { printf "%.0f", (t > 0 ? n * k / t : 0) }')
     if [ "$COLD_WARMUP" -gt 0 ]; then
       log "bench: $who resolves $COLD_WARMUP other new names first (not counted)"
       timeout 300 "${PIN_CLIENT[@]}" dnsperf -s "$addr" -p "$port" -d "$WORK/warm-$who.q" -n 1 -c 1 -q 10 \
         -t 5 >"$WORK/warm-$who.txt" 2>&1 || die "cold warm-up against $who failed"
     fi
+    cpu0=$(cpu_ticks "$pid")
     COLD[$who]=$(cold_latency "$who" "$addr" "$port" "$WORK/cold-$who.q")
+    cpu1=$(cpu_ticks "$pid")
+    # CPU microseconds per cold resolution (one upstream query each), the resolver's side only.
+    COLDCPU[$who]=$(awk -v t=$((cpu1 - cpu0)) -v k="$TICK" 'BEGIN { printf "%.0f", t * 1e6 / k / 1000 }')
     LOAD[$who]="${LOAD[$who]} / $(load_1m)"
   done
 
-  printf '%-8s %10s %12s %14s %12s %10s %8s %s\n' resolver "cached QPS" "avg lat ms" "lost/sent" \
-    "cold med ms" "cold p90" "cold n" "load 1m before/after"
+  printf '%-8s %10s %12s %12s %14s %12s %10s %8s %12s %s\n' resolver "cached QPS" "per CPU s" \
+    "avg lat ms" "lost/sent" "cold med ms" "cold p90" "cold n" "cold CPU us" "load 1m before/after"
   for who in ours unbound; do
     read -r qps lat lost sent <<<"${LINE[$who]}"
     read -r med p90 n <<<"${COLD[$who]}"
-    printf '%-8s %10s %12s %14s %12s %10s %8s %s\n' "$who" "$qps" "$lat" "$lost/$sent" "$med" "$p90" "$n" "${LOAD[$who]}"
+    printf '%-8s %10s %12s %12s %14s %12s %10s %8s %12s %s\n' "$who" "$qps" "${PERCPU[$who]}" "$lat" \
+      "$lost/$sent" "$med" "$p90" "$n" "${COLDCPU[$who]}" "${LOAD[$who]}"
   done
+  echo "cached per CPU second: ours/unbound = $(ratio "${PERCPU[ours]}" "${PERCPU[unbound]}")"
   echo "ratio: ours/unbound = $(ratio "${Q[ours]}" "${Q[unbound]}")"
 }
 

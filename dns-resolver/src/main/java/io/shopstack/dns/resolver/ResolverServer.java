@@ -10,8 +10,10 @@ import io.shopstack.common.admin.Metrics;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.RecordCache;
+import io.shopstack.dns.resolver.control.CacheControl;
 import io.shopstack.dns.resolver.delegation.DelegationCache;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
+import io.shopstack.dns.resolver.iteration.UnwantedReplies;
 import io.shopstack.dns.resolver.iteration.UpstreamClient;
 import io.shopstack.dns.resolver.serving.AllowList;
 import io.shopstack.dns.resolver.serving.ClientRateLimit;
@@ -83,14 +85,25 @@ public final class ResolverServer implements AutoCloseable {
           resolverThreads.shutdownNow();
           resolverThreads.awaitTermination(1, TimeUnit.SECONDS);
         });
+    UnwantedReplies unwanted =
+        new UnwantedReplies(
+            config.hardening().unwantedReplyThreshold(),
+            () -> {
+              records.flushAll();
+              delegations.flushAll();
+            });
+    FunctionCounter.builder("resolver_unwanted_flushes", unwanted, UnwantedReplies::flushes)
+        .register(registry);
     // One thread sends every upstream query and reads every UDP answer: the work per datagram is
     // small, and the resolution continues on it without a hand-over.
     UpstreamClient upstream =
         new UpstreamClient(
-            server.datagramBootstrap(server.eventLoops("upstream", 1)),
+            server.eventLoops("upstream", 1),
+            server.transport(),
             address(config.effectiveSourceAddress()),
             config.upstreamPort(),
             config.limits().maxOutstandingQueries(),
+            unwanted,
             resolverThreads);
     FunctionCounter.builder("resolver_unwanted_replies", upstream, UpstreamClient::unwantedReplies)
         .register(registry);
@@ -143,7 +156,7 @@ public final class ResolverServer implements AutoCloseable {
                 new InetSocketAddress(bind, config.adminPort()),
                 registry,
                 Health::healthy,
-                Map.of(),
+                new CacheControl(records, delegations).actions(),
                 Map.of("/trace", resolver.traces().page()))
             .start(server);
   }

@@ -1,5 +1,7 @@
 package io.shopstack.common.admin;
 
+import java.util.Map;
+
 /**
  * An operator command a service offers on its admin port besides /health and /metrics, such as
  * {@code POST /reload} on a DNS server. It runs off the admin event loop, so a slow action (parsing
@@ -16,4 +18,13 @@ public interface AdminAction {
   }
 
   Result run();
+
+  /**
+   * The action with the request's query parameters (first value of each), for a command that names
+   * what it acts on, such as the resolver's {@code POST /flush?name=...}; most actions need none
+   * and keep the default.
+   */
+  default Result run(Map<String, String> parameters) {
+    return run();
+  }
 }

@@ -58,7 +58,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (action != null && request.decoderResult().isSuccess()) {
       if (HttpMethod.POST.equals(request.method())) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        CompletableFuture.supplyAsync(action::run, actionThread)
+        Map<String, String> parameters = parameters(request);
+        CompletableFuture.supplyAsync(() -> action.run(parameters), actionThread)
             .whenComplete(
                 (result, error) ->
                     send(
@@ -104,11 +105,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           text(
               HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
     } else if (pages.containsKey(path)) {
-      Map<String, String> parameters = new HashMap<>();
-      new QueryStringDecoder(request.uri())
-          .parameters()
-          .forEach((name, values) -> parameters.put(name, values.get(0)));
-      AdminAction.Result page = pages.get(path).render(parameters);
+      AdminAction.Result page = pages.get(path).render(parameters(request));
       response =
           text(
               HttpResponseStatus.valueOf(page.status()),
@@ -119,6 +116,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
     send(ctx, response, keepAlive, HttpMethod.HEAD.equals(request.method()));
+  }
+
+  /** The request's query parameters, the first value of each. */
+  private static Map<String, String> parameters(FullHttpRequest request) {
+    Map<String, String> parameters = new HashMap<>();
+    new QueryStringDecoder(request.uri())
+        .parameters()
+        .forEach((name, values) -> parameters.put(name, values.get(0)));
+    return parameters;
   }
 
   private static void send(

@@ -1,9 +1,13 @@
 package io.shopstack.dns.resolver.cache;
 
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -100,6 +104,38 @@ public final class BoundedTtlMap<K, V> {
     if (gone != null) {
       weight -= gone.weight();
     }
+  }
+
+  /** Removes every entry whose key {@code doomed} accepts, stale ones too; how many went. */
+  public synchronized int removeIf(Predicate<K> doomed) {
+    int removed = 0;
+    for (Iterator<Map.Entry<K, Entry<V>>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<K, Entry<V>> entry = it.next();
+      if (doomed.test(entry.getKey())) {
+        weight -= entry.getValue().weight();
+        it.remove();
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Every entry that has not expired, least recently used first, with its remaining time; the LRU
+   * order itself is left as it was (a dump is not a use).
+   */
+  public synchronized List<Map.Entry<K, Aged<V>>> live() {
+    long now = clock.millis();
+    List<Map.Entry<K, Aged<V>>> live = new ArrayList<>();
+    entries.forEach(
+        (key, entry) -> {
+          long left = entry.expiresAtMillis() - now;
+          if (left > 0) {
+            live.add(
+                Map.entry(key, new Aged<>(entry.value(), left / 1000, entry.ttlSeconds(), false)));
+          }
+        });
+    return live;
   }
 
   public synchronized int size() {

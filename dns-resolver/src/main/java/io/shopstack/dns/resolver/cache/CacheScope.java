@@ -21,4 +21,10 @@ record CacheScope(Kind kind, AddressBlock subnet) {
   static CacheScope of(AddressBlock subnet) {
     return new CacheScope(Kind.SUBNET, subnet);
   }
+
+  /** As a cache dump shows it: the subnet, or who the entry is for. */
+  @Override
+  public String toString() {
+    return subnet != null ? subnet.toString() : kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver.cache;
 
+import java.util.List;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -17,19 +18,45 @@ public record CachedAnswer(
     RRset records,
     int rcode,
     SOARecord soa,
+    List<RRset> proof,
     int ecsScope,
     boolean prefetchDue,
     WireForms wireForms) {
   public static CachedAnswer positive(RRset records, int ecsScope) {
-    return new CachedAnswer(records, Rcode.NOERROR, null, ecsScope, false, new WireForms());
+    return positive(records, List.of(), ecsScope);
+  }
+
+  /** A wildcard expansion with the NSEC/NSEC3 that proves it (given to DO clients only). */
+  public static CachedAnswer positive(RRset records, List<RRset> proof, int ecsScope) {
+    return new CachedAnswer(records, Rcode.NOERROR, null, proof, ecsScope, false, new WireForms());
   }
 
   public static CachedAnswer negative(int rcode, SOARecord soa, int ecsScope) {
-    return new CachedAnswer(null, rcode, soa, ecsScope, false, new WireForms());
+    return negative(rcode, soa, List.of(), ecsScope);
+  }
+
+  /**
+   * @param proof what the authority section proved it with when signed: the SOA RRset with its
+   *     RRSIGs and the NSEC/NSEC3 RRsets with theirs (empty for an unsigned zone)
+   */
+  public static CachedAnswer negative(int rcode, SOARecord soa, List<RRset> proof, int ecsScope) {
+    return new CachedAnswer(null, rcode, soa, proof, ecsScope, false, new WireForms());
   }
 
   CachedAnswer withPrefetchDue() {
-    return new CachedAnswer(records, rcode, soa, ecsScope, true, wireForms);
+    return new CachedAnswer(records, rcode, soa, proof, ecsScope, true, wireForms);
+  }
+
+  /**
+   * The authority section: the signed proof when there is one (a client without DO is given a
+   * negative answer's SOA alone, nothing for a wildcard expansion), else a negative answer's SOA;
+   * nothing for other positive answers.
+   */
+  public List<RRset> authority() {
+    if (!proof.isEmpty()) {
+      return proof;
+    }
+    return soa == null ? List.of() : List.of(new RRset(soa));
   }
 
   /**
@@ -50,9 +77,20 @@ public record CachedAnswer(
     if (soa != null) {
       bytes += soa.toWire(Section.ANSWER).length;
     }
+    for (RRset rrset : proof) {
+      for (Record record : rrset.rrs(false)) {
+        bytes += record.toWire(Section.ANSWER).length;
+      }
+      for (Record sig : rrset.sigs()) {
+        bytes += sig.toWire(Section.ANSWER).length;
+      }
+    }
     if (records != null) {
       for (Record record : records.rrs(false)) {
         bytes += record.toWire(Section.ANSWER).length;
+      }
+      for (Record sig : records.sigs()) {
+        bytes += sig.toWire(Section.ANSWER).length;
       }
     }
     return bytes;

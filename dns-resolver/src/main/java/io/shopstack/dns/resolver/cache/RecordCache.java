@@ -3,7 +3,10 @@ package io.shopstack.dns.resolver.cache;
 import io.shopstack.dns.net.AddressBlock;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -129,9 +132,14 @@ public final class RecordCache {
    * Caches records fetched for {@code askedFor}, whose response carried ECS scope {@code scope}.
    */
   public void putRecords(RRset records, ClientSubnet askedFor, int scope) {
+    putRecords(records, List.of(), askedFor, scope);
+  }
+
+  /** As above, with a wildcard expansion's NSEC/NSEC3 proof ({@link CachedAnswer#positive}). */
+  public void putRecords(RRset records, List<RRset> proof, ClientSubnet askedFor, int scope) {
     long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
     Key key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
-    entries.put(key, new Stored(CachedAnswer.positive(records, scope)), ttl);
+    entries.put(key, new Stored(CachedAnswer.positive(records, proof, scope)), ttl);
   }
 
   /**
@@ -141,17 +149,30 @@ public final class RecordCache {
    */
   public void putNegative(
       Name name, int type, int dclass, int rcode, SOARecord soa, ClientSubnet askedFor, int scope) {
+    putNegative(name, type, dclass, rcode, soa, List.of(), askedFor, scope);
+  }
+
+  /** As above, with the signed proof ({@link CachedAnswer#negative}'s) given to DO clients. */
+  public void putNegative(
+      Name name,
+      int type,
+      int dclass,
+      int rcode,
+      SOARecord soa,
+      List<RRset> proof,
+      ClientSubnet askedFor,
+      int scope) {
     if (soa == null) {
       return;
     }
     long ttl = Math.min(Math.min(soa.getTTL(), soa.getMinimum()), settings.maxNegativeTtlSeconds());
     entries.put(
         key(name, type, dclass, askedFor, scope),
-        new Stored(CachedAnswer.negative(rcode, soa, scope)),
+        new Stored(CachedAnswer.negative(rcode, soa, proof, scope)),
         ttl);
     if (rcode == Rcode.NXDOMAIN && type != Type.ANY) {
       // The name itself is gone, whatever the type: kept once more under ANY for lookupNxdomain.
-      putNegative(name, Type.ANY, dclass, rcode, soa, askedFor, scope);
+      putNegative(name, Type.ANY, dclass, rcode, soa, proof, askedFor, scope);
     }
   }
 
@@ -178,6 +199,59 @@ public final class RecordCache {
     return settings.staleSeconds() == 0 ? 0 : settings.staleAnswerAfterMs();
   }
 
+  /** Every entry gone (unbound's answer to too many unwanted replies). */
+  public int flushAll() {
+    return entries.removeIf(key -> true);
+  }
+
+  /** unbound-control's {@code flush}: every entry at exactly {@code name}, any type or scope. */
+  public int flush(Name name) {
+    return entries.removeIf(key -> key.name().equals(name));
+  }
+
+  /** unbound-control's {@code flush_zone}: every entry at {@code zone} or below it. */
+  public int flushZone(Name zone) {
+    return entries.removeIf(key -> key.name().subdomain(zone));
+  }
+
+  /**
+   * unbound-control's {@code dump_cache}, as text: every live entry's records in master-file form
+   * with their remaining TTLs (signatures and a negative answer's SOA included), a negative entry
+   * as a comment naming its rcode, the type it answers and its scope when not everyone's.
+   */
+  public List<String> dump() {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<Key, BoundedTtlMap.Aged<Stored>> entry : entries.live()) {
+      Key key = entry.getKey();
+      CachedAnswer answer =
+          entry.getValue().value().countedDownTo(entry.getValue().remainingSeconds());
+      String scope = key.scope() == CacheScope.EVERYONE ? "" : " scope " + key.scope();
+      if (answer.isNegative()) {
+        lines.add(
+            "; "
+                + Rcode.string(answer.rcode())
+                + " "
+                + key.name()
+                + " "
+                + Type.string(key.type())
+                + " ttl "
+                + entry.getValue().remainingSeconds()
+                + scope);
+        for (RRset rrset : answer.authority()) {
+          rrset.rrs(false).forEach(r -> lines.add(r.toString()));
+          rrset.sigs().forEach(r -> lines.add(r.toString()));
+        }
+      } else {
+        if (!scope.isEmpty()) {
+          lines.add(";" + scope);
+        }
+        answer.records().rrs(false).forEach(r -> lines.add(r.toString()));
+        answer.records().sigs().forEach(r -> lines.add(r.toString()));
+      }
+    }
+    return lines;
+  }
+
   public int size() {
     return entries.size();
   }
@@ -202,10 +276,15 @@ public final class RecordCache {
   }
 
   private static CachedAnswer countedDown(CachedAnswer answer, long remaining) {
+    List<RRset> proof = new ArrayList<>(answer.proof().size());
+    for (RRset rrset : answer.proof()) {
+      proof.add(Ttls.withTtl(rrset, Math.min(rrset.getTTL(), remaining)));
+    }
     if (answer.isNegative()) {
       return CachedAnswer.negative(
-          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), answer.ecsScope());
+          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), proof, answer.ecsScope());
     }
-    return CachedAnswer.positive(Ttls.withTtl(answer.records(), remaining), answer.ecsScope());
+    return CachedAnswer.positive(
+        Ttls.withTtl(answer.records(), remaining), proof, answer.ecsScope());
   }
 }

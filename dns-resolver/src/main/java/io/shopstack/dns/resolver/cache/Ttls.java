@@ -16,6 +16,9 @@ public final class Ttls {
     for (Record record : rrset.rrs(false)) {
       copy.addRR(withTtl(record, ttl));
     }
+    for (Record sig : rrset.sigs()) {
+      copy.addRR(withTtl(sig, ttl));
+    }
     return copy;
   }
 

@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The next second's countdown is a new entry with empty slots, so TTLs never go stale here.
  */
 public final class WireForms {
-  /** Response shapes: RD echoed or not, times OPT present or not. */
-  public static final int SHAPES = 4;
+  /**
+   * Response shapes: RD echoed or not, times OPT present or not, times CD echoed or not, times DO
+   * (signatures included) or not.
+   */
+  public static final int SHAPES = 16;
 
   private final AtomicReferenceArray<byte[]> byShape = new AtomicReferenceArray<>(SHAPES);
 

@@ -44,6 +44,16 @@ public final class DelegationCache {
     return rootHints;
   }
 
+  /** Forgets the zone cuts at or below {@code zone} (unbound-control's flush_zone does too). */
+  public int flushZone(Name zone) {
+    return cuts.removeIf(cut -> cut.subdomain(zone));
+  }
+
+  /** Every learnt zone cut gone; the root hints stay. */
+  public int flushAll() {
+    return cuts.removeIf(cut -> true);
+  }
+
   public int size() {
     return cuts.size();
   }

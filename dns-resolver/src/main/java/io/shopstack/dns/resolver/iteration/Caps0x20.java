@@ -38,6 +38,18 @@ final class Caps0x20 {
     }
   }
 
+  /**
+   * Whether two responses say the same: rcode, and the same answer and authority records (names
+   * compared without case, order ignored), for the plain-case fallback.
+   */
+  static boolean sameAnswer(Message first, Message second) {
+    return first.getRcode() == second.getRcode()
+        && new java.util.HashSet<>(first.getSection(Section.ANSWER))
+            .equals(new java.util.HashSet<>(second.getSection(Section.ANSWER)))
+        && new java.util.HashSet<>(first.getSection(Section.AUTHORITY))
+            .equals(new java.util.HashSet<>(second.getSection(Section.AUTHORITY)));
+  }
+
   /** Whether the response's question is {@code sent}, letter case included. */
   static boolean echoed(Message response, Name sent) {
     Record question = response.getQuestion();

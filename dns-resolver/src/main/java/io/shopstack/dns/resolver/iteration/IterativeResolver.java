@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -212,7 +214,7 @@ public final class IterativeResolver {
       }
       r.note(() -> TraceStep.cacheHit(question(name, type), "answer (cached)"));
       chain.add(hit.records());
-      return finish(Rcode.NOERROR, chain, List.of(), r);
+      return finish(Rcode.NOERROR, chain, hit.authority(), r);
     }
     if (type != Type.CNAME) {
       Optional<CachedAnswer> alias = records.lookup(name, Type.CNAME, r.dclass, r.client);
@@ -290,8 +292,13 @@ public final class IterativeResolver {
       Step step, Name name, int type, List<RRset> chain, int cnames, Resolution r) {
     if (step instanceof Step.Answer answer) {
       cacheAll(answer.rrsets(), answer.ecsScope(), r);
+      if (!answer.proof().isEmpty()) {
+        // The wildcard expansion again, now with the proof a validating client needs.
+        RRset expanded = answer.rrsets().get(answer.rrsets().size() - 1);
+        records.putRecords(expanded, answer.proof(), r.client, answer.ecsScope());
+      }
       chain.addAll(answer.rrsets());
-      return finish(Rcode.NOERROR, chain, List.of(), r);
+      return finish(Rcode.NOERROR, chain, answer.proof(), r);
     }
     if (step instanceof Step.Alias alias) {
       cacheAll(alias.chain(), alias.ecsScope(), r);
@@ -313,11 +320,14 @@ public final class IterativeResolver {
           r.dclass,
           negative.rcode(),
           negative.soa(),
+          negative.proof(),
           r.client,
           negative.ecsScope());
       chain.addAll(negative.chain());
       List<RRset> authority =
-          negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
+          !negative.proof().isEmpty()
+              ? negative.proof()
+              : negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
       return finish(negative.rcode(), chain, authority, r);
     }
     String why = step instanceof Step.Failure failure ? failure.reason() : step.toString();
@@ -478,10 +488,19 @@ public final class IterativeResolver {
     upstreamQueries.increment();
     ClientSubnetOption ecs =
         ecsAuthorities.mayReceive(zone, server) ? r.client.outgoingOption() : null;
-    Name sent = hardening.useCapsForId() ? Caps0x20.randomize(name) : name;
+    boolean caps = hardening.useCapsForId() && !hardening.capsExempt(name);
+    Name sent = caps ? Caps0x20.randomize(name) : name;
     long sentAt = System.nanoTime();
-    return upstream
-        .send(query(sent, type, ecs, r), server, timeout)
+    CompletionStage<Message> exchange = upstream.send(query(sent, type, ecs, r), server, timeout);
+    if (caps) {
+      exchange =
+          exchange.thenCompose(
+              response ->
+                  Caps0x20.echoed(response, sent)
+                      ? CompletableFuture.completedFuture(response)
+                      : capsFallback(response, name, type, ecs, server, timeout, r));
+    }
+    return exchange
         .handle(
             (response, error) -> {
               long rttMillis = (System.nanoTime() - sentAt) / 1_000_000;
@@ -497,16 +516,12 @@ public final class IterativeResolver {
                 r.note(() -> traceStep(server, zone, sent, type, "-", failure, rttMillis, ecs));
                 return failure;
               }
-              Step step;
-              if (hardening.useCapsForId() && !Caps0x20.echoed(response, sent)) {
-                step =
-                    new Step.Failure(
-                        server.getHostAddress() + ": question case not echoed (0x20): " + sent);
-              } else {
-                Message readable =
-                    hardening.useCapsForId() ? Caps0x20.restore(response, sent, name) : response;
-                step = ResponseReader.read(readable, zone, name, type, ecs != null);
-              }
+              // A plain-case fallback's response asked for the name as it was: nothing to restore.
+              Message readable =
+                  caps && Caps0x20.echoed(response, sent)
+                      ? Caps0x20.restore(response, sent, name)
+                      : response;
+              Step step = ResponseReader.read(readable, zone, name, type, ecs != null);
               // A server that answers uselessly (SERVFAIL, lame) goes behind the others too.
               if (step instanceof Step.Failure) {
                 serverRtt.failed(server, timeout.toMillis());
@@ -536,6 +551,42 @@ public final class IterativeResolver {
               }
               return CompletableFuture.completedFuture(step);
             });
+  }
+
+  /**
+   * unbound's 0x20 fallback: a server that answered without echoing the random case (many do not
+   * keep it) is asked once more with the name as the client gave it, and that answer is believed
+   * only if it says the same as the first (rcode, answer and authority records): a spoofer would
+   * have had to win two races with the same forgery. Otherwise the server counts as failed.
+   */
+  private CompletableFuture<Message> capsFallback(
+      Message first,
+      Name name,
+      int type,
+      ClientSubnetOption ecs,
+      InetAddress server,
+      Duration timeout,
+      Resolution r) {
+    long left = r.deadlineMillis - clock.millis();
+    if (left <= 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("question case not echoed (0x20) and out of time"));
+    }
+    r.upstreamQuerySent();
+    upstreamQueries.increment();
+    return upstream
+        .send(
+            query(name, type, ecs, r),
+            server,
+            Duration.ofMillis(Math.min(timeout.toMillis(), left)))
+        .toCompletableFuture()
+        .thenCompose(
+            plain ->
+                Caps0x20.sameAnswer(first, plain)
+                    ? CompletableFuture.completedFuture(plain)
+                    : CompletableFuture.failedFuture(
+                        new IllegalStateException(
+                            "question case not echoed (0x20), and the plain-case answer differs")));
   }
 
   /**
@@ -590,10 +641,12 @@ public final class IterativeResolver {
   private Message query(Name name, int type, ClientSubnetOption ecs, Resolution r) {
     Message query = Message.newQuery(Record.newRecord(name, type, r.dclass));
     query.getHeader().unsetFlag(Flags.RD); // iterative: we do the recursion ourselves
+    // DO, as unbound sends it: the signatures are cached with their RRsets and passed on to
+    // clients that set DO themselves (validating stubs), stripped for the others.
     query.addRecord(
         ecs == null
-            ? new OPTRecord(limits.ednsPayload(), 0, 0)
-            : new OPTRecord(limits.ednsPayload(), 0, 0, 0, ecs),
+            ? new OPTRecord(limits.ednsPayload(), 0, 0, ExtendedFlags.DO)
+            : new OPTRecord(limits.ednsPayload(), 0, 0, ExtendedFlags.DO, ecs),
         Section.ADDITIONAL);
     return query;
   }
@@ -620,7 +673,7 @@ public final class IterativeResolver {
   }
 
   private static List<RRset> soaAuthority(CachedAnswer negative) {
-    return negative.soa() == null ? List.of() : List.of(new RRset(negative.soa()));
+    return negative.authority();
   }
 
   private static CompletableFuture<Resolved> finish(

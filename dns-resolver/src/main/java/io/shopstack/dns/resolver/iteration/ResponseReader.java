@@ -14,6 +14,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -54,7 +55,8 @@ final class ResponseReader {
           // The rewritten name would not fit in 255 octets: YXDOMAIN, with the DNAME (RFC 6672
           // 2.2).
           chain.add(dname);
-          return new Step.Negative(chain, current, Rcode.YXDOMAIN, soa(response, zone), scope);
+          return new Step.Negative(
+              chain, current, Rcode.YXDOMAIN, soa(response, zone), List.of(), scope);
         }
         chain.add(dname);
         chain.add(synthesized);
@@ -64,10 +66,20 @@ final class ResponseReader {
         current = ((CNAMERecord) synthesized.first()).getTarget();
         continue;
       }
+      if (qtype == Type.ANY) {
+        // Whatever the server holds at the name answers ANY (often one RRset, RFC 8482), as unbound
+        // passes it on; each RRset is cached under its own type.
+        List<RRset> all = findAll(answer, current);
+        if (!all.isEmpty()) {
+          chain.addAll(all);
+          return new Step.Answer(chain, scope);
+        }
+        break;
+      }
       RRset wanted = find(answer, current, qtype);
       if (wanted != null) {
         chain.add(wanted);
-        return new Step.Answer(chain, scope);
+        return new Step.Answer(chain, scope, wildcardProof(response, zone, wanted));
       }
       RRset alias = qtype == Type.CNAME ? null : find(answer, current, Type.CNAME);
       if (alias == null) {
@@ -83,7 +95,8 @@ final class ResponseReader {
     }
     SOARecord soa = soa(response, zone);
     if (authoritative && rcode == Rcode.NXDOMAIN) {
-      return new Step.Negative(chain, current, Rcode.NXDOMAIN, soa, scope);
+      return new Step.Negative(
+          chain, current, Rcode.NXDOMAIN, soa, proof(response, zone, soa), scope);
     }
     if (!chain.isEmpty()) {
       return new Step.Alias(chain, current, scope);
@@ -95,7 +108,8 @@ final class ResponseReader {
           : new Step.Referral(referral);
     }
     if (authoritative) {
-      return new Step.Negative(chain, current, Rcode.NOERROR, soa, scope);
+      return new Step.Negative(
+          chain, current, Rcode.NOERROR, soa, proof(response, zone, soa), scope);
     }
     return new Step.Failure("lame: neither authoritative nor a referral below " + zone);
   }
@@ -125,6 +139,61 @@ final class ResponseReader {
       }
     }
     return null;
+  }
+
+  /**
+   * RFC 4035 3.1.3.3: an answer synthesized from a wildcard (its RRSIG covers fewer labels than its
+   * owner has) comes with the NSEC/NSEC3 proving that no closer name exists; a validating client
+   * needs it, so it is kept with the answer. Empty for any other answer.
+   */
+  private static List<RRset> wildcardProof(Message response, Name zone, RRset answer) {
+    boolean expanded = false;
+    for (RRSIGRecord sig : answer.sigs()) {
+      expanded |= sig.getLabels() < answer.getName().labels() - 1;
+    }
+    if (!expanded) {
+      return List.of();
+    }
+    List<RRset> proof = new ArrayList<>();
+    for (RRset rrset : response.getSectionRRsets(Section.AUTHORITY)) {
+      if ((rrset.getType() == Type.NSEC || rrset.getType() == Type.NSEC3)
+          && rrset.getName().subdomain(zone)) {
+        proof.add(rrset);
+      }
+    }
+    return proof;
+  }
+
+  private static List<RRset> findAll(List<RRset> rrsets, Name name) {
+    List<RRset> found = new ArrayList<>();
+    for (RRset rrset : rrsets) {
+      if (rrset.getName().equals(name)) {
+        found.add(rrset);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * A signed negative answer's proof, in bailiwick: the SOA RRset with its RRSIGs and the NSEC or
+   * NSEC3 RRsets with theirs. Empty when the zone is unsigned (no RRSIG came), so unsigned answers
+   * cost nothing more.
+   */
+  private static List<RRset> proof(Message response, Name zone, SOARecord soa) {
+    List<RRset> proof = new ArrayList<>();
+    boolean signed = false;
+    for (RRset rrset : response.getSectionRRsets(Section.AUTHORITY)) {
+      int type = rrset.getType();
+      if (soa != null
+          && rrset.getName().subdomain(zone)
+          && (type == Type.SOA && rrset.getName().equals(soa.getName())
+              || type == Type.NSEC
+              || type == Type.NSEC3)) {
+        proof.add(rrset);
+        signed |= !rrset.sigs().isEmpty();
+      }
+    }
+    return signed ? proof : List.of();
   }
 
   private static SOARecord soa(Message response, Name zone) {

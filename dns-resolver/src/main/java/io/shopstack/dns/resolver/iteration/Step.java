@@ -8,14 +8,25 @@ import org.xbill.DNS.SOARecord;
 
 /** What one authoritative server's response means for the name being resolved. */
 sealed interface Step {
-  /** The records asked for, possibly after CNAMEs the same server was authoritative for. */
-  record Answer(List<RRset> rrsets, int ecsScope) implements Step {}
+  /**
+   * The records asked for, possibly after CNAMEs the same server was authoritative for; {@code
+   * proof}: for a signed wildcard expansion, the NSEC/NSEC3 RRsets that show no closer name exists.
+   */
+  record Answer(List<RRset> rrsets, int ecsScope, List<RRset> proof) implements Step {
+    Answer(List<RRset> rrsets, int ecsScope) {
+      this(rrsets, ecsScope, List.of());
+    }
+  }
 
   /** A CNAME chain leading out of this server's zone: go on with {@code target}. */
   record Alias(List<RRset> chain, Name target, int ecsScope) implements Step {}
 
-  /** NXDOMAIN or NODATA for {@code name} (the end of {@code chain}), proven by {@code soa}. */
-  record Negative(List<RRset> chain, Name name, int rcode, SOARecord soa, int ecsScope)
+  /**
+   * NXDOMAIN or NODATA for {@code name} (the end of {@code chain}), proven by {@code soa}, and in a
+   * signed zone by {@code proof} (the SOA with its RRSIGs, NSEC or NSEC3 with theirs).
+   */
+  record Negative(
+      List<RRset> chain, Name name, int rcode, SOARecord soa, List<RRset> proof, int ecsScope)
       implements Step {}
 
   /** "Ask these servers instead": a zone cut below the zone we asked. */

@@ -8,7 +8,6 @@ import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -25,13 +24,13 @@ final class UdpExchange extends SimpleChannelInboundHandler<DatagramPacket> {
   private final Message query;
   private final InetSocketAddress server;
   private final CompletableFuture<Message> answer;
-  private final LongAdder unwanted;
+  private final UnwantedReplies unwanted;
 
   UdpExchange(
       Message query,
       InetSocketAddress server,
       CompletableFuture<Message> answer,
-      LongAdder unwanted) {
+      UnwantedReplies unwanted) {
     this.query = query;
     this.server = server;
     this.answer = answer;
@@ -42,7 +41,7 @@ final class UdpExchange extends SimpleChannelInboundHandler<DatagramPacket> {
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
     Message response = answering(packet.sender(), packet.content());
     if (response == null) {
-      unwanted.increment();
+      unwanted.count();
       return;
     }
     answer.complete(response);

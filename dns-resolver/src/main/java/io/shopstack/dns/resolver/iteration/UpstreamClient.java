@@ -1,17 +1,12 @@
 package io.shopstack.dns.resolver.iteration;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.ThreadExecutorMap;
-import java.net.Inet4Address;
+import io.shopstack.common.server.Transport;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,13 +33,11 @@ import org.xbill.DNS.SimpleResolver;
  * blocks); TCP ones on {@code executor}, never on dnsjava's selector thread.
  */
 public final class UpstreamClient {
-  private final Bootstrap udp;
-  private final Bootstrap udp4;
-  private final boolean nio;
+  private final UpstreamSockets sockets;
   private final InetAddress sourceAddress;
   private final int serverPort;
   private final Executor executor;
-  private final LongAdder unwanted = new LongAdder();
+  private final UnwantedReplies unwanted;
   private final int maxOutstanding;
   private final AtomicInteger outstanding = new AtomicInteger();
   private final LongAdder refusedForCapacity = new LongAdder();
@@ -57,30 +50,25 @@ public final class UpstreamClient {
   }
 
   /**
-   * @param udp a datagram bootstrap (group and channel type set) for the per-query sockets
+   * @param upstreamLoops where per-query sockets live when the caller is not on a loop of ours
+   * @param transport the transport of every event loop of the resolver (and so of its sockets)
    * @param sourceAddress address outgoing queries are sent from; a wildcard address lets the kernel
    *     choose (as in Docker, where the container has a single address)
    * @param serverPort the port every authoritative server listens on
    * @param maxOutstanding upstream queries allowed in flight at once; more fail at once
+   * @param unwanted counts the datagrams that answer nothing asked (and defends against a flood)
    */
   public UpstreamClient(
-      Bootstrap udp,
+      EventLoopGroup upstreamLoops,
+      Transport transport,
       InetAddress sourceAddress,
       int serverPort,
       int maxOutstanding,
+      UnwantedReplies unwanted,
       Executor executor) {
-    this.udp = udp;
-    this.nio =
-        udp.config().group().next() instanceof IoEventLoop loop
-            && loop.isIoType(NioIoHandler.class);
-    // An IPv4 server gets an IPv4 socket: Java's default is a dual-stack IPv6 one, which costs
-    // setsockopt calls at creation and the kernel's v4-mapped path on every datagram.
-    this.udp4 =
-        nio && !(sourceAddress instanceof Inet6Address)
-            ? new Bootstrap()
-                .group(udp.config().group())
-                .channelFactory(() -> new NioDatagramChannel(SocketProtocolFamily.INET))
-            : udp;
+    this.unwanted = unwanted;
+    this.sockets =
+        new UpstreamSockets(upstreamLoops, transport, !(sourceAddress instanceof Inet6Address));
     this.maxOutstanding = maxOutstanding;
     this.sourceAddress = sourceAddress;
     this.serverPort = serverPort;
@@ -89,7 +77,7 @@ public final class UpstreamClient {
 
   /** Datagrams dropped because they answered nothing we asked (unbound's unwanted replies). */
   public long unwantedReplies() {
-    return unwanted.sum();
+    return unwanted.total();
   }
 
   /** Queries not sent because too many were in flight. */
@@ -132,59 +120,48 @@ public final class UpstreamClient {
   private CompletableFuture<Message> overUdp(Message query, InetAddress server, Duration timeout) {
     InetSocketAddress to = new InetSocketAddress(server, serverPort);
     CompletableFuture<Message> answer = new CompletableFuture<>();
-    ChannelFuture connected =
-        bootstrapHere(server)
-            .handler(new UdpExchange(query, to, answer, unwanted))
-            .connect(to, new InetSocketAddress(sourceAddress, 0));
-    Channel channel = connected.channel();
+    Channel channel = sockets.open(server);
+    channel.pipeline().addLast(new UdpExchange(query, to, answer, unwanted));
+    EventLoop loop = sockets.loopFor(channel);
     ScheduledFuture<?> timer =
-        channel
-            .eventLoop()
-            .schedule(
-                () ->
-                    answer.completeExceptionally(
-                        new TimeoutException("no answer in " + timeout.toMillis() + " ms")),
-                timeout.toNanos(),
-                TimeUnit.NANOSECONDS);
+        loop.schedule(
+            () ->
+                answer.completeExceptionally(
+                    new TimeoutException("no answer in " + timeout.toMillis() + " ms")),
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
     answer.whenComplete(
         (response, error) -> {
           timer.cancel(false);
           channel.close();
         });
-    connected.addListener(
-        (ChannelFutureListener)
-            future -> {
-              if (!future.isSuccess()) {
-                answer.completeExceptionally(future.cause());
-                return;
-              }
-              channel
-                  .writeAndFlush(Unpooled.wrappedBuffer(query.toWire()))
-                  .addListener(
-                      (ChannelFutureListener)
-                          written -> {
-                            if (!written.isSuccess()) {
-                              answer.completeExceptionally(written.cause());
-                            }
-                          });
-            });
+    ChannelFutureListener send =
+        connected -> {
+          if (!connected.isSuccess()) {
+            answer.completeExceptionally(connected.cause());
+            return;
+          }
+          channel
+              .writeAndFlush(Unpooled.wrappedBuffer(query.toWire()))
+              .addListener(
+                  (ChannelFutureListener)
+                      written -> {
+                        if (!written.isSuccess()) {
+                          answer.completeExceptionally(written.cause());
+                        }
+                      });
+        };
+    loop.register(channel)
+        .addListener(
+            (ChannelFutureListener)
+                registered -> {
+                  if (!registered.isSuccess()) {
+                    answer.completeExceptionally(registered.cause());
+                    return;
+                  }
+                  channel.connect(to, new InetSocketAddress(sourceAddress, 0)).addListener(send);
+                });
     return answer;
-  }
-
-  /**
-   * The per-query socket on the calling thread's event loop when that is one of the same kind (the
-   * DNS server's loop that took the client's query, or ours for a later step): the answer is then
-   * read, and the client answered, on that thread without a hand-over between threads, as unbound
-   * does everything on one thread. Otherwise on the upstream loop.
-   */
-  private Bootstrap bootstrapHere(InetAddress server) {
-    Bootstrap family = server instanceof Inet4Address ? udp4 : udp;
-    if (nio
-        && ThreadExecutorMap.currentExecutor() instanceof IoEventLoop loop
-        && loop.isIoType(NioIoHandler.class)) {
-      return family.clone(loop);
-    }
-    return family.clone();
   }
 
   private CompletableFuture<Message> overTcp(Message query, InetAddress server, Duration timeout) {

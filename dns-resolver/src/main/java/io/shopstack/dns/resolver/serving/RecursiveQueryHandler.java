@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.ClientSubnetOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -73,7 +74,8 @@ public final class RecursiveQueryHandler implements QueryHandler {
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       return reply(query, Rcode.NOTIMP);
     }
-    if (question == null) {
+    if (question == null || query.getHeader().getCount(Section.QUESTION) > 1) {
+      // RFC 9619: more than one question is FORMERR, not an answer to the first one.
       return reply(query, Rcode.FORMERR);
     }
     if (question.getType() == Type.AXFR || question.getType() == Type.IXFR) {
@@ -126,11 +128,14 @@ public final class RecursiveQueryHandler implements QueryHandler {
   /** The answer {@link #response} would make of a cached entry, able to replay its encoding. */
   static Message cacheHit(Message query, CachedAnswer hit) {
     Message start = Reply.to(query);
-    int shape = (start.getHeader().getFlag(Flags.RD) ? 1 : 0) | (query.getOPT() != null ? 2 : 0);
+    int shape =
+        (start.getHeader().getFlag(Flags.RD) ? 1 : 0)
+            | (query.getOPT() != null ? 2 : 0)
+            | (query.getHeader().getFlag(Flags.CD) ? 4 : 0)
+            | (dnssecOk(query) ? 8 : 0);
     PreparedResponse response = new PreparedResponse(start, hit.wireForms(), shape);
     List<RRset> answer = hit.isNegative() ? List.of() : List.of(hit.records());
-    List<RRset> authority =
-        hit.isNegative() && hit.soa() != null ? List.of(new RRset(hit.soa())) : List.of();
+    List<RRset> authority = hit.authority();
     fill(response, query, hit.rcode(), answer, authority, null);
     return response.seal();
   }
@@ -162,22 +167,44 @@ public final class RecursiveQueryHandler implements QueryHandler {
       List<RRset> authority,
       ClientSubnetOption echo) {
     response.getHeader().setFlag(Flags.RA);
+    // CD is copied into the response (RFC 4035 3.2.2); we validate nothing either way, and AD is
+    // never set, as unbound without a trust anchor does.
+    if (query.getHeader().getFlag(Flags.CD)) {
+      response.getHeader().setFlag(Flags.CD);
+    }
     response.getHeader().setRcode(rcode);
-    addAll(response, answer, Section.ANSWER);
-    addAll(response, authority, Section.AUTHORITY);
+    boolean dnssecOk = dnssecOk(query);
+    addAll(response, answer, Section.ANSWER, dnssecOk);
+    addAll(response, authority, Section.AUTHORITY, dnssecOk);
     if (query.getOPT() != null) {
+      // DO echoed (RFC 3225 3): a client that asked for signatures learns they were kept.
+      int flags = dnssecOk ? ExtendedFlags.DO : 0;
       response.addRecord(
           echo == null
-              ? new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0)
-              : new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0, 0, echo),
+              ? new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0, flags)
+              : new OPTRecord(Edns.PAYLOAD_SIZE, 0, 0, flags, echo),
           Section.ADDITIONAL);
     }
   }
 
-  private static void addAll(Message response, List<RRset> rrsets, int section) {
+  /** The client set DO: it gets the RRSIGs the authorities sent with the records (RFC 3225). */
+  private static boolean dnssecOk(Message query) {
+    OPTRecord opt = query.getOPT();
+    return opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+  }
+
+  private static void addAll(Message response, List<RRset> rrsets, int section, boolean sigs) {
     for (RRset rrset : rrsets) {
+      if (!sigs && (rrset.getType() == Type.NSEC || rrset.getType() == Type.NSEC3)) {
+        continue; // a negative answer's proof is for clients that asked for DNSSEC (RFC 4035 3.2.1)
+      }
       for (Record record : rrset.rrs(false)) {
         response.addRecord(record, section);
+      }
+      if (sigs) {
+        for (Record sig : rrset.sigs()) {
+          response.addRecord(sig, section);
+        }
       }
     }
   }

@@ -75,6 +75,7 @@ class AnswersEqualUnboundTest {
     "big.shop.example., A",
     "nosuch.example., A",
     "shop.example., NS",
+    "www.shop.example., ANY",
   })
   void sameAnswerAsUnbound(String name, String type) throws Exception {
     int t = Type.value(type);

@@ -16,7 +16,7 @@ import org.xbill.DNS.Name;
  * cdn.example. (with a GSLB for shop.cdn.example) and a glueless partner.example., each on its own
  * loopback address and all on one port, as the resolver expects of authoritative servers.
  */
-final class FixtureInternet implements AutoCloseable {
+public final class FixtureInternet implements AutoCloseable {
   static final String ROOT = "127.153.0.2";
   static final String NORTH_EDGE = "127.28.1.20";
   static final String SOUTH_EDGE = "127.28.2.20";
@@ -33,7 +33,7 @@ final class FixtureInternet implements AutoCloseable {
 
   final FixtureAuthority twinAlive;
 
-  FixtureInternet() throws Exception {
+  public FixtureInternet() throws Exception {
     // The first server picks a free port; the others share it on their own addresses.
     root = new FixtureAuthority(".", ROOT, 0, null);
     int port = root.port();
@@ -56,12 +56,18 @@ final class FixtureInternet implements AutoCloseable {
   }
 
   /** Our resolver with the shipped configuration on {@code address}, from this tree's root. */
-  ResolverServer shippedResolver(String instance, String address) throws Exception {
+  public ResolverServer shippedResolver(String instance, String address) throws Exception {
+    return shippedResolver(instance, address, Map.of());
+  }
+
+  /** The same with some of the shipped file's environment overrides set. */
+  public ResolverServer shippedResolver(String instance, String address, Map<String, String> env)
+      throws Exception {
+    Map<String, String> variables = new java.util.HashMap<>(env);
+    variables.put("SHOP_INSTANCE", instance);
+    variables.put("SHOP_BIND", address);
     ResolverConfig shipped =
-        ConfigLoader.load(
-            ResolverConfig.class,
-            "classpath:dns-resolver.yml",
-            Map.of("SHOP_INSTANCE", instance, "SHOP_BIND", address));
+        ConfigLoader.load(ResolverConfig.class, "classpath:dns-resolver.yml", variables);
     return new ResolverServer(
             new ResolverConfig(
                 shipped.instance(),
@@ -88,7 +94,7 @@ final class FixtureInternet implements AutoCloseable {
     return root.port();
   }
 
-  int totalQueries() {
+  public int totalQueries() {
     return all().stream().mapToInt(server -> server.queries.get()).sum();
   }
 

@@ -348,7 +348,11 @@ class IterativeResolutionTest {
   @Test
   void belowACachedNxdomainNothingExistsAndNobodyIsAsked() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, true, true)));
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            null,
+            new Hardening(false, true, true, null, null)));
     Message gone = ask(NORTH_PHONE, "gone.shop.example.", Type.A);
     assertThat(gone.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     int before = internet.totalQueries();
@@ -486,7 +490,11 @@ class IterativeResolutionTest {
   @Test
   void withoutQnameMinimisationEveryServerHearsTheFullName() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(false, false, null)));
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            null,
+            new Hardening(false, false, null, null, null)));
     int root = internet.root.questions.size();
 
     ask(NORTH_PHONE, "www.shop.example.", Type.A);
@@ -508,7 +516,11 @@ class IterativeResolutionTest {
   @Test
   void with0x20TheServerSeesRandomCaseAndTheClientItsOwn() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            null,
+            new Hardening(true, false, null, null, null)));
     int shop = internet.shop.questions.size();
 
     Message response = ask(NORTH_PHONE, "static.shop.example.", Type.A);
@@ -526,17 +538,49 @@ class IterativeResolutionTest {
         .satisfies(q -> assertThat(q).isEqualToIgnoringCase("static.shop.example. A"));
   }
 
+  /** unbound's fallback: asked again in plain case, believed because both answers agree. */
   @Test
-  void with0x20AServerThatDoesNotEchoTheCaseIsNotBelieved() throws Exception {
+  void with0x20AServerThatDoesNotEchoTheCaseIsAskedAgainInPlainCase() throws Exception {
     startResolver(
-        config(List.of(FixtureInternet.ROOT), null, null, new Hardening(true, false, null)));
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            null,
+            new Hardening(true, false, null, null, null)));
     internet.shop.lowercasesQuestions = true;
+    int shop = internet.shop.questions.size();
     try {
       Message response = ask(NORTH_PHONE, "www.shop.example.", Type.A);
-      assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+      assertThat(answer(response)).containsExactly("www.shop.example. A 127.28.0.80");
     } finally {
       internet.shop.lowercasesQuestions = false;
     }
+    // 13 letters in random case: all lower by chance once in 8,192 tries.
+    List<String> asked = since(internet.shop.questions, shop);
+    assertThat(asked).hasSize(2);
+    assertThat(asked.get(0))
+        .isNotEqualTo("www.shop.example. A")
+        .isEqualToIgnoringCase("www.shop.example. A");
+    assertThat(asked.get(1)).isEqualTo("www.shop.example. A");
+  }
+
+  @Test
+  void with0x20ACapsExemptZoneIsAskedInPlainCaseOnly() throws Exception {
+    startResolver(
+        config(
+            List.of(FixtureInternet.ROOT),
+            null,
+            null,
+            new Hardening(true, false, null, null, List.of("shop.example"))));
+    internet.shop.lowercasesQuestions = true;
+    int shop = internet.shop.questions.size();
+    try {
+      assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
+          .containsExactly("www.shop.example. A 127.28.0.80");
+    } finally {
+      internet.shop.lowercasesQuestions = false;
+    }
+    assertThat(since(internet.shop.questions, shop)).containsExactly("www.shop.example. A");
   }
 
   private static List<String> since(List<String> seen, int from) {
@@ -723,6 +767,29 @@ class IterativeResolutionTest {
     }
     assertThat(answer(ask(NORTH_PHONE, "www.shop.example.", Type.A)))
         .containsExactly("www.shop.example. A 127.28.0.80");
+  }
+
+  /** RFC 9619: a query with two questions is FORMERR (as unbound answers), not its first one. */
+  @Test
+  void aQueryWithTwoQuestionsGetsFormerr() throws Exception {
+    startResolver();
+    Message twice = query("www.shop.example.", Type.A);
+    twice.addRecord(
+        Record.newRecord(Name.fromString("static.shop.example."), Type.A, DClass.IN),
+        Section.QUESTION);
+    try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(NORTH_PHONE))) {
+      socket.setSoTimeout(5000);
+      byte[] wire = twice.toWire();
+      socket.send(
+          new DatagramPacket(
+              wire, wire.length, new InetSocketAddress(RESOLVER, resolver.dnsPort())));
+      DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+      socket.receive(reply);
+      Message response = new Message(java.util.Arrays.copyOf(reply.getData(), reply.getLength()));
+      assertThat(response.getHeader().getID()).isEqualTo(twice.getHeader().getID());
+      assertThat(response.getRcode()).isEqualTo(Rcode.FORMERR);
+      assertThat(response.getSection(Section.ANSWER)).isEmpty();
+    }
   }
 
   @Test

@@ -27,7 +27,7 @@ import org.xbill.DNS.Type;
  * compared with. unbound follows referrals to port 53 only, so it is given each fixture zone as a
  * stub zone (address@port) and does not iterate itself there.
  */
-final class UnboundPeer implements AutoCloseable {
+public final class UnboundPeer implements AutoCloseable {
   static final String UNBOUND = "/usr/sbin/unbound";
 
   private final String address;
@@ -88,7 +88,7 @@ final class UnboundPeer implements AutoCloseable {
     return ask(address, port, name, type);
   }
 
-  static Message ask(String server, int port, String name, int type) throws Exception {
+  public static Message ask(String server, int port, String name, int type) throws Exception {
     SimpleResolver client = new SimpleResolver(new InetSocketAddress(server, port));
     // Outside the fixture GSLB's regions: every resolver gets the "unknown region" edge.
     client.setLocalAddress(InetAddress.getByName("127.0.0.1"));
@@ -97,7 +97,7 @@ final class UnboundPeer implements AutoCloseable {
   }
 
   /** What is compared: response code and answer section (not TTLs, which differ by seconds). */
-  static String summary(Message response) {
+  public static String summary(Message response) {
     return Rcode.string(response.getRcode())
         + " "
         + response.getSection(Section.ANSWER).stream()

@@ -6,16 +6,20 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -113,6 +117,47 @@ class PreparedResponseTest {
     assertThat(hit.wireForms().get((rd ? 1 : 0) | (edns ? 2 : 0))).isSameAs(first);
     assertThat(replayed).isNotSameAs(first).isEqualTo(slowPath(second, hit).toWire(65535));
     assertThat(new Message(replayed).getQuestion().getName().toString()).isEqualTo(askedAs);
+  }
+
+  /**
+   * Each combination of DO and CD in turn, twice: the replay is the slow path's bytes each time.
+   */
+  @Test
+  void signaturesAndCheckingDisabledHaveTheirOwnShapes() throws Exception {
+    RRset signed = new RRset(a(WWW, "127.28.0.80", 287));
+    signed.addRR(
+        new RRSIGRecord(
+            WWW,
+            DClass.IN,
+            287,
+            Type.A,
+            13,
+            3600,
+            Instant.parse("2036-01-01T00:00:00Z"),
+            Instant.parse("2026-01-01T00:00:00Z"),
+            4242,
+            Name.fromString("shop.example."),
+            new byte[64]));
+    CachedAnswer hit = CachedAnswer.positive(signed, 0);
+    for (int round = 0; round < 2; round++) {
+      for (boolean dnssecOk : new boolean[] {false, true}) {
+        for (boolean checkingDisabled : new boolean[] {false, true}) {
+          Message query = query(100 + round, "www.shop.example.", Type.A, true, false);
+          query.addRecord(
+              new OPTRecord(1232, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
+          if (checkingDisabled) {
+            query.getHeader().setFlag(Flags.CD);
+          }
+          byte[] replayed = RecursiveQueryHandler.cacheHit(query, hit).toWire(65535);
+          assertThat(replayed)
+              .as("DO %s CD %s round %d", dnssecOk, checkingDisabled, round)
+              .isEqualTo(slowPath(query, hit).toWire(65535));
+          Message response = new Message(replayed);
+          assertThat(response.getSection(Section.ANSWER)).hasSize(dnssecOk ? 2 : 1);
+          assertThat(response.getHeader().getFlag(Flags.CD)).isEqualTo(checkingDisabled);
+        }
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0}")
