@@ -18,19 +18,24 @@ import org.springframework.context.annotation.Configuration;
 class WebServerChoice {
 
   @Bean
-  JettyServletWebServerFactory jettyServletWebServerFactory(PublicReadFastPath fastPath) {
+  JettyServletWebServerFactory jettyServletWebServerFactory(
+      PublicReadFastPath fastPath, ResponseStamp stamp) {
     JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
     // Jetty's header cache otherwise hands back its own spelling of common values
     // ("charset=utf-8" for the "charset=UTF-8" the client sent), and SigV4 signs the exact bytes.
     factory.addServerCustomizers(
         server -> {
+          int headerSectionLimit = 0;
           for (Connector connector : server.getConnectors()) {
             HttpConnectionFactory http =
                 connector.getConnectionFactory(HttpConnectionFactory.class);
             if (http != null) {
               http.getHttpConfiguration().setHeaderCacheCaseSensitive(true);
+              headerSectionLimit = http.getHttpConfiguration().getRequestHeaderSize();
             }
           }
+          // what Jetty refuses before the application sees it is answered in S3 XML too
+          server.setErrorHandler(new ContainerErrors(stamp, headerSectionLimit));
           // the CDN edges' unsigned image GETs skip Spring MVC and go out with sendfile
           FileBody.install(server);
           server.setHandler(fastPath.wrap(server.getHandler()));
