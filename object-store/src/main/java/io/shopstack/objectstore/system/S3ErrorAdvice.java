@@ -85,10 +85,11 @@ class S3ErrorAdvice {
 
   private static ResponseEntity<byte[]> document(
       S3Error error, String message, HttpServletRequest request) {
+    XmlDocument document =
+        XmlDocument.error().element("Code", error.code()).element("Message", message);
+    ErrorSubject.of(error, request).forEach(document::element);
     ResponseEntity<byte[]> answer =
-        XmlDocument.error()
-            .element("Code", error.code())
-            .element("Message", message)
+        document
             .element("Resource", request.getRequestURI())
             .element("RequestId", request.getAttribute(ServedByFilter.REQUEST_ID_ATTRIBUTE))
             .toResponse(error.status());
