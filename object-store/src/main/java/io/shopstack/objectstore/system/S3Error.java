@@ -127,6 +127,8 @@ public enum S3Error {
       "RequestHeaderSectionTooLarge",
       HttpStatus.BAD_REQUEST,
       "Your request header section exceeds the maximum allowed size."),
+  ACCESS_CONTROL_LIST_NOT_SUPPORTED(
+      "AccessControlListNotSupported", HttpStatus.BAD_REQUEST, "The bucket does not allow ACLs"),
   INTERNAL_ERROR(
       "InternalError",
       HttpStatus.INTERNAL_SERVER_ERROR,
