@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.auth;
 
+import io.shopstack.objectstore.addressing.VirtualHostAddressing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ final class CanonicalRequest {
   static String of(HttpServletRequest request, SignedRequest signed) {
     return request.getMethod()
         + "\n"
-        + uri(request.getRequestURI())
+        + uri(VirtualHostAddressing.signedPath(request))
         + "\n"
         + query(request.getQueryString(), signed.presigned())
         + "\n"

@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.system;
 
+import io.shopstack.objectstore.addressing.VirtualHostAddressing;
 import io.shopstack.objectstore.object.PublicReadFastPath;
 import io.shopstack.objectstore.sendfile.FileBody;
 import org.eclipse.jetty.server.Connector;
@@ -19,7 +20,7 @@ class WebServerChoice {
 
   @Bean
   JettyServletWebServerFactory jettyServletWebServerFactory(
-      PublicReadFastPath fastPath, ResponseStamp stamp) {
+      PublicReadFastPath fastPath, VirtualHostAddressing virtualHosts, ResponseStamp stamp) {
     JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
     // Jetty's header cache otherwise hands back its own spelling of common values
     // ("charset=utf-8" for the "charset=UTF-8" the client sent), and SigV4 signs the exact bytes.
@@ -39,6 +40,8 @@ class WebServerChoice {
           // the CDN edges' unsigned image GETs skip Spring MVC and go out with sendfile
           FileBody.install(server);
           server.setHandler(fastPath.wrap(server.getHandler()));
+          // <bucket>.<domain> requests become path-style before anything else sees them
+          server.setHandler(virtualHosts.wrap(server.getHandler()));
         });
     return factory;
   }
