@@ -57,6 +57,34 @@ class AclTests {
                 assertThat(e.awsErrorDetails().errorCode())
                     .isEqualTo("AccessControlListNotSupported");
               });
+      // what s3cmd cp does: the source's ACL put on the copy, unchanged, is accepted
+      var reported = s3.getObjectAcl(b -> b.bucket("acl-tests").key("a/b.txt"));
+      s3.putObjectAcl(
+          b ->
+              b.bucket("acl-tests")
+                  .key("a/b.txt")
+                  .accessControlPolicy(p -> p.owner(reported.owner()).grants(reported.grants())));
+      Grant everyoneReads =
+          Grant.builder()
+              .grantee(
+                  g -> g.type(Type.GROUP).uri("http://acs.amazonaws.com/groups/global/AllUsers"))
+              .permission(Permission.READ)
+              .build();
+      assertThatThrownBy(
+              () ->
+                  s3.putObjectAcl(
+                      b ->
+                          b.bucket("acl-tests")
+                              .key("a/b.txt")
+                              .accessControlPolicy(
+                                  p ->
+                                      p.owner(reported.owner())
+                                          .grants(reported.grants().get(0), everyoneReads))))
+          .isInstanceOfSatisfying(
+              S3Exception.class,
+              e ->
+                  assertThat(e.awsErrorDetails().errorCode())
+                      .isEqualTo("AccessControlListNotSupported"));
       assertThatThrownBy(() -> s3.getObjectAcl(b -> b.bucket("acl-tests").key("missing")))
           .isInstanceOf(NoSuchKeyException.class);
     }

@@ -73,7 +73,7 @@ class AclController {
   ResponseEntity<Void> putBucketAcl(@PathVariable String bucket, HttpServletRequest request)
       throws IOException {
     buckets.require(bucket);
-    return ownerOnly(request);
+    return unchanged(request, false);
   }
 
   @PutMapping(path = "/{bucket}/{*key}", params = "acl")
@@ -83,22 +83,37 @@ class AclController {
     if (objects.find(bucket, ObjectKey.require(key.substring(1))).isEmpty()) {
       throw S3Error.NO_SUCH_KEY.exception();
     }
-    return ownerOnly(request);
+    return unchanged(request, auth.publicRead(bucket));
   }
 
   /**
-   * A canned owner-only ACL changes nothing and is accepted; grants in a body or headers are not.
+   * Accepts what leaves the ACL as it is, as S3 does with ACLs disabled: an owner-only canned ACL,
+   * or a policy document granting no more than the ACL this store reports (what {@code s3cmd cp}
+   * copies from the source to the copy). Anything else is AccessControlListNotSupported.
    */
-  private static ResponseEntity<Void> ownerOnly(HttpServletRequest request) throws IOException {
+  private ResponseEntity<Void> unchanged(HttpServletRequest request, boolean publicRead)
+      throws IOException {
     String canned = request.getHeader("x-amz-acl");
-    boolean grants =
+    boolean grantHeaders =
         Collections.list(request.getHeaderNames()).stream()
             .anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith("x-amz-grant-"));
-    boolean body = request.getInputStream().readNBytes(1).length > 0;
-    if (canned != null && OWNER_ONLY.contains(canned) && !grants && !body) {
+    Set<String> grants = RequestedGrants.read(request.getInputStream());
+    boolean ownerOnlyCanned = canned != null && OWNER_ONLY.contains(canned) && grants == null;
+    boolean reportedGrants =
+        canned == null
+            && grants != null
+            && grants.contains(owner + " FULL_CONTROL")
+            && reported(publicRead).containsAll(grants);
+    if (!grantHeaders && (ownerOnlyCanned || reportedGrants)) {
       return ResponseEntity.ok().build();
     }
     throw S3Error.ACCESS_CONTROL_LIST_NOT_SUPPORTED.exception();
+  }
+
+  private Set<String> reported(boolean publicRead) {
+    return publicRead
+        ? Set.of(owner + " FULL_CONTROL", ALL_USERS + " READ")
+        : Set.of(owner + " FULL_CONTROL");
   }
 
   private ResponseEntity<byte[]> policy(boolean publicRead) {
