@@ -35,9 +35,21 @@ final class CanonicalRequest {
         + signed.payloadHash();
   }
 
+  /**
+   * Each segment decoded and encoded again on its own: a slash the client sent encoded ({@code
+   * %2F}) is part of a segment and stays encoded, as the client signed it.
+   */
   private static String uri(String rawPath) {
-    String path = UriUtils.decode(rawPath == null || rawPath.isEmpty() ? "/" : rawPath, "UTF-8");
-    return encode(path, false);
+    String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+    StringBuilder canonical = new StringBuilder();
+    String[] segments = path.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (i > 0) {
+        canonical.append('/');
+      }
+      canonical.append(encode(UriUtils.decode(segments[i], "UTF-8"), true));
+    }
+    return canonical.toString();
   }
 
   private static String query(String rawQuery, boolean presigned) {
