@@ -20,7 +20,8 @@ import org.springframework.test.context.ContextConfiguration;
       "server.address=127.0.0.1",
       "management.server.address=127.0.0.1",
       "object-store.instance=object-store-test",
-      "object-store.max-object-size=256KB"
+      "object-store.max-object-size=256KB",
+      "object-store.virtual-hosts.domains=s3.test"
     })
 @ContextConfiguration(initializers = TestDataDir.class)
 public @interface ObjectStoreTest {}

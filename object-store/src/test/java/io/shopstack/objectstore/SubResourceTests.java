@@ -44,13 +44,13 @@ class SubResourceTests {
     assertThat(request("GET", "/sub-resources?encryption").body())
         .contains("<Code>ServerSideEncryptionConfigurationNotFoundError</Code>");
 
-    for (String other : new String[] {"acl", "replication", "notification", "object-lock"}) {
+    for (String other : new String[] {"logging", "replication", "notification", "object-lock"}) {
       assertThat(request("DELETE", "/sub-resources?" + other).statusCode())
           .as(other)
           .isEqualTo(501);
       assertThat(request("GET", "/sub-resources?" + other).statusCode()).as(other).isEqualTo(501);
     }
-    for (String onObject : new String[] {"acl", "tagging", "retention", "legal-hold", "restore"}) {
+    for (String onObject : new String[] {"tagging", "retention", "legal-hold", "restore"}) {
       assertThat(request("DELETE", "/sub-resources/kept.txt?" + onObject).statusCode())
           .as(onObject)
           .isEqualTo(501);

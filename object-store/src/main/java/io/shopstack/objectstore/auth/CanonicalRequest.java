@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.auth;
 
+import io.shopstack.objectstore.addressing.VirtualHostAddressing;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ final class CanonicalRequest {
   static String of(HttpServletRequest request, SignedRequest signed) {
     return request.getMethod()
         + "\n"
-        + uri(request.getRequestURI())
+        + uri(VirtualHostAddressing.signedPath(request))
         + "\n"
         + query(request.getQueryString(), signed.presigned())
         + "\n"
@@ -34,9 +35,21 @@ final class CanonicalRequest {
         + signed.payloadHash();
   }
 
+  /**
+   * Each segment decoded and encoded again on its own: a slash the client sent encoded ({@code
+   * %2F}) is part of a segment and stays encoded, as the client signed it.
+   */
   private static String uri(String rawPath) {
-    String path = UriUtils.decode(rawPath == null || rawPath.isEmpty() ? "/" : rawPath, "UTF-8");
-    return encode(path, false);
+    String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+    StringBuilder canonical = new StringBuilder();
+    String[] segments = path.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (i > 0) {
+        canonical.append('/');
+      }
+      canonical.append(encode(UriUtils.decode(segments[i], "UTF-8"), true));
+    }
+    return canonical.toString();
   }
 
   private static String query(String rawQuery, boolean presigned) {

@@ -126,6 +126,10 @@ public class RequestAuthentication implements HandlerInterceptor {
     if (!method.equals("GET") && !method.equals("HEAD")) {
       return false;
     }
+    // public-read grants reading the object, not its ACL or tags (S3's READ_ACP and tagging rights)
+    if (request.getParameter("acl") != null || request.getParameter("tagging") != null) {
+      return false;
+    }
     String path = UriUtils.decode(request.getRequestURI(), "UTF-8");
     int slash = path.indexOf('/', 1);
     if (slash < 0 || slash == path.length() - 1) {

@@ -73,6 +73,10 @@ public class SubResourceGuard implements HandlerInterceptor {
   /** What the controllers implement, as "METHOD level sub-resource". */
   private static final Set<String> IMPLEMENTED =
       Set.of(
+          "GET bucket acl",
+          "PUT bucket acl",
+          "GET object acl",
+          "PUT object acl",
           "GET bucket location",
           "GET bucket versioning",
           "GET bucket versions",
@@ -119,7 +123,13 @@ public class SubResourceGuard implements HandlerInterceptor {
         }
       }
       throw S3Error.NOT_IMPLEMENTED.exception(
-          method + " ?" + name + " is not implemented on a " + level + " by this store");
+          method
+              + " ?"
+              + name
+              + " is not implemented on "
+              + (level.equals("object") ? "an " : "a ")
+              + level
+              + " by this store");
     }
     return true;
   }

@@ -70,7 +70,7 @@ class ObjectController {
     String objectKey = keyOf(key);
     Optional<ObjectStorage.Content> found = storage.open(bucket, objectKey);
     if (found.isEmpty()) {
-      throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
+      throw S3Error.NO_SUCH_KEY.exception();
     }
     try (ObjectStorage.Content content = found.get()) {
       StoredObject object = content.object();
@@ -104,7 +104,7 @@ class ObjectController {
       throws IOException {
     String objectKey = keyOf(key);
     if (storage.find(bucket, objectKey).isEmpty()) {
-      throw S3Error.NO_SUCH_KEY.exception("The specified key does not exist: " + objectKey);
+      throw S3Error.NO_SUCH_KEY.exception();
     }
     return XmlDocument.result("Tagging").open("TagSet").close().toResponse(HttpStatus.OK);
   }

@@ -60,7 +60,7 @@ public class BucketStorage {
 
   public void require(String name) {
     if (!exists(name)) {
-      throw S3Error.NO_SUCH_BUCKET.exception("The specified bucket does not exist: " + name);
+      throw S3Error.NO_SUCH_BUCKET.exception();
     }
   }
 

@@ -45,6 +45,7 @@ public class ObjectStorage {
   private final BucketStorage buckets;
   private final JsonMapper json = JsonMapper.builder().build();
   private final Object[] locks = new Object[LOCK_STRIPES];
+  private final SidecarCache sidecars = new SidecarCache(this::parse);
 
   ObjectStorage(DiskLayout layout, BucketStorage buckets) throws IOException {
     this.layout = layout;
@@ -227,7 +228,7 @@ public class ObjectStorage {
   public Optional<StoredObject> find(String bucket, String key) throws IOException {
     Path sidecar = layout.sidecar(bucket, key);
     buckets.require(bucket);
-    return read(sidecar);
+    return sidecars.read(sidecar);
   }
 
   /**
@@ -293,12 +294,17 @@ public class ObjectStorage {
     return json;
   }
 
+  /** The sidecar as it is on disk now, uncached: what commits decide on, under the key's lock. */
   Optional<StoredObject> read(Path sidecar) throws IOException {
     try {
-      return Optional.of(json.readValue(Files.readAllBytes(sidecar), StoredObject.class));
+      return Optional.of(parse(sidecar));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  private StoredObject parse(Path sidecar) throws IOException {
+    return json.readValue(Files.readAllBytes(sidecar), StoredObject.class);
   }
 
   private void deleteBlob(String bucket, StoredObject object) {

@@ -120,6 +120,15 @@ public enum S3Error {
       HttpStatus.BAD_REQUEST,
       "The XML you provided was not well-formed or did not validate against our published"
           + " schema."),
+  BAD_REQUEST(
+      "BadRequest", HttpStatus.BAD_REQUEST, "An error occurred when parsing the HTTP request"),
+  INVALID_URI("InvalidURI", HttpStatus.BAD_REQUEST, "Couldn't parse the specified URI"),
+  REQUEST_HEADER_SECTION_TOO_LARGE(
+      "RequestHeaderSectionTooLarge",
+      HttpStatus.BAD_REQUEST,
+      "Your request header section exceeds the maximum allowed size."),
+  ACCESS_CONTROL_LIST_NOT_SUPPORTED(
+      "AccessControlListNotSupported", HttpStatus.BAD_REQUEST, "The bucket does not allow ACLs"),
   INTERNAL_ERROR(
       "InternalError",
       HttpStatus.INTERNAL_SERVER_ERROR,

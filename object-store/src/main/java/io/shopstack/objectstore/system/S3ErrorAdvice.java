@@ -3,6 +3,8 @@ package io.shopstack.objectstore.system;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -55,16 +57,39 @@ class S3ErrorAdvice {
       log.debug("{} {}: client disconnected: {}", request.getMethod(), request.getRequestURI(), e);
       return null;
     }
+    HttpException broken = brokenRequest(e);
+    if (broken != null) {
+      // the client's framing (chunked encoding, a body shorter than announced): its fault, not ours
+      log.debug("{} {}: unreadable request: {}", request.getMethod(), request.getRequestURI(), e);
+      // Jetty reports broken chunk framing as an early end too: only a counted body is "incomplete"
+      return broken instanceof EofException && request.getHeader("Transfer-Encoding") == null
+          ? document(S3Error.INCOMPLETE_BODY, S3Error.INCOMPLETE_BODY.message(), request)
+          : document(
+              S3Error.BAD_REQUEST,
+              ContainerErrors.Refusal.detailed(S3Error.BAD_REQUEST.message(), broken.getReason()),
+              request);
+    }
     log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
     return document(S3Error.INTERNAL_ERROR, S3Error.INTERNAL_ERROR.message(), request);
   }
 
+  /** Jetty's own refusal of the request bytes, when reading the body is what failed. */
+  private static HttpException brokenRequest(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpException http && http.getCode() == 400) {
+        return http;
+      }
+    }
+    return null;
+  }
+
   private static ResponseEntity<byte[]> document(
       S3Error error, String message, HttpServletRequest request) {
+    XmlDocument document =
+        XmlDocument.error().element("Code", error.code()).element("Message", message);
+    ErrorSubject.of(error, request).forEach(document::element);
     ResponseEntity<byte[]> answer =
-        XmlDocument.error()
-            .element("Code", error.code())
-            .element("Message", message)
+        document
             .element("Resource", request.getRequestURI())
             .element("RequestId", request.getAttribute(ServedByFilter.REQUEST_ID_ATTRIBUTE))
             .toResponse(error.status());

@@ -18,6 +18,8 @@ public final class XmlDocument {
   /** The namespace of every S3 result document ({@code Error} documents have none). */
   public static final String S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
 
+  private static final String XSI_NAMESPACE = "http://www.w3.org/2001/XMLSchema-instance";
+
   private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -49,6 +51,18 @@ public final class XmlDocument {
   public XmlDocument open(String name) {
     try {
       xml.writeStartElement(name);
+      return this;
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Opens {@code <name xsi:type="type">}: how S3 writes an ACL's {@code Grantee}. */
+  public XmlDocument openTyped(String name, String type) {
+    try {
+      xml.writeStartElement(name);
+      xml.writeNamespace("xsi", XSI_NAMESPACE);
+      xml.writeAttribute("xsi", XSI_NAMESPACE, "type", type);
       return this;
     } catch (XMLStreamException e) {
       throw new IllegalStateException(e);
