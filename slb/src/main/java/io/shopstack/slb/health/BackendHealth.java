@@ -42,6 +42,18 @@ public final class BackendHealth {
     this.failures = fall - 1;
   }
 
+  /**
+   * A backend added while the SLB runs: DOWN, and no failure counted yet, so {@code rise} passing
+   * checks put it in rotation.
+   */
+  static BackendHealth down(Backend backend, int rise, int fall) {
+    BackendHealth health = new BackendHealth(backend, rise, fall);
+    health.failures = 0;
+    health.history.addLast(
+        new Transition(Instant.now(), BackendState.DOWN, "added, " + rise + " checks must pass"));
+    return health;
+  }
+
   public Backend backend() {
     return backend;
   }

@@ -7,8 +7,12 @@ import io.shopstack.slb.backend.AdminState;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendQueue;
+import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +24,15 @@ import java.util.concurrent.TimeUnit;
  * interval so that many backends are not all probed in the same instant (HAProxy's {@code
  * spread-checks}).
  */
-public final class HealthChecker implements ConnectObserver, AutoCloseable {
+public final class HealthChecker implements ConnectObserver, BackendPool.Listener, AutoCloseable {
   private final HealthCheck check;
   private final HealthProbe probe;
   private final EventLoopGroup loops;
-  private final List<BackendHealth> backends;
+  // In pool order; backends added at run time join, removed ones leave (and their probing stops).
+  private final List<BackendHealth> backends = new CopyOnWriteArrayList<>();
+  private final Map<Backend, BackendHealth> byBackend = new ConcurrentHashMap<>();
   private final BackendQueue queue;
+  private volatile boolean started;
   private volatile boolean closed;
 
   public HealthChecker(
@@ -37,14 +44,26 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
     this.probe = new HealthProbe(check, channelType);
     this.loops = loops;
     this.queue = pool.queue();
-    this.backends =
-        pool.backends().stream()
-            .map(b -> new BackendHealth(b, check.rise(), check.fall()))
-            .toList();
+    for (Backend backend : pool.backends()) {
+      if (!check.enabled()) {
+        backend.state(BackendState.UP); // nothing would ever raise one that starts DOWN
+      }
+      track(
+          backend.state() == BackendState.DOWN
+              ? BackendHealth.down(backend, check.rise(), check.fall())
+              : new BackendHealth(backend, check.rise(), check.fall()));
+    }
+    pool.addListener(this);
+  }
+
+  private void track(BackendHealth health) {
+    byBackend.put(health.backend(), health);
+    backends.add(health);
   }
 
   /** Starts probing; does nothing when the check type is {@code none}. */
   public HealthChecker start() {
+    started = true;
     if (check.enabled()) {
       for (BackendHealth health : backends) {
         long firstDelay = ThreadLocalRandom.current().nextLong(check.intervalMillis() + 1L);
@@ -52,6 +71,35 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
       }
     }
     return this;
+  }
+
+  /**
+   * A backend joined the pool at run time. Added DOWN, it is probed at once, so it is in rotation
+   * after {@code rise} probes, one interval apart (HAProxy's "down until rise"). Without checks
+   * nothing would ever raise it: it is put UP.
+   */
+  @Override
+  public void added(Backend backend) {
+    BackendHealth health =
+        backend.state() == BackendState.DOWN
+            ? BackendHealth.down(backend, check.rise(), check.fall())
+            : new BackendHealth(backend, check.rise(), check.fall());
+    if (!check.enabled() && backend.state() == BackendState.DOWN) {
+      backend.state(BackendState.UP);
+    }
+    track(health);
+    if (started && check.enabled()) {
+      schedule(loops.next(), health, 0);
+    }
+  }
+
+  /** A backend left the pool: its probing stops at its next turn. */
+  @Override
+  public void removed(Backend backend) {
+    BackendHealth health = byBackend.remove(backend);
+    if (health != null) {
+      backends.remove(health);
+    }
   }
 
   private void schedule(EventLoop loop, BackendHealth health, long delayMillis) {
@@ -63,8 +111,8 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
   }
 
   private void probeOnce(EventLoop loop, BackendHealth health) {
-    if (closed) {
-      return;
+    if (closed || byBackend.get(health.backend()) != health) {
+      return; // stopped, or the backend has left the pool
     }
     if (health.backend().adminState() == AdminState.MAINT) {
       schedule(loop, health, check.intervalMillis()); // taken out for work: not checked
@@ -87,15 +135,19 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
    * of rotation until {@code rise} of them pass.
    */
   public void maintenanceEnded(Backend backend) {
-    if (check.enabled()) {
-      of(backend).mustRiseAgain("left maintenance");
+    BackendHealth health = byBackend.get(backend);
+    if (check.enabled() && health != null) {
+      health.mustRiseAgain("left maintenance");
     }
   }
 
   @Override
   public void connected(Backend backend) {
     if (check.enabled()) {
-      of(backend).trafficConnected();
+      BackendHealth health = byBackend.get(backend);
+      if (health != null) { // null: removed from the pool meanwhile
+        health.trafficConnected();
+      }
     }
   }
 
@@ -105,8 +157,9 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
    */
   @Override
   public void connectFailed(Backend backend, String reason) {
-    if (check.enabled()) {
-      of(backend).trafficFailed(reason);
+    BackendHealth health = byBackend.get(backend);
+    if (check.enabled() && health != null) {
+      health.trafficFailed(reason);
     }
   }
 
@@ -117,12 +170,11 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
 
   /** The health record of {@code backend}. */
   public BackendHealth of(Backend backend) {
-    for (BackendHealth health : backends) {
-      if (health.backend() == backend) {
-        return health;
-      }
+    BackendHealth health = byBackend.get(backend);
+    if (health == null) {
+      throw new IllegalArgumentException(backend + " is not in this pool");
     }
-    throw new IllegalArgumentException(backend + " is not in this pool");
+    return health;
   }
 
   @Override
