@@ -45,8 +45,10 @@ public final class ConfigReload {
   /** Reloads; the answer lists what changed, one line each. Serialised: one reload at a time. */
   public synchronized String reload(String by) {
     SlbConfig next;
+    List<BackendSpec> specs;
     try {
       next = source.get();
+      specs = next.backendSpecs();
     } catch (RuntimeException invalid) {
       log.warn("reload by {} refused, nothing changed: {}", by, invalid.getMessage());
       throw new IllegalArgumentException(
@@ -54,7 +56,7 @@ public final class ConfigReload {
     }
     StringBuilder answer = new StringBuilder();
     Map<String, BackendSpec> wanted = new LinkedHashMap<>();
-    for (BackendSpec spec : next.backendSpecs()) {
+    for (BackendSpec spec : specs) {
       wanted.put(name(spec), spec);
     }
     // Additions first: the pool is never left without a backend in between.
