@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -114,18 +115,24 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     if (closed || byBackend.get(health.backend()) != health) {
       return; // stopped, or the backend has left the pool
     }
-    if (health.backend().adminState() == AdminState.MAINT) {
-      schedule(loop, health, check.intervalMillis()); // taken out for work: not checked
+    if (health.backend().adminState() == AdminState.MAINT || !health.beginProbe()) {
+      // Taken out for work: not checked. Or a probe the data path asked for is under way.
+      schedule(loop, health, check.intervalMillis());
       return;
     }
+    probe(loop, health, () -> schedule(loop, health, check.intervalMillis()));
+  }
+
+  private void probe(EventLoop loop, BackendHealth health, Runnable then) {
     probe
         .run(loop, health.backend().address())
         .addListener(
             done -> {
+              health.endProbe();
               if (!closed) {
                 health.record((String) done.getNow());
                 queue.rotationChanged(); // one that came back may take queued clients
-                schedule(loop, health, check.intervalMillis());
+                then.run();
               }
             });
   }
@@ -160,6 +167,27 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     BackendHealth health = byBackend.get(backend);
     if (check.enabled() && health != null) {
       health.trafficFailed(reason);
+    }
+  }
+
+  /**
+   * A client's connect to {@code backend} timed out. Under load a live backend's accept queue
+   * overflows and connects time out in bursts, so the data path's busiest moments do not judge: the
+   * backend is probed now (HAProxy's {@code observe layer4} with {@code on-error fastinter}), its
+   * own timeout and the usual {@code fall} decide. A refused connect is proof enough and counts at
+   * once ({@link #connectFailed}).
+   */
+  @Override
+  public void connectTimedOut(Backend backend) {
+    BackendHealth health = byBackend.get(backend);
+    if (closed || !check.enabled() || health == null || !health.beginProbe()) {
+      return; // no checks, or a probe is under way: its verdict will do
+    }
+    EventLoop loop = loops.next();
+    try {
+      loop.execute(() -> probe(loop, health, () -> {}));
+    } catch (RejectedExecutionException stopping) {
+      health.endProbe();
     }
   }
 

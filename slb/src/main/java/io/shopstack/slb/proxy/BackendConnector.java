@@ -6,6 +6,7 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.Future;
@@ -211,7 +212,12 @@ final class BackendConnector {
                       // line per client; its state change is logged once, by its health.
                       log.debug(
                           "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
-                      observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
+                      if (attempt.cause() instanceof ConnectTimeoutException) {
+                        observer.connectTimedOut(backend);
+                      } else {
+                        observer.connectFailed(
+                            backend, String.valueOf(attempt.cause().getMessage()));
+                      }
                       failed.add(backend);
                       next();
                     }
