@@ -86,11 +86,17 @@ final class EpollKeepingRegistration implements IoHandler {
     return epoll.isCompatible(handleType);
   }
 
-  /** One channel's registration; empty interest, once added, becomes edge-triggered nothing. */
+  /**
+   * One channel's registration; empty interest, once added, becomes edge-triggered nothing, and an
+   * interest the kernel already has is not submitted again.
+   */
   private static final class KeptRegistration implements IoRegistration {
+    private static final int NOT_ADDED = -1;
+
     private final IoRegistration registration;
-    // Only the channel's event loop submits; volatile for the odd read from elsewhere.
-    private volatile boolean added;
+    // What the kernel has for this descriptor, or NOT_ADDED. Only the channel's event loop
+    // submits; volatile for the odd read from elsewhere.
+    private volatile int submitted = NOT_ADDED;
 
     KeptRegistration(IoRegistration registration) {
       this.registration = registration;
@@ -100,11 +106,19 @@ final class EpollKeepingRegistration implements IoHandler {
     public long submit(IoOps ops) {
       EpollIoOps interest = (EpollIoOps) ops;
       if (interest.value() == EpollIoOps.NONE.value()) {
-        // Before the first real interest the descriptor is not in the set yet: nothing to keep.
-        return added ? registration.submit(EDGE_ONLY) : registration.submit(ops);
+        if (submitted == NOT_ADDED) {
+          // Not in the set yet: nothing to keep.
+          return registration.submit(ops);
+        }
+        interest = EDGE_ONLY;
       }
-      long result = registration.submit(ops);
-      added = true;
+      if (interest.value() == submitted) {
+        // Netty submits a connected channel's interest twice in a row (once clearing EPOLLOUT,
+        // once more as it becomes active): the second epoll_ctl would change nothing.
+        return interest.value();
+      }
+      long result = registration.submit(interest);
+      submitted = interest.value();
       return result;
     }
 
@@ -120,6 +134,7 @@ final class EpollKeepingRegistration implements IoHandler {
 
     @Override
     public boolean cancel() {
+      submitted = NOT_ADDED;
       return registration.cancel();
     }
   }
