@@ -106,6 +106,34 @@ class ConfigReloadTest {
   }
 
   @Test
+  void aFileThatReplacesEveryBackendLeavesNoMomentWithoutOneInRotation() throws Exception {
+    Path config = dir.resolve("slb.yml");
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        var order2 = TcpBackends.namedEcho("order-2")) {
+      Files.writeString(config, file("roundrobin", order1.hostPort()));
+      try (SlbServer slb =
+          new SlbServer(ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
+              .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
+              .start()) {
+        InetSocketAddress vip = slb.listenAddresses().get(0);
+        try (NamedSession before = new NamedSession(vip)) {
+          Files.writeString(config, file("roundrobin", order2.hostPort()));
+          assertThat(reload(slb).body())
+              .isEqualTo(
+                  "reloaded\n"
+                      + order2.hostPort()
+                      + " added, UP, in rotation, weight 1\n"
+                      + order1.hostPort()
+                      + " removed, 1 connections open finish on it\n");
+          // At once, before any check of the new one: no client is turned away.
+          assertThat(NamedSession.backendsOfNewSessions(vip, 3)).containsOnly("order-2");
+          assertThat(before.echo("still flowing")).isEqualTo("still flowing");
+        }
+      }
+    }
+  }
+
+  @Test
   void aFileThatDoesNotLoadChangesNothing() throws Exception {
     Path config = dir.resolve("slb.yml");
     try (var order1 = TcpBackends.namedEcho("order-1")) {

@@ -171,6 +171,9 @@ class RuntimeApiTest {
       assertThat(command(api, "reload"))
           .isEqualTo("error: this SLB was not started from a file to reload\n\n");
       assertThat(command(api, "shutdown")).startsWith("error: unknown command 'shutdown'");
+      assertThat(command(api, "x".repeat(2000)))
+          .as("answered, without waiting for a newline")
+          .isEqualTo("error: line longer than 1024 bytes\n\n");
       assertThat(command(api, "del server " + order2.hostPort())).startsWith(order2.hostPort());
       assertThat(command(api, "del server " + order1.hostPort()))
           .isEqualTo(

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HealthChecker implements ConnectObserver, BackendPool.Listener, AutoCloseable {
   private final HealthCheck check;
+  // Asked on every client connect: a field, not the type string compared each time.
+  private final boolean enabled;
   private final HealthProbe probe;
   private final EventLoopGroup loops;
   // In pool order; backends added at run time join, removed ones leave (and their probing stops).
@@ -42,11 +44,12 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
       EventLoopGroup loops,
       Class<? extends SocketChannel> channelType) {
     this.check = check;
+    this.enabled = check.enabled();
     this.probe = new HealthProbe(check, channelType);
     this.loops = loops;
     this.queue = pool.queue();
     for (Backend backend : pool.backends()) {
-      if (!check.enabled()) {
+      if (!enabled) {
         backend.state(BackendState.UP); // nothing would ever raise one that starts DOWN
       }
       track(
@@ -65,7 +68,7 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
   /** Starts probing; does nothing when the check type is {@code none}. */
   public HealthChecker start() {
     started = true;
-    if (check.enabled()) {
+    if (enabled) {
       for (BackendHealth health : backends) {
         long firstDelay = ThreadLocalRandom.current().nextLong(check.intervalMillis() + 1L);
         schedule(loops.next(), health, firstDelay);
@@ -85,11 +88,11 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
         backend.state() == BackendState.DOWN
             ? BackendHealth.down(backend, check.rise(), check.fall())
             : new BackendHealth(backend, check.rise(), check.fall());
-    if (!check.enabled() && backend.state() == BackendState.DOWN) {
+    if (!enabled && backend.state() == BackendState.DOWN) {
       backend.state(BackendState.UP);
     }
     track(health);
-    if (started && check.enabled()) {
+    if (started && enabled) {
       schedule(loops.next(), health, 0);
     }
   }
@@ -143,14 +146,14 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
    */
   public void maintenanceEnded(Backend backend) {
     BackendHealth health = byBackend.get(backend);
-    if (check.enabled() && health != null) {
+    if (enabled && health != null) {
       health.mustRiseAgain("left maintenance");
     }
   }
 
   @Override
   public void connected(Backend backend) {
-    if (check.enabled()) {
+    if (enabled) {
       BackendHealth health = byBackend.get(backend);
       if (health != null) { // null: removed from the pool meanwhile
         health.trafficConnected();
@@ -165,7 +168,7 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
   @Override
   public void connectFailed(Backend backend, String reason) {
     BackendHealth health = byBackend.get(backend);
-    if (check.enabled() && health != null) {
+    if (enabled && health != null) {
       health.trafficFailed(reason);
     }
   }
@@ -180,7 +183,7 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
   @Override
   public void connectTimedOut(Backend backend) {
     BackendHealth health = byBackend.get(backend);
-    if (closed || !check.enabled() || health == null || !health.beginProbe()) {
+    if (closed || !enabled || health == null || !health.beginProbe()) {
       return; // no checks, or a probe is under way: its verdict will do
     }
     EventLoop loop = loops.next();

@@ -4,6 +4,7 @@ import io.shopstack.slb.SlbConfig;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.backend.BackendState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,11 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A reload of the configuration file inside the running SLB (SIGHUP or {@code POST /reload}): the
  * file is read again and its backends compared with the pool's. New ones are added (DOWN until
- * their checks pass, or their {@code init-state}), removed ones leave the pool while their open
- * splices finish, changed weights and maxconns are applied; established connections are never
- * touched. Other keys (listen addresses, balance, timeouts, checks) need a restart, or the
- * side-by-side reload of a new process (README, "Reload"): the answer names each one that changed
- * and was left as it is. A file that does not load changes nothing.
+ * their checks pass, or their {@code init-state}; UP until a check fails when no kept backend is in
+ * rotation to carry the traffic meanwhile), removed ones leave the pool while their open splices
+ * finish, changed weights and maxconns are applied; established connections are never touched.
+ * Other keys (listen addresses, balance, timeouts, checks) need a restart, or the side-by-side
+ * reload of a new process (README, "Reload"): the answer names each one that changed and was left
+ * as it is. A file that does not load changes nothing.
  */
 public final class ConfigReload {
   private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
@@ -59,10 +61,21 @@ public final class ConfigReload {
     for (BackendSpec spec : specs) {
       wanted.put(name(spec), spec);
     }
+    // Down until rise is safe only while a kept backend carries the traffic meanwhile. A file
+    // that replaces every backend would otherwise leave none in rotation until the new ones have
+    // passed their checks: then they start as at start-up, UP until a check fails (HAProxy's
+    // reload), unless their init-state says otherwise.
+    boolean keptInRotation =
+        pool.backends().stream().anyMatch(b -> b.inRotation() && wanted.containsKey(b.name()));
     // Additions first: the pool is never left without a backend in between.
     for (BackendSpec spec : wanted.values()) {
       Backend present = pool.find(name(spec));
       if (present == null) {
+        if (!keptInRotation && spec.initState() == null) {
+          spec =
+              new BackendSpec(
+                  spec.address(), spec.weight(), spec.maxConnections(), BackendState.UP);
+        }
         answer.append(changes.add(spec, by));
       } else if (present.weight() != spec.weight()
           || present.maxConnections() != spec.maxConnections()) {

@@ -65,7 +65,7 @@ public final class RuntimeApi {
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
                         .addLast(
-                            new LineBasedFrameDecoder(MAX_LINE),
+                            new LineBasedFrameDecoder(MAX_LINE, true, true),
                             new StringDecoder(StandardCharsets.UTF_8),
                             new StringEncoder(StandardCharsets.UTF_8),
                             session);
