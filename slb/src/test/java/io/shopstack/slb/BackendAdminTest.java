@@ -114,6 +114,27 @@ class BackendAdminTest {
   }
 
   @Test
+  void aBackendRemovedAtRunTimeIsNoLongerSteeredFromTheAdminPort() throws Exception {
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        var order2 = TcpBackends.namedEcho("order-2");
+        SlbServer slb =
+            new SlbServer(
+                    configured(order1.hostPort(), order2.hostPort())
+                        .healthCheck(HealthCheck.NONE)
+                        .runtimeApi("127.0.0.1:0")
+                        .build())
+                .start()) {
+      assertThat(RuntimeApiTest.command(slb.runtimeApiAddress(), "del server " + order1.hostPort()))
+          .startsWith(order1.hostPort() + " removed");
+      var refused = post(slb, "/backends/" + order1.hostPort() + "/ready");
+      assertThat(refused.statusCode()).isEqualTo(404);
+      assertThat(refused.body()).isEqualTo("no backend " + order1.hostPort() + " in the pool\n");
+      assertThat(NamedSession.backendsOfNewSessions(slb.listenAddresses().get(0), 4))
+          .containsOnly("order-2");
+    }
+  }
+
+  @Test
   void anUnknownBackendOrStateIsRefused() throws Exception {
     try (var order1 = TcpBackends.namedEcho("order-1");
         SlbServer slb = new SlbServer(configured(order1.hostPort()).build()).start()) {
