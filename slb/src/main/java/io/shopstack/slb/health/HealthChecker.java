@@ -19,13 +19,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Probes every backend of a pool on its own schedule, on its own event loop (never an I/O thread
- * of the data path), and moves it in and out of rotation through its {@link BackendHealth}. The
- * next probe of a backend is scheduled only when the previous one has ended, and one asked for by
- * the data path (a client connect that timed out) never runs beside another, so a slow backend is
- * never probed twice at once; the first probes are spread over one interval so that many backends
- * are not all probed in the same instant (HAProxy's {@code spread-checks}). It follows the pool:
- * backends added at run time are probed at once, removed ones no more.
+ * Probes every backend of a pool on its own schedule, on its own event loop (never an I/O thread of
+ * the data path), and moves it in and out of rotation through its {@link BackendHealth}. The next
+ * probe of a backend is scheduled only when the previous one has ended, and one asked for by the
+ * data path (a client connect that timed out) never runs beside another, so a slow backend is never
+ * probed twice at once; the first probes are spread over one interval so that many backends are not
+ * all probed in the same instant (HAProxy's {@code spread-checks}). It follows the pool: backends
+ * added at run time are probed at once, removed ones no more.
  */
 public final class HealthChecker implements ConnectObserver, BackendPool.Listener, AutoCloseable {
   private final HealthCheck check;
