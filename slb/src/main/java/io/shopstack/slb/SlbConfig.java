@@ -2,6 +2,7 @@ package io.shopstack.slb;
 
 import io.shopstack.common.server.Transport;
 import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.proxy.ProxyProtocol;
@@ -43,6 +44,9 @@ import java.util.Locale;
  *     Absent means 5000
  * @param accessLog one line per client connection on the {@code io.shopstack.slb.access} logger
  *     (HAProxy's {@code option tcplog}); absent means off, as it costs under load
+ * @param runtimeApi {@code host:port} of the runtime API, HAProxy's {@code stats socket}: one text
+ *     command a line ({@code add server}, {@code del server}, {@code set server}, {@code show
+ *     servers state}, {@code reload}); absent or blank means none
  */
 public record SlbConfig(
     String instance,
@@ -59,7 +63,8 @@ public record SlbConfig(
     String transport,
     Integer maxConnections,
     Integer queueTimeoutMillis,
-    Boolean accessLog) {
+    Boolean accessLog,
+    String runtimeApi) {
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
@@ -121,6 +126,15 @@ public record SlbConfig(
       throw new IllegalArgumentException("slb: queueTimeoutMillis must be positive");
     }
     accessLog = accessLog != null && accessLog;
+    runtimeApi = runtimeApi == null || runtimeApi.isBlank() ? null : runtimeApi.trim();
+    if (runtimeApi != null) {
+      address(runtimeApi); // fails early on a bad address
+    }
+  }
+
+  /** Where the runtime API listens, or null when there is none. */
+  public InetSocketAddress runtimeApiAddress() {
+    return runtimeApi == null ? null : address(runtimeApi);
   }
 
   /** The transport to run on, {@code auto} resolved against this system. */
@@ -142,9 +156,9 @@ public record SlbConfig(
   }
 
   /**
-   * Each backend as written, {@code host:port} with optional {@code weight=N} and {@code maxconn=N}
-   * after spaces (HAProxy's {@code server ... weight N maxconn N}); the weight defaults to 1,
-   * maxconn to 0, no limit.
+   * Each backend as written, {@code host:port} with optional {@code weight=N}, {@code maxconn=N}
+   * and {@code init-state=up|down} after spaces (HAProxy's {@code server ... weight N maxconn N
+   * init-state S}); the weight defaults to 1, maxconn to 0, no limit.
    */
   public List<BackendSpec> backendSpecs() {
     return backends.stream().map(SlbConfig::backendSpec).toList();
@@ -154,16 +168,30 @@ public record SlbConfig(
     String[] parts = text.trim().split("\\s+");
     int weight = 1;
     int maxconn = 0;
+    BackendState initState = null;
     for (int i = 1; i < parts.length; i++) {
       if (parts[i].startsWith("weight=")) {
         weight = number(parts[i], text);
       } else if (parts[i].startsWith("maxconn=")) {
         maxconn = number(parts[i], text);
+      } else if (parts[i].startsWith("init-state=")) {
+        initState = initState(parts[i].substring("init-state=".length()), text);
       } else {
         throw new IllegalArgumentException("slb: unknown backend option '" + parts[i] + "'");
       }
     }
-    return new BackendSpec(address(parts[0]), weight, maxconn);
+    return new BackendSpec(address(parts[0]), weight, maxconn, initState);
+  }
+
+  /** HAProxy's {@code init-state up|down}: in rotation at once, or after {@code rise} checks. */
+  public static BackendState initState(String value, String text) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "up" -> BackendState.UP;
+      case "down" -> BackendState.DOWN;
+      default ->
+          throw new IllegalArgumentException(
+              "slb: init-state must be up or down in '" + text + "'");
+    };
   }
 
   private static int number(String option, String text) {
@@ -190,7 +218,8 @@ public record SlbConfig(
     return Duration.ofMillis(connectTimeoutMillis);
   }
 
-  static InetSocketAddress address(String hostPort) {
+  /** Reads {@code host:port} ({@code [v6]:port}); refused unless it resolves. */
+  public static InetSocketAddress address(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostPort.length() - 1) {
       throw new IllegalArgumentException("slb: expected host:port, got '" + hostPort + "'");

@@ -22,6 +22,9 @@ import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
+import io.shopstack.slb.operations.BackendChanges;
+import io.shopstack.slb.operations.ConfigReload;
+import io.shopstack.slb.operations.RuntimeApi;
 import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
@@ -29,6 +32,7 @@ import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +50,9 @@ public final class SlbServer implements AutoCloseable {
   private final ServerLifecycle lifecycle;
   private final List<Channel> listeners = new CopyOnWriteArrayList<>();
   private AdminServer admin;
+  private RuntimeApi runtimeApi;
+  private Supplier<SlbConfig> configSource;
+  private ConfigReload reload;
   private HealthChecker healthChecker;
   private FrontendLimit frontendLimit;
   private final AcceptFailures acceptFailures =
@@ -61,6 +68,29 @@ public final class SlbServer implements AutoCloseable {
     this.pool = BackendPool.of(config.backendSpecs(), BalancingPolicies.of(config.balance()));
     this.lifecycle =
         new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
+  }
+
+  /**
+   * Lets the running SLB read its configuration again (SIGHUP, {@code POST /reload}, the runtime
+   * API's {@code reload}) from {@code source}; set before {@link #start()}.
+   */
+  public SlbServer reloadingFrom(Supplier<SlbConfig> source) {
+    this.configSource = source;
+    return this;
+  }
+
+  /**
+   * Reads the configuration again and applies its backends (see {@link ConfigReload}); the answer
+   * lists the changes.
+   *
+   * @throws IllegalArgumentException when the file does not load (nothing changes), or when there
+   *     is no source to read
+   */
+  public String reload(String by) {
+    if (reload == null) {
+      throw new IllegalArgumentException("this SLB was not started from a file to reload");
+    }
+    return reload.reload(by);
   }
 
   /**
@@ -143,14 +173,21 @@ public final class SlbServer implements AutoCloseable {
         bound = (InetSocketAddress) listener.localAddress();
       }
     }
+    BackendChanges changes = new BackendChanges(pool, healthChecker);
+    if (configSource != null) {
+      reload = new ConfigReload(configSource, config, pool, changes);
+    }
     admin =
         new AdminServer(
                 config.instance(),
                 config.adminAddress(),
                 registry,
                 this::health,
-                BackendAdmin.actions(pool, healthChecker))
+                BackendAdmin.actions(pool, changes, reload))
             .start(server);
+    if (config.runtimeApiAddress() != null) {
+      runtimeApi = new RuntimeApi(changes, reload).start(server, config.runtimeApiAddress());
+    }
   }
 
   /**
@@ -225,6 +262,11 @@ public final class SlbServer implements AutoCloseable {
 
   public int adminPort() {
     return admin.port();
+  }
+
+  /** Where the runtime API listens, or null when it is not configured. */
+  public InetSocketAddress runtimeApiAddress() {
+    return runtimeApi == null ? null : runtimeApi.address();
   }
 
   /** The backends and their state; where a health checker will mark them up or down. */

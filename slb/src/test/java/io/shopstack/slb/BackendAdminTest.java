@@ -8,18 +8,12 @@ import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthCheck;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,43 +47,6 @@ class BackendAdminTest {
         .body();
   }
 
-  /** A session through the SLB: the backend's greeting, then lines echoed. */
-  private static final class Session implements AutoCloseable {
-    final Socket socket;
-    final BufferedReader in;
-    final String backend;
-
-    Session(InetSocketAddress vip) throws IOException {
-      socket = new Socket(vip.getAddress(), vip.getPort());
-      socket.setSoTimeout((int) BOUND.toMillis());
-      in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      backend = in.readLine();
-    }
-
-    String echo(String line) throws IOException {
-      socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      return in.readLine();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
-
-  private static List<String> backendsOfNewSessions(InetSocketAddress vip, int n)
-      throws IOException {
-    List<String> reached = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      try (Session session = new Session(vip)) {
-        reached.add(session.backend);
-      }
-    }
-    return reached;
-  }
-
   @Test
   void aDrainedBackendTakesNoNewConnectionsWhileItsOpenOnesCarryOn() throws Exception {
     try (var order1 = TcpBackends.namedEcho("order-1");
@@ -102,9 +59,9 @@ class BackendAdminTest {
                 .start()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       Backend backend1 = slb.backends().backends().get(0);
-      try (Session first = new Session(vip);
-          Session second = new Session(vip)) {
-        Session onOrder1 = first.backend.equals("order-1") ? first : second;
+      try (NamedSession first = new NamedSession(vip);
+          NamedSession second = new NamedSession(vip)) {
+        NamedSession onOrder1 = first.backend.equals("order-1") ? first : second;
         assertThat(List.of(first.backend, second.backend))
             .containsExactlyInAnyOrder("order-1", "order-2");
 
@@ -114,7 +71,7 @@ class BackendAdminTest {
         assertThat(backend1.adminState()).isEqualTo(AdminState.DRAIN);
         assertThat(health(slb)).contains(order1.hostPort() + " UP drain");
 
-        assertThat(backendsOfNewSessions(vip, 6)).containsOnly("order-2");
+        assertThat(NamedSession.backendsOfNewSessions(vip, 6)).containsOnly("order-2");
         assertThat(onOrder1.echo("still here"))
             .as("the open one carries on")
             .isEqualTo("still here");
@@ -124,7 +81,7 @@ class BackendAdminTest {
 
         assertThat(post(slb, "/backends/" + order1.hostPort() + "/ready").statusCode())
             .isEqualTo(200);
-        assertThat(backendsOfNewSessions(vip, 4)).contains("order-1", "order-2");
+        assertThat(NamedSession.backendsOfNewSessions(vip, 4)).contains("order-1", "order-2");
       }
     }
   }
@@ -144,7 +101,7 @@ class BackendAdminTest {
 
       assertThat(post(slb, "/backends/" + order1.hostPort() + "/maint").statusCode())
           .isEqualTo(200);
-      assertThat(backendsOfNewSessions(vip, 4)).containsOnly("order-2");
+      assertThat(NamedSession.backendsOfNewSessions(vip, 4)).containsOnly("order-2");
 
       assertThat(post(slb, "/backends/" + order1.hostPort() + "/ready").body())
           .startsWith(order1.hostPort() + " ready (was maint), DOWN");
@@ -152,7 +109,28 @@ class BackendAdminTest {
       assertThat(slb.healthChecks().of(backend1).history())
           .extracting(BackendHealth.Transition::reason)
           .containsExactly("left maintenance, 2 checks must pass", "2 checks passed");
-      assertThat(backendsOfNewSessions(vip, 4)).contains("order-1");
+      assertThat(NamedSession.backendsOfNewSessions(vip, 4)).contains("order-1");
+    }
+  }
+
+  @Test
+  void aBackendRemovedAtRunTimeIsNoLongerSteeredFromTheAdminPort() throws Exception {
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        var order2 = TcpBackends.namedEcho("order-2");
+        SlbServer slb =
+            new SlbServer(
+                    configured(order1.hostPort(), order2.hostPort())
+                        .healthCheck(HealthCheck.NONE)
+                        .runtimeApi("127.0.0.1:0")
+                        .build())
+                .start()) {
+      assertThat(RuntimeApiTest.command(slb.runtimeApiAddress(), "del server " + order1.hostPort()))
+          .startsWith(order1.hostPort() + " removed");
+      var refused = post(slb, "/backends/" + order1.hostPort() + "/ready");
+      assertThat(refused.statusCode()).isEqualTo(404);
+      assertThat(refused.body()).isEqualTo("no backend " + order1.hostPort() + " in the pool\n");
+      assertThat(NamedSession.backendsOfNewSessions(slb.listenAddresses().get(0), 4))
+          .containsOnly("order-2");
     }
   }
 

@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,21 +51,11 @@ class FileDescriptorLimitTest {
           healthCheck: {type: none, intervalMillis: 2000, rise: 2, fall: 3}
           """
               .formatted(echo.hostPort()));
-      Process slb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  SlbMain.class.getName(),
-                  "--config=" + config)
-              .redirectErrorStream(true)
-              .start();
-      List<String> output = new CopyOnWriteArrayList<>();
-      Thread reader = new Thread(() -> collect(slb, output), "slb-fd-limit-output");
-      reader.start();
+      SlbProcess slb = new SlbProcess(config);
+      List<String> output = slb.output();
       List<Socket> clients = new ArrayList<>();
       try {
-        int port = awaitPort(output);
+        int port = slb.awaitPort();
         int open = openDescriptors(slb.pid());
         ExternalCommand.run(
                 Duration.ofSeconds(10),
@@ -131,11 +118,7 @@ class FileDescriptorLimitTest {
         for (Socket client : clients) {
           client.close();
         }
-        slb.destroy();
-        if (!slb.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-          slb.destroyForcibly();
-        }
-        reader.join(5000);
+        slb.close();
       }
     }
   }
@@ -150,33 +133,6 @@ class FileDescriptorLimitTest {
     } catch (IOException unanswered) {
       return false;
     }
-  }
-
-  private static void collect(Process process, List<String> output) {
-    try (var in =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        output.add(line);
-      }
-    } catch (IOException ended) {
-      // the process is gone
-    }
-  }
-
-  private static int awaitPort(List<String> output) {
-    Pattern listening = Pattern.compile("listening on \\[/127\\.0\\.0\\.1:(\\d+)\\]");
-    return await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                output.stream()
-                    .map(listening::matcher)
-                    .filter(Matcher::find)
-                    .map(m -> Integer.parseInt(m.group(1)))
-                    .findFirst()
-                    .orElse(0),
-            port -> port > 0);
   }
 
   private static int openDescriptors(long pid) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
@@ -47,7 +48,38 @@ class SlbConfigTest {
     assertThat(config.accessLog()).isFalse();
     assertThat(config.backendSpecs()).extracting(BackendSpec::maxConnections).containsOnly(0);
     assertThat(config.healthCheck())
-        .isEqualTo(new HealthCheck("tcp", 0, "/health", 200, 2000, 1000, 2, 3));
+        .isEqualTo(new HealthCheck("tcp", 0, "/health", 200, 2000, 2000, 2, 3));
+    assertThat(config.runtimeApi()).as("no runtime API unless asked").isNull();
+  }
+
+  @Test
+  void theCheckTimeoutIsTheIntervalUnlessSetAsHaproxysTimeoutCheck() {
+    assertThat(load(Map.of()).healthCheck().timeoutMillis()).isEqualTo(2000);
+    assertThat(load(Map.of("SHOP_SLB_CHECK_INTERVAL_MILLIS", "5000")).healthCheck().timeoutMillis())
+        .isEqualTo(5000);
+    assertThat(
+            load(Map.of(
+                    "SHOP_SLB_CHECK_INTERVAL_MILLIS", "5000",
+                    "SHOP_SLB_CHECK_TIMEOUT_MILLIS", "700"))
+                .healthCheck()
+                .timeoutMillis())
+        .isEqualTo(700);
+    assertThat(HealthCheck.tcp(300, 0, 2, 3).timeoutMillis()).isEqualTo(300);
+  }
+
+  @Test
+  void theRuntimeApiAndABackendsInitStateComeFromTheFile() {
+    SlbConfig config = load(Map.of("SHOP_SLB_RUNTIME_API", "127.0.0.1:9902"));
+    assertThat(config.runtimeApiAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9902));
+    assertThat(
+            SlbConfigs.inFrontOf("127.0.0.1:1 init-state=down", "127.0.0.1:2 init-state=UP")
+                .build()
+                .backendSpecs())
+        .extracting(BackendSpec::initState)
+        .containsExactly(BackendState.DOWN, BackendState.UP);
+    assertThatThrownBy(
+            () -> SlbConfigs.inFrontOf("127.0.0.1:1 init-state=half").build().backendSpecs())
+        .hasMessageContaining("init-state must be up or down");
   }
 
   @Test
@@ -109,7 +141,7 @@ class SlbConfigTest {
     SlbConfig config = ConfigLoader.load(SlbConfig.class, file.toString(), Map.of());
 
     assertThat(config.healthCheck())
-        .isEqualTo(new HealthCheck("http", 0, "/health", 200, 2000, 1000, 5, 3));
+        .isEqualTo(new HealthCheck("http", 0, "/health", 200, 2000, 2000, 5, 3));
     assertThat(config.backendSpecs()).extracting(BackendSpec::weight).containsExactly(3, 1);
   }
 

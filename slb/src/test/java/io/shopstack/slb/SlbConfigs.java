@@ -24,6 +24,7 @@ final class SlbConfigs {
   private Integer maxConnections;
   private Integer queueTimeoutMillis;
   private Boolean accessLog;
+  private String runtimeApi;
 
   private SlbConfigs(List<String> backends) {
     this.backends = backends;
@@ -99,6 +100,11 @@ final class SlbConfigs {
     return this;
   }
 
+  SlbConfigs runtimeApi(String address) {
+    this.runtimeApi = address;
+    return this;
+  }
+
   SlbConfig build() {
     return new SlbConfig(
         instance,
@@ -115,6 +121,7 @@ final class SlbConfigs {
         transport,
         maxConnections,
         queueTimeoutMillis,
-        accessLog);
+        accessLog,
+        runtimeApi);
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.slb.backend;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,11 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Backend {
   private final InetSocketAddress address;
   private final String name;
-  private final int weight;
-  private final int maxConnections;
+  private volatile int weight;
+  private volatile int maxConnections;
   private final AtomicInteger activeConnections = new AtomicInteger();
   private volatile BackendState state = BackendState.UP;
   private volatile AdminState adminState = AdminState.READY;
+  // Set once it has left the pool (a runtime removal or a reload): it takes nothing new, its
+  // open connections finish, and this runs when the last one has closed.
+  private volatile Runnable whenDrained;
+  private final AtomicBoolean drained = new AtomicBoolean();
 
   public Backend(InetSocketAddress address) {
     this(new BackendSpec(address));
@@ -64,10 +69,51 @@ public final class Backend {
   }
 
   /**
-   * Takes new connections: its checks say UP, the operator has it READY, and its weight is not 0.
+   * Takes new connections: in the pool, its checks say UP, the operator has it READY, and its
+   * weight is not 0.
    */
   public boolean inRotation() {
-    return state == BackendState.UP && adminState == AdminState.READY && weight > 0;
+    return state == BackendState.UP
+        && adminState == AdminState.READY
+        && weight > 0
+        && whenDrained == null;
+  }
+
+  /** Takes the weight and maxconn of {@code spec} (same address): a reload that changed them. */
+  public void respec(BackendSpec spec) {
+    if (!spec.address().equals(address)) {
+      throw new IllegalArgumentException(spec.address() + " is not " + name);
+    }
+    this.weight = spec.weight();
+    this.maxConnections = spec.maxConnections();
+  }
+
+  /** Its weight and maxconn as they are now. */
+  public BackendSpec spec() {
+    return new BackendSpec(address, weight, maxConnections);
+  }
+
+  /**
+   * It has left the pool: no new connection from now on; {@code drained} runs once, when its last
+   * open connection has closed (at once if it has none).
+   */
+  void retire(Runnable drained) {
+    this.whenDrained = drained;
+    if (activeConnections.get() == 0) {
+      finishDrain();
+    }
+  }
+
+  /** Whether it has left the pool; its open connections may still be running. */
+  public boolean retired() {
+    return whenDrained != null;
+  }
+
+  private void finishDrain() {
+    Runnable hook = whenDrained;
+    if (hook != null && drained.compareAndSet(false, true)) {
+      hook.run();
+    }
   }
 
   /** The most connections it may hold at once; 0 for no limit. */
@@ -104,7 +150,9 @@ public final class Backend {
 
   /** A connection ended, or its connect failed: the slot is free again. */
   public void connectionClosed() {
-    activeConnections.decrementAndGet();
+    if (activeConnections.decrementAndGet() == 0 && whenDrained != null) {
+      finishDrain();
+    }
   }
 
   @Override

@@ -4,11 +4,13 @@ import java.net.InetSocketAddress;
 
 /**
  * One configured backend: where it listens, its share of new connections relative to the others of
- * its pool (HAProxy's {@code weight}) and how many connections it may hold at once (HAProxy's
- * server {@code maxconn}; 0 for no limit). Weight 0 keeps a backend configured but sends it nothing
- * new, the way an operator drains it.
+ * its pool (HAProxy's {@code weight}), how many connections it may hold at once (HAProxy's server
+ * {@code maxconn}; 0 for no limit) and the state it starts in (HAProxy's {@code init-state}; null
+ * for the default: UP at start, DOWN until {@code rise} checks pass when added to a running SLB).
+ * Weight 0 keeps a backend configured but sends it nothing new, the way an operator drains it.
  */
-public record BackendSpec(InetSocketAddress address, int weight, int maxConnections) {
+public record BackendSpec(
+    InetSocketAddress address, int weight, int maxConnections, BackendState initState) {
   public BackendSpec {
     if (weight < 0 || weight > 256) {
       throw new IllegalArgumentException(
@@ -20,11 +22,20 @@ public record BackendSpec(InetSocketAddress address, int weight, int maxConnecti
     }
   }
 
+  public BackendSpec(InetSocketAddress address, int weight, int maxConnections) {
+    this(address, weight, maxConnections, null);
+  }
+
   public BackendSpec(InetSocketAddress address, int weight) {
     this(address, weight, 0);
   }
 
   public BackendSpec(InetSocketAddress address) {
     this(address, 1);
+  }
+
+  /** The state it starts in: its {@code initState}, else {@code otherwise}. */
+  public BackendState initState(BackendState otherwise) {
+    return initState == null ? otherwise : initState;
   }
 }

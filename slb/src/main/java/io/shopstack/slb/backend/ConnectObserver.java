@@ -14,9 +14,19 @@ public interface ConnectObserver {
 
         @Override
         public void connectFailed(Backend backend, String reason) {}
+
+        @Override
+        public void connectTimedOut(Backend backend) {}
       };
 
   void connected(Backend backend);
 
+  /** Refused or unreachable: nothing listens there, as a killed process's port. */
   void connectFailed(Backend backend, String reason);
+
+  /**
+   * No answer within the connect timeout: a dead host, or a live one whose accept queue is full
+   * under load; only a probe can tell which.
+   */
+  void connectTimedOut(Backend backend);
 }

@@ -2,6 +2,7 @@ package io.shopstack.slb.backend;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,10 @@ public final class RoundRobin implements BalancingPolicy {
   }
 
   private synchronized int pick(List<Backend> inRotation) {
+    if (credit.size() > 2 * inRotation.size()) {
+      // Backends removed from the pool (or long out of rotation): forget their credit.
+      credit.keySet().retainAll(new HashSet<>(inRotation));
+    }
     long total = 0;
     int best = 0;
     long bestCredit = Long.MIN_VALUE;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ public final class BackendHealth {
   private int passes;
   private volatile int failures;
   private String lastFailure = "";
+  // One probe of a backend at a time, whether the schedule or the data path asked for it.
+  private final AtomicBoolean probing = new AtomicBoolean();
 
   /**
    * Starts as HAProxy does: UP, but only just, so the first failed probe takes a backend that was
@@ -42,8 +45,29 @@ public final class BackendHealth {
     this.failures = fall - 1;
   }
 
+  /**
+   * A backend added while the SLB runs: DOWN, and no failure counted yet, so {@code rise} passing
+   * checks put it in rotation.
+   */
+  static BackendHealth down(Backend backend, int rise, int fall) {
+    BackendHealth health = new BackendHealth(backend, rise, fall);
+    health.failures = 0;
+    health.history.addLast(
+        new Transition(Instant.now(), BackendState.DOWN, "added, " + rise + " checks must pass"));
+    return health;
+  }
+
   public Backend backend() {
     return backend;
+  }
+
+  /** Claims the backend's probe; false while another probe of it is under way. */
+  boolean beginProbe() {
+    return probing.compareAndSet(false, true);
+  }
+
+  void endProbe() {
+    probing.set(false);
   }
 
   /** Records one probe: {@code failure} is null for a pass, else why it failed. */

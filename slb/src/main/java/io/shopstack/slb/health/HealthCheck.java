@@ -13,7 +13,8 @@ import java.util.Locale;
  * @param path the HTTP path to GET, e.g. the order service's readiness
  * @param expectStatus the HTTP status that counts as a pass
  * @param intervalMillis time between two probes of one backend
- * @param timeoutMillis how long one probe may take before it counts as a failure
+ * @param timeoutMillis how long one probe may take before it counts as a failure (HAProxy's {@code
+ *     timeout check}); unset (0), the interval, as HAProxy uses {@code inter} then
  * @param rise consecutive passes that put a DOWN backend back in rotation
  * @param fall consecutive failures that take an UP backend out of rotation
  */
@@ -27,7 +28,7 @@ public record HealthCheck(
     Integer rise,
     Integer fall) {
 
-  /** A TCP connect every 2 s, 1 s to answer, down after 3 failures, up after 2 passes. */
+  /** A TCP connect every 2 s, 2 s to answer, down after 3 failures, up after 2 passes. */
   public static final HealthCheck DEFAULT = new HealthCheck("tcp", 0, null, 0, 0, 0, 0, 0);
 
   /** No active checks: backends stay in rotation, and failed client connects only fail over. */
@@ -49,7 +50,9 @@ public record HealthCheck(
     }
     expectStatus = orDefault(expectStatus, 200);
     intervalMillis = orDefault(intervalMillis, 2000);
-    timeoutMillis = orDefault(timeoutMillis, 1000);
+    // A probe's verdict must not hang on the machine's worst second: a backend slow to answer its
+    // check while the whole host is loaded is not dead. HAProxy gives a check all of "inter".
+    timeoutMillis = orDefault(timeoutMillis, intervalMillis);
     rise = orDefault(rise, 2);
     fall = orDefault(fall, 3);
     if (intervalMillis < 0 || timeoutMillis < 0 || rise < 0 || fall < 0) {

@@ -7,25 +7,37 @@ import io.shopstack.slb.backend.AdminState;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendQueue;
+import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Probes every backend of a pool on its own schedule and moves it in and out of rotation through
- * its {@link BackendHealth}. The next probe of a backend is scheduled only when the previous one
- * has ended, so a slow backend is never probed twice at once; the first probes are spread over one
- * interval so that many backends are not all probed in the same instant (HAProxy's {@code
- * spread-checks}).
+ * Probes every backend of a pool on its own schedule, on its own event loop (never an I/O thread of
+ * the data path), and moves it in and out of rotation through its {@link BackendHealth}. The next
+ * probe of a backend is scheduled only when the previous one has ended, and one asked for by the
+ * data path (a client connect that timed out) never runs beside another, so a slow backend is never
+ * probed twice at once; the first probes are spread over one interval so that many backends are not
+ * all probed in the same instant (HAProxy's {@code spread-checks}). It follows the pool: backends
+ * added at run time are probed at once, removed ones no more.
  */
-public final class HealthChecker implements ConnectObserver, AutoCloseable {
+public final class HealthChecker implements ConnectObserver, BackendPool.Listener, AutoCloseable {
   private final HealthCheck check;
+  // Asked on every client connect: a field, not the type string compared each time.
+  private final boolean enabled;
   private final HealthProbe probe;
   private final EventLoopGroup loops;
-  private final List<BackendHealth> backends;
+  // In pool order; backends added at run time join, removed ones leave (and their probing stops).
+  private final List<BackendHealth> backends = new CopyOnWriteArrayList<>();
+  private final Map<Backend, BackendHealth> byBackend = new ConcurrentHashMap<>();
   private final BackendQueue queue;
+  private volatile boolean started;
   private volatile boolean closed;
 
   public HealthChecker(
@@ -34,24 +46,66 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
       EventLoopGroup loops,
       Class<? extends SocketChannel> channelType) {
     this.check = check;
+    this.enabled = check.enabled();
     this.probe = new HealthProbe(check, channelType);
     this.loops = loops;
     this.queue = pool.queue();
-    this.backends =
-        pool.backends().stream()
-            .map(b -> new BackendHealth(b, check.rise(), check.fall()))
-            .toList();
+    for (Backend backend : pool.backends()) {
+      if (!enabled) {
+        backend.state(BackendState.UP); // nothing would ever raise one that starts DOWN
+      }
+      track(
+          backend.state() == BackendState.DOWN
+              ? BackendHealth.down(backend, check.rise(), check.fall())
+              : new BackendHealth(backend, check.rise(), check.fall()));
+    }
+    pool.addListener(this);
+  }
+
+  private void track(BackendHealth health) {
+    byBackend.put(health.backend(), health);
+    backends.add(health);
   }
 
   /** Starts probing; does nothing when the check type is {@code none}. */
   public HealthChecker start() {
-    if (check.enabled()) {
+    started = true;
+    if (enabled) {
       for (BackendHealth health : backends) {
         long firstDelay = ThreadLocalRandom.current().nextLong(check.intervalMillis() + 1L);
         schedule(loops.next(), health, firstDelay);
       }
     }
     return this;
+  }
+
+  /**
+   * A backend joined the pool at run time. Added DOWN, it is probed at once, so it is in rotation
+   * after {@code rise} probes, one interval apart (HAProxy's "down until rise"). Without checks
+   * nothing would ever raise it: it is put UP.
+   */
+  @Override
+  public void added(Backend backend) {
+    BackendHealth health =
+        backend.state() == BackendState.DOWN
+            ? BackendHealth.down(backend, check.rise(), check.fall())
+            : new BackendHealth(backend, check.rise(), check.fall());
+    if (!enabled && backend.state() == BackendState.DOWN) {
+      backend.state(BackendState.UP);
+    }
+    track(health);
+    if (started && enabled) {
+      schedule(loops.next(), health, 0);
+    }
+  }
+
+  /** A backend left the pool: its probing stops at its next turn. */
+  @Override
+  public void removed(Backend backend) {
+    BackendHealth health = byBackend.remove(backend);
+    if (health != null) {
+      backends.remove(health);
+    }
   }
 
   private void schedule(EventLoop loop, BackendHealth health, long delayMillis) {
@@ -63,21 +117,27 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
   }
 
   private void probeOnce(EventLoop loop, BackendHealth health) {
-    if (closed) {
+    if (closed || byBackend.get(health.backend()) != health) {
+      return; // stopped, or the backend has left the pool
+    }
+    if (health.backend().adminState() == AdminState.MAINT || !health.beginProbe()) {
+      // Taken out for work: not checked. Or a probe the data path asked for is under way.
+      schedule(loop, health, check.intervalMillis());
       return;
     }
-    if (health.backend().adminState() == AdminState.MAINT) {
-      schedule(loop, health, check.intervalMillis()); // taken out for work: not checked
-      return;
-    }
+    probe(loop, health, () -> schedule(loop, health, check.intervalMillis()));
+  }
+
+  private void probe(EventLoop loop, BackendHealth health, Runnable then) {
     probe
         .run(loop, health.backend().address())
         .addListener(
             done -> {
+              health.endProbe();
               if (!closed) {
                 health.record((String) done.getNow());
                 queue.rotationChanged(); // one that came back may take queued clients
-                schedule(loop, health, check.intervalMillis());
+                then.run();
               }
             });
   }
@@ -87,15 +147,19 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
    * of rotation until {@code rise} of them pass.
    */
   public void maintenanceEnded(Backend backend) {
-    if (check.enabled()) {
-      of(backend).mustRiseAgain("left maintenance");
+    BackendHealth health = byBackend.get(backend);
+    if (enabled && health != null) {
+      health.mustRiseAgain("left maintenance");
     }
   }
 
   @Override
   public void connected(Backend backend) {
-    if (check.enabled()) {
-      of(backend).trafficConnected();
+    if (enabled) {
+      BackendHealth health = byBackend.get(backend);
+      if (health != null) { // null: removed from the pool meanwhile
+        health.trafficConnected();
+      }
     }
   }
 
@@ -105,8 +169,30 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
    */
   @Override
   public void connectFailed(Backend backend, String reason) {
-    if (check.enabled()) {
-      of(backend).trafficFailed(reason);
+    BackendHealth health = byBackend.get(backend);
+    if (enabled && health != null) {
+      health.trafficFailed(reason);
+    }
+  }
+
+  /**
+   * A client's connect to {@code backend} timed out. Under load a live backend's accept queue
+   * overflows and connects time out in bursts, so the data path's busiest moments do not judge: the
+   * backend is probed now (HAProxy's {@code observe layer4} with {@code on-error fastinter}), its
+   * own timeout and the usual {@code fall} decide. A refused connect is proof enough and counts at
+   * once ({@link #connectFailed}).
+   */
+  @Override
+  public void connectTimedOut(Backend backend) {
+    BackendHealth health = byBackend.get(backend);
+    if (closed || !enabled || health == null || !health.beginProbe()) {
+      return; // no checks, or a probe is under way: its verdict will do
+    }
+    EventLoop loop = loops.next();
+    try {
+      loop.execute(() -> probe(loop, health, () -> {}));
+    } catch (RejectedExecutionException stopping) {
+      health.endProbe();
     }
   }
 
@@ -117,12 +203,11 @@ public final class HealthChecker implements ConnectObserver, AutoCloseable {
 
   /** The health record of {@code backend}. */
   public BackendHealth of(Backend backend) {
-    for (BackendHealth health : backends) {
-      if (health.backend() == backend) {
-        return health;
-      }
+    BackendHealth health = byBackend.get(backend);
+    if (health == null) {
+      throw new IllegalArgumentException(backend + " is not in this pool");
     }
-    throw new IllegalArgumentException(backend + " is not in this pool");
+    return health;
   }
 
   @Override

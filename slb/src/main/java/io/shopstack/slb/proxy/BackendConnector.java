@@ -6,8 +6,11 @@ import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
@@ -15,6 +18,7 @@ import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendQueue;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +40,8 @@ final class BackendConnector {
   private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
 
   private final int connectTimeoutMillis;
-  // Made from the first client's channel class (the transport's): a reflective factory looks its
-  // constructor up once, not per connection.
+  // NIO: made from the first client's channel class (the transport's): a reflective factory looks
+  // its constructor up once, not per connection.
   private volatile ChannelFactory<? extends Channel> channels;
   private final BackendPool pool;
   private final long queueTimeoutMillis;
@@ -179,7 +183,7 @@ final class BackendConnector {
       record.connecting();
       Channel channel;
       try {
-        channel = newBackendChannel(client);
+        channel = newBackendChannel(client, backend.address());
       } catch (ChannelException noSocket) {
         // Out of file descriptors (or socket buffers): the SLB's own limit, not the backend's
         // fault, so its health is not charged; the client is refused and the reason logged.
@@ -211,7 +215,12 @@ final class BackendConnector {
                       // line per client; its state change is logged once, by its health.
                       log.debug(
                           "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
-                      observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
+                      if (attempt.cause() instanceof ConnectTimeoutException) {
+                        observer.connectTimedOut(backend);
+                      } else {
+                        observer.connectFailed(
+                            backend, String.valueOf(attempt.cause().getMessage()));
+                      }
                       failed.add(backend);
                       next();
                     }
@@ -229,15 +238,25 @@ final class BackendConnector {
   /**
    * A backend channel of the client's transport, set up as Netty's {@code Bootstrap} would, without
    * the bootstrap's per-connection copy of itself, option maps and address resolver: the address is
-   * already resolved.
+   * already resolved. On epoll the socket is of the backend's own address family: a dual-stack IPv6
+   * socket for an IPv4 backend cost a {@code setsockopt(IPV6_V6ONLY)} per connection.
    */
-  private Channel newBackendChannel(Channel client) {
-    ChannelFactory<? extends Channel> factory = channels;
-    if (factory == null) {
-      factory = new ReflectiveChannelFactory<>(client.getClass());
-      channels = factory;
+  private Channel newBackendChannel(Channel client, InetSocketAddress backend) {
+    Channel channel;
+    if (client instanceof EpollSocketChannel) {
+      channel =
+          new EpollSocketChannel(
+              backend.getAddress() instanceof Inet6Address
+                  ? SocketProtocolFamily.INET6
+                  : SocketProtocolFamily.INET);
+    } else {
+      ChannelFactory<? extends Channel> factory = channels;
+      if (factory == null) {
+        factory = new ReflectiveChannelFactory<>(client.getClass());
+        channels = factory;
+      }
+      channel = factory.newChannel();
     }
-    Channel channel = factory.newChannel();
     SocketChannelConfig config = (SocketChannelConfig) channel.config();
     config.setConnectTimeoutMillis(connectTimeoutMillis);
     // Both sides of a splice read only when the other side has taken the last chunk.

@@ -2,20 +2,22 @@ package io.shopstack.slb.proxy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What the SLB reports on /metrics, in the spirit of HAProxy's frontend and server counters: client
  * connections accepted and open, per-backend connections and connect failures, and bytes in (from
  * clients) and out (to clients).
  */
-public final class TrafficMetrics {
+public final class TrafficMetrics implements BackendPool.Listener {
   private final Counter accepted;
   private final AtomicInteger active = new AtomicInteger();
   private final Counter noBackend;
@@ -27,8 +29,11 @@ public final class TrafficMetrics {
   private final Counter queueTimeouts;
   private final Counter bytesIn;
   private final Counter bytesOut;
-  private final Map<Backend, Counter> backendConnections;
-  private final Map<Backend, Counter> connectFailures;
+  private final MeterRegistry registry;
+  // Backends come and go at run time (runtime API, reload); read per connection.
+  private final Map<Backend, Counter> backendConnections = new ConcurrentHashMap<>();
+  private final Map<Backend, Counter> connectFailures = new ConcurrentHashMap<>();
+  private final Map<Backend, List<Meter>> backendMeters = new ConcurrentHashMap<>();
 
   public TrafficMetrics(MeterRegistry registry, BackendPool pool) {
     accepted =
@@ -77,41 +82,65 @@ public final class TrafficMetrics {
             .register(registry);
     bytesOut =
         Counter.builder("slb_bytes_out").description("bytes sent to clients").register(registry);
-    for (Backend backend : pool.backends()) {
-      Gauge.builder("slb_backend_connections_active", backend, Backend::activeConnections)
-          .tag("backend", backend.name())
-          .description("client connections spliced to this backend now")
-          .register(registry);
-      Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
-          .tag("backend", backend.name())
-          .description("1 while the backend's checks say UP, 0 while they hold it out")
-          .register(registry);
-      Gauge.builder("slb_backend_in_rotation", backend, b -> b.inRotation() ? 1 : 0)
-          .tag("backend", backend.name())
-          .description("1 while it takes new connections: UP, ready (not drained or in maint)")
-          .register(registry);
-    }
-    backendConnections =
-        perBackend(
-            pool,
-            b ->
-                Counter.builder("slb_backend_connections")
-                    .tag("backend", b.name())
-                    .description("client connections spliced to this backend")
-                    .register(registry));
-    connectFailures =
-        perBackend(
-            pool,
-            b ->
-                Counter.builder("slb_backend_connect_failures")
-                    .tag("backend", b.name())
-                    .description("connection attempts refused or timed out")
-                    .register(registry));
+    this.registry = registry;
+    pool.backends().forEach(this::added);
+    pool.addListener(this);
   }
 
-  private static Map<Backend, Counter> perBackend(
-      BackendPool pool, Function<Backend, Counter> counter) {
-    return pool.backends().stream().collect(Collectors.toUnmodifiableMap(b -> b, counter));
+  /** Its gauges and counters, tagged with its name: from configuration or the runtime API. */
+  @Override
+  public void added(Backend backend) {
+    // Re-added while its former self still drains: the series are the new one's from now on.
+    backendMeters.keySet().stream()
+        .filter(old -> old != backend && old.name().equals(backend.name()))
+        .toList()
+        .forEach(this::drained);
+    List<Meter> meters = new ArrayList<>();
+    meters.add(
+        Gauge.builder("slb_backend_connections_active", backend, Backend::activeConnections)
+            .tag("backend", backend.name())
+            .description("client connections spliced to this backend now")
+            .register(registry));
+    meters.add(
+        Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
+            .tag("backend", backend.name())
+            .description("1 while the backend's checks say UP, 0 while they hold it out")
+            .register(registry));
+    meters.add(
+        Gauge.builder("slb_backend_in_rotation", backend, b -> b.inRotation() ? 1 : 0)
+            .tag("backend", backend.name())
+            .description("1 while it takes new connections: UP, ready (not drained or in maint)")
+            .register(registry));
+    Counter connections =
+        Counter.builder("slb_backend_connections")
+            .tag("backend", backend.name())
+            .description("client connections spliced to this backend")
+            .register(registry);
+    Counter failures =
+        Counter.builder("slb_backend_connect_failures")
+            .tag("backend", backend.name())
+            .description("connection attempts refused or timed out")
+            .register(registry);
+    meters.add(connections);
+    meters.add(failures);
+    backendConnections.put(backend, connections);
+    connectFailures.put(backend, failures);
+    backendMeters.put(backend, meters);
+  }
+
+  /** Still counted while its open connections finish: its gauges show the drain. */
+  @Override
+  public void removed(Backend backend) {}
+
+  /** Its last connection has closed: its series leave /metrics. */
+  @Override
+  public void drained(Backend backend) {
+    backendConnections.remove(backend);
+    connectFailures.remove(backend);
+    List<Meter> meters = backendMeters.remove(backend);
+    if (meters != null) {
+      meters.forEach(registry::remove);
+    }
   }
 
   void clientOpened() {
@@ -152,11 +181,17 @@ public final class TrafficMetrics {
   }
 
   void backendConnected(Backend backend) {
-    backendConnections.get(backend).increment();
+    Counter counter = backendConnections.get(backend);
+    if (counter != null) { // null: removed and drained while this one was connecting
+      counter.increment();
+    }
   }
 
   void connectFailed(Backend backend) {
-    connectFailures.get(backend).increment();
+    Counter counter = connectFailures.get(backend);
+    if (counter != null) {
+      counter.increment();
+    }
   }
 
   void fromClient(int bytes) {

@@ -1,5 +1,6 @@
 package io.shopstack.common.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
@@ -10,6 +11,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.epoll.Native;
 import io.netty.util.concurrent.ThreadAwareExecutor;
+import java.util.ArrayDeque;
 
 /**
  * Netty's native epoll, except that a channel left with nothing to wait for stays in the epoll set.
@@ -31,6 +33,8 @@ final class EpollKeepingRegistration implements IoHandler {
   private static final EpollIoOps EDGE_ONLY = EpollIoOps.valueOf(Native.EPOLLET);
 
   private final IoHandler epoll;
+  // Registrations whose interest changed since this loop last waited; only the loop's thread.
+  private final ArrayDeque<KeptRegistration> changed = new ArrayDeque<>();
 
   private EpollKeepingRegistration(IoHandler epoll) {
     this.epoll = epoll;
@@ -53,7 +57,7 @@ final class EpollKeepingRegistration implements IoHandler {
 
   @Override
   public IoRegistration register(IoHandle handle) throws Exception {
-    return new KeptRegistration(epoll.register(handle));
+    return new KeptRegistration(epoll.register(handle), handle);
   }
 
   @Override
@@ -63,6 +67,10 @@ final class EpollKeepingRegistration implements IoHandler {
 
   @Override
   public int run(IoHandlerContext context) {
+    // Before the wait: the interest changes made since the last one, each once.
+    for (KeptRegistration next; (next = changed.poll()) != null; ) {
+      next.apply();
+    }
     return epoll.run(context);
   }
 
@@ -86,26 +94,70 @@ final class EpollKeepingRegistration implements IoHandler {
     return epoll.isCompatible(handleType);
   }
 
-  /** One channel's registration; empty interest, once added, becomes edge-triggered nothing. */
-  private static final class KeptRegistration implements IoRegistration {
-    private final IoRegistration registration;
-    // Only the channel's event loop submits; volatile for the odd read from elsewhere.
-    private volatile boolean added;
+  /**
+   * One channel's registration. An empty interest, once added, becomes edge-triggered nothing. A
+   * change of interest after the first is not made at once but before this loop next waits, and
+   * only if it differs from what the kernel has: a spliced connection changes its interest two or
+   * three times in one pass of the loop (connected: stop waiting for EPOLLOUT, start reading; end
+   * of input: stop reading, stop waiting for RDHUP), and Netty submits a connected channel's
+   * interest twice in a row. One epoll_ctl each instead.
+   */
+  private final class KeptRegistration implements IoRegistration {
+    private static final int NOT_ADDED = -1;
 
-    KeptRegistration(IoRegistration registration) {
+    private final IoRegistration registration;
+    private final IoHandle handle;
+    // What the kernel has for this descriptor (NOT_ADDED before the first interest and after
+    // cancel), and what it is to have before the loop next waits. Only the loop's thread.
+    private int submitted = NOT_ADDED;
+    private int wanted;
+    private boolean queued;
+
+    KeptRegistration(IoRegistration registration, IoHandle handle) {
       this.registration = registration;
+      this.handle = handle;
     }
 
     @Override
     public long submit(IoOps ops) {
-      EpollIoOps interest = (EpollIoOps) ops;
-      if (interest.value() == EpollIoOps.NONE.value()) {
-        // Before the first real interest the descriptor is not in the set yet: nothing to keep.
-        return added ? registration.submit(EDGE_ONLY) : registration.submit(ops);
+      int interest = ((EpollIoOps) ops).value();
+      if (interest == EpollIoOps.NONE.value()) {
+        if (submitted == NOT_ADDED) {
+          // Not in the set yet: nothing to keep.
+          return registration.submit(ops);
+        }
+        interest = EDGE_ONLY.value();
       }
-      long result = registration.submit(ops);
-      added = true;
-      return result;
+      if (submitted == NOT_ADDED) {
+        // The first interest (EPOLL_CTL_ADD), at once: a connect in progress waits on it.
+        long result = registration.submit(EpollIoOps.valueOf(interest));
+        submitted = interest;
+        return result;
+      }
+      wanted = interest;
+      if (!queued && wanted != submitted) {
+        queued = true;
+        changed.add(this);
+      }
+      return interest;
+    }
+
+    /** Makes the kernel's interest the one last asked for, if it still differs. */
+    void apply() {
+      queued = false;
+      if (wanted == submitted || submitted == NOT_ADDED || !registration.isValid()) {
+        return; // nothing to change, or cancelled meanwhile (the descriptor may be reused)
+      }
+      try {
+        registration.submit(EpollIoOps.valueOf(wanted));
+        submitted = wanted;
+      } catch (RuntimeException refused) {
+        // Submitted at once, the failure would have reached the channel's own code, which closes
+        // it; here it is closed directly.
+        if (handle instanceof Channel.Unsafe unsafe) {
+          unsafe.close(unsafe.voidPromise());
+        }
+      }
     }
 
     @Override
@@ -120,6 +172,7 @@ final class EpollKeepingRegistration implements IoHandler {
 
     @Override
     public boolean cancel() {
+      submitted = NOT_ADDED;
       return registration.cancel();
     }
   }

@@ -17,9 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The connections the listeners of one server have accepted and that are still open, so that
  * stopping can drain them: tell each that the server stops, wait for them to end, cut the rest at
- * the deadline. A sharable handler on every listening socket ({@link #acceptor()}) puts a tracker
- * first in each accepted connection's pipeline; the tracker registers the connection once it is on
- * its event loop (an event fired at an unregistered channel has no thread to run on) and leaves.
+ * the deadline. A sharable handler on every listening socket ({@link #acceptor()}) records each
+ * accepted connection as the listener reads it.
  */
 final class OpenConnections {
   // A forced close is a task on the connection's loop; the loops are still running at this point,
@@ -54,7 +53,12 @@ final class OpenConnections {
       atStart = List.copyOf(open);
     }
     for (Channel connection : atStart) {
-      connection.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE);
+      if (connection.isRegistered()) {
+        connection.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE);
+      } else {
+        // Accepted, not yet on its event loop (NIO hands it over): an event now has no thread.
+        connection.pipeline().addFirst(tracker);
+      }
     }
     long until = begin + deadline.toNanos();
     for (Channel next = any(); next != null; next = any()) {
@@ -82,37 +86,41 @@ final class OpenConnections {
     return it.hasNext() ? it.next() : null;
   }
 
-  /** On a listening socket: hands each accepted connection to the tracker before its own setup. */
+  /**
+   * On a listening socket: records each accepted connection before its own setup. Only one accepted
+   * while the server is already stopping gets a tracker in its pipeline, to be told once it is on
+   * its event loop; adding and removing a handler for every connection cost each one a pipeline
+   * change twice over.
+   */
   @Sharable
   final class Acceptor extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object accepted) {
       if (accepted instanceof Channel connection) {
-        connection.pipeline().addFirst(tracker);
+        boolean late;
+        synchronized (OpenConnections.this) {
+          open.add(connection);
+          late = draining;
+        }
+        connection.closeFuture().addListener(closed -> open.remove(connection));
+        if (late) {
+          lateArrivals.incrementAndGet();
+          connection.pipeline().addFirst(tracker);
+        }
       }
       ctx.fireChannelRead(accepted);
     }
   }
 
+  /** Tells a connection accepted after the stop began, once it is on its event loop. */
   @Sharable
   private final class Tracker extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel connection) {
-      boolean late;
-      synchronized (OpenConnections.this) {
-        open.add(connection);
-        late = draining;
-      }
-      connection.closeFuture().addListener(closed -> open.remove(connection));
-      if (late) {
-        // Accepted just before the listener closed: it learns of the stop too, once the server's
-        // own handlers, added after this one, are in place.
-        lateArrivals.incrementAndGet();
-        connection
-            .eventLoop()
-            .execute(
-                () -> connection.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE));
-      }
+      // Once the server's own handlers, added after this one, are in place.
+      connection
+          .eventLoop()
+          .execute(() -> connection.pipeline().fireUserEventTriggered(ShutdownRequested.INSTANCE));
     }
   }
 }

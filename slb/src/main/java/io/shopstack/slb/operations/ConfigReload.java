@@ -1,0 +1,147 @@
+package io.shopstack.slb.operations;
+
+import io.shopstack.slb.SlbConfig;
+import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.BackendSpec;
+import io.shopstack.slb.backend.BackendState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A reload of the configuration file inside the running SLB (SIGHUP or {@code POST /reload}): the
+ * file is read again and its backends compared with the pool's. New ones are added (DOWN until
+ * their checks pass, or their {@code init-state}; UP until a check fails when no kept backend is in
+ * rotation to carry the traffic meanwhile), removed ones leave the pool while their open splices
+ * finish, changed weights and maxconns are applied; established connections are never touched.
+ * Other keys (listen addresses, balance, timeouts, checks) need a restart, or the side-by-side
+ * reload of a new process (README, "Reload"): the answer names each one that changed and was left
+ * as it is. A file that does not load changes nothing.
+ */
+public final class ConfigReload {
+  private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
+
+  private final Supplier<SlbConfig> source;
+  private final BackendChanges changes;
+  private final BackendPool pool;
+  private final SlbConfig running;
+
+  /**
+   * @param source reads the configuration again (file and environment), throwing when it is invalid
+   * @param running the configuration the SLB was started with, for the keys a reload cannot apply
+   */
+  public ConfigReload(
+      Supplier<SlbConfig> source, SlbConfig running, BackendPool pool, BackendChanges changes) {
+    this.source = source;
+    this.running = running;
+    this.pool = pool;
+    this.changes = changes;
+  }
+
+  /** Reloads; the answer lists what changed, one line each. Serialised: one reload at a time. */
+  public synchronized String reload(String by) {
+    SlbConfig next;
+    List<BackendSpec> specs;
+    try {
+      next = source.get();
+      specs = next.backendSpecs();
+    } catch (RuntimeException invalid) {
+      log.warn("reload by {} refused, nothing changed: {}", by, invalid.getMessage());
+      throw new IllegalArgumentException(
+          "configuration not reloaded, nothing changed: " + invalid.getMessage(), invalid);
+    }
+    StringBuilder answer = new StringBuilder();
+    Map<String, BackendSpec> wanted = new LinkedHashMap<>();
+    for (BackendSpec spec : specs) {
+      wanted.put(name(spec), spec);
+    }
+    // Down until rise is safe only while a kept backend carries the traffic meanwhile. A file
+    // that replaces every backend would otherwise leave none in rotation until the new ones have
+    // passed their checks: then they start as at start-up, UP until a check fails (HAProxy's
+    // reload), unless their init-state says otherwise.
+    boolean keptInRotation =
+        pool.backends().stream().anyMatch(b -> b.inRotation() && wanted.containsKey(b.name()));
+    // Additions first: the pool is never left without a backend in between.
+    for (BackendSpec spec : wanted.values()) {
+      Backend present = pool.find(name(spec));
+      if (present == null) {
+        if (!keptInRotation && spec.initState() == null) {
+          spec =
+              new BackendSpec(
+                  spec.address(), spec.weight(), spec.maxConnections(), BackendState.UP);
+        }
+        answer.append(changes.add(spec, by));
+      } else if (present.weight() != spec.weight()
+          || present.maxConnections() != spec.maxConnections()) {
+        BackendSpec before = present.spec();
+        present.respec(spec);
+        pool.queue().rotationChanged();
+        answer.append(
+            present.name()
+                + " weight "
+                + before.weight()
+                + " -> "
+                + spec.weight()
+                + ", maxconn "
+                + before.maxConnections()
+                + " -> "
+                + spec.maxConnections()
+                + "\n");
+      }
+    }
+    for (Backend backend : pool.backends()) {
+      if (!wanted.containsKey(backend.name())) {
+        answer.append(changes.remove(backend.name(), by));
+      }
+    }
+    List<String> notApplied = notApplied(next);
+    if (!notApplied.isEmpty()) {
+      answer.append("not applied, needs a restart: ").append(String.join(", ", notApplied));
+      answer.append('\n');
+      log.warn("reload by {}: not applied, needs a restart: {}", by, notApplied);
+    }
+    String text = answer.isEmpty() ? "no change\n" : answer.toString();
+    log.info("configuration reloaded by {}: {}", by, text.strip().replace('\n', ';'));
+    return "reloaded\n" + text;
+  }
+
+  private List<String> notApplied(SlbConfig next) {
+    List<String> keys = new ArrayList<>();
+    differs(keys, "instance", SlbConfig::instance, next);
+    differs(keys, "listen", SlbConfig::listen, next);
+    differs(keys, "admin", SlbConfig::admin, next);
+    differs(keys, "connectTimeoutMillis", SlbConfig::connectTimeoutMillis, next);
+    differs(keys, "idleTimeoutSeconds", SlbConfig::idleTimeoutSeconds, next);
+    differs(keys, "shutdownSeconds", SlbConfig::shutdownSeconds, next);
+    differs(keys, "balance", SlbConfig::balance, next);
+    differs(keys, "proxyProtocol", SlbConfig::proxyProtocol, next);
+    differs(keys, "healthCheck", SlbConfig::healthCheck, next);
+    differs(keys, "firstByteTimeoutSeconds", SlbConfig::firstByteTimeoutSeconds, next);
+    differs(keys, "transport", SlbConfig::transport, next);
+    differs(keys, "maxConnections", SlbConfig::maxConnections, next);
+    differs(keys, "queueTimeoutMillis", SlbConfig::queueTimeoutMillis, next);
+    differs(keys, "accessLog", SlbConfig::accessLog, next);
+    differs(keys, "runtimeApi", SlbConfig::runtimeApi, next);
+    return keys;
+  }
+
+  private <T> void differs(
+      List<String> keys,
+      String key,
+      java.util.function.Function<SlbConfig, T> value,
+      SlbConfig next) {
+    if (!Objects.equals(value.apply(running), value.apply(next))) {
+      keys.add(key);
+    }
+  }
+
+  private static String name(BackendSpec spec) {
+    return spec.address().getHostString() + ":" + spec.address().getPort();
+  }
+}

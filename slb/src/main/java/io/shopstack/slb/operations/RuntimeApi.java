@@ -1,0 +1,123 @@
+package io.shopstack.slb.operations;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import io.shopstack.common.server.ServerLifecycle;
+import io.shopstack.common.server.ShutdownRequested;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HAProxy's runtime API ({@code stats socket ... level admin}) for the SLB: a TCP socket, meant for
+ * loopback, taking one command a line and answering each (see {@link RuntimeCommands}), so a
+ * backend can be added, removed, drained or re-weighted, and the file reloaded, without a restart.
+ * Commands run one at a time on a thread of their own: a reload reading its file never holds up the
+ * data path, and two operators never interleave changes. The connection closes when the client has
+ * sent all it had (its FIN), as with {@code socat}, or when the SLB stops.
+ */
+public final class RuntimeApi {
+  private static final Logger log = LoggerFactory.getLogger(RuntimeApi.class);
+  private static final int MAX_LINE = 1024;
+
+  private final RuntimeCommands commands;
+  private Channel listener;
+
+  public RuntimeApi(BackendChanges changes, ConfigReload reload) {
+    this.commands = new RuntimeCommands(changes, reload);
+  }
+
+  /** Binds {@code address} as part of {@code server}; returns once it accepts commands. */
+  public RuntimeApi start(ServerLifecycle server, InetSocketAddress address)
+      throws InterruptedException {
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, server.instance() + "-runtime-api");
+              t.setDaemon(true);
+              return t;
+            });
+    server.track((AutoCloseable) worker::shutdownNow);
+    EventLoopGroup loop = server.eventLoops("runtime-api", 1);
+    Session session = new Session(worker);
+    ServerBootstrap bootstrap =
+        server
+            .serverBootstrap(loop, loop)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new LineBasedFrameDecoder(MAX_LINE, true, true),
+                            new StringDecoder(StandardCharsets.UTF_8),
+                            new StringEncoder(StandardCharsets.UTF_8),
+                            session);
+                  }
+                });
+    listener = server.bind("runtime API", bootstrap, address);
+    log.info("{} runtime API on {}", server.instance(), listener.localAddress());
+    return this;
+  }
+
+  /** Where it listens, with the actual port when port 0 was configured. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** Each line of every connection, in turn on the one command thread. */
+  @Sharable
+  private final class Session extends SimpleChannelInboundHandler<String> {
+    private final ExecutorService worker;
+
+    Session(ExecutorService worker) {
+      this.worker = worker;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+      String by = "runtime API " + ctx.channel().remoteAddress();
+      worker.execute(() -> ctx.writeAndFlush(commands.run(line, by)));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof ChannelInputShutdownEvent) {
+        // After the answers to what it sent: they are queued on the command thread before this.
+        worker.execute(
+            () ->
+                ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE));
+      } else if (event == ShutdownRequested.INSTANCE) {
+        ctx.close();
+      } else {
+        ctx.fireUserEventTriggered(event);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof TooLongFrameException) {
+        ctx.writeAndFlush("error: line longer than " + MAX_LINE + " bytes\n\n")
+            .addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.close();
+      }
+    }
+  }
+}
