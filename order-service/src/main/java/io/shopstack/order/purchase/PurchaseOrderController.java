@@ -56,7 +56,11 @@ class PurchaseOrderController {
    * Places the order, or with an {@code Idempotency-Key} that already placed this same order,
    * answers with that order again (same id, 201, {@code Idempotent-Replayed: true}).
    */
-  @PostMapping(path = "/purchaseOrder", consumes = MediaType.APPLICATION_JSON_VALUE)
+  // produces: a client that cannot take JSON is refused (406) before its order is placed, not after
+  @PostMapping(
+      path = "/purchaseOrder",
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<PurchaseOrderResponse> place(
       @RequestBody PurchaseOrderRequest request,
       @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key,
