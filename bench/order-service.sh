@@ -20,7 +20,8 @@
 #   BENCH_SECONDS=10 bench/order-service.sh
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
-# BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_SLB_JAR (the slb's; built
+# BENCH_PROFILE (a directory: JFR's "profile" recording of order-1 during the timed order run is
+# written there as order-1.jfr), BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_SLB_JAR (the slb's; built
 # if missing), BENCH_BALANCER (slb or haproxy), BENCH_JAVA_OPTS, BENCH_PG_OPTS
 # (more PostgreSQL settings, e.g. "-c shared_preload_libraries=pg_stat_statements"), BENCH_WORK /
 # BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
@@ -216,10 +217,12 @@ measured_orders() {
   before=$(cpu_of_parties)
   timers_before=$(order_timers)
   reset_pg_stats
+  profile start
   out=$( { TIMEFORMAT='%3U %3S'; time run_wrk "$SECONDS_PER_RUN" "$WORK/orders.lua" /purchaseOrder \
     >"$WORK/orders.out"; } 2>&1)
   wrk_time=$(printf '%s\n' "$out" | tail -1)
   after=$(cpu_of_parties)
+  profile stop
   awk -v k="$TICK" -v wrk="$wrk_time" -v before="$before" -v after="$after" 'BEGIN {
     n = split(before, b, "\n"); split(after, a, "\n")
     split(wrk, w, " "); total = w[1] + w[2]; line = sprintf("wrk %.2f", w[1] + w[2])
@@ -248,6 +251,19 @@ measured_orders() {
   time_split "$timers_before" "$(order_timers)"
   pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
+}
+
+# profile start|stop: with BENCH_PROFILE, JFR (CPU samples, allocation, locks, parking) on order-1
+# during the timed order run only, not the start-up or the warm-up.
+profile() {
+  [ -n "${BENCH_PROFILE:-}" ] || return 0
+  mkdir -p "$BENCH_PROFILE"
+  if [ "$1" = start ]; then
+    jcmd "${PID_OF[order-1]}" JFR.start name=bench settings=profile >/dev/null
+  else
+    jcmd "${PID_OF[order-1]}" JFR.stop name=bench filename="$BENCH_PROFILE/order-1.jfr" >/dev/null
+    log "bench: profile of order-1 during the order run: $BENCH_PROFILE/order-1.jfr"
+  fi
 }
 
 run_wrk() { # seconds script-or-empty path
