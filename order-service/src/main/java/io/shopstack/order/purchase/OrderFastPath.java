@@ -7,6 +7,8 @@ import io.shopstack.order.system.ApiErrorHandler;
 import io.shopstack.order.system.HopHeaders;
 import io.shopstack.order.system.Problem;
 import io.shopstack.order.system.ShopProperties;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Optional;
@@ -128,10 +130,27 @@ class OrderFastPath {
   private boolean place(Request request, Response response, Callback callback, Handler next)
       throws Exception {
     long start = System.nanoTime();
-    ByteBuffer body = Content.Source.asByteBuffer(request);
+    byte[] bytes = new byte[Math.toIntExact(request.getLength())];
+    int filled = 0;
+    InputStream in = Content.Source.asInputStream(request);
+    try {
+      for (int n;
+          filled < bytes.length && (n = in.read(bytes, filled, bytes.length - filled)) > 0; ) {
+        filled += n;
+      }
+    } catch (IOException cut) {
+      // the body ended early or the connection broke: Spring MVC reads what came and then the
+      // same failure, so its 400 says where the JSON stopped
+      return next.handle(
+          new ReplayedBody(request, new CutBody(ByteBuffer.wrap(bytes, 0, filled), cut)),
+          response,
+          callback);
+    }
+    ByteBuffer body = ByteBuffer.wrap(bytes, 0, filled);
     PurchaseOrderRequest order = read(body.duplicate());
     if (order == null) {
-      return next.handle(new ReplayedBody(request, body), response, callback);
+      return next.handle(
+          new ReplayedBody(request, new ByteBufferContentSource(body)), response, callback);
     }
     ResponseEntity<?> answer;
     try {
@@ -226,14 +245,44 @@ class OrderFastPath {
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
-  /** The request with its body already read: the same bytes again, for Spring MVC. */
+  /** The part of a body that came before its reading failed, then the same failure. */
+  private static final class CutBody implements Content.Source {
+
+    private ByteBuffer received;
+    private final IOException failure;
+
+    CutBody(ByteBuffer received, IOException failure) {
+      this.received = received;
+      this.failure = failure;
+    }
+
+    @Override
+    public Content.Chunk read() {
+      ByteBuffer first = received;
+      if (first != null && first.hasRemaining()) {
+        received = null;
+        return Content.Chunk.from(first, false);
+      }
+      return Content.Chunk.from(failure);
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+      demandCallback.run();
+    }
+
+    @Override
+    public void fail(Throwable ignored) {}
+  }
+
+  /** The request with its body already read: the same bytes (or failure) again, for Spring MVC. */
   private static final class ReplayedBody extends Request.Wrapper {
 
     private final Content.Source body;
 
-    ReplayedBody(Request request, ByteBuffer bytes) {
+    ReplayedBody(Request request, Content.Source body) {
       super(request);
-      this.body = new ByteBufferContentSource(bytes);
+      this.body = body;
     }
 
     @Override

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.testing.MetricsScrape;
 import io.shopstack.order.OrderServiceApplication;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -181,6 +185,47 @@ class OrderFastPathHttpTests {
       // a new order may come out of some of these: its id and time cannot be equal
       assertSame(send(fast, request), send(mvc, request), true);
     }
+  }
+
+  /** The phone's connection breaks in the middle of its body: a JSON 400 either way. */
+  @Test
+  void aBodyCutShortIsRefusedIdentically() throws Exception {
+    String cut =
+        "POST /purchaseOrder HTTP/1.1\r\nHost: www.shop.example\r\nX-Request-Id: cut\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"order\": {";
+    String viaFast = halfClosed(fast, cut);
+    String viaMvc = halfClosed(mvc, cut);
+
+    assertThat(viaFast).startsWith("HTTP/1.1 400 ").contains("application/problem+json");
+    assertThat(withoutDate(viaFast)).isEqualTo(withoutDate(viaMvc));
+  }
+
+  /** Sends {@code request}, closes the sending side and returns everything answered. */
+  private static String halfClosed(ConfigurableApplicationContext instance, String request)
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port(instance, "local.server.port"))) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The answer without its Date line and its framing (length or chunks). */
+  private static String withoutDate(String answer) {
+    int bodyStart = answer.indexOf("\r\n\r\n");
+    String head = answer.substring(0, bodyStart);
+    String body = answer.substring(bodyStart + 4);
+    List<String> lines = new ArrayList<>();
+    for (String line : head.split("\r\n")) {
+      String name = line.toLowerCase(Locale.ROOT);
+      if (!name.startsWith("date:")
+          && !name.startsWith("content-length:")
+          && !name.startsWith("transfer-encoding:")) {
+        lines.add(line);
+      }
+    }
+    return lines + "\n" + body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1);
   }
 
   @Test
