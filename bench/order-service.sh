@@ -3,22 +3,26 @@
 # Idempotency-Key per request, through an L4 balancer to two instances on one PostgreSQL, then
 # GET /products/{sku} the same way. All on 127.0.0.1.
 #
-# The balancer is HAProxy in TCP mode sending PROXY protocol v2 (the SLB's role; the instances
-# run with SHOP_ACCEPT_PROXY_PROTOCOL=true), round robin over the two instances. PostgreSQL is
+# The balancer is our own SLB (the slb module's exec jar, built if missing) sending PROXY protocol
+# v2 to both instances (which run with SHOP_ACCEPT_PROXY_PROTOCOL=true), round robin, as in the
+# journey; BENCH_BALANCER=haproxy puts HAProxy in TCP mode with send-proxy-v2 in its place, to
+# tell the balancer's share from the service's. The report names the balancer used. PostgreSQL is
 # the machine's Debian build, created UTF-8 in a temporary directory and run as user postgres.
 # There is no peer order API to compare with, so the last line is the issue's format:
 # "N orders/s".
 #
 # It measures the service, not the load generator: wrk runs one thread (plenty for 16
-# connections) and every party's CPU seconds during the timed order run are printed (wrk, HAProxy,
-# each instance, PostgreSQL with its backends). If wrk took more than a quarter of the CPU used,
+# connections) and every party's CPU seconds during the timed order run are printed (wrk, the
+# balancer, each instance, PostgreSQL with its backends). If wrk took more than a quarter of the CPU used,
 # the figures say more about wrk than about the shop, and the script says so.
 #
 #   bench/order-service.sh                    # 30 s per run
 #   BENCH_SECONDS=10 bench/order-service.sh
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
-# BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_JAVA_OPTS, BENCH_PG_OPTS
+# BENCH_PROFILE (a directory: JFR's "profile" recording of order-1 during the timed order run is
+# written there as order-1.jfr), BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_SLB_JAR (the slb's; built
+# if missing), BENCH_BALANCER (slb or haproxy), BENCH_JAVA_OPTS, BENCH_PG_OPTS
 # (more PostgreSQL settings, e.g. "-c shared_preload_libraries=pg_stat_statements"), BENCH_WORK /
 # BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
 # Everything started is stopped on exit, failure included.
@@ -28,8 +32,10 @@ set -euo pipefail
 
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-1}
+BALANCER=${BENCH_BALANCER:-slb}
 PG_PORT=23633
 LB_PORT=23680
+LB_ADMIN_PORT=23679
 ORDER_PORTS=(23681 23682)
 ADMIN_PORTS=(23691 23692)
 
@@ -86,6 +92,44 @@ start_instance() { # name order-port admin-port
 }
 
 start_balancer() {
+  case "$BALANCER" in
+    slb) start_slb ;;
+    haproxy) start_haproxy ;;
+    *) die "BENCH_BALANCER must be slb or haproxy, not $BALANCER" ;;
+  esac
+  await 30 "${PID_OF[balancer]}" "$BALANCER listening" tcp_listens "$ADDR" "$LB_PORT" >/dev/null
+}
+
+# Our SLB as the journey runs it (slb.yml's defaults) but on the benchmark's ports: TCP checks
+# (the two instances' admin ports differ, an HTTP check has one port for all).
+start_slb() {
+  local jar
+  jar=$(BENCH_JAR=${BENCH_SLB_JAR:-} private_jar slb)
+  cat >"$WORK/slb.yml" <<CFG
+instance: bench-slb
+listen: ["$ADDR:$LB_PORT"]
+backends: ["$ADDR:${ORDER_PORTS[0]}", "$ADDR:${ORDER_PORTS[1]}"]
+admin: "$ADDR:$LB_ADMIN_PORT"
+balance: roundrobin
+proxyProtocol: v2
+healthCheck: {type: tcp, intervalMillis: 2000, timeoutMillis: 1000, rise: 2, fall: 3}
+connectTimeoutMillis: 1000
+idleTimeoutSeconds: 300
+shutdownSeconds: 1
+CFG
+  java -XX:+UseSerialGC -Xmx256m -jar "$jar" --config="$WORK/slb.yml" >"$WORK/slb.log" 2>&1 &
+  STARTED+=($!)
+  PID_OF[balancer]=$!
+}
+
+balancer_name() {
+  case "$BALANCER" in
+    slb) echo "our slb (slb-exec.jar)" ;;
+    haproxy) echo "HAProxy $(haproxy -v | awk 'NR == 1 { print $3 }')" ;;
+  esac
+}
+
+start_haproxy() {
   cat >"$WORK/haproxy.cfg" <<CFG
 global
   maxconn 1000
@@ -104,8 +148,7 @@ backend orders
 CFG
   haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
   STARTED+=($!)
-  PID_OF[haproxy]=$!
-  await 5 "$!" "haproxy listening" tcp_listens "$ADDR" "$LB_PORT" >/dev/null
+  PID_OF[balancer]=$!
 }
 
 write_lua() {
@@ -135,7 +178,7 @@ LUA
 cpu_of_parties() {
   local name
   PID_OF[postgres]=$(head -1 "$WORK/pg/data/postmaster.pid")
-  for name in order-1 order-2 haproxy postgres; do
+  for name in order-1 order-2 balancer postgres; do
     echo "$name $(cpu_ticks "${PID_OF[$name]}")"
   done
 }
@@ -174,10 +217,12 @@ measured_orders() {
   before=$(cpu_of_parties)
   timers_before=$(order_timers)
   reset_pg_stats
+  profile start
   out=$( { TIMEFORMAT='%3U %3S'; time run_wrk "$SECONDS_PER_RUN" "$WORK/orders.lua" /purchaseOrder \
     >"$WORK/orders.out"; } 2>&1)
   wrk_time=$(printf '%s\n' "$out" | tail -1)
   after=$(cpu_of_parties)
+  profile stop
   awk -v k="$TICK" -v wrk="$wrk_time" -v before="$before" -v after="$after" 'BEGIN {
     n = split(before, b, "\n"); split(after, a, "\n")
     split(wrk, w, " "); total = w[1] + w[2]; line = sprintf("wrk %.2f", w[1] + w[2])
@@ -208,14 +253,28 @@ measured_orders() {
   cat "$WORK/orders.out"
 }
 
+# profile start|stop: with BENCH_PROFILE, JFR (CPU samples, allocation, locks, parking) on order-1
+# during the timed order run only, not the start-up or the warm-up.
+profile() {
+  [ -n "${BENCH_PROFILE:-}" ] || return 0
+  mkdir -p "$BENCH_PROFILE"
+  if [ "$1" = start ]; then
+    jcmd "${PID_OF[order-1]}" JFR.start name=bench settings=profile >/dev/null
+  else
+    jcmd "${PID_OF[order-1]}" JFR.stop name=bench filename="$BENCH_PROFILE/order-1.jfr" >/dev/null
+    log "bench: profile of order-1 during the order run: $BENCH_PROFILE/order-1.jfr"
+  fi
+}
+
 run_wrk() { # seconds script-or-empty path
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --latency)
   [ -n "$2" ] && args+=(-s "$2")
   wrk "${args[@]}" "http://$ADDR:$LB_PORT$3"
 }
 
-install_missing wrk:wrk haproxy:haproxy initdb:postgresql curl:curl java:openjdk-17-jdk-headless
-ports_free "$PG_PORT" "$LB_PORT" "${ORDER_PORTS[@]}" "${ADMIN_PORTS[@]}"
+install_missing wrk:wrk initdb:postgresql curl:curl java:openjdk-17-jdk-headless
+[ "$BALANCER" = haproxy ] && install_missing haproxy:haproxy
+ports_free "$PG_PORT" "$LB_PORT" "$LB_ADMIN_PORT" "${ORDER_PORTS[@]}" "${ADMIN_PORTS[@]}"
 make_work order
 JAR=$(private_jar order-service)
 start_postgres
@@ -223,6 +282,7 @@ start_instance order-1 "${ORDER_PORTS[0]}" "${ADMIN_PORTS[0]}"
 start_instance order-2 "${ORDER_PORTS[1]}" "${ADMIN_PORTS[1]}"
 start_balancer
 write_lua
+log "bench: balancer: $(balancer_name), round robin, PROXY v2 to both instances"
 
 check=$(curl -s -H 'Content-Type: application/json' -H 'Idempotency-Key: bench-check' \
   --data-binary '{"order": {"date": "2018-07-01", "className": "趣谈网络协议", "Author": "刘超", "price": "68"}}' \

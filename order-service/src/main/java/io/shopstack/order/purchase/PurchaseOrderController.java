@@ -56,19 +56,28 @@ class PurchaseOrderController {
    * Places the order, or with an {@code Idempotency-Key} that already placed this same order,
    * answers with that order again (same id, 201, {@code Idempotent-Replayed: true}).
    */
-  @PostMapping(path = "/purchaseOrder", consumes = MediaType.APPLICATION_JSON_VALUE)
+  // produces: a client that cannot take JSON is refused (406) before its order is placed, not after
+  @PostMapping(
+      path = "/purchaseOrder",
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<PurchaseOrderResponse> place(
       @RequestBody PurchaseOrderRequest request,
       @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key,
       HttpServletRequest http) {
+    // With shop.proxy-protocol on, Jetty already put the address from the SLB's PROXY header here.
+    return place(request, key, http.getRemoteAddr());
+  }
+
+  /** The order's answer, for Spring MVC's mapping above and for {@link OrderFastPath}. */
+  ResponseEntity<PurchaseOrderResponse> place(
+      PurchaseOrderRequest request, String key, String clientAddress) {
     String idempotencyKey = IdempotencyKey.check(key);
     if (request.order() == null) {
       throw new InvalidOrderException("order", "is required: send {\"order\": {...}}");
     }
     NewOrder order = request.order().validate();
-    // With shop.proxy-protocol on, Jetty already put the address from the SLB's PROXY header here.
-    OrderDesk.Placement placement =
-        desk.place(order, instance, http.getRemoteAddr(), idempotencyKey);
+    OrderDesk.Placement placement = desk.place(order, instance, clientAddress, idempotencyKey);
     PurchaseOrder stored = placement.order();
     (placement.replayed() ? replayed : created).increment();
     ResponseEntity.BodyBuilder answer =
@@ -124,35 +133,50 @@ class PurchaseOrderController {
         .orElseGet(() -> Problem.of(HttpStatus.NOT_FOUND, "no purchase order " + id));
   }
 
-  @ExceptionHandler
-  ResponseEntity<Problem> invalid(InvalidOrderException e) {
-    return Problem.of(HttpStatus.BAD_REQUEST, e.getMessage(), e.fields());
+  @ExceptionHandler({
+    InvalidOrderException.class,
+    UnknownCourseException.class,
+    PriceChangedException.class,
+    KeyReusedException.class
+  })
+  ResponseEntity<Problem> refused(RuntimeException e) {
+    return refusal(e).orElseThrow(() -> e);
   }
 
-  @ExceptionHandler
-  ResponseEntity<Problem> unknownCourse(UnknownCourseException e) {
-    return Problem.of(
-        HttpStatus.UNPROCESSABLE_CONTENT,
-        e.getMessage(),
-        List.of(new Problem.InvalidField(e.field(), e.problem())));
-  }
-
-  /** 409 with the catalog's price as {@code currentPrice}, in the contract's own spelling. */
-  @ExceptionHandler
-  ResponseEntity<Problem> priceChanged(PriceChangedException e) {
-    String current = OrderForm.priceText(e.course().price());
-    return Problem.of(
-        HttpStatus.CONFLICT,
-        e.getMessage(),
-        List.of(new Problem.InvalidField("order.price", "the current price is " + current)),
-        Map.of("currentPrice", current, "sku", e.course().sku()));
-  }
-
-  @ExceptionHandler
-  ResponseEntity<Problem> keyReused(KeyReusedException e) {
-    return Problem.of(
-        HttpStatus.UNPROCESSABLE_CONTENT,
-        e.getMessage(),
-        List.of(new Problem.InvalidField(IdempotencyKey.HEADER, "already used with another body")));
+  /**
+   * The answer to an order this service refuses, for Spring MVC's handler above and for {@link
+   * OrderFastPath}; empty for any other failure.
+   */
+  static Optional<ResponseEntity<Problem>> refusal(RuntimeException e) {
+    if (e instanceof InvalidOrderException invalid) {
+      return Optional.of(Problem.of(HttpStatus.BAD_REQUEST, e.getMessage(), invalid.fields()));
+    }
+    if (e instanceof UnknownCourseException unknown) {
+      return Optional.of(
+          Problem.of(
+              HttpStatus.UNPROCESSABLE_CONTENT,
+              e.getMessage(),
+              List.of(new Problem.InvalidField(unknown.field(), unknown.problem()))));
+    }
+    if (e instanceof PriceChangedException changed) {
+      // 409 with the catalog's price as currentPrice, in the contract's own spelling
+      String current = OrderForm.priceText(changed.course().price());
+      return Optional.of(
+          Problem.of(
+              HttpStatus.CONFLICT,
+              e.getMessage(),
+              List.of(new Problem.InvalidField("order.price", "the current price is " + current)),
+              Map.of("currentPrice", current, "sku", changed.course().sku())));
+    }
+    if (e instanceof KeyReusedException) {
+      return Optional.of(
+          Problem.of(
+              HttpStatus.UNPROCESSABLE_CONTENT,
+              e.getMessage(),
+              List.of(
+                  new Problem.InvalidField(
+                      IdempotencyKey.HEADER, "already used with another body"))));
+    }
+    return Optional.empty();
   }
 }

@@ -23,7 +23,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
-class ApiErrorHandler {
+public class ApiErrorHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
 
@@ -57,9 +57,12 @@ class ApiErrorHandler {
         HttpStatus.BAD_REQUEST, detail, List.of(new Problem.InvalidField(e.getName(), detail)));
   }
 
-  /** Unknown path (404), wrong method (405), not acceptable (406) and the rest of Spring MVC's. */
+  /**
+   * Unknown path (404), wrong method (405), not acceptable (406) and the rest of Spring MVC's; a
+   * database outage (503) or a bug (500) on any path, the order fast path's too.
+   */
   @ExceptionHandler
-  ResponseEntity<Problem> anyOther(Exception e) {
+  public ResponseEntity<Problem> anyOther(Exception e) {
     if (DatabaseOutage.isOutage(e)) {
       // Short, no stack: an outage shows as many of these at once, and the cause is outside us.
       log.warn("database unavailable: {}", e.toString());

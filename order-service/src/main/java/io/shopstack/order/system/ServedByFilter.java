@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.UUID;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -25,9 +24,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ServedByFilter extends OncePerRequestFilter {
 
-  static final String SERVED_BY = "X-Served-By";
-  static final String REQUEST_ID = "X-Request-Id";
-
   private final String instance;
 
   ServedByFilter(ShopProperties shop) {
@@ -38,11 +34,9 @@ class ServedByFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    response.setHeader(SERVED_BY, instance);
-    String requestId = request.getHeader(REQUEST_ID);
+    response.setHeader(HopHeaders.SERVED_BY, instance);
     response.setHeader(
-        REQUEST_ID,
-        requestId != null && !requestId.isBlank() ? requestId : UUID.randomUUID().toString());
+        HopHeaders.REQUEST_ID, HopHeaders.requestId(request.getHeader(HopHeaders.REQUEST_ID)));
     chain.doFilter(request, response);
   }
 }

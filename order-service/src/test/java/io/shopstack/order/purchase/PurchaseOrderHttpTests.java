@@ -313,6 +313,22 @@ class PurchaseOrderHttpTests extends ShopHttpTest {
   }
 
   @Test
+  void aClientThatTakesNoJsonIs406AndPlacesNothing() {
+    String key = "no-json-" + System.nanoTime();
+    HttpResponse<String> refused =
+        send(
+            request(shop("/purchaseOrder"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/xml")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(DESIGN_ORDER))
+                .build());
+
+    assertThat(refused.statusCode()).isEqualTo(406);
+    assertThat(ordersWithKey(key)).isZero();
+  }
+
+  @Test
   void wrongContentTypeIs415() {
     HttpResponse<String> response =
         send(
