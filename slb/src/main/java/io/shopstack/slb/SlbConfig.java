@@ -53,9 +53,9 @@ public record SlbConfig(
     List<String> listen,
     List<String> backends,
     String admin,
-    int connectTimeoutMillis,
-    int idleTimeoutSeconds,
-    int shutdownSeconds,
+    Integer connectTimeoutMillis,
+    Integer idleTimeoutSeconds,
+    Integer shutdownSeconds,
     String balance,
     String proxyProtocol,
     HealthCheck healthCheck,
@@ -65,6 +65,9 @@ public record SlbConfig(
     Integer queueTimeoutMillis,
     Boolean accessLog,
     String runtimeApi) {
+
+  /** How long a backend may take to accept, as the shipped slb.yml has it. */
+  public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 1000;
 
   /** The default idle timeout, five minutes, as the shipped slb.yml has it. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
@@ -91,6 +94,12 @@ public record SlbConfig(
     if (admin == null) {
       throw new IllegalArgumentException("slb: admin address must be set");
     }
+    // Absent keys take the shipped defaults, so a short or older slb.yml still loads.
+    connectTimeoutMillis =
+        connectTimeoutMillis == null ? DEFAULT_CONNECT_TIMEOUT_MILLIS : connectTimeoutMillis;
+    idleTimeoutSeconds =
+        idleTimeoutSeconds == null ? DEFAULT_IDLE_TIMEOUT_SECONDS : idleTimeoutSeconds;
+    shutdownSeconds = shutdownSeconds == null ? DEFAULT_SHUTDOWN_SECONDS : shutdownSeconds;
     if (connectTimeoutMillis <= 0) {
       throw new IllegalArgumentException("slb: connectTimeoutMillis must be positive");
     }

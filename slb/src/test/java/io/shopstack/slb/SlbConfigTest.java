@@ -146,6 +146,26 @@ class SlbConfigTest {
   }
 
   @Test
+  void aFileWithOnlyWhereToListenAndWhereToSendTakesEveryTimeoutsDefault(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("slb.yml");
+    Files.writeString(
+        file,
+        """
+        instance: short
+        listen: ["127.0.0.1:0"]
+        backends: ["127.0.0.1:1"]
+        admin: "127.0.0.1:0"
+        """);
+
+    SlbConfig config = ConfigLoader.load(SlbConfig.class, file.toString(), Map.of());
+
+    assertThat(config.connectTimeoutMillis()).isEqualTo(SlbConfig.DEFAULT_CONNECT_TIMEOUT_MILLIS);
+    assertThat(config.idleTimeoutSeconds()).isEqualTo(SlbConfig.DEFAULT_IDLE_TIMEOUT_SECONDS);
+    assertThat(config.shutdownSeconds()).isEqualTo(SlbConfig.DEFAULT_SHUTDOWN_SECONDS);
+  }
+
+  @Test
   void unknownSwitchValuesStopTheStart() {
     assertThatThrownBy(() -> load(Map.of("SHOP_SLB_PROXY_PROTOCOL", "v3")))
         .hasMessageContaining("'v3'");
