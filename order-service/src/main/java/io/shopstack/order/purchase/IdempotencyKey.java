@@ -13,8 +13,11 @@ final class IdempotencyKey {
   /** Marks an answer that replays the order an earlier request with the same key placed. */
   static final String REPLAYED = "Idempotent-Replayed";
 
-  /** Visible ASCII, as a header value survives every hop; fits the database column. */
-  private static final Pattern VALID = Pattern.compile("[\\x21-\\x7E]{1,255}");
+  /**
+   * Visible ASCII, as a header value survives every hop, and no comma: HTTP may join repeated
+   * fields with commas (RFC 9110 5.3), so "a,b" is two keys, not one. Fits the database column.
+   */
+  private static final Pattern VALID = Pattern.compile("[\\x21-\\x2B\\x2D-\\x7E]{1,255}");
 
   private IdempotencyKey() {}
 
@@ -22,6 +25,10 @@ final class IdempotencyKey {
   static String check(String header) {
     if (header == null) {
       return null;
+    }
+    if (header.indexOf(',') >= 0) {
+      throw new InvalidOrderException(
+          HEADER, "must be one value: two Idempotency-Key fields (or a list) name two purchases");
     }
     if (!VALID.matcher(header).matches()) {
       throw new InvalidOrderException(
