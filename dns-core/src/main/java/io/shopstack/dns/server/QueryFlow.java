@@ -102,6 +102,14 @@ final class QueryFlow {
     PlainQuery plain = prepared == null ? null : scratch.copy();
     byte[] bytes = ByteBufUtil.getBytes(wire);
     WireFormat.Parsed parsed = WireFormat.parse(bytes);
+    Message cookieless = parsed.query() == null ? MalformedCookie.queryWithout(bytes) : null;
+    if (cookieless != null) {
+      metrics.malformed();
+      log.debug("query from {} with a malformed cookie", client);
+      Message formErr = Reply.error(cookieless, Rcode.FORMERR, maxUdpPayload);
+      send(ctx, client, transport, cookieless, List.of(formErr), start, null, null);
+      return;
+    }
     if (parsed.query() == null) {
       metrics.malformed();
       log.debug(
@@ -121,6 +129,11 @@ final class QueryFlow {
       metrics.malformed();
       log.debug("query from {} with unusable EDNS: {}", client, refusal.getRcode());
       send(ctx, client, transport, query, List.of(refusal), start, null, null);
+      return;
+    }
+    Message cookieOnly = WireFormat.serverCookieRequest(query, maxUdpPayload);
+    if (cookieOnly != null) {
+      send(ctx, client, transport, query, List.of(cookieOnly), start, null, null);
       return;
     }
     Admission admission = handler.admit(client, transport.transport());
