@@ -88,7 +88,8 @@ public final class AuthoritativeServer implements AutoCloseable {
             zones::current,
             dynamic,
             config.maxUdpPayload(),
-            new ZoneTransfer(TransferAcl.parse(config.transfer().allow()), registry));
+            new ZoneTransfer(TransferAcl.parse(config.transfer().allow()), registry),
+            config.instance());
     AuthoritativeConfig.RateLimit rrl = config.rrl();
     if (rrl.responsesPerSecond() > 0) {
       handler =

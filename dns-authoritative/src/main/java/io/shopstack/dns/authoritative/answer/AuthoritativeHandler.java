@@ -43,27 +43,34 @@ public final class AuthoritativeHandler implements QueryHandler {
   private final boolean clientSubnetAware;
   private final ZoneTransfer transfer;
   private final DynamicRecords dynamic;
+  private final ServerIdentity identity;
 
   /**
    * @param dynamic per-query records (the GSLB), or null for a plain zone server
    * @param ednsPayload the UDP payload size we advertise (1232 avoids IP fragmentation)
    */
   public AuthoritativeHandler(ZoneSet zones, DynamicRecords dynamic, int ednsPayload) {
-    this(() -> zones, dynamic, ednsPayload, null);
+    this(() -> zones, dynamic, ednsPayload, null, "dns-authoritative");
   }
 
   /**
    * @param zones the zones being served now (they change on reload)
    * @param transfer AXFR over TCP, or null to refuse every zone transfer
+   * @param identity what CH TXT {@code id.server} answers (RFC 4892): the instance's name
    */
   public AuthoritativeHandler(
-      Supplier<ZoneSet> zones, DynamicRecords dynamic, int ednsPayload, ZoneTransfer transfer) {
+      Supplier<ZoneSet> zones,
+      DynamicRecords dynamic,
+      int ednsPayload,
+      ZoneTransfer transfer,
+      String identity) {
     this.zones = zones;
     this.answers = new ZoneAnswers(zones, dynamic);
     this.ednsPayload = ednsPayload;
     this.clientSubnetAware = dynamic != null;
     this.dynamic = dynamic;
     this.transfer = transfer;
+    this.identity = new ServerIdentity(identity);
   }
 
   /**
@@ -138,6 +145,12 @@ public final class AuthoritativeHandler implements QueryHandler {
     OPTRecord opt = query.getOPT();
     Record question = query.getQuestion();
     int qtype = question.getType();
+    if (question.getDClass() == DClass.CH) {
+      Message response = Reply.to(query);
+      if (identity.answer(response, question.getName(), qtype)) {
+        return withOpt(response, opt, null, 0);
+      }
+    }
     if (question.getDClass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
       // Zone transfers are TCP only (RFC 5936 4.2) and handled in handleOverTcp; like BIND, a
       // transfer asked over UDP, or not allowed, is REFUSED.
