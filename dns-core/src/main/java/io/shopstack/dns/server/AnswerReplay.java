@@ -42,7 +42,14 @@ final class AnswerReplay {
     }
     PreparedAnswers prepared = current;
     if (prepared == null || prepared.snapshot() != snapshot) {
-      prepared = new PreparedAnswers(snapshot);
+      PreparedAnswers next = new PreparedAnswers(snapshot);
+      if (prepared != null) {
+        UnchangedAnswers unchanged = handler.unchangedAnswers(prepared.snapshot(), snapshot);
+        if (unchanged != null) {
+          next.inherit(prepared, unchanged);
+        }
+      }
+      prepared = next;
       current = prepared;
     }
     return prepared;
