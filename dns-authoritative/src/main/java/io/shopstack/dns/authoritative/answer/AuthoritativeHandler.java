@@ -9,6 +9,7 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
+import io.shopstack.dns.server.UnchangedAnswers;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.List;
@@ -81,6 +82,15 @@ public final class AuthoritativeHandler implements QueryHandler {
   @Override
   public Object answerSnapshot() {
     return clientSubnetAware ? null : zones.get();
+  }
+
+  /**
+   * After a reload that kept some zones as they were (their files unchanged), the answers those
+   * zones gave still hold ({@link KeptZones}); with dynamic records there are no prepared answers.
+   */
+  @Override
+  public UnchangedAnswers unchangedAnswers(Object before, Object after) {
+    return clientSubnetAware ? null : KeptZones.between(before, after);
   }
 
   /** The dynamic records' own fast path, if they have one (the GSLB's tailored answers). */
