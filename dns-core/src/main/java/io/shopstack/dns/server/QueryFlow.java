@@ -40,6 +40,14 @@ final class QueryFlow {
     int headroom();
 
     /**
+     * A buffer for one prepared answer of exactly {@code bytes} (headroom included), writer index
+     * anywhere: where the transport has room for it, which need not be a buffer of its own.
+     */
+    default ByteBuf buffer(ChannelHandlerContext ctx, int bytes) {
+      return ctx.alloc().ioBuffer(bytes);
+    }
+
+    /**
      * Queues one answer; the transport owns the buffer from here. The future says when it left
      * (over UDP a void one: nobody waits for a datagram).
      */
@@ -188,7 +196,13 @@ final class QueryFlow {
             ctx,
             client,
             AnswerReplay.write(
-                ctx.alloc(), answer, query, wire, transport.headroom(), cookies, client));
+                transport.buffer(ctx, AnswerReplay.bytes(answer, query, transport.headroom())),
+                answer,
+                query,
+                wire,
+                transport.headroom(),
+                cookies,
+                client));
       }
       case SLIP -> {
         metrics.answered(metrics.answers(query.qtype(), Rcode.NOERROR), true, start);
