@@ -114,7 +114,10 @@ final class QueryFlow {
     if (cookieless != null) {
       metrics.malformed();
       log.debug("query from {} with a malformed cookie", client);
-      Message formErr = Reply.error(cookieless, Rcode.FORMERR, maxUdpPayload);
+      // Unusable EDNS otherwise (another version: BADVERS) is answered as it would be without it.
+      Message refusal = WireFormat.ednsRefusal(cookieless, maxUdpPayload);
+      Message formErr =
+          refusal != null ? refusal : Reply.error(cookieless, Rcode.FORMERR, maxUdpPayload);
       send(ctx, client, transport, cookieless, List.of(formErr), start, null, null);
       return;
     }
