@@ -134,6 +134,15 @@ class ComplianceTest {
   }
 
   @Test
+  void anotherEdnsVersionIsBadversEvenWithAMalformedCookie() throws Exception {
+    // Version 1 (the TTL's second byte), and a 5-byte cookie: the version is judged first, as BIND.
+    byte[] opt = {0, 0, 41, 0x04, (byte) 0xd0, 0, 1, 0, 0, 0, 9, 0, 10, 0, 5, 1, 2, 3, 4, 5};
+    Message m = exchange(withRawAdditional(query("www.shop.example.", Type.A), opt));
+    assertThat(m.getRcode()).isEqualTo(Rcode.BADVERS);
+    assertThat(m.getOPT().getVersion()).isZero();
+  }
+
+  @Test
   void aQueryWithoutQuestionButWithACookieGetsOurServerCookie() throws Exception {
     // RFC 7873 5.4: QDCOUNT 0, an OPT with only a client cookie; NOERROR with the cookie back.
     byte[] clientCookie = {1, 2, 3, 4, 5, 6, 7, 8};
