@@ -114,10 +114,9 @@ final class QueryFlow {
     if (cookieless != null) {
       metrics.malformed();
       log.debug("query from {} with a malformed cookie", client);
-      // Unusable EDNS otherwise (another version: BADVERS) is answered as it would be without it.
-      Message refusal = WireFormat.ednsRefusal(cookieless, maxUdpPayload);
-      Message formErr =
-          refusal != null ? refusal : Reply.error(cookieless, Rcode.FORMERR, maxUdpPayload);
+      // Even with another EDNS version: BIND judges the cookie first (NSD, which ignores cookies,
+      // answers BADVERS). Our OPT says version 0 either way.
+      Message formErr = Reply.error(cookieless, Rcode.FORMERR, maxUdpPayload);
       send(ctx, client, transport, cookieless, List.of(formErr), start, null, null);
       return;
     }
