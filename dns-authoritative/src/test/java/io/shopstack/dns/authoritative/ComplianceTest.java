@@ -134,11 +134,12 @@ class ComplianceTest {
   }
 
   @Test
-  void anotherEdnsVersionIsBadversEvenWithAMalformedCookie() throws Exception {
-    // Version 1 (the TTL's second byte), and a 5-byte cookie: the version is judged first, as BIND.
+  void aMalformedCookieIsFormErrEvenWithAnotherEdnsVersion() throws Exception {
+    // Version 1 (the TTL's second byte) and a 5-byte cookie: BIND answers FORMERR with its OPT.
     byte[] opt = {0, 0, 41, 0x04, (byte) 0xd0, 0, 1, 0, 0, 0, 9, 0, 10, 0, 5, 1, 2, 3, 4, 5};
     Message m = exchange(withRawAdditional(query("www.shop.example.", Type.A), opt));
-    assertThat(m.getRcode()).isEqualTo(Rcode.BADVERS);
+    assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(m.getQuestion()).isNotNull();
     assertThat(m.getOPT().getVersion()).isZero();
   }
 
