@@ -8,10 +8,10 @@
 # thread per core), and the server's CPU time (utime+stime of its whole process tree) is reported
 # first, as queries per CPU second, since that figure depends on neither a busy machine nor the
 # load generator. dnsperf's own CPU time is reported too: at ~100 % of its cores, QPS is its limit. A second table gives each server two cores (NSD
-# After each one-core run a separate 3 s run counts the server's system calls per answer (perf).
 # server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT), dnsperf unpinned. Then our
 # server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
 # answers from that zone, the live heap, and a full AXFR of it by dig (records, time, heap after).
+# After each one-core run a separate 3 s run counts the server's system calls per answer (perf).
 #
 # Loopback only. Every server it starts is stopped on exit, failure included.
 #
