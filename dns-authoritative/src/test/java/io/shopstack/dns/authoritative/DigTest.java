@@ -42,6 +42,15 @@ class DigTest {
   }
 
   @Test
+  void aClientAskingOverTcpIsToldTheIdleTimeoutAsBindTellsIt() throws Exception {
+    // RFC 7828: the tests' servers close idle TCP connections after 10 s.
+    String tcp = TestDns.dig(server.dnsPort(), "+tcp", "+keepalive", "www.shop.example", "A");
+    assertThat(tcp).contains("status: NOERROR").contains("TCP KEEPALIVE: 10.0 secs");
+    String udp = TestDns.dig(server.dnsPort(), "+keepalive", "www.shop.example", "A");
+    assertThat(udp).contains("status: NOERROR").doesNotContain("KEEPALIVE");
+  }
+
+  @Test
   void digOverTcpSeesNxdomainWithTheSoa() throws Exception {
     String out = TestDns.dig(server.dnsPort(), "+tcp", "nope.shop.example", "A");
     assertThat(out).contains("status: NXDOMAIN").containsPattern("flags: qr aa rd;");
