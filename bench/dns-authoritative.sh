@@ -11,6 +11,7 @@
 # server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT), dnsperf unpinned. Then our
 # server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
 # answers from that zone, the live heap, and a full AXFR of it by dig (records, time, heap after).
+# After each one-core run a separate 3 s run counts the server's system calls per answer (perf).
 #
 # Loopback only. Every server it starts is stopped on exit, failure included.
 #
@@ -216,6 +217,46 @@ drive() { # name, port, pid, seconds, output file
   echo "$(dnsperf_summary "$5") $(awk -v c=$((after - before)) -v t="$TICK" 'BEGIN { printf "%.2f", c / t }') $client_cpu"
 }
 
+# ---------------------------------------------------------------------------------------------
+# System calls per answer: a separate short dnsperf run with perf counting the server's
+# raw_syscalls:sys_enter (every thread of every process of its tree: NSD's server is a
+# grandchild), after the measured run so the tracepoint does not slow that one. "n/a" when perf
+# cannot count here (no tracefs, perf_event_paranoid).
+# ---------------------------------------------------------------------------------------------
+process_tree() { # pid -> that pid and its descendants, comma separated
+  local all=("$1") queue=("$1") p k
+  while [ ${#queue[@]} -gt 0 ]; do
+    p=${queue[0]}
+    queue=("${queue[@]:1}")
+    for k in $(ps -o pid= --ppid "$p" 2>/dev/null || true); do
+      all+=("$k")
+      queue+=("$k")
+    done
+  done
+  local IFS=,
+  echo "${all[*]}"
+}
+
+declare -A SYSCALLS
+count_syscalls() { # name, port, pid
+  local cores threads pin_client=() out="$WORK/syscalls-$1"
+  read -r cores threads <<<"$(client_cores)"
+  [ "$cores" = - ] || pin_client=(taskset -c "$cores")
+  SYSCALLS[$1]=n/a
+  perf stat -x, -e raw_syscalls:sys_enter -p "$(process_tree "$3")" -o "$out.perf" -- sleep 4 \
+    >/dev/null 2>&1 &
+  local perf_pid=$!
+  timeout 60 "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" -l 3 \
+    -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$out.dnsperf" 2>&1 || true
+  wait "$perf_pid" || return 0
+  local calls answered
+  calls=$(awk -F, '/raw_syscalls/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out.perf")
+  answered=$(awk '/Queries completed/ { print $3 }' "$out.dnsperf")
+  [ -n "$calls" ] && [ "${answered:-0}" -gt 0 ] \
+    && SYSCALLS[$1]=$(awk -v c="$calls" -v a="$answered" 'BEGIN { printf "%.2f", c / a }')
+  return 0
+}
+
 RESULTS=()
 RESULTS2=()
 bench_server() { # name, port, pid
@@ -232,6 +273,7 @@ bench_server() { # name, port, pid
   log "bench: $name: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name.txt" | tr -s ' ' | tr '\n' ';')"
   if [ "$CORES" -eq 1 ]; then
     RESULTS+=("$name $line $load_before $load_after")
+    count_syscalls "$name" "$port" "$pid"
   else
     RESULTS2+=("$name $line $load_before $load_after")
   fi
@@ -292,7 +334,7 @@ per_cpu() { awk -v s="$1" -v l="$2" -v c="$3" 'BEGIN { printf "%.0f", (c > 0 ? (
 
 # ---------------------------------------------------------------------------------------------
 main() {
-  install_missing --stop "nsd named" nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux \
+  install_missing --stop "nsd named" nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux perf:linux-perf \
     dig:bind9-dnsutils java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless
   [ ${#PIN_SERVER[@]} -gt 0 ] || log "bench: fewer than 2 cores: no pinning"
   ports_free "$PORT_OURS" "$PORT_NSD" "$PORT_BIND" "$PORT_LOAD"
@@ -371,6 +413,8 @@ main() {
   echo "$heap_info" | sed -n '2,$p' | sed 's/^/  heap_info: /' | head -n 4
   echo "AXFR by dig: ${xfr_records} records in ${xfr_ms} ms; heap after it: ${xfr_heap}"
   echo
+  echo "system calls per answer (one core, perf stat raw_syscalls over a separate 3 s run):" \
+    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a}"
   echo "per CPU second (one core): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }

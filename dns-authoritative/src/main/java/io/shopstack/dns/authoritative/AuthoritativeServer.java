@@ -88,7 +88,8 @@ public final class AuthoritativeServer implements AutoCloseable {
             zones::current,
             dynamic,
             config.maxUdpPayload(),
-            new ZoneTransfer(TransferAcl.parse(config.transfer().allow()), registry));
+            new ZoneTransfer(TransferAcl.parse(config.transfer().allow()), registry),
+            config.instance());
     AuthoritativeConfig.RateLimit rrl = config.rrl();
     if (rrl.responsesPerSecond() > 0) {
       handler =
@@ -155,7 +156,9 @@ public final class AuthoritativeServer implements AutoCloseable {
     return actions;
   }
 
-  /** Re-reads every zone now; the old ones keep serving if any file is broken. */
+  /**
+   * Re-reads every zone whose file changed now; the old ones keep serving if any file is broken.
+   */
   public ZoneReloader.Outcome reload() {
     return zones.reload(ZoneReloader.Trigger.ADMIN);
   }
@@ -174,6 +177,7 @@ public final class AuthoritativeServer implements AutoCloseable {
           .append(" serial ")
           .append(zone.soa().getSerial())
           .append(outcome.changed().contains(zone) ? " (changed)" : "")
+          .append(outcome.reread().contains(zone.origin()) ? "" : " (file unchanged, kept)")
           .append('\n');
     }
     return AdminAction.Result.ok(body.toString());

@@ -127,6 +127,39 @@ class ComplianceTest {
     Message m = exchange(withRawAdditional(query("www.shop.example.", Type.A), opt));
     assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
     assertThat(m.getSection(Section.ANSWER)).isEmpty();
+    // As BIND: the question and an OPT, or a resolver concludes we do not speak EDNS at all.
+    assertThat(m.getQuestion().getName()).isEqualTo(Name.fromString("www.shop.example."));
+    assertThat(m.getOPT()).as("OPT in the FORMERR").isNotNull();
+    assertThat(m.getOPT().getOptions()).isEmpty();
+  }
+
+  @Test
+  void aMalformedCookieIsFormErrEvenWithAnotherEdnsVersion() throws Exception {
+    // Version 1 (the TTL's second byte) and a 5-byte cookie: BIND answers FORMERR with its OPT.
+    byte[] opt = {0, 0, 41, 0x04, (byte) 0xd0, 0, 1, 0, 0, 0, 9, 0, 10, 0, 5, 1, 2, 3, 4, 5};
+    Message m = exchange(withRawAdditional(query("www.shop.example.", Type.A), opt));
+    assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(m.getQuestion()).isNotNull();
+    assertThat(m.getOPT().getVersion()).isZero();
+  }
+
+  @Test
+  void aQueryWithoutQuestionButWithACookieGetsOurServerCookie() throws Exception {
+    // RFC 7873 5.4: QDCOUNT 0, an OPT with only a client cookie; NOERROR with the cookie back.
+    byte[] clientCookie = {1, 2, 3, 4, 5, 6, 7, 8};
+    Message q = new Message(0x4321);
+    q.addRecord(
+        new OPTRecord(1232, 0, 0, 0, List.of(new CookieOption(clientCookie))), Section.ADDITIONAL);
+    Message m = exchange(q.toWire());
+    assertThat(m.getHeader().getID()).isEqualTo(0x4321);
+    assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(m.getHeader().getCount(Section.QUESTION)).isZero();
+    serverCookieOf(m, clientCookie);
+
+    // Without a cookie, no question is still a malformed query.
+    Message bare = new Message(0x4322);
+    bare.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+    assertThat(exchange(bare.toWire()).getRcode()).isEqualTo(Rcode.FORMERR);
   }
 
   private static byte[] serverCookieOf(Message answer, byte[] clientCookie) {

@@ -21,6 +21,36 @@ class DigTest {
   }
 
   @Test
+  void chaosNamesSayWhichInstanceAnsweredAsNsdDoes() throws Exception {
+    String id = TestDns.dig(server.dnsPort(), "+norecurse", "CH", "TXT", "id.server");
+    assertThat(id).contains("status: NOERROR").containsPattern("flags: qr;");
+    assertThat(id).containsPattern("id\\.server\\.\\s+0\\s+CH\\s+TXT\\s+\"test\"");
+    assertThat(TestDns.dig(server.dnsPort(), "+short", "+tcp", "CH", "TXT", "hostname.bind"))
+        .isEqualToIgnoringWhitespace("\"test\"");
+    assertThat(TestDns.dig(server.dnsPort(), "+short", "CH", "TXT", "version.bind"))
+        .contains("shop-stack");
+    assertThat(TestDns.dig(server.dnsPort(), "CH", "TXT", "other.bind"))
+        .contains("status: REFUSED");
+    assertThat(TestDns.dig(server.dnsPort(), "CH", "A", "id.server")).contains("status: REFUSED");
+  }
+
+  @Test
+  void aMalformedCookieIsFormErrThatDigDoesNotTakeForMissingEdns() throws Exception {
+    String out = TestDns.dig(server.dnsPort(), "+cookie=0102030405060708aabbcc", "shop.example");
+    assertThat(out).contains("status: FORMERR").contains("EDNS: version: 0");
+    assertThat(out).doesNotContain("retry with '+noedns'");
+  }
+
+  @Test
+  void aClientAskingOverTcpIsToldTheIdleTimeoutAsBindTellsIt() throws Exception {
+    // RFC 7828: the tests' servers close idle TCP connections after 10 s.
+    String tcp = TestDns.dig(server.dnsPort(), "+tcp", "+keepalive", "www.shop.example", "A");
+    assertThat(tcp).contains("status: NOERROR").contains("TCP KEEPALIVE: 10.0 secs");
+    String udp = TestDns.dig(server.dnsPort(), "+keepalive", "www.shop.example", "A");
+    assertThat(udp).contains("status: NOERROR").doesNotContain("KEEPALIVE");
+  }
+
+  @Test
   void digOverTcpSeesNxdomainWithTheSoa() throws Exception {
     String out = TestDns.dig(server.dnsPort(), "+tcp", "nope.shop.example", "A");
     assertThat(out).contains("status: NXDOMAIN").containsPattern("flags: qr aa rd;");

@@ -42,7 +42,14 @@ final class AnswerReplay {
     }
     PreparedAnswers prepared = current;
     if (prepared == null || prepared.snapshot() != snapshot) {
-      prepared = new PreparedAnswers(snapshot);
+      PreparedAnswers next = new PreparedAnswers(snapshot);
+      if (prepared != null) {
+        UnchangedAnswers unchanged = handler.unchangedAnswers(prepared.snapshot(), snapshot);
+        if (unchanged != null) {
+          next.inherit(prepared, unchanged);
+        }
+      }
+      prepared = next;
       current = prepared;
     }
     return prepared;
@@ -58,13 +65,20 @@ final class AnswerReplay {
             && answer.wire().length + ServerCookies.OPTION_BYTES <= query.limit);
   }
 
+  /** Bytes {@link #write} writes: the headroom, the prepared answer, and our cookie if asked. */
+  static int bytes(PreparedAnswers.Answer answer, PlainQuery query, int headroom) {
+    return headroom
+        + answer.wire().length
+        + (query.clientCookieAt >= 0 ? ServerCookies.OPTION_BYTES : 0);
+  }
+
   /**
-   * The prepared answer patched for {@code query} (read from {@code wire}) in a new buffer, after
-   * {@code headroom} bytes left for the transport's framing, with our cookie when the query offers
-   * one; the caller owns the buffer.
+   * The prepared answer patched for {@code query} (read from {@code wire}) into {@code out}, a
+   * buffer of {@link #bytes} capacity, after {@code headroom} bytes left for the transport's
+   * framing, with our cookie when the query offers one.
    */
   static ByteBuf write(
-      ByteBufAllocator alloc,
+      ByteBuf out,
       PreparedAnswers.Answer answer,
       PlainQuery query,
       ByteBuf wire,
@@ -73,8 +87,6 @@ final class AnswerReplay {
       InetSocketAddress client) {
     byte[] prepared = answer.wire();
     boolean cookie = query.clientCookieAt >= 0;
-    ByteBuf out =
-        alloc.ioBuffer(headroom + prepared.length + (cookie ? ServerCookies.OPTION_BYTES : 0));
     out.writerIndex(headroom);
     int base = headroom;
     out.writeBytes(prepared);

@@ -162,7 +162,11 @@ public final class DnsServer implements AutoCloseable {
             "dns", Math.max(sockets.count(), 2 * Runtime.getRuntime().availableProcessors()));
     QueryFlow flow =
         new QueryFlow(
-            handler, new AnswerReplay(handler, metrics), metrics, settings.maxUdpPayload());
+            handler,
+            new AnswerReplay(handler, metrics),
+            metrics,
+            settings.maxUdpPayload(),
+            settings.tcpIdleSeconds());
     TcpConnectionLimit connectionLimit =
         new TcpConnectionLimit(
             settings.tcpConnectionsPerClient(), settings.tcpConnections(), metrics);

@@ -2,6 +2,9 @@ package io.shopstack.dns.server;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import org.xbill.DNS.DNSInput;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.WireParseException;
 
 /**
  * An ordinary query read straight off the wire, without building a dnsjava {@code Message}: opcode
@@ -103,6 +106,18 @@ final class PlainQuery {
 
     int qtype() {
       return length < 5 ? -1 : (bytes[length - 5] & 0xff) << 8 | (bytes[length - 4] & 0xff);
+    }
+
+    /** The question's name (lower case), or null when the key holds none. */
+    Name name() {
+      if (length < 6) {
+        return null;
+      }
+      try {
+        return new Name(new DNSInput(Arrays.copyOf(bytes, length - 5)));
+      } catch (WireParseException e) {
+        return null;
+      }
     }
 
     /** True when {@code answer} echoes this question's name (in any letter case) at offset 12. */

@@ -2,6 +2,7 @@ package io.shopstack.dns.server;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.Name;
 
 /**
  * Answers to plain queries kept as the bytes the full path encoded, for one snapshot of the data a
@@ -39,9 +40,29 @@ final class PreparedAnswers {
     }
   }
 
+  /**
+   * The answers of the snapshot before this one that may still hold: each is checked once, when
+   * first asked again, and moved over if it does. Dropped when the young generation first fills.
+   * Holds the old answers' bytes only, never the old snapshot.
+   */
+  private record Inherited(Generation young, Generation old, UnchangedAnswers unchanged) {
+    Answer find(PlainQuery.Key key) {
+      Answer answer = young.answers.get(key);
+      if (answer == null) {
+        answer = old.answers.get(key);
+      }
+      if (answer == null) {
+        return null;
+      }
+      Name qname = key.name();
+      return qname != null && unchanged.holds(qname, key.qtype()) ? answer : null;
+    }
+  }
+
   private final Object snapshot;
   private volatile Generation young = new Generation();
   private volatile Generation old = new Generation();
+  private volatile Inherited inherited;
 
   PreparedAnswers(Object snapshot) {
     this.snapshot = snapshot;
@@ -60,11 +81,23 @@ final class PreparedAnswers {
     Answer answer = young.answers.get(key);
     if (answer == null) {
       answer = old.answers.get(key);
+      if (answer == null) {
+        Inherited before = inherited;
+        answer = before == null ? null : before.find(key);
+      }
       if (answer != null) {
         keep(key.copy(), answer);
       }
     }
     return answer;
+  }
+
+  /**
+   * Lets this set take over the answers of {@code previous} (the set of the snapshot before) that
+   * {@code unchanged} says still hold, as they are asked for.
+   */
+  void inherit(PreparedAnswers previous, UnchangedAnswers unchanged) {
+    inherited = new Inherited(previous.young, previous.old, unchanged);
   }
 
   /** Keeps {@code answer} under {@code key}, which from now on must never change. */
@@ -81,6 +114,7 @@ final class PreparedAnswers {
         if (young == generation) {
           old = generation;
           young = new Generation();
+          inherited = null; // what was not asked for in a whole generation is not worth keeping
         }
       }
     }

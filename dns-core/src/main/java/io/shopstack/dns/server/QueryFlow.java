@@ -8,17 +8,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.dns.edns.ServerCookies;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TcpKeepaliveOption;
 
 /**
  * The one path every query takes, whatever carried it: a prepared answer replayed when there is
@@ -38,6 +41,14 @@ final class QueryFlow {
 
     /** Bytes the transport writes in front of each answer (TCP's length), reserved by the flow. */
     int headroom();
+
+    /**
+     * A buffer for one prepared answer of exactly {@code bytes} (headroom included), writer index
+     * anywhere: where the transport has room for it, which need not be a buffer of its own.
+     */
+    default ByteBuf buffer(ChannelHandlerContext ctx, int bytes) {
+      return ctx.alloc().ioBuffer(bytes);
+    }
 
     /**
      * Queues one answer; the transport owns the buffer from here. The future says when it left
@@ -61,6 +72,9 @@ final class QueryFlow {
   private final int maxUdpPayload;
   private final ServerCookies cookies = new ServerCookies();
 
+  /** RFC 7828: our TCP idle timeout, in units of 100 ms, for clients that ask over TCP. */
+  private final TcpKeepaliveOption keepalive;
+
   /** Each event loop reads its queries into one instance (see {@link PlainQuery#readInto}). */
   private static final FastThreadLocal<PlainQuery> SCRATCH =
       new FastThreadLocal<>() {
@@ -70,12 +84,21 @@ final class QueryFlow {
         }
       };
 
+  /**
+   * @param tcpIdleSeconds how long an idle TCP connection stays open: what a client that asks (RFC
+   *     7828 edns-tcp-keepalive) is told
+   */
   QueryFlow(
-      QueryHandler handler, AnswerReplay replay, DnsServerMetrics metrics, int maxUdpPayload) {
+      QueryHandler handler,
+      AnswerReplay replay,
+      DnsServerMetrics metrics,
+      int maxUdpPayload,
+      int tcpIdleSeconds) {
     this.handler = handler;
     this.replay = replay;
     this.metrics = metrics;
     this.maxUdpPayload = maxUdpPayload;
+    this.keepalive = new TcpKeepaliveOption(Math.min(0xffff, tcpIdleSeconds * 10));
   }
 
   /** Answers the query in {@code wire} (the caller keeps ownership of that buffer). */
@@ -102,6 +125,16 @@ final class QueryFlow {
     PlainQuery plain = prepared == null ? null : scratch.copy();
     byte[] bytes = ByteBufUtil.getBytes(wire);
     WireFormat.Parsed parsed = WireFormat.parse(bytes);
+    Message cookieless = parsed.query() == null ? MalformedCookie.queryWithout(bytes) : null;
+    if (cookieless != null) {
+      metrics.malformed();
+      log.debug("query from {} with a malformed cookie", client);
+      // Even with another EDNS version: BIND judges the cookie first (NSD, which ignores cookies,
+      // answers BADVERS). Our OPT says version 0 either way.
+      Message formErr = Reply.error(cookieless, Rcode.FORMERR, maxUdpPayload);
+      send(ctx, client, transport, cookieless, List.of(formErr), start, null, null);
+      return;
+    }
     if (parsed.query() == null) {
       metrics.malformed();
       log.debug(
@@ -121,6 +154,11 @@ final class QueryFlow {
       metrics.malformed();
       log.debug("query from {} with unusable EDNS: {}", client, refusal.getRcode());
       send(ctx, client, transport, query, List.of(refusal), start, null, null);
+      return;
+    }
+    Message cookieOnly = WireFormat.serverCookieRequest(query, maxUdpPayload);
+    if (cookieOnly != null) {
+      send(ctx, client, transport, query, List.of(cookieOnly), start, null, null);
       return;
     }
     Admission admission = handler.admit(client, transport.transport());
@@ -175,7 +213,13 @@ final class QueryFlow {
             ctx,
             client,
             AnswerReplay.write(
-                ctx.alloc(), answer, query, wire, transport.headroom(), cookies, client));
+                transport.buffer(ctx, AnswerReplay.bytes(answer, query, transport.headroom())),
+                answer,
+                query,
+                wire,
+                transport.headroom(),
+                cookies,
+                client));
       }
       case SLIP -> {
         metrics.answered(metrics.answers(query.qtype(), Rcode.NOERROR), true, start);
@@ -298,17 +342,20 @@ final class QueryFlow {
     }
     int limit = WireFormat.sizeLimit(query, transport.transport(), maxUdpPayload);
     byte[] clientCookie = ServerCookies.clientCookie(query.getOPT());
+    boolean keepaliveAsked =
+        transport.transport() == Transport.TCP && asksForKeepalive(query.getOPT());
     byte[][] encoded = new byte[responses.size()][];
     if (prepared != null && encoded.length == 1) {
       // Kept without a cookie: the replay adds each asker's own.
       byte[] bare = WireFormat.encode(responses.get(0), limit);
       replay.keep(prepared, plain, responses.get(0), bare);
-      encoded[0] = clientCookie == null ? bare : null;
+      encoded[0] = clientCookie == null && !keepaliveAsked ? bare : null;
     }
     boolean truncated = false;
     for (int i = 0; i < encoded.length; i++) {
       if (encoded[i] == null) {
-        encoded[i] = WireFormat.encode(withCookie(responses.get(i), clientCookie, client), limit);
+        Message response = withCookie(responses.get(i), clientCookie, client);
+        encoded[i] = WireFormat.encode(keepaliveAsked ? withKeepalive(response) : response, limit);
       }
       truncated |= WireFormat.truncated(encoded[i]);
     }
@@ -328,6 +375,33 @@ final class QueryFlow {
     response.removeRecord(opt, Section.ADDITIONAL);
     response.addRecord(
         cookies.withCookie(opt, clientCookie, client.getAddress()), Section.ADDITIONAL);
+    return response;
+  }
+
+  /**
+   * RFC 7828 3.3.2: a client that sends an empty edns-tcp-keepalive over TCP may be told how long
+   * we keep its idle connection (BIND tells, NSD does not); over UDP the option is ignored.
+   */
+  private static boolean asksForKeepalive(OPTRecord opt) {
+    return opt != null && !opt.getOptions(EDNSOption.Code.TCP_KEEPALIVE).isEmpty();
+  }
+
+  private Message withKeepalive(Message response) {
+    OPTRecord opt = response.getOPT();
+    if (opt == null) {
+      return response;
+    }
+    List<EDNSOption> options = new ArrayList<>(opt.getOptions());
+    options.add(keepalive);
+    response.removeRecord(opt, Section.ADDITIONAL);
+    response.addRecord(
+        new OPTRecord(
+            opt.getPayloadSize(),
+            opt.getExtendedRcode(),
+            opt.getVersion(),
+            opt.getFlags(),
+            options),
+        Section.ADDITIONAL);
     return response;
   }
 

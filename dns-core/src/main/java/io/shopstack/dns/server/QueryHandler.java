@@ -53,6 +53,15 @@ public interface QueryHandler {
   }
 
   /**
+   * Which answers prepared from snapshot {@code before} still hold in {@code after} (both from
+   * {@link #answerSnapshot}), so the transport carries them over instead of dropping every one;
+   * null, the default, when none is known to (all are computed afresh).
+   */
+  default UnchangedAnswers unchangedAnswers(Object before, Object after) {
+    return null;
+  }
+
+  /**
    * The handler's own fast path, tried before the query is parsed: for answers that depend on the
    * client as well as on the data (the GSLB's, tailored to the client's subnet), which prepared
    * answers cannot hold. Returns the whole answer to the query in {@code query} (readable bytes,

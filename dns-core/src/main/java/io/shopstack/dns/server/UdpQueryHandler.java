@@ -12,16 +12,24 @@ import org.slf4j.LoggerFactory;
 /**
  * DNS over UDP: one datagram in, at most one datagram out, answered by the {@link QueryFlow}.
  * Answers made while reading are flushed once per read burst, so the socket sees one write batch
- * instead of a system call per answer. One instance per UDP channel: the pending-flush flag belongs
- * to its event loop.
+ * instead of a system call per answer. The prepared answers of one burst are written side by side
+ * into one pooled buffer, each datagram a slice of it, instead of one buffer taken from the pool
+ * and given back per answer. One instance per UDP channel: the flag and the buffer belong to its
+ * event loop.
  */
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
     implements QueryFlow.Wire {
   private static final Logger log = LoggerFactory.getLogger(UdpQueryHandler.class);
 
+  /** Room for the answers of one recvmmsg burst of small answers; a bigger one takes another. */
+  static final int BURST_BUFFER_BYTES = 16 * 1024;
+
   private final QueryFlow flow;
   private boolean reading;
   private boolean flushPending;
+
+  /** This burst's answers, or null; each answer sent holds a reference to it through its slice. */
+  private ByteBuf burst;
 
   UdpQueryHandler(QueryFlow flow) {
     this.flow = flow;
@@ -53,6 +61,22 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
   }
 
   @Override
+  public ByteBuf buffer(ChannelHandlerContext ctx, int bytes) {
+    if (!reading || bytes > BURST_BUFFER_BYTES) {
+      return ctx.alloc().ioBuffer(bytes); // answered outside a read burst: no burst to share
+    }
+    if (burst == null || burst.writableBytes() < bytes) {
+      if (burst != null) {
+        burst.release(); // the answers already sliced from it keep it alive until sent
+      }
+      burst = ctx.alloc().directBuffer(BURST_BUFFER_BYTES, BURST_BUFFER_BYTES);
+    }
+    ByteBuf answer = burst.retainedSlice(burst.writerIndex(), bytes);
+    burst.writerIndex(burst.writerIndex() + bytes);
+    return answer;
+  }
+
+  @Override
   public ChannelFuture send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
     // No promise per answer: nobody waits for it, and a failed send is logged by the channel.
     return ctx.write(new DatagramPacket(answer, client), ctx.voidPromise());
@@ -78,7 +102,20 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
       flushPending = false;
       ctx.flush();
     }
+    releaseBurst();
     ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseBurst();
+  }
+
+  private void releaseBurst() {
+    if (burst != null) {
+      burst.release();
+      burst = null;
+    }
   }
 
   @Override

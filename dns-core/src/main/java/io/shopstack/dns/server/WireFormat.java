@@ -1,6 +1,7 @@
 package io.shopstack.dns.server;
 
 import io.shopstack.dns.edns.Edns;
+import io.shopstack.dns.edns.ServerCookies;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -112,6 +113,21 @@ final class WireFormat {
         Edns.responseOpt(opt, payloadSize, Rcode.BADVERS, List.of()), Section.ADDITIONAL);
     response.getHeader().setRcode(Rcode.BADVERS & 0xF);
     return response;
+  }
+
+  /**
+   * RFC 7873 5.4: a QUERY without a question but with a client cookie asks for our server cookie;
+   * the answer is NOERROR with our OPT, to which the flow adds the cookie (BIND and NSD answer it
+   * so). Null for any other query: without a cookie no question stays FORMERR.
+   */
+  static Message serverCookieRequest(Message query, int payloadSize) {
+    Header header = query.getHeader();
+    if (header.getOpcode() != Opcode.QUERY
+        || header.getCount(Section.QUESTION) != 0
+        || ServerCookies.clientCookie(query.getOPT()) == null) {
+      return null;
+    }
+    return Reply.error(query, Rcode.NOERROR, payloadSize);
   }
 
   /**

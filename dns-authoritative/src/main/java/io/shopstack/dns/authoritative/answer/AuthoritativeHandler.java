@@ -9,6 +9,7 @@ import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
+import io.shopstack.dns.server.UnchangedAnswers;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.List;
@@ -43,27 +44,34 @@ public final class AuthoritativeHandler implements QueryHandler {
   private final boolean clientSubnetAware;
   private final ZoneTransfer transfer;
   private final DynamicRecords dynamic;
+  private final ServerIdentity identity;
 
   /**
    * @param dynamic per-query records (the GSLB), or null for a plain zone server
    * @param ednsPayload the UDP payload size we advertise (1232 avoids IP fragmentation)
    */
   public AuthoritativeHandler(ZoneSet zones, DynamicRecords dynamic, int ednsPayload) {
-    this(() -> zones, dynamic, ednsPayload, null);
+    this(() -> zones, dynamic, ednsPayload, null, "dns-authoritative");
   }
 
   /**
    * @param zones the zones being served now (they change on reload)
    * @param transfer AXFR over TCP, or null to refuse every zone transfer
+   * @param identity what CH TXT {@code id.server} answers (RFC 4892): the instance's name
    */
   public AuthoritativeHandler(
-      Supplier<ZoneSet> zones, DynamicRecords dynamic, int ednsPayload, ZoneTransfer transfer) {
+      Supplier<ZoneSet> zones,
+      DynamicRecords dynamic,
+      int ednsPayload,
+      ZoneTransfer transfer,
+      String identity) {
     this.zones = zones;
     this.answers = new ZoneAnswers(zones, dynamic);
     this.ednsPayload = ednsPayload;
     this.clientSubnetAware = dynamic != null;
     this.dynamic = dynamic;
     this.transfer = transfer;
+    this.identity = new ServerIdentity(identity);
   }
 
   /**
@@ -74,6 +82,15 @@ public final class AuthoritativeHandler implements QueryHandler {
   @Override
   public Object answerSnapshot() {
     return clientSubnetAware ? null : zones.get();
+  }
+
+  /**
+   * After a reload that kept some zones as they were (their files unchanged), the answers those
+   * zones gave still hold ({@link KeptZones}); with dynamic records there are no prepared answers.
+   */
+  @Override
+  public UnchangedAnswers unchangedAnswers(Object before, Object after) {
+    return clientSubnetAware ? null : KeptZones.between(before, after);
   }
 
   /** The dynamic records' own fast path, if they have one (the GSLB's tailored answers). */
@@ -138,6 +155,12 @@ public final class AuthoritativeHandler implements QueryHandler {
     OPTRecord opt = query.getOPT();
     Record question = query.getQuestion();
     int qtype = question.getType();
+    if (question.getDClass() == DClass.CH) {
+      Message response = Reply.to(query);
+      if (identity.answer(response, question.getName(), qtype)) {
+        return withOpt(response, opt, null, 0);
+      }
+    }
     if (question.getDClass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
       // Zone transfers are TCP only (RFC 5936 4.2) and handled in handleOverTcp; like BIND, a
       // transfer asked over UDP, or not allowed, is REFUSED.

@@ -27,7 +27,7 @@ import org.xbill.DNS.Type;
  */
 final class ZoneAnswers {
   /** Longest CNAME chain we follow before handing the rest to the resolver. */
-  private static final int MAX_CHAIN = 8;
+  static final int MAX_CHAIN = 8;
 
   private final Supplier<ZoneSet> zoneSet;
   private final DynamicRecords dynamic;

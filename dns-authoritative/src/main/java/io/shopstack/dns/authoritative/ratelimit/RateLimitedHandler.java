@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.shopstack.dns.server.Admission;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Transport;
+import io.shopstack.dns.server.UnchangedAnswers;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.List;
@@ -96,5 +97,10 @@ public final class RateLimitedHandler implements QueryHandler {
   @Override
   public Object answerSnapshot() {
     return answers.answerSnapshot();
+  }
+
+  @Override
+  public UnchangedAnswers unchangedAnswers(Object before, Object after) {
+    return answers.unchangedAnswers(before, after);
   }
 }

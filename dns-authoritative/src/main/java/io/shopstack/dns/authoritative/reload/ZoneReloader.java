@@ -10,6 +10,7 @@ import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.authoritative.zone.ZoneSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +28,11 @@ import org.xbill.DNS.Name;
 public final class ZoneReloader {
   private static final Logger log = LoggerFactory.getLogger(ZoneReloader.class);
 
-  /** What a reload did; {@code error} is null when it succeeded. */
-  public record Outcome(List<AuthoritativeZone> changed, String error) {
+  /**
+   * What a reload did: the zones whose serial changed, the origins whose files were read again (the
+   * others were unchanged on disk and kept as they were); {@code error} is null when it succeeded.
+   */
+  public record Outcome(List<AuthoritativeZone> changed, List<Name> reread, String error) {
     public boolean ok() {
       return error == null;
     }
@@ -49,6 +53,9 @@ public final class ZoneReloader {
   private final Map<Trigger, Counter> rejected = new EnumMap<>(Trigger.class);
   private volatile ZoneSet current;
 
+  /** Each zone's file as it was when last read; touched only under this object's lock. */
+  private final Map<Name, ZoneFileStamp> stamps = new HashMap<>();
+
   /** Loads every zone now; a broken one throws, so a server never starts half-configured. */
   public ZoneReloader(
       List<ZoneSource> sources,
@@ -65,7 +72,13 @@ public final class ZoneReloader {
       rejected.put(
           trigger, registry.counter("dns_zone_reloads", "result", "rejected", "trigger", name));
     }
-    this.current = new ZoneSet(sources.stream().map(loader::load).toList());
+    List<AuthoritativeZone> zones = new ArrayList<>();
+    for (ZoneSource source : this.sources) {
+      // Stamped before reading: an edit during the read shows as a change at the next reload.
+      stamps.put(source.origin(), ZoneFileStamp.ofLocation(source.location()));
+      zones.add(loader.load(source));
+    }
+    this.current = new ZoneSet(zones);
     current.all().forEach(this::exposeSerial);
   }
 
@@ -78,20 +91,39 @@ public final class ZoneReloader {
     return sources;
   }
 
-  /** Re-reads every zone; swaps them in only when all of them load. */
+  /**
+   * Re-reads every zone whose file changed since it was read (modification time, size or identity,
+   * {@link ZoneFileStamp}) and keeps the others as they are, the very same objects, so the
+   * transport keeps their prepared answers too; swaps the set in only when every zone loads.
+   */
   public synchronized Outcome reload(Trigger trigger) {
+    ZoneSet previous = current;
     ZoneSet next;
+    Map<Name, ZoneFileStamp> nextStamps = new HashMap<>();
+    List<Name> reread = new ArrayList<>();
     try {
-      next = new ZoneSet(sources.stream().map(loader::reload).toList());
+      List<AuthoritativeZone> zones = new ArrayList<>();
+      for (ZoneSource source : sources) {
+        ZoneFileStamp stamp = ZoneFileStamp.ofLocation(source.location());
+        nextStamps.put(source.origin(), stamp);
+        AuthoritativeZone before = previous.zone(source.origin());
+        if (stamp != null && before != null && stamp.unchangedSince(stamps.get(source.origin()))) {
+          zones.add(before);
+        } else {
+          zones.add(loader.reload(source));
+          reread.add(source.origin());
+        }
+      }
+      next = new ZoneSet(zones);
     } catch (RuntimeException e) {
       // ZoneFileException names file and line; anything else is still one line, not a trace.
       String why = e instanceof ZoneFileException ? e.getMessage() : e.toString();
       rejected.get(trigger).increment();
       log.warn("zone reload rejected, old zones still served: {}", why);
-      return new Outcome(List.of(), why);
+      return new Outcome(List.of(), List.of(), why);
     }
-    ZoneSet previous = current;
     current = next;
+    stamps.putAll(nextStamps);
     reloaded.get(trigger).increment();
     List<AuthoritativeZone> changed = new ArrayList<>();
     for (AuthoritativeZone zone : next.all()) {
@@ -104,12 +136,14 @@ public final class ZoneReloader {
       }
     }
     log.info(
-        "zones reloaded: {} of {} changed serial {}",
-        changed.size(),
+        "zones reloaded: {} of {} files read again (the others unchanged on disk), {} changed serial"
+            + " {}",
+        reread.size(),
         next.size(),
+        changed.size(),
         changed.stream().map(z -> z.origin() + "=" + z.soa().getSerial()).toList());
     changed.forEach(onSerialChange);
-    return new Outcome(List.copyOf(changed), null);
+    return new Outcome(List.copyOf(changed), List.copyOf(reread), null);
   }
 
   private void exposeSerial(AuthoritativeZone zone) {
