@@ -59,69 +59,60 @@ final class ContainerErrors extends ErrorHandler {
   }
 
   /** What S3 answers for a status Jetty chose. */
-  record Refusal(int status, String code, String message, boolean tooLarge) {
+  record Refusal(int status, String code, String message) {
 
     /** A URI Jetty parsed but will not route: ambiguous segments, separators or encodings. */
     static Refusal invalidUri(String reason) {
-      return new Refusal(
-          400, "InvalidURI", detailed("Couldn't parse the specified URI", reason), false);
+      return s3(S3Error.INVALID_URI, reason);
     }
 
     static Refusal of(int jettyStatus, String reason) {
       return switch (jettyStatus) {
         case HttpStatus.URI_TOO_LONG_414, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431 ->
-            new Refusal(
-                400,
-                S3Error.REQUEST_HEADER_SECTION_TOO_LARGE.code(),
-                S3Error.REQUEST_HEADER_SECTION_TOO_LARGE.message(),
-                true);
+            s3(S3Error.REQUEST_HEADER_SECTION_TOO_LARGE);
         case HttpStatus.EXPECTATION_FAILED_417 ->
             new Refusal(
                 417,
                 "ExpectationFailed",
-                detailed("The only expectation this store meets is 100-continue", reason),
-                false);
+                detailed("The only expectation this store meets is 100-continue", reason));
         case HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 ->
             new Refusal(
                 505,
                 "HttpVersionNotSupported",
-                detailed("The HTTP version of the request is not supported", reason),
-                false);
-        case HttpStatus.PAYLOAD_TOO_LARGE_413 ->
-            new Refusal(
-                413, S3Error.ENTITY_TOO_LARGE.code(), S3Error.ENTITY_TOO_LARGE.message(), false);
+                detailed("The HTTP version of the request is not supported", reason));
+        case HttpStatus.PAYLOAD_TOO_LARGE_413 -> s3(S3Error.ENTITY_TOO_LARGE);
         case HttpStatus.REQUEST_TIMEOUT_408 ->
             new Refusal(
                 400,
                 "RequestTimeout",
                 "Your socket connection to the server was not read from or written to within the"
-                    + " timeout period.",
-                false);
-        case HttpStatus.NOT_IMPLEMENTED_501 ->
-            new Refusal(
-                501,
-                S3Error.NOT_IMPLEMENTED.code(),
-                detailed(S3Error.NOT_IMPLEMENTED.message(), reason),
-                false);
-        case HttpStatus.BAD_REQUEST_400 ->
-            new Refusal(
-                400,
-                S3Error.BAD_REQUEST.code(),
-                detailed(S3Error.BAD_REQUEST.message(), reason),
-                false);
+                    + " timeout period.");
+        case HttpStatus.NOT_IMPLEMENTED_501 -> s3(S3Error.NOT_IMPLEMENTED, reason);
+        case HttpStatus.BAD_REQUEST_400 -> s3(S3Error.BAD_REQUEST, reason);
         default ->
             jettyStatus >= 500
                 ? new Refusal(
-                    jettyStatus,
-                    S3Error.INTERNAL_ERROR.code(),
-                    S3Error.INTERNAL_ERROR.message(),
-                    false)
+                    jettyStatus, S3Error.INTERNAL_ERROR.code(), S3Error.INTERNAL_ERROR.message())
                 : new Refusal(
                     jettyStatus,
                     HttpStatus.getMessage(jettyStatus).replace(" ", ""),
-                    detailed(HttpStatus.getMessage(jettyStatus), reason),
-                    false);
+                    detailed(HttpStatus.getMessage(jettyStatus), reason));
       };
+    }
+
+    /** S3's own error at its own status, as S3 words it. */
+    private static Refusal s3(S3Error error) {
+      return new Refusal(error.status().value(), error.code(), error.message());
+    }
+
+    /** S3's own error at its own status, with Jetty's reason after the message. */
+    private static Refusal s3(S3Error error, String reason) {
+      return new Refusal(error.status().value(), error.code(), detailed(error.message(), reason));
+    }
+
+    /** S3 names its limit in this answer alone. */
+    boolean tooLarge() {
+      return code.equals(S3Error.REQUEST_HEADER_SECTION_TOO_LARGE.code());
     }
 
     static String detailed(String message, String reason) {
