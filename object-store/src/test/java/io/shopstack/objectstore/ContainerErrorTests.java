@@ -96,20 +96,7 @@ class ContainerErrorTests {
 
   @Test
   void brokenChunkedFramingIsABadRequestAndStoresNothing(CapturedOutput log) throws IOException {
-    SignedHttp.sdkClient(port).createBucket(b -> b.bucket("container-errors"));
-    URI target = URI.create("http://127.0.0.1:" + port + "/container-errors/broken");
-    SignedHttp.Signed signed =
-        SignedHttp.sign(
-            "PUT",
-            target,
-            new byte[0],
-            Map.of(),
-            SignedHttp.SECRET_KEY,
-            r -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false));
-    StringBuilder head = new StringBuilder("PUT /container-errors/broken HTTP/1.1\r\n");
-    signed
-        .headers()
-        .forEach((name, values) -> values.forEach(v -> head.append(name + ": " + v + "\r\n")));
+    StringBuilder head = signedPutHead("container-errors", "broken");
     head.append("Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nnot a chunk\r\n0\r\n\r\n");
 
     exchange(head.toString()).assertS3Error(400, "BadRequest");
@@ -121,20 +108,7 @@ class ContainerErrorTests {
 
   @Test
   void bodyShorterThanItsContentLengthIsIncompleteBody(CapturedOutput log) throws IOException {
-    SignedHttp.sdkClient(port).createBucket(b -> b.bucket("container-short"));
-    URI target = URI.create("http://127.0.0.1:" + port + "/container-short/short");
-    SignedHttp.Signed signed =
-        SignedHttp.sign(
-            "PUT",
-            target,
-            new byte[0],
-            Map.of(),
-            SignedHttp.SECRET_KEY,
-            r -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false));
-    StringBuilder head = new StringBuilder("PUT /container-short/short HTTP/1.1\r\n");
-    signed
-        .headers()
-        .forEach((name, values) -> values.forEach(v -> head.append(name + ": " + v + "\r\n")));
+    StringBuilder head = signedPutHead("container-short", "short");
     head.append("Content-Length: 100\r\n\r\nonly ten b");
 
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -172,5 +146,27 @@ class ContainerErrorTests {
       String requestId = head.replaceAll("(?s).*x-amz-request-id: ([0-9A-F]+).*", "$1");
       assertThat(text).contains("<RequestId>" + requestId + "</RequestId>");
     }
+  }
+
+  /**
+   * A new bucket and the head of a PUT into it, signed with an unsigned payload so the test can
+   * write whatever body (and framing) it likes after it.
+   */
+  private StringBuilder signedPutHead(String bucket, String key) {
+    SignedHttp.sdkClient(port).createBucket(b -> b.bucket(bucket));
+    URI target = URI.create("http://127.0.0.1:" + port + "/" + bucket + "/" + key);
+    SignedHttp.Signed signed =
+        SignedHttp.sign(
+            "PUT",
+            target,
+            new byte[0],
+            Map.of(),
+            SignedHttp.SECRET_KEY,
+            r -> r.putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false));
+    StringBuilder head = new StringBuilder("PUT /" + bucket + "/" + key + " HTTP/1.1\r\n");
+    signed
+        .headers()
+        .forEach((name, values) -> values.forEach(v -> head.append(name + ": " + v + "\r\n")));
+    return head;
   }
 }
