@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * no container, and its first page view is served from the edge's cache. Then the published host
  * ports answer dig and curl. Between them, the south phone runs once as the README shows it. The
  * first run's journey page (demo-out/) is rendered by headless Chromium and must show the journey.
+ * Last, the README's stop and start of router-north, with the north phone run on its own between.
  */
 class ComposeDemoIT {
   /** The purchase of DESIGN.md, byte for byte. */
@@ -28,6 +29,13 @@ class ComposeDemoIT {
 
   /** The README's south phone, as compose arguments (the README test checks it says so). */
   static final String SOUTH_DEMO = "run --rm --no-deps demo-south";
+
+  /** The README's cut of region north and its healing, as compose arguments (held there too). */
+  static final String STOP_ROUTER_NORTH = "stop router-north";
+
+  static final String NORTH_DEMO_ALONE = "run --rm --no-deps demo";
+
+  static final String START_ROUTER_NORTH = "start router-north";
 
   @BeforeAll
   static void build() {
@@ -101,5 +109,18 @@ class ComposeDemoIT {
         Curl.postJson("http://127.0.0.1:10080/purchaseOrder", "www.shop.example", SEED_ORDER);
     assertThat(order.status()).isEqualTo(201);
     assertThat(order.header("Location")).startsWith("/purchaseOrder/");
+
+    // The README's cut of region north: without its router the north phone cannot reach the
+    // resolver on the backbone (exit 3, naming the router); started again, the journey succeeds.
+    assertThat(Compose.compose(120, STOP_ROUTER_NORTH.split(" ")).exitCode()).isZero();
+    Compose.Result cut = Compose.compose(600, NORTH_DEMO_ALONE.split(" "));
+    assertThat(cut.exitCode()).as("north phone without its router").isEqualTo(3);
+    assertThat(cut.output())
+        .contains(
+            "172.28.0.53 is reached via gateway 172.28.1.254 (router-north) on eth0 (kernel"
+                + " route), and the gateway does not answer ARP");
+    assertThat(Compose.compose(120, START_ROUTER_NORTH.split(" ")).exitCode()).isZero();
+    Compose.Result healed = Compose.compose(600, NORTH_DEMO_ALONE.split(" "));
+    assertThat(healed.exitCode()).as("north phone with its router back").isZero();
   }
 }

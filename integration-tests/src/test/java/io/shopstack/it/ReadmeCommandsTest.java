@@ -30,6 +30,14 @@ class ReadmeCommandsTest {
   }
 
   @Test
+  void theReadmeCutsRegionNorthAsTheSuiteDoes() throws IOException {
+    assertThat(Files.readString(Compose.REPO_ROOT.resolve("README.md")))
+        .contains("`docker-compose " + ComposeDemoIT.STOP_ROUTER_NORTH + "`")
+        .contains("`docker-compose " + ComposeDemoIT.NORTH_DEMO_ALONE + "`")
+        .contains("`docker-compose " + ComposeDemoIT.START_ROUTER_NORTH + "`");
+  }
+
+  @Test
   void ciRunsTheReadmesTestCommandAndNothingElse() throws IOException {
     // Everything else in it is clean-up; the project's commands are the lines run as ./...
     List<String> commands =
