@@ -193,33 +193,35 @@ public final class DnsServer implements AutoCloseable {
                   }
                 });
     for (int attempt = 1; ; attempt++) {
+      // TCP first: on port 0 the kernel then picks a port free for a TCP listener. Picked for UDP
+      // instead, the number was often taken for TCP on a loaded machine, where loopback clients
+      // leave tens of thousands of ports in TIME_WAIT (which block a listener, SO_REUSEADDR or
+      // not): five picks in a row failed. UDP sockets are few, so the UDP bind on TCP's port
+      // almost never has to be retried.
+      Channel tcp = server.bind("DNS over TCP", tcpBootstrap, settings.bind()); // says why if not
+      InetSocketAddress udpBind = new InetSocketAddress(settings.bind().getAddress(), port(tcp));
       // One handler per UDP channel: it holds that channel's pending flush.
-      Channel udpChannel =
-          server.bind(
-              "DNS over UDP", udpBootstrap.handler(new UdpQueryHandler(flow)), settings.bind());
-      // TCP on the UDP socket's port, so binding port 0 in tests gives one port for both.
-      InetSocketAddress tcpBind =
-          new InetSocketAddress(settings.bind().getAddress(), port(udpChannel));
+      Bootstrap firstUdp = udpBootstrap.clone().handler(new UdpQueryHandler(flow));
       if (settings.bind().getPort() != 0 || attempt == PORT_ATTEMPTS) {
-        server.bind("DNS over TCP", tcpBootstrap, tcpBind); // says why if it cannot
-        udp.add(udpChannel);
+        udp.add(server.bind("DNS over UDP", firstUdp, udpBind)); // says why if it cannot
         break;
       }
-      ChannelFuture bound = tcpBootstrap.bind(tcpBind);
+      ChannelFuture bound = firstUdp.bind(udpBind);
       server.adopt(bound.channel());
       if (bound.await().isSuccess()) {
-        udp.add(udpChannel);
+        udp.add(bound.channel());
         break;
       }
-      // A port picked for UDP may be taken for TCP by someone else: pick another one.
-      udpChannel.close().syncUninterruptibly();
+      // Someone holds that number for UDP: let the kernel pick another one.
+      tcp.close().syncUninterruptibly();
     }
     // The other sockets of the port, now that its number is known; the kernel spreads clients
     // over them by a hash of their address.
     InetSocketAddress udpBind = new InetSocketAddress(settings.bind().getAddress(), port());
     for (int i = 1; i < sockets.count(); i++) {
       udp.add(
-          server.bind("DNS over UDP", udpBootstrap.handler(new UdpQueryHandler(flow)), udpBind));
+          server.bind(
+              "DNS over UDP", udpBootstrap.clone().handler(new UdpQueryHandler(flow)), udpBind));
     }
     log.info(
         "{} serving DNS on {} udp+tcp; {}", settings.name(), udp.get(0).localAddress(), sockets);
