@@ -69,8 +69,9 @@ final class PlainQuery {
 
   /**
    * What an answer to a plain query depends on besides the zones: the question (name
-   * case-insensitively, type), whether the query had an OPT and its DO bit (our OPT copies it), and
-   * the size the answer may have (truncation). Compared as bytes, hashed once.
+   * case-insensitively, type), whether the query had an OPT and its DO bit (our OPT copies it), its
+   * RD bit (an authoritative server adds its NS to answers to non-recursive queries, as BIND does),
+   * and the size the answer may have (truncation). Compared as bytes, hashed once.
    */
   static final class Key {
     // Final for every key kept in a map; only a scratch instance's are rewritten, by readInto.
@@ -260,12 +261,13 @@ final class PlainQuery {
     }
     key[nameLength] = (byte) (qtype >>> 8);
     key[nameLength + 1] = (byte) qtype;
-    key[nameLength + 2] = (byte) ((edns ? 1 : 0) | (dnssecOk ? 2 : 0));
+    boolean recursionDesired = (flags & 0x01) != 0;
+    key[nameLength + 2] = (byte) ((edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (recursionDesired ? 4 : 0));
     key[nameLength + 3] = (byte) (limit >>> 8);
     key[nameLength + 4] = (byte) limit;
     this.key.set(nameLength + 5);
     this.id = wire.getUnsignedShort(start);
-    this.recursionDesired = (flags & 0x01) != 0;
+    this.recursionDesired = recursionDesired;
     this.nameLength = nameLength;
     this.limit = limit;
     this.clientCookieAt = clientCookieAt;
