@@ -247,23 +247,26 @@ class PreparedAnswerTest {
     int cases = 0;
     for (Transport transport : Transport.values()) {
       for (Case c : cases()) {
-        // The first asker (lower/upper mix, RD set) fills the prepared answer; the second one
-        // (other letters upper case, RD clear, another ID) must get it, adapted to itself.
-        Message first = query(c, id++, true, false);
-        assertThat(hex(withoutOurCookie(exchange(first, transport), c)))
-            .as("%s over %s, first", c, transport)
-            .isEqualTo(hex(fullPath(first, transport)));
-        double before = replayed();
-        Message second = query(c, id++, false, true);
-        byte[] replay = exchange(second, transport);
-        assertThat(hex(withoutOurCookie(replay, c)))
-            .as("%s over %s, replayed", c, transport)
-            .isEqualTo(hex(fullPath(second, transport)));
-        assertThat(replayed())
-            .as("%s over %s came from the fast path", c, transport)
-            .isGreaterThan(before);
-        assertThat(new Message(replay).getQuestion().getName().toString())
-            .isEqualTo(mixCase(c.name(), true));
+        // RD set and RD clear have answers of their own (the zone's NS go with RD clear only).
+        for (boolean recursionDesired : new boolean[] {true, false}) {
+          // The first asker (lower/upper mix) fills the prepared answer; the second one (other
+          // letters upper case, another ID) must get it, adapted to itself.
+          Message first = query(c, id++, recursionDesired, false);
+          assertThat(hex(withoutOurCookie(exchange(first, transport), c)))
+              .as("%s over %s, RD %s, first", c, transport, recursionDesired)
+              .isEqualTo(hex(fullPath(first, transport)));
+          double before = replayed();
+          Message second = query(c, id++, recursionDesired, true);
+          byte[] replay = exchange(second, transport);
+          assertThat(hex(withoutOurCookie(replay, c)))
+              .as("%s over %s, RD %s, replayed", c, transport, recursionDesired)
+              .isEqualTo(hex(fullPath(second, transport)));
+          assertThat(replayed())
+              .as("%s over %s, RD %s, came from the fast path", c, transport, recursionDesired)
+              .isGreaterThan(before);
+          assertThat(new Message(replay).getQuestion().getName().toString())
+              .isEqualTo(mixCase(c.name(), true));
+        }
         cases++;
       }
     }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
@@ -37,6 +38,8 @@ import org.xbill.DNS.Type;
  */
 public final class AuthoritativeHandler implements QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(AuthoritativeHandler.class);
+  private static final int CLASSIC_UDP_LIMIT = 512;
+  private static final int OPT_ROOM = 64;
 
   private final Supplier<ZoneSet> zones;
   private final ZoneAnswers answers;
@@ -137,14 +140,14 @@ public final class AuthoritativeHandler implements QueryHandler {
   public CompletionStage<Message> handle(
       Message query, InetSocketAddress client, Transport transport) {
     try {
-      return CompletableFuture.completedFuture(answer(query, client));
+      return CompletableFuture.completedFuture(answer(query, client, transport));
     } catch (RuntimeException e) {
       log.warn("query {} from {} failed: {}", query.getQuestion(), client, e.toString());
       return CompletableFuture.completedFuture(Reply.error(query, Rcode.SERVFAIL, ednsPayload));
     }
   }
 
-  private Message answer(Message query, InetSocketAddress client) {
+  private Message answer(Message query, InetSocketAddress client, Transport transport) {
     // The transport has answered unusable EDNS (two OPTs, a bad owner, another version) already.
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       return Reply.error(query, Rcode.NOTIMP, ednsPayload);
@@ -171,15 +174,40 @@ public final class AuthoritativeHandler implements QueryHandler {
         subnet != null && subnet.getSourcePrefixLength() > 0
             ? new ClientLocation(subnet.getAddress(), subnet.getSourcePrefixLength(), true)
             : ClientLocation.ofSource(client.getAddress());
+    // BIND 9.18's default (minimal-responses no-auth-recursive): the zone's NS and their addresses
+    // go with positive answers to non-recursive queries, which resolvers send, and not to stub
+    // clients' recursive ones. NSD adds them to every answer.
+    boolean nameServers = !query.getHeader().getFlag(Flags.RD);
     Message response = Reply.to(query);
-    ZoneAnswers.Outcome outcome = answers.fill(response, question.getName(), qtype, location);
+    ZoneAnswers.Outcome outcome =
+        answers.fill(response, question.getName(), qtype, location, nameServers);
     if (outcome == null) {
       return Reply.error(query, Rcode.REFUSED, ednsPayload);
+    }
+    if (nameServers && !fits(response, opt, transport)) {
+      // Extra records never cost an answer TC (RFC 2181 9): without them, it may still fit.
+      response = Reply.to(query);
+      outcome = answers.fill(response, question.getName(), qtype, location, false);
     }
     response.getHeader().setRcode(outcome.rcode());
     // RFC 7871 7.2.1: a SOURCE of 0 means "do not tailor", so the answer holds for everyone.
     int scope = subnet != null && subnet.getSourcePrefixLength() == 0 ? 0 : outcome.scopePrefix();
     return withOpt(response, opt, subnet, scope);
+  }
+
+  /**
+   * Whether {@code response}, before its OPT, leaves room within the size the query may receive for
+   * an OPT with a cookie or a client subnet (64 bytes: more than either needs).
+   */
+  private boolean fits(Message response, OPTRecord opt, Transport transport) {
+    if (transport == Transport.TCP) {
+      return true;
+    }
+    int limit =
+        opt == null
+            ? CLASSIC_UDP_LIMIT
+            : Math.max(CLASSIC_UDP_LIMIT, Math.min(opt.getPayloadSize(), ednsPayload));
+    return response.toWire().length + (opt == null ? 0 : OPT_ROOM) <= limit;
   }
 
   private Message withOpt(

@@ -44,8 +44,13 @@ final class ZoneAnswers {
   /** The result beyond the sections: rcode, and the ECS scope when a tailored answer was used. */
   record Outcome(int rcode, int scopePrefix) {}
 
-  /** Answers {@code qname}/{@code qtype} into {@code response}; null means REFUSED (not ours). */
-  Outcome fill(Message response, Name qname, int qtype, ClientLocation client) {
+  /**
+   * Answers {@code qname}/{@code qtype} into {@code response}; null means REFUSED (not ours). With
+   * {@code zoneNameServers}, a positive answer from a zone's data also carries that zone's NS RRset
+   * in the authority section and the addresses we hold for those servers in the additional one.
+   */
+  Outcome fill(
+      Message response, Name qname, int qtype, ClientLocation client, boolean zoneNameServers) {
     ZoneSet zones = zoneSet.get();
     AuthoritativeZone zone = zones.closestEnclosing(qname);
     if (zone == null) {
@@ -70,6 +75,9 @@ final class ZoneAnswers {
         for (RRset rrset : answer.rrsets()) {
           add(response, rrset, Section.ANSWER);
           addTargetAddresses(response, zone, rrset);
+        }
+        if (zoneNameServers && qtype != Type.ANY) {
+          addNameServers(response, zone);
         }
         return new Outcome(Rcode.NOERROR, 0);
       }
@@ -105,6 +113,34 @@ final class ZoneAnswers {
     response.getHeader().unsetFlag(Flags.AA);
     add(response, delegation.nameServers(), Section.AUTHORITY);
     delegation.glue().forEach(glue -> add(response, glue, Section.ADDITIONAL));
+  }
+
+  /**
+   * The zone's NS RRset and its servers' addresses after a positive answer, as BIND 9.18 adds them
+   * to answers to non-recursive queries and NSD to every answer; what the answer section holds
+   * already (the NS RRset asked for, a server's own address) is not repeated. ANY stays minimal, as
+   * NSD answers it.
+   */
+  private static void addNameServers(Message response, AuthoritativeZone zone) {
+    RRset nameServers = zone.nameServers();
+    if (inAnswer(response, nameServers)) {
+      return;
+    }
+    add(response, nameServers, Section.AUTHORITY);
+    for (Record r : nameServers.rrs(false)) {
+      Name server = ((NSRecord) r).getTarget();
+      if (zone.isAuthoritativeFor(server)) {
+        for (RRset addresses : zone.addresses(server)) {
+          if (!inAnswer(response, addresses)) {
+            add(response, addresses, Section.ADDITIONAL);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean inAnswer(Message response, RRset rrset) {
+    return response.findRRset(rrset.getName(), rrset.getType(), Section.ANSWER);
   }
 
   /** Saves the resolver a round trip: addresses of NS, MX and SRV targets we hold ourselves. */

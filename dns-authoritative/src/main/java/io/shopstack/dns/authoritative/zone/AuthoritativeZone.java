@@ -230,6 +230,11 @@ public final class AuthoritativeZone {
     };
   }
 
+  /** The apex NS RRset (every zone has one: {@link #index} checks). */
+  public RRset nameServers() {
+    return nodes.get(origin).get(Type.NS);
+  }
+
   /** The SOA for authority sections of NXDOMAIN/NODATA, its TTL already the negative TTL. */
   public SOARecord negativeSoa() {
     return negativeSoa;
