@@ -98,17 +98,7 @@ final class PlainQuery {
     }
 
     Key copy() {
-      return new Key(bytesCopy(), length);
-    }
-
-    /** The key's bytes, in an array of their own. */
-    byte[] bytesCopy() {
-      return Arrays.copyOf(bytes, length);
-    }
-
-    /** True when {@code other} holds exactly this key's bytes. */
-    boolean sameBytes(byte[] other) {
-      return Arrays.equals(bytes, 0, length, other, 0, other.length);
+      return new Key(Arrays.copyOf(bytes, length), length);
     }
 
     int size() {

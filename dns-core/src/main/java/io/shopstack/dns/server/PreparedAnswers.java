@@ -1,5 +1,7 @@
 package io.shopstack.dns.server;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.Name;
 
 /**
@@ -30,10 +32,11 @@ final class PreparedAnswers {
   record Answer(byte[] wire, int answers, boolean truncated, boolean endsWithBareOpt) {}
 
   private static final class Generation {
-    final AnswerTable answers = new AnswerTable(GENERATION_ENTRIES);
+    final ConcurrentHashMap<PlainQuery.Key, Answer> answers = new ConcurrentHashMap<>(4096);
+    final AtomicLong bytes = new AtomicLong();
 
     boolean full() {
-      return answers.full(GENERATION_BYTES);
+      return answers.size() >= GENERATION_ENTRIES || bytes.get() >= GENERATION_BYTES;
     }
   }
 
@@ -71,8 +74,8 @@ final class PreparedAnswers {
   }
 
   /**
-   * The answer kept for {@code key}, which may be a scratch key: the set keeps a copy of its bytes
-   * when it moves the answer to the young generation.
+   * The answer kept for {@code key}, which may be a scratch key: the set keeps a copy when it moves
+   * the answer to the young generation.
    */
   Answer find(PlainQuery.Key key) {
     Answer answer = young.answers.get(key);
@@ -83,7 +86,7 @@ final class PreparedAnswers {
         answer = before == null ? null : before.find(key);
       }
       if (answer != null) {
-        keep(key, answer);
+        keep(key.copy(), answer);
       }
     }
     return answer;
@@ -97,13 +100,15 @@ final class PreparedAnswers {
     inherited = new Inherited(previous.young, previous.old, unchanged);
   }
 
-  /** Keeps {@code answer} under a copy of {@code key}'s bytes. */
+  /** Keeps {@code answer} under {@code key}, which from now on must never change. */
   void keep(PlainQuery.Key key, Answer answer) {
     if (answer.wire().length > MAX_ANSWER_BYTES) {
       return;
     }
     Generation generation = young;
-    generation.answers.put(key, answer, answer.wire().length + key.size());
+    if (generation.answers.put(key, answer) == null) {
+      generation.bytes.addAndGet(answer.wire().length + key.size());
+    }
     if (generation.full()) {
       synchronized (this) {
         if (young == generation) {
