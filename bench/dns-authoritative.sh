@@ -108,6 +108,9 @@ million_zone() {
 }
 
 # dnsperf input "name type"; a fixed seed so every run and every server gets the same mix.
+# dnsperf sets RD: ours and BIND answer it minimally (the answer, the SOA of a negative answer, NS
+# and glue of a referral); NSD adds the zone's NS and glue to every positive answer (dnsperf's
+# average response in the 2026-11-30 smoke run: ours 67 bytes, BIND 67, NSD 92).
 queries() {
   awk 'BEGIN {
     srand(20261127)
