@@ -114,7 +114,9 @@ proxyProtocol: none
 healthCheck: {type: tcp, intervalMillis: 2000, rise: 2, fall: 3}
 EOF
   # shellcheck disable=SC2086
-  prlimit --nofile=20000:20000 taskset -c 0 java ${BENCH_JAVA_OPTS:-$JAVA_OPTS_DEFAULT} -jar "$WORK/slb-exec.jar" \
+  # The GC log: each run's collector pauses are printed beside its p99 (see gc_pauses).
+  prlimit --nofile=20000:20000 taskset -c 0 java ${BENCH_JAVA_OPTS:-$JAVA_OPTS_DEFAULT} \
+    -Xlog:gc:file="$WORK/ours-gc.log" -jar "$WORK/slb-exec.jar" \
     --config="$WORK/slb.yml" >"$WORK/ours.log" 2>&1 &
   echo $!
 }
@@ -136,6 +138,13 @@ drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
     /Non-2xx/ { non2xx = $NF }
     END { printf "%.0f %.3f %.3f %s %.2f\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick }' "$out"
 }
+
+# Our collector's pauses logged since line $1 of its GC log: "N pauses, max X ms, total Y ms".
+gc_pauses() { # first line
+  tail -n +"$1" "$WORK/ours-gc.log" | awk '/Pause/ { n++; t = $NF; sub(/ms$/, "", t); t += 0; sum += t; if (t > max) max = t }
+    END { printf "%d pauses, max %.1f ms, total %.1f ms", n, max, sum }'
+}
+gc_lines() { echo $(($(wc -l <"$WORK/ours-gc.log") + 1)); }
 
 # What a process holds for its live data, in bytes: its RSS, plus, for our JVM, the Java heap in
 # use after a full GC. Our heap is committed and touched at start (-Xms = -Xmx, AlwaysPreTouch), so
@@ -212,8 +221,8 @@ main() {
     drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" -H "Connection: close" >/dev/null
   fi
 
-  declare -A KA NC
-  local name port pid load
+  declare -A KA NC GC
+  local name port pid load gc_from
   for name in direct HAProxy ours; do
     case $name in
       direct) port=127.29.0.11:$BACKEND_PORT; pid=0 ;;
@@ -221,9 +230,13 @@ main() {
       ours) port=$VIP:$PORT_OURS; pid=$ours ;;
     esac
     load=$(load_1m)
+    gc_from=$(gc_lines)
     KA[$name]="$(drive "$name-ka" "$port" "$pid" "$SECONDS_PER_RUN") $load"
+    if [ $name = ours ]; then GC[ka]=$(gc_pauses "$gc_from"); fi
     load=$(load_1m)
+    gc_from=$(gc_lines)
     NC[$name]="$(drive "$name-nc" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
+    if [ $name = ours ]; then GC[nc]=$(gc_pauses "$gc_from"); fi
     log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}"
   done
   local mem_haproxy mem_ours
@@ -247,6 +260,7 @@ main() {
     done
   done
   echo
+  echo "our GC pauses during the runs (-Xlog:gc): keep-alive ${GC[ka]}; new connections ${GC[nc]}"
   echo "idle memory ($IDLE connections that never send a byte, each with its backend side; RSS growth, ours plus Java heap in use after GC): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn ($(ratio "$mem_ours" "$mem_haproxy") x)"
   local ka_h ka_o nc_h nc_o
   ka_h=$(cut -d' ' -f1 <<<"${KA[HAProxy]}"); ka_o=$(cut -d' ' -f1 <<<"${KA[ours]}")

@@ -14,12 +14,33 @@ public final class SlbMain {
 
   private SlbMain() {}
 
+  /**
+   * Moves what starting left on the heap into the old generation with one full collection, before
+   * clients come in numbers. Those objects (class mirrors, interned strings, config, metrics,
+   * Netty's caches: about 6 MiB, 99 % of what the process still holds after minutes of traffic)
+   * were made young, and every young collection copied them again from one survivor space to the
+   * other until they had aged enough: with one new connection per request a young collection comes
+   * every few seconds, and its pause was 27 ms on the loaded bench machine; 0.7 ms under the same
+   * load once they had been moved. Only the process does this, not {@link SlbServer}: a JVM that
+   * hosts other servers too (the local topology, the tests) decides for itself.
+   */
+  private static void settleStartUpHeap() {
+    long started = System.nanoTime();
+    System.gc();
+    Runtime heap = Runtime.getRuntime();
+    log.info(
+        "start-up heap moved to the old generation in {} ms ({} MiB kept)",
+        (System.nanoTime() - started) / 1_000_000,
+        (heap.totalMemory() - heap.freeMemory()) >> 20);
+  }
+
   public static void main(String[] args) throws InterruptedException {
     SlbConfig config = ConfigLoader.load(SlbConfig.class, "slb.yml", args);
     SlbServer server =
         new SlbServer(config)
             .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, "slb.yml", args))
             .start();
+    settleStartUpHeap();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));
     // The JDK's signal thread runs the handler; the reload only swaps backend lists, briefly.
     Signal.handle(

@@ -75,6 +75,42 @@ class DataPathTest {
     }
   }
 
+  /**
+   * The other half-close: the backend finishes first. The client gets all of it and the FIN, and
+   * what it sends afterwards still reaches the backend. On epoll the FIN goes out through the
+   * socket's own shutdown (Splice.finishSending), on NIO through Netty's shutdownOutput: the same
+   * bytes and the same ends on both.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio"})
+  void backendThatFinishesFirstStillHearsTheClientToItsEnd(String transport) throws Exception {
+    AtomicLong received = new AtomicLong();
+    try (var backend = TcpBackends.greetsFirstThenListens(received);
+        SlbServer slb = slb(backend.hostPort(), transport);
+        Socket client = new Socket()) {
+      client.connect(slb.listenAddresses().get(0), 1000);
+      client.setSoTimeout(10_000);
+      assertThat(TcpBackends.readAll(client.getInputStream())).isEqualTo("hello\n");
+
+      byte[] chunk = new byte[64 * 1024];
+      OutputStream out = client.getOutputStream();
+      for (int i = 0; i < 16; i++) {
+        out.write(chunk);
+      }
+      client.shutdownOutput();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 16L * chunk.length);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                assertThat(slb.registry().get("slb_connections_active").gauge().value()).isZero();
+                assertThat(slb.registry().get("slb_backend_connections_active").gauge().value())
+                    .isZero();
+              });
+    }
+  }
+
   @Test
   void stalledClientStopsTheBackendInsteadOfFillingTheSlb() throws Exception {
     long limit = 256L * MIB;

@@ -186,6 +186,23 @@ final class TcpBackends {
         });
   }
 
+  /**
+   * Says hello and half-closes at once, then goes on reading: counts in {@code received} every byte
+   * the client sends after that, up to the client's FIN.
+   */
+  static Fixture greetsFirstThenListens(AtomicLong received) throws IOException {
+    return new Fixture(
+        socket -> {
+          socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+          socket.shutdownOutput();
+          byte[] buffer = new byte[8192];
+          InputStream in = socket.getInputStream();
+          for (int n; (n = in.read(buffer)) != -1; ) {
+            received.addAndGet(n);
+          }
+        });
+  }
+
   /** Reads the whole request up to the client's FIN, then answers with its length. */
   static Fixture countsUntilEndOfStream() throws IOException {
     return new Fixture(

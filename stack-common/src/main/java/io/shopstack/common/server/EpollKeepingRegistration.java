@@ -10,7 +10,10 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.epoll.Native;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ThreadAwareExecutor;
+import java.io.IOException;
 import java.util.ArrayDeque;
 
 /**
@@ -33,11 +36,13 @@ final class EpollKeepingRegistration implements IoHandler {
   private static final EpollIoOps EDGE_ONLY = EpollIoOps.valueOf(Native.EPOLLET);
 
   private final IoHandler epoll;
+  private final ThreadAwareExecutor loop;
   // Registrations whose interest changed since this loop last waited; only the loop's thread.
   private final ArrayDeque<KeptRegistration> changed = new ArrayDeque<>();
 
-  private EpollKeepingRegistration(IoHandler epoll) {
+  private EpollKeepingRegistration(IoHandler epoll, ThreadAwareExecutor loop) {
     this.epoll = epoll;
+    this.loop = loop;
   }
 
   static IoHandlerFactory factory() {
@@ -45,7 +50,7 @@ final class EpollKeepingRegistration implements IoHandler {
     return new IoHandlerFactory() {
       @Override
       public IoHandler newHandler(ThreadAwareExecutor executor) {
-        return new EpollKeepingRegistration(epoll.newHandler(executor));
+        return new EpollKeepingRegistration(epoll.newHandler(executor), executor);
       }
 
       @Override
@@ -173,7 +178,33 @@ final class EpollKeepingRegistration implements IoHandler {
     @Override
     public boolean cancel() {
       submitted = NOT_ADDED;
+      closeFirstIfClosing();
       return registration.cancel();
+    }
+
+    /**
+     * A connection being closed leaves the epoll set by itself when its descriptor is closed. Netty
+     * takes it out first all the same ({@code EPOLL_CTL_DEL}, one system call per channel, two per
+     * spliced connection), because its cancel cannot tell a close from a deregistration; it skips
+     * that call only when the descriptor is already closed. A socket channel that is no longer
+     * active but still open is being closed (Netty's {@code doClose} marks it inactive, cancels,
+     * then closes the descriptor), so here the descriptor is closed a moment earlier and Netty's
+     * cancel sees it closed. Netty's own close of it afterwards does nothing: a descriptor closes
+     * once. With SO_LINGER set Netty cancels while the channel is still active: untouched.
+     */
+    private void closeFirstIfClosing() {
+      if (loop.isExecutorThread(Thread.currentThread())
+          && handle instanceof Channel.Unsafe unsafe
+          && unsafe.voidPromise().channel() instanceof SocketChannel channel
+          && channel instanceof UnixChannel unix
+          && !channel.isActive()
+          && channel.isOpen()) {
+        try {
+          unix.fd().close();
+        } catch (IOException stillOpen) {
+          // Then Netty's cancel removes it from the set as usual, and closes it after.
+        }
+      }
     }
   }
 }
