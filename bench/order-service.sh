@@ -21,7 +21,9 @@
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
 # BENCH_PROFILE (a directory: JFR's "profile" recording of order-1 during the timed order run is
-# written there as order-1.jfr), BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing), BENCH_SLB_JAR (the slb's; built
+# written there as order-1.jfr), BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing),
+# BENCH_JAR_ORDER2 (order-2's jar, default BENCH_JAR: an A/B of two builds under the same load,
+# each instance taking half the orders, read from the CPU milliseconds per order of each), BENCH_SLB_JAR (the slb's; built
 # if missing), BENCH_BALANCER (slb or haproxy), BENCH_JAVA_OPTS, BENCH_PG_OPTS
 # (more PostgreSQL settings, e.g. "-c shared_preload_libraries=pg_stat_statements"), BENCH_WORK /
 # BENCH_KEEP=1 (keep the work directory: configs, logs, the database).
@@ -78,12 +80,12 @@ pg_cost_per_order() {
 
 declare -A PID_OF=()
 
-start_instance() { # name order-port admin-port
+start_instance() { # name order-port admin-port jar
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS: several flags
   SHOP_INSTANCE=$1 SHOP_BIND=$ADDR SHOP_ORDER_PORT=$2 SHOP_ADMIN_PORT=$3 \
   SHOP_DB_URL="jdbc:postgresql://$ADDR:$PG_PORT/postgres?user=shop" SHOP_DB_USER=shop \
   SHOP_ACCEPT_PROXY_PROTOCOL=true \
-    java -XX:+UseSerialGC -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$WORK/$1.log" 2>&1 &
+    java -XX:+UseSerialGC -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$4" >"$WORK/$1.log" 2>&1 &
   STARTED+=($!)
   PID_OF[$1]=$!
   # A subshell, so that a failed wait still shows the instance's log.
@@ -196,6 +198,18 @@ order_timers() {
          END { for (k in t) print k, t[k] }' | sort
 }
 
+# own_orders: "name count" of the orders each instance answered 201 so far. The balancer spreads
+# connections, not orders: a cheaper instance answers more of them, so an A/B of two builds
+# compares each instance's CPU over its own orders.
+own_orders() {
+  local i
+  for i in 0 1; do
+    echo "order-$((i + 1)) $(curl -s "http://$ADDR:${ADMIN_PORTS[$i]}/metrics" |
+      awk '/^http_server_requests_seconds_count\{/ && /method="POST"/ && /status="201"/ &&
+             /uri="\/purchaseOrder"/ { n += $2 } END { printf "%d", n }')"
+  done
+}
+
 # time_split BEFORE AFTER: mean milliseconds of each timer over the run.
 time_split() {
   awk -v before="$1" -v after="$2" 'BEGIN {
@@ -213,9 +227,10 @@ time_split() {
 
 # measured_orders: the timed order run; prints wrk's output, logs who used the CPU.
 measured_orders() {
-  local before after wrk_time out orders timers_before
+  local before after wrk_time out orders timers_before own_before
   before=$(cpu_of_parties)
   timers_before=$(order_timers)
+  own_before=$(own_orders)
   reset_pg_stats
   profile start
   out=$( { TIMEFORMAT='%3U %3S'; time run_wrk "$SECONDS_PER_RUN" "$WORK/orders.lua" /purchaseOrder \
@@ -248,6 +263,17 @@ measured_orders() {
     }
     printf "bench: CPU milliseconds per order: %s (servers %.2f)\n", line, total
   }' >&2
+  awk -v k="$TICK" -v before="$before" -v after="$after" -v ob="$own_before" -v oa="$(own_orders)" 'BEGIN {
+    split(ob, b, "\n"); split(oa, a, "\n")
+    for (i = 1; i <= 2; i++) { split(b[i], x, " "); split(a[i], y, " "); own[x[1]] = y[2] - x[2] }
+    m = split(before, b, "\n"); split(after, a, "\n"); line = ""
+    for (i = 1; i <= m; i++) {
+      split(b[i], x, " "); split(a[i], y, " ")
+      if (x[1] in own) line = line sprintf("%s%s %.3f (%d orders)", (line != "" ? ", " : ""), x[1],
+        (own[x[1]] > 0 ? 1000 * (y[2] - x[2]) / k / own[x[1]] : 0), own[x[1]])
+    }
+    print "bench: CPU milliseconds per order each instance answered: " line
+  }' >&2
   time_split "$timers_before" "$(order_timers)"
   pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
@@ -277,9 +303,15 @@ install_missing wrk:wrk initdb:postgresql curl:curl java:openjdk-17-jdk-headless
 ports_free "$PG_PORT" "$LB_PORT" "$LB_ADMIN_PORT" "${ORDER_PORTS[@]}" "${ADMIN_PORTS[@]}"
 make_work order
 JAR=$(private_jar order-service)
+JAR2=$JAR
+if [ -n "${BENCH_JAR_ORDER2:-}" ]; then
+  JAR2=$WORK/order-2.jar
+  cp "$BENCH_JAR_ORDER2" "$JAR2"
+  log "bench: A/B: order-1 runs $(basename "${BENCH_JAR:-order-service-exec.jar}"), order-2 $(basename "$BENCH_JAR_ORDER2")"
+fi
 start_postgres
-start_instance order-1 "${ORDER_PORTS[0]}" "${ADMIN_PORTS[0]}"
-start_instance order-2 "${ORDER_PORTS[1]}" "${ADMIN_PORTS[1]}"
+start_instance order-1 "${ORDER_PORTS[0]}" "${ADMIN_PORTS[0]}" "$JAR"
+start_instance order-2 "${ORDER_PORTS[1]}" "${ADMIN_PORTS[1]}" "$JAR2"
 start_balancer
 write_lua
 log "bench: balancer: $(balancer_name), round robin, PROXY v2 to both instances"

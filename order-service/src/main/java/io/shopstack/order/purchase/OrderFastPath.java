@@ -30,6 +30,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,6 +61,9 @@ class OrderFastPath {
   private final PurchaseOrderController orders;
   private final ApiErrorHandler errors;
   private final JsonMapper json;
+  // Built once: the mapper's readValue/writeValue look the type's (de)serializer up per call.
+  private final ObjectReader orderReader;
+  private final ObjectWriter orderWriter;
   private final MeterRegistry meters;
   private final String instance;
   private final long maxBody;
@@ -74,6 +79,8 @@ class OrderFastPath {
     this.orders = orders;
     this.errors = errors;
     this.json = json;
+    this.orderReader = json.readerFor(PurchaseOrderRequest.class);
+    this.orderWriter = json.writerFor(PurchaseOrderResponse.class);
     this.meters = meters;
     this.instance = shop.instance();
     this.maxBody = shop.maxRequestBody().toBytes();
@@ -172,15 +179,12 @@ class OrderFastPath {
   private PurchaseOrderRequest read(ByteBuffer body) {
     try {
       if (body.hasArray()) {
-        return json.readValue(
-            body.array(),
-            body.arrayOffset() + body.position(),
-            body.remaining(),
-            PurchaseOrderRequest.class);
+        return orderReader.readValue(
+            body.array(), body.arrayOffset() + body.position(), body.remaining());
       }
       byte[] bytes = new byte[body.remaining()];
       body.get(bytes);
-      return json.readValue(bytes, PurchaseOrderRequest.class);
+      return orderReader.readValue(bytes);
     } catch (JacksonException malformed) {
       return null;
     }
@@ -235,7 +239,11 @@ class OrderFastPath {
     MediaType type = answer.getHeaders().getContentType();
     out.put(HttpHeader.CONTENT_TYPE, (type != null ? type : MediaType.APPLICATION_JSON).toString());
     response.setStatus(status);
-    byte[] body = json.writeValueAsBytes(answer.getBody());
+    Object content = answer.getBody();
+    byte[] body =
+        content instanceof PurchaseOrderResponse order
+            ? orderWriter.writeValueAsBytes(order)
+            : json.writeValueAsBytes(content);
     out.put(HttpHeader.CONTENT_LENGTH, body.length);
     Timer timer =
         status == 201 && method.equals("POST")

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.shopstack.order.Courses;
 import io.shopstack.order.OrderServiceApplication;
+import io.shopstack.order.ReferenceInsert;
 import io.shopstack.order.RetryStorm;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -102,6 +103,27 @@ class PostgresOrdersTests {
                 .query(String.class)
                 .single())
         .isEqualTo("UTF8");
+  }
+
+  /**
+   * The plain-JDBC insert stores on PostgreSQL the row the JdbcClient statement it replaced stored,
+   * with a key and without ({@link ReferenceInsert}).
+   */
+  @Test
+  void anOrderIsTheRowJdbcClientStored() throws Exception {
+    JdbcClient jdbc = order1.getBean(JdbcClient.class);
+    long stamp = System.nanoTime();
+    String title = "网络协议 " + "\uD83D\uDE00".repeat(3) + " " + stamp;
+    Courses.sell(jdbc, title, "刘超 O'Brien", "68");
+
+    HttpResponse<String> keyed = post(order1, order(title, "刘超 O'Brien"), "plain-" + stamp);
+    HttpResponse<String> keyless = post(order1, order(title, "刘超 O'Brien"), null);
+
+    assertThat(keyed.statusCode()).as(keyed.body()).isEqualTo(201);
+    assertThat(keyless.statusCode()).as(keyless.body()).isEqualTo(201);
+    ReferenceInsert.storesTheSameRow(
+        jdbc, JSON.readTree(keyed.body()), "plain-" + stamp, "reference-" + stamp);
+    ReferenceInsert.storesTheSameRow(jdbc, JSON.readTree(keyless.body()), null, null);
   }
 
   /** The catalog seeded by Flyway on PostgreSQL judges orders as on H2. */
