@@ -86,17 +86,23 @@ public final class RecordCache {
   }
 
   /**
-   * Everyone's answer (no ECS scope) under {@code question}, a key read off a query's wire, TTLs
-   * counted down, so that its kept encodings can be replayed; null when there is none, or when it
-   * is due for prefetch (the full path, which starts the refresh, answers that query). An answer
-   * for everyone is what {@link #lookup} finds first for any client, so both give the same.
+   * Everyone's answer (no ECS scope) under {@code question}, a key read off a query's wire, as its
+   * kept encodings and the seconds it has left, so that they can be replayed; null when there is
+   * none, or when it is due for prefetch (the full path, which starts the refresh, answers that
+   * query). An answer for everyone is what {@link #lookup} finds first for any client, so both give
+   * the same.
    */
-  public CachedAnswer lookupForReplay(CacheKey question) {
+  public Replayable lookupForReplay(CacheKey question) {
     return entries.read(question, RecordCache::unlessPrefetchDue);
   }
 
-  private static CachedAnswer unlessPrefetchDue(Stored stored, long remaining, long ttl) {
-    return prefetchDue(remaining, ttl) ? null : stored.countedDownTo(remaining);
+  /** An entry's kept encodings and the seconds it has left: all a replayed answer needs. */
+  public record Replayable(WireForms forms, long secondsLeft) {}
+
+  private static Replayable unlessPrefetchDue(Stored stored, long remaining, long ttl) {
+    return prefetchDue(remaining, ttl)
+        ? null
+        : new Replayable(stored.original.wireForms(), remaining);
   }
 
   private static boolean prefetchDue(long remaining, long ttl) {
@@ -297,10 +303,8 @@ public final class RecordCache {
       proof.add(Ttls.withTtl(rrset, Math.min(rrset.getTTL(), remaining)));
     }
     if (answer.isNegative()) {
-      return CachedAnswer.negative(
-          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), proof, answer.ecsScope());
+      return answer.countedDown(null, Ttls.withTtl(answer.soa(), remaining), proof, remaining);
     }
-    return CachedAnswer.positive(
-        Ttls.withTtl(answer.records(), remaining), proof, answer.ecsScope());
+    return answer.countedDown(Ttls.withTtl(answer.records(), remaining), null, proof, remaining);
   }
 }

@@ -176,7 +176,7 @@ public final class IterativeResolver {
    * it; null when there is none or when it is due for prefetch (then {@link #cachedAnswer} starts
    * the refresh).
    */
-  public CachedAnswer cachedForReplay(CacheKey question) {
+  public RecordCache.Replayable cachedForReplay(CacheKey question) {
     return records.lookupForReplay(question);
   }
 

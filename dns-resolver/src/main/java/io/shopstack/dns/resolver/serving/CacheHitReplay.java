@@ -4,18 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.dns.edns.Edns;
-import io.shopstack.dns.resolver.cache.CachedAnswer;
+import io.shopstack.dns.resolver.cache.RecordCache;
+import io.shopstack.dns.resolver.cache.WireForms;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.server.Transport;
 import java.net.InetSocketAddress;
 
 /**
  * The cache hit before the query is parsed: a query for a name everyone gets the same answer for
- * (no ECS scope), asked before in the same second in the same shape, gets the bytes the full path
- * encoded then, with its own ID and question spelling written over them. Nothing is parsed into
- * dnsjava objects, nothing encoded, no resolution state made; TTLs are right because the cache
- * counts them down once a second into a new entry, whose kept encodings start empty (the first
- * query of each second and shape takes the full path and keeps its encoding).
+ * (no ECS scope), asked before in the same shape while the entry lives, gets the bytes the full
+ * path encoded then, with its own ID, question spelling and the TTLs the entry has left written
+ * over them. Nothing is parsed into dnsjava objects, nothing encoded, no resolution state made; the
+ * first query of each entry and shape takes the full path, which keeps its encoding.
  *
  * <p>Declines (null), leaving the query to the full path, whenever that path would answer
  * differently or do more: a client outside the allow-list or over its rate (refused there), ECS or
@@ -61,12 +61,12 @@ final class CacheHitReplay {
         || !allowList.permits(client.getAddress())) {
       return null;
     }
-    CachedAnswer hit = resolver.cachedForReplay(query.key);
+    RecordCache.Replayable hit = resolver.cachedForReplay(query.key);
     if (hit == null) {
       return null;
     }
-    byte[] kept = hit.wireForms().get(query.shape());
-    if (kept == null || kept.length > query.limit || !query.headerFits(kept)) {
+    WireForms.Kept kept = hit.forms().get(query.shape());
+    if (kept == null || kept.wire().length > query.limit || !query.headerFits(kept.wire())) {
       return null;
     }
     if (!rateLimit.permits(client.getAddress())) {
@@ -75,8 +75,15 @@ final class CacheHitReplay {
     }
     metrics.query();
     metrics.cacheHit();
-    ByteBuf out = alloc.ioBuffer(headroom + kept.length);
-    out.writerIndex(headroom).writeBytes(kept);
+    ByteBuf out = alloc.ioBuffer(headroom + kept.wire().length);
+    out.writerIndex(headroom).writeBytes(kept.wire());
+    long secondsLeft = hit.secondsLeft();
+    for (int at : kept.ttlAt()) {
+      // As WireForms.replayTtls: the kept TTL, or the entry's seconds left when fewer.
+      if (out.getUnsignedInt(headroom + at) > secondsLeft) {
+        out.setInt(headroom + at, (int) secondsLeft);
+      }
+    }
     out.setShort(headroom, query.id);
     // The question as the client spelt it (0x20): same length as the kept one's, so every
     // compression pointer after it still points where it did.

@@ -149,7 +149,8 @@ public final class RecursiveQueryHandler implements QueryHandler {
             query.getOPT() != null,
             query.getHeader().getFlag(Flags.CD),
             dnssecOk(query));
-    PreparedResponse response = new PreparedResponse(start, hit.wireForms(), shape);
+    PreparedResponse response =
+        new PreparedResponse(start, hit.wireForms(), shape, hit.secondsLeft());
     List<RRset> answer = hit.isNegative() ? List.of() : List.of(hit.records());
     List<RRset> authority = hit.authority();
     fill(response, query, hit.rcode(), answer, authority, null);

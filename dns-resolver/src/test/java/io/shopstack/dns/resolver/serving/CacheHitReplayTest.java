@@ -37,6 +37,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.RRSIGRecord;
@@ -59,6 +60,7 @@ import org.xbill.DNS.Type;
 class CacheHitReplayTest {
   private static final Name WWW = Name.fromConstantString("www.shop.example.");
   private static final Name GONE = Name.fromConstantString("gone.shop.example.");
+  private static final Name OLD = Name.fromConstantString("old.shop.example.");
   private static final Name BIG = Name.fromConstantString("big.shop.example.");
   private static final Name CDN = Name.fromConstantString("shop.cdn.example.");
   private static final InetSocketAddress PHONE = new InetSocketAddress("127.1.1.10", 40000);
@@ -96,22 +98,24 @@ class CacheHitReplayTest {
         ClientSubnet.of(query(1, "www.shop.example.", Type.A), PHONE.getAddress(), 24, 56);
     RRset www = new RRset(a(WWW, "127.28.0.80", 300));
     www.addRR(a(WWW, "127.28.0.81", 300));
-    www.addRR(
-        new RRSIGRecord(
-            WWW,
-            DClass.IN,
-            300,
-            Type.A,
-            13,
-            3600,
-            Instant.parse("2036-01-01T00:00:00Z"),
-            Instant.parse("2026-01-01T00:00:00Z"),
-            4242,
-            Name.fromString("shop.example."),
-            new byte[64]));
+    www.addRR(signature(WWW, Type.A, 300));
     cache.putRecords(www, located, 0);
     cache.putNegative(GONE, Type.A, DClass.IN, Rcode.NXDOMAIN, soa(), located, 0);
     cache.putNegative(WWW, Type.AAAA, DClass.IN, Rcode.NOERROR, soa(), located, 0);
+    // Signed NXDOMAIN: the SOA (negative TTL 60) and an NSEC whose own TTL is 30.
+    RRset soaSigned = new RRset(soa());
+    soaSigned.addRR(signature(Name.fromString("shop.example."), Type.SOA, 60));
+    RRset nsec =
+        new RRset(
+            new NSECRecord(
+                Name.fromString("nz.shop.example."),
+                DClass.IN,
+                30,
+                Name.fromString("www.shop.example."),
+                new int[] {Type.A}));
+    nsec.addRR(signature(Name.fromString("nz.shop.example."), Type.NSEC, 30));
+    cache.putNegative(
+        OLD, Type.A, DClass.IN, Rcode.NXDOMAIN, soa(), List.of(soaSigned, nsec), located, 0);
     RRset big = new RRset();
     for (int i = 1; i <= 40; i++) {
       big.addRR(a(BIG, "127.30.0." + i, 300));
@@ -134,28 +138,34 @@ class CacheHitReplayTest {
     "gone.shop.example., A, false, 0, false, false",
     "gone.shop.example., ANY, true, 1232, true, false",
     "WWW.shop.example., AAAA, true, 1232, false, false",
+    "Old.Shop.Example., A, true, 1232, true, false",
+    "old.shop.example., A, true, 1232, false, false",
   })
   void replayedFromTheWireEqualsTheFullPathByteForByte(
       String name, String type, boolean rd, int edns, boolean dnssecOk, boolean checkingDisabled)
       throws Exception {
     int t = Type.value(type);
-    for (int second = 0; second < 3; second++) {
-      Message first = query(7, name.toLowerCase(), t, rd, edns, dnssecOk, checkingDisabled);
-      // Nothing kept yet this second: the full path answers, and keeps its encoding.
-      assertThat(fromWire(first, PHONE)).as("second %d, first query", second).isNull();
-      byte[] full = fullPath(first);
-      assertThat(full).isEqualTo(dnsjava(first));
+    Message first = query(7, name.toLowerCase(), t, rd, edns, dnssecOk, checkingDisabled);
+    // Nothing kept yet: the full path answers, and keeps its encoding.
+    assertThat(fromWire(first, PHONE)).isNull();
+    assertThat(fullPath(first)).isEqualTo(dnsjava(first));
+    int elapsed = 0;
+    // The TTLs count down; a proof record with a shorter TTL keeps its own until the entry has
+    // less.
+    for (int step : new int[] {0, 1, 1, 33}) {
+      clock.advance(Duration.ofSeconds(step));
+      elapsed += step;
+      Message again = query(40000 + elapsed, name, t, rd, edns, dnssecOk, checkingDisabled);
 
-      Message again = query(40000 + second, name, t, rd, edns, dnssecOk, checkingDisabled);
       byte[] replayed = fromWire(again, PHONE);
 
-      assertThat(replayed).as("second %d", second).isEqualTo(dnsjava(again));
+      assertThat(replayed).as("%d s later", elapsed).isEqualTo(dnsjava(again));
+      assertThat(fullPath(again)).as("the full path's replay").isEqualTo(dnsjava(again));
       Message response = new Message(replayed);
       assertThat(response.getQuestion().getName().toString()).isEqualTo(name);
       if (response.getRcode() == Rcode.NOERROR && t == Type.A) {
-        assertThat(response.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300 - second);
+        assertThat(response.getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300 - elapsed);
       }
-      clock.advance(Duration.ofSeconds(1)); // the TTLs count down: a new entry, nothing kept
     }
   }
 
@@ -300,6 +310,21 @@ class CacheHitReplayTest {
 
   private static ARecord a(Name name, String address, long ttl) throws Exception {
     return new ARecord(name, DClass.IN, ttl, InetAddress.getByName(address));
+  }
+
+  private static RRSIGRecord signature(Name owner, int covered, long ttl) throws Exception {
+    return new RRSIGRecord(
+        owner,
+        DClass.IN,
+        ttl,
+        covered,
+        13,
+        ttl,
+        Instant.parse("2036-01-01T00:00:00Z"),
+        Instant.parse("2026-01-01T00:00:00Z"),
+        4242,
+        Name.fromString("shop.example."),
+        new byte[64]);
   }
 
   private static SOARecord soa() throws Exception {
