@@ -192,7 +192,7 @@ main() {
     cpu1=$(cpu_ticks "$pid")
     read -r jit1 gc1 <<<"$(jvm_ticks "$pid")"
     CACHEDJVM[$who]=$(awk -v t=$((cpu1 - cpu0)) -v j=$((jit1 - jit0)) -v g=$((gc1 - gc0)) \
-      'BEGIN { printf "JIT %.0f %%, GC+VM %.0f %%", t > 0 ? j * 100 / t : 0, t > 0 ? g * 100 / t : 0 }')
+      'BEGIN { printf "JIT %.0f %%, GC+VM %.0f %%", (t > 0 ? j * 100 / t : 0), (t > 0 ? g * 100 / t : 0) }')
     Q[$who]=${LINE[$who]%% *}
     read -r _ _ lost sent <<<"${LINE[$who]}"
     PERCPU[$who]=$(awk -v n=$((sent - lost)) -v t=$((cpu1 - cpu0)) -v k="$TICK" \
