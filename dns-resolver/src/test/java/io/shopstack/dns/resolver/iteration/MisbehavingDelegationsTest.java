@@ -24,20 +24,22 @@ import org.xbill.DNS.Type;
 /**
  * The issue's misbehaving authorities that the other tests do not cover, on real sockets with the
  * shipped configuration: a delegation to a server nobody runs, one to a server name that does not
- * exist, a child delegated back to the server that delegates it, and a server that answers
- * SERVFAIL. Each ends in SERVFAIL after a bounded number of queries, and none leaves anything in
- * the cache that a later, healthy answer would not replace.
+ * exist, a child delegated back to the server that delegates it, an endless chain of ever deeper
+ * referrals, and a server that answers SERVFAIL. Each ends in SERVFAIL after a bounded number of
+ * queries, and none leaves anything in the cache that a later, healthy answer would not replace.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MisbehavingDelegationsTest {
   private static final String RESOLVER = "127.153.0.54";
 
   private FixtureInternet internet;
+  private EndlessReferrals endless;
   private ResolverServer ours;
 
   @BeforeAll
   void start() throws Exception {
     internet = new FixtureInternet();
+    endless = new EndlessReferrals("127.153.0.13", internet.port());
     ours = internet.shippedResolver("resolver-misbehaving", RESOLVER);
     // Root and TLD cuts cached, so that the counts below are the misbehaving zones' own.
     assertThat(ask("www.shop.example.", true).getRcode()).isEqualTo(Rcode.NOERROR);
@@ -46,6 +48,7 @@ class MisbehavingDelegationsTest {
   @AfterAll
   void stop() {
     ours.close();
+    endless.close();
     internet.close();
   }
 
@@ -85,6 +88,21 @@ class MisbehavingDelegationsTest {
     assertThat(ask("www.selfloop.example.", true).getRcode()).isEqualTo(Rcode.SERVFAIL);
     // The same referral over and over is no progress: bounded, not maxReferrals times each name.
     assertThat(internet.totalQueries() - before).isBetween(1, 20);
+  }
+
+  @Test
+  void anEndlessChainOfReferralsEndsInServfailAtTheReferralLimit() throws Exception {
+    // 24 labels below endless.example.: more zone cuts than maxReferrals (16) lets it follow.
+    StringBuilder deep = new StringBuilder();
+    for (char label = 'a'; label < 'a' + 24; label++) {
+      deep.append(label).append('.');
+    }
+
+    Message response = ask(deep + "endless.example.", true);
+
+    assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+    // One query per referral up to the limit (16 seen), not one per label (25).
+    assertThat(endless.queries.get()).isBetween(2, 20);
   }
 
   @Test
