@@ -15,6 +15,8 @@
 #       iterates all day; the first thousand names after a start are not what this measures.
 # Next to each figure, the resolver's own CPU time (all its threads, from /proc): cached answers per
 # CPU second, and CPU microseconds per cold resolution; neither depends on how loaded the machine is.
+# A "CPU, ours:" line splits ours by thread: the share its JIT compilers and its GC/VM threads took
+# of the cached run, and of each cold name's microseconds (a JVM still compiling is not idle).
 # The resolver under test is pinned to core 0, dnsperf and NSD to core 1; one worker thread for
 # unbound (num-threads 1). Our JVM gets BENCH_WARMUP_SECONDS of dnsperf first, not counted.
 #
@@ -116,6 +118,22 @@ EOF
   echo $!
 }
 
+# CPU ticks of a JVM's threads by kind: prints "jit gc_vm" (C1/C2 compiler threads; GC, G1
+# and VM threads). Whatever else the process spent is its own work (event loops, resolution).
+# A thread name may hold spaces, so /proc/PID/task/T/stat is read after the name's closing ')'.
+jvm_ticks() { # pid (the java process itself)
+  local t jit=0 gc=0 name ticks
+  for t in /proc/"$1"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    ticks=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }') || continue
+    case "$name" in
+      C1\ Compiler* | C2\ Compiler*) jit=$((jit + ticks)) ;;
+      GC\ Thread* | G1\ * | VM\ Thread*) gc=$((gc + ticks)) ;;
+    esac
+  done
+  echo "$jit $gc"
+}
+
 # Cached QPS: prints "qps avg_latency_ms lost sent"
 cached_qps() { # name, address, port, seconds
   timeout $(($4 + 60)) "${PIN_CLIENT[@]}" dnsperf -s "$2" -p "$3" -d "$WORK/cached.txt" \
@@ -155,9 +173,9 @@ main() {
   await_answer "$OURS" "$PORT_OURS" n0.bench "$ours"
   await_answer "$UNBOUND" "$PORT_UNBOUND" n0.bench "$unbound"
 
-  declare -A Q LINE COLD LOAD PERCPU COLDCPU
+  declare -A Q LINE COLD LOAD PERCPU COLDCPU COLDJVM CACHEDJVM
   for who in ours unbound; do
-    local addr port pid cpu0 cpu1 answered
+    local addr port pid cpu0 cpu1 jit0 jit1 gc0 gc1
     if [ "$who" = ours ]; then addr=$OURS; port=$PORT_OURS; pid=$ours; else addr=$UNBOUND; port=$PORT_UNBOUND; pid=$unbound; fi
     # Fill the cache with the 1,000 cached names (and warm our JIT on them).
     timeout 120 dnsperf -s "$addr" -p "$port" -d "$WORK/cached.txt" -n 1 -c 1 -q 20 >/dev/null 2>&1
@@ -169,8 +187,12 @@ main() {
     # The resolver's own CPU time (all threads: JIT and GC count too) over the measured run:
     # queries per CPU second do not depend on how busy the rest of the machine is.
     cpu0=$(cpu_ticks "$pid")
+    read -r jit0 gc0 <<<"$(jvm_ticks "$pid")"
     LINE[$who]=$(cached_qps "$who" "$addr" "$port" "$SECONDS_PER_RUN")
     cpu1=$(cpu_ticks "$pid")
+    read -r jit1 gc1 <<<"$(jvm_ticks "$pid")"
+    CACHEDJVM[$who]=$(awk -v t=$((cpu1 - cpu0)) -v j=$((jit1 - jit0)) -v g=$((gc1 - gc0)) \
+      'BEGIN { printf "JIT %.0f %%, GC+VM %.0f %%", (t > 0 ? j * 100 / t : 0), (t > 0 ? g * 100 / t : 0) }')
     Q[$who]=${LINE[$who]%% *}
     read -r _ _ lost sent <<<"${LINE[$who]}"
     PERCPU[$who]=$(awk -v n=$((sent - lost)) -v t=$((cpu1 - cpu0)) -v k="$TICK" \
@@ -181,8 +203,13 @@ main() {
         -t 5 >"$WORK/warm-$who.txt" 2>&1 || die "cold warm-up against $who failed"
     fi
     cpu0=$(cpu_ticks "$pid")
+    read -r jit0 gc0 <<<"$(jvm_ticks "$pid")"
     COLD[$who]=$(cold_latency "$who" "$addr" "$port" "$WORK/cold-$who.q")
     cpu1=$(cpu_ticks "$pid")
+    read -r jit1 gc1 <<<"$(jvm_ticks "$pid")"
+    # Of which: our JVM's JIT compilers and its GC/VM threads (0 for unbound).
+    COLDJVM[$who]=$(awk -v j=$((jit1 - jit0)) -v g=$((gc1 - gc0)) -v k="$TICK" \
+      'BEGIN { printf "JIT %.0f, GC+VM %.0f", j * 1e6 / k / 1000, g * 1e6 / k / 1000 }')
     # CPU microseconds per cold resolution (one upstream query each), the resolver's side only.
     COLDCPU[$who]=$(awk -v t=$((cpu1 - cpu0)) -v k="$TICK" 'BEGIN { printf "%.0f", t * 1e6 / k / 1000 }')
     LOAD[$who]="${LOAD[$who]} / $(load_1m)"
@@ -195,6 +222,9 @@ main() {
     read -r med p90 n <<<"${COLD[$who]}"
     printf '%-8s %10s %12s %12s %14s %12s %10s %8s %12s %s\n' "$who" "$qps" "${PERCPU[$who]}" "$lat" \
       "$lost/$sent" "$med" "$p90" "$n" "${COLDCPU[$who]}" "${LOAD[$who]}"
+  done
+  for who in ours unbound; do
+    echo "CPU, $who: cached run ${CACHEDJVM[$who]} of it; cold, us per name ${COLDCPU[$who]} (of which ${COLDJVM[$who]})"
   done
   echo "cached per CPU second: ours/unbound = $(ratio "${PERCPU[ours]}" "${PERCPU[unbound]}")"
   echo "ratio: ours/unbound = $(ratio "${Q[ours]}" "${Q[unbound]}")"

@@ -12,7 +12,9 @@ import org.xbill.DNS.Section;
  * ({@code rcode} NXDOMAIN, or NOERROR with no records: NODATA) with the zone's SOA to prove it (RFC
  * 2308). TTLs in here have already been counted down to the moment of the lookup. {@code
  * prefetchDue} says the entry is in the last tenth of its TTL and worth refreshing now. {@code
- * wireForms} keeps the answers encoded from exactly these records, TTLs included.
+ * wireForms} keeps the answers encoded from the entry's records, for all its copies: replayed with
+ * TTLs capped at {@code secondsLeft}, the seconds the entry had left when this copy was counted
+ * down (unbounded for an entry as stored).
  */
 public record CachedAnswer(
     RRset records,
@@ -21,14 +23,16 @@ public record CachedAnswer(
     List<RRset> proof,
     int ecsScope,
     boolean prefetchDue,
-    WireForms wireForms) {
+    WireForms wireForms,
+    long secondsLeft) {
   public static CachedAnswer positive(RRset records, int ecsScope) {
     return positive(records, List.of(), ecsScope);
   }
 
   /** A wildcard expansion with the NSEC/NSEC3 that proves it (given to DO clients only). */
   public static CachedAnswer positive(RRset records, List<RRset> proof, int ecsScope) {
-    return new CachedAnswer(records, Rcode.NOERROR, null, proof, ecsScope, false, new WireForms());
+    return new CachedAnswer(
+        records, Rcode.NOERROR, null, proof, ecsScope, false, new WireForms(), Long.MAX_VALUE);
   }
 
   public static CachedAnswer negative(int rcode, SOARecord soa, int ecsScope) {
@@ -40,11 +44,17 @@ public record CachedAnswer(
    *     RRSIGs and the NSEC/NSEC3 RRsets with theirs (empty for an unsigned zone)
    */
   public static CachedAnswer negative(int rcode, SOARecord soa, List<RRset> proof, int ecsScope) {
-    return new CachedAnswer(null, rcode, soa, proof, ecsScope, false, new WireForms());
+    return new CachedAnswer(
+        null, rcode, soa, proof, ecsScope, false, new WireForms(), Long.MAX_VALUE);
   }
 
   CachedAnswer withPrefetchDue() {
-    return new CachedAnswer(records, rcode, soa, proof, ecsScope, true, wireForms);
+    return new CachedAnswer(records, rcode, soa, proof, ecsScope, true, wireForms, secondsLeft);
+  }
+
+  /** This entry's records counted down to {@code secondsLeft}, sharing its kept encodings. */
+  CachedAnswer countedDown(RRset records, SOARecord soa, List<RRset> proof, long secondsLeft) {
+    return new CachedAnswer(records, rcode, soa, proof, ecsScope, false, wireForms, secondsLeft);
   }
 
   /**

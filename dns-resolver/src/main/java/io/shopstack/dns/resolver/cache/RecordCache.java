@@ -23,8 +23,6 @@ import org.xbill.DNS.Type;
  * too, so a phone in the north never gets the south's edge from cache.
  */
 public final class RecordCache {
-  private record Key(Name name, int type, int dclass, CacheScope scope) {}
-
   /**
    * A cached answer and its last copy counted down to whole seconds: rewriting TTLs re-encodes
    * every record, and a popular name is asked many times a second, so hits within one second share
@@ -50,7 +48,7 @@ public final class RecordCache {
     }
   }
 
-  private final BoundedTtlMap<Key, Stored> entries;
+  private final BoundedTtlMap<CacheKey, Stored> entries;
   private final CacheSettings settings;
 
   /** Scope lengths seen so far (longest first), so a lookup tries only prefixes that can exist. */
@@ -81,10 +79,34 @@ public final class RecordCache {
         .map(
             aged -> {
               CachedAnswer answer = aged.value().countedDownTo(aged.remainingSeconds());
-              return aged.remainingSeconds() * 10 < aged.ttlSeconds()
+              return prefetchDue(aged.remainingSeconds(), aged.ttlSeconds())
                   ? answer.withPrefetchDue()
                   : answer;
             });
+  }
+
+  /**
+   * Everyone's answer (no ECS scope) under {@code question}, a key read off a query's wire, as its
+   * kept encodings and the seconds it has left, so that they can be replayed; null when there is
+   * none, or when it is due for prefetch (the full path, which starts the refresh, answers that
+   * query). An answer for everyone is what {@link #lookup} finds first for any client, so both give
+   * the same.
+   */
+  public Replayable lookupForReplay(CacheKey question) {
+    return entries.read(question, RecordCache::unlessPrefetchDue);
+  }
+
+  /** An entry's kept encodings and the seconds it has left: all a replayed answer needs. */
+  public record Replayable(WireForms forms, long secondsLeft) {}
+
+  private static Replayable unlessPrefetchDue(Stored stored, long remaining, long ttl) {
+    return prefetchDue(remaining, ttl)
+        ? null
+        : new Replayable(stored.original.wireForms(), remaining);
+  }
+
+  private static boolean prefetchDue(long remaining, long ttl) {
+    return remaining * 10 < ttl;
   }
 
   /**
@@ -107,18 +129,18 @@ public final class RecordCache {
       int type,
       int dclass,
       ClientSubnet client,
-      Function<Key, Optional<BoundedTtlMap.Aged<Stored>>> get) {
+      Function<CacheKey, Optional<BoundedTtlMap.Aged<Stored>>> get) {
     Optional<BoundedTtlMap.Aged<Stored>> hit =
-        get.apply(new Key(name, type, dclass, CacheScope.EVERYONE));
+        get.apply(CacheKey.of(name, type, dclass, CacheScope.EVERYONE));
     if (hit.isEmpty() && client.optedOut()) {
-      hit = get.apply(new Key(name, type, dclass, CacheScope.UNLOCATED));
+      hit = get.apply(CacheKey.of(name, type, dclass, CacheScope.UNLOCATED));
     }
     if (hit.isEmpty() && !client.optedOut()) {
       AddressBlock source = client.source();
       for (int prefix : scopedPrefixes) {
         if (prefix <= source.prefixLength()) {
           CacheScope scope = CacheScope.of(AddressBlock.of(source.network(), prefix));
-          hit = get.apply(new Key(name, type, dclass, scope));
+          hit = get.apply(CacheKey.of(name, type, dclass, scope));
           if (hit.isPresent()) {
             break;
           }
@@ -138,7 +160,7 @@ public final class RecordCache {
   /** As above, with a wildcard expansion's NSEC/NSEC3 proof ({@link CachedAnswer#positive}). */
   public void putRecords(RRset records, List<RRset> proof, ClientSubnet askedFor, int scope) {
     long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
-    Key key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
+    CacheKey key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
     entries.put(key, new Stored(CachedAnswer.positive(records, proof, scope)), ttl);
   }
 
@@ -221,8 +243,8 @@ public final class RecordCache {
    */
   public List<String> dump() {
     List<String> lines = new ArrayList<>();
-    for (Map.Entry<Key, BoundedTtlMap.Aged<Stored>> entry : entries.live()) {
-      Key key = entry.getKey();
+    for (Map.Entry<CacheKey, BoundedTtlMap.Aged<Stored>> entry : entries.live()) {
+      CacheKey key = entry.getKey();
       CachedAnswer answer =
           entry.getValue().value().countedDownTo(entry.getValue().remainingSeconds());
       String scope = key.scope() == CacheScope.EVERYONE ? "" : " scope " + key.scope();
@@ -261,17 +283,17 @@ public final class RecordCache {
     return entries.weight();
   }
 
-  private Key key(Name name, int type, int dclass, ClientSubnet askedFor, int scope) {
+  private CacheKey key(Name name, int type, int dclass, ClientSubnet askedFor, int scope) {
     if (askedFor.optedOut()) {
-      return new Key(name, type, dclass, CacheScope.UNLOCATED);
+      return CacheKey.of(name, type, dclass, CacheScope.UNLOCATED);
     }
     if (scope == 0) {
-      return new Key(name, type, dclass, CacheScope.EVERYONE);
+      return CacheKey.of(name, type, dclass, CacheScope.EVERYONE);
     }
     // RFC 7871 7.3.1: a scope longer than what we sent tells us nothing finer than what we sent.
     int prefix = Math.min(scope, askedFor.source().prefixLength());
     scopedPrefixes.add(prefix);
-    return new Key(
+    return CacheKey.of(
         name, type, dclass, CacheScope.of(AddressBlock.of(askedFor.source().network(), prefix)));
   }
 
@@ -281,10 +303,8 @@ public final class RecordCache {
       proof.add(Ttls.withTtl(rrset, Math.min(rrset.getTTL(), remaining)));
     }
     if (answer.isNegative()) {
-      return CachedAnswer.negative(
-          answer.rcode(), Ttls.withTtl(answer.soa(), remaining), proof, answer.ecsScope());
+      return answer.countedDown(null, Ttls.withTtl(answer.soa(), remaining), proof, remaining);
     }
-    return CachedAnswer.positive(
-        Ttls.withTtl(answer.records(), remaining), proof, answer.ecsScope());
+    return answer.countedDown(Ttls.withTtl(answer.records(), remaining), null, proof, remaining);
   }
 }

@@ -3,11 +3,13 @@ package io.shopstack.dns.resolver.cache;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The encoded answers one cache entry has given, as counted down to one second: a popular name is
- * asked many times a second, and encoding the same records the same way each time is most of what a
- * cache hit costs. One slot per response shape (which header flags and OPT the answer carries); the
- * ID and the question's letter case differ per query and are put in by whoever replays the bytes.
- * The next second's countdown is a new entry with empty slots, so TTLs never go stale here.
+ * The encoded answers one cache entry has given, for the rest of its life: a popular name is asked
+ * many times a second, and encoding the same records the same way each time is most of what a cache
+ * hit costs. One slot per response shape (which header flags and OPT the answer carries); the ID
+ * and the question's letter case differ per query and are put in by whoever replays the bytes, and
+ * so are the TTLs: each answer and authority record's TTL becomes the smaller of the kept one and
+ * the seconds the entry has left ({@link #replayTtls}), which is what the records counted down to
+ * that second encode to (the kept bytes are never younger than the entry's current second).
  */
 public final class WireForms {
   /**
@@ -16,14 +18,89 @@ public final class WireForms {
    */
   public static final int SHAPES = 16;
 
-  private final AtomicReferenceArray<byte[]> byShape = new AtomicReferenceArray<>(SHAPES);
+  private static final int HEADER_BYTES = 12;
+
+  /** One kept answer and where the TTL of each of its answer and authority records starts. */
+  public record Kept(byte[] wire, int[] ttlAt) {}
+
+  private final AtomicReferenceArray<Kept> byShape = new AtomicReferenceArray<>(SHAPES);
 
   /** The answer encoded for {@code shape}, or null if none was kept yet. */
-  public byte[] get(int shape) {
+  public Kept get(int shape) {
     return byShape.get(shape);
   }
 
+  /** Keeps {@code wire} (one question, then answer and authority records) for {@code shape}. */
   public void keep(int shape, byte[] wire) {
-    byShape.set(shape, wire);
+    int[] ttlAt = ttlOffsets(wire);
+    if (ttlAt != null) {
+      byShape.set(shape, new Kept(wire, ttlAt));
+    }
+  }
+
+  /**
+   * Writes into {@code wire} (a copy of {@code kept}'s bytes starting at {@code base}) the TTLs of
+   * an entry with {@code secondsLeft} seconds to live.
+   */
+  public static void replayTtls(byte[] wire, int base, Kept kept, long secondsLeft) {
+    for (int at : kept.ttlAt()) {
+      int p = base + at;
+      long ttl =
+          (wire[p] & 0xffL) << 24
+              | (wire[p + 1] & 0xff) << 16
+              | (wire[p + 2] & 0xff) << 8
+              | wire[p + 3] & 0xff;
+      if (ttl > secondsLeft) {
+        wire[p] = (byte) (secondsLeft >>> 24);
+        wire[p + 1] = (byte) (secondsLeft >>> 16);
+        wire[p + 2] = (byte) (secondsLeft >>> 8);
+        wire[p + 3] = (byte) secondsLeft;
+      }
+    }
+  }
+
+  /** The TTL offsets of the answer and authority records, or null for a message not of our form. */
+  private static int[] ttlOffsets(byte[] wire) {
+    if (wire.length < HEADER_BYTES || count(wire, 4) != 1) {
+      return null;
+    }
+    int records = count(wire, 6) + count(wire, 8);
+    int[] ttlAt = new int[records];
+    int p = skipName(wire, HEADER_BYTES);
+    if (p < 0) {
+      return null;
+    }
+    p += 4; // the question's type and class
+    for (int i = 0; i < records; i++) {
+      p = skipName(wire, p);
+      if (p < 0 || p + 10 > wire.length) {
+        return null;
+      }
+      ttlAt[i] = p + 4; // after type and class
+      p += 10 + count(wire, p + 8);
+    }
+    return p <= wire.length ? ttlAt : null;
+  }
+
+  private static int count(byte[] wire, int at) {
+    return (wire[at] & 0xff) << 8 | wire[at + 1] & 0xff;
+  }
+
+  /** Where the name starting at {@code p} ends (labels, then a root label or a pointer); -1. */
+  private static int skipName(byte[] wire, int p) {
+    while (p >= 0 && p < wire.length) {
+      int label = wire[p] & 0xff;
+      if (label == 0) {
+        return p + 1;
+      }
+      if ((label & 0xc0) == 0xc0) {
+        return p + 2;
+      }
+      if (label > 63) {
+        return -1;
+      }
+      p += 1 + label;
+    }
+    return -1;
   }
 }

@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver.iteration;
 
 import io.shopstack.dns.net.AddressBlock;
+import io.shopstack.dns.resolver.cache.CacheKey;
 import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.cache.RecordCache;
 import io.shopstack.dns.resolver.delegation.Delegation;
@@ -168,6 +169,15 @@ public final class IterativeResolver {
       prefetch(name, type, dclass, client);
     }
     return cached;
+  }
+
+  /**
+   * Everyone's cached answer to a question read off the wire, for replaying an encoding kept with
+   * it; null when there is none or when it is due for prefetch (then {@link #cachedAnswer} starts
+   * the refresh).
+   */
+  public RecordCache.Replayable cachedForReplay(CacheKey question) {
+    return records.lookupForReplay(question);
   }
 
   /** Only a resolution that asked an authoritative server: a cache hit must not hide one. */

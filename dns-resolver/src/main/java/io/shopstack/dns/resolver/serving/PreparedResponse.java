@@ -10,10 +10,10 @@ import org.xbill.DNS.Section;
 
 /**
  * A cache-hit answer that encodes itself by replaying the bytes an earlier answer from the same
- * cache entry was encoded to, with this query's ID and question spelling put in: everything else,
- * TTLs included, is equal because the records are the very same objects (the cache counts TTLs down
- * once per second into a new entry). The first answer of each shape is encoded by dnsjava, as every
- * other answer, and kept.
+ * cache entry was encoded to, with this query's ID, question spelling and TTLs put in: everything
+ * else is equal because the records are the same (the cache counts TTLs down once per second into a
+ * copy that shares the entry's kept encodings, {@link WireForms#replayTtls}). The first answer of
+ * each shape is encoded by dnsjava, as every other answer, and kept.
  *
  * <p>It stays a complete {@link Message}: whoever reads it sees the records. Whoever changes it
  * (the transport adds a server cookie) gets dnsjava's encoding again, and so does a header that no
@@ -28,6 +28,7 @@ final class PreparedResponse extends Message {
 
   private final WireForms forms;
   private final int shape;
+  private final long secondsLeft;
   private boolean changed;
   private boolean sealed;
 
@@ -36,10 +37,11 @@ final class PreparedResponse extends Message {
    * forms}. {@code shape} must tell apart every answer from one entry that could differ in more
    * than ID and question case; {@link #toWire} also checks the header before it replays.
    */
-  PreparedResponse(Message start, WireForms forms, int shape) {
+  PreparedResponse(Message start, WireForms forms, int shape, long secondsLeft) {
     super(start.getHeader().getID());
     this.forms = forms;
     this.shape = shape;
+    this.secondsLeft = secondsLeft;
     Header from = start.getHeader();
     Header header = getHeader();
     for (int flag : FLAGS) {
@@ -77,15 +79,16 @@ final class PreparedResponse extends Message {
     if (changed || !sealed) {
       return super.toWire(maxLength);
     }
-    byte[] kept = forms.get(shape);
+    WireForms.Kept kept = forms.get(shape);
     byte[] header = getHeader().toWire();
-    if (kept != null && kept.length <= maxLength && sameHeaderBut(kept, header)) {
-      byte[] wire = kept.clone();
+    if (kept != null && kept.wire().length <= maxLength && sameHeaderBut(kept.wire(), header)) {
+      byte[] wire = kept.wire().clone();
       wire[0] = header[0];
       wire[1] = header[1];
       // The question is the client's own record: its spelling, same length as the kept one's.
       byte[] asked = getQuestion().getName().toWire();
       System.arraycopy(asked, 0, wire, HEADER_BYTES, asked.length);
+      WireForms.replayTtls(wire, 0, kept, secondsLeft);
       return wire;
     }
     byte[] encoded = super.toWire(maxLength);

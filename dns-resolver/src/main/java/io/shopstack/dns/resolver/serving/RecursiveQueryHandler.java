@@ -1,5 +1,7 @@
 package io.shopstack.dns.resolver.serving;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.shopstack.dns.edns.Edns;
 import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
@@ -39,6 +41,7 @@ public final class RecursiveQueryHandler implements QueryHandler {
   private final int ecsIpv4Prefix;
   private final int ecsIpv6Prefix;
   private final Duration safetyTimeout;
+  private final CacheHitReplay replay;
 
   public RecursiveQueryHandler(
       IterativeResolver resolver,
@@ -56,6 +59,18 @@ public final class RecursiveQueryHandler implements QueryHandler {
     this.ecsIpv6Prefix = ecsIpv6Prefix;
     // The resolver enforces its own deadline; this is the net under it, so a client always hears.
     this.safetyTimeout = totalTimeout.plusSeconds(1);
+    this.replay = new CacheHitReplay(resolver, allowList, rateLimit, metrics);
+  }
+
+  /** Cache hits replayed before the query is parsed ({@link CacheHitReplay}); null otherwise. */
+  @Override
+  public ByteBuf answerFromWire(
+      ByteBufAllocator alloc,
+      int headroom,
+      ByteBuf query,
+      InetSocketAddress client,
+      Transport transport) {
+    return replay.answer(alloc, headroom, query, client, transport);
   }
 
   @Override
@@ -129,15 +144,26 @@ public final class RecursiveQueryHandler implements QueryHandler {
   static Message cacheHit(Message query, CachedAnswer hit) {
     Message start = Reply.to(query);
     int shape =
-        (start.getHeader().getFlag(Flags.RD) ? 1 : 0)
-            | (query.getOPT() != null ? 2 : 0)
-            | (query.getHeader().getFlag(Flags.CD) ? 4 : 0)
-            | (dnssecOk(query) ? 8 : 0);
-    PreparedResponse response = new PreparedResponse(start, hit.wireForms(), shape);
+        shape(
+            start.getHeader().getFlag(Flags.RD),
+            query.getOPT() != null,
+            query.getHeader().getFlag(Flags.CD),
+            dnssecOk(query));
+    PreparedResponse response =
+        new PreparedResponse(start, hit.wireForms(), shape, hit.secondsLeft());
     List<RRset> answer = hit.isNegative() ? List.of() : List.of(hit.records());
     List<RRset> authority = hit.authority();
     fill(response, query, hit.rcode(), answer, authority, null);
     return response.seal();
+  }
+
+  /** Which of an entry's kept encodings ({@code WireForms}) answers a query with these bits. */
+  static int shape(
+      boolean recursionDesired, boolean edns, boolean checkingDisabled, boolean dnssecOk) {
+    return (recursionDesired ? 1 : 0)
+        | (edns ? 2 : 0)
+        | (checkingDisabled ? 4 : 0)
+        | (dnssecOk ? 8 : 0);
   }
 
   private static CompletableFuture<Message> reply(Message query, int rcode) {

@@ -72,6 +72,9 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
   /** Queries still to be left unanswered, like a server too busy (or too cold) to reply. */
   final AtomicInteger unansweredToCome = new AtomicInteger();
 
+  /** While set, every query gets SERVFAIL, like a server whose zone failed to load. */
+  volatile boolean failing;
+
   FixtureAuthority(String zoneName, String address, int port, Gslb gslb) throws Exception {
     Name origin = Name.fromString(zoneName);
     String resource = "/zones/" + (origin.equals(Name.root) ? "root." : zoneName) + "zone";
@@ -109,6 +112,13 @@ final class FixtureAuthority implements QueryHandler, AutoCloseable {
     }
     if (unansweredToCome.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return new CompletableFuture<>();
+    }
+    if (failing) {
+      Message servFail = new Message(query.getHeader().getID());
+      servFail.getHeader().setFlag(Flags.QR);
+      servFail.getHeader().setRcode(Rcode.SERVFAIL);
+      servFail.addRecord(query.getQuestion(), Section.QUESTION);
+      return CompletableFuture.completedFuture(servFail);
     }
     ClientSubnetOption ecs = ClientSubnet.optionIn(query);
     lastEcs.set(ecs);
