@@ -35,15 +35,15 @@ import org.springframework.stereotype.Component;
  * <p>Everything else goes on to Spring MVC unchanged, decided before a header is written: signed
  * requests, query strings ({@code response-*}, {@code versionId}, {@code partNumber}, ...), HEAD,
  * paths with escapes or dot segments, missing buckets and keys, 304, 412 and 416 (their answers and
- * S3 error documents are made in one place only), and bodies above {@link #LARGEST_MAPPED}, which
- * the servlet path streams in slices. PublicReadFastPathTests holds both paths to the same status,
+ * S3 error documents are made in one place only), and bodies above {@link #LARGEST_SENT}, which the
+ * servlet path streams in slices. PublicReadFastPathTests holds both paths to the same status,
  * headers and bytes.
  */
 @Component
 public class PublicReadFastPath {
 
-  /** Larger bodies take the servlet path: the stand-in mapping of the region must fit an int. */
-  static final long LARGEST_MAPPED = 64L * 1024 * 1024;
+  /** Larger bodies take the servlet path, which streams them in slices. */
+  static final long LARGEST_SENT = FileBody.LARGEST;
 
   /** {@code /bucket/key} with nothing that needs decoding or normalising. */
   private static final Pattern PLAIN_PATH =
@@ -133,13 +133,13 @@ public class PublicReadFastPath {
       }
       long first = range.map(ByteRange::first).orElse(0L);
       long length = range.map(ByteRange::length).orElse(object.size());
-      if (length > LARGEST_MAPPED) {
+      if (length > LARGEST_SENT) {
         content.close();
         return false;
       }
       FileBody body;
       try {
-        body = FileBody.of(content.channel(), first, length);
+        body = FileBody.of(request, content.channel(), first, length);
       } catch (IOException e) {
         content.close();
         return false; // the servlet path reads it in slices, or answers the error
