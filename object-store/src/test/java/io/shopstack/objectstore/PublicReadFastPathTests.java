@@ -193,6 +193,50 @@ class PublicReadFastPathTests {
     assertThat(output.getOut() + output.getErr()).doesNotContain("ERROR");
   }
 
+  /**
+   * The fast path runs on the connector's selector threads and hands everything else to the pool:
+   * were a signed PUT handled where its request arrived, its blocking read of a body that trickles
+   * in would hold the selector, and the public GET on another connection would never be answered.
+   * Eight uploads, one past every selector Jetty makes, all stopped halfway.
+   */
+  @Test
+  void uploadsWaitingForTheirBodiesHoldUpNoPublicGet() throws Exception {
+    byte[] body = random(64 * 1024, 9);
+    List<Socket> uploads = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        URI target = URI.create("http://127.0.0.1:" + port + "/" + BUCKET + "/fast/trickle-" + i);
+        SignedHttp.Signed signed = SignedHttp.sign("PUT", target, body, Map.of());
+        StringBuilder head = new StringBuilder("PUT " + target.getPath() + " HTTP/1.1\r\n");
+        signed
+            .headers()
+            .forEach((name, values) -> head.append(name + ": " + values.get(0) + "\r\n"));
+        Socket upload = new Socket("127.0.0.1", port);
+        uploads.add(upload);
+        upload.setSoTimeout(30_000);
+        OutputStream out = upload.getOutputStream();
+        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body, 0, body.length / 2);
+        out.flush();
+      }
+
+      Answer get = send(request("/images/fast/photo.png", Map.of()));
+      assertThat(get.statusLine()).contains(" 200 ");
+      assertSameBytes(get.body(), photo);
+
+      for (Socket upload : uploads) {
+        upload.getOutputStream().write(body, body.length / 2, body.length - body.length / 2);
+        upload.getOutputStream().flush();
+        assertThat(Answer.read(upload.getInputStream()).statusLine()).contains(" 200 ");
+      }
+    } finally {
+      for (Socket upload : uploads) {
+        upload.close();
+      }
+    }
+    assertSameBytes(send(request("/images/fast/trickle-7", Map.of())).body(), body);
+  }
+
   /** Without printing megabytes of bytes when they differ. */
   private static void assertSameBytes(byte[] actual, byte[] expected) {
     assertThat(actual).hasSize(expected.length);

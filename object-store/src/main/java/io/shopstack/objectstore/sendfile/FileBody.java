@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,10 @@ public final class FileBody {
     response.write(
         true,
         standIn,
+        // NON_BLOCKING: when the socket takes the last bytes later, the selector thread finishes
+        // the response itself instead of waking a pool thread for these few steps
         Callback.from(
+            InvocationType.NON_BLOCKING,
             () -> {
               release(sendfile, standIn, file);
               if (ownMapping != null) {
