@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Optional;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,8 +53,10 @@ public final class FileBody {
    */
   public static FileBody of(Request request, FileChannel file, long first, long length)
       throws IOException {
-    if (sendfileEndPoint(request) != null) {
-      return new FileBody(file, first, StandIns.of(length), null);
+    Optional<ByteBuffer> shared =
+        sendfileEndPoint(request) != null ? StandIns.of(length) : Optional.empty();
+    if (shared.isPresent()) {
+      return new FileBody(file, first, shared.get(), null);
     }
     MappedByteBuffer region = file.map(FileChannel.MapMode.READ_ONLY, first, length);
     return new FileBody(file, first, region, region);

@@ -2,12 +2,14 @@ package io.shopstack.objectstore.sendfile;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stand-in buffers for regions that a SendfileEndPoint sends from their file: slices of one mapping
@@ -24,16 +26,22 @@ final class StandIns {
   /** The largest region one stand-in can stand for. */
   static final int LARGEST = 64 * 1024 * 1024;
 
+  private static final Logger log = LoggerFactory.getLogger(StandIns.class);
+
+  /** Null when no temporary file could be made: then every body maps its own region. */
   private static final MappedByteBuffer REGION = map();
 
   private StandIns() {}
 
-  /** A buffer of {@code length} bytes, distinct from every other stand-in handed out. */
-  static ByteBuffer of(long length) {
+  /**
+   * A buffer of {@code length} bytes (at most {@link #LARGEST}), distinct from every other stand-in
+   * handed out; empty if there is no shared mapping.
+   */
+  static Optional<ByteBuffer> of(long length) {
     if (length > LARGEST) {
       throw new IllegalArgumentException(length + " bytes is more than a stand-in holds");
     }
-    return REGION.slice(0, (int) length);
+    return REGION == null ? Optional.empty() : Optional.of(REGION.slice(0, (int) length));
   }
 
   private static MappedByteBuffer map() {
@@ -45,8 +53,9 @@ final class StandIns {
       } finally {
         Files.delete(file);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot map the sendfile stand-in region", e);
+    } catch (IOException | RuntimeException e) {
+      log.warn("No shared sendfile stand-in ({}): each GET maps its own region", e.toString());
+      return null;
     }
   }
 }
