@@ -176,20 +176,46 @@ class PublicReadFastPathTests {
     }
   }
 
+  /**
+   * Clients that reset the connection in the middle of a download, on the fast path (unsigned) and
+   * on the Spring MVC path (signed): routine for a store behind CDN edges, so nothing is logged
+   * above DEBUG, and the store goes on serving. 1 MiB as the issue says, and 6 MiB: on loopback the
+   * kernel may take a whole 1 MiB body into the socket's buffer before the reset arrives, so only
+   * the larger one is sure to fail a write in the server.
+   */
   @Test
   void aClientLeavingMidDownloadIsNoError(CapturedOutput output) throws Exception {
-    for (int i = 0; i < 3; i++) {
-      try (Socket socket = new Socket()) {
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
-        socket
-            .getOutputStream()
-            .write(request("/images/fast/large.bin", Map.of()).getBytes(StandardCharsets.UTF_8));
-        socket.getInputStream().readNBytes(10_000);
-        socket.setSoLinger(true, 0); // reset, as a client killed mid-download
+    byte[] oneMib = random(1024 * 1024, 10);
+    String upload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("fast/one-mib")).uploadId();
+    String etag =
+        s3.uploadPart(
+                b -> b.bucket(BUCKET).key("fast/one-mib").uploadId(upload).partNumber(1),
+                RequestBody.fromBytes(oneMib))
+            .eTag();
+    s3.completeMultipartUpload(
+        b ->
+            b.bucket(BUCKET)
+                .key("fast/one-mib")
+                .uploadId(upload)
+                .multipartUpload(
+                    m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+    Map<String, byte[]> objects =
+        Map.of("/images/fast/one-mib", oneMib, "/images/fast/large.bin", large);
+    for (Map.Entry<String, byte[]> object : objects.entrySet()) {
+      for (String request :
+          List.of(request(object.getKey(), Map.of()), signedGet(object.getKey(), Map.of()))) {
+        for (int i = 0; i < 3; i++) {
+          try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getInputStream().readNBytes(10_000);
+            socket.setSoLinger(true, 0); // reset, as a client killed mid-download
+          }
+        }
+        assertSameBytes(send(request).body(), object.getValue());
       }
     }
-    assertSameBytes(send(request("/images/fast/large.bin", Map.of())).body(), large);
     assertThat(output.getOut() + output.getErr()).doesNotContain("ERROR");
   }
 
