@@ -7,7 +7,8 @@
 # server pinned to core 0 and wrk to core 1, our JVM warmed up first. The bucket is public-read
 # and wrk does not sign, so our GETs are the CDN edges' kind, served by the sendfile fast path
 # (the GET line says how many answers it counted). Prints GET req/s, MiB/s
-# and latency for both, PUT MiB/s for ours, and last:
+# and latency for both, server CPU per GET for both (our JVM's JIT and GC threads included), PUT
+# MiB/s for ours, and last:
 #
 #     ratio: ours/nginx = X.XX      (GET throughput)
 #
@@ -32,17 +33,23 @@ ACCESS_KEY=bench-key
 SECRET_KEY=bench-secret
 
 
-# wrk over all objects round-robin; prints "req/s MiB/s p50 p99" of the run.
-run_wrk() { # base_url seconds
+# wrk over all objects round-robin; prints "req/s MiB/s p50 p99 cpu_ms_per_GET [errors]" of the
+# run, the CPU being the server's (process PID and its children, all threads) over the run.
+run_wrk() { # base_url seconds pid
+  local before after
+  before=$(cpu_ticks "$3")
   "${PIN_CLIENT[@]}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
     >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
-  local rps mib p50 p99
+  after=$(cpu_ticks "$3")
+  local rps mib p50 p99 cpu
+  cpu=$(awk -v t=$((after - before)) -v k="$TICK" -v n="$(awk '/requests in/ {print $1}' "$WORK/wrk.out")" \
+    'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / k / n : 0) }')
   rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.out")
   mib=$(awk '/^Transfer\/sec/ {v=$2; if (v ~ /GB$/) {sub(/GB/,"",v); v*=1024} else if (v ~ /KB$/) {sub(/KB/,"",v); v/=1024} else sub(/MB/,"",v); print v}' "$WORK/wrk.out")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.out")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.out" | tr '\n' ' ')
-  echo "$rps $mib $p50 $p99 ${errors:-}"
+  echo "$rps $mib $p50 $p99 $cpu ${errors:-}"
 }
 
 install_missing nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless
@@ -87,8 +94,8 @@ put_mib=$(awk -v n=$OBJECTS -v ms="$put_ms" 'BEGIN {printf "%.1f", n / (ms / 100
 cmp <(curl -fsS "http://$ADDR:$PORT_OURS/bench/obj-7") "$WORK/www/bench/obj-7" || die "GET differs from PUT"
 
 log "bench: warming up our JVM for $WARMUP s"
-run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" >/dev/null
-read -r ours_rps ours_mib ours_p50 ours_p99 ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN")
+run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" "$OURS" >/dev/null
+read -r ours_rps ours_mib ours_p50 ours_p99 ours_cpu ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN" "$OURS")
 fast_path=$(curl -fsS "http://$ADDR:$PORT_ADMIN/metrics" |
   awk '/^objectstore_fastpath_responses_total/ {s += $2} END {printf "%d", s}')
 stop "$OURS"
@@ -120,10 +127,11 @@ CONF
 NGINX=$!
 STARTED+=("$NGINX")
 await 20 "$NGINX" "an answer from nginx" http_ok "http://$ADDR:$PORT_NGINX/bench/obj-1" >/dev/null
-read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN")
+read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_cpu nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN" "$NGINX")
 
 echo "load average: $(load_avg), cores: $(nproc), $SECONDS_PER_RUN s per server, $CONNECTIONS connections"
 echo "PUT  ours : $OBJECTS x 1 MiB in $put_ms ms = $put_mib MiB/s (4 concurrent curl --aws-sigv4)"
 echo "GET  ours : $ours_rps req/s, $ours_mib MiB/s, p50 $ours_p50, p99 $ours_p99 $ours_err($fast_path answers by the sendfile fast path, warm-up included)"
 echo "GET  nginx: $nginx_rps req/s, $nginx_mib MiB/s, p50 $nginx_p50, p99 $nginx_p99 $nginx_err"
+echo "CPU per GET (server process, all threads): ours $ours_cpu ms, nginx $nginx_cpu ms (nginx/ours = $(ratio "$nginx_cpu" "$ours_cpu"))"
 echo "ratio: ours/nginx = $(ratio "$ours_mib" "$nginx_mib")"

@@ -176,21 +176,91 @@ class PublicReadFastPathTests {
     }
   }
 
+  /**
+   * Clients that reset the connection in the middle of a download, on the fast path (unsigned) and
+   * on the Spring MVC path (signed): routine for a store behind CDN edges, so nothing is logged
+   * above DEBUG, and the store goes on serving. 1 MiB as the issue says, and 6 MiB: on loopback the
+   * kernel may take a whole 1 MiB body into the socket's buffer before the reset arrives, so only
+   * the larger one is sure to fail a write in the server.
+   */
   @Test
   void aClientLeavingMidDownloadIsNoError(CapturedOutput output) throws Exception {
-    for (int i = 0; i < 3; i++) {
-      try (Socket socket = new Socket()) {
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
-        socket
-            .getOutputStream()
-            .write(request("/images/fast/large.bin", Map.of()).getBytes(StandardCharsets.UTF_8));
-        socket.getInputStream().readNBytes(10_000);
-        socket.setSoLinger(true, 0); // reset, as a client killed mid-download
+    byte[] oneMib = random(1024 * 1024, 10);
+    String upload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("fast/one-mib")).uploadId();
+    String etag =
+        s3.uploadPart(
+                b -> b.bucket(BUCKET).key("fast/one-mib").uploadId(upload).partNumber(1),
+                RequestBody.fromBytes(oneMib))
+            .eTag();
+    s3.completeMultipartUpload(
+        b ->
+            b.bucket(BUCKET)
+                .key("fast/one-mib")
+                .uploadId(upload)
+                .multipartUpload(
+                    m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+    Map<String, byte[]> objects =
+        Map.of("/images/fast/one-mib", oneMib, "/images/fast/large.bin", large);
+    for (Map.Entry<String, byte[]> object : objects.entrySet()) {
+      for (String request :
+          List.of(request(object.getKey(), Map.of()), signedGet(object.getKey(), Map.of()))) {
+        for (int i = 0; i < 3; i++) {
+          try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getInputStream().readNBytes(10_000);
+            socket.setSoLinger(true, 0); // reset, as a client killed mid-download
+          }
+        }
+        assertSameBytes(send(request).body(), object.getValue());
       }
     }
-    assertSameBytes(send(request("/images/fast/large.bin", Map.of())).body(), large);
     assertThat(output.getOut() + output.getErr()).doesNotContain("ERROR");
+  }
+
+  /**
+   * The fast path runs on the connector's selector threads and hands everything else to the pool:
+   * were a signed PUT handled where its request arrived, its blocking read of a body that trickles
+   * in would hold the selector, and the public GET on another connection would never be answered.
+   * Eight uploads, one past every selector Jetty makes, all stopped halfway.
+   */
+  @Test
+  void uploadsWaitingForTheirBodiesHoldUpNoPublicGet() throws Exception {
+    byte[] body = random(64 * 1024, 9);
+    List<Socket> uploads = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        URI target = URI.create("http://127.0.0.1:" + port + "/" + BUCKET + "/fast/trickle-" + i);
+        SignedHttp.Signed signed = SignedHttp.sign("PUT", target, body, Map.of());
+        StringBuilder head = new StringBuilder("PUT " + target.getPath() + " HTTP/1.1\r\n");
+        signed
+            .headers()
+            .forEach((name, values) -> head.append(name + ": " + values.get(0) + "\r\n"));
+        Socket upload = new Socket("127.0.0.1", port);
+        uploads.add(upload);
+        upload.setSoTimeout(30_000);
+        OutputStream out = upload.getOutputStream();
+        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body, 0, body.length / 2);
+        out.flush();
+      }
+
+      Answer get = send(request("/images/fast/photo.png", Map.of()));
+      assertThat(get.statusLine()).contains(" 200 ");
+      assertSameBytes(get.body(), photo);
+
+      for (Socket upload : uploads) {
+        upload.getOutputStream().write(body, body.length / 2, body.length - body.length / 2);
+        upload.getOutputStream().flush();
+        assertThat(Answer.read(upload.getInputStream()).statusLine()).contains(" 200 ");
+      }
+    } finally {
+      for (Socket upload : uploads) {
+        upload.close();
+      }
+    }
+    assertSameBytes(send(request("/images/fast/trickle-7", Map.of())).body(), body);
   }
 
   /** Without printing megabytes of bytes when they differ. */

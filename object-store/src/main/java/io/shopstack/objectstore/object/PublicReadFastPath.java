@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -35,15 +36,15 @@ import org.springframework.stereotype.Component;
  * <p>Everything else goes on to Spring MVC unchanged, decided before a header is written: signed
  * requests, query strings ({@code response-*}, {@code versionId}, {@code partNumber}, ...), HEAD,
  * paths with escapes or dot segments, missing buckets and keys, 304, 412 and 416 (their answers and
- * S3 error documents are made in one place only), and bodies above {@link #LARGEST_MAPPED}, which
- * the servlet path streams in slices. PublicReadFastPathTests holds both paths to the same status,
+ * S3 error documents are made in one place only), and bodies above {@link #LARGEST_SENT}, which the
+ * servlet path streams in slices. PublicReadFastPathTests holds both paths to the same status,
  * headers and bytes.
  */
 @Component
 public class PublicReadFastPath {
 
-  /** Larger bodies take the servlet path: the stand-in mapping of the region must fit an int. */
-  static final long LARGEST_MAPPED = 64L * 1024 * 1024;
+  /** Larger bodies take the servlet path, which streams them in slices. */
+  static final long LARGEST_SENT = FileBody.LARGEST;
 
   /** {@code /bucket/key} with nothing that needs decoding or normalising. */
   private static final Pattern PLAIN_PATH =
@@ -73,13 +74,39 @@ public class PublicReadFastPath {
         .register(meters);
   }
 
-  /** Puts the fast path in front of {@code next} (the servlet context holding Spring MVC). */
+  /**
+   * Puts the fast path in front of {@code next} (the servlet context holding Spring MVC), on the
+   * connector's selector thread: the front declares itself NON_BLOCKING, so Jetty parses and hands
+   * each request to it where the socket became readable, without waking another thread (that
+   * hand-off was the largest part of a GET's system calls: futex wake-ups and their context
+   * switches). What the fast path does not answer goes to a pool thread, where Spring MVC may block
+   * as it always did.
+   */
   public Handler wrap(Handler next) {
     return new Handler.Wrapper(next) {
       @Override
       public boolean handle(Request request, Response response, Callback callback)
           throws Exception {
-        return serve(request, response, callback) || super.handle(request, response, callback);
+        if (serve(request, response, callback)) {
+          return true;
+        }
+        request.getContext().execute(() -> handleBlocking(request, response, callback));
+        return true;
+      }
+
+      private void handleBlocking(Request request, Response response, Callback callback) {
+        try {
+          if (!super.handle(request, response, callback)) {
+            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+          }
+        } catch (Throwable failure) {
+          Response.writeError(request, response, callback, failure);
+        }
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
       }
     };
   }
@@ -133,13 +160,13 @@ public class PublicReadFastPath {
       }
       long first = range.map(ByteRange::first).orElse(0L);
       long length = range.map(ByteRange::length).orElse(object.size());
-      if (length > LARGEST_MAPPED) {
+      if (length > LARGEST_SENT) {
         content.close();
         return false;
       }
       FileBody body;
       try {
-        body = FileBody.of(content.channel(), first, length);
+        body = FileBody.of(request, content.channel(), first, length);
       } catch (IOException e) {
         content.close();
         return false; // the servlet path reads it in slices, or answers the error

@@ -17,11 +17,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * its files.
  *
  * <p>Jetty's HTTP/1 layer only knows byte buffers, so the region travels through it as a stand-in:
- * a buffer mapped over exactly that region (see {@link #sendNext}), which Jetty counts against
+ * a buffer as long as the region (StandIns, see {@link #sendNext}), which Jetty counts against
  * Content-Length and passes down to {@link #flush} untouched. Here that one buffer is recognised by
  * identity and its bytes are sent from the file instead; its position records how much has gone, so
- * Jetty's write-interest handling resumes a partial send like any other. The mapping itself is
- * never read: were the buffer written the ordinary way, its bytes would still be right.
+ * Jetty's write-interest handling resumes a partial send like any other. The stand-in's own bytes
+ * are never read.
  */
 final class SendfileEndPoint extends SocketChannelEndPoint {
 
