@@ -15,15 +15,14 @@ import org.xbill.DNS.WireParseException;
  * not a plain query ({@link #read} returns null) and takes the full parser, so garbage still gets
  * FORMERR from there.
  *
- * <p>Read into a scratch instance that each event loop thread reuses ({@link #readInto}), so a
- * query answered from a prepared answer allocates nothing here; a query that goes on to the full
- * path takes a {@link #copy()}, since its answer may come later on another thread.
+ * <p>The header, question and OPT are read by {@link WireQuestion}; what is this class's own is the
+ * one-cookie rule and the key. Read into a scratch instance that each event loop thread reuses
+ * ({@link #readInto}), so a query answered from a prepared answer allocates nothing here; a query
+ * that goes on to the full path takes a {@link #copy()}, since its answer may come later on another
+ * thread.
  */
 final class PlainQuery {
   private static final int QUESTION_OFFSET = WireFormat.HEADER_LENGTH;
-  private static final int TYPE_OPT = 41;
-  private static final int TYPE_IXFR = 251;
-  private static final int TYPE_AXFR = 252;
   private static final int OPTION_COOKIE = 10;
 
   /** The longest key: a 255-byte name, the type, the EDNS bits and the size limit. */
@@ -43,9 +42,13 @@ final class PlainQuery {
   /** Where in the wire the client cookie starts, or -1 when the query offers none. */
   int clientCookieAt;
 
+  /** The scratch wire reader behind {@link #readInto}; null in a {@link #copy()}. */
+  private final WireQuestion question;
+
   /** A scratch instance for {@link #readInto}. */
   PlainQuery() {
     this.key = new Key(new byte[MAX_KEY_BYTES], 0);
+    this.question = new WireQuestion();
   }
 
   private PlainQuery(PlainQuery from) {
@@ -55,6 +58,7 @@ final class PlainQuery {
     this.key = from.key.copy();
     this.limit = from.limit;
     this.clientCookieAt = from.clientCookieAt;
+    this.question = null;
   }
 
   /** A copy that owns its key, for a query whose answer is made later. */
@@ -160,108 +164,39 @@ final class PlainQuery {
 
   /** {@link #read} into this scratch instance; false when the message is not a plain query. */
   boolean readInto(ByteBuf wire, Transport transport, int maxUdpPayload) {
-    PlainQuery found = scan(wire, transport, maxUdpPayload);
-    return found != null;
-  }
-
-  private PlainQuery scan(ByteBuf wire, Transport transport, int maxUdpPayload) {
-    int start = wire.readerIndex();
-    int end = wire.writerIndex();
-    if (end - start < QUESTION_OFFSET + 5) {
-      return null;
+    WireQuestion question = this.question;
+    if (!question.readInto(wire)) {
+      return false;
     }
-    int flags = wire.getUnsignedByte(start + 2);
-    if ((flags & 0xf8) != 0 // QR set, or an opcode other than QUERY
-        || wire.getUnsignedShort(start + 4) != 1
-        || wire.getUnsignedShort(start + 6) != 0
-        || wire.getUnsignedShort(start + 8) != 0) {
-      return null;
-    }
-    int additional = wire.getUnsignedShort(start + 10);
-    if (additional > 1) {
-      return null;
-    }
-    int p = start + QUESTION_OFFSET;
-    while (true) {
-      if (p >= end) {
-        return null;
-      }
-      int label = wire.getUnsignedByte(p);
-      if (label > 63) {
-        return null; // a compression pointer (or reserved label type): the full parser decides
-      }
-      p += 1 + label;
-      if (p - start - QUESTION_OFFSET > 255) {
-        return null; // RFC 1035 3.1: too long
-      }
-      if (label == 0) {
-        break;
-      }
-    }
-    int nameLength = p - start - QUESTION_OFFSET;
-    if (p + 4 > end) {
-      return null;
-    }
-    int qtype = wire.getUnsignedShort(p);
-    int qclass = wire.getUnsignedShort(p + 2);
-    if (qclass != 1 || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
-      return null; // other classes and zone transfers are the handler's business
-    }
-    p += 4;
-    boolean edns = false;
-    boolean dnssecOk = false;
     int clientCookieAt = -1;
-    int limit = 65535;
-    if (additional == 1) {
-      // RFC 6891 6.1.2: owner root, TYPE 41, CLASS = payload size, TTL = ext-rcode, version, flags.
-      if (p + 11 > end
-          || wire.getUnsignedByte(p) != 0
-          || wire.getUnsignedShort(p + 1) != TYPE_OPT
-          || wire.getUnsignedByte(p + 6) != 0) {
-        return null; // not an OPT, or an EDNS version that earns BADVERS
+    if (!question.noOptions()) {
+      clientCookieAt = onlyCookie(wire, question.optionsAt(), question.optionsEnd());
+      if (clientCookieAt < 0) {
+        return false;
       }
-      edns = true;
-      int payload = wire.getUnsignedShort(p + 3);
-      dnssecOk = (wire.getUnsignedShort(p + 7) & 0x8000) != 0;
-      int rdataEnd = p + 11 + wire.getUnsignedShort(p + 9);
-      if (rdataEnd != end) {
-        return null;
-      }
-      if (rdataEnd > p + 11) {
-        clientCookieAt = onlyCookie(wire, p + 11, rdataEnd);
-        if (clientCookieAt < 0) {
-          return null;
-        }
-      }
-      p = rdataEnd;
-      if (transport == Transport.UDP) {
-        limit = Math.max(WireFormat.CLASSIC_UDP_LIMIT, Math.min(payload, maxUdpPayload));
-      }
-    } else if (transport == Transport.UDP) {
-      limit = WireFormat.CLASSIC_UDP_LIMIT;
     }
-    if (p != end) {
-      return null; // trailing bytes: let the full parser judge
-    }
+    int nameLength = question.nameLength();
+    int qtype = question.qtype();
+    int limit = question.limit(transport, maxUdpPayload);
+    boolean recursionDesired = question.recursionDesired();
     byte[] key = this.key.bytes;
-    for (int i = 0; i < nameLength; i++) {
-      byte b = wire.getByte(start + QUESTION_OFFSET + i);
-      // DNS names compare ASCII case-insensitively (RFC 4343); length bytes are <= 63, untouched.
-      key[i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
-    }
+    question.copyFoldedName(wire, key);
     key[nameLength] = (byte) (qtype >>> 8);
     key[nameLength + 1] = (byte) qtype;
-    boolean recursionDesired = (flags & 0x01) != 0;
-    key[nameLength + 2] = (byte) ((edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (recursionDesired ? 4 : 0));
+    key[nameLength + 2] =
+        (byte)
+            ((question.hasOpt() ? 1 : 0)
+                | (question.dnssecOk() ? 2 : 0)
+                | (recursionDesired ? 4 : 0));
     key[nameLength + 3] = (byte) (limit >>> 8);
     key[nameLength + 4] = (byte) limit;
     this.key.set(nameLength + 5);
-    this.id = wire.getUnsignedShort(start);
+    this.id = question.id();
     this.recursionDesired = recursionDesired;
     this.nameLength = nameLength;
     this.limit = limit;
     this.clientCookieAt = clientCookieAt;
-    return this;
+    return true;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.shopstack.dns.resolver.cache;
 
 import io.netty.buffer.ByteBuf;
+import io.shopstack.dns.server.WireQuestion;
 import java.util.Arrays;
 import org.xbill.DNS.Name;
 
@@ -62,17 +63,13 @@ public final class CacheKey {
   }
 
   /**
-   * Makes this scratch key the one for everyone's answer to the question whose uncompressed name
-   * starts at {@code nameAt} in {@code wire} and is {@code nameLength} bytes long (root label
-   * included), with {@code type} and {@code dclass}.
+   * Makes this scratch key the one for everyone's answer to the question {@code question} last read
+   * from {@code wire}.
    */
-  public void readQuestion(ByteBuf wire, int nameAt, int nameLength, int type, int dclass) {
-    for (int i = 0; i < nameLength; i++) {
-      byte b = wire.getByte(nameAt + i);
-      // Length bytes are <= 63, so only letters change.
-      bytes[i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
-    }
-    bytes[questionTail(bytes, nameLength, type, dclass)] = TAG_EVERYONE;
+  public void readQuestion(ByteBuf wire, WireQuestion question) {
+    int nameLength = question.nameLength();
+    question.copyFoldedName(wire, bytes);
+    bytes[questionTail(bytes, nameLength, question.qtype(), question.qclass())] = TAG_EVERYONE;
     seal(nameLength + 5);
   }
 

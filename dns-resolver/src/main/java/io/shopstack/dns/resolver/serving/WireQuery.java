@@ -3,24 +3,22 @@ package io.shopstack.dns.resolver.serving;
 import io.netty.buffer.ByteBuf;
 import io.shopstack.dns.resolver.cache.CacheKey;
 import io.shopstack.dns.server.Transport;
+import io.shopstack.dns.server.WireQuestion;
 
 /**
  * A client's query read straight off the wire for the cache-hit replay, without dnsjava: opcode
  * QUERY, one class-IN question with an uncompressed name, nothing in the answer and authority
  * sections, and at most an EDNS version 0 OPT without options (an ECS option changes the answer, a
  * cookie needs the transport's server cookie). Anything else is not read ({@link #read} says false)
- * and the full path answers it, FORMERR for garbage included.
+ * and the full path answers it, FORMERR for garbage included. The wire is read by dns-core's {@link
+ * WireQuestion}; the rules here are the replay's own (no options, extended rcode 0) and its key.
  *
  * <p>One instance per event loop thread, read into again for each query: the replay allocates
  * nothing but the answer's buffer.
  */
 final class WireQuery {
-  private static final int HEADER_BYTES = 12;
-  private static final int CLASS_IN = 1;
-  private static final int TYPE_OPT = 41;
-  private static final int TYPE_IXFR = 251;
-  private static final int TYPE_AXFR = 252;
-  private static final int CLASSIC_UDP_LIMIT = 512;
+  /** The header, question and OPT read off the wire, again for each query. */
+  private final WireQuestion question = new WireQuestion();
 
   /** The question, folded to lower case, as the cache keys everyone's answers. */
   final CacheKey key = CacheKey.scratch();
@@ -45,76 +43,21 @@ final class WireQuery {
    * transport does.
    */
   boolean read(ByteBuf wire, Transport transport, int maxUdpPayload) {
-    int start = wire.readerIndex();
-    int end = wire.writerIndex();
-    if (end - start < HEADER_BYTES + 5) {
+    WireQuestion question = this.question;
+    if (!question.readInto(wire)
+        || !question.noOptions() // no options at all
+        || question.extendedRcode() != 0) {
       return false;
     }
-    int flags = wire.getUnsignedByte(start + 2);
-    if ((flags & 0xf8) != 0 // QR set, or an opcode other than QUERY
-        || wire.getUnsignedShort(start + 4) != 1
-        || wire.getUnsignedShort(start + 6) != 0
-        || wire.getUnsignedShort(start + 8) != 0) {
-      return false;
-    }
-    int additional = wire.getUnsignedShort(start + 10);
-    if (additional > 1) {
-      return false;
-    }
-    int p = start + HEADER_BYTES;
-    while (true) {
-      if (p >= end) {
-        return false;
-      }
-      int label = wire.getUnsignedByte(p);
-      if (label > 63) {
-        return false; // a compression pointer or a reserved label type: the full parser judges
-      }
-      p += 1 + label;
-      if (p - start - HEADER_BYTES > 255) {
-        return false; // RFC 1035 3.1: too long
-      }
-      if (label == 0) {
-        break;
-      }
-    }
-    int length = p - start - HEADER_BYTES;
-    if (p + 4 > end) {
-      return false;
-    }
-    int qtype = wire.getUnsignedShort(p);
-    if (wire.getUnsignedShort(p + 2) != CLASS_IN || qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
-      return false; // zone transfers are refused by the full path; other classes are rare
-    }
-    p += 4;
-    boolean opt = additional == 1;
-    boolean signatures = false;
-    int max = transport == Transport.TCP ? 65535 : CLASSIC_UDP_LIMIT;
-    if (opt) {
-      // RFC 6891 6.1.2: owner root, TYPE 41, CLASS = payload size, TTL = ext-rcode, version, flags.
-      if (p + 11 != end
-          || wire.getUnsignedByte(p) != 0
-          || wire.getUnsignedShort(p + 1) != TYPE_OPT
-          || wire.getUnsignedShort(p + 5) != 0 // extended rcode and version 0 (else BADVERS)
-          || wire.getUnsignedShort(p + 9) != 0) { // no options
-        return false;
-      }
-      signatures = (wire.getUnsignedShort(p + 7) & 0x8000) != 0;
-      if (transport == Transport.UDP) {
-        max = Math.max(CLASSIC_UDP_LIMIT, Math.min(wire.getUnsignedShort(p + 3), maxUdpPayload));
-      }
-    } else if (p != end) {
-      return false; // trailing bytes: the full parser judges
-    }
-    key.readQuestion(wire, start + HEADER_BYTES, length, qtype, CLASS_IN);
-    id = wire.getUnsignedShort(start);
-    recursionDesired = (flags & 0x01) != 0;
-    checkingDisabled = (wire.getUnsignedByte(start + 3) & 0x10) != 0;
-    edns = opt;
-    dnssecOk = signatures;
-    nameAt = start + HEADER_BYTES;
-    nameLength = length;
-    limit = max;
+    key.readQuestion(wire, question);
+    id = question.id();
+    recursionDesired = question.recursionDesired();
+    checkingDisabled = question.checkingDisabled();
+    edns = question.hasOpt();
+    dnssecOk = question.dnssecOk();
+    nameAt = question.nameAt();
+    nameLength = question.nameLength();
+    limit = question.limit(transport, maxUdpPayload);
     return true;
   }
 
