@@ -100,14 +100,7 @@ class DataPathTest {
       client.shutdownOutput();
 
       await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 16L * chunk.length);
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () -> {
-                assertThat(slb.registry().get("slb_connections_active").gauge().value()).isZero();
-                assertThat(slb.registry().get("slb_backend_connections_active").gauge().value())
-                    .isZero();
-              });
+      awaitBothSidesClosed(slb);
     }
   }
 
@@ -136,14 +129,19 @@ class DataPathTest {
       assertThat(sent.get()).isPositive().isLessThan(96L * MIB);
 
       client.close();
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () -> {
-                assertThat(slb.registry().get("slb_connections_active").gauge().value()).isZero();
-                assertThat(slb.registry().get("slb_backend_connections_active").gauge().value())
-                    .isZero();
-              });
+      awaitBothSidesClosed(slb);
     }
+  }
+
+  /** Both the client's and the backend's side of every splice are closed, as the gauges count. */
+  private static void awaitBothSidesClosed(SlbServer slb) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(slb.registry().get("slb_connections_active").gauge().value()).isZero();
+              assertThat(slb.registry().get("slb_backend_connections_active").gauge().value())
+                  .isZero();
+            });
   }
 }
