@@ -4,24 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.testing.ExternalCommand;
+import io.shopstack.common.testing.ServiceProcess;
 import io.shopstack.edge.support.EdgeClient;
 import io.shopstack.edge.support.EdgeConfigs;
 import io.shopstack.edge.support.OriginFixture;
 import io.shopstack.edge.support.OriginFixture.Answer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,29 +142,17 @@ class RuleReloadTest {
    */
   @Test
   void sighupReloadsTheRunningProcess() throws Exception {
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                EdgeCacheMain.class.getName())
-            .redirectErrorStream(true);
-    builder
-        .environment()
-        .putAll(
-            Map.of(
-                "SHOP_INSTANCE", "edge-hup",
-                "SHOP_BIND", "127.0.0.1",
-                "SHOP_HTTP_PORT", "0",
-                "SHOP_ADMIN_PORT", "0",
-                "SHOP_ROUTES", origin.route("/products/"),
-                "SHOP_RULES", rules.toString()));
-    Process cache = builder.start();
-    List<String> output = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> collect(cache, output), "edge-hup-output");
-    reader.start();
+    ServiceProcess cache =
+        ServiceProcess.of(EdgeCacheMain.class)
+            .environment("SHOP_INSTANCE", "edge-hup")
+            .environment("SHOP_BIND", "127.0.0.1")
+            .environment("SHOP_HTTP_PORT", "0")
+            .environment("SHOP_ADMIN_PORT", "0")
+            .environment("SHOP_ROUTES", origin.route("/products/"))
+            .environment("SHOP_RULES", rules.toString())
+            .start();
     try {
-      EdgeClient hup = new EdgeClient(awaitPort(output));
+      EdgeClient hup = new EdgeClient(Integer.parseInt(cache.awaitLine(LISTENING)));
       hup.get("/products/3");
       assertThat(EdgeClient.xCache(hup.get("/products/3"))).isEqualTo("HIT");
 
@@ -178,40 +162,15 @@ class RuleReloadTest {
 
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> output.stream().anyMatch(line -> line.contains("reloaded: 1 rules")));
-      assertThat(cache.isAlive()).as("still running after SIGHUP: %s", output).isTrue();
+          .until(
+              () -> cache.output().stream().anyMatch(line -> line.contains("reloaded: 1 rules")));
+      assertThat(cache.isAlive()).as("still running after SIGHUP: %s", cache.output()).isTrue();
       hup.get("/products/2");
       assertThat(EdgeClient.xCache(hup.get("/products/2"))).isEqualTo("PASS");
     } finally {
-      cache.destroy();
-      assertThat(cache.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      reader.join(5000);
+      cache.close();
     }
   }
 
   private static final Pattern LISTENING = Pattern.compile("caching on http://[^:]+:(\\d+)");
-
-  private static int awaitPort(List<String> output) {
-    return await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                output.stream()
-                    .map(LISTENING::matcher)
-                    .filter(Matcher::find)
-                    .map(m -> Integer.parseInt(m.group(1)))
-                    .findFirst()
-                    .orElse(0),
-            port -> port > 0);
-  }
-
-  private static void collect(Process process, List<String> output) {
-    try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      lines.lines().forEach(output::add);
-    } catch (java.io.IOException e) {
-      // the process ended
-    }
-  }
 }

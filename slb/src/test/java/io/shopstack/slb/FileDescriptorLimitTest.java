@@ -52,7 +52,6 @@ class FileDescriptorLimitTest {
           """
               .formatted(echo.hostPort()));
       SlbProcess slb = new SlbProcess(config);
-      List<String> output = slb.output();
       List<Socket> clients = new ArrayList<>();
       try {
         int port = slb.awaitPort();
@@ -79,7 +78,7 @@ class FileDescriptorLimitTest {
         assertThat(served).as("not all: the limit was reached").isLessThan(CLIENTS);
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> output.stream().anyMatch(l -> l.contains("Too many open files")));
+            .until(() -> slb.output().stream().anyMatch(l -> l.contains("Too many open files")));
         assertThat(slb.isAlive()).as("no crash").isTrue();
 
         for (Socket client : clients) {
@@ -98,20 +97,21 @@ class FileDescriptorLimitTest {
                   }
                 });
         assertThat(slb.isAlive()).isTrue();
-        assertThat(output)
+        assertThat(slb.output())
             .as("refusals logged a few times, not once per client")
             .filteredOn(l -> l.contains("Too many open files"))
             .hasSizeLessThan(CLIENTS);
         // Accepting failed, then worked again: logged as state changes, not per attempt (two
         // sockets retry every second each).
-        assertThat(output)
+        assertThat(slb.output())
             .filteredOn(l -> l.contains("cannot accept clients on"))
             .isNotEmpty()
             .hasSizeLessThanOrEqualTo(3);
         await()
             .atMost(Duration.ofSeconds(5))
-            .until(() -> output.stream().anyMatch(l -> l.contains("accepting clients again")));
-        output.stream()
+            .until(
+                () -> slb.output().stream().anyMatch(l -> l.contains("accepting clients again")));
+        slb.output().stream()
             .filter(l -> l.contains("Too many open files") || l.contains("accepting clients again"))
             .forEach(System.out::println);
       } finally {
