@@ -12,7 +12,8 @@
 #      for each proxy also: CPU per new connection split into user (its own code) and system (the
 #      kernel's work for it), system calls per new connection (perf, a separate 3 s run) and the
 #      accept queue (clients connected but not yet taken, sampled during the run; their wait is
-#      part of wrk's latency, so it tells a queue in front of a busy proxy from a slow splice);
+#      part of wrk's latency, so it tells a queue in front of a busy proxy from a slow splice); for
+#      our JVM, its CPU by thread: I/O event loops, JIT compilers, GC and VM thread;
 #   3. memory per idle connection: BENCH_IDLE connections that never send a byte, each proxy's
 #      growth once it holds them and their backend sides: RSS for HAProxy; for ours RSS (heap
 #      pre-touched, so that is native memory and direct buffers) plus Java heap used after a GC.
@@ -144,15 +145,42 @@ sample_backlog() { # port, samples, file
   done
 }
 
-# One wrk run: prints "rps p50_ms p99_ms errors cpu_s user_s sys_s backlog_median backlog_max"
+# Our JVM's threads by kind: "io jit gc_vm" ticks (event loops; C1/C2 compilers; collector and VM
+# thread). The rest of its CPU is the health, admin and runtime-API loops and the JVM's other
+# threads.
+OURS_PID=0
+jvm_split() { # pid
+  echo "$(thread_ticks "$1" '-io-') $(thread_ticks "$1" '^C[12] Compiler') $(thread_ticks "$1" '^(GC Thread|G1 |VM Thread)')"
+}
+
+# More 5 s rounds of new connections, at most 6, until the JIT compilers take under 5 % of our
+# JVM's CPU in a round: on a busy machine the fixed warm-up is not enough, and compiling then
+# counted as CPU per connection in the measured run (the thread split shows it).
+warm_until_compiled() {
+  local round before after jb ja share
+  for round in 1 2 3 4 5 6; do
+    before=$(cpu_ticks "$OURS_PID")
+    jb=$(thread_ticks "$OURS_PID" '^C[12] Compiler')
+    drive warmup "$VIP:$PORT_OURS" 0 5 -H "Connection: close" >/dev/null
+    after=$(cpu_ticks "$OURS_PID")
+    ja=$(thread_ticks "$OURS_PID" '^C[12] Compiler')
+    share=$(( (ja - jb) * 100 / (after - before > 0 ? after - before : 1) ))
+    log "bench: warm-up round $round: our JIT compilers took $share % of its CPU"
+    [ "$share" -ge 5 ] || return 0
+  done
+}
+
+# One wrk run: prints "rps p50_ms p99_ms errors cpu_s user_s sys_s backlog_median backlog_max
+# io_s jit_s gc_vm_s" (the last three "- - -" but for our JVM)
 drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
   local name=$1 target=$2 pid=$3 secs=$4 before=0 after=0 out="$WORK/wrk-$1.txt"
-  local ub=0 sb=0 ua=0 sa=0 sampler=0 backlog="$WORK/backlog-$1.txt"
+  local ub=0 sb=0 ua=0 sa=0 sampler=0 backlog="$WORK/backlog-$1.txt" jvm="- - -" ib jb gb ia ja ga
   shift 4
   : >"$backlog"
   if [ "$pid" != 0 ]; then
     before=$(cpu_ticks "$pid")
     read -r ub sb <<<"$(user_sys_ticks "$pid")"
+    [ "$pid" != "$OURS_PID" ] || read -r ib jb gb <<<"$(jvm_split "$pid")"
     sample_backlog "${target##*:}" $((secs * 2)) "$backlog" >/dev/null &
     sampler=$!
   fi
@@ -161,18 +189,22 @@ drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
   if [ "$pid" != 0 ]; then
     after=$(cpu_ticks "$pid")
     read -r ua sa <<<"$(user_sys_ticks "$pid")"
+    if [ "$pid" = "$OURS_PID" ]; then
+      read -r ia ja ga <<<"$(jvm_split "$pid")"
+      jvm=$(awk -v i=$((ia - ib)) -v j=$((ja - jb)) -v g=$((ga - gb)) -v t="$TICK" 'BEGIN { printf "%.2f %.2f %.2f", i / t, j / t, g / t }')
+    fi
     wait "$sampler" || true
   fi
   local bl
   bl=$(sort -n "$backlog" | awk '{ v[NR] = $1 } END { if (NR == 0) print "- -"; else print v[int((NR + 1) / 2)], v[NR] }')
-  awk -v cpu="$((after - before))" -v us="$((ua - ub))" -v sy="$((sa - sb))" -v bl="$bl" -v tick="$TICK" '
+  awk -v cpu="$((after - before))" -v us="$((ua - ub))" -v sy="$((sa - sb))" -v bl="$bl" -v jvm="$jvm" -v tick="$TICK" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec:/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Socket errors/ { err = $0; gsub(/.*errors: /, "", err); gsub(/ /, "", err) }
     /Non-2xx/ { non2xx = $NF }
-    END { printf "%.0f %.3f %.3f %s %.2f %.2f %.2f %s\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick, us / tick, sy / tick, bl }' "$out"
+    END { printf "%.0f %.3f %.3f %s %.2f %.2f %.2f %s %s\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick, us / tick, sy / tick, bl, jvm }' "$out"
 }
 
 # System calls a proxy makes per new connection: perf counts raw_syscalls:sys_enter over every
@@ -268,6 +300,7 @@ main() {
   await 10 "$nginx" "an answer from the nginx backends" http_ok "http://127.29.0.11:$BACKEND_PORT/" >/dev/null
   haproxy=$(start_haproxy); STARTED+=("$haproxy")
   ours=$(start_ours); STARTED+=("$ours")
+  OURS_PID=$ours
   await_http "$PORT_HAPROXY" "$haproxy"
   await_http "$PORT_OURS" "$ours"
   log "bench: ours runs on $(grep -o '([A-Z]* transport[^)]*)' "$WORK/ours.log" | head -1)"
@@ -276,6 +309,7 @@ main() {
     log "bench: warming up our JVM for ${WARMUP}s (not counted)"
     drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" >/dev/null
     drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" -H "Connection: close" >/dev/null
+    warm_until_compiled
   fi
 
   declare -A KA NC GC SC
@@ -307,11 +341,11 @@ main() {
   echo
   printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' target run "req/s" "p50 ms" "p99 ms" errors "CPU s" "req/CPU s" "load 1m"
   printf '|%s|\n' "----------|----------------|-----------|----------|----------|--------|---------|---------------|---------"
-  local r rps p50 p99 err cpu us sy blm blx ld kind
+  local r rps p50 p99 err cpu us sy blm blx io jit gcv ld kind
   for name in direct HAProxy ours; do
     for kind in keep-alive new-conn; do
       if [ $kind = keep-alive ]; then r=${KA[$name]}; else r=${NC[$name]}; fi
-      read -r rps p50 p99 err cpu us sy blm blx ld <<<"$r"
+      read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"$r"
       printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' "$name" "$kind" "$rps" "$p50" "$p99" "$err" \
         "$( [ $name = direct ] && echo - || echo "$cpu")" \
         "$( [ $name = direct ] && echo - || awk -v r="$rps" -v c="$cpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", (c > 0 ? r * s / c : 0) }')" "$ld"
@@ -324,9 +358,12 @@ main() {
   # wait is part of wrk's latency), sampled twice a second during the new-connection run.
   echo "new connections, per connection:"
   for name in HAProxy ours; do
-    read -r rps p50 p99 err cpu us sy blm blx ld <<<"${NC[$name]}"
+    read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"${NC[$name]}"
     awk -v n="$name" -v r="$rps" -v s="$SECONDS_PER_RUN" -v c="$cpu" -v u="$us" -v y="$sy" -v sc="${SC[$name]}" -v bm="$blm" -v bx="$blx" -v k="$CONNS" \
-      'BEGIN { t = r * s; if (t == 0) t = 1; printf "  %-8s %6.1f us CPU (user %.1f, system %.1f), %s system calls, accept queue median %s max %s of %d clients\n", n, c * 1e6 / t, u * 1e6 / t, y * 1e6 / t, sc, bm, bx, k }'
+      -v io="$io" -v jit="$jit" -v gcv="$gcv" \
+      'BEGIN { t = r * s; if (t == 0) t = 1; printf "  %-8s %6.1f us CPU (user %.1f, system %.1f), %s system calls, accept queue median %s max %s (wrk keeps %d connections)", n, c * 1e6 / t, u * 1e6 / t, y * 1e6 / t, sc, bm, bx, k
+        if (io != "-") printf "; I/O threads %.1f us, JIT compilers %.1f, GC and VM thread %.1f", io * 1e6 / t, jit * 1e6 / t, gcv * 1e6 / t
+        printf "\n" }'
   done
   echo "our GC pauses during the runs (-Xlog:gc): keep-alive ${GC[ka]}; new connections ${GC[nc]}"
   echo "idle memory ($IDLE connections that never send a byte, each with its backend side; RSS growth, ours plus Java heap in use after GC): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn ($(ratio "$mem_ours" "$mem_haproxy") x)"
