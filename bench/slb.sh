@@ -9,6 +9,11 @@
 #
 #   1. keep-alive: wrk -t1 -c50 --latency, requests/s and p50/p99;
 #   2. new connections: the same with "Connection: close" (one TCP connection per request);
+#      for each proxy also: CPU per new connection split into user (its own code) and system (the
+#      kernel's work for it), system calls per new connection (perf, a separate 3 s run) and the
+#      accept queue (clients connected but not yet taken, sampled during the run; their wait is
+#      part of wrk's latency, so it tells a queue in front of a busy proxy from a slow splice); for
+#      our JVM, its CPU by thread: I/O event loops, JIT compilers, GC and VM thread;
 #   3. memory per idle connection: BENCH_IDLE connections that never send a byte, each proxy's
 #      growth once it holds them and their backend sides: RSS for HAProxy; for ours RSS (heap
 #      pre-touched, so that is native memory and direct buffers) plus Java heap used after a GC.
@@ -121,22 +126,106 @@ EOF
   echo $!
 }
 
-# One wrk run: prints "rps p50_ms p99_ms errors cpu_s"
+# utime and stime clock ticks of one process (every thread): where a proxy's CPU goes, its own
+# code or the kernel's work for it.
+user_sys_ticks() { # pid
+  local stat f
+  stat=$(cat /proc/"$1"/stat 2>/dev/null) || { echo "0 0"; return; }
+  read -r -a f <<<"${stat##*) }"
+  echo "${f[11]} ${f[12]}"
+}
+
+# Clients waiting in a port's accept queue (ss Recv-Q, summed over SO_REUSEPORT sockets),
+# connected by the kernel but not yet taken by the proxy: twice a second, at most $2 samples.
+sample_backlog() { # port, samples, file
+  local i
+  for ((i = 0; i < $2; i++)); do
+    ss -Hltn "sport = :$1" | awk '{ s += $2 } END { print s + 0 }' >>"$3"
+    sleep 0.5
+  done
+}
+
+# Our JVM's threads by kind: "io jit gc_vm" ticks (event loops; C1/C2 compilers; collector and VM
+# thread). The rest of its CPU is the health, admin and runtime-API loops and the JVM's other
+# threads.
+OURS_PID=0
+jvm_split() { # pid
+  echo "$(thread_ticks "$1" '-io-') $(thread_ticks "$1" '^C[12] Compiler') $(thread_ticks "$1" '^(GC Thread|G1 |VM Thread)')"
+}
+
+# More 5 s rounds of new connections, at most 6, until the JIT compilers take under 5 % of our
+# JVM's CPU in a round: on a busy machine the fixed warm-up is not enough, and compiling then
+# counted as CPU per connection in the measured run (the thread split shows it).
+warm_until_compiled() {
+  local round before after jb ja share
+  for round in 1 2 3 4 5 6; do
+    before=$(cpu_ticks "$OURS_PID")
+    jb=$(thread_ticks "$OURS_PID" '^C[12] Compiler')
+    drive warmup "$VIP:$PORT_OURS" 0 5 -H "Connection: close" >/dev/null
+    after=$(cpu_ticks "$OURS_PID")
+    ja=$(thread_ticks "$OURS_PID" '^C[12] Compiler')
+    share=$(( (ja - jb) * 100 / (after - before > 0 ? after - before : 1) ))
+    log "bench: warm-up round $round: our JIT compilers took $share % of its CPU"
+    [ "$share" -ge 5 ] || return 0
+  done
+}
+
+# One wrk run: prints "rps p50_ms p99_ms errors cpu_s user_s sys_s backlog_median backlog_max
+# io_s jit_s gc_vm_s" (the last three "- - -" but for our JVM)
 drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
   local name=$1 target=$2 pid=$3 secs=$4 before=0 after=0 out="$WORK/wrk-$1.txt"
+  local ub=0 sb=0 ua=0 sa=0 sampler=0 backlog="$WORK/backlog-$1.txt" jvm="- - -" ib jb gb ia ja ga
   shift 4
-  [ "$pid" != 0 ] && before=$(cpu_ticks "$pid")
+  : >"$backlog"
+  if [ "$pid" != 0 ]; then
+    before=$(cpu_ticks "$pid")
+    read -r ub sb <<<"$(user_sys_ticks "$pid")"
+    [ "$pid" != "$OURS_PID" ] || read -r ib jb gb <<<"$(jvm_split "$pid")"
+    sample_backlog "${target##*:}" $((secs * 2)) "$backlog" >/dev/null &
+    sampler=$!
+  fi
   timeout $((secs + 30)) taskset -c 1 wrk -t1 -c"$CONNS" -d"${secs}s" --latency "$@" \
     "http://$target/" >"$out" 2>&1 || die "wrk against $name failed: $(tail -n 3 "$out")"
-  [ "$pid" != 0 ] && after=$(cpu_ticks "$pid")
-  awk -v cpu="$((after - before))" -v tick="$TICK" '
+  if [ "$pid" != 0 ]; then
+    after=$(cpu_ticks "$pid")
+    read -r ua sa <<<"$(user_sys_ticks "$pid")"
+    if [ "$pid" = "$OURS_PID" ]; then
+      read -r ia ja ga <<<"$(jvm_split "$pid")"
+      jvm=$(awk -v i=$((ia - ib)) -v j=$((ja - jb)) -v g=$((ga - gb)) -v t="$TICK" 'BEGIN { printf "%.2f %.2f %.2f", i / t, j / t, g / t }')
+    fi
+    wait "$sampler" || true
+  fi
+  local bl
+  bl=$(sort -n "$backlog" | awk '{ v[NR] = $1 } END { if (NR == 0) print "- -"; else print v[int((NR + 1) / 2)], v[NR] }')
+  awk -v cpu="$((after - before))" -v us="$((ua - ub))" -v sy="$((sa - sb))" -v bl="$bl" -v jvm="$jvm" -v tick="$TICK" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec:/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Socket errors/ { err = $0; gsub(/.*errors: /, "", err); gsub(/ /, "", err) }
     /Non-2xx/ { non2xx = $NF }
-    END { printf "%.0f %.3f %.3f %s %.2f\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick }' "$out"
+    END { printf "%.0f %.3f %.3f %s %.2f %.2f %.2f %s %s\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick, us / tick, sy / tick, bl, jvm }' "$out"
+}
+
+# System calls a proxy makes per new connection: perf counts raw_syscalls:sys_enter over every
+# thread of the process for 5 s, while a separate 3 s wrk run with "Connection: close" (after the
+# measured one, so the tracepoint does not slow that) makes the connections. "n/a" when perf
+# cannot count here (not installed, no tracefs, perf_event_paranoid).
+syscalls_per_connection() { # name, host:port, pid
+  local out="$WORK/syscalls-$1" perf_pid calls done_requests
+  command -v perf >/dev/null || { echo n/a; return 0; }
+  perf stat -x, -e raw_syscalls:sys_enter -p "$3" -o "$out.perf" -- sleep 5 >/dev/null 2>&1 &
+  perf_pid=$!
+  sleep 0.5 # attached
+  timeout 30 taskset -c 1 wrk -t1 -c"$CONNS" -d3s -H "Connection: close" "http://$2/" >"$out.wrk" 2>&1 || true
+  wait "$perf_pid" || { echo n/a; return 0; }
+  calls=$(awk -F, '/raw_syscalls/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out.perf")
+  done_requests=$(awk '/requests in/ { print $1 }' "$out.wrk")
+  if [ -n "$calls" ] && [ "${done_requests:-0}" -gt 0 ]; then
+    awk -v c="$calls" -v n="$done_requests" 'BEGIN { printf "%.1f", c / n }'
+  else
+    echo n/a
+  fi
 }
 
 # Our collector's pauses logged since line $1 of its GC log: "N pauses, max X ms, total Y ms".
@@ -199,7 +288,7 @@ PY
 main() {
   install_missing --stop "nginx haproxy" nginx:nginx-light haproxy:haproxy wrk:wrk taskset:util-linux \
     python3:python3 java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless \
-    ss:iproute2 curl:curl
+    ss:iproute2 curl:curl perf:linux-perf
   [ ${#PIN_SERVER[@]} -gt 0 ] || die "needs 2 cores: proxies on core 0, wrk and nginx on core 1"
   ports_free "$BACKEND_PORT" "$PORT_HAPROXY" "$PORT_OURS" "$PORT_ADMIN"
   make_work slb
@@ -211,6 +300,7 @@ main() {
   await 10 "$nginx" "an answer from the nginx backends" http_ok "http://127.29.0.11:$BACKEND_PORT/" >/dev/null
   haproxy=$(start_haproxy); STARTED+=("$haproxy")
   ours=$(start_ours); STARTED+=("$ours")
+  OURS_PID=$ours
   await_http "$PORT_HAPROXY" "$haproxy"
   await_http "$PORT_OURS" "$ours"
   log "bench: ours runs on $(grep -o '([A-Z]* transport[^)]*)' "$WORK/ours.log" | head -1)"
@@ -219,9 +309,10 @@ main() {
     log "bench: warming up our JVM for ${WARMUP}s (not counted)"
     drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" >/dev/null
     drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" -H "Connection: close" >/dev/null
+    warm_until_compiled
   fi
 
-  declare -A KA NC GC
+  declare -A KA NC GC SC
   local name port pid load gc_from
   for name in direct HAProxy ours; do
     case $name in
@@ -237,7 +328,8 @@ main() {
     gc_from=$(gc_lines)
     NC[$name]="$(drive "$name-nc" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
     if [ $name = ours ]; then GC[nc]=$(gc_pauses "$gc_from"); fi
-    log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}"
+    [ "$pid" = 0 ] || SC[$name]=$(syscalls_per_connection "$name" "$port" "$pid")
+    log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}${SC[$name]:+; system calls per new connection ${SC[$name]}}"
   done
   local mem_haproxy mem_ours
   mem_haproxy=$(idle_memory HAProxy "$PORT_HAPROXY" "$haproxy" 0)
@@ -249,17 +341,30 @@ main() {
   echo
   printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' target run "req/s" "p50 ms" "p99 ms" errors "CPU s" "req/CPU s" "load 1m"
   printf '|%s|\n' "----------|----------------|-----------|----------|----------|--------|---------|---------------|---------"
-  local r rps p50 p99 err cpu ld kind
+  local r rps p50 p99 err cpu us sy blm blx io jit gcv ld kind
   for name in direct HAProxy ours; do
     for kind in keep-alive new-conn; do
       if [ $kind = keep-alive ]; then r=${KA[$name]}; else r=${NC[$name]}; fi
-      read -r rps p50 p99 err cpu ld <<<"$r"
+      read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"$r"
       printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' "$name" "$kind" "$rps" "$p50" "$p99" "$err" \
         "$( [ $name = direct ] && echo - || echo "$cpu")" \
         "$( [ $name = direct ] && echo - || awk -v r="$rps" -v c="$cpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", (c > 0 ? r * s / c : 0) }')" "$ld"
     done
   done
   echo
+  # Where a new connection's cost goes, and where its clients wait: CPU per connection split into
+  # the proxy's own code (user) and the kernel's work for it (system), system calls per connection,
+  # and the clients of wrk's $CONNS that wait in the accept queue (not yet taken by the proxy; their
+  # wait is part of wrk's latency), sampled twice a second during the new-connection run.
+  echo "new connections, per connection:"
+  for name in HAProxy ours; do
+    read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"${NC[$name]}"
+    awk -v n="$name" -v r="$rps" -v s="$SECONDS_PER_RUN" -v c="$cpu" -v u="$us" -v y="$sy" -v sc="${SC[$name]}" -v bm="$blm" -v bx="$blx" -v k="$CONNS" \
+      -v io="$io" -v jit="$jit" -v gcv="$gcv" \
+      'BEGIN { t = r * s; if (t == 0) t = 1; printf "  %-8s %6.1f us CPU (user %.1f, system %.1f), %s system calls, accept queue median %s max %s (wrk keeps %d connections)", n, c * 1e6 / t, u * 1e6 / t, y * 1e6 / t, sc, bm, bx, k
+        if (io != "-") printf "; I/O threads %.1f us, JIT compilers %.1f, GC and VM thread %.1f", io * 1e6 / t, jit * 1e6 / t, gcv * 1e6 / t
+        printf "\n" }'
+  done
   echo "our GC pauses during the runs (-Xlog:gc): keep-alive ${GC[ka]}; new connections ${GC[nc]}"
   echo "idle memory ($IDLE connections that never send a byte, each with its backend side; RSS growth, ours plus Java heap in use after GC): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn ($(ratio "$mem_ours" "$mem_haproxy") x)"
   local ka_h ka_o nc_h nc_o

@@ -198,6 +198,21 @@ cpu_ticks() {
   echo "$total"
 }
 
+# thread_ticks PID REGEX: utime+stime clock ticks of the threads of one process whose name
+# (/proc/PID/task/T/comm, which may hold spaces) matches the extended REGEX: how much of a JVM's
+# CPU its event loops, its JIT compilers or its collector took.
+thread_ticks() {
+  local t name stat f total=0
+  for t in /proc/"$1"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    [[ $name =~ $2 ]] || continue
+    stat=$(cat "$t/stat" 2>/dev/null) || continue
+    read -r -a f <<<"${stat##*) }"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
 # cpu_seconds PID: the same in seconds, two decimals.
 cpu_seconds() { awk -v t="$(cpu_ticks "$1")" -v k="$TICK" 'BEGIN { printf "%.2f", t / k }'; }
 
