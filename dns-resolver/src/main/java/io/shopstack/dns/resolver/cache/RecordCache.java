@@ -51,6 +51,13 @@ public final class RecordCache {
   private final BoundedTtlMap<CacheKey, Stored> entries;
   private final CacheSettings settings;
 
+  /**
+   * Whether a DNAME was ever cached: until then a name that missed need not be looked up again
+   * under each of its ancestors (two lookups per cold name of three labels). Never cleared, so it
+   * can only say "maybe" too often, never "no" wrongly.
+   */
+  private volatile boolean dnamesCached;
+
   /** Scope lengths seen so far (longest first), so a lookup tries only prefixes that can exist. */
   private final Set<Integer> scopedPrefixes =
       new ConcurrentSkipListSet<>(Comparator.reverseOrder());
@@ -160,6 +167,9 @@ public final class RecordCache {
   /** As above, with a wildcard expansion's NSEC/NSEC3 proof ({@link CachedAnswer#positive}). */
   public void putRecords(RRset records, List<RRset> proof, ClientSubnet askedFor, int scope) {
     long ttl = Math.min(records.getTTL(), settings.maxTtlSeconds());
+    if (records.getType() == Type.DNAME && !dnamesCached) {
+      dnamesCached = true;
+    }
     CacheKey key = key(records.getName(), records.getType(), records.getDClass(), askedFor, scope);
     entries.put(key, new Stored(CachedAnswer.positive(records, proof, scope)), ttl);
   }
@@ -211,6 +221,11 @@ public final class RecordCache {
       }
     }
     return Optional.empty();
+  }
+
+  /** False while no DNAME record was ever cached: then no lookup for one can hit. */
+  public boolean mayHoldDnames() {
+    return dnamesCached;
   }
 
   /**

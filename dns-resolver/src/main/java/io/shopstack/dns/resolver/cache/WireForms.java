@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver.cache;
 
+import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -39,22 +40,14 @@ public final class WireForms {
   }
 
   /**
-   * Writes into {@code wire} (a copy of {@code kept}'s bytes starting at {@code base}) the TTLs of
-   * an entry with {@code secondsLeft} seconds to live.
+   * Writes into {@code out} (a copy of {@code kept}'s bytes starting at {@code base}) the TTLs of
+   * an entry with {@code secondsLeft} seconds to live. Both replays use it: the one into the
+   * outgoing buffer before parsing, and the one into a byte array after.
    */
-  public static void replayTtls(byte[] wire, int base, Kept kept, long secondsLeft) {
+  public static void replayTtls(ByteBuf out, int base, Kept kept, long secondsLeft) {
     for (int at : kept.ttlAt()) {
-      int p = base + at;
-      long ttl =
-          (wire[p] & 0xffL) << 24
-              | (wire[p + 1] & 0xff) << 16
-              | (wire[p + 2] & 0xff) << 8
-              | wire[p + 3] & 0xff;
-      if (ttl > secondsLeft) {
-        wire[p] = (byte) (secondsLeft >>> 24);
-        wire[p + 1] = (byte) (secondsLeft >>> 16);
-        wire[p + 2] = (byte) (secondsLeft >>> 8);
-        wire[p + 3] = (byte) secondsLeft;
+      if (out.getUnsignedInt(base + at) > secondsLeft) {
+        out.setInt(base + at, (int) secondsLeft);
       }
     }
   }

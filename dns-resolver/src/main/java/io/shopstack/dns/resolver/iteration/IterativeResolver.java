@@ -108,10 +108,27 @@ public final class IterativeResolver {
    */
   public CompletableFuture<Resolved> resolve(
       Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
+    return resolve(name, type, dclass, client, cacheOnly, false);
+  }
+
+  /**
+   * As {@link #resolve}, for a question whose {@link #cachedAnswer} has just missed on this thread:
+   * the same lookup is not made twice.
+   */
+  public CompletableFuture<Resolved> resolveMissed(
+      Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly) {
+    return resolve(name, type, dclass, client, cacheOnly, true);
+  }
+
+  private CompletableFuture<Resolved> resolve(
+      Name name, int type, int dclass, ClientSubnet client, boolean cacheOnly, boolean missed) {
     Resolution resolution =
         new Resolution(client, dclass, cacheOnly, clock.millis() + limits.totalTimeoutMs());
+    List<RRset> chain = new ArrayList<>();
     CompletableFuture<Resolved> full =
-        chase(name, type, new ArrayList<>(), 0, resolution)
+        (missed
+                ? chaseUncached(name, type, chain, 0, resolution)
+                : chase(name, type, chain, 0, resolution))
             .exceptionally(
                 error -> {
                   log.warn("resolving {} {} failed: {}", name, Type.string(type), error.toString());
@@ -226,6 +243,12 @@ public final class IterativeResolver {
       chain.add(hit.records());
       return finish(Rcode.NOERROR, chain, hit.authority(), r);
     }
+    return chaseUncached(name, type, chain, cnames, r);
+  }
+
+  /** {@link #chase} once (name, type) itself is known not to be cached. */
+  private CompletableFuture<Resolved> chaseUncached(
+      Name name, int type, List<RRset> chain, int cnames, Resolution r) {
     if (type != Type.CNAME) {
       Optional<CachedAnswer> alias = records.lookup(name, Type.CNAME, r.dclass, r.client);
       if (alias.isPresent() && !alias.get().isNegative()) {
@@ -287,6 +310,9 @@ public final class IterativeResolver {
    * anyone (RFC 6672 3.4). Looked for only after the name itself missed, nearest ancestor first.
    */
   private Optional<CachedAnswer> cachedDnameAbove(Name name, Resolution r) {
+    if (!records.mayHoldDnames()) {
+      return Optional.empty();
+    }
     for (int strip = 1; strip < name.labels(); strip++) {
       Optional<CachedAnswer> hit =
           records.lookup(new Name(name, strip), Type.DNAME, r.dclass, r.client);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.shopstack.common.server.Transport;
 import java.net.Inet6Address;
@@ -26,11 +27,12 @@ import org.xbill.DNS.SimpleResolver;
  * Sends one query to one authoritative server and returns its response.
  *
  * <p>Over UDP each query gets its own socket on a fresh random source port (RFC 5452), connected to
- * the server, and waits there for the datagram that matches it ({@link UdpExchange}); forgeries and
- * stray answers are dropped without ending the wait. A truncated answer (TC) is not used: the query
- * is asked again over TCP, through dnsjava's {@link SimpleResolver}, which checks ID and question
- * the same way. UDP answers are handled on the upstream event loop (the resolution code never
- * blocks); TCP ones on {@code executor}, never on dnsjava's selector thread.
+ * the server, and waits there for the datagram that matches it ({@link UpstreamDatagram} on NIO
+ * loops, {@link UdpExchange} on native epoll ones); forgeries and stray answers are dropped without
+ * ending the wait. A truncated answer (TC) is not used: the query is asked again over TCP, through
+ * dnsjava's {@link SimpleResolver}, which checks ID and question the same way. UDP answers are
+ * handled on the upstream event loop (the resolution code never blocks); TCP ones on {@code
+ * executor}, never on dnsjava's selector thread.
  */
 public final class UpstreamClient {
   private final UpstreamSockets sockets;
@@ -120,6 +122,19 @@ public final class UpstreamClient {
   private CompletableFuture<Message> overUdp(Message query, InetAddress server, Duration timeout) {
     InetSocketAddress to = new InetSocketAddress(server, serverPort);
     CompletableFuture<Message> answer = new CompletableFuture<>();
+    IoEventLoop nio = sockets.datagramLoop();
+    if (nio != null) {
+      UpstreamDatagram.ask(
+          nio,
+          sockets.family(server),
+          new InetSocketAddress(sourceAddress, 0),
+          to,
+          query,
+          timeout.toNanos(),
+          unwanted,
+          answer);
+      return answer;
+    }
     Channel channel = sockets.open(server);
     channel.pipeline().addLast(new UdpExchange(query, to, answer, unwanted));
     EventLoop loop = sockets.loopFor(channel);

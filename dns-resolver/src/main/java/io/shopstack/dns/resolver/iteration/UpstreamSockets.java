@@ -12,9 +12,12 @@ import io.netty.util.internal.ThreadExecutorMap;
 import io.shopstack.common.server.Transport;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 
 /**
- * Opens the per-query UDP sockets and registers each on the event loop it should live on.
+ * Opens the per-query UDP sockets and registers each on the event loop it should live on: on NIO
+ * loops as bare sockets ({@link UpstreamDatagram}), on native epoll as Netty channels.
  *
  * <p>Built directly, not through a {@code Bootstrap}: a cloned bootstrap per query copied its
  * option and attribute maps and looked up its initializer extensions, work that a socket made for
@@ -48,6 +51,29 @@ final class UpstreamSockets {
           : new EpollDatagramChannel();
     }
     return inet ? new NioDatagramChannel(SocketProtocolFamily.INET) : new NioDatagramChannel();
+  }
+
+  /**
+   * The loop an {@link UpstreamDatagram} goes on: the caller's own when it is a NIO loop, else one
+   * of the upstream loops; null when the resolver runs on another transport (then {@link #open}).
+   */
+  IoEventLoop datagramLoop() {
+    if (transport != Transport.NIO) {
+      return null;
+    }
+    if (ThreadExecutorMap.currentExecutor() instanceof IoEventLoop here
+        && here.isCompatible(UpstreamDatagram.class)) {
+      return here;
+    }
+    return upstreamLoops.next() instanceof IoEventLoop loop
+            && loop.isCompatible(UpstreamDatagram.class)
+        ? loop
+        : null;
+  }
+
+  /** The protocol family of a socket for {@code server}; null for Java's dual-stack default. */
+  ProtocolFamily family(InetAddress server) {
+    return ipv4Only && server instanceof Inet4Address ? StandardProtocolFamily.INET : null;
   }
 
   /** The loop {@code channel} is to be registered on: the caller's own when it can take it. */

@@ -77,13 +77,7 @@ final class CacheHitReplay {
     metrics.cacheHit();
     ByteBuf out = alloc.ioBuffer(headroom + kept.wire().length);
     out.writerIndex(headroom).writeBytes(kept.wire());
-    long secondsLeft = hit.secondsLeft();
-    for (int at : kept.ttlAt()) {
-      // As WireForms.replayTtls: the kept TTL, or the entry's seconds left when fewer.
-      if (out.getUnsignedInt(headroom + at) > secondsLeft) {
-        out.setInt(headroom + at, (int) secondsLeft);
-      }
-    }
+    WireForms.replayTtls(out, headroom, kept, hit.secondsLeft());
     out.setShort(headroom, query.id);
     // The question as the client spelt it (0x20): same length as the kept one's, so every
     // compression pointer after it still points where it did.

@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver.serving;
 
+import io.netty.buffer.Unpooled;
 import io.shopstack.dns.resolver.cache.WireForms;
 import java.util.Arrays;
 import org.xbill.DNS.Flags;
@@ -88,7 +89,7 @@ final class PreparedResponse extends Message {
       // The question is the client's own record: its spelling, same length as the kept one's.
       byte[] asked = getQuestion().getName().toWire();
       System.arraycopy(asked, 0, wire, HEADER_BYTES, asked.length);
-      WireForms.replayTtls(wire, 0, kept, secondsLeft);
+      WireForms.replayTtls(Unpooled.wrappedBuffer(wire), 0, kept, secondsLeft);
       return wire;
     }
     byte[] encoded = super.toWire(maxLength);

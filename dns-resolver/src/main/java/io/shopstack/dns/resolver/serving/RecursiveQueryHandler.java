@@ -7,6 +7,7 @@ import io.shopstack.dns.resolver.cache.CachedAnswer;
 import io.shopstack.dns.resolver.ecs.ClientSubnet;
 import io.shopstack.dns.resolver.iteration.IterativeResolver;
 import io.shopstack.dns.resolver.iteration.LoopTimers;
+import io.shopstack.dns.resolver.iteration.Resolved;
 import io.shopstack.dns.server.QueryHandler;
 import io.shopstack.dns.server.Reply;
 import io.shopstack.dns.server.Transport;
@@ -99,6 +100,7 @@ public final class RecursiveQueryHandler implements QueryHandler {
     ClientSubnet subnet = ClientSubnet.of(query, client.getAddress(), ecsIpv4Prefix, ecsIpv6Prefix);
     boolean recursionDesired = query.getHeader().getFlag(Flags.RD);
     long started = System.nanoTime();
+    boolean missed = false;
     if (subnet.echo(0) == null) {
       // No ECS option to echo, so the answer depends only on the cached entry: replayable.
       Optional<CachedAnswer> hit =
@@ -113,15 +115,23 @@ public final class RecursiveQueryHandler implements QueryHandler {
         metrics.cacheHit();
         return CompletableFuture.completedFuture(cacheHit(query, hit.get()));
       }
+      missed = true;
     }
-    return LoopTimers.within(
-            resolver.resolve(
+    CompletableFuture<Resolved> resolution =
+        missed
+            ? resolver.resolveMissed(
                 question.getName(),
                 question.getType(),
                 question.getDClass(),
                 subnet,
-                !recursionDesired),
-            safetyTimeout.toMillis())
+                !recursionDesired)
+            : resolver.resolve(
+                question.getName(),
+                question.getType(),
+                question.getDClass(),
+                subnet,
+                !recursionDesired);
+    return LoopTimers.within(resolution, safetyTimeout.toMillis())
         .handle(
             (resolved, error) -> {
               metrics.answered(started);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
@@ -54,6 +55,20 @@ class RecordCacheTest {
 
     clock.advance(Duration.ofSeconds(180));
     assertThat(lookup(WWW, phone("127.1.1.10"))).isEmpty();
+  }
+
+  @Test
+  void saysItMayHoldDnamesOnlyOnceOneWasCached() throws Exception {
+    cache.putRecords(a(WWW, 300, "127.28.0.80"), phone("127.1.1.10"), 0);
+    assertThat(cache.mayHoldDnames()).isFalse();
+
+    cache.putRecords(
+        new RRset(
+            new DNAMERecord(name("old.shop.example."), DClass.IN, 300, name("new.shop.example."))),
+        phone("127.1.1.10"),
+        0);
+
+    assertThat(cache.mayHoldDnames()).isTrue();
   }
 
   @Test
