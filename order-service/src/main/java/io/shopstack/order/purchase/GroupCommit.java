@@ -109,6 +109,16 @@ class GroupCommit {
     return mine.outcome();
   }
 
+  /** Orders waiting for a commit to finish (tests watch groups form). */
+  int queuedOrders() {
+    lock.lock();
+    try {
+      return queued.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The leader first, then the queued orders, oldest first, up to {@code max-batch}. */
   private List<Pending> takeQueued(Pending leader) {
     List<Pending> group = new ArrayList<>(Math.min(maxBatch, queued.size() + 1));
