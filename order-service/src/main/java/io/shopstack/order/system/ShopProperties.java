@@ -46,7 +46,7 @@ public record ShopProperties(
   public record CommitGroups(int maxBatch, int batchesInFlight) {
     public CommitGroups {
       maxBatch = maxBatch <= 0 ? 32 : maxBatch;
-      batchesInFlight = batchesInFlight <= 0 ? 2 : batchesInFlight;
+      batchesInFlight = batchesInFlight <= 0 ? 1 : batchesInFlight;
     }
   }
 
