@@ -210,6 +210,15 @@ own_orders() {
   done
 }
 
+# commit_groups: "commits orders" summed over both instances: how many commits stored the orders
+# (GroupCommit: orders placed at the same moment share one). Absent in builds without it: "0 0".
+commit_groups() {
+  local port
+  for port in "${ADMIN_PORTS[@]}"; do curl -s "http://$ADDR:$port/metrics"; done |
+    awk '/^shop_orders_commit_group_count/ { c += $2 } /^shop_orders_commit_group_sum/ { s += $2 }
+         END { printf "%d %d\n", c, s }'
+}
+
 # time_split BEFORE AFTER: mean milliseconds of each timer over the run.
 time_split() {
   awk -v before="$1" -v after="$2" 'BEGIN {
@@ -227,8 +236,9 @@ time_split() {
 
 # measured_orders: the timed order run; prints wrk's output, logs who used the CPU.
 measured_orders() {
-  local before after wrk_time out orders timers_before own_before
+  local before after wrk_time out orders timers_before own_before groups_before
   before=$(cpu_of_parties)
+  groups_before=$(commit_groups)
   timers_before=$(order_timers)
   own_before=$(own_orders)
   reset_pg_stats
@@ -275,6 +285,11 @@ measured_orders() {
     print "bench: CPU milliseconds per order each instance answered: " line
   }' >&2
   time_split "$timers_before" "$(order_timers)"
+  awk -v b="$groups_before" -v a="$(commit_groups)" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); c = y[1] - x[1]; n = y[2] - x[2]
+    if (c > 0) printf "bench: orders per commit (group commit): %.2f (%d orders in %d commits)\n", n / c, n, c
+    else print "bench: orders per commit (group commit): not reported by this build"
+  }' >&2
   pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
 }

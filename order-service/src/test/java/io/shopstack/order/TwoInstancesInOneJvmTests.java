@@ -104,6 +104,17 @@ class TwoInstancesInOneJvmTests {
         order1, order2, "storm-" + System.nanoTime() + "-", order("趣谈网络协议", "刘超"));
   }
 
+  /** Orders of both instances committed in groups, each answer checked against the rows. */
+  @Test
+  void concurrentOrdersCommittedInGroupsAreEachTheirOwnRow() throws Exception {
+    ConcurrentOrders.placeAndCheck(
+        List.of(
+            uri(order1, "local.server.port", "/purchaseOrder"),
+            uri(order2, "local.server.port", "/purchaseOrder")),
+        List.of(port(order1, "local.management.port"), port(order2, "local.management.port")),
+        order1.getBean(JdbcClient.class));
+  }
+
   @Test
   void eachInstanceKeepsItsOwnMetrics() throws Exception {
     post(order2, "趣谈网络协议", "刘超");

@@ -24,10 +24,12 @@ class OrderDesk {
   record Placement(PurchaseOrder order, boolean replayed) {}
 
   private final PurchaseOrderRepository orders;
+  private final GroupCommit commits;
   private final Catalog catalog;
 
-  OrderDesk(PurchaseOrderRepository orders, Catalog catalog) {
+  OrderDesk(PurchaseOrderRepository orders, GroupCommit commits, Catalog catalog) {
     this.orders = orders;
+    this.commits = commits;
     this.catalog = catalog;
   }
 
@@ -40,7 +42,8 @@ class OrderDesk {
       // retry costs a second one, the look-up of the order its key placed.
       // Two tries: the catalog may change between a refused insert and the look-up of why.
       for (int attempt = 1; ; attempt++) {
-        OptionalLong id = orders.saveIfInCatalog(order, servedBy, clientAddress, createdAt, key);
+        // Committed with the orders other requests placed at the same moment (GroupCommit).
+        OptionalLong id = commits.saveIfInCatalog(order, servedBy, clientAddress, createdAt, key);
         if (id.isPresent()) {
           return new Placement(
               new PurchaseOrder(id.getAsLong(), order, servedBy, clientAddress, now), false);

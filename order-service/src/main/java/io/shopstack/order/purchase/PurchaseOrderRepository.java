@@ -67,21 +67,7 @@ class PurchaseOrderRepository {
       String idempotencyKey) {
     Connection connection = DataSourceUtils.getConnection(dataSource);
     try (PreparedStatement insert = connection.prepareStatement(SAVE_IF_IN_CATALOG, GENERATED_ID)) {
-      insert.setObject(1, order.date());
-      insert.setString(2, order.className());
-      insert.setString(3, order.author());
-      insert.setBigDecimal(4, order.price());
-      insert.setString(5, servedBy);
-      insert.setString(6, clientAddress);
-      insert.setObject(7, createdAt);
-      if (idempotencyKey == null) {
-        insert.setNull(8, Types.VARCHAR);
-      } else {
-        insert.setString(8, idempotencyKey);
-      }
-      insert.setString(9, order.className());
-      insert.setString(10, order.author());
-      insert.setBigDecimal(11, order.price());
+      bind(insert, new OrderRow(order, servedBy, clientAddress, createdAt, idempotencyKey));
       if (insert.executeUpdate() == 0) {
         return OptionalLong.empty();
       }
@@ -92,13 +78,121 @@ class PurchaseOrderRepository {
         return OptionalLong.of(keys.getLong(1));
       }
     } catch (SQLException e) {
-      DataAccessException translated =
-          translator.translate("saveIfInCatalog", SAVE_IF_IN_CATALOG, e);
-      throw translated != null
-          ? translated
-          : new UncategorizedSQLException("saveIfInCatalog", SAVE_IF_IN_CATALOG, e);
+      throw translated("saveIfInCatalog", e);
     } finally {
       DataSourceUtils.releaseConnection(connection, dataSource);
+    }
+  }
+
+  /** One order's values for {@link #saveAllIfInCatalog}. */
+  record OrderRow(
+      NewOrder order,
+      String servedBy,
+      String clientAddress,
+      OffsetDateTime createdAt,
+      String idempotencyKey) {}
+
+  /**
+   * {@link #saveIfInCatalog} for several orders in one transaction: the same statement once per
+   * order, sent as one JDBC batch (one round trip), then one commit, so the orders share the
+   * commit's WAL flush and its round trip. Returns each order's id, in the order given, or 0 where
+   * the catalog refused it or its key was taken (an order earlier in the same batch may have taken
+   * it). Committed when this returns; on any failure the transaction is rolled back (nothing of the
+   * batch is stored, unless the connection broke during the commit itself) and the translated
+   * exception thrown.
+   *
+   * <p>The rows are inserted in the order given: callers that may run batches concurrently sort
+   * them by idempotency key, so that two batches waiting for each other's keys never deadlock.
+   */
+  long[] saveAllIfInCatalog(List<OrderRow> rows) {
+    Connection connection = DataSourceUtils.getConnection(dataSource);
+    boolean autoCommit = true;
+    try {
+      autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      long[] ids = new long[rows.size()];
+      try (PreparedStatement insert =
+          connection.prepareStatement(SAVE_IF_IN_CATALOG, GENERATED_ID)) {
+        for (OrderRow row : rows) {
+          bind(insert, row);
+          insert.addBatch();
+        }
+        int[] counts = insert.executeBatch();
+        if (counts.length != rows.size()) {
+          throw new IllegalStateException(
+              counts.length + " results for a batch of " + rows.size() + " orders");
+        }
+        try (ResultSet keys = insert.getGeneratedKeys()) {
+          for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+              continue;
+            }
+            // SUCCESS_NO_INFO (-2) would not say which orders were stored: refuse, roll back.
+            if (counts[i] != 1 || !keys.next()) {
+              throw new IllegalStateException(
+                  "batch result " + counts[i] + " for order " + i + " does not say its id");
+            }
+            ids[i] = keys.getLong(1);
+          }
+          if (keys.next()) {
+            throw new IllegalStateException("more ids than orders stored in a batch");
+          }
+        }
+      }
+      connection.commit();
+      return ids;
+    } catch (SQLException e) {
+      rollBack(connection);
+      throw translated("saveAllIfInCatalog", e);
+    } catch (RuntimeException e) {
+      rollBack(connection);
+      throw e;
+    } finally {
+      restoreAutoCommit(connection, autoCommit);
+      DataSourceUtils.releaseConnection(connection, dataSource);
+    }
+  }
+
+  private static void bind(PreparedStatement insert, OrderRow row) throws SQLException {
+    NewOrder order = row.order();
+    insert.setObject(1, order.date());
+    insert.setString(2, order.className());
+    insert.setString(3, order.author());
+    insert.setBigDecimal(4, order.price());
+    insert.setString(5, row.servedBy());
+    insert.setString(6, row.clientAddress());
+    insert.setObject(7, row.createdAt());
+    if (row.idempotencyKey() == null) {
+      insert.setNull(8, Types.VARCHAR);
+    } else {
+      insert.setString(8, row.idempotencyKey());
+    }
+    insert.setString(9, order.className());
+    insert.setString(10, order.author());
+    insert.setBigDecimal(11, order.price());
+  }
+
+  private DataAccessException translated(String task, SQLException e) {
+    DataAccessException translated = translator.translate(task, SAVE_IF_IN_CATALOG, e);
+    return translated != null
+        ? translated
+        : new UncategorizedSQLException(task, SAVE_IF_IN_CATALOG, e);
+  }
+
+  /** After a failure: the failure is what the caller hears about, not a broken rollback. */
+  private static void rollBack(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException | RuntimeException ignored) {
+      // the connection is broken; the pool drops it, and the database rolls back on its own
+    }
+  }
+
+  private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
+    try {
+      connection.setAutoCommit(autoCommit);
+    } catch (SQLException | RuntimeException ignored) {
+      // a broken connection; the pool resets or drops it when it comes back
     }
   }
 

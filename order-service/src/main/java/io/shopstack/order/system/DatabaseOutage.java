@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * and makes sure the service recovers by itself once the database is back.
  */
 @Component
-class DatabaseOutage {
+public class DatabaseOutage {
 
   private final DataSource dataSource;
 
@@ -38,7 +38,8 @@ class DatabaseOutage {
     }
   }
 
-  static boolean isOutage(Throwable failure) {
+  /** True for a failure that says the database is unreachable, shutting down or too slow. */
+  public static boolean isOutage(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof DataAccessResourceFailureException
           || cause instanceof QueryTimeoutException

@@ -14,10 +14,15 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestBody the largest request body accepted; anything larger gets 413
  * @param drain how a graceful stop waits for the SLB to take this instance out ({@link
  *     DrainBeforeStop})
+ * @param groupCommit how orders placed at the same moment share one commit
  */
 @ConfigurationProperties("shop")
 public record ShopProperties(
-    String instance, String staticBaseUrl, DataSize maxRequestBody, Drain drain) {
+    String instance,
+    String staticBaseUrl,
+    DataSize maxRequestBody,
+    Drain drain,
+    CommitGroups groupCommit) {
 
   /**
    * @param probes health checks to answer "out of service" before the listener closes: the SLB's
@@ -33,6 +38,18 @@ public record ShopProperties(
     }
   }
 
+  /**
+   * @param maxBatch the most orders one commit holds; 1 stores every order alone, in its own commit
+   * @param batchesInFlight commits running at once; an order arriving while that many run waits for
+   *     one of them and then goes in the next group
+   */
+  public record CommitGroups(int maxBatch, int batchesInFlight) {
+    public CommitGroups {
+      maxBatch = maxBatch <= 0 ? 32 : maxBatch;
+      batchesInFlight = batchesInFlight <= 0 ? 1 : batchesInFlight;
+    }
+  }
+
   public ShopProperties {
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("shop.instance must be set");
@@ -43,5 +60,6 @@ public record ShopProperties(
     staticBaseUrl = staticBaseUrl.replaceAll("/+$", "");
     maxRequestBody = maxRequestBody == null ? DataSize.ofKilobytes(64) : maxRequestBody;
     drain = drain == null ? new Drain(0, null, null) : drain;
+    groupCommit = groupCommit == null ? new CommitGroups(0, 0) : groupCommit;
   }
 }

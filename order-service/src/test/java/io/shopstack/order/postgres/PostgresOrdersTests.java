@@ -3,6 +3,7 @@ package io.shopstack.order.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shopstack.order.ConcurrentOrders;
 import io.shopstack.order.Courses;
 import io.shopstack.order.OrderServiceApplication;
 import io.shopstack.order.ReferenceInsert;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,27 @@ class PostgresOrdersTests {
   void aRetryStormAcrossBothInstancesPlacesOneOrderPerKey() throws Exception {
     RetryStorm.placeOneOrderPerKey(
         order1, order2, "pg-storm-" + System.nanoTime() + "-", order("趣谈网络协议", "刘超"));
+  }
+
+  /**
+   * Orders of both instances committed in groups, with retries and conflicting keys inside the
+   * groups: each answer checked against the rows.
+   */
+  @Test
+  void concurrentOrdersCommittedInGroupsAreEachTheirOwnRow() throws Exception {
+    ConcurrentOrders.placeAndCheck(
+        List.of(purchaseOrders(order1), purchaseOrders(order2)),
+        List.of(adminPort(order1), adminPort(order2)),
+        order1.getBean(JdbcClient.class));
+  }
+
+  private static URI purchaseOrders(ConfigurableApplicationContext instance) {
+    int port = instance.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    return URI.create("http://127.0.0.1:" + port + "/purchaseOrder");
+  }
+
+  private static int adminPort(ConfigurableApplicationContext instance) {
+    return instance.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
   }
 
   @Test

@@ -33,7 +33,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
     properties = OrderServiceApplication.CONFIG)
 // Configuration properties are not scanned in a slice; the controller needs the instance name.
 @EnableConfigurationProperties(ShopProperties.class)
-@Import({SimpleMeterRegistry.class, OrderDesk.class})
+@Import({SimpleMeterRegistry.class, OrderDesk.class, GroupCommit.class})
 class PurchaseOrderControllerTests {
 
   private static final String ORDER =
