@@ -164,9 +164,14 @@ public final class AuthoritativeHandler implements QueryHandler {
         return withOpt(response, opt, null, 0);
       }
     }
+    if (question.getDClass() == DClass.IN && qtype == Type.IXFR && transfer != null) {
+      // Over TCP transfers go to streamOverTcp; over UDP an IXFR gets our SOA (or FORMERR without
+      // the client's), as NSD and BIND answer.
+      return withOpt(transfer.overUdp(query, zones.get(), client), opt, null, 0);
+    }
     if (question.getDClass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
-      // Zone transfers are TCP only (RFC 5936 4.2) and handled in handleOverTcp; like BIND, a
-      // transfer asked over UDP, or not allowed, is REFUSED.
+      // AXFR is TCP only (RFC 5936 4.2); like BIND, a transfer asked over UDP, or not allowed, is
+      // REFUSED.
       return Reply.error(query, Rcode.REFUSED, ednsPayload);
     }
     ClientSubnetOption subnet = clientSubnetAware ? Edns.clientSubnet(opt) : null;
