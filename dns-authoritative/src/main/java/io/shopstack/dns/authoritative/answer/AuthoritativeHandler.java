@@ -149,8 +149,15 @@ public final class AuthoritativeHandler implements QueryHandler {
 
   private Message answer(Message query, InetSocketAddress client, Transport transport) {
     // The transport has answered unusable EDNS (two OPTs, a bad owner, another version) already.
-    if (query.getHeader().getOpcode() != Opcode.QUERY) {
-      return Reply.error(query, Rcode.NOTIMP, ednsPayload);
+    int opcode = query.getHeader().getOpcode();
+    if (opcode != Opcode.QUERY) {
+      Message notImp = Reply.error(query, Rcode.NOTIMP, ednsPayload);
+      if (opcode != Opcode.NOTIFY && opcode != Opcode.UPDATE) {
+        // STATUS, IQUERY and unassigned opcodes have no question section we could vouch for:
+        // NSD and BIND both answer them with an empty one (BIND keeps the OPT, as we do).
+        notImp.removeAllRecords(Section.QUESTION);
+      }
+      return notImp;
     }
     if (query.getHeader().getCount(Section.QUESTION) != 1) {
       return Reply.error(query, Rcode.FORMERR, ednsPayload);
