@@ -2,23 +2,28 @@
 # Side-by-side benchmark of dns-authoritative against NSD and BIND 9 (issue 3, "Speed").
 #
 # The same zones (a few hundred records of shop.example. plus a generated 100,000-record
-# big.example.) are served by our server, NSD and BIND 9, one after another, on 127.0.0.1
-# with distinct ports, RRL off everywhere. Each is driven by dnsperf with the same query file
-# and the same concurrency; the server is pinned to core 0 and dnsperf to the other cores (one
-# thread per core), and the server's CPU time (utime+stime of its whole process tree) is reported
-# first, as queries per CPU second, since that figure depends on neither a busy machine nor the
-# load generator. dnsperf's own CPU time is reported too: at ~100 % of its cores, QPS is its limit. A second table gives each server two cores (NSD
-# server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT), dnsperf unpinned. Then our
+# big.example.) are served by our server, NSD and BIND 9, side by side on 127.0.0.1 with distinct
+# ports, RRL off everywhere. All three are started and warmed by the same number of queries, then
+# measured one after another, round after round (BENCH_ROUNDS), each driven by dnsperf with the
+# same query file and the same concurrency; the servers are pinned to core 0 and dnsperf to the
+# other cores (one thread per core), and the server's CPU time (utime+stime of its whole process
+# tree) is reported first, as queries per CPU second, since that figure depends on neither a busy
+# machine nor the load generator. dnsperf's own CPU time is reported too: at ~100 % of its cores,
+# QPS is its limit. The ratios compare each server's median over its rounds. A second table gives
+# each server two cores (NSD server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT),
+# dnsperf unpinned. Then our
 # server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
 # answers from that zone, the live heap, and a full AXFR of it by dig (records, time, heap after).
-# After each one-core run a separate 3 s run counts the server's system calls per answer (perf).
+# After the one-core rounds a separate 3 s run per server counts its system calls per answer (perf).
 #
 # Loopback only. Every server it starts is stopped on exit, failure included.
 #
-#   bench/dns-authoritative.sh                   # 30 s per server
+#   bench/dns-authoritative.sh                   # 2 rounds of 30 s per server
 #   BENCH_SECONDS=5 bench/dns-authoritative.sh   # a quick look
 #
-# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM only: JIT warm-up),
+# Environment: BENCH_SECONDS (30, per measured run), BENCH_WARMUP_QUERIES (400000, rounded up to
+# whole passes over the 50,000-query file; every server, before its first run), BENCH_ROUNDS (2:
+# runs per server, interleaved ours, NSD, BIND, ours, ...; the ratios compare medians),
 # BENCH_CLIENTS (16) and BENCH_OUTSTANDING (200) for dnsperf -c / -q, BENCH_JAR (our exec jar;
 # built if missing), BENCH_JAVA_OPTS (extra JVM flags, none by default), BENCH_WORK (work dir;
 # a fresh temporary one by default, removed at exit unless BENCH_KEEP=1).
@@ -33,6 +38,12 @@ set -euo pipefail
 # NSD (reuseport off by default) shares one socket between its processes and does not care. dnsperf's
 # CPU per query is the same with 1, 4 or 16 clients (93 % of it is the kernel's sendto/recvfrom).
 CLIENTS=${BENCH_CLIENTS:-16}
+# Warm-up by count, not by time: on a loaded machine 10 s of wall-clock time gave our JVM a
+# fraction of the queries it gets on a quiet one. Every server gets the same passes over the query
+# file (NSD and BIND do not need them; it keeps the three runs alike).
+WARMUP_QUERIES=${BENCH_WARMUP_QUERIES:-400000}
+WARMUP_PASSES=$(((WARMUP_QUERIES + 49999) / 50000))
+ROUNDS=${BENCH_ROUNDS:-2}
 OUTSTANDING=${BENCH_OUTSTANDING:-200}
 PORT_OURS=15301
 PORT_NSD=15302
@@ -268,62 +279,101 @@ count_syscalls() { # name, port, pid
 
 RESULTS=()
 RESULTS2=()
-bench_server() { # name, port, pid
-  local name=$1 port=$2 pid=$3 ms line
+# Started, answering from both zones, and warmed by the same number of queries as the others.
+ready_server() { # name, port, pid
+  local name=$1 port=$2 pid=$3 ms
   ms=$(await_answer "$port" www.shop.example "$pid" 60)
   # BIND answers for a zone as soon as that zone is loaded: wait for the big one too, or the run
   # would count its SERVFAILs (seen in a smoke run on a busy machine).
   await_answer "$port" h49999.big.example "$pid" 120 >/dev/null
   log "bench: $name answers (${ms} ms after start); load average $(load_avg)"
-  local load_before load_after
+  [ "$WARMUP_PASSES" -gt 0 ] || return 0
+  local cores threads pin_client=()
+  read -r cores threads <<<"$(client_cores)"
+  [ "$cores" = - ] || pin_client=(taskset -c "$cores")
+  log "bench: warming up $name with $WARMUP_PASSES passes over the query file (not counted)"
+  timeout 600 "${pin_client[@]}" dnsperf -s "$ADDR" -p "$port" -d "$WORK/queries.txt" \
+    -n "$WARMUP_PASSES" -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 \
+    >"$WORK/dnsperf-warmup-$name.txt" 2>&1 || die "warm-up of $name failed"
+}
+
+measure_server() { # name, port, pid, round
+  local name=$1 port=$2 pid=$3 round=$4 line load_before load_after
   load_before=$(load_1m)
-  line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name.txt")
+  line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name-$CORES-$round.txt")
   load_after=$(load_1m)
-  log "bench: $name: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name.txt" | tr -s ' ' | tr '\n' ';')"
+  log "bench: $name round $round: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name-$CORES-$round.txt" | tr -s ' ' | tr '\n' ';')"
   if [ "$CORES" -eq 1 ]; then
-    RESULTS+=("$name $line $load_before $load_after")
-    count_syscalls "$name" "$port" "$pid"
+    RESULTS+=("$name#$round $line $load_before $load_after")
   else
-    RESULTS2+=("$name $line $load_before $load_after")
+    RESULTS2+=("$name#$round $line $load_before $load_after")
   fi
 }
 
-# The three servers one after another on $CORES cores.
+# The three servers side by side on $CORES cores: all started and warmed first, then measured one
+# after another, round after round (ours, NSD, BIND, ours, NSD, BIND), so that a noisy moment of
+# the shared machine spoils one run of each rather than deciding a ratio; the medians are compared.
 bench_all() { # zones list
-  local pid
+  local ours nsd bind round
   # shellcheck disable=SC2046
-  pid=$(start_ours "$PORT_OURS" "$1" "$WORK/ours-$CORES.log" $(pin_server))
-  STARTED+=("$pid")
-  await_answer "$PORT_OURS" www.shop.example "$pid" 60 >/dev/null
+  ours=$(start_ours "$PORT_OURS" "$1" "$WORK/ours-$CORES.log" $(pin_server))
+  STARTED+=("$ours")
+  nsd=$(start_nsd); STARTED+=("$nsd")
+  bind=$(start_bind); STARTED+=("$bind")
+  ready_server ours "$PORT_OURS" "$ours"
   log "bench: ours on $CORES core(s): $(grep -o 'serving DNS on .*' "$WORK/ours-$CORES.log")"
-  if [ "$WARMUP" -gt 0 ]; then
-    log "bench: warming up our JVM for ${WARMUP}s (not counted)"
-    drive ours "$PORT_OURS" "$pid" "$WARMUP" "$WORK/dnsperf-warmup.txt" >/dev/null
+  ready_server NSD "$PORT_NSD" "$nsd"
+  ready_server BIND "$PORT_BIND" "$bind"
+  for round in $(seq 1 "$ROUNDS"); do
+    measure_server ours "$PORT_OURS" "$ours" "$round"
+    measure_server NSD "$PORT_NSD" "$nsd" "$round"
+    measure_server BIND "$PORT_BIND" "$bind" "$round"
+  done
+  if [ "$CORES" -eq 1 ]; then
+    count_syscalls ours "$PORT_OURS" "$ours"
+    count_syscalls NSD "$PORT_NSD" "$nsd"
+    count_syscalls BIND "$PORT_BIND" "$bind"
   fi
-  bench_server ours "$PORT_OURS" "$pid"
-  stop "$pid"
+  stop "$ours"
+  stop "$nsd"
+  stop "$bind"
+}
 
-  pid=$(start_nsd); STARTED+=("$pid")
-  bench_server NSD "$PORT_NSD" "$pid"
-  stop "$pid"
-
-  pid=$(start_bind); STARTED+=("$pid")
-  bench_server BIND "$PORT_BIND" "$pid"
-  stop "$pid"
+# median_of NAME FIELD RESULT...: the median over NAME's rounds of a figure: qps (field 2) or
+# answers per CPU second ("cpu").
+median_of() {
+  local name=$1 what=$2 r n qps lat lost sent cpu rest values=()
+  shift 2
+  for r in "$@"; do
+    read -r n qps lat lost sent cpu rest <<<"$r"
+    [ "${n%#*}" = "$name" ] || continue
+    if [ "$what" = cpu ]; then values+=("$(per_cpu "$sent" "$lost" "$cpu")"); else values+=("$qps"); fi
+  done
+  printf '%s\n' "${values[@]}" | sort -g \
+    | awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # One table of results: name qps latency lost sent cpu load-before load-after per line.
 table() {
-  printf '| %-6s | %13s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
+  printf '| %-7s | %13s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
     server "queries/CPU s" QPS "avg latency" lost sent "CPU s" "dnsperf CPU" "load 1m b/a"
-  printf '|%s|\n' "--------|---------------|------------|--------------|--------------|------------|----------|--------------|---------------"
+  printf '|%s|\n' "---------|---------------|------------|--------------|--------------|------------|----------|--------------|---------------"
   local r name qps lat lost sent cpu ccpu lb la
   for r in "$@"; do
     read -r name qps lat lost sent cpu ccpu lb la <<<"$r"
-    printf '| %-6s | %13.0f | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %10.0f %% | %13s |\n' \
+    printf '| %-7s | %13.0f | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %10.0f %% | %13s |\n' \
       "$name" "$(per_cpu "$sent" "$lost" "$cpu")" "$qps" "$lat" "$lost" "$sent" "$cpu" \
       "$(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { print 100 * c / s }')" "$lb / $la"
   done
+}
+
+# The line under a table that the ratios come from: each server's median over its rounds.
+medians() {
+  local name line="median of $ROUNDS round(s), queries/CPU s and QPS:"
+  for name in ours NSD BIND; do
+    line+=" $name $(median_of "$name" cpu "$@") / $(median_of "$name" qps "$@");"
+  done
+  echo "${line%;}"
 }
 
 # A note under a table when dnsperf had (nearly) all its CPU: QPS then shows the client's limit
@@ -395,25 +445,26 @@ main() {
 
   # -------------------------------------------------------------------------------------------
   echo "machine: $(machine), load average now $(load_avg)"
-  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; our JVM warmed up ${WARMUP}s"
+  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; every server warmed by $((WARMUP_PASSES * $(wc -l <"$WORK/queries.txt"))) queries, then $ROUNDS interleaved round(s)"
   echo
   echo "one core each (server on core 0, dnsperf on core(s) $(client_cores | cut -d' ' -f1) with -T $(client_cores | cut -d' ' -f2)):"
   table "${RESULTS[@]}"
+  medians "${RESULTS[@]}"
   client_bound_note "${RESULTS[@]}"
   if [ ${#RESULTS2[@]} -gt 0 ]; then
     echo
     CORES=2
     echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; dnsperf on core(s) $(client_cores | cut -d' ' -f1), '-' = unpinned, sharing the servers' cores):"
     table "${RESULTS2[@]}"
+    medians "${RESULTS2[@]}"
     client_bound_note "${RESULTS2[@]}"
     CORES=1
   fi
-  local r name qps lat lost sent cpu rest
+  local name
   declare -A Q P
-  for r in "${RESULTS[@]}"; do
-    read -r name qps lat lost sent cpu rest <<<"$r"
-    Q[$name]=$qps
-    P[$name]=$(per_cpu "$sent" "$lost" "$cpu")
+  for name in ours NSD BIND; do
+    Q[$name]=$(median_of "$name" qps "${RESULTS[@]}")
+    P[$name]=$(median_of "$name" cpu "${RESULTS[@]}")
   done
   echo
   echo "zone load: 1,000,000 A records answered ${load_ms} ms after the JVM started (${load_cpu} CPU s);" \
@@ -424,7 +475,7 @@ main() {
   echo
   echo "system calls per answer (one core, perf stat raw_syscalls over a separate 3 s run):" \
     "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a}"
-  echo "per CPU second (one core): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
+  echo "per CPU second (one core, medians): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }
 

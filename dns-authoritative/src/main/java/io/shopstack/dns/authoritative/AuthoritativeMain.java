@@ -7,6 +7,7 @@ public final class AuthoritativeMain {
   private AuthoritativeMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    LeakDetection.offUnlessAsked(System.getProperties());
     AuthoritativeConfig config =
         ConfigLoader.load(AuthoritativeConfig.class, "dns-authoritative.yml", args);
     AuthoritativeServer server = new AuthoritativeServer(config).start();

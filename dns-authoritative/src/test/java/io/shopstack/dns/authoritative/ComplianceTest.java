@@ -86,6 +86,28 @@ class ComplianceTest {
   }
 
   @Test
+  void opcodesWeDoNotKnowAreNotImpWithAnEmptyQuestionSectionAsNsdAndBindAnswer() throws Exception {
+    // dig +opcode=status / iquery / 3 / 15 against NSD 4.6 and BIND 9.18: NOTIMP, QUERY: 0 (BIND
+    // keeps its OPT). NOTIFY and UPDATE are opcodes we know: their question (zone) stays.
+    for (int opcode : new int[] {Opcode.IQUERY, Opcode.STATUS, 3, 6, 15}) {
+      Message query = withOpt(query("shop.example.", Type.SOA));
+      query.getHeader().setOpcode(opcode);
+      Message m = exchange(query.toWire());
+      assertThat(m.getRcode()).as("opcode %d", opcode).isEqualTo(Rcode.NOTIMP);
+      assertThat(m.getHeader().getOpcode()).isEqualTo(opcode);
+      assertThat(m.getHeader().getCount(Section.QUESTION)).as("opcode %d", opcode).isZero();
+      assertThat(m.getOPT()).as("opcode %d", opcode).isNotNull();
+    }
+    for (int opcode : new int[] {Opcode.NOTIFY, Opcode.UPDATE}) {
+      Message query = query("shop.example.", Type.SOA);
+      query.getHeader().setOpcode(opcode);
+      Message m = exchange(query.toWire());
+      assertThat(m.getRcode()).isEqualTo(Rcode.NOTIMP);
+      assertThat(m.getQuestion().getName()).isEqualTo(Name.fromString("shop.example."));
+    }
+  }
+
+  @Test
   void notImpAndFormErrCarryOurOptWhenTheQueryHadOne() throws Exception {
     Message status = withOpt(query("shop.example.", Type.SOA));
     status.getHeader().setOpcode(Opcode.STATUS);

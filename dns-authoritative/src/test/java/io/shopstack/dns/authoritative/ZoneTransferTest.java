@@ -17,13 +17,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.ZoneTransferException;
 import org.xbill.DNS.ZoneTransferIn;
 
-/** AXFR as a secondary does it: dig and dnsjava's ZoneTransferIn over TCP, allowed or not. */
+/**
+ * AXFR and IXFR as a secondary asks them: dig and dnsjava's ZoneTransferIn over TCP, allowed or
+ * not, and the IXFR a secondary may send over UDP first.
+ */
 class ZoneTransferTest {
   private static final int BULK = 2000;
   @TempDir static Path dir;
@@ -99,6 +108,72 @@ class ZoneTransferTest {
     assertThat(records).hasSize(BULK + 4);
     assertThat(records.get(0).getType()).isEqualTo(Type.SOA);
     assertThat(records.get(records.size() - 1).getType()).isEqualTo(Type.SOA);
+  }
+
+  @Test
+  void anIxfrFromASecondaryAtOurSerialOrAheadGetsOurSoaAloneAndAnOlderOneTheZone()
+      throws Exception {
+    // RFC 1995 2, as NSD and BIND answer: not the whole zone to a secondary that has it. (dig
+    // prints "XFR size: 1 records" for the whole zone after an IXFR too, so dnsjava judges.)
+    for (long serial : new long[] {7, 8}) {
+      ZoneTransferIn upToDate = ixfrIn("bulk.test.", serial);
+      upToDate.run();
+      assertThat(upToDate.isCurrent()).as("serial %d", serial).isTrue();
+    }
+    ZoneTransferIn behind = ixfrIn("bulk.test.", 6);
+    behind.run();
+    assertThat(behind.isAXFR()).isTrue();
+    assertThat(behind.getAXFR()).hasSize(BULK + 4);
+  }
+
+  private static ZoneTransferIn ixfrIn(String zone, long serial) throws Exception {
+    ZoneTransferIn xfr =
+        ZoneTransferIn.newIXFR(
+            Name.fromString(zone),
+            serial,
+            false,
+            new InetSocketAddress("127.0.0.1", server.dnsPort()),
+            null);
+    xfr.setTimeout(Duration.ofSeconds(3));
+    return xfr;
+  }
+
+  @Test
+  void anIxfrOverUdpGetsOurSoaAndOneWithoutTheClientsSoaIsFormErr() throws Exception {
+    // What a secondary sends first (RFC 1995 2): our SOA alone tells it whether to come over TCP.
+    Message ixfr = ixfr("bulk.test.", 6);
+    Message overUdp = TestDns.resolver(server.dnsPort(), false).send(ixfr);
+    assertThat(overUdp.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(overUdp.getHeader().getFlag(Flags.AA)).isTrue();
+    assertThat(TestDns.section(overUdp, Section.ANSWER))
+        .containsExactly(
+            "bulk.test. 60 SOA ns1.bulk.test. hostmaster.bulk.test. 7 3600 900 604800 60");
+
+    Message bare = TestDns.query("bulk.test.", Type.IXFR); // no SOA in the authority section
+    for (boolean tcp : new boolean[] {false, true}) {
+      Message m = TestDns.resolver(server.dnsPort(), tcp).send(bare);
+      assertThat(m.getRcode()).as(tcp ? "TCP" : "UDP").isEqualTo(Rcode.FORMERR);
+      assertThat(m.getSection(Section.ANSWER)).isEmpty();
+    }
+  }
+
+  private static Message ixfr(String zone, long serial) throws Exception {
+    Name origin = Name.fromString(zone);
+    Message query = TestDns.query(zone, Type.IXFR);
+    query.addRecord(
+        new SOARecord(
+            origin,
+            DClass.IN,
+            0,
+            Name.fromString("ns1", origin),
+            Name.fromString("hostmaster", origin),
+            serial,
+            0,
+            0,
+            0,
+            0),
+        Section.AUTHORITY);
+    return query;
   }
 
   @Test

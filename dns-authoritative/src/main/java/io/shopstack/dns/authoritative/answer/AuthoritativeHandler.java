@@ -149,8 +149,15 @@ public final class AuthoritativeHandler implements QueryHandler {
 
   private Message answer(Message query, InetSocketAddress client, Transport transport) {
     // The transport has answered unusable EDNS (two OPTs, a bad owner, another version) already.
-    if (query.getHeader().getOpcode() != Opcode.QUERY) {
-      return Reply.error(query, Rcode.NOTIMP, ednsPayload);
+    int opcode = query.getHeader().getOpcode();
+    if (opcode != Opcode.QUERY) {
+      Message notImp = Reply.error(query, Rcode.NOTIMP, ednsPayload);
+      if (opcode != Opcode.NOTIFY && opcode != Opcode.UPDATE) {
+        // STATUS, IQUERY and unassigned opcodes have no question section we could vouch for:
+        // NSD and BIND both answer them with an empty one (BIND keeps the OPT, as we do).
+        notImp.removeAllRecords(Section.QUESTION);
+      }
+      return notImp;
     }
     if (query.getHeader().getCount(Section.QUESTION) != 1) {
       return Reply.error(query, Rcode.FORMERR, ednsPayload);
@@ -164,9 +171,14 @@ public final class AuthoritativeHandler implements QueryHandler {
         return withOpt(response, opt, null, 0);
       }
     }
+    if (question.getDClass() == DClass.IN && qtype == Type.IXFR && transfer != null) {
+      // Over TCP transfers go to streamOverTcp; over UDP an IXFR gets our SOA (or FORMERR without
+      // the client's), as NSD and BIND answer.
+      return withOpt(transfer.overUdp(query, zones.get(), client), opt, null, 0);
+    }
     if (question.getDClass() != DClass.IN || qtype == Type.AXFR || qtype == Type.IXFR) {
-      // Zone transfers are TCP only (RFC 5936 4.2) and handled in handleOverTcp; like BIND, a
-      // transfer asked over UDP, or not allowed, is REFUSED.
+      // AXFR is TCP only (RFC 5936 4.2); like BIND, a transfer asked over UDP, or not allowed, is
+      // REFUSED.
       return Reply.error(query, Rcode.REFUSED, ednsPayload);
     }
     ClientSubnetOption subnet = clientSubnetAware ? Edns.clientSubnet(opt) : null;

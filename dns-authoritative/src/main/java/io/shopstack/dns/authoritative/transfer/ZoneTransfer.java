@@ -16,13 +16,18 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
+import org.xbill.DNS.Type;
 
 /**
  * AXFR over TCP (RFC 5936): the zone's SOA, every other record, the SOA again, split over as many
  * messages as needed. IXFR is answered the same way, which RFC 1995 4 allows a server without
- * change history to do. Clients outside the {@link TransferAcl} get REFUSED; a name that is not the
- * apex of one of our zones gets NOTAUTH (RFC 5936 2.2.1).
+ * change history to do, except to a secondary already at our serial (or ahead), which gets our SOA
+ * alone (RFC 1995 2), and an IXFR without the client's SOA, which is FORMERR, as NSD and BIND
+ * answer both. Clients outside the {@link TransferAcl} get REFUSED; a name that is not the apex of
+ * one of our zones gets NOTAUTH (RFC 5936 2.2.1).
  *
  * <p>The messages are made one at a time as the transport asks for them ({@link #stream}), from the
  * zone snapshot the transfer began with: a reload meanwhile does not mix two versions, and a
@@ -63,6 +68,11 @@ public final class ZoneTransfer {
   /** The transfer's messages, each made when asked for. */
   public Iterator<Message> stream(Message query, ZoneSet zones, InetSocketAddress client) {
     Record question = query.getQuestion();
+    boolean incremental = question.getType() == Type.IXFR;
+    SOARecord held = incremental ? clientSoa(query) : null;
+    if (incremental && held == null) {
+      return List.of(empty(query, Rcode.FORMERR)).iterator();
+    }
     if (!acl.allows(client.getAddress())) {
       log.info("zone transfer of {} refused to {}", question.getName(), client);
       return List.of(empty(query, Rcode.REFUSED)).iterator();
@@ -71,12 +81,52 @@ public final class ZoneTransfer {
     if (zone == null) {
       return List.of(empty(query, Rcode.NOTAUTH)).iterator();
     }
+    if (incremental && Serial.compare(held.getSerial(), zone.soa().getSerial()) >= 0) {
+      // RFC 1995 2: a secondary already at our version (or ahead) gets our SOA alone, not the zone.
+      return List.of(soaOnly(query, zone)).iterator();
+    }
     log.info(
         "zone transfer of {} serial {} to {} begins",
         zone.origin(),
         zone.soa().getSerial(),
         client);
     return new Messages(query, zone, client, messagesMade);
+  }
+
+  /**
+   * IXFR over UDP (RFC 1995 2): our SOA alone, which tells a secondary behind us to come over TCP
+   * and one at our version that it is up to date, as BIND answers; AXFR over UDP is REFUSED (RFC
+   * 5936 4.2: TCP only). The answer has no OPT; the caller adds one when the query had one.
+   */
+  public Message overUdp(Message query, ZoneSet zones, InetSocketAddress client) {
+    Record question = query.getQuestion();
+    if (question.getType() != Type.IXFR) {
+      return empty(query, Rcode.REFUSED);
+    }
+    if (clientSoa(query) == null) {
+      return empty(query, Rcode.FORMERR);
+    }
+    if (!acl.allows(client.getAddress())) {
+      return empty(query, Rcode.REFUSED);
+    }
+    AuthoritativeZone zone = zones.zone(question.getName());
+    return zone == null ? empty(query, Rcode.NOTAUTH) : soaOnly(query, zone);
+  }
+
+  /** The client's version: an IXFR query carries its SOA in the authority section (RFC 1995 3). */
+  private static SOARecord clientSoa(Message query) {
+    for (Record r : query.getSection(Section.AUTHORITY)) {
+      if (r instanceof SOARecord soa) {
+        return soa;
+      }
+    }
+    return null;
+  }
+
+  private static Message soaOnly(Message query, AuthoritativeZone zone) {
+    Message response = start(query, true);
+    response.addRecord(zone.soa(), Section.ANSWER);
+    return response;
   }
 
   /** Fills each message with records up to the budget; the first carries the question. */

@@ -1,0 +1,30 @@
+package io.shopstack.dns.authoritative;
+
+import io.netty.util.ResourceLeakDetector;
+import java.util.Properties;
+
+/**
+ * Netty's buffer leak detection in the running server: off unless the operator asks for it. At its
+ * default level Netty tracks one buffer allocation in 128, and every slice taken from a tracked
+ * buffer is tracked too, each with a recorded stack trace: the answers of a UDP read burst are
+ * slices of one buffer, so a sampled burst cost a stack trace per answer in it (3 % of answers
+ * under the benchmark's load, seen with JFR's exception events). Tests run with leak detection
+ * paranoid, every buffer tracked, so leaks are caught there; an operator who suspects one in
+ * production sets {@code -Dio.netty.leakDetection.level=simple} (or advanced, paranoid), which this
+ * leaves alone.
+ */
+final class LeakDetection {
+  static final String LEVEL = "io.netty.leakDetection.level";
+
+  /** The name Netty read before 4.1, which it still honours. */
+  static final String LEGACY_LEVEL = "io.netty.leakDetectionLevel";
+
+  private LeakDetection() {}
+
+  /** Turns detection off unless {@code properties} name a level. */
+  static void offUnlessAsked(Properties properties) {
+    if (properties.getProperty(LEVEL) == null && properties.getProperty(LEGACY_LEVEL) == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+  }
+}
