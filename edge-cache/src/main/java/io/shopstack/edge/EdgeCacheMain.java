@@ -1,6 +1,7 @@
 package io.shopstack.edge;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.LeakDetection;
 import org.slf4j.LoggerFactory;
 
 /** Starts one cache instance from {@code edge-cache.yml} and the environment. */
@@ -8,6 +9,7 @@ public final class EdgeCacheMain {
   private EdgeCacheMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    LeakDetection.offUnlessAsked(System.getProperties());
     EdgeCacheConfig config = ConfigLoader.load(EdgeCacheConfig.class, "edge-cache.yml", args);
     EdgeCacheServer server = new EdgeCacheServer(config).start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));

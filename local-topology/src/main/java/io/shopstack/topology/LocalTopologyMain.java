@@ -4,6 +4,7 @@ import io.shopstack.client.ClientConfig;
 import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.LeakDetection;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,7 @@ public final class LocalTopologyMain {
   private LocalTopologyMain() {}
 
   public static void main(String[] args) throws Exception {
+    LeakDetection.offUnlessAsked(System.getProperties());
     boolean keepRunning = Arrays.asList(args).contains("--keep-running");
     Path dataDir = Path.of(System.getenv().getOrDefault("SHOP_DATA_DIR", "data/local"));
     ClientConfig client = ConfigLoader.load(ClientConfig.class, "client-app.yml", new String[0]);

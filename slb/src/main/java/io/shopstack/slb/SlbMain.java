@@ -1,6 +1,7 @@
 package io.shopstack.slb;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.LeakDetection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -35,6 +36,7 @@ public final class SlbMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    LeakDetection.offUnlessAsked(System.getProperties());
     SlbConfig config = ConfigLoader.load(SlbConfig.class, "slb.yml", args);
     SlbServer server =
         new SlbServer(config)

@@ -1,6 +1,7 @@
 package io.shopstack.dns.authoritative;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.LeakDetection;
 
 /** Runs one authoritative instance; which one (root, TLD, shop) is decided by the environment. */
 public final class AuthoritativeMain {

@@ -1,4 +1,4 @@
-package io.shopstack.dns.authoritative;
+package io.shopstack.common.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
