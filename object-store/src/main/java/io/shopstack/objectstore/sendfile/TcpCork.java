@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: on loopback (MSS 65,483) a reader opens its window by 64 KiB at a time; with {@code
  * TCP_NODELAY} and no cork, each opening went out as a full segment plus a 53-byte runt, the head
- * left as a segment of its own, and the reader acknowledged nearly every segment (17 ACKs per MiB
- * against nginx's 3-8): a third more of the client's CPU per GET, which was what held the GET rate
- * at 0.7 x nginx's while our own core was 60 % idle.
+ * left as a segment of its own, and the reader acknowledged nearly every segment (15-17 ACKs per
+ * MiB against nginx's 4-9): about 40 % more of the client's CPU per GET, which was what held the
+ * GET rate at 0.7 x nginx's while our own core was 60 % idle.
  *
  * <p>The JDK has no option for it; its own {@code setsockopt} entry point is reached by reflection,
  * which needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (in the executable jar's
