@@ -34,17 +34,29 @@ ACCESS_KEY=bench-key
 SECRET_KEY=bench-secret
 
 
-# Sums over the server's established sockets on PORT, from ss: "data_segs_out segs_in bytes_acked
-# retransmitted_segments".
-server_segments() { # port
+# One line per established socket of the server on PORT, from ss: "peer data_segs_out segs_in
+# bytes_acked retransmitted_segments" (ss leaves out counters that are still 0).
+server_sockets() { # port
   ss -tinH state established "( sport = :$1 )" | awk '
-    { for (i = 1; i <= NF; i++) {
+    /^[0-9]/ { peer = $4; next }
+    { d = a = b = t = 0
+      for (i = 1; i <= NF; i++) {
         split($i, kv, ":")
-        if (kv[1] == "data_segs_out") d += kv[2]
-        else if (kv[1] == "segs_in") a += kv[2]
-        else if (kv[1] == "bytes_acked") b += kv[2]
-        else if (kv[1] == "retrans") { split(kv[2], r, "/"); t += r[2] } } }
-    END { printf "%d %d %d %d\n", d, a, b, t }'
+        if (kv[1] == "data_segs_out") d = kv[2]
+        else if (kv[1] == "segs_in") a = kv[2]
+        else if (kv[1] == "bytes_acked") b = kv[2]
+        else if (kv[1] == "retrans") { split(kv[2], r, "/"); t = r[2] } }
+      print peer, d, a, b, t }'
+}
+
+# Per MiB the server's sockets acknowledged between two server_sockets snapshots (files), only
+# sockets in both counted (wrk reconnects after a timeout on a loaded machine): "data segments
+# (first transmissions) received segments retransmitted segments".
+segments_per_mib() { # before after
+  awk 'NR == FNR { d[$1] = $2; a[$1] = $3; b[$1] = $4; t[$1] = $5; next }
+    ($1 in d) { sd += $2 - d[$1]; sa += $3 - a[$1]; sb += $4 - b[$1]; st += $5 - t[$1] }
+    END { mib = sb / 1048576
+      if (mib > 0) printf "%.1f %.1f %.2f", (sd - st) / mib, sa / mib, st / mib; else printf "0 0 0" }' "$1" "$2"
 }
 
 # wrk over all objects round-robin; prints "req/s MiB/s p50 p99 cpu_ms_per_GET wrk_ms_per_GET
@@ -52,10 +64,11 @@ server_segments() { # port
 # server's (process PID and its children, all threads) and wrk's own, both over the run; the
 # segments the server sent with data (first transmissions) and those it received (the client's
 # ACKs), and its retransmissions (spurious ones, on a loaded machine), counted on its sockets
-# from 1 s into the run to 1 s before its end. The client's share matters: on loopback the receiving side's TCP work runs
-# partly in the sender's context and partly in the reader's, and wrk's core can be the limit.
+# from 1 s into the run to 1 s before its end. The client's share matters: on loopback the
+# receiving side's TCP work runs partly in the sender's context and partly in the reader's, and
+# wrk's core can be the limit.
 run_wrk() { # base_url seconds pid
-  local before after port=${1##*:} seg_a seg_b wrk_pid
+  local before after port=${1##*:} wrk_pid
   before=$(cpu_ticks "$3")
   (
     "${PIN_CLIENT[@]}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
@@ -66,9 +79,9 @@ run_wrk() { # base_url seconds pid
   ) &
   wrk_pid=$!
   sleep 1
-  seg_a=$(server_segments "$port")
+  server_sockets "$port" >"$WORK/sockets.before"
   sleep $(($2 > 2 ? $2 - 2 : 1))
-  seg_b=$(server_segments "$port")
+  server_sockets "$port" >"$WORK/sockets.after"
   wait "$wrk_pid" || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
   after=$(cpu_ticks "$3")
   local rps mib p50 p99 cpu n wrk_cpu segs
@@ -79,11 +92,7 @@ run_wrk() { # base_url seconds pid
       t = 0
       for (i = 1; i <= 2; i++) { split($i, ms, "m"); sub(/s$/, "", ms[2]); t += ms[1] * 60 + ms[2] }
       printf "%.3f", (n > 0 ? t * 1000 / n : 0) }' "$WORK/wrk.times")
-  segs=$(awk -v a="$seg_a" -v b="$seg_b" 'BEGIN {
-      split(a, x, " "); split(b, y, " "); mib = (y[3] - x[3]) / 1048576
-      r = y[4] - x[4]
-      if (mib > 0) printf "%.1f %.1f %.2f", (y[1] - x[1] - r) / mib, (y[2] - x[2]) / mib, r / mib
-      else printf "0 0 0" }')
+  segs=$(segments_per_mib "$WORK/sockets.before" "$WORK/sockets.after")
   rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.out")
   mib=$(awk '/^Transfer\/sec/ {v=$2; if (v ~ /GB$/) {sub(/GB/,"",v); v*=1024} else if (v ~ /KB$/) {sub(/KB/,"",v); v/=1024} else sub(/MB/,"",v); print v}' "$WORK/wrk.out")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.out")
