@@ -192,7 +192,11 @@ class PublicReadFastPathTests {
    */
   @Test
   void theHeadAndTheFileLeaveInFullSegments() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket()) {
+      // a window that takes the whole answer: what the kernel still holds when the cork is
+      // cleared goes out uncorked, in whatever pieces a narrower window would let through
+      socket.setReceiveBufferSize(4 * 1024 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
       socket.setSoTimeout(30_000);
       byte[] get = request("/images/fast/photo.png", Map.of()).getBytes(UTF_8);
       // the MSS grows with the reader's window over the first GETs: measure a GET it stayed for
