@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The JDK has no option for it; its own {@code setsockopt} entry point is reached by reflection,
  * which needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED} (in the executable jar's
- * manifest). Without it, or off Linux, {@link #available} is false and responses go out uncorked,
- * as before: correct, only more segments.
+ * manifest). Without it, or off Linux, {@link #set} does nothing and responses go out uncorked, as
+ * before: correct, only more segments.
  */
 final class TcpCork {
 
@@ -79,10 +79,6 @@ final class TcpCork {
   }
 
   private TcpCork() {}
-
-  static boolean available() {
-    return SET_INT_OPTION != null;
-  }
 
   /**
    * Sets or clears the cork; clearing it sends what it held at once. Returns whether the socket is
