@@ -7,8 +7,9 @@
 # server pinned to core 0 and wrk to core 1, our JVM warmed up first. The bucket is public-read
 # and wrk does not sign, so our GETs are the CDN edges' kind, served by the sendfile fast path
 # (the GET line says how many answers it counted). Prints GET req/s, MiB/s
-# and latency for both, server CPU per GET for both (our JVM's JIT and GC threads included), PUT
-# MiB/s for ours, and last:
+# and latency for both, server CPU per GET for both (our JVM's JIT and GC threads included), wrk's
+# own CPU per GET and the server sockets' data segments and received segments (ACKs) per MiB for
+# both (the client's core is often the limit on loopback), PUT MiB/s for ours, and last:
 #
 #     ratio: ours/nginx = X.XX      (GET throughput)
 #
@@ -33,23 +34,71 @@ ACCESS_KEY=bench-key
 SECRET_KEY=bench-secret
 
 
-# wrk over all objects round-robin; prints "req/s MiB/s p50 p99 cpu_ms_per_GET [errors]" of the
-# run, the CPU being the server's (process PID and its children, all threads) over the run.
+# One line per established socket of the server on PORT, from ss: "peer data_segs_out segs_in
+# bytes_acked retransmitted_segments" (ss leaves out counters that are still 0).
+server_sockets() { # port
+  ss -tinH state established "( sport = :$1 )" | awk '
+    /^[0-9]/ { peer = $4; next }
+    { d = a = b = t = 0
+      for (i = 1; i <= NF; i++) {
+        split($i, kv, ":")
+        if (kv[1] == "data_segs_out") d = kv[2]
+        else if (kv[1] == "segs_in") a = kv[2]
+        else if (kv[1] == "bytes_acked") b = kv[2]
+        else if (kv[1] == "retrans") { split(kv[2], r, "/"); t = r[2] } }
+      print peer, d, a, b, t }'
+}
+
+# Per MiB the server's sockets acknowledged between two server_sockets snapshots (files), only
+# sockets in both counted (wrk reconnects after a timeout on a loaded machine): "data segments
+# (first transmissions) received segments retransmitted segments".
+segments_per_mib() { # before after
+  awk 'NR == FNR { d[$1] = $2; a[$1] = $3; b[$1] = $4; t[$1] = $5; next }
+    ($1 in d) { sd += $2 - d[$1]; sa += $3 - a[$1]; sb += $4 - b[$1]; st += $5 - t[$1] }
+    END { mib = sb / 1048576
+      if (mib > 0) printf "%.1f %.1f %.2f", (sd - st) / mib, sa / mib, st / mib; else printf "0 0 0" }' "$1" "$2"
+}
+
+# wrk over all objects round-robin; prints "req/s MiB/s p50 p99 cpu_ms_per_GET wrk_ms_per_GET
+# data_segments_per_MiB acks_per_MiB retransmitted_per_MiB [errors]" of the run: the CPU the
+# server's (process PID and its children, all threads) and wrk's own, both over the run; the
+# segments the server sent with data (first transmissions) and those it received (the client's
+# ACKs), and its retransmissions (spurious ones, on a loaded machine), counted on its sockets
+# from 1 s into the run to 1 s before its end. The client's share matters: on loopback the
+# receiving side's TCP work runs partly in the sender's context and partly in the reader's, and
+# wrk's core can be the limit.
 run_wrk() { # base_url seconds pid
-  local before after
+  local before after port=${1##*:} wrk_pid
   before=$(cpu_ticks "$3")
-  "${PIN_CLIENT[@]}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
-    >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
+  (
+    "${PIN_CLIENT[@]}" wrk -t2 -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/round-robin.lua" "$1" \
+      >"$WORK/wrk.out" 2>&1
+    status=$?
+    times >"$WORK/wrk.times" # second line: the CPU of this subshell's children, i.e. wrk
+    exit $status
+  ) &
+  wrk_pid=$!
+  sleep 1
+  server_sockets "$port" >"$WORK/sockets.before"
+  sleep $(($2 > 2 ? $2 - 2 : 1))
+  server_sockets "$port" >"$WORK/sockets.after"
+  wait "$wrk_pid" || { cat "$WORK/wrk.out" >&2; die "wrk failed"; }
   after=$(cpu_ticks "$3")
-  local rps mib p50 p99 cpu
-  cpu=$(awk -v t=$((after - before)) -v k="$TICK" -v n="$(awk '/requests in/ {print $1}' "$WORK/wrk.out")" \
+  local rps mib p50 p99 cpu n wrk_cpu segs
+  n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+  cpu=$(awk -v t=$((after - before)) -v k="$TICK" -v n="$n" \
     'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / k / n : 0) }')
+  wrk_cpu=$(awk -v n="$n" 'NR == 2 {
+      t = 0
+      for (i = 1; i <= 2; i++) { split($i, ms, "m"); sub(/s$/, "", ms[2]); t += ms[1] * 60 + ms[2] }
+      printf "%.3f", (n > 0 ? t * 1000 / n : 0) }' "$WORK/wrk.times")
+  segs=$(segments_per_mib "$WORK/sockets.before" "$WORK/sockets.after")
   rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.out")
   mib=$(awk '/^Transfer\/sec/ {v=$2; if (v ~ /GB$/) {sub(/GB/,"",v); v*=1024} else if (v ~ /KB$/) {sub(/KB/,"",v); v/=1024} else sub(/MB/,"",v); print v}' "$WORK/wrk.out")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.out")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.out" | tr '\n' ' ')
-  echo "$rps $mib $p50 $p99 $cpu ${errors:-}"
+  echo "$rps $mib $p50 $p99 $cpu $wrk_cpu $segs ${errors:-}"
 }
 
 install_missing nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless
@@ -95,7 +144,7 @@ cmp <(curl -fsS "http://$ADDR:$PORT_OURS/bench/obj-7") "$WORK/www/bench/obj-7" |
 
 log "bench: warming up our JVM for $WARMUP s"
 run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" "$OURS" >/dev/null
-read -r ours_rps ours_mib ours_p50 ours_p99 ours_cpu ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN" "$OURS")
+read -r ours_rps ours_mib ours_p50 ours_p99 ours_cpu ours_wrk ours_segs ours_acks ours_resent ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN" "$OURS")
 fast_path=$(curl -fsS "http://$ADDR:$PORT_ADMIN/metrics" |
   awk '/^objectstore_fastpath_responses_total/ {s += $2} END {printf "%d", s}')
 stop "$OURS"
@@ -127,11 +176,14 @@ CONF
 NGINX=$!
 STARTED+=("$NGINX")
 await 20 "$NGINX" "an answer from nginx" http_ok "http://$ADDR:$PORT_NGINX/bench/obj-1" >/dev/null
-read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_cpu nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN" "$NGINX")
+read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_cpu nginx_wrk nginx_segs nginx_acks nginx_resent nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN" "$NGINX")
 
 echo "load average: $(load_avg), cores: $(nproc), $SECONDS_PER_RUN s per server, $CONNECTIONS connections"
 echo "PUT  ours : $OBJECTS x 1 MiB in $put_ms ms = $put_mib MiB/s (4 concurrent curl --aws-sigv4)"
 echo "GET  ours : $ours_rps req/s, $ours_mib MiB/s, p50 $ours_p50, p99 $ours_p99 $ours_err($fast_path answers by the sendfile fast path, warm-up included)"
 echo "GET  nginx: $nginx_rps req/s, $nginx_mib MiB/s, p50 $nginx_p50, p99 $nginx_p99 $nginx_err"
 echo "CPU per GET (server process, all threads): ours $ours_cpu ms, nginx $nginx_cpu ms (nginx/ours = $(ratio "$nginx_cpu" "$ours_cpu"))"
+echo "CPU per GET (wrk, the client): against ours $ours_wrk ms, against nginx $nginx_wrk ms"
+echo "segments per MiB sent (server sockets): ours $ours_segs with data, $ours_acks received," \
+  "$ours_resent resent; nginx $nginx_segs, $nginx_acks, $nginx_resent"
 echo "ratio: ours/nginx = $(ratio "$ours_mib" "$nginx_mib")"

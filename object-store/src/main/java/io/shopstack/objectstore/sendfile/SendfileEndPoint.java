@@ -28,6 +28,9 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
   /** The stand-in buffer of the region being sent, its file, and the file offset of byte 0. */
   private volatile Region region;
 
+  /** TCP_CORK is set: from the head of a file response until its last byte is queued. */
+  private volatile boolean corked;
+
   private record Region(ByteBuffer standIn, FileChannel file, long offset) {}
 
   SendfileEndPoint(
@@ -47,6 +50,7 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     Region current = region;
     if (current != null && current.standIn() == standIn) {
       region = null;
+      uncork(); // a failed response must not leave the next one's bytes held
     }
   }
 
@@ -57,12 +61,17 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     if (at < 0) {
       return super.flush(buffers);
     }
+    if (!corked && current.standIn().hasRemaining()) {
+      // the head and the file leave in full segments, as nginx's tcp_nopush sends them
+      corked = TcpCork.set(getChannel(), true);
+    }
     if (at > 0 && !super.flush(Arrays.copyOfRange(buffers, 0, at))) {
       return false; // the response head is not out yet: the file waits behind it
     }
     if (!transfer(current)) {
       return false;
     }
+    uncork(); // all of the file is queued: its last, partial segment goes now
     return at == buffers.length - 1
         || super.flush(Arrays.copyOfRange(buffers, at + 1, buffers.length));
   }
@@ -88,6 +97,13 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
       notIdle();
     }
     return true;
+  }
+
+  private void uncork() {
+    if (corked) {
+      corked = false;
+      TcpCork.set(getChannel(), false);
+    }
   }
 
   private static int indexOf(ByteBuffer standIn, ByteBuffer[] buffers) {
