@@ -39,13 +39,14 @@ public record ShopProperties(
   }
 
   /**
-   * @param maxBatch the most orders one commit holds; 1 stores every order alone, in its own commit
-   * @param batchesInFlight commits running at once; an order arriving while that many run waits for
-   *     one of them and then goes in the next group
+   * @param maxBatch the most orders one commit holds; 1 (the default) turns group commit off: every
+   *     order is stored at once, alone, in its own commit, with no queue and no limit on commits
+   * @param batchesInFlight with groups on, commits running at once; an order arriving while that
+   *     many run waits for one of them and then goes in the next group
    */
   public record CommitGroups(int maxBatch, int batchesInFlight) {
     public CommitGroups {
-      maxBatch = maxBatch <= 0 ? 32 : maxBatch;
+      maxBatch = maxBatch <= 0 ? 1 : maxBatch;
       batchesInFlight = batchesInFlight <= 0 ? 1 : batchesInFlight;
     }
   }

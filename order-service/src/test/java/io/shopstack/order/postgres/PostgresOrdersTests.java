@@ -64,6 +64,9 @@ class PostgresOrdersTests {
     return Map.of(
         "shop.instance",
         name,
+        // Group commit on (off by default): ConcurrentOrders checks the groups formed.
+        "shop.group-commit.max-batch",
+        32,
         "server.address",
         "127.0.0.1",
         "server.port",
