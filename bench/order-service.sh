@@ -288,7 +288,7 @@ measured_orders() {
   awk -v b="$groups_before" -v a="$(commit_groups)" 'BEGIN {
     split(b, x, " "); split(a, y, " "); c = y[1] - x[1]; n = y[2] - x[2]
     if (c > 0) printf "bench: orders per commit (group commit): %.2f (%d orders in %d commits)\n", n / c, n, c
-    else print "bench: orders per commit (group commit): not reported by this build"
+    else print "bench: orders per commit (group commit): none (off: shop.group-commit.max-batch 1, the default; or a build without it)"
   }' >&2
   pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
