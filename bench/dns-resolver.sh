@@ -130,18 +130,9 @@ EOF
 
 # CPU ticks of a JVM's threads by kind: prints "jit gc_vm" (C1/C2 compiler threads; GC, G1
 # and VM threads). Whatever else the process spent is its own work (event loops, resolution).
-# A thread name may hold spaces, so /proc/PID/task/T/stat is read after the name's closing ')'.
-jvm_ticks() { # pid (the java process itself)
-  local t jit=0 gc=0 name ticks
-  for t in /proc/"$1"/task/*; do
-    name=$(cat "$t/comm" 2>/dev/null) || continue
-    ticks=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }') || continue
-    case "$name" in
-      C1\ Compiler* | C2\ Compiler*) jit=$((jit + ticks)) ;;
-      GC\ Thread* | G1\ * | VM\ Thread*) gc=$((gc + ticks)) ;;
-    esac
-  done
-  echo "$jit $gc"
+# (common.bash's thread_ticks reads each thread's name and stat.)
+jvm_ticks() { # pid (the java process itself): "JIT GC+VM" clock ticks
+  echo "$(thread_ticks "$1" '^C[12] Compiler') $(thread_ticks "$1" '^(GC Thread|G1 |VM Thread)')"
 }
 
 # Waits until the JVM's compiler threads used no CPU tick for a whole second, at most LIMIT
