@@ -4,7 +4,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,7 +21,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EdgeProxyHandler.class);
-
-  /** How long to keep draining a rejected upload so the client can read the 413. */
-  private static final long LINGER_MILLIS = 2000;
 
   /** Pipelined requests read ahead of their turn before reading pauses. */
   static final int MAX_QUEUED = 16;
@@ -223,8 +218,9 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
               ctx.close();
             }
           });
-    } else if (rejectedUpload && ctx.channel() instanceof SocketChannel socket) {
-      lingeringClose(ctx, socket, written);
+    } else if (rejectedUpload) {
+      closing = true; // what the client still uploads is read and dropped
+      LingeringClose.after(written);
     } else {
       written.addListener(f -> ctx.close());
     }
@@ -249,21 +245,6 @@ final class EdgeProxyHandler extends ChannelInboundHandlerAdapter {
         reply.body().stream(),
         reply.body().reader(),
         bytes -> metrics.bodyBytes(reply.result(), bytes));
-  }
-
-  /**
-   * Closing while the client is still uploading would reset the connection and could destroy the
-   * 413 before the client reads it; so half-close, read and discard for a moment, then close.
-   */
-  private void lingeringClose(
-      ChannelHandlerContext ctx, SocketChannel socket, ChannelFuture written) {
-    closing = true;
-    written.addListener(
-        f -> {
-          socket.shutdownOutput();
-          ctx.channel().config().setAutoRead(true);
-          ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-        });
   }
 
   private CachingProxy.Reply internalError(FullHttpRequest request, Throwable failure) {

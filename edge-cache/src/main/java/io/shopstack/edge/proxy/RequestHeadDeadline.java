@@ -2,11 +2,11 @@ package io.shopstack.edge.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * A deadline for a complete request head, counted from its first byte (nginx's {@code
  * client_header_timeout}, Apache's {@code RequestReadTimeout}): a client that sends headers one
  * byte every few seconds never trips the idle timeout, and without this holds a socket for as long
- * as it likes. Past the deadline it gets {@code 408} and the connection closes.
+ * as it likes. Past the deadline it gets {@code 408} and the connection closes, lingering: the rest
+ * of the trickle is read and dropped, so that it cannot reset the 408 away (LingeringClose).
  *
  * <p>The timer is lazy, as Netty's {@code IdleStateHandler} is: a head that completes only marks
  * itself done, and a timer that fires early (for a later head on the same keep-alive connection)
@@ -37,6 +38,9 @@ final class RequestHeadDeadline {
   private ScheduledFuture<?> timer;
   private boolean inRequest;
 
+  /** The 408 is out: whatever else arrives is dropped before the HTTP codec. */
+  private boolean expired;
+
   /** When the head in progress began ({@link System#nanoTime()}), or -1 between heads. */
   private long headStarted = -1;
 
@@ -48,6 +52,10 @@ final class RequestHeadDeadline {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (expired) {
+          ReferenceCountUtil.release(msg);
+          return;
+        }
         if (msg instanceof ByteBuf bytes && bytes.isReadable() && !inRequest && headStarted < 0) {
           headStarted = System.nanoTime();
           if (timer == null) {
@@ -96,7 +104,8 @@ final class RequestHeadDeadline {
       return;
     }
     headStarted = -1;
-    raw.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+    expired = true;
+    LingeringClose.after(raw.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)));
   }
 
   private void cancel() {
