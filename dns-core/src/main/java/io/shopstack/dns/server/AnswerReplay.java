@@ -62,13 +62,13 @@ final class AnswerReplay {
   static boolean fits(PreparedAnswers.Answer answer, PlainQuery query) {
     return query.clientCookieAt < 0
         || (answer.endsWithBareOpt()
-            && answer.wire().length + ServerCookies.OPTION_BYTES <= query.limit);
+            && answer.wireLength() + ServerCookies.OPTION_BYTES <= query.limit);
   }
 
   /** Bytes {@link #write} writes: the headroom, the prepared answer, and our cookie if asked. */
   static int bytes(PreparedAnswers.Answer answer, PlainQuery query, int headroom) {
     return headroom
-        + answer.wire().length
+        + answer.wireLength()
         + (query.clientCookieAt >= 0 ? ServerCookies.OPTION_BYTES : 0);
   }
 
@@ -85,13 +85,15 @@ final class AnswerReplay {
       int headroom,
       ServerCookies cookies,
       InetSocketAddress client) {
-    byte[] prepared = answer.wire();
+    byte[] prepared = answer.bytes();
+    int from = answer.wireAt();
+    int length = answer.wireLength();
     boolean cookie = query.clientCookieAt >= 0;
     out.writerIndex(headroom);
     int base = headroom;
-    out.writeBytes(prepared);
+    out.writeBytes(prepared, from, length);
     out.setShort(base, query.id);
-    out.setByte(base + 2, (prepared[2] & 0xfe) | (query.recursionDesired ? 1 : 0));
+    out.setByte(base + 2, (prepared[from + 2] & 0xfe) | (query.recursionDesired ? 1 : 0));
     out.setBytes(
         base + WireFormat.HEADER_LENGTH,
         wire,
@@ -99,7 +101,7 @@ final class AnswerReplay {
         query.nameLength);
     if (cookie) {
       // The OPT is the last record: its RDLENGTH is the answer's last two bytes.
-      out.setShort(base + prepared.length - 2, ServerCookies.OPTION_BYTES);
+      out.setShort(base + length - 2, ServerCookies.OPTION_BYTES);
       byte[] clientCookie = new byte[ServerCookies.CLIENT_COOKIE_BYTES];
       wire.getBytes(query.clientCookieAt, clientCookie);
       out.writeShort(OPTION_COOKIE)

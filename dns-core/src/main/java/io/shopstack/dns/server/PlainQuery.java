@@ -109,6 +109,16 @@ final class PlainQuery {
       return length;
     }
 
+    /** Copies the key's bytes to the start of {@code into}. */
+    void copyTo(byte[] into) {
+      System.arraycopy(bytes, 0, into, 0, length);
+    }
+
+    /** True when the first {@code otherLength} bytes of {@code other} are this key. */
+    boolean sameAs(byte[] other, int otherLength) {
+      return Arrays.equals(bytes, 0, length, other, 0, otherLength);
+    }
+
     int qtype() {
       return length < 5 ? -1 : (bytes[length - 5] & 0xff) << 8 | (bytes[length - 4] & 0xff);
     }

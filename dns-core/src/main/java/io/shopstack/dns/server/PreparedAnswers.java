@@ -1,7 +1,6 @@
 package io.shopstack.dns.server;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Arrays;
 import org.xbill.DNS.Name;
 
 /**
@@ -27,16 +26,89 @@ final class PreparedAnswers {
   /**
    * One prepared answer: its wire form (the ID and letter case of whoever asked first, no cookie),
    * the metrics slot that counts it, resolved once, and whether it ends with an OPT without
-   * options, to which a cookie can be appended.
+   * options, to which a cookie can be appended. A kept answer ({@link #keptAs}) carries its key in
+   * front of the wire form, in the same array, so the lookup that finds it has the answer's bytes
+   * at hand ({@link AnswerTable}).
    */
-  record Answer(byte[] wire, int answers, boolean truncated, boolean endsWithBareOpt) {}
+  static final class Answer {
+    private final byte[] bytes;
+    private final int wireAt;
+    private final int hash;
+    private final int answers;
+    private final boolean truncated;
+    private final boolean endsWithBareOpt;
+
+    /** An answer not kept yet: {@code wire} alone, no key. */
+    Answer(byte[] wire, int answers, boolean truncated, boolean endsWithBareOpt) {
+      this(wire, 0, 0, answers, truncated, endsWithBareOpt);
+    }
+
+    private Answer(
+        byte[] bytes,
+        int wireAt,
+        int hash,
+        int answers,
+        boolean truncated,
+        boolean endsWithBareOpt) {
+      this.bytes = bytes;
+      this.wireAt = wireAt;
+      this.hash = hash;
+      this.answers = answers;
+      this.truncated = truncated;
+      this.endsWithBareOpt = endsWithBareOpt;
+    }
+
+    /** This answer with {@code key}'s bytes in front of its wire form, for a table to keep. */
+    Answer keptAs(PlainQuery.Key key) {
+      int keyBytes = key.size();
+      byte[] both = new byte[keyBytes + wireLength()];
+      key.copyTo(both);
+      System.arraycopy(bytes, wireAt, both, keyBytes, wireLength());
+      return new Answer(both, keyBytes, key.hashCode(), answers, truncated, endsWithBareOpt);
+    }
+
+    /** The key (if kept) and the wire form; the wire form starts at {@link #wireAt}. */
+    byte[] bytes() {
+      return bytes;
+    }
+
+    int wireAt() {
+      return wireAt;
+    }
+
+    int wireLength() {
+      return bytes.length - wireAt;
+    }
+
+    /** The key's hash, for a kept answer. */
+    int hash() {
+      return hash;
+    }
+
+    /** The metrics slot that counts this answer. */
+    int answers() {
+      return answers;
+    }
+
+    boolean truncated() {
+      return truncated;
+    }
+
+    boolean endsWithBareOpt() {
+      return endsWithBareOpt;
+    }
+
+    /** The wire form alone (for tests). */
+    byte[] wire() {
+      return Arrays.copyOfRange(bytes, wireAt, bytes.length);
+    }
+  }
 
   private static final class Generation {
-    final ConcurrentHashMap<PlainQuery.Key, Answer> answers = new ConcurrentHashMap<>(4096);
-    final AtomicLong bytes = new AtomicLong();
+    final AnswerTable answers = new AnswerTable();
 
     boolean full() {
-      return answers.size() >= GENERATION_ENTRIES || bytes.get() >= GENERATION_BYTES;
+      return answers.size() >= GENERATION_ENTRIES || answers.bytes() >= GENERATION_BYTES;
     }
   }
 
@@ -74,8 +146,8 @@ final class PreparedAnswers {
   }
 
   /**
-   * The answer kept for {@code key}, which may be a scratch key: the set keeps a copy when it moves
-   * the answer to the young generation.
+   * The answer kept for {@code key}, which may be a scratch key: an answer found in an older
+   * generation is moved to the young one with the key it was kept with.
    */
   Answer find(PlainQuery.Key key) {
     Answer answer = young.answers.get(key);
@@ -86,7 +158,7 @@ final class PreparedAnswers {
         answer = before == null ? null : before.find(key);
       }
       if (answer != null) {
-        keep(key.copy(), answer);
+        keepKept(answer);
       }
     }
     return answer;
@@ -100,15 +172,17 @@ final class PreparedAnswers {
     inherited = new Inherited(previous.young, previous.old, unchanged);
   }
 
-  /** Keeps {@code answer} under {@code key}, which from now on must never change. */
+  /** Keeps {@code answer} under {@code key} (a copy of the key's bytes is kept). */
   void keep(PlainQuery.Key key, Answer answer) {
-    if (answer.wire().length > MAX_ANSWER_BYTES) {
+    if (answer.wireLength() > MAX_ANSWER_BYTES) {
       return;
     }
+    keepKept(answer.keptAs(key));
+  }
+
+  private void keepKept(Answer answer) {
     Generation generation = young;
-    if (generation.answers.put(key, answer) == null) {
-      generation.bytes.addAndGet(answer.wire().length + key.size());
-    }
+    generation.answers.put(answer);
     if (generation.full()) {
       synchronized (this) {
         if (young == generation) {
