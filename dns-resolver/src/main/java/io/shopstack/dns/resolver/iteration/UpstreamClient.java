@@ -126,13 +126,14 @@ public final class UpstreamClient {
     if (nio != null) {
       UpstreamDatagram.ask(
           nio,
-          sockets.family(server),
-          new InetSocketAddress(sourceAddress, 0),
-          to,
-          query,
-          timeout.toNanos(),
-          unwanted,
-          answer);
+          new UpstreamDatagram.Request(
+              sockets.family(server),
+              new InetSocketAddress(sourceAddress, 0),
+              to,
+              query,
+              timeout.toNanos(),
+              unwanted,
+              answer));
       return answer;
     }
     Channel channel = sockets.open(server);

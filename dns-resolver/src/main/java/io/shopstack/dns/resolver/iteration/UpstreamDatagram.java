@@ -46,81 +46,72 @@ final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChanne
         }
       };
 
-  private final DatagramChannel socket;
-  private final Message query;
-  private final InetSocketAddress server;
-  private final CompletableFuture<Message> answer;
-  private final UnwantedReplies unwanted;
-
-  private UpstreamDatagram(
-      DatagramChannel socket,
-      Message query,
+  /**
+   * One query to send: {@code query} to {@code server} from a new socket of {@code family} (null:
+   * the JDK's default) bound to {@code source} (port 0), {@code answer} completed with the
+   * response, or exceptionally after {@code timeoutNanos} or on an error; replies that answer
+   * nothing are counted in {@code unwanted}.
+   */
+  record Request(
+      ProtocolFamily family,
+      InetSocketAddress source,
       InetSocketAddress server,
-      CompletableFuture<Message> answer,
-      UnwantedReplies unwanted) {
+      Message query,
+      long timeoutNanos,
+      UnwantedReplies unwanted,
+      CompletableFuture<Message> answer) {}
+
+  private final DatagramChannel socket;
+  private final Request request;
+  private final CompletableFuture<Message> answer;
+
+  private UpstreamDatagram(DatagramChannel socket, Request request) {
     super(socket);
     this.socket = socket;
-    this.query = query;
-    this.server = server;
-    this.answer = answer;
-    this.unwanted = unwanted;
+    this.request = request;
+    this.answer = request.answer();
   }
 
   /**
-   * Sends {@code query} to {@code server} from a new socket bound to {@code source} (port 0) on
-   * {@code loop}, and completes {@code answer} with the response, or exceptionally after {@code
-   * timeoutNanos} or on an error. The socket is closed once {@code answer} is complete.
+   * Sends {@code request} from {@code loop}, handed to it when called from another thread. The
+   * socket is closed once the request's answer is complete.
    */
-  static void ask(
-      IoEventLoop loop,
-      ProtocolFamily family,
-      InetSocketAddress source,
-      InetSocketAddress server,
-      Message query,
-      long timeoutNanos,
-      UnwantedReplies unwanted,
-      CompletableFuture<Message> answer) {
+  static void ask(IoEventLoop loop, Request request) {
     if (loop.inEventLoop()) {
-      open(loop, family, source, server, query, timeoutNanos, unwanted, answer);
+      open(loop, request);
     } else {
-      loop.execute(() -> open(loop, family, source, server, query, timeoutNanos, unwanted, answer));
+      loop.execute(() -> open(loop, request));
     }
   }
 
-  private static void open(
-      IoEventLoop loop,
-      ProtocolFamily family,
-      InetSocketAddress source,
-      InetSocketAddress server,
-      Message query,
-      long timeoutNanos,
-      UnwantedReplies unwanted,
-      CompletableFuture<Message> answer) {
+  private static void open(IoEventLoop loop, Request request) {
     DatagramChannel socket = null;
     try {
+      ProtocolFamily family = request.family();
       socket = family == null ? DatagramChannel.open() : DatagramChannel.open(family);
       socket.configureBlocking(false);
-      socket.bind(source);
-      socket.connect(server);
+      socket.bind(request.source());
+      socket.connect(request.server());
     } catch (IOException | RuntimeException failed) {
       closeQuietly(socket);
-      answer.completeExceptionally(failed);
+      request.answer().completeExceptionally(failed);
       return;
     }
-    UpstreamDatagram exchange = new UpstreamDatagram(socket, query, server, answer, unwanted);
+    UpstreamDatagram exchange = new UpstreamDatagram(socket, request);
     loop.register(exchange)
         .addListener(
             (Future<IoRegistration> registered) -> {
               if (registered.isSuccess()) {
-                exchange.send(loop, registered.getNow(), timeoutNanos);
+                exchange.send(loop, registered.getNow());
               } else {
                 closeQuietly(exchange.socket);
-                answer.completeExceptionally(registered.cause());
+                request.answer().completeExceptionally(registered.cause());
               }
             });
   }
 
-  private void send(IoEventLoop loop, IoRegistration registration, long timeoutNanos) {
+  private void send(IoEventLoop loop, IoRegistration registration) {
+    long timeoutNanos = request.timeoutNanos();
     ScheduledFuture<?> timer =
         loop.schedule(
             () ->
@@ -137,7 +128,7 @@ final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChanne
         });
     try {
       registration.submit(NioIoOps.READ);
-      if (socket.write(ByteBuffer.wrap(query.toWire())) == 0) {
+      if (socket.write(ByteBuffer.wrap(request.query().toWire())) == 0) {
         answer.completeExceptionally(new IOException("no room in the socket's send buffer"));
       }
     } catch (IOException | RuntimeException failed) {
@@ -157,9 +148,10 @@ final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChanne
         }
         received.flip();
         Message response =
-            ReplyMatch.answering(query, server, (InetSocketAddress) sender, received);
+            ReplyMatch.answering(
+                request.query(), request.server(), (InetSocketAddress) sender, received);
         if (response == null) {
-          unwanted.count();
+          request.unwanted().count();
         } else {
           answer.complete(response);
         }

@@ -53,13 +53,8 @@ class UpstreamDatagramTest {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     UpstreamDatagram.ask(
         (IoEventLoop) loops.next(),
-        StandardProtocolFamily.INET,
-        SOURCE,
-        server,
-        query,
-        NEVER_NANOS,
-        unwanted,
-        answer);
+        new UpstreamDatagram.Request(
+            StandardProtocolFamily.INET, SOURCE, server, query, NEVER_NANOS, unwanted, answer));
     return answer;
   }
 
