@@ -5,7 +5,10 @@
 # 127.29.0.12:18081: the two backends. wrk drives, one after another, (a) nginx directly, (b)
 # HAProxy in `mode tcp` with `balance roundrobin` over both, (c) our slb with the same pool
 # (roundrobin, PROXY protocol off, TCP checks). Both proxies are pinned to core 0, wrk and
-# nginx to core 1; each proxy's CPU seconds (utime+stime) are measured around each run.
+# nginx to core 1; each proxy's CPU seconds (utime+stime) are measured around each run. Both
+# proxies are warmed by the same number of requests, then measured in interleaved rounds (ours,
+# HAProxy, ours, HAProxy: BENCH_ROUNDS) and compared by their medians; every round is printed, so
+# the spread between runs of the same proxy is there to see beside the ratio.
 #
 #   1. keep-alive: wrk -t1 -c50 --latency, requests/s and p50/p99;
 #   2. new connections: the same with "Connection: close" (one TCP connection per request);
@@ -24,16 +27,23 @@
 #   bench/slb.sh                     # 30 s per run
 #   BENCH_SECONDS=10 bench/slb.sh    # a quick look
 #
-# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM's JIT warm-up, not
-# counted), BENCH_CONNECTIONS (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit
-# here is 20000 and a proxy holds two descriptors per connection), BENCH_JAR (our exec jar, built
-# if missing), BENCH_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+AlwaysPreTouch), BENCH_TRANSPORT (our transport: auto as shipped, i.e. epoll here, or nio),
-# BENCH_WORK / BENCH_KEEP=1 to keep configs and outputs.
+# Environment: BENCH_SECONDS (30, per measured run), BENCH_ROUNDS (2 runs of each proxy,
+# interleaved; the ratios compare medians), BENCH_WARMUP_REQUESTS (200000 keep-alive requests and
+# a fifth as many new connections for each proxy before its first run, not counted; our JVM then
+# gets up to six more rounds of a quarter of that until its JIT is quiet), BENCH_CONNECTIONS
+# (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit here is 20000 and a proxy
+# holds two descriptors per connection), BENCH_JAR (our exec jar, built if missing),
+# BENCH_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+AlwaysPreTouch), BENCH_TRANSPORT (our
+# transport: auto as shipped, i.e. epoll here, or nio), BENCH_WORK / BENCH_KEEP=1 to keep configs
+# and outputs.
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
 . "$(dirname "$0")/lib/common.bash"
 
 CONNS=${BENCH_CONNECTIONS:-50}
+ROUNDS=${BENCH_ROUNDS:-2}
+WARMUP_KA=${BENCH_WARMUP_REQUESTS:-200000}
+WARMUP_NC=$((WARMUP_KA / 5))
 IDLE=${BENCH_IDLE:-9000}
 BACKEND_PORT=18081
 PORT_HAPROXY=18090
@@ -153,19 +163,41 @@ jvm_split() { # pid
   echo "$(thread_ticks "$1" '-io-') $(thread_ticks "$1" '^C[12] Compiler') $(thread_ticks "$1" '^(GC Thread|G1 |VM Thread)')"
 }
 
-# More 5 s rounds of new connections, at most 6, until the JIT compilers take under 5 % of our
-# JVM's CPU in a round: on a busy machine the fixed warm-up is not enough, and compiling then
-# counted as CPU per connection in the measured run (the thread split shows it).
+# Warm-up by request count, the same for both proxies (a time-boxed warm-up gives a loaded
+# machine's JVM less): wrk stops itself (count.lua) after that many answers. Not measured.
+warm_up() { # name, host:port, requests, extra wrk args...
+  local name=$1 target=$2 requests=$3
+  shift 3
+  [ "$requests" -gt 0 ] || return 0
+  WRK_REQUESTS=$requests timeout 660 taskset -c 1 wrk -t1 -c"$CONNS" -d600s -s "$WORK/count.lua" "$@" \
+    "http://$target/" >"$WORK/wrk-warmup-$name.txt" 2>&1 || die "warm-up of $name failed: $(tail -n 3 "$WORK/wrk-warmup-$name.txt")"
+}
+
+write_count_lua() {
+  cat >"$WORK/count.lua" <<'EOF'
+-- Ends wrk once WRK_REQUESTS answers have come (wrk itself only knows a duration).
+local left = tonumber(os.getenv("WRK_REQUESTS") or "0")
+function response(status, headers, body)
+  left = left - 1
+  if left <= 0 then os.exit(0) end
+end
+EOF
+}
+
+# After the fixed warm-up, more rounds of WARMUP_NC/4 new connections, at most 6, until the JIT
+# compilers take under 5 % of our JVM's CPU in a round: on a busy machine the compilers may still
+# be at work, and compiling then counted as CPU per connection in a measured run (at load 16 they
+# took 33-58 % for five 5 s rounds). HAProxy has no JIT: this only waits for ours to be done.
 warm_until_compiled() {
   local round before after jb ja share
   for round in 1 2 3 4 5 6; do
     before=$(cpu_ticks "$OURS_PID")
     jb=$(thread_ticks "$OURS_PID" '^C[12] Compiler')
-    drive warmup "$VIP:$PORT_OURS" 0 5 -H "Connection: close" >/dev/null
+    warm_up ours-jit "$VIP:$PORT_OURS" $((WARMUP_NC / 4 + 1)) -H "Connection: close"
     after=$(cpu_ticks "$OURS_PID")
     ja=$(thread_ticks "$OURS_PID" '^C[12] Compiler')
     share=$(( (ja - jb) * 100 / (after - before > 0 ? after - before : 1) ))
-    log "bench: warm-up round $round: our JIT compilers took $share % of its CPU"
+    log "bench: extra warm-up round $round: our JIT compilers took $share % of its CPU"
     [ "$share" -ge 5 ] || return 0
   done
 }
@@ -258,6 +290,7 @@ backend_connections() {
   ss -Htn state established "( dport = :$BACKEND_PORT )" | wc -l
 }
 backend_connections_at_least() { [ "$(backend_connections)" -ge "$1" ]; }
+backend_connections_at_most() { [ "$(backend_connections)" -le "$1" ]; }
 
 # Opens BENCH_IDLE idle connections to a port and holds them; prints the growth of the proxy's
 # footprint per connection (bytes), counted once the proxy holds every backend connection too.
@@ -282,6 +315,10 @@ PY
   await 60 "$3" "$IDLE backend connections from $1" backend_connections_at_least $((baseline_backends + IDLE)) >/dev/null
   grown=$(footprint_bytes "$3" "$4") || die "no memory figures for $1 (jcmd)"
   stop "$holder"
+  # The proxy closes its backend sides after the clients left; on a loaded machine that took
+  # longer than the next proxy's step took to count its baseline, which then never came within
+  # reach (smoke run at load 18: "no 9000 backend connections from ours").
+  await 60 "$3" "$1 closing its $IDLE backend connections" backend_connections_at_most "$baseline_backends" >/dev/null
   echo $(((grown - base) / IDLE))
 }
 
@@ -305,73 +342,105 @@ main() {
   await_http "$PORT_OURS" "$ours"
   log "bench: ours runs on $(grep -o '([A-Z]* transport[^)]*)' "$WORK/ours.log" | head -1)"
 
-  if [ "$WARMUP" -gt 0 ]; then
-    log "bench: warming up our JVM for ${WARMUP}s (not counted)"
-    drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" >/dev/null
-    drive warmup "$VIP:$PORT_OURS" 0 "$WARMUP" -H "Connection: close" >/dev/null
-    warm_until_compiled
-  fi
+  write_count_lua
+  log "bench: warming up each proxy with $WARMUP_KA keep-alive requests and $WARMUP_NC new connections (not counted)"
+  warm_up HAProxy-ka "$VIP:$PORT_HAPROXY" "$WARMUP_KA"
+  warm_up HAProxy-nc "$VIP:$PORT_HAPROXY" "$WARMUP_NC" -H "Connection: close"
+  warm_up ours-ka "$VIP:$PORT_OURS" "$WARMUP_KA"
+  warm_up ours-nc "$VIP:$PORT_OURS" "$WARMUP_NC" -H "Connection: close"
+  [ "$WARMUP_NC" -eq 0 ] || warm_until_compiled
 
-  declare -A KA NC GC SC
-  local name port pid load gc_from
-  for name in direct HAProxy ours; do
-    case $name in
-      direct) port=127.29.0.11:$BACKEND_PORT; pid=0 ;;
-      HAProxy) port=$VIP:$PORT_HAPROXY; pid=$haproxy ;;
-      ours) port=$VIP:$PORT_OURS; pid=$ours ;;
-    esac
-    load=$(load_1m)
-    gc_from=$(gc_lines)
-    KA[$name]="$(drive "$name-ka" "$port" "$pid" "$SECONDS_PER_RUN") $load"
-    if [ $name = ours ]; then GC[ka]=$(gc_pauses "$gc_from"); fi
-    load=$(load_1m)
-    gc_from=$(gc_lines)
-    NC[$name]="$(drive "$name-nc" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
-    if [ $name = ours ]; then GC[nc]=$(gc_pauses "$gc_from"); fi
-    [ "$pid" = 0 ] || SC[$name]=$(syscalls_per_connection "$name" "$port" "$pid")
-    log "bench: $name keep-alive ${KA[$name]}; new connections ${NC[$name]}${SC[$name]:+; system calls per new connection ${SC[$name]}}"
+  # The direct run once (the limit both proxies are held to), then the proxies in interleaved
+  # rounds (ours, HAProxy, ours, HAProxy, ...): a noisy moment of the shared machine spoils one
+  # run of each instead of deciding the ratio, and the ratios compare medians.
+  declare -A R GC
+  local name round port pid load gc_from
+  R[direct#1#ka]="$(drive direct-ka "127.29.0.11:$BACKEND_PORT" 0 "$SECONDS_PER_RUN") $(load_1m)"
+  R[direct#1#nc]="$(drive direct-nc "127.29.0.11:$BACKEND_PORT" 0 "$SECONDS_PER_RUN" -H "Connection: close") $(load_1m)"
+  log "bench: direct keep-alive ${R[direct#1#ka]}; new connections ${R[direct#1#nc]}"
+  for round in $(seq 1 "$ROUNDS"); do
+    for name in ours HAProxy; do
+      if [ $name = ours ]; then port=$VIP:$PORT_OURS; pid=$ours; else port=$VIP:$PORT_HAPROXY; pid=$haproxy; fi
+      load=$(load_1m)
+      gc_from=$(gc_lines)
+      R[$name#$round#ka]="$(drive "$name-ka-$round" "$port" "$pid" "$SECONDS_PER_RUN") $load"
+      [ $name != ours ] || GC[ka#$round]=$(gc_pauses "$gc_from")
+      load=$(load_1m)
+      gc_from=$(gc_lines)
+      R[$name#$round#nc]="$(drive "$name-nc-$round" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
+      [ $name != ours ] || GC[nc#$round]=$(gc_pauses "$gc_from")
+      log "bench: $name round $round: keep-alive ${R[$name#$round#ka]}; new connections ${R[$name#$round#nc]}"
+    done
   done
+  # Counted once per proxy after the rounds, so the tracepoint slows no measured run.
+  declare -A SC
+  SC[ours]=$(syscalls_per_connection ours "$VIP:$PORT_OURS" "$ours")
+  SC[HAProxy]=$(syscalls_per_connection HAProxy "$VIP:$PORT_HAPROXY" "$haproxy")
   local mem_haproxy mem_ours
   mem_haproxy=$(idle_memory HAProxy "$PORT_HAPROXY" "$haproxy" 0)
   mem_ours=$(idle_memory ours "$PORT_OURS" "$ours" 1)
   grep -q "ERROR\|Exception" "$WORK/ours.log" && log "bench: ours logged errors: $(grep -m3 'ERROR\|Exception' "$WORK/ours.log")"
 
   echo "machine: $(machine), load average now $(load_avg)"
-  echo "wrk -t1 -c$CONNS -d${SECONDS_PER_RUN}s --latency, 1 KiB page from nginx; proxies on core 0, wrk+nginx on core 1; our JVM warmed up ${WARMUP}s"
+  echo "wrk -t1 -c$CONNS -d${SECONDS_PER_RUN}s --latency, 1 KiB page from nginx; proxies on core 0, wrk+nginx on core 1; each proxy warmed by $WARMUP_KA keep-alive requests and $WARMUP_NC new connections, then $ROUNDS interleaved round(s) (ours, HAProxy, ...)"
   echo
-  printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' target run "req/s" "p50 ms" "p99 ms" errors "CPU s" "req/CPU s" "load 1m"
-  printf '|%s|\n' "----------|----------------|-----------|----------|----------|--------|---------|---------------|---------"
-  local r rps p50 p99 err cpu us sy blm blx io jit gcv ld kind
-  for name in direct HAProxy ours; do
-    for kind in keep-alive new-conn; do
-      if [ $kind = keep-alive ]; then r=${KA[$name]}; else r=${NC[$name]}; fi
-      read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"$r"
-      printf '| %-8s | %-14s | %9s | %8s | %8s | %6s | %7s | %13s | %7s |\n' "$name" "$kind" "$rps" "$p50" "$p99" "$err" \
-        "$( [ $name = direct ] && echo - || echo "$cpu")" \
-        "$( [ $name = direct ] && echo - || awk -v r="$rps" -v c="$cpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", (c > 0 ? r * s / c : 0) }')" "$ld"
+  printf '| %-8s | %5s | %-10s | %9s | %8s | %8s | %6s | %7s | %9s | %7s |\n' target round run "req/s" "p50 ms" "p99 ms" errors "CPU s" "req/CPU s" "load 1m"
+  printf '|%s|\n' "----------|-------|------------|-----------|----------|----------|--------|---------|-----------|---------"
+  local rps p50 p99 err cpu us sy blm blx io jit gcv ld kind key
+  for key in direct#1 $(for round in $(seq 1 "$ROUNDS"); do echo "ours#$round HAProxy#$round"; done); do
+    name=${key%#*}
+    round=${key#*#}
+    for kind in ka nc; do
+      read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"${R[$key#$kind]}"
+      printf '| %-8s | %5s | %-10s | %9s | %8s | %8s | %6s | %7s | %9s | %7s |\n' "$name" "$round" \
+        "$([ $kind = ka ] && echo keep-alive || echo new-conn)" "$rps" "$p50" "$p99" "$err" \
+        "$([ "$name" = direct ] && echo - || echo "$cpu")" \
+        "$([ "$name" = direct ] && echo - || per_cpu "$rps" "$cpu")" "$ld"
     done
   done
   echo
   # Where a new connection's cost goes, and where its clients wait: CPU per connection split into
-  # the proxy's own code (user) and the kernel's work for it (system), system calls per connection,
-  # and the clients of wrk's $CONNS that wait in the accept queue (not yet taken by the proxy; their
-  # wait is part of wrk's latency), sampled twice a second during the new-connection run.
-  echo "new connections, per connection:"
-  for name in HAProxy ours; do
-    read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"${NC[$name]}"
-    awk -v n="$name" -v r="$rps" -v s="$SECONDS_PER_RUN" -v c="$cpu" -v u="$us" -v y="$sy" -v sc="${SC[$name]}" -v bm="$blm" -v bx="$blx" -v k="$CONNS" \
+  # the proxy's own code (user) and the kernel's work for it (system), and the clients of wrk's
+  # $CONNS that wait in the accept queue (not yet taken by the proxy; their wait is part of wrk's
+  # latency), sampled twice a second during each new-connection run.
+  echo "new connections, per connection (system calls: a separate 3 s run after the rounds: ours ${SC[ours]}, HAProxy ${SC[HAProxy]}):"
+  for key in $(for round in $(seq 1 "$ROUNDS"); do echo "ours#$round HAProxy#$round"; done); do
+    read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"${R[$key#nc]}"
+    awk -v n="${key%#*} #${key#*#}" -v r="$rps" -v s="$SECONDS_PER_RUN" -v c="$cpu" -v u="$us" -v y="$sy" -v bm="$blm" -v bx="$blx" -v k="$CONNS" \
       -v io="$io" -v jit="$jit" -v gcv="$gcv" \
-      'BEGIN { t = r * s; if (t == 0) t = 1; printf "  %-8s %6.1f us CPU (user %.1f, system %.1f), %s system calls, accept queue median %s max %s (wrk keeps %d connections)", n, c * 1e6 / t, u * 1e6 / t, y * 1e6 / t, sc, bm, bx, k
+      'BEGIN { t = r * s; if (t == 0) t = 1; printf "  %-10s %6.1f us CPU (user %.1f, system %.1f), accept queue median %s max %s (wrk keeps %d connections)", n, c * 1e6 / t, u * 1e6 / t, y * 1e6 / t, bm, bx, k
         if (io != "-") printf "; I/O threads %.1f us, JIT compilers %.1f, GC and VM thread %.1f", io * 1e6 / t, jit * 1e6 / t, gcv * 1e6 / t
         printf "\n" }'
   done
-  echo "our GC pauses during the runs (-Xlog:gc): keep-alive ${GC[ka]}; new connections ${GC[nc]}"
+  for round in $(seq 1 "$ROUNDS"); do
+    echo "our GC pauses in round $round (-Xlog:gc): keep-alive ${GC[ka#$round]}; new connections ${GC[nc#$round]}"
+  done
   echo "idle memory ($IDLE connections that never send a byte, each with its backend side; RSS growth, ours plus Java heap in use after GC): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn ($(ratio "$mem_ours" "$mem_haproxy") x)"
-  local ka_h ka_o nc_h nc_o
-  ka_h=$(cut -d' ' -f1 <<<"${KA[HAProxy]}"); ka_o=$(cut -d' ' -f1 <<<"${KA[ours]}")
-  nc_h=$(cut -d' ' -f1 <<<"${NC[HAProxy]}"); nc_o=$(cut -d' ' -f1 <<<"${NC[ours]}")
-  echo "new connections/s: ours/HAProxy = $(ratio "$nc_o" "$nc_h")"
-  echo "ratio: ours/HAProxy = $(ratio "$ka_o" "$ka_h")"
+  local kind_name m_o m_h c_o c_h
+  for kind in ka nc; do
+    m_o=$(median_of ours $kind 1); m_h=$(median_of HAProxy $kind 1)
+    c_o=$(median_of ours $kind per_cpu); c_h=$(median_of HAProxy $kind per_cpu)
+    kind_name=$([ $kind = ka ] && echo keep-alive || echo "new connections")
+    echo "$kind_name, medians of $ROUNDS round(s): req/s ours $m_o, HAProxy $m_h (direct $(cut -d' ' -f1 <<<"${R[direct#1#$kind]}")); req/CPU s ours $c_o, HAProxy $c_h; per CPU s ours/HAProxy = $(ratio "$c_o" "$c_h")"
+  done
+  echo "new connections/s: ours/HAProxy = $(ratio "$(median_of ours nc 1)" "$(median_of HAProxy nc 1)")"
+  echo "ratio: ours/HAProxy = $(ratio "$(median_of ours ka 1)" "$(median_of HAProxy ka 1)")"
+}
+
+# Requests per CPU second of one run: req/s times the run's length over its CPU seconds.
+per_cpu() { # rps, cpu_s
+  awk -v r="$1" -v c="$2" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", (c > 0 ? r * s / c : 0) }'
+}
+
+# median_of NAME ka|nc FIELD: the median over NAME's rounds of req/s (FIELD 1) or of requests per
+# CPU second (per_cpu); with two rounds, their mean.
+median_of() {
+  local name=$1 kind=$2 what=$3 round rps cpu rest v
+  for round in $(seq 1 "$ROUNDS"); do
+    read -r rps _ _ _ cpu rest <<<"${R[$name#$round#$kind]}"
+    if [ "$what" = per_cpu ]; then v=$(per_cpu "$rps" "$cpu"); else v=$rps; fi
+    echo "$v"
+  done | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 main "$@"

@@ -1,7 +1,6 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -15,7 +14,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final Channel client;
   private final SpliceLog record;
   private final TrafficMetrics metrics;
-  private ChannelFutureListener readNext;
+  private Splice.ReadNext readNext;
 
   BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics) {
     this.client = client;
@@ -25,7 +24,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    readNext = Splice.readNextFrom(ctx.channel());
+    readNext = new Splice.ReadNext(ctx.channel());
     ctx.read();
   }
 

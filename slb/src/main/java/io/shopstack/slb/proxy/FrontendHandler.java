@@ -1,7 +1,6 @@
 package io.shopstack.slb.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -29,7 +28,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final boolean accessLog;
   private SpliceTimeouts.Watch watch;
   private Channel backend;
-  private ChannelFutureListener readNext;
+  private Splice.ReadNext readNext;
   private final ArrayDeque<Object> early = new ArrayDeque<>(2);
   private boolean clientFinishedEarly;
 
@@ -48,7 +47,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.clientOpened();
     Channel client = ctx.channel();
-    readNext = Splice.readNextFrom(client);
+    readNext = new Splice.ReadNext(client);
     watch = timeouts.watch(client, record);
     Future<Channel> connected = connector.connect(client, record);
     connected.addListener(done -> spliced(client, connected));

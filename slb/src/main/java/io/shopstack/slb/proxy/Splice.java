@@ -3,7 +3,9 @@ package io.shopstack.slb.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.unix.Socket;
@@ -19,33 +21,58 @@ final class Splice {
   private Splice() {}
 
   /**
-   * Writes a chunk read from one side to {@code to}, as is (the same buffer, no copy); {@code
-   * readNext} (see {@link #readNextFrom}) asks that side for the next chunk only once this one has
-   * been written. With auto-read off a {@code read()} yields exactly one chunk, so each direction
-   * holds at most one chunk in the SLB: a slow receiver stops the sender through TCP flow control
-   * instead of filling our memory.
+   * Writes a chunk read from one side to {@code to}, as is (the same buffer, no copy); the side it
+   * came from is asked for its next chunk (see {@link ReadNext}) only once this one has been
+   * written. With auto-read off a {@code read()} yields exactly one chunk, so each direction holds
+   * at most one chunk in the SLB: a slow receiver stops the sender through TCP flow control instead
+   * of filling our memory.
+   *
+   * <p>Nearly always the socket takes the chunk whole during the flush (keep-alive: two chunks per
+   * request, each a few KiB), so the next read is asked for right here, with no promise made and no
+   * listener called per chunk. Only a chunk still queued after the flush (the receiver's socket
+   * buffer full) gets a listener, on an empty buffer written behind it: Netty completes writes in
+   * order, so that fires once the chunk is out. This relies on nothing between the pipeline's tail
+   * and the socket holding writes back (the splice's pipelines have only our inbound handlers).
    */
-  static void forward(Channel to, Object chunk, ChannelFutureListener readNext) {
+  static void forward(Channel to, Object chunk, ReadNext readNext) {
     if (to == null || !to.isActive()) {
       ReferenceCountUtil.release(chunk);
       return;
     }
-    to.writeAndFlush(chunk).addListener(readNext);
+    // A failed write closes the channel (Netty's transports on an I/O error) and reaches its
+    // handler's exceptionCaught through the void promise; the read is then not asked for.
+    to.write(chunk, to.voidPromise());
+    to.flush();
+    ChannelOutboundBuffer queued = to.unsafe().outboundBuffer();
+    if (queued == null || !to.isActive()) {
+      return;
+    }
+    if (queued.totalPendingWriteBytes() == 0) { // no byte of the chunk left waiting
+      readNext.from.read();
+    } else {
+      to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(readNext);
+    }
   }
 
   /**
-   * What to do once a chunk read from {@code from} has been written: read the next one, or close
-   * the receiver the write failed on. Made once per direction, not per chunk: it is the same every
-   * time.
+   * Asks one side for its next chunk once the previous one has been written, or closes the receiver
+   * the write failed on. Made once per direction, not per chunk: it is the same every time.
    */
-  static ChannelFutureListener readNextFrom(Channel from) {
-    return written -> {
+  static final class ReadNext implements ChannelFutureListener {
+    private final Channel from;
+
+    ReadNext(Channel from) {
+      this.from = from;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture written) {
       if (written.isSuccess()) {
         from.read();
       } else {
         written.channel().close();
       }
-    };
+    }
   }
 
   static int size(Object chunk) {

@@ -31,15 +31,30 @@ class SpliceTest {
     }
   }
 
-  /** Holds writes pending, as a socket whose send buffer is full would. */
-  static final class HeldWrite extends ChannelOutboundHandlerAdapter {
-    Object message;
-    ChannelPromise promise;
+  /**
+   * Keeps what was written in the channel's outbound buffer until {@link #flushNow}, as a socket
+   * whose send buffer is full would: the write is queued, not yet out.
+   */
+  static final class HeldFlush extends ChannelOutboundHandlerAdapter {
+    ChannelHandlerContext ctx;
 
     @Override
+    public void flush(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    void flushNow() {
+      ctx.flush();
+    }
+  }
+
+  /** Fails every write the way Netty's transports do on an I/O error: the channel closes. */
+  static final class FailingWrite extends ChannelOutboundHandlerAdapter {
+    @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      this.message = msg;
-      this.promise = promise;
+      ReferenceCountUtil.release(msg);
+      ctx.channel().close();
+      promise.tryFailure(new IOException("connection reset"));
     }
   }
 
@@ -55,30 +70,42 @@ class SpliceTest {
   }
 
   @Test
-  void forwardsTheSameBufferAndAsksForMoreOnlyOnceItIsWritten() {
-    HeldWrite held = new HeldWrite();
+  void forwardsTheSameBufferAndAsksForMoreOnceItIsWritten() {
+    EmbeddedChannel to = new EmbeddedChannel();
+    ByteBuf chunk = chunk("POST /purchaseOrder");
+
+    Splice.forward(to, chunk, new Splice.ReadNext(from));
+
+    ByteBuf written = to.readOutbound();
+    assertThat(written).as("zero copy: the very buffer read").isSameAs(chunk);
+    assertThat(readsSinceStart()).isEqualTo(1);
+    assertThat(chunk.release()).isTrue();
+  }
+
+  @Test
+  void aChunkStillQueuedAfterTheFlushIsFollowedByTheReadOnlyOnceItIsOut() {
+    HeldFlush held = new HeldFlush();
     EmbeddedChannel to = new EmbeddedChannel(held);
     ByteBuf chunk = chunk("POST /purchaseOrder");
 
-    Splice.forward(to, chunk, Splice.readNextFrom(from));
+    Splice.forward(to, chunk, new Splice.ReadNext(from));
 
-    assertThat(held.message).as("zero copy: the very buffer read").isSameAs(chunk);
-    assertThat(readsSinceStart()).as("no read while the write is pending").isZero();
+    assertThat((Object) to.readOutbound()).as("still queued").isNull();
+    assertThat(readsSinceStart()).as("no read while the chunk waits").isZero();
 
-    held.promise.setSuccess();
+    held.flushNow();
+    ByteBuf written = to.readOutbound();
+    assertThat(written).isSameAs(chunk);
     assertThat(readsSinceStart()).isEqualTo(1);
     assertThat(chunk.release()).isTrue();
   }
 
   @Test
   void aFailedWriteClosesTheReceiverAndReadsNoMore() {
-    HeldWrite held = new HeldWrite();
-    EmbeddedChannel to = new EmbeddedChannel(held);
+    EmbeddedChannel to = new EmbeddedChannel(new FailingWrite());
     ByteBuf chunk = chunk("data");
 
-    Splice.forward(to, chunk, Splice.readNextFrom(from));
-    ReferenceCountUtil.release(held.message); // what the transport does with a failed write
-    held.promise.setFailure(new IOException("connection reset"));
+    Splice.forward(to, chunk, new Splice.ReadNext(from));
 
     assertThat(to.isOpen()).isFalse();
     assertThat(readsSinceStart()).isZero();
@@ -91,7 +118,7 @@ class SpliceTest {
     to.close();
     ByteBuf chunk = chunk("late");
 
-    Splice.forward(to, chunk, Splice.readNextFrom(from));
+    Splice.forward(to, chunk, new Splice.ReadNext(from));
 
     assertThat(chunk.refCnt()).isZero();
     assertThat(readsSinceStart()).isZero();
