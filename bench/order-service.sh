@@ -219,6 +219,40 @@ commit_groups() {
          END { printf "%d %d\n", c, s }'
 }
 
+# commit_waits: "stage le count" of group commit's wait histograms (GroupCommit's CommitWaits),
+# summed over both instances; nothing in builds without them or with group commit off.
+commit_waits() {
+  local port
+  for port in "${ADMIN_PORTS[@]}"; do curl -s "http://$ADDR:$port/metrics"; done |
+    awk '/^shop_orders_commit_wait_seconds_(bucket|count)\{/ {
+           match($0, /stage="[a-z]+"/); stage = substr($0, RSTART + 7, RLENGTH - 8)
+           le = "+Inf"
+           if (match($0, /le="[^"]+"/)) le = substr($0, RSTART + 4, RLENGTH - 5)
+           if ($1 ~ /_count/) le = "count"
+           n[stage " " le] += $2 }
+         END { for (k in n) print k, n[k] }' | sort
+}
+
+# wait_histogram BEFORE AFTER: per stage of an order's wait in group commit, how many of the timed
+# run's orders waited up to each bound: where a slow order's time went.
+wait_histogram() {
+  awk -v before="$1" -v after="$2" 'BEGIN {
+    n = split(before, b, "\n"); for (i = 1; i <= n; i++) { split(b[i], x, " "); was[x[1] " " x[2]] = x[3] }
+    m = split(after, a, "\n")
+    for (i = 1; i <= m; i++) {
+      split(a[i], y, " "); if (y[1] == "") continue
+      d[y[1] " " y[2]] = y[3] - was[y[1] " " y[2]]; stages[y[1]] = 1
+    }
+    split("0.001 0.002 0.005 0.01 0.02 0.05 0.1 0.2 0.5", les, " ")
+    for (s in stages) {
+      total = d[s " count"]; if (total <= 0) continue
+      line = sprintf("bench: group commit wait %-8s (%d orders), share up to", s, total); prev = 0
+      for (j = 1; j <= 9; j++) { c = d[s " " les[j]]; line = line sprintf(" %gms %.1f%%", les[j] * 1000, 100 * c / total) }
+      print line
+    }
+  }' >&2
+}
+
 # time_split BEFORE AFTER: mean milliseconds of each timer over the run.
 time_split() {
   awk -v before="$1" -v after="$2" 'BEGIN {
@@ -236,8 +270,9 @@ time_split() {
 
 # measured_orders: the timed order run; prints wrk's output, logs who used the CPU.
 measured_orders() {
-  local before after wrk_time out orders timers_before own_before groups_before
+  local before after wrk_time out orders timers_before own_before groups_before waits_before
   before=$(cpu_of_parties)
+  waits_before=$(commit_waits)
   groups_before=$(commit_groups)
   timers_before=$(order_timers)
   own_before=$(own_orders)
@@ -290,6 +325,7 @@ measured_orders() {
     if (c > 0) printf "bench: orders per commit (group commit): %.2f (%d orders in %d commits)\n", n / c, n, c
     else print "bench: orders per commit (group commit): none (off: shop.group-commit.max-batch 1, the default; or a build without it)"
   }' >&2
+  wait_histogram "$waits_before" "$(commit_waits)"
   pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
 }

@@ -2,6 +2,7 @@ package io.shopstack.order.purchase;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.shopstack.order.purchase.PurchaseOrderRepository.OrderRow;
 import io.shopstack.order.system.DatabaseOutage;
 import io.shopstack.order.system.ShopProperties;
@@ -57,6 +58,7 @@ class GroupCommit {
   private final int batchesInFlight;
   private final long queueTimeoutNanos;
   private final DistributionSummary groupSizes;
+  private final CommitWaits waits;
 
   private final ReentrantLock lock = new ReentrantLock();
   // guarded by lock
@@ -76,6 +78,7 @@ class GroupCommit {
         DistributionSummary.builder("shop.orders.commit.group")
             .description("Orders stored per commit (count: commits, sum: orders)")
             .register(meters);
+    this.waits = new CommitWaits(meters);
   }
 
   /**
@@ -113,7 +116,11 @@ class GroupCommit {
     if (group != null) {
       lead(group);
     }
-    return mine.outcome();
+    try {
+      return mine.outcome();
+    } finally {
+      waits.record(mine);
+    }
   }
 
   /** Orders waiting for a commit to finish (tests watch groups form). */
@@ -163,6 +170,7 @@ class GroupCommit {
   }
 
   private void lead(List<Pending> group) {
+    waits.handedOff(group.get(0));
     try {
       commit(group);
     } finally {
@@ -188,6 +196,8 @@ class GroupCommit {
   /** Stores the group and answers every order of it, whatever happens. */
   private void commit(List<Pending> group) {
     groupSizes.record(group.size());
+    long started = System.nanoTime();
+    group.forEach(p -> p.startedAt = started);
     try {
       if (group.size() == 1) {
         alone(group.get(0));
@@ -246,6 +256,11 @@ class GroupCommit {
   private static final class Pending {
 
     final OrderRow row;
+    // when each step of the order's wait ended (CommitWaits); 0: not reached
+    final long queuedAt = System.nanoTime();
+    volatile long startedAt;
+    volatile long handedAt;
+    volatile long answeredAt;
     // guarded by this
     private boolean answered;
     private OptionalLong id;
@@ -259,6 +274,7 @@ class GroupCommit {
     synchronized void succeed(OptionalLong stored) {
       if (!answered) {
         answered = true;
+        answeredAt = System.nanoTime();
         id = stored;
         notifyAll();
       }
@@ -267,12 +283,14 @@ class GroupCommit {
     synchronized void fail(RuntimeException e) {
       if (!answered) {
         answered = true;
+        answeredAt = System.nanoTime();
         failure = e;
         notifyAll();
       }
     }
 
     synchronized void hand(List<Pending> group) {
+      handedAt = System.nanoTime();
       handed = group;
       notifyAll();
     }
@@ -313,6 +331,59 @@ class GroupCommit {
         throw failure;
       }
       return id;
+    }
+  }
+
+  /**
+   * Where an order's time goes between its request and its answer, as histograms on /metrics (the
+   * bench prints them for its timed run): {@code queued} until its group's commit starts, {@code
+   * stored} until that commit returned, {@code woken} until its request thread ran again, and for a
+   * group's leader {@code handoff}, from being handed the group until its thread ran.
+   */
+  private static final class CommitWaits {
+
+    private final Timer queued;
+    private final Timer stored;
+    private final Timer woken;
+    private final Timer handoff;
+
+    CommitWaits(MeterRegistry meters) {
+      queued = stage(meters, "queued");
+      stored = stage(meters, "stored");
+      woken = stage(meters, "woken");
+      handoff = stage(meters, "handoff");
+    }
+
+    private static Timer stage(MeterRegistry meters, String stage) {
+      return Timer.builder("shop.orders.commit.wait")
+          .description("An order's wait in group commit, by stage")
+          .tag("stage", stage)
+          .serviceLevelObjectives(
+              Duration.ofMillis(1),
+              Duration.ofMillis(2),
+              Duration.ofMillis(5),
+              Duration.ofMillis(10),
+              Duration.ofMillis(20),
+              Duration.ofMillis(50),
+              Duration.ofMillis(100),
+              Duration.ofMillis(200),
+              Duration.ofMillis(500))
+          .register(meters);
+    }
+
+    void handedOff(Pending leader) {
+      if (leader.handedAt != 0) {
+        handoff.record(System.nanoTime() - leader.handedAt, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void record(Pending p) {
+      if (p.startedAt == 0 || p.answeredAt == 0) {
+        return;
+      }
+      queued.record(p.startedAt - p.queuedAt, TimeUnit.NANOSECONDS);
+      stored.record(p.answeredAt - p.startedAt, TimeUnit.NANOSECONDS);
+      woken.record(System.nanoTime() - p.answeredAt, TimeUnit.NANOSECONDS);
     }
   }
 }
