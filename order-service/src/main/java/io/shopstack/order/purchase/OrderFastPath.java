@@ -240,10 +240,15 @@ class OrderFastPath {
     out.put(HttpHeader.CONTENT_TYPE, (type != null ? type : MediaType.APPLICATION_JSON).toString());
     response.setStatus(status);
     Object content = answer.getBody();
-    byte[] body =
-        content instanceof PurchaseOrderResponse order
-            ? orderWriter.writeValueAsBytes(order)
-            : json.writeValueAsBytes(content);
+    byte[] body = null;
+    if (content instanceof PurchaseOrderResponse order) {
+      body = OrderAnswerJson.write(order);
+      if (body == null) {
+        body = orderWriter.writeValueAsBytes(order);
+      }
+    } else {
+      body = json.writeValueAsBytes(content);
+    }
     out.put(HttpHeader.CONTENT_LENGTH, body.length);
     Timer timer =
         status == 201 && method.equals("POST")
