@@ -21,7 +21,8 @@
 #
 # Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10), BENCH_CONNECTIONS (16),
 # BENCH_PROFILE (a directory: JFR's "profile" recording of order-1 during the timed order run is
-# written there as order-1.jfr), BENCH_THREADS (1), BENCH_JAR (the exec jar; built if missing),
+# written there as order-1.jfr), BENCH_THREADS (1), BENCH_JIT_WAIT_SECONDS (30: after the warm-up,
+# the longest wait for both instances' JIT compilers to be quiet), BENCH_JAR (the exec jar; built if missing),
 # BENCH_JAR_ORDER2 (order-2's jar, default BENCH_JAR: an A/B of two builds under the same load,
 # each instance taking half the orders, read from the CPU milliseconds per order of each), BENCH_SLB_JAR (the slb's; built
 # if missing), BENCH_BALANCER (slb or haproxy), BENCH_JAVA_OPTS, BENCH_PG_OPTS
@@ -35,6 +36,7 @@ set -euo pipefail
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-1}
 BALANCER=${BENCH_BALANCER:-slb}
+JIT_WAIT=${BENCH_JIT_WAIT_SECONDS:-30}
 PG_PORT=23633
 LB_PORT=23680
 LB_ADMIN_PORT=23679
@@ -43,7 +45,7 @@ ADMIN_PORTS=(23691 23692)
 
 # At exit, after the instances stopped: PostgreSQL runs as user postgres, not as our child.
 stop_postgres() {
-  if [ -f "$WORK/pg/data/postmaster.pid" ]; then
+  if [ -n "${WORK:-}" ] && [ -f "$WORK/pg/data/postmaster.pid" ]; then
     runuser -u postgres -- pg_ctl -D "$WORK/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
 }
@@ -219,6 +221,40 @@ commit_groups() {
          END { printf "%d %d\n", c, s }'
 }
 
+# commit_waits: "stage le count" of group commit's wait histograms (GroupCommit's CommitWaits),
+# summed over both instances; nothing in builds without them or with group commit off.
+commit_waits() {
+  local port
+  for port in "${ADMIN_PORTS[@]}"; do curl -s "http://$ADDR:$port/metrics"; done |
+    awk '/^shop_orders_commit_wait_seconds_(bucket|count)\{/ {
+           match($0, /stage="[a-z]+"/); stage = substr($0, RSTART + 7, RLENGTH - 8)
+           le = "+Inf"
+           if (match($0, /le="[^"]+"/)) le = substr($0, RSTART + 4, RLENGTH - 5)
+           if ($1 ~ /_count/) le = "count"
+           n[stage " " le] += $2 }
+         END { for (k in n) print k, n[k] }' | sort
+}
+
+# wait_histogram BEFORE AFTER: per stage of an order's wait in group commit, how many of the timed
+# run's orders waited up to each bound: where a slow order's time went.
+wait_histogram() {
+  awk -v before="$1" -v after="$2" 'BEGIN {
+    n = split(before, b, "\n"); for (i = 1; i <= n; i++) { split(b[i], x, " "); was[x[1] " " x[2]] = x[3] }
+    m = split(after, a, "\n")
+    for (i = 1; i <= m; i++) {
+      split(a[i], y, " "); if (y[1] == "") continue
+      d[y[1] " " y[2]] = y[3] - was[y[1] " " y[2]]; stages[y[1]] = 1
+    }
+    split("0.001 0.002 0.005 0.01 0.02 0.05 0.1 0.2 0.5", les, " ")
+    for (s in stages) {
+      total = d[s " count"]; if (total <= 0) continue
+      line = sprintf("bench: group commit wait %-8s (%d orders), share up to", s, total); prev = 0
+      for (j = 1; j <= 9; j++) { c = d[s " " les[j]]; line = line sprintf(" %gms %.1f%%", les[j] * 1000, 100 * c / total) }
+      print line
+    }
+  }' >&2
+}
+
 # time_split BEFORE AFTER: mean milliseconds of each timer over the run.
 time_split() {
   awk -v before="$1" -v after="$2" 'BEGIN {
@@ -234,10 +270,38 @@ time_split() {
   }' >&2
 }
 
+# jit_ticks: "order-1 ticks order-2 ticks" their JIT compiler threads used so far.
+jit_ticks() {
+  echo "$(thread_ticks "${PID_OF[order-1]}" '^C[12] Compiler') $(thread_ticks "${PID_OF[order-2]}" '^C[12] Compiler')"
+}
+
+# jit_quiet: after the warm-up, waits until neither instance's JIT compilers used CPU for a whole
+# second, at most BENCH_JIT_WAIT_SECONDS; prints the seconds waited. On the loaded shared machine
+# C2 was still compiling during the timed run: in a 10 s window of it order-1's C2 thread used
+# 1.90 s, its request threads 1.54 s, and every CPU figure per order counted that. The wait ends
+# the backlog of the warm-up; it does not stop the load from making more (there, after a 2 s wait,
+# each instance's compilers still used 1.7-3.7 s of a 15 s run), so the run prints how much CPU the
+# compilers took (jit_ticks), to be read next to the CPU per order.
+jit_quiet() {
+  local waited=0 before after
+  before=$(jit_ticks)
+  while [ "$waited" -lt "$JIT_WAIT" ]; do
+    sleep 1
+    waited=$((waited + 1))
+    after=$(jit_ticks)
+    [ "$after" != "$before" ] || break
+    before=$after
+  done
+  echo "$waited"
+}
+
 # measured_orders: the timed order run; prints wrk's output, logs who used the CPU.
 measured_orders() {
-  local before after wrk_time out orders timers_before own_before groups_before
+  local before after wrk_time out orders timers_before own_before groups_before waits_before
+  local jit_before
+  jit_before=$(jit_ticks)
   before=$(cpu_of_parties)
+  waits_before=$(commit_waits)
   groups_before=$(commit_groups)
   timers_before=$(order_timers)
   own_before=$(own_orders)
@@ -247,6 +311,9 @@ measured_orders() {
     >"$WORK/orders.out"; } 2>&1)
   wrk_time=$(printf '%s\n' "$out" | tail -1)
   after=$(cpu_of_parties)
+  awk -v k="$TICK" -v b="$jit_before" -v a="$(jit_ticks)" 'BEGIN { split(b, x, " "); split(a, y, " ")
+    printf "bench: JIT compilers during the order run (part of the instances CPU below): order-1 %.2f s, order-2 %.2f s\n",
+      (y[1] - x[1]) / k, (y[2] - x[2]) / k }' >&2
   profile stop
   awk -v k="$TICK" -v wrk="$wrk_time" -v before="$before" -v after="$after" 'BEGIN {
     n = split(before, b, "\n"); split(after, a, "\n")
@@ -290,6 +357,7 @@ measured_orders() {
     if (c > 0) printf "bench: orders per commit (group commit): %.2f (%d orders in %d commits)\n", n / c, n, c
     else print "bench: orders per commit (group commit): none (off: shop.group-commit.max-batch 1, the default; or a build without it)"
   }' >&2
+  wait_histogram "$waits_before" "$(commit_waits)"
   pg_cost_per_order "$orders"
   cat "$WORK/orders.out"
 }
@@ -339,6 +407,7 @@ case "$check" in *'"clientAddress":"127.0.0.1"'*) ;; *) die "first order failed:
 
 log "bench: load before: $(load_avg), ${SECONDS_PER_RUN}s runs, $CONNECTIONS connections"
 run_wrk "$WARMUP" "$WORK/orders.lua" /purchaseOrder >/dev/null
+log "bench: waited $(jit_quiet) s (at most $JIT_WAIT) for both instances' JIT compilers to be quiet"
 orders_out=$(measured_orders)
 log "== POST /purchaseOrder (distinct keys) =="; log "$orders_out"
 pages_out=$(run_wrk "$SECONDS_PER_RUN" "" /products/course-1001)

@@ -2,6 +2,7 @@ package io.shopstack.order.purchase;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.shopstack.order.purchase.PurchaseOrderRepository.OrderRow;
 import io.shopstack.order.system.DatabaseOutage;
 import io.shopstack.order.system.ShopProperties;
@@ -23,10 +24,11 @@ import org.springframework.stereotype.Component;
  * Orders placed at the same moment on this instance share one transaction: one JDBC batch, one
  * commit, one WAL flush, instead of a statement, a commit and a flush each. Off by default ({@code
  * max-batch} 1): on the quiet 2-core bench it halved PostgreSQL's CPU per order but raised the p99
- * (72-312 ms against 24-29) without raising the rate, because every group's leader must be woken
- * and scheduled before the queue moves, on cores the load keeps busy (README "Speed"). Under load
- * the database and the driver did the same work once per order (README "Speed"); this does the
- * per-commit part once per group.
+ * (72-312 ms against 24-29) without raising the rate: timed by stage ({@link CommitWaits}), an
+ * order waits as long in the queue behind the running commit as in its own, while the hand-off to
+ * the next leader is under 1 ms for most orders (README "Speed"). Under load the database and the
+ * driver did the same work once per order (README "Speed"); this does the per-commit part once per
+ * group.
  *
  * <p>No thread of its own and no timer: the request that finds fewer than {@code batches-in-flight}
  * groups running stores its order at once, alone, exactly as without this class (a lone order's
@@ -57,6 +59,7 @@ class GroupCommit {
   private final int batchesInFlight;
   private final long queueTimeoutNanos;
   private final DistributionSummary groupSizes;
+  private final CommitWaits waits;
 
   private final ReentrantLock lock = new ReentrantLock();
   // guarded by lock
@@ -76,6 +79,7 @@ class GroupCommit {
         DistributionSummary.builder("shop.orders.commit.group")
             .description("Orders stored per commit (count: commits, sum: orders)")
             .register(meters);
+    this.waits = new CommitWaits(meters);
   }
 
   /**
@@ -113,7 +117,11 @@ class GroupCommit {
     if (group != null) {
       lead(group);
     }
-    return mine.outcome();
+    try {
+      return mine.outcome();
+    } finally {
+      waits.record(mine);
+    }
   }
 
   /** Orders waiting for a commit to finish (tests watch groups form). */
@@ -163,6 +171,7 @@ class GroupCommit {
   }
 
   private void lead(List<Pending> group) {
+    waits.handedOff(group.get(0));
     try {
       commit(group);
     } finally {
@@ -188,6 +197,8 @@ class GroupCommit {
   /** Stores the group and answers every order of it, whatever happens. */
   private void commit(List<Pending> group) {
     groupSizes.record(group.size());
+    long started = System.nanoTime();
+    group.forEach(p -> p.startedAt = started);
     try {
       if (group.size() == 1) {
         alone(group.get(0));
@@ -246,6 +257,11 @@ class GroupCommit {
   private static final class Pending {
 
     final OrderRow row;
+    // when each step of the order's wait ended (CommitWaits); 0: not reached
+    final long queuedAt = System.nanoTime();
+    volatile long startedAt;
+    volatile long handedAt;
+    volatile long answeredAt;
     // guarded by this
     private boolean answered;
     private OptionalLong id;
@@ -259,6 +275,7 @@ class GroupCommit {
     synchronized void succeed(OptionalLong stored) {
       if (!answered) {
         answered = true;
+        answeredAt = System.nanoTime();
         id = stored;
         notifyAll();
       }
@@ -267,12 +284,14 @@ class GroupCommit {
     synchronized void fail(RuntimeException e) {
       if (!answered) {
         answered = true;
+        answeredAt = System.nanoTime();
         failure = e;
         notifyAll();
       }
     }
 
     synchronized void hand(List<Pending> group) {
+      handedAt = System.nanoTime();
       handed = group;
       notifyAll();
     }
@@ -313,6 +332,59 @@ class GroupCommit {
         throw failure;
       }
       return id;
+    }
+  }
+
+  /**
+   * Where an order's time goes between its request and its answer, as histograms on /metrics (the
+   * bench prints them for its timed run): {@code queued} until its group's commit starts, {@code
+   * stored} until that commit returned, {@code woken} until its request thread ran again, and for a
+   * group's leader {@code handoff}, from being handed the group until its thread ran.
+   */
+  private static final class CommitWaits {
+
+    private final Timer queued;
+    private final Timer stored;
+    private final Timer woken;
+    private final Timer handoff;
+
+    CommitWaits(MeterRegistry meters) {
+      queued = stage(meters, "queued");
+      stored = stage(meters, "stored");
+      woken = stage(meters, "woken");
+      handoff = stage(meters, "handoff");
+    }
+
+    private static Timer stage(MeterRegistry meters, String stage) {
+      return Timer.builder("shop.orders.commit.wait")
+          .description("An order's wait in group commit, by stage")
+          .tag("stage", stage)
+          .serviceLevelObjectives(
+              Duration.ofMillis(1),
+              Duration.ofMillis(2),
+              Duration.ofMillis(5),
+              Duration.ofMillis(10),
+              Duration.ofMillis(20),
+              Duration.ofMillis(50),
+              Duration.ofMillis(100),
+              Duration.ofMillis(200),
+              Duration.ofMillis(500))
+          .register(meters);
+    }
+
+    void handedOff(Pending leader) {
+      if (leader.handedAt != 0) {
+        handoff.record(System.nanoTime() - leader.handedAt, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void record(Pending p) {
+      if (p.startedAt == 0 || p.answeredAt == 0) {
+        return;
+      }
+      queued.record(p.startedAt - p.queuedAt, TimeUnit.NANOSECONDS);
+      stored.record(p.answeredAt - p.startedAt, TimeUnit.NANOSECONDS);
+      woken.record(System.nanoTime() - p.answeredAt, TimeUnit.NANOSECONDS);
     }
   }
 }

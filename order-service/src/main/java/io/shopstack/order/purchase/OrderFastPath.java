@@ -63,6 +63,7 @@ class OrderFastPath {
   private final JsonMapper json;
   // Built once: the mapper's readValue/writeValue look the type's (de)serializer up per call.
   private final ObjectReader orderReader;
+  private final OrderRequestJson contractReader;
   private final ObjectWriter orderWriter;
   private final MeterRegistry meters;
   private final String instance;
@@ -80,6 +81,7 @@ class OrderFastPath {
     this.errors = errors;
     this.json = json;
     this.orderReader = json.readerFor(PurchaseOrderRequest.class);
+    this.contractReader = new OrderRequestJson(json.tokenStreamFactory());
     this.orderWriter = json.writerFor(PurchaseOrderResponse.class);
     this.meters = meters;
     this.instance = shop.instance();
@@ -179,8 +181,11 @@ class OrderFastPath {
   private PurchaseOrderRequest read(ByteBuffer body) {
     try {
       if (body.hasArray()) {
-        return orderReader.readValue(
-            body.array(), body.arrayOffset() + body.position(), body.remaining());
+        int offset = body.arrayOffset() + body.position();
+        PurchaseOrderRequest plain = contractReader.read(body.array(), offset, body.remaining());
+        return plain != null
+            ? plain
+            : orderReader.readValue(body.array(), offset, body.remaining());
       }
       byte[] bytes = new byte[body.remaining()];
       body.get(bytes);
@@ -240,10 +245,15 @@ class OrderFastPath {
     out.put(HttpHeader.CONTENT_TYPE, (type != null ? type : MediaType.APPLICATION_JSON).toString());
     response.setStatus(status);
     Object content = answer.getBody();
-    byte[] body =
-        content instanceof PurchaseOrderResponse order
-            ? orderWriter.writeValueAsBytes(order)
-            : json.writeValueAsBytes(content);
+    byte[] body = null;
+    if (content instanceof PurchaseOrderResponse order) {
+      body = OrderAnswerJson.write(order);
+      if (body == null) {
+        body = orderWriter.writeValueAsBytes(order);
+      }
+    } else {
+      body = json.writeValueAsBytes(content);
+    }
     out.put(HttpHeader.CONTENT_LENGTH, body.length);
     Timer timer =
         status == 201 && method.equals("POST")

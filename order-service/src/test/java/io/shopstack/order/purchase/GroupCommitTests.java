@@ -49,6 +49,7 @@ class GroupCommitTests extends ShopHttpTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<Integer> alone = new CopyOnWriteArrayList<>();
   private final List<Integer> together = new CopyOnWriteArrayList<>();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @AfterEach
   void stopRequests() {
@@ -98,7 +99,7 @@ class GroupCommitTests extends ShopHttpTest {
             DataSize.ofKilobytes(64),
             null,
             new ShopProperties.CommitGroups(32, 1));
-    return new GroupCommit(heldRepository(), shop, databaseTimeout, new SimpleMeterRegistry());
+    return new GroupCommit(heldRepository(), shop, databaseTimeout, meters);
   }
 
   private Future<OptionalLong> place(GroupCommit commits, String key) {
@@ -135,6 +136,17 @@ class GroupCommitTests extends ShopHttpTest {
     assertThat(alone).hasSize(1);
     assertThat(together).containsExactly(7);
     assertThat(rowsOf(run)).isEqualTo(7);
+    // every order's wait is timed by stage; one leader was handed the second group
+    for (String stage : List.of("queued", "stored", "woken")) {
+      assertThat(waits(stage).count()).as(stage).isEqualTo(8);
+    }
+    assertThat(waits("handoff").count()).isEqualTo(1);
+    assertThat(waits("queued").max(TimeUnit.NANOSECONDS))
+        .isGreaterThan(waits("queued").totalTime(TimeUnit.NANOSECONDS) / 8);
+  }
+
+  private io.micrometer.core.instrument.Timer waits(String stage) {
+    return meters.get("shop.orders.commit.wait").tag("stage", stage).timer();
   }
 
   @Test
