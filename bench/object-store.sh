@@ -6,7 +6,11 @@
 # on, one worker). Then wrk GETs all 200 objects round-robin from each server in turn, the
 # server pinned to core 0 and wrk to core 1, our JVM warmed up first. The bucket is public-read
 # and wrk does not sign, so our GETs are the CDN edges' kind, served by the sendfile fast path
-# (the GET line says how many answers it counted). Prints GET req/s, MiB/s
+# (the GET line says how many answers it counted). After the warm-up the bench waits (at most
+# BENCH_JIT_WAIT_SECONDS) until our JIT compilers have used no CPU for a second, so that the
+# measured run sees the server as it runs once warm rather than its compile backlog (nginx has
+# none); the "CPU per GET, ours by thread" line says how long that took and what the compilers
+# still took during the run. Prints GET req/s, MiB/s
 # and latency for both, server CPU per GET for both (our JVM's JIT and GC threads included), wrk's
 # own CPU per GET and the server sockets' data segments and received segments (ACKs) per MiB for
 # both (the client's core is often the limit on loopback), PUT MiB/s for ours, and last:
@@ -18,14 +22,15 @@
 #   bench/object-store.sh                    # 30 s per server
 #   BENCH_SECONDS=10 bench/object-store.sh   # a quick look
 #
-# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM only), BENCH_CONNECTIONS
-# (32), BENCH_JAR (default object-store/target/object-store-exec.jar, built if missing),
+# Environment: BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (10, our JVM only),
+# BENCH_JIT_WAIT_SECONDS (30), BENCH_CONNECTIONS (32), BENCH_JAR (default object-store/target/object-store-exec.jar, built if missing),
 # BENCH_JAVA_OPTS, BENCH_WORK (work dir; temporary by default, removed unless BENCH_KEEP=1).
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
 . "$(dirname "$0")/lib/common.bash"
 
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+JIT_WAIT=${BENCH_JIT_WAIT_SECONDS:-30}
 OBJECTS=200
 PORT_OURS=19100
 PORT_ADMIN=19101
@@ -60,7 +65,7 @@ segments_per_mib() { # before after
 }
 
 # wrk over all objects round-robin; prints "req/s MiB/s p50 p99 cpu_ms_per_GET wrk_ms_per_GET
-# data_segments_per_MiB acks_per_MiB retransmitted_per_MiB [errors]" of the run: the CPU the
+# data_segments_per_MiB acks_per_MiB retransmitted_per_MiB requests [errors]" of the run: the CPU the
 # server's (process PID and its children, all threads) and wrk's own, both over the run; the
 # segments the server sent with data (first transmissions) and those it received (the client's
 # ACKs), and its retransmissions (spurious ones, on a loaded machine), counted on its sockets
@@ -98,7 +103,7 @@ run_wrk() { # base_url seconds pid
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.out")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.out" | tr '\n' ' ')
-  echo "$rps $mib $p50 $p99 $cpu $wrk_cpu $segs ${errors:-}"
+  echo "$rps $mib $p50 $p99 $cpu $wrk_cpu $segs $n ${errors:-}"
 }
 
 install_missing nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless
@@ -144,7 +149,11 @@ cmp <(curl -fsS "http://$ADDR:$PORT_OURS/bench/obj-7") "$WORK/www/bench/obj-7" |
 
 log "bench: warming up our JVM for $WARMUP s"
 run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" "$OURS" >/dev/null
-read -r ours_rps ours_mib ours_p50 ours_p99 ours_cpu ours_wrk ours_segs ours_acks ours_resent ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN" "$OURS")
+jit_waited=$(jit_quiet "$OURS" "$JIT_WAIT")
+jit_before=$(thread_ticks "$OURS" '^C[12] Compiler')
+read -r ours_rps ours_mib ours_p50 ours_p99 ours_cpu ours_wrk ours_segs ours_acks ours_resent ours_n ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN" "$OURS")
+ours_jit=$(awk -v t=$(($(thread_ticks "$OURS" '^C[12] Compiler') - jit_before)) -v k="$TICK" \
+  -v n="$ours_n" 'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / k / n : 0) }')
 fast_path=$(curl -fsS "http://$ADDR:$PORT_ADMIN/metrics" |
   awk '/^objectstore_fastpath_responses_total/ {s += $2} END {printf "%d", s}')
 stop "$OURS"
@@ -176,13 +185,14 @@ CONF
 NGINX=$!
 STARTED+=("$NGINX")
 await 20 "$NGINX" "an answer from nginx" http_ok "http://$ADDR:$PORT_NGINX/bench/obj-1" >/dev/null
-read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_cpu nginx_wrk nginx_segs nginx_acks nginx_resent nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN" "$NGINX")
+read -r nginx_rps nginx_mib nginx_p50 nginx_p99 nginx_cpu nginx_wrk nginx_segs nginx_acks nginx_resent _ nginx_err < <(run_wrk "http://$ADDR:$PORT_NGINX" "$SECONDS_PER_RUN" "$NGINX")
 
 echo "load average: $(load_avg), cores: $(nproc), $SECONDS_PER_RUN s per server, $CONNECTIONS connections"
 echo "PUT  ours : $OBJECTS x 1 MiB in $put_ms ms = $put_mib MiB/s (4 concurrent curl --aws-sigv4)"
 echo "GET  ours : $ours_rps req/s, $ours_mib MiB/s, p50 $ours_p50, p99 $ours_p99 $ours_err($fast_path answers by the sendfile fast path, warm-up included)"
 echo "GET  nginx: $nginx_rps req/s, $nginx_mib MiB/s, p50 $nginx_p50, p99 $nginx_p99 $nginx_err"
 echo "CPU per GET (server process, all threads): ours $ours_cpu ms, nginx $nginx_cpu ms (nginx/ours = $(ratio "$nginx_cpu" "$ours_cpu"))"
+echo "CPU per GET, ours by thread: JIT compilers $ours_jit ms, the rest $(awk -v a="$ours_cpu" -v j="$ours_jit" 'BEGIN { printf "%.3f", a - j }') ms (JIT quiet after ${jit_waited} s of waiting, at most $JIT_WAIT)"
 echo "CPU per GET (wrk, the client): against ours $ours_wrk ms, against nginx $nginx_wrk ms"
 echo "segments per MiB sent (server sockets): ours $ours_segs with data, $ours_acks received," \
   "$ours_resent resent; nginx $nginx_segs, $nginx_acks, $nginx_resent"

@@ -213,6 +213,23 @@ thread_ticks() {
   echo "$total"
 }
 
+# jit_quiet PID LIMIT: waits until the JVM's C1/C2 compiler threads used no CPU tick for a whole
+# second, at most LIMIT seconds, and prints the seconds waited: a measured run then sees the
+# server as it runs once warm, not its compile backlog. A process without JIT threads is quiet
+# after the first second.
+jit_quiet() {
+  local waited=0 before after
+  before=$(thread_ticks "$1" '^C[12] Compiler')
+  while [ "$waited" -lt "$2" ]; do
+    sleep 1
+    waited=$((waited + 1))
+    after=$(thread_ticks "$1" '^C[12] Compiler')
+    [ "$after" -ne "$before" ] || break
+    before=$after
+  done
+  echo "$waited"
+}
+
 # cpu_seconds PID: the same in seconds, two decimals.
 cpu_seconds() { awk -v t="$(cpu_ticks "$1")" -v k="$TICK" 'BEGIN { printf "%.2f", t / k }'; }
 

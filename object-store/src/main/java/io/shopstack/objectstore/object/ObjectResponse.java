@@ -2,8 +2,10 @@ package io.shopstack.objectstore.object;
 
 import io.shopstack.objectstore.storage.StoredObject;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import org.eclipse.jetty.ee11.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
@@ -13,7 +15,21 @@ import org.springframework.http.HttpHeaders;
 /** The headers GET and HEAD answer with: what the upload stored, plus S3's validators. */
 final class ObjectResponse {
 
+  /**
+   * HTTP's IMF-fixdate (RFC 9110 section 5.6.7), as S3 sends it: the day of the month always has
+   * two digits ("Tue, 03 Nov"); the JDK's RFC_1123_DATE_TIME writes "Tue, 3 Nov", which strict date
+   * parsers and byte-comparing caches take as a different or invalid date.
+   */
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+
   private ObjectResponse() {}
+
+  /** {@code instant} as an HTTP date (seconds, the finer part dropped). */
+  static String httpDate(Instant instant) {
+    return HTTP_DATE.format(instant);
+  }
 
   static void representation(StoredObject object, HttpServletResponse response) {
     representation(object, servletHeaders(response));
@@ -66,10 +82,7 @@ final class ObjectResponse {
 
   private static void validators(StoredObject object, BiConsumer<String, String> header) {
     header.accept(HttpHeaders.ETAG, object.etag());
-    header.accept(
-        HttpHeaders.LAST_MODIFIED,
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            object.lastModified().atOffset(ZoneOffset.UTC)));
+    header.accept(HttpHeaders.LAST_MODIFIED, httpDate(object.lastModified()));
     String cacheControl = object.headers().representation().get(HttpHeaders.CACHE_CONTROL);
     if (cacheControl != null) {
       header.accept(HttpHeaders.CACHE_CONTROL, cacheControl);
