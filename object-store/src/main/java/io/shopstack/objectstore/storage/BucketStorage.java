@@ -31,12 +31,16 @@ public class BucketStorage {
 
   /**
    * Creates the bucket with its {@code objects/} and {@code blobs/} directories prepared aside and
-   * renamed into place, so a bucket is never seen half made.
+   * renamed into place, so a bucket is never seen half made. Creating a bucket that exists succeeds
+   * and leaves it as it is: there is one owner, and S3 in us-east-1 (the region this store reports)
+   * answers 200 to the owner re-creating its bucket, for legacy compatibility (other regions answer
+   * 409 BucketAlreadyOwnedByYou); s3cmd's {@code mb} and boto3's {@code create_bucket} then
+   * succeed.
    */
   public void create(String name) throws IOException {
     Path target = layout.bucket(name);
     if (Files.exists(target)) {
-      throw S3Error.BUCKET_ALREADY_OWNED_BY_YOU.exception();
+      return;
     }
     Files.createDirectories(layout.tmp());
     Path staging = layout.tmp().resolve("bucket-" + UUID.randomUUID());
@@ -47,8 +51,8 @@ public class BucketStorage {
       DurableFiles.syncDirectory(staging);
       Files.move(staging, target);
       DurableFiles.syncDirectory(layout.root());
-    } catch (FileAlreadyExistsException e) {
-      throw S3Error.BUCKET_ALREADY_OWNED_BY_YOU.exception();
+    } catch (FileAlreadyExistsException createdMeanwhile) {
+      // another request created it first: the same answer as above
     } finally {
       deleteTree(staging);
     }

@@ -19,7 +19,7 @@ final class ErrorSubject {
     String path = request.getRequestURI();
     String[] parts = (path == null ? "" : path.substring(1)).split("/", 2);
     return switch (error) {
-      case NO_SUCH_BUCKET, BUCKET_NOT_EMPTY, BUCKET_ALREADY_OWNED_BY_YOU, INVALID_BUCKET_NAME ->
+      case NO_SUCH_BUCKET, BUCKET_NOT_EMPTY, INVALID_BUCKET_NAME ->
           parts[0].isEmpty() ? Map.of() : Map.of("BucketName", decoded(parts[0]));
       // a copy's missing key is its source's, which the path does not name
       case NO_SUCH_KEY ->

@@ -10,10 +10,6 @@ public enum S3Error {
       "NoSuchVersion",
       HttpStatus.NOT_FOUND,
       "The version ID specified in the request does not match an existing version."),
-  BUCKET_ALREADY_OWNED_BY_YOU(
-      "BucketAlreadyOwnedByYou",
-      HttpStatus.CONFLICT,
-      "Your previous request to create the named bucket succeeded and you already own it."),
   BUCKET_NOT_EMPTY(
       "BucketNotEmpty", HttpStatus.CONFLICT, "The bucket you tried to delete is not empty"),
   INVALID_BUCKET_NAME(
