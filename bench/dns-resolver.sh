@@ -135,21 +135,6 @@ jvm_ticks() { # pid (the java process itself): "JIT GC+VM" clock ticks
   echo "$(thread_ticks "$1" '^C[12] Compiler') $(thread_ticks "$1" '^(GC Thread|G1 |VM Thread)')"
 }
 
-# Waits until the JVM's compiler threads used no CPU tick for a whole second, at most LIMIT
-# seconds; prints the seconds waited. A process without JIT threads (unbound) is quiet at once.
-jit_quiet() { # pid, limit in seconds
-  local waited=0 before after
-  read -r before _ <<<"$(jvm_ticks "$1")"
-  while [ "$waited" -lt "$2" ]; do
-    sleep 1
-    waited=$((waited + 1))
-    read -r after _ <<<"$(jvm_ticks "$1")"
-    [ "$after" -ne "$before" ] || break
-    before=$after
-  done
-  echo "$waited"
-}
-
 # Cached QPS: prints "qps avg_latency_ms lost sent"
 cached_qps() { # name, address, port, seconds
   timeout $(($4 + 60)) "${PIN_CLIENT[@]}" dnsperf -s "$2" -p "$3" -d "$WORK/cached.txt" \
@@ -200,7 +185,7 @@ main() {
       cached_qps warmup "$addr" "$port" "$WARMUP" >/dev/null
     fi
     # As before the cold run: the compiler's backlog from a saturating warm-up is not ours to count.
-    CACHEDWAIT[$who]=$(jit_quiet "$pid" "$JIT_WAIT")
+    CACHEDWAIT[$who]=$(jit_quiet "$JIT_WAIT" "$pid")
     LOAD[$who]=$(load_1m)
     # The resolver's own CPU time (all threads: JIT and GC count too) over the measured run:
     # queries per CPU second do not depend on how busy the rest of the machine is.
@@ -220,7 +205,7 @@ main() {
       timeout 300 "${PIN_CLIENT[@]}" dnsperf -s "$addr" -p "$port" -d "$WORK/warm-$who.q" -n 1 -c 1 -q 1 \
         -t 5 >"$WORK/warm-$who.txt" 2>&1 || die "cold warm-up against $who failed"
     fi
-    JITWAIT[$who]=$(jit_quiet "$pid" "$JIT_WAIT")
+    JITWAIT[$who]=$(jit_quiet "$JIT_WAIT" "$pid")
     cpu0=$(cpu_ticks "$pid")
     read -r jit0 gc0 <<<"$(jvm_ticks "$pid")"
     COLD[$who]=$(cold_latency "$who" "$addr" "$port" "$WORK/cold-$who.q")

@@ -149,7 +149,7 @@ cmp <(curl -fsS "http://$ADDR:$PORT_OURS/bench/obj-7") "$WORK/www/bench/obj-7" |
 
 log "bench: warming up our JVM for $WARMUP s"
 run_wrk "http://$ADDR:$PORT_OURS" "$WARMUP" "$OURS" >/dev/null
-jit_waited=$(jit_quiet "$OURS" "$JIT_WAIT")
+jit_waited=$(jit_quiet "$JIT_WAIT" "$OURS")
 jit_before=$(thread_ticks "$OURS" '^C[12] Compiler')
 read -r ours_rps ours_mib ours_p50 ours_p99 ours_cpu ours_wrk ours_segs ours_acks ours_resent ours_n ours_err < <(run_wrk "http://$ADDR:$PORT_OURS" "$SECONDS_PER_RUN" "$OURS")
 ours_jit=$(awk -v t=$(($(thread_ticks "$OURS" '^C[12] Compiler') - jit_before)) -v k="$TICK" \

@@ -271,29 +271,15 @@ time_split() {
 }
 
 # jit_ticks: "order-1 ticks order-2 ticks" their JIT compiler threads used so far.
-jit_ticks() {
-  echo "$(thread_ticks "${PID_OF[order-1]}" '^C[12] Compiler') $(thread_ticks "${PID_OF[order-2]}" '^C[12] Compiler')"
-}
+jit_ticks() { jit_ticks_of "${PID_OF[order-1]}" "${PID_OF[order-2]}"; }
 
-# jit_quiet: after the warm-up, waits until neither instance's JIT compilers used CPU for a whole
-# second, at most BENCH_JIT_WAIT_SECONDS; prints the seconds waited. On the loaded shared machine
-# C2 was still compiling during the timed run: in a 10 s window of it order-1's C2 thread used
-# 1.90 s, its request threads 1.54 s, and every CPU figure per order counted that. The wait ends
-# the backlog of the warm-up; it does not stop the load from making more (there, after a 2 s wait,
-# each instance's compilers still used 1.7-3.7 s of a 15 s run), so the run prints how much CPU the
-# compilers took (jit_ticks), to be read next to the CPU per order.
-jit_quiet() {
-  local waited=0 before after
-  before=$(jit_ticks)
-  while [ "$waited" -lt "$JIT_WAIT" ]; do
-    sleep 1
-    waited=$((waited + 1))
-    after=$(jit_ticks)
-    [ "$after" != "$before" ] || break
-    before=$after
-  done
-  echo "$waited"
-}
+# After the warm-up the run waits (common.bash's jit_quiet) until neither instance's JIT compilers
+# used CPU for a whole second, at most BENCH_JIT_WAIT_SECONDS. On the loaded shared machine C2 was
+# still compiling during the timed run: in a 10 s window of it order-1's C2 thread used 1.90 s, its
+# request threads 1.54 s, and every CPU figure per order counted that. The wait ends the backlog of
+# the warm-up; it does not stop the load from making more (there, after a 2 s wait, each instance's
+# compilers still used 1.7-3.7 s of a 15 s run), so the run prints how much CPU the compilers took
+# (jit_ticks), to be read next to the CPU per order.
 
 # measured_orders: the timed order run; prints wrk's output, logs who used the CPU.
 measured_orders() {
@@ -407,7 +393,7 @@ case "$check" in *'"clientAddress":"127.0.0.1"'*) ;; *) die "first order failed:
 
 log "bench: load before: $(load_avg), ${SECONDS_PER_RUN}s runs, $CONNECTIONS connections"
 run_wrk "$WARMUP" "$WORK/orders.lua" /purchaseOrder >/dev/null
-log "bench: waited $(jit_quiet) s (at most $JIT_WAIT) for both instances' JIT compilers to be quiet"
+log "bench: waited $(jit_quiet "$JIT_WAIT" "${PID_OF[order-1]}" "${PID_OF[order-2]}") s (at most $JIT_WAIT) for both instances' JIT compilers to be quiet"
 orders_out=$(measured_orders)
 log "== POST /purchaseOrder (distinct keys) =="; log "$orders_out"
 pages_out=$(run_wrk "$SECONDS_PER_RUN" "" /products/course-1001)

@@ -213,21 +213,30 @@ thread_ticks() {
   echo "$total"
 }
 
-# jit_quiet PID LIMIT: waits until the JVM's C1/C2 compiler threads used no CPU tick for a whole
-# second, at most LIMIT seconds, and prints the seconds waited: a measured run then sees the
-# server as it runs once warm, not its compile backlog. A process without JIT threads is quiet
-# after the first second.
+# jit_quiet LIMIT PID...: waits until the C1/C2 compiler threads of every given JVM used no CPU
+# tick for a whole second, at most LIMIT seconds, and prints the seconds waited: a measured run then
+# sees the servers as they run once warm, not their compile backlog. A process without JIT threads
+# (a peer) is quiet after the first second.
 jit_quiet() {
-  local waited=0 before after
-  before=$(thread_ticks "$1" '^C[12] Compiler')
-  while [ "$waited" -lt "$2" ]; do
+  local limit=$1 waited=0 before after
+  shift
+  before=$(jit_ticks_of "$@")
+  while [ "$waited" -lt "$limit" ]; do
     sleep 1
     waited=$((waited + 1))
-    after=$(thread_ticks "$1" '^C[12] Compiler')
-    [ "$after" -ne "$before" ] || break
+    after=$(jit_ticks_of "$@")
+    [ "$after" != "$before" ] || break
     before=$after
   done
   echo "$waited"
+}
+
+# jit_ticks_of PID...: the clock ticks each process's C1/C2 compiler threads used so far, one
+# figure per process, space-separated.
+jit_ticks_of() {
+  local pid out=()
+  for pid in "$@"; do out+=("$(thread_ticks "$pid" '^C[12] Compiler')"); done
+  echo "${out[*]}"
 }
 
 # cpu_seconds PID: the same in seconds, two decimals.
