@@ -3,9 +3,7 @@ package io.shopstack.slb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.shopstack.common.testing.LogLines;
 import io.shopstack.slb.health.HealthCheck;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,34 +14,24 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** One access-log line per connection, HAProxy tcplog style, as an operator greps for it. */
 class AccessLogTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
-  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-  private final Logger access = (Logger) LoggerFactory.getLogger("io.shopstack.slb.access");
+  private LogLines lines;
 
   @BeforeEach
   void listen() {
-    lines.start();
-    access.addAppender(lines);
+    lines = LogLines.of("io.shopstack.slb.access");
   }
 
   @AfterEach
   void stopListening() {
-    access.detachAppender(lines);
+    lines.close();
   }
 
-  /**
-   * The lines so far. The SLB's event loops append while the test reads: the appender's doAppend
-   * holds its own monitor, so the copy is taken under it (an unguarded read threw
-   * ConcurrentModificationException in CI when another connection's line came in meanwhile).
-   */
   private List<String> logged() {
-    synchronized (lines) {
-      return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    }
+    return lines.messages();
   }
 
   @Test
@@ -115,9 +103,7 @@ class AccessLogTest {
         queued.close();
       }
 
-      synchronized (lines) {
-        lines.list.clear();
-      }
+      lines.clear();
       InetSocketAddress deadVip = dead.listenAddresses().get(0);
       try (Socket refused = new Socket(deadVip.getAddress(), deadVip.getPort())) {
         refused.setSoTimeout((int) BOUND.toMillis());
@@ -147,7 +133,7 @@ class AccessLogTest {
       await()
           .atMost(BOUND)
           .until(() -> slb.registry().get("slb_connections_active").gauge().value() == 0);
-      assertThat(lines.list).isEmpty();
+      assertThat(logged()).isEmpty();
     }
   }
 }
