@@ -349,8 +349,7 @@ median_of() {
     [ "${n%#*}" = "$name" ] || continue
     if [ "$what" = cpu ]; then values+=("$(per_cpu "$sent" "$lost" "$cpu")"); else values+=("$qps"); fi
   done
-  printf '%s\n' "${values[@]}" | sort -g \
-    | awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  printf '%s\n' "${values[@]}" | median
 }
 
 # One table of results: name qps latency lost sent cpu load-before load-after per line.

@@ -440,7 +440,7 @@ median_of() {
     read -r rps _ _ _ cpu rest <<<"${R[$name#$round#$kind]}"
     if [ "$what" = per_cpu ]; then v=$(per_cpu "$rps" "$cpu"); else v=$rps; fi
     echo "$v"
-  done | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  done | median
 }
 
 main "$@"

@@ -213,6 +213,12 @@ thread_ticks() {
   echo "$total"
 }
 
+# median: the median of the numbers on standard input, one per line (of an even count, the mean of
+# the middle two), rounded to a whole number: benches that measure in interleaved rounds compare it.
+median() {
+  sort -g | awk '{ v[NR] = $1 } END { printf "%.0f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # jit_quiet LIMIT PID...: waits until the C1/C2 compiler threads of every given JVM used no CPU
 # tick for a whole second, at most LIMIT seconds, and prints the seconds waited: a measured run then
 # sees the servers as they run once warm, not their compile backlog. A process without JIT threads
