@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,18 +147,25 @@ public final class IterativeResolver {
     // RFC 8767 5: the client gets the expired answer if resolving takes longer than the client
     // response timer; the resolution goes on and refreshes the cache for the next one.
     CompletableFuture<Resolved> answer = new CompletableFuture<>();
+    // Whichever comes first answers. The stale answer is counted before it completes the future:
+    // completing it sends the response to the client at once, and a client that then reads
+    // /metrics must see the count (counting after complete() let it read 0 in CI).
+    AtomicBoolean answered = new AtomicBoolean();
     Future<?> timer =
         LoopTimers.schedule(
             () -> {
-              if (answer.complete(staleResolved(stale.get(), resolution))) {
+              if (answered.compareAndSet(false, true)) {
                 staleAnswers.increment();
+                answer.complete(staleResolved(stale.get(), resolution));
               }
             },
             staleAfter);
     full.whenComplete(
         (resolved, error) -> {
           timer.cancel(false);
-          answer.complete(resolved);
+          if (answered.compareAndSet(false, true)) {
+            answer.complete(resolved);
+          }
         });
     return answer;
   }
