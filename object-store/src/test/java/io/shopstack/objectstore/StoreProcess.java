@@ -22,8 +22,19 @@ final class StoreProcess implements AutoCloseable {
 
   /** Starts the store on {@code dataDir} and returns once its health endpoint answers. */
   static StoreProcess start(Path dataDir, Path log) {
-    int port = ServerLeftovers.freePort();
     int adminPort = ServerLeftovers.freePort();
+    StoreProcess store = launch(dataDir, log, adminPort);
+    store.process.awaitHealthy(URI.create("http://127.0.0.1:" + adminPort + "/health"));
+    return store;
+  }
+
+  /** Starts the store on {@code dataDir} without waiting for it: for a start that must fail. */
+  static StoreProcess launch(Path dataDir, Path log) {
+    return launch(dataDir, log, ServerLeftovers.freePort());
+  }
+
+  private static StoreProcess launch(Path dataDir, Path log, int adminPort) {
+    int port = ServerLeftovers.freePort();
     ServiceProcess store =
         ServiceProcess.of(ObjectStoreApplication.class)
             .environment("SHOP_BIND", "127.0.0.1")
@@ -32,8 +43,11 @@ final class StoreProcess implements AutoCloseable {
             .environment("SHOP_DATA_DIR", dataDir.toString())
             .log(log)
             .start();
-    store.awaitHealthy(URI.create("http://127.0.0.1:" + adminPort + "/health"));
     return new StoreProcess(store, port);
+  }
+
+  ServiceProcess process() {
+    return process;
   }
 
   int port() {

@@ -47,7 +47,9 @@ public class ObjectStorage {
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final SidecarCache sidecars = new SidecarCache(this::parse);
 
-  ObjectStorage(DiskLayout layout, BucketStorage buckets) throws IOException {
+  /** Takes {@code lock} only so that no sweep runs before this process owns the directory. */
+  ObjectStorage(DiskLayout layout, BucketStorage buckets, DataDirectoryLock lock)
+      throws IOException {
     this.layout = layout;
     this.buckets = buckets;
     Arrays.setAll(locks, i -> new Object());

@@ -154,6 +154,17 @@ public final class ServiceProcess implements AutoCloseable {
             found -> found != null);
   }
 
+  /**
+   * The exit status of a process expected to stop by itself (a refused start); fails, naming the
+   * log, if it is still running after a minute.
+   */
+  public int awaitExit() throws InterruptedException {
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("still running after 60 s; see " + log);
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL, what {@code kill -9} sends: no shutdown hook, no flush, nothing the JVM can do. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
