@@ -257,23 +257,30 @@ process_tree() { # pid -> that pid and its descendants, comma separated
   echo "${all[*]}"
 }
 
-declare -A SYSCALLS
+declare -A SYSCALLS READS
 count_syscalls() { # name, port, pid
   local cores threads pin_client=() out="$WORK/syscalls-$1"
   read -r cores threads <<<"$(client_cores)"
   [ "$cores" = - ] || pin_client=(taskset -c "$cores")
   SYSCALLS[$1]=n/a
-  perf stat -x, -e raw_syscalls:sys_enter -p "$(process_tree "$3")" -o "$out.perf" -- sleep 4 \
-    >/dev/null 2>&1 &
+  READS[$1]=n/a
+  # recvmmsg and recvfrom/recvmsg counted apart too: answers per read call is how many queries one
+  # wake-up finds waiting, which decides the calls per answer of a server that batches.
+  perf stat -x, -e raw_syscalls:sys_enter -e syscalls:sys_enter_recvmmsg \
+    -e syscalls:sys_enter_recvmsg -e syscalls:sys_enter_recvfrom \
+    -p "$(process_tree "$3")" -o "$out.perf" -- sleep 4 >/dev/null 2>&1 &
   local perf_pid=$!
   timeout 60 "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" -l 3 \
     -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$out.dnsperf" 2>&1 || true
   wait "$perf_pid" || return 0
-  local calls answered
+  local calls reads answered
   calls=$(awk -F, '/raw_syscalls/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out.perf")
+  reads=$(awk -F, '/sys_enter_recv/ && $1 ~ /^[0-9]+$/ { n += $1 } END { print n + 0 }' "$out.perf")
   answered=$(awk '/Queries completed/ { print $3 }' "$out.dnsperf")
   [ -n "$calls" ] && [ "${answered:-0}" -gt 0 ] \
     && SYSCALLS[$1]=$(awk -v c="$calls" -v a="$answered" 'BEGIN { printf "%.2f", c / a }')
+  [ "${reads:-0}" -gt 0 ] && [ "${answered:-0}" -gt 0 ] \
+    && READS[$1]=$(awk -v r="$reads" -v a="$answered" 'BEGIN { printf "%.1f", a / r }')
   return 0
 }
 
@@ -473,7 +480,9 @@ main() {
   echo "AXFR by dig: ${xfr_records} records in ${xfr_ms} ms; heap after it: ${xfr_heap}"
   echo
   echo "system calls per answer (one core, perf stat raw_syscalls over a separate 3 s run):" \
-    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a}"
+    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a};" \
+    "answers per read call (recvmmsg, recvmsg, recvfrom): ours ${READS[ours]:-n/a}," \
+    "NSD ${READS[NSD]:-n/a}, BIND ${READS[BIND]:-n/a}"
   echo "per CPU second (one core, medians): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }
