@@ -27,6 +27,11 @@
 # BENCH_CLIENTS (16) and BENCH_OUTSTANDING (200) for dnsperf -c / -q, BENCH_JAR (our exec jar;
 # built if missing), BENCH_JAVA_OPTS (extra JVM flags, none by default), BENCH_WORK (work dir;
 # a fresh temporary one by default, removed at exit unless BENCH_KEEP=1).
+#
+# A/B of two builds of our server instead of the tables: BENCH_AB_JAR (B; A is BENCH_JAR or this
+# tree's build), BENCH_AB_JAVA_OPTS (B's JVM flags, default BENCH_JAVA_OPTS: the same jar with
+# other flags is an A/B too), BENCH_AB_PAIRS (4), BENCH_AB_QUERIES (600000 answers per run):
+#   BENCH_AB_JAR=/tmp/old/dns-authoritative/target/dns-authoritative-exec.jar bench/dns-authoritative.sh
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
 . "$(dirname "$0")/lib/common.bash"
@@ -155,11 +160,14 @@ pin_server() {
   fi
 }
 
+# OURS_JAR and OURS_JAVA_OPTS: which build and flags start_ours starts (the A/B sets them per side).
+OURS_JAR=
+OURS_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 start_ours() { # port, zones list, log file, pin... -> pid
   # shellcheck disable=SC2086
   SHOP_INSTANCE=bench SHOP_BIND=$ADDR SHOP_DNS_PORT=$1 SHOP_ADMIN_PORT=0 SHOP_NET=127 \
     SHOP_RRL_RPS=0 SHOP_ZONES=$2 SHOP_AXFR_ALLOW=$ADDR/32 SHOP_DNS_UDP_CHANNELS=$CORES \
-    "${@:4}" java ${BENCH_JAVA_OPTS:-} -jar "$WORK/dns-authoritative-exec.jar" >"$3" 2>&1 &
+    "${@:4}" java $OURS_JAVA_OPTS -jar "${OURS_JAR:-$WORK/dns-authoritative-exec.jar}" >"$3" 2>&1 &
   echo $!
 }
 
@@ -257,23 +265,30 @@ process_tree() { # pid -> that pid and its descendants, comma separated
   echo "${all[*]}"
 }
 
-declare -A SYSCALLS
+declare -A SYSCALLS READS
 count_syscalls() { # name, port, pid
   local cores threads pin_client=() out="$WORK/syscalls-$1"
   read -r cores threads <<<"$(client_cores)"
   [ "$cores" = - ] || pin_client=(taskset -c "$cores")
   SYSCALLS[$1]=n/a
-  perf stat -x, -e raw_syscalls:sys_enter -p "$(process_tree "$3")" -o "$out.perf" -- sleep 4 \
-    >/dev/null 2>&1 &
+  READS[$1]=n/a
+  # recvmmsg and recvfrom/recvmsg counted apart too: answers per read call is how many queries one
+  # wake-up finds waiting, which decides the calls per answer of a server that batches.
+  perf stat -x, -e raw_syscalls:sys_enter -e syscalls:sys_enter_recvmmsg \
+    -e syscalls:sys_enter_recvmsg -e syscalls:sys_enter_recvfrom \
+    -p "$(process_tree "$3")" -o "$out.perf" -- sleep 4 >/dev/null 2>&1 &
   local perf_pid=$!
   timeout 60 "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" -l 3 \
     -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$out.dnsperf" 2>&1 || true
   wait "$perf_pid" || return 0
-  local calls answered
+  local calls reads answered
   calls=$(awk -F, '/raw_syscalls/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out.perf")
+  reads=$(awk -F, '/sys_enter_recv/ && $1 ~ /^[0-9]+$/ { n += $1 } END { print n + 0 }' "$out.perf")
   answered=$(awk '/Queries completed/ { print $3 }' "$out.dnsperf")
   [ -n "$calls" ] && [ "${answered:-0}" -gt 0 ] \
     && SYSCALLS[$1]=$(awk -v c="$calls" -v a="$answered" 'BEGIN { printf "%.2f", c / a }')
+  [ "${reads:-0}" -gt 0 ] && [ "${answered:-0}" -gt 0 ] \
+    && READS[$1]=$(awk -v r="$reads" -v a="$answered" 'BEGIN { printf "%.1f", a / r }')
   return 0
 }
 
@@ -391,6 +406,64 @@ client_bound_note() {
 per_cpu() { awk -v s="$1" -v l="$2" -v c="$3" 'BEGIN { printf "%.0f", (c > 0 ? (s - l) / c : 0) }'; }
 
 # ---------------------------------------------------------------------------------------------
+# A/B of two builds (or flags) of our server, BENCH_AB_JAR set: both up at once on core 0, same
+# zones, warmed alike, then measured in pairs in ABBA order (A B, B A, A B, ...), each run a fixed
+# count of answers (BENCH_AB_QUERIES, whole passes over the query file) by dnsperf on core 1, the
+# CPU time of each server from /proc/PID/stat over exactly its run. A fixed count rather than a
+# time: on a shared machine QPS moves with the neighbours, CPU per answer much less. Prints every
+# run (user and system split by the kernel's tick sampling, so only their sum is exact), then the
+# means and in how many pairs B took less CPU per answer than A.
+# ---------------------------------------------------------------------------------------------
+ab_run() { # name, port, pid, passes -> "us-per-answer user-us system-us answers qps"
+  local run_out="$WORK/ab-$1.txt" before after
+  before=$(awk '{ sub(/^.*\) /, ""); split($0, f, " "); print f[12], f[13] }' /proc/"$3"/stat)
+  timeout 600 taskset -c 1 dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" -n "$4" \
+    -c "$CLIENTS" -q "$OUTSTANDING" -t 2 >"$run_out" 2>&1 || die "dnsperf against $1 failed"
+  after=$(awk '{ sub(/^.*\) /, ""); split($0, f, " "); print f[12], f[13] }' /proc/"$3"/stat)
+  awk -v b="$before" -v a="$after" -v t="$TICK" \
+    -v n="$(awk '/Queries completed/ { print $3 }' "$run_out")" \
+    -v q="$(awk '/Queries per second/ { print $4 }' "$run_out")" 'BEGIN {
+      split(b, x, " "); split(a, y, " "); u = (y[1] - x[1]) / t * 1e6 / n; s = (y[2] - x[2]) / t * 1e6 / n
+      printf "%.3f %.3f %.3f %d %.0f", u + s, u, s, n, q }'
+}
+
+ab_main() {
+  [ "$(nproc)" -ge 2 ] || die "the A/B needs two cores (servers on core 0, dnsperf on core 1)"
+  local pairs=${BENCH_AB_PAIRS:-4} passes=$(((${BENCH_AB_QUERIES:-600000} + 49999) / 50000))
+  local zones="shop.example.=$WORK/shop.example.zone,big.example.=$WORK/big.example.zone"
+  local a b p first second line name
+  cp "$BENCH_AB_JAR" "$WORK/b.jar"
+  OURS_JAR=$WORK/dns-authoritative-exec.jar
+  a=$(start_ours "$PORT_OURS" "$zones" "$WORK/ab-a.log" taskset -c 0); STARTED+=("$a")
+  OURS_JAR=$WORK/b.jar OURS_JAVA_OPTS="${BENCH_AB_JAVA_OPTS:-${BENCH_JAVA_OPTS:-}}"
+  b=$(start_ours "$PORT_NSD" "$zones" "$WORK/ab-b.log" taskset -c 0); STARTED+=("$b")
+  ready_server A "$PORT_OURS" "$a"
+  ready_server B "$PORT_NSD" "$b"
+  declare -A ab_pid=([A]=$a [B]=$b) ab_port=([A]=$PORT_OURS [B]=$PORT_NSD)
+  local results=()
+  for p in $(seq 1 "$pairs"); do
+    if [ $((p % 2)) -eq 1 ]; then first=A second=B; else first=B second=A; fi
+    for name in $first $second; do
+      line=$(ab_run "$name" "${ab_port[$name]}" "${ab_pid[$name]}" "$passes")
+      results+=("$p $name $line")
+      log "bench: A/B pair $p $name: $line (us per answer, user, system, answers, QPS); load $(load_1m)"
+    done
+  done
+  echo "A/B: A ${BENCH_JAR:-this tree (target jar)}${BENCH_JAVA_OPTS:+ $BENCH_JAVA_OPTS}," \
+    "B $BENCH_AB_JAR${OURS_JAVA_OPTS:+ $OURS_JAVA_OPTS}; $pairs pairs in ABBA order," \
+    "$((passes * 50000)) answers per run, servers on core 0, dnsperf on core 1; machine $(machine), load $(load_avg)"
+  echo "| pair | build | us CPU per answer | user | system | answers | QPS |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${results[@]}" | awk '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }'
+  printf '%s\n' "${results[@]}" | awk '
+    { cpu[$1, $2] = $3; sum[$2] += $3; n[$2]++ }
+    END {
+      for (p = 1; (p, "A") in cpu; p++) if (cpu[p, "B"] < cpu[p, "A"]) better++
+      printf "A/B: mean us CPU per answer A %.3f, B %.3f (B/A %.3f); B took less in %d of %d pairs\n",
+        sum["A"] / n["A"], sum["B"] / n["B"], (sum["B"] / n["B"]) / (sum["A"] / n["A"]), better, p - 1 }'
+}
+
+# ---------------------------------------------------------------------------------------------
 main() {
   install_missing --stop "nsd named" nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux perf:linux-perf \
     dig:bind9-dnsutils java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless
@@ -408,6 +481,11 @@ main() {
   named-checkzone -q big.example "$WORK/big.example.zone" || die "big zone does not check"
   log "bench: $(($(grep -cv '^[;$]' "$WORK/shop.example.zone"))) lines in shop.example., $(($(grep -cv '^[;$]' "$WORK/big.example.zone"))) in big.example."
 
+  if [ -n "${BENCH_AB_JAR:-}" ]; then
+    CORES=1
+    ab_main
+    return
+  fi
   local zones="shop.example.=$WORK/shop.example.zone,big.example.=$WORK/big.example.zone" pid
   CORES=1
   bench_all "$zones"
@@ -473,7 +551,9 @@ main() {
   echo "AXFR by dig: ${xfr_records} records in ${xfr_ms} ms; heap after it: ${xfr_heap}"
   echo
   echo "system calls per answer (one core, perf stat raw_syscalls over a separate 3 s run):" \
-    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a}"
+    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a};" \
+    "answers per read call (recvmmsg, recvmsg, recvfrom): ours ${READS[ours]:-n/a}," \
+    "NSD ${READS[NSD]:-n/a}, BIND ${READS[BIND]:-n/a}"
   echo "per CPU second (one core, medians): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
 }
