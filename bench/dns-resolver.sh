@@ -35,6 +35,7 @@
 #
 # Environment: BENCH_SECONDS (30), BENCH_PORT_BASE (15401), BENCH_WARMUP_SECONDS (10), BENCH_COLD_WARMUP_NAMES (20000),
 # BENCH_JIT_WAIT_SECONDS (30), BENCH_JAR (our exec jar; built with -am if missing), BENCH_JAVA_OPTS,
+# BENCH_TRANSPORT (our resolver's transport: auto, the shipped default, epoll or nio),
 # BENCH_WORK / BENCH_KEEP=1 (keep configs and outputs).
 # Last line: "ratio: ours/unbound = X.XX" (cached QPS).
 set -euo pipefail
@@ -85,6 +86,7 @@ instance: bench-resolver
 bind: $OURS
 port: $PORT_OURS
 adminPort: $PORT_OURS_ADMIN
+transport: ${BENCH_TRANSPORT:-auto}
 rootHints: [$AUTH]
 upstreamPort: $PORT_AUTH
 allow: [127.0.0.0/8]
@@ -219,6 +221,8 @@ main() {
     LOAD[$who]="${LOAD[$who]} / $(load_1m)"
   done
 
+  # Which transport ours ran on (native epoll, or NIO and why), as its start-up line says.
+  echo "ours: $(grep -o 'serving DNS on .*' "$WORK/ours.log" | head -1)"
   printf '%-8s %10s %12s %12s %14s %12s %10s %8s %12s %s\n' resolver "cached QPS" "per CPU s" \
     "avg lat ms" "lost/sent" "cold med ms" "cold p90" "cold n" "cold CPU us" "load 1m before/after"
   for who in ours unbound; do

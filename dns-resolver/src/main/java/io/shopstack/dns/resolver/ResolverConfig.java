@@ -1,5 +1,6 @@
 package io.shopstack.dns.resolver;
 
+import io.shopstack.common.server.Transport;
 import io.shopstack.dns.resolver.cache.CacheSettings;
 import io.shopstack.dns.resolver.ecs.EcsAuthorities;
 import io.shopstack.dns.resolver.iteration.Hardening;
@@ -25,6 +26,8 @@ import java.util.List;
  * @param tcp limits of DNS over TCP for our clients; absent means the transport's defaults
  * @param shutdownSeconds how long a stopping resolver lets TCP connections finish the queries in
  *     progress before it cuts them; absent means {@link #DEFAULT_SHUTDOWN_SECONDS}
+ * @param transport {@code auto} (native epoll where its library loads, else NIO; absent means
+ *     this), {@code epoll} (fail to start without it) or {@code nio}
  */
 public record ResolverConfig(
     String instance,
@@ -41,7 +44,8 @@ public record ResolverConfig(
     Hardening hardening,
     CacheSettings cache,
     Tcp tcp,
-    Integer shutdownSeconds) {
+    Integer shutdownSeconds,
+    String transport) {
 
   /** The default shutdown deadline, as the shipped dns-resolver.yml has it. */
   public static final int DEFAULT_SHUTDOWN_SECONDS = 5;
@@ -81,7 +85,44 @@ public record ResolverConfig(
     }
   }
 
+  /** A configuration without a transport setting: {@code auto}. */
+  public ResolverConfig(
+      String instance,
+      String bind,
+      int port,
+      String sourceAddress,
+      int adminPort,
+      List<String> rootHints,
+      int upstreamPort,
+      List<String> allow,
+      Integer clientQueriesPerSecond,
+      Ecs ecs,
+      IterationLimits limits,
+      Hardening hardening,
+      CacheSettings cache,
+      Tcp tcp,
+      Integer shutdownSeconds) {
+    this(
+        instance,
+        bind,
+        port,
+        sourceAddress,
+        adminPort,
+        rootHints,
+        upstreamPort,
+        allow,
+        clientQueriesPerSecond,
+        ecs,
+        limits,
+        hardening,
+        cache,
+        tcp,
+        shutdownSeconds,
+        "auto");
+  }
+
   public ResolverConfig {
+    transport = Transport.checkedName(transport);
     if (instance == null || bind == null || ecs == null || limits == null || cache == null) {
       throw new IllegalArgumentException(
           "instance, bind, ecs, limits and cache must be configured");
@@ -102,6 +143,11 @@ public record ResolverConfig(
 
   public Duration shutdownDeadline() {
     return Duration.ofSeconds(shutdownSeconds);
+  }
+
+  /** The I/O transport to run on, {@code auto} resolved against this system. */
+  public Transport ioTransport() {
+    return Transport.named(transport, instance);
   }
 
   /** The address outgoing queries leave from. */

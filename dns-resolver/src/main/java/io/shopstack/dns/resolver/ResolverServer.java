@@ -53,7 +53,8 @@ public final class ResolverServer implements AutoCloseable {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
-    this.lifecycle = new ServerLifecycle(config.instance(), config.shutdownDeadline());
+    this.lifecycle =
+        new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.shopstack.dns.resolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.Transport;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,26 @@ class ResolverConfigTest {
     assertThat(local.effectiveSourceAddress()).isEqualTo("127.28.0.53");
     assertThat(local.ecs().zones()).containsExactly("cdn.example.");
     assertThat(local.ecs().servers()).isEmpty();
+    assertThat(local.transport()).isEqualTo("auto");
+    assertThat(local.ioTransport()).isEqualTo(Transport.nativeIfAvailable());
+  }
+
+  @Test
+  void theTransportIsChosenByNameAndANameWeDoNotKnowIsRefused() {
+    ResolverConfig nio =
+        ConfigLoader.load(
+            ResolverConfig.class,
+            "classpath:dns-resolver.yml",
+            Map.of("SHOP_DNS_TRANSPORT", "nio"));
+    assertThat(nio.ioTransport()).isEqualTo(Transport.NIO);
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    ResolverConfig.class,
+                    "classpath:dns-resolver.yml",
+                    Map.of("SHOP_DNS_TRANSPORT", "iouring")))
+        .hasStackTraceContaining("transport must be auto, epoll or nio");
   }
 
   @Test

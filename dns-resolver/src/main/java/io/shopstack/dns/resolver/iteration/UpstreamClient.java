@@ -1,12 +1,6 @@
 package io.shopstack.dns.resolver.iteration;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.shopstack.common.server.Transport;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -15,8 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.Flags;
@@ -27,12 +19,12 @@ import org.xbill.DNS.SimpleResolver;
  * Sends one query to one authoritative server and returns its response.
  *
  * <p>Over UDP each query gets its own socket on a fresh random source port (RFC 5452), connected to
- * the server, and waits there for the datagram that matches it ({@link UpstreamDatagram} on NIO
- * loops, {@link UdpExchange} on native epoll ones); forgeries and stray answers are dropped without
- * ending the wait. A truncated answer (TC) is not used: the query is asked again over TCP, through
- * dnsjava's {@link SimpleResolver}, which checks ID and question the same way. UDP answers are
- * handled on the upstream event loop (the resolution code never blocks); TCP ones on {@code
- * executor}, never on dnsjava's selector thread.
+ * the server, and waits there for the datagram that matches it ({@link UpstreamDatagram}, on NIO
+ * and native epoll loops alike); forgeries and stray answers are dropped without ending the wait. A
+ * truncated answer (TC) is not used: the query is asked again over TCP, through dnsjava's {@link
+ * SimpleResolver}, which checks ID and question the same way. UDP answers are handled on the
+ * upstream event loop (the resolution code never blocks); TCP ones on {@code executor}, never on
+ * dnsjava's selector thread.
  */
 public final class UpstreamClient {
   private final UpstreamSockets sockets;
@@ -120,63 +112,17 @@ public final class UpstreamClient {
   }
 
   private CompletableFuture<Message> overUdp(Message query, InetAddress server, Duration timeout) {
-    InetSocketAddress to = new InetSocketAddress(server, serverPort);
     CompletableFuture<Message> answer = new CompletableFuture<>();
-    IoEventLoop nio = sockets.datagramLoop();
-    if (nio != null) {
-      UpstreamDatagram.ask(
-          nio,
-          new UpstreamDatagram.Request(
-              sockets.family(server),
-              new InetSocketAddress(sourceAddress, 0),
-              to,
-              query,
-              timeout.toNanos(),
-              unwanted,
-              answer));
-      return answer;
-    }
-    Channel channel = sockets.open(server);
-    channel.pipeline().addLast(new UdpExchange(query, to, answer, unwanted));
-    EventLoop loop = sockets.loopFor(channel);
-    ScheduledFuture<?> timer =
-        loop.schedule(
-            () ->
-                answer.completeExceptionally(
-                    new TimeoutException("no answer in " + timeout.toMillis() + " ms")),
+    UpstreamDatagram.ask(
+        sockets.loop(),
+        new UpstreamDatagram.Request(
+            sockets.family(server),
+            new InetSocketAddress(sourceAddress, 0),
+            new InetSocketAddress(server, serverPort),
+            query,
             timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
-    answer.whenComplete(
-        (response, error) -> {
-          timer.cancel(false);
-          channel.close();
-        });
-    ChannelFutureListener send =
-        connected -> {
-          if (!connected.isSuccess()) {
-            answer.completeExceptionally(connected.cause());
-            return;
-          }
-          channel
-              .writeAndFlush(Unpooled.wrappedBuffer(query.toWire()))
-              .addListener(
-                  (ChannelFutureListener)
-                      written -> {
-                        if (!written.isSuccess()) {
-                          answer.completeExceptionally(written.cause());
-                        }
-                      });
-        };
-    loop.register(channel)
-        .addListener(
-            (ChannelFutureListener)
-                registered -> {
-                  if (!registered.isSuccess()) {
-                    answer.completeExceptionally(registered.cause());
-                    return;
-                  }
-                  channel.connect(to, new InetSocketAddress(sourceAddress, 0)).addListener(send);
-                });
+            unwanted,
+            answer));
     return answer;
   }
 

@@ -2,43 +2,42 @@ package io.shopstack.dns.resolver.iteration;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.nio.NioIoOps;
-import io.netty.channel.nio.NioSelectableChannelIoHandle;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.Message;
 
 /**
- * One upstream query's own UDP socket on a NIO event loop, registered with the loop's selector as
- * it is, without a Netty channel around it: a socket that carries one datagram each way needs no
- * pipeline, promises, channel configuration or pooled buffers, and building those was a fifth of a
- * cold resolution's work on the event loop. Random port (the kernel's choice at bind), connected to
- * the server, and the same rules as before for what answers it ({@link ReplyMatch}): anything else
- * is counted and the socket keeps waiting until the answer or the timeout. An ICMP port unreachable
- * ends the wait at once, as it did on the channel.
+ * One upstream query over UDP on its own socket, registered with an event loop as it is, without a
+ * Netty channel around it ({@link UpstreamSocket}): a socket that carries one datagram each way
+ * needs no pipeline, promises, channel configuration or pooled buffers, and building those was a
+ * fifth of a cold resolution's work on the event loop. Random port (the kernel's choice at bind),
+ * connected to the server, and the same rules as before for what answers it ({@link ReplyMatch}):
+ * anything else is counted and the socket keeps waiting until the answer or the timeout. An ICMP
+ * port unreachable ends the wait at once.
  *
  * <p>Everything but {@link #ask} runs on the socket's event loop.
  */
-final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChannel> {
+final class UpstreamDatagram {
   /** Larger than any UDP payload: a datagram is never cut short here. */
   private static final int MAX_DATAGRAM = 65_535;
 
   /** Datagrams read per readiness event at most, so a flood of forgeries cannot hold the loop. */
-  private static final int READS_PER_EVENT = 16;
+  static final int READS_PER_EVENT = 16;
 
-  /** One receive buffer per loop thread: a datagram is parsed before the next is read. */
-  private static final FastThreadLocal<ByteBuffer> RECEIVED =
+  /**
+   * One buffer per loop thread for the datagrams its upstream sockets send and receive: a query is
+   * sent before the next is made, a datagram parsed before the next is read. Direct, as the native
+   * socket needs and the JDK's would copy into.
+   */
+  private static final FastThreadLocal<ByteBuffer> SCRATCH =
       new FastThreadLocal<>() {
         @Override
         protected ByteBuffer initialValue() {
@@ -61,20 +60,17 @@ final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChanne
       UnwantedReplies unwanted,
       CompletableFuture<Message> answer) {}
 
-  private final DatagramChannel socket;
   private final Request request;
   private final CompletableFuture<Message> answer;
 
-  private UpstreamDatagram(DatagramChannel socket, Request request) {
-    super(socket);
-    this.socket = socket;
+  private UpstreamDatagram(Request request) {
     this.request = request;
     this.answer = request.answer();
   }
 
   /**
-   * Sends {@code request} from {@code loop}, handed to it when called from another thread. The
-   * socket is closed once the request's answer is complete.
+   * Sends {@code request} from {@code loop} (NIO or native epoll), handed to it when called from
+   * another thread. The socket is closed once the request's answer is complete.
    */
   static void ask(IoEventLoop loop, Request request) {
     if (loop.inEventLoop()) {
@@ -84,33 +80,32 @@ final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChanne
     }
   }
 
+  static ByteBuffer scratch() {
+    return SCRATCH.get();
+  }
+
   private static void open(IoEventLoop loop, Request request) {
-    DatagramChannel socket = null;
+    UpstreamDatagram exchange = new UpstreamDatagram(request);
+    UpstreamSocket socket;
     try {
-      ProtocolFamily family = request.family();
-      socket = family == null ? DatagramChannel.open() : DatagramChannel.open(family);
-      socket.configureBlocking(false);
-      socket.bind(request.source());
-      socket.connect(request.server());
+      socket = UpstreamSocket.open(loop, request, exchange);
     } catch (IOException | RuntimeException failed) {
-      closeQuietly(socket);
       request.answer().completeExceptionally(failed);
       return;
     }
-    UpstreamDatagram exchange = new UpstreamDatagram(socket, request);
-    loop.register(exchange)
+    loop.register(socket)
         .addListener(
             (Future<IoRegistration> registered) -> {
               if (registered.isSuccess()) {
-                exchange.send(loop, registered.getNow());
+                exchange.send(loop, registered.getNow(), socket);
               } else {
-                closeQuietly(exchange.socket);
+                socket.close();
                 request.answer().completeExceptionally(registered.cause());
               }
             });
   }
 
-  private void send(IoEventLoop loop, IoRegistration registration) {
+  private void send(IoEventLoop loop, IoRegistration registration, UpstreamSocket socket) {
     long timeoutNanos = request.timeoutNanos();
     ScheduledFuture<?> timer =
         loop.schedule(
@@ -124,52 +119,39 @@ final class UpstreamDatagram extends NioSelectableChannelIoHandle<DatagramChanne
         (response, error) -> {
           timer.cancel(false);
           registration.cancel();
-          closeQuietly(socket);
+          socket.close();
         });
     try {
-      registration.submit(NioIoOps.READ);
-      if (socket.write(ByteBuffer.wrap(request.query().toWire())) == 0) {
+      registration.submit(socket.readable());
+      ByteBuffer datagram = scratch().clear().put(request.query().toWire()).flip();
+      if (!socket.send(datagram)) {
         answer.completeExceptionally(new IOException("no room in the socket's send buffer"));
       }
-    } catch (IOException | RuntimeException failed) {
+    } catch (Exception failed) {
       answer.completeExceptionally(failed);
     }
   }
 
-  @Override
-  protected void handle(DatagramChannel channel, SelectionKey key) {
-    ByteBuffer received = RECEIVED.get();
-    try {
-      for (int read = 0; read < READS_PER_EVENT && !answer.isDone(); read++) {
-        received.clear();
-        SocketAddress sender = channel.receive(received);
-        if (sender == null) {
-          return;
-        }
-        received.flip();
-        Message response =
-            ReplyMatch.answering(
-                request.query(), request.server(), (InetSocketAddress) sender, received);
-        if (response == null) {
-          request.unwanted().count();
-        } else {
-          answer.complete(response);
-        }
-      }
-    } catch (IOException unreachable) {
-      // A PortUnreachableException: the server is not there, fail now, not at the timeout.
-      answer.completeExceptionally(unreachable);
+  InetSocketAddress server() {
+    return request.server();
+  }
+
+  /** The wait is over: answered, failed or timed out. */
+  boolean done() {
+    return answer.isDone();
+  }
+
+  /** A datagram from {@code sender}: the answer, or one more that answers nothing. */
+  void received(ByteBuffer datagram, InetSocketAddress sender) {
+    Message response = ReplyMatch.answering(request.query(), request.server(), sender, datagram);
+    if (response == null) {
+      request.unwanted().count();
+    } else {
+      answer.complete(response);
     }
   }
 
-  private static void closeQuietly(DatagramChannel socket) {
-    if (socket == null) {
-      return;
-    }
-    try {
-      socket.close();
-    } catch (IOException ignored) {
-      // Closing a datagram socket has nothing to flush: there is nothing to lose here.
-    }
+  void failed(IOException failure) {
+    answer.completeExceptionally(failure);
   }
 }

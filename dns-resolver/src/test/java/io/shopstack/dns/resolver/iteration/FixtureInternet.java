@@ -84,7 +84,8 @@ public final class FixtureInternet implements AutoCloseable {
                 shipped.hardening(),
                 shipped.cache(),
                 shipped.tcp(),
-                shipped.shutdownSeconds()),
+                shipped.shutdownSeconds(),
+                shipped.transport()),
             Metrics.registry(instance),
             InstantSource.system())
         .start();

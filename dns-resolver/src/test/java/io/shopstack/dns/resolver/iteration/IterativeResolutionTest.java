@@ -78,6 +78,11 @@ class IterativeResolutionTest {
     }
   }
 
+  /** The shipped default ({@code auto}: native epoll here); a subclass runs it all on NIO. */
+  String transport() {
+    return "auto";
+  }
+
   /** The shipped YAML, pointed at the fixture tree. */
   private ResolverConfig config(
       List<String> rootHints, List<String> allow, IterationLimits limits) {
@@ -110,7 +115,8 @@ class IterativeResolutionTest {
         hardening == null ? shipped.hardening() : hardening,
         cacheSettings == null ? shipped.cache() : cacheSettings,
         shipped.tcp(),
-        shipped.shutdownSeconds());
+        shipped.shutdownSeconds(),
+        transport());
   }
 
   private void startResolver(ResolverConfig config) throws Exception {

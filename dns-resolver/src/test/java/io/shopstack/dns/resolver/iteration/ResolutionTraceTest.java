@@ -65,7 +65,8 @@ class ResolutionTraceTest {
             config.hardening(),
             config.cache(),
             config.tcp(),
-            config.shutdownSeconds());
+            config.shutdownSeconds(),
+            config.transport());
     resolver =
         new ResolverServer(pointed, Metrics.registry("resolver-trace"), InstantSource.system())
             .start();
