@@ -252,6 +252,11 @@ public final class SlbServer implements AutoCloseable {
     return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
   }
 
+  /** The listening sockets (one per I/O thread with SO_REUSEPORT), for tests. */
+  List<Channel> listeners() {
+    return List.copyOf(listeners);
+  }
+
   /** Whether it still takes new clients: false once it has begun to stop. */
   public boolean accepting() {
     return listeners.stream().anyMatch(Channel::isOpen);
