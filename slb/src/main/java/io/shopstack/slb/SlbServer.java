@@ -25,6 +25,7 @@ import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
 import io.shopstack.slb.operations.RuntimeApi;
+import io.shopstack.slb.proxy.AcceptBatch;
 import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
@@ -203,6 +204,7 @@ public final class SlbServer implements AutoCloseable {
         server
             .serverBootstrap(acceptor, workers)
             .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
             .childHandler(splices);
     ChannelHandler tracking = bootstrap.config().handler();
     FrontendLimit limit = frontendLimit;
@@ -248,6 +250,11 @@ public final class SlbServer implements AutoCloseable {
   /** The bound listen addresses, with the actual ports when port 0 was configured. */
   public List<InetSocketAddress> listenAddresses() {
     return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+  }
+
+  /** The listening sockets (one per I/O thread with SO_REUSEPORT), for tests. */
+  List<Channel> listeners() {
+    return List.copyOf(listeners);
   }
 
   /** Whether it still takes new clients: false once it has begun to stop. */

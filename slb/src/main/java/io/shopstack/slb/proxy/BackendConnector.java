@@ -80,7 +80,8 @@ final class BackendConnector {
     private final Channel client;
     private final SpliceLog record;
     private final Promise<Channel> connected;
-    private final Set<Backend> failed = new HashSet<>(2);
+    // Made at the first failure: nearly every client connects at the first try.
+    private Set<Backend> failed;
     // The policy's order, asked once per client: asking again on a failover would advance a
     // round robin twice for one client.
     private final List<Backend> order;
@@ -99,12 +100,13 @@ final class BackendConnector {
         connected.setFailure(new ConnectException("client left while connecting"));
         return;
       }
-      List<Backend> candidates = remaining();
+      // The first try takes the order as the policy gave it, a moment ago.
+      List<Backend> candidates = failed == null ? order : remaining();
       if (candidates.isEmpty()) {
         record.end("SC");
         connected.setFailure(
             new ConnectException(
-                failed.isEmpty() ? "no backend in rotation" : "no backend reachable"));
+                failed == null ? "no backend in rotation" : "no backend reachable"));
         return;
       }
       Backend backend = pool.queue().acquire(candidates);
@@ -130,7 +132,7 @@ final class BackendConnector {
     @Override
     public List<Backend> candidates() {
       List<Backend> now = pool.candidates(client.remoteAddress());
-      return failed.isEmpty() ? now : now.stream().filter(b -> !failed.contains(b)).toList();
+      return failed == null ? now : now.stream().filter(b -> !failed.contains(b)).toList();
     }
 
     private void queue() {
@@ -220,6 +222,9 @@ final class BackendConnector {
                       } else {
                         observer.connectFailed(
                             backend, String.valueOf(attempt.cause().getMessage()));
+                      }
+                      if (failed == null) {
+                        failed = new HashSet<>(2);
                       }
                       failed.add(backend);
                       next();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
 import io.shopstack.common.server.ShutdownRequested;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * half-closes at once (FIN with its request) is read by the transport regardless, to see the end of
  * stream; those few chunks and the end are held here and passed on once the backend is there.
  */
-final class FrontendHandler extends ChannelInboundHandlerAdapter {
+final class FrontendHandler extends ChannelInboundHandlerAdapter
+    implements FutureListener<Channel> {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
   private final BackendConnector connector;
@@ -29,7 +31,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private SpliceTimeouts.Watch watch;
   private Channel backend;
   private Splice.ReadNext readNext;
-  private final ArrayDeque<Object> early = new ArrayDeque<>(2);
+  private Channel client;
+  // Made only for the few clients that send and half-close before their backend is connected.
+  private ArrayDeque<Object> early;
   private boolean clientFinishedEarly;
 
   FrontendHandler(
@@ -46,20 +50,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.clientOpened();
-    Channel client = ctx.channel();
+    client = ctx.channel();
     readNext = new Splice.ReadNext(client);
     watch = timeouts.watch(client, record);
-    Future<Channel> connected = connector.connect(client, record);
-    connected.addListener(done -> spliced(client, connected));
+    connector.connect(client, record).addListener(this);
   }
 
-  private void spliced(Channel client, Future<Channel> connected) {
+  /** The backend side is connected, or no backend could be. */
+  @Override
+  public void operationComplete(Future<Channel> connected) {
     if (connected.isSuccess() && client.isActive()) {
       backend = connected.getNow();
-      for (Object chunk; (chunk = early.poll()) != null; ) {
-        backend.write(chunk, backend.voidPromise());
+      if (early != null) {
+        for (Object chunk; (chunk = early.poll()) != null; ) {
+          backend.write(chunk, backend.voidPromise());
+        }
+        backend.flush();
       }
-      backend.flush();
       if (clientFinishedEarly) {
         Splice.endOfStream(client, backend);
       } else {
@@ -82,6 +89,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     metrics.fromClient(size);
     record.fromClient(size);
     if (backend == null) {
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
       early.add(chunk);
       return;
     }
@@ -108,8 +118,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (watch != null) {
       timeouts.unwatch(watch);
     }
-    early.forEach(ReferenceCountUtil::release);
-    early.clear();
+    if (early != null) {
+      early.forEach(ReferenceCountUtil::release);
+      early.clear();
+    }
     if (backend != null) {
       Splice.closeOnFlush(backend);
     }
