@@ -25,7 +25,6 @@ import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
 import io.shopstack.slb.operations.RuntimeApi;
-import io.shopstack.slb.proxy.AcceptBatch;
 import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
@@ -204,7 +203,6 @@ public final class SlbServer implements AutoCloseable {
         server
             .serverBootstrap(acceptor, workers)
             .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
             .childHandler(splices);
     ChannelHandler tracking = bootstrap.config().handler();
     FrontendLimit limit = frontendLimit;

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The SLB's listening sockets take the clients waiting in their accept queue in one turn of their
- * event loop, not one per turn (proxy.AcceptBatch): every I/O loop is held busy while the clients
- * connect, then let go, and each listener counts what it took before a task queued by its first
- * client ran, i.e. in its first turn.
+ * event loop, not one per turn (stack-common's AcceptBatch, set by ServerLifecycle): every I/O loop
+ * is held busy while the clients connect, then let go, and each listener counts what it took before
+ * a task queued by its first client ran, i.e. in its first turn.
  */
 class AcceptInBatchesTest {
   private static final int CLIENTS = 8;

@@ -4,6 +4,7 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -120,12 +121,14 @@ public final class ServerLifecycle implements AutoCloseable {
   /**
    * A TCP server bootstrap on the lifecycle's transport, whose accepted connections the lifecycle
    * tracks so that {@link #close()} can drain them. Its {@code handler} is the tracking; replacing
-   * it would leave the connections to be cut when the event loops end.
+   * it would leave the connections to be cut when the event loops end. Its listening socket takes
+   * the clients waiting in the accept queue in batches ({@link AcceptBatch}), on epoll too.
    */
   public ServerBootstrap serverBootstrap(EventLoopGroup acceptors, EventLoopGroup workers) {
     return new ServerBootstrap()
         .group(acceptors, workers)
         .channel(transport.serverChannel())
+        .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
         .handler(connections.acceptor());
   }
 

@@ -1,4 +1,4 @@
-package io.shopstack.slb.proxy;
+package io.shopstack.common.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
-import io.shopstack.common.server.Transport;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;

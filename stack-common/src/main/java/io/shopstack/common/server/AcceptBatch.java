@@ -1,4 +1,4 @@
-package io.shopstack.slb.proxy;
+package io.shopstack.common.server;
 
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
@@ -12,8 +12,10 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
  * per client, and the clients waited in the kernel's queue instead of being served. Taking the
  * waiting clients until the queue is empty or the batch is full, as HAProxy's {@code
  * tune.maxaccept} does, lets their backend connects go out together and their completions come back
- * in one turn. The frontend's {@code maxConnections} still holds: a listener paused in the middle
- * of a batch takes no further client (the loop checks auto-read before each accept).
+ * in one turn. Found on the SLB under {@code Connection: close} load; every TCP listener of {@link
+ * ServerLifecycle#serverBootstrap} (edge caches, DNS over TCP, admin ports) gets it. A frontend's
+ * {@code maxConnections} (the SLB's) still holds: a listener paused in the middle of a batch takes
+ * no further client (the loop checks auto-read before each accept).
  */
 public final class AcceptBatch {
   /** Netty's intended batch for a listening channel. */
