@@ -1,6 +1,7 @@
 package io.shopstack.common.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,14 +11,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.shopstack.common.testing.BusyLoops;
+import io.shopstack.common.testing.FirstTurnCount;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -52,22 +53,12 @@ class AcceptBatchTest {
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
     List<Socket> clients = new ArrayList<>();
     try {
-      AtomicInteger accepted = new AtomicInteger();
-      CompletableFuture<Integer> firstTurn = new CompletableFuture<>();
+      FirstTurnCount count = new FirstTurnCount();
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(loop)
               .channel(transport.serverChannel())
-              .handler(
-                  new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object client) {
-                      if (accepted.incrementAndGet() == 1) {
-                        ctx.executor().execute(() -> firstTurn.complete(accepted.get()));
-                      }
-                      ctx.fireChannelRead(client);
-                    }
-                  })
+              .handler(count)
               .childHandler(
                   new ChannelInboundHandlerAdapter() {
                     @Override
@@ -86,23 +77,15 @@ class AcceptBatchTest {
       Channel listener = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
       InetSocketAddress address = (InetSocketAddress) listener.localAddress();
 
-      CountDownLatch busy = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      listener
-          .eventLoop()
-          .execute(
-              () -> {
-                busy.countDown();
-                awaitQuietly(release);
-              });
-      assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
-      for (int i = 0; i < CLIENTS; i++) {
-        Socket client = new Socket();
-        clients.add(client);
-        client.connect(address, 5000); // done by the kernel: the loop is busy
+      try (BusyLoops held = BusyLoops.hold(List.of(listener.eventLoop()))) {
+        for (int i = 0; i < CLIENTS; i++) {
+          Socket client = new Socket();
+          clients.add(client);
+          client.connect(address, 5000); // done by the kernel: the loop is busy
+        }
       }
-      release.countDown();
-      int taken = firstTurn.get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> count.firstTurn() > 0);
+      int taken = count.firstTurn();
       listener.close().sync();
       return taken;
     } finally {
@@ -110,14 +93,6 @@ class AcceptBatchTest {
         client.close();
       }
       loop.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
-    }
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
