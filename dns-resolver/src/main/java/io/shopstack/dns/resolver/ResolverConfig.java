@@ -85,42 +85,6 @@ public record ResolverConfig(
     }
   }
 
-  /** A configuration without a transport setting: {@code auto}. */
-  public ResolverConfig(
-      String instance,
-      String bind,
-      int port,
-      String sourceAddress,
-      int adminPort,
-      List<String> rootHints,
-      int upstreamPort,
-      List<String> allow,
-      Integer clientQueriesPerSecond,
-      Ecs ecs,
-      IterationLimits limits,
-      Hardening hardening,
-      CacheSettings cache,
-      Tcp tcp,
-      Integer shutdownSeconds) {
-    this(
-        instance,
-        bind,
-        port,
-        sourceAddress,
-        adminPort,
-        rootHints,
-        upstreamPort,
-        allow,
-        clientQueriesPerSecond,
-        ecs,
-        limits,
-        hardening,
-        cache,
-        tcp,
-        shutdownSeconds,
-        "auto");
-  }
-
   public ResolverConfig {
     transport = Transport.checkedName(transport);
     if (instance == null || bind == null || ecs == null || limits == null || cache == null) {
