@@ -45,7 +45,8 @@ public class DataDirectoryLock implements AutoCloseable {
       taken = null; // another store in this JVM holds it
     }
     if (taken == null) {
-      String owner = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      // Latin-1 decodes any bytes: a damaged pid file must not hide the real message.
+      String owner = Files.readString(file, StandardCharsets.ISO_8859_1).strip();
       channel.close();
       throw new IllegalStateException(
           "data directory "
@@ -57,7 +58,7 @@ public class DataDirectoryLock implements AutoCloseable {
     lock = taken;
     String pid = String.valueOf(ProcessHandle.current().pid());
     channel.truncate(0);
-    channel.write(ByteBuffer.wrap(pid.getBytes(StandardCharsets.US_ASCII)), 0);
+    channel.write(ByteBuffer.wrap(pid.getBytes(StandardCharsets.ISO_8859_1)), 0);
     log.info("data directory {} locked ({})", root, file);
   }
 
