@@ -33,6 +33,14 @@ class ResolverConfigTest {
   }
 
   @Test
+  void nativeEpollLoadsOnThisLinuxMachine() {
+    // The native library ships with the resolver; if it stopped loading, `auto` would fall back to
+    // NIO and every test of the default transport would silently run on NIO twice.
+    assertThat(Transport.unavailabilityCause()).isNull();
+    assertThat(Transport.nativeIfAvailable()).isEqualTo(Transport.EPOLL);
+  }
+
+  @Test
   void theTransportIsChosenByNameAndANameWeDoNotKnowIsRefused() {
     ResolverConfig nio =
         ConfigLoader.load(
