@@ -10,8 +10,9 @@
  * socket, one recvmmsg of up to 32 datagrams, one sendmmsg of their answers. Its answer is the
  * query's header and question with QR and AA set, one A record (a pointer to the question's name),
  * and, when that is shorter than ANSWER_BYTES, an additional TXT record that pads it to that size,
- * so that the kernel copies as many bytes per answer as it does for ours (the bench passes our
- * average response size for its query mix). What it costs per answer is then the kernel's UDP
+ * so that the kernel copies about as many bytes per answer as it does for ours (the bench passes
+ * BENCH_FLOOR_BYTES, 67 by default: ours' average response for its query mix, as dnsperf reports
+ * it; a question too long for the pad gets no pad). What it costs per answer is then the kernel's UDP
  * path plus the smallest user-space loop around it: the floor under any server's CPU per answer.
  *
  *   udp-floor ADDR PORT ANSWER_BYTES
