@@ -32,6 +32,16 @@
 # tree's build), BENCH_AB_JAVA_OPTS (B's JVM flags, default BENCH_JAVA_OPTS: the same jar with
 # other flags is an A/B too), BENCH_AB_PAIRS (4), BENCH_AB_QUERIES (600000 answers per run):
 #   BENCH_AB_JAR=/tmp/old/dns-authoritative/target/dns-authoritative-exec.jar bench/dns-authoritative.sh
+#
+# Options for the question how far any server could go on this machine (all off by default):
+# BENCH_FLOOR=1 adds a fourth column to the one-core table, bench/floor/udp-floor.c (built here with
+# gcc): a measuring instrument that answers every query with its header and question and one A
+# record, padded to BENCH_FLOOR_BYTES (67, ours' average response for this mix), by the same
+# epoll_wait + recvmmsg(32) + sendmmsg per burst as ours and NSD: the kernel's cost per answer plus
+# the smallest loop around it. BENCH_NETNS=1 runs everything inside a fresh network namespace
+# (`shopbench`, deleted at exit), where the host's netfilter rules (Docker's) and so connection
+# tracking do not exist. BENCH_ONE_CORE_ONLY=1 skips the two-core table and the million-record zone.
+#   BENCH_FLOOR=1 BENCH_ONE_CORE_ONLY=1 BENCH_ROUNDS=3 bench/dns-authoritative.sh
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
 . "$(dirname "$0")/lib/common.bash"
@@ -54,6 +64,8 @@ PORT_OURS=15301
 PORT_NSD=15302
 PORT_BIND=15303
 PORT_LOAD=15304
+PORT_FLOOR=15305
+FLOOR=${BENCH_FLOOR:-0}
 
 
 # Waits (bounded) until the server at $1 answers a query for name $2; prints the milliseconds.
@@ -206,6 +218,14 @@ EOF
   echo $!
 }
 
+# The floor (BENCH_FLOOR=1): one socket, so one core only.
+start_floor() {
+  gcc -O2 -Wall -o "$WORK/udp-floor" "$REPO/bench/floor/udp-floor.c" >&2 || die "gcc could not build udp-floor"
+  # shellcheck disable=SC2046
+  $(pin_server) "$WORK/udp-floor" "$ADDR" "$PORT_FLOOR" "${BENCH_FLOOR_BYTES:-67}" >"$WORK/floor.out" 2>&1 &
+  echo $!
+}
+
 # ---------------------------------------------------------------------------------------------
 # The load generator's cores: every core the servers are not given (dnsperf -T one thread per
 # core), so a machine with cores to spare drives harder than one dnsperf thread can. On a 2-core
@@ -234,15 +254,32 @@ drive() { # name, port, pid, seconds, output file
   read -r cores threads <<<"$(client_cores)"
   local pin_client=()
   [ "$cores" = - ] || pin_client=(taskset -c "$cores")
-  before=$(cpu_ticks "$3")
+  before=$(cpu_split "$3")
   local TIMEFORMAT='%U %S'
   { time timeout $(($4 + 60)) "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
     -l "$4" -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$5" 2>&1; } 2>"$5.time" \
     || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
   client_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$5.time")
-  after=$(cpu_ticks "$3")
+  after=$(cpu_split "$3")
   kill -0 "$3" 2>/dev/null || die "$1 died during the run"
-  echo "$(dnsperf_summary "$5") $(awk -v c=$((after - before)) -v t="$TICK" 'BEGIN { printf "%.2f", c / t }') $client_cpu"
+  echo "$(dnsperf_summary "$5") $(awk -v b="$before" -v a="$after" -v t="$TICK" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    printf "%.2f", (y[1] + y[2] - x[1] - x[2]) / t }') $client_cpu $(awk -v b="$before" -v a="$after" \
+    -v t="$TICK" 'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.2f %.2f", (y[1] - x[1]) / t, (y[2] - x[2]) / t }')"
+}
+
+# cpu_split PID: "utime stime" clock ticks of a process and its descendants (cpu_ticks apart): the
+# kernel's share of a server's CPU is what no user-space change can win. Sampled per tick by the
+# kernel, so only the sum is exact; over a run of seconds the split is good to a few per cent.
+cpu_split() {
+  local p stat f user=0 system=0
+  for p in $(process_tree "$1" | tr , ' '); do
+    stat=$(cat /proc/"$p"/stat 2>/dev/null) || continue
+    read -r -a f <<<"${stat##*) }"
+    user=$((user + f[11]))
+    system=$((system + f[12]))
+  done
+  echo "$user $system"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -313,15 +350,18 @@ ready_server() { # name, port, pid
 }
 
 measure_server() { # name, port, pid, round
-  local name=$1 port=$2 pid=$3 round=$4 line load_before load_after
+  local name=$1 port=$2 pid=$3 round=$4 line load_before load_after split
   load_before=$(load_1m)
   line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name-$CORES-$round.txt")
   load_after=$(load_1m)
+  # The user and system seconds go last, after the loads, where the tables' older fields do not see them.
+  split=$(cut -d' ' -f7- <<<"$line")
+  line=$(cut -d' ' -f1-6 <<<"$line")
   log "bench: $name round $round: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name-$CORES-$round.txt" | tr -s ' ' | tr '\n' ';')"
   if [ "$CORES" -eq 1 ]; then
-    RESULTS+=("$name#$round $line $load_before $load_after")
+    RESULTS+=("$name#$round $line $load_before $load_after $split")
   else
-    RESULTS2+=("$name#$round $line $load_before $load_after")
+    RESULTS2+=("$name#$round $line $load_before $load_after $split")
   fi
 }
 
@@ -329,29 +369,51 @@ measure_server() { # name, port, pid, round
 # after another, round after round (ours, NSD, BIND, ours, NSD, BIND), so that a noisy moment of
 # the shared machine spoils one run of each rather than deciding a ratio; the medians are compared.
 bench_all() { # zones list
-  local ours nsd bind round
+  local ours nsd bind floor="" round
   # shellcheck disable=SC2046
   ours=$(start_ours "$PORT_OURS" "$1" "$WORK/ours-$CORES.log" $(pin_server))
   STARTED+=("$ours")
   nsd=$(start_nsd); STARTED+=("$nsd")
   bind=$(start_bind); STARTED+=("$bind")
+  if [ "$FLOOR" = 1 ] && [ "$CORES" -eq 1 ]; then
+    floor=$(start_floor); STARTED+=("$floor")
+  fi
   ready_server ours "$PORT_OURS" "$ours"
   log "bench: ours on $CORES core(s): $(grep -o 'serving DNS on .*' "$WORK/ours-$CORES.log")"
   ready_server NSD "$PORT_NSD" "$nsd"
   ready_server BIND "$PORT_BIND" "$bind"
+  [ -z "$floor" ] || ready_server floor "$PORT_FLOOR" "$floor"
   for round in $(seq 1 "$ROUNDS"); do
     measure_server ours "$PORT_OURS" "$ours" "$round"
     measure_server NSD "$PORT_NSD" "$nsd" "$round"
     measure_server BIND "$PORT_BIND" "$bind" "$round"
+    [ -z "$floor" ] || measure_server floor "$PORT_FLOOR" "$floor" "$round"
   done
   if [ "$CORES" -eq 1 ]; then
     count_syscalls ours "$PORT_OURS" "$ours"
     count_syscalls NSD "$PORT_NSD" "$nsd"
     count_syscalls BIND "$PORT_BIND" "$bind"
+    [ -z "$floor" ] || count_syscalls floor "$PORT_FLOOR" "$floor"
   fi
   stop "$ours"
   stop "$nsd"
   stop "$bind"
+  [ -z "$floor" ] || stop "$floor"
+}
+
+# us_per_answer NAME user|system RESULT...: the median over NAME's rounds of its user or system CPU
+# per answer, in microseconds with two decimals.
+us_per_answer() {
+  local name=$1 which=$2 r n qps lat lost sent cpu ccpu lb la usr sys values=()
+  shift 2
+  for r in "$@"; do
+    read -r n qps lat lost sent cpu ccpu lb la usr sys <<<"$r"
+    [ "${n%#*}" = "$name" ] || continue
+    [ "$which" = user ] || usr=$sys
+    # In nanoseconds, since median rounds to whole numbers.
+    values+=("$(awk -v c="$usr" -v a=$((sent - lost)) 'BEGIN { printf "%.0f", (a > 0 ? c * 1e9 / a : 0) }')")
+  done
+  printf '%s\n' "${values[@]}" | median | awk '{ printf "%.2f", $1 / 1000 }'
 }
 
 # median_of NAME FIELD RESULT...: the median over NAME's rounds of a figure: qps (field 2) or
@@ -369,22 +431,25 @@ median_of() {
 
 # One table of results: name qps latency lost sent cpu load-before load-after per line.
 table() {
-  printf '| %-7s | %13s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |\n' \
+  printf '| %-7s | %13s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |' \
     server "queries/CPU s" QPS "avg latency" lost sent "CPU s" "dnsperf CPU" "load 1m b/a"
-  printf '|%s|\n' "---------|---------------|------------|--------------|--------------|------------|----------|--------------|---------------"
-  local r name qps lat lost sent cpu ccpu lb la
+  printf ' %17s |\n' "us user + system"
+  printf '|%s|\n' "---------|---------------|------------|--------------|--------------|------------|----------|--------------|---------------|-------------------"
+  local r name qps lat lost sent cpu ccpu lb la usr sys
   for r in "$@"; do
-    read -r name qps lat lost sent cpu ccpu lb la <<<"$r"
-    printf '| %-7s | %13.0f | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %10.0f %% | %13s |\n' \
+    read -r name qps lat lost sent cpu ccpu lb la usr sys <<<"$r"
+    printf '| %-7s | %13.0f | %10.0f | %9.3f ms | %12s | %10s | %8.2f | %10.0f %% | %13s |' \
       "$name" "$(per_cpu "$sent" "$lost" "$cpu")" "$qps" "$lat" "$lost" "$sent" "$cpu" \
       "$(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { print 100 * c / s }')" "$lb / $la"
+    awk -v u="${usr:-0}" -v s="${sys:-0}" -v a=$((sent - lost)) \
+      'BEGIN { printf " %17s |\n", (a > 0 ? sprintf("%.2f + %.2f", u * 1e6 / a, s * 1e6 / a) : "-") }'
   done
 }
 
 # The line under a table that the ratios come from: each server's median over its rounds.
 medians() {
   local name line="median of $ROUNDS round(s), queries/CPU s and QPS:"
-  for name in ours NSD BIND; do
+  for name in ours NSD BIND $(printf '%s\n' "$@" | grep -q '^floor#' && echo floor); do
     line+=" $name $(median_of "$name" cpu "$@") / $(median_of "$name" qps "$@");"
   done
   echo "${line%;}"
@@ -464,9 +529,30 @@ ab_main() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# BENCH_NETNS=1: this script once more inside a fresh network namespace with only its loopback up,
+# after everything is installed (the namespace reaches no registry) and our jar is copied. The
+# namespace goes at exit, failure included. Figures there leave out the host's netfilter hooks
+# (Docker's rules pull in connection tracking for every loopback datagram); information only.
+NETNS=shopbench
+in_netns() {
+  ! ip netns list | grep -qw "$NETNS" || die "network namespace $NETNS exists: another bench runs, or remove it"
+  make_work dns-netns
+  BENCH_JAR=$(private_jar dns-authoritative)
+  delete_netns() { ip netns delete "$NETNS" 2>/dev/null; }
+  AT_EXIT+=(delete_netns)
+  ip netns add "$NETNS" || die "cannot create network namespace $NETNS"
+  ip netns exec "$NETNS" ip link set lo up
+  log "bench: inside network namespace $NETNS ($(ip netns exec "$NETNS" iptables -S 2>/dev/null | grep -c . || true) iptables lines there)"
+  BENCH_JAR=$BENCH_JAR BENCH_IN_NETNS=1 ip netns exec "$NETNS" bash "$0" "$@"
+}
+
 main() {
   install_missing --stop "nsd named" nsd:nsd named:bind9 dnsperf:dnsperf taskset:util-linux perf:linux-perf \
-    dig:bind9-dnsutils java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless
+    dig:bind9-dnsutils java:openjdk-17-jdk-headless jcmd:openjdk-17-jdk-headless gcc:gcc
+  if [ "${BENCH_NETNS:-0}" = 1 ] && [ -z "${BENCH_IN_NETNS:-}" ]; then
+    in_netns "$@"
+    return
+  fi
   [ ${#PIN_SERVER[@]} -gt 0 ] || log "bench: fewer than 2 cores: no pinning"
   ports_free "$PORT_OURS" "$PORT_NSD" "$PORT_BIND" "$PORT_LOAD"
   make_work dns
@@ -489,6 +575,10 @@ main() {
   local zones="shop.example.=$WORK/shop.example.zone,big.example.=$WORK/big.example.zone" pid
   CORES=1
   bench_all "$zones"
+  if [ "${BENCH_ONE_CORE_ONLY:-0}" = 1 ]; then
+    report_one_core
+    return
+  fi
   if [ "$(nproc)" -ge 2 ]; then
     CORES=2
     bench_all "$zones"
@@ -521,13 +611,7 @@ main() {
   stop "$pid"
 
   # -------------------------------------------------------------------------------------------
-  echo "machine: $(machine), load average now $(load_avg)"
-  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; every server warmed by $((WARMUP_PASSES * $(wc -l <"$WORK/queries.txt"))) queries, then $ROUNDS interleaved round(s)"
-  echo
-  echo "one core each (server on core 0, dnsperf on core(s) $(client_cores | cut -d' ' -f1) with -T $(client_cores | cut -d' ' -f2)):"
-  table "${RESULTS[@]}"
-  medians "${RESULTS[@]}"
-  client_bound_note "${RESULTS[@]}"
+  report_head
   if [ ${#RESULTS2[@]} -gt 0 ]; then
     echo
     CORES=2
@@ -537,25 +621,56 @@ main() {
     client_bound_note "${RESULTS2[@]}"
     CORES=1
   fi
-  local name
-  declare -A Q P
-  for name in ours NSD BIND; do
-    Q[$name]=$(median_of "$name" qps "${RESULTS[@]}")
-    P[$name]=$(median_of "$name" cpu "${RESULTS[@]}")
-  done
   echo
   echo "zone load: 1,000,000 A records answered ${load_ms} ms after the JVM started (${load_cpu} CPU s);" \
     "live heap after full GC $(awk -v b="$heap_live" 'BEGIN { printf "%.0f MiB", b / 1048576 }')," \
     "RSS $(awk -v k="$rss" 'BEGIN { printf "%.0f MiB", k / 1024 }')"
   echo "$heap_info" | sed -n '2,$p' | sed 's/^/  heap_info: /' | head -n 4
   echo "AXFR by dig: ${xfr_records} records in ${xfr_ms} ms; heap after it: ${xfr_heap}"
+  report_tail
+}
+
+# The report's first part: the machine, the workload, the one-core table.
+report_head() {
+  echo "machine: $(machine), load average now $(load_avg)${BENCH_IN_NETNS:+; inside network namespace $NETNS}"
+  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; every server warmed by $((WARMUP_PASSES * $(wc -l <"$WORK/queries.txt"))) queries, then $ROUNDS interleaved round(s)"
+  echo
+  echo "one core each (server on core 0, dnsperf on core(s) $(client_cores | cut -d' ' -f1) with -T $(client_cores | cut -d' ' -f2)):"
+  table "${RESULTS[@]}"
+  medians "${RESULTS[@]}"
+  client_bound_note "${RESULTS[@]}"
+}
+
+# The report's last lines: system calls, the floor's figures if it ran, the ratios (the last line).
+report_tail() {
+  local name extra=""
+  declare -A Q P
+  [ "$FLOOR" != 1 ] || extra=floor
+  for name in ours NSD BIND $extra; do
+    Q[$name]=$(median_of "$name" qps "${RESULTS[@]}")
+    P[$name]=$(median_of "$name" cpu "${RESULTS[@]}")
+  done
   echo
   echo "system calls per answer (one core, perf stat raw_syscalls over a separate 3 s run):" \
-    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a};" \
+    "ours ${SYSCALLS[ours]:-n/a}, NSD ${SYSCALLS[NSD]:-n/a}, BIND ${SYSCALLS[BIND]:-n/a}${extra:+, floor ${SYSCALLS[floor]:-n/a}};" \
     "answers per read call (recvmmsg, recvmsg, recvfrom): ours ${READS[ours]:-n/a}," \
-    "NSD ${READS[NSD]:-n/a}, BIND ${READS[BIND]:-n/a}"
+    "NSD ${READS[NSD]:-n/a}, BIND ${READS[BIND]:-n/a}${extra:+, floor ${READS[floor]:-n/a}}"
+  if [ -n "$extra" ]; then
+    local line="us of CPU per answer, user + system (one core, medians):"
+    for name in floor ours NSD BIND; do
+      line+=" $name $(us_per_answer "$name" user "${RESULTS[@]}") + $(us_per_answer "$name" system "${RESULTS[@]}");"
+    done
+    echo "${line%;}"
+    echo "floor per CPU second (one core, medians): floor/BIND = $(ratio "${P[floor]}" "${P[BIND]}")," \
+      "floor/NSD = $(ratio "${P[floor]}" "${P[NSD]}"), ours/floor = $(ratio "${P[ours]}" "${P[floor]}")"
+  fi
   echo "per CPU second (one core, medians): ours/BIND = $(ratio "${P[ours]}" "${P[BIND]}"), ours/NSD = $(ratio "${P[ours]}" "${P[NSD]}")"
   echo "ratio: ours/BIND = $(ratio "${Q[ours]}" "${Q[BIND]}"), ours/NSD = $(ratio "${Q[ours]}" "${Q[NSD]}")"
+}
+
+report_one_core() {
+  report_head
+  report_tail
 }
 
 main "$@"
