@@ -31,7 +31,6 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.ExtendedFlags;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -683,8 +682,7 @@ public final class IterativeResolver {
 
   /** An iterative query; {@code ecs} is the client's subnet if this server may learn it. */
   private Message query(Name name, int type, ClientSubnetOption ecs, Resolution r) {
-    Message query = Message.newQuery(Record.newRecord(name, type, r.dclass));
-    query.getHeader().unsetFlag(Flags.RD); // iterative: we do the recursion ourselves
+    Message query = QueryIds.newQuery(Record.newRecord(name, type, r.dclass));
     // DO, as unbound sends it: the signatures are cached with their RRsets and passed on to
     // clients that set DO themselves (validating stubs), stripped for the others.
     query.addRecord(
