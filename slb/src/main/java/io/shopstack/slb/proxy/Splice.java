@@ -90,29 +90,11 @@ final class Splice {
       return;
     }
     if (to instanceof DuplexChannel duplex) {
-      to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> finishLater(duplex));
+      to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> finishSending(duplex));
     } else {
       closeOnFlush(to);
     }
     closeIfDone(from);
-  }
-
-  /**
-   * Everything for {@code to} is flushed and nothing more will come for it: our FIN goes one loop
-   * turn later ({@link DeferredFins}). If {@code to}'s own end arrives first, it is closed outright
-   * (no half-closure any more): its peer has finished sending and has every byte for it, so a close
-   * carries our FIN as well, and its handler then closes the other side after flushing. Without the
-   * deferral the FIN was a {@code shutdown(2)} per connection that HAProxy mostly does without.
-   */
-  private static void finishLater(DuplexChannel to) {
-    if (to.config() instanceof SocketChannelConfig config) {
-      // As a half-close, its end would cost Netty's shutdown(SHUT_RD) and an event, only for us
-      // to close it anyway.
-      config.setAllowHalfClosure(false);
-    }
-    if (!to.isActive() || !DeferredFins.defer(to)) {
-      finishSending(to);
-    }
   }
 
   /**
@@ -125,7 +107,7 @@ final class Splice {
    * a side whose sender has finished, except the empty flush of {@link #closeOnFlush}, which writes
    * no byte.
    */
-  static void finishSending(DuplexChannel to) {
+  private static void finishSending(DuplexChannel to) {
     if (to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
       if (!to.isActive()) {
         return;
@@ -136,10 +118,19 @@ final class Splice {
         to.close(); // the peer reset meanwhile: nothing more can go either way
         return;
       }
-      closeIfDone(to);
+      finishedSending(to);
     } else {
-      to.shutdownOutput().addListener(shut -> closeIfDone(to));
+      to.shutdownOutput().addListener(shut -> finishedSending(to));
     }
+  }
+
+  private static void finishedSending(DuplexChannel to) {
+    // Nothing more goes to it: when its own end comes, close it outright. As a half-close that
+    // end is a failing shutdown(2) and an exception per connection, only to close it anyway.
+    if (to.config() instanceof SocketChannelConfig config) {
+      config.setAllowHalfClosure(false);
+    }
+    closeIfDone(to);
   }
 
   private static void closeIfDone(Channel channel) {
