@@ -1,0 +1,90 @@
+package io.shopstack.slb.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our backend channel against the one it replaces, Netty's {@code EpollSocketChannel}: the same
+ * socket settings when made, and what is set reaches the socket. (The data path itself runs on it
+ * in every slb suite on epoll: DataPathTest, SpliceTest's peers, KillUnderLoadTest and the rest.)
+ */
+class BackendEpollChannelTest {
+  private EpollSocketChannel netty;
+  private BackendEpollChannel ours;
+
+  @BeforeEach
+  void make() {
+    assumeThat(Epoll.isAvailable()).as("native epoll loads here").isTrue();
+    netty = new EpollSocketChannel(SocketProtocolFamily.INET);
+    ours = new BackendEpollChannel(SocketProtocolFamily.INET);
+  }
+
+  @AfterEach
+  void close() {
+    for (Channel channel : new Channel[] {netty, ours}) {
+      if (channel != null) {
+        channel.unsafe().close(channel.unsafe().voidPromise()); // never registered
+      }
+    }
+  }
+
+  private void same(String what, Function<SocketChannelConfig, Object> setting) {
+    assertThat(setting.apply(ours.config())).as(what).isEqualTo(setting.apply(netty.config()));
+  }
+
+  @Test
+  void startsWithNettysSocketSettings() {
+    same("TCP_NODELAY", SocketChannelConfig::isTcpNoDelay);
+    same("SO_KEEPALIVE", SocketChannelConfig::isKeepAlive);
+    same("SO_SNDBUF", SocketChannelConfig::getSendBufferSize);
+    same("SO_RCVBUF", SocketChannelConfig::getReceiveBufferSize);
+    same("SO_LINGER", SocketChannelConfig::getSoLinger);
+    same("IP_TOS", SocketChannelConfig::getTrafficClass);
+    same("SO_REUSEADDR", SocketChannelConfig::isReuseAddress);
+    same("half-closure", SocketChannelConfig::isAllowHalfClosure);
+    same("auto-read", SocketChannelConfig::isAutoRead);
+    same("connect timeout", SocketChannelConfig::getConnectTimeoutMillis);
+    same("write spin count", SocketChannelConfig::getWriteSpinCount);
+    same("allocator", config -> config.getAllocator().getClass());
+    same("receive allocator", config -> config.getRecvByteBufAllocator().getClass());
+    same("write water mark", config -> config.getWriteBufferWaterMark().toString());
+    assertThat(ours.isOpen()).isTrue();
+    assertThat(ours.isActive()).isFalse();
+    assertThat(ours.metadata().hasDisconnect()).isEqualTo(netty.metadata().hasDisconnect());
+  }
+
+  @Test
+  void settingsReachTheSocket() {
+    for (SocketChannelConfig config : new SocketChannelConfig[] {netty.config(), ours.config()}) {
+      config
+          .setTcpNoDelay(false)
+          .setKeepAlive(true)
+          .setSendBufferSize(64 * 1024)
+          .setReceiveBufferSize(32 * 1024)
+          .setTrafficClass(0x10)
+          .setReuseAddress(true)
+          .setAllowHalfClosure(true)
+          .setAutoRead(false)
+          .setConnectTimeoutMillis(1234);
+    }
+    startsWithNettysSocketSettings();
+  }
+
+  @Test
+  void lingeringIsRefusedRatherThanIgnored() {
+    // Netty's channel closes a lingering socket on another thread; ours would block the loop.
+    assertThatThrownBy(() -> ours.config().setSoLinger(5))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+}
