@@ -5,7 +5,8 @@
 #     mmdebstrap for base images, dig and curl that the tests use as independent clients,
 #     unbound, the independent resolver the DNS interoperability test iterates with, NSD, the
 #     independent authoritative server the resolver's DNAME test asks, tcpdump, with which the
-#     resolver's tests capture what it sends, chromium, which renders the client's journey page, and
+#     resolver's tests capture what it sends, strace, with which tests count a server's system
+#     calls, chromium, which renders the client's journey page, and
 #     PostgreSQL, which the order service's tests run without Docker);
 #   - a running Docker engine (started here if none answers; its pid goes to
 #     /run/shop-stack-dockerd.pid so whoever started it can stop it);
@@ -29,6 +30,8 @@ wanted=(javac:openjdk-17-jdk-headless mvn:maven ip:iproute2)
 if $docker_too; then
   wanted+=(dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
            dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd tcpdump:tcpdump pg_ctlcluster:postgresql
+           # strace: tests count the system calls our servers make (the SLB's per connection).
+           strace:strace
            # Headless chromium renders the client's journey page in its tests.
            chromium:chromium
            # The S3 clients users have, run by the object-store's tests: Debian's own, found by

@@ -1,20 +1,18 @@
 package io.shopstack.slb;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.epoll.Epoll;
+import io.shopstack.common.testing.SystemCallTrace;
 import io.shopstack.slb.health.HealthCheck;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,10 +29,9 @@ class BackendSocketCallsTest {
 
   @Test
   void backendSideReadsNoSendBufferAndNoLinger(@TempDir Path dir) throws Exception {
-    assumeThat(Epoll.isAvailable()).as("native epoll loads here").isTrue();
-    assumeThat(Files.isExecutable(Path.of("/usr/bin/strace"))).as("strace is installed").isTrue();
-    Path trace = dir.resolve("getsockopt.txt");
-    Set<String> loops;
+    assertThat(Epoll.isAvailable()).as("native epoll loads here (it ships in the jar)").isTrue();
+    List<String> traced;
+    Set<String> slbThreads;
     try (var backend = TcpBackends.named("order-1");
         SlbServer slb =
             new SlbServer(
@@ -42,52 +39,30 @@ class BackendSocketCallsTest {
                         .transport("epoll")
                         .healthCheck(HealthCheck.NONE)
                         .build())
-                .start()) {
-      Process strace =
-          new ProcessBuilder(
-                  "/usr/bin/strace",
-                  "-f",
-                  "-e",
-                  "trace=getsockopt",
-                  "-o",
-                  trace.toString(),
-                  "-p",
-                  String.valueOf(ProcessHandle.current().pid()))
-              .redirectErrorStream(true)
-              .start();
-      try {
-        InputStream says = strace.getInputStream();
-        // strace names each thread it attaches to; attached to all once the first line is there.
-        assumeThat(says.read() != -1 && strace.isAlive()).as("strace may attach here").isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(trace));
-        for (int i = 0; i < CONNECTIONS; i++) {
-          try (Socket client = new Socket()) {
-            client.connect(slb.listenAddresses().get(0), 2000);
-            client.setSoTimeout(5000);
-            assertThat(TcpBackends.readAll(client.getInputStream())).isEqualTo("order-1\n");
-          }
+                .start();
+        SystemCallTrace trace =
+            SystemCallTrace.ofThisJvm(dir.resolve("getsockopt.txt"), "getsockopt")) {
+      for (int i = 0; i < CONNECTIONS; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(slb.listenAddresses().get(0), 2000);
+          client.setSoTimeout(5000);
+          assertThat(TcpBackends.readAll(client.getInputStream())).isEqualTo("order-1\n");
         }
-        // Both sides of the last splice closed: every close has made its calls.
-        await()
-            .atMost(Duration.ofSeconds(5))
-            .until(
-                () ->
-                    slb.registry().get("slb_connections_active").gauge().value() == 0
-                        && slb.registry().get("slb_backend_connections_active").gauge().value()
-                            == 0);
-      } finally {
-        strace.destroy();
-        strace.waitFor(10, TimeUnit.SECONDS);
       }
-      loops = eventLoopThreads();
+      // Both sides of the last splice closed: every close has made its calls.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  slb.registry().get("slb_connections_active").gauge().value() == 0
+                      && slb.registry().get("slb_backend_connections_active").gauge().value() == 0);
+      traced = trace.stopAndRead();
+      slbThreads = eventLoopThreads();
     }
     // Only the SLB's event loops: the JDK's sockets of the test's clients and backend read
     // SO_LINGER at their own closes.
-    Set<String> slbThreads = loops;
     List<String> calls =
-        Files.readAllLines(trace).stream()
-            .filter(line -> slbThreads.contains(line.split(" ", 2)[0]))
-            .toList();
+        traced.stream().filter(line -> slbThreads.contains(line.split(" ", 2)[0])).toList();
     long sendBuffer = calls.stream().filter(line -> line.contains("SO_SNDBUF")).count();
     long linger = calls.stream().filter(line -> line.contains("SO_LINGER")).count();
     // One each per client side (Netty's accepted channel); Netty's channel on the backend side

@@ -1,8 +1,6 @@
 package io.shopstack.common.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -14,15 +12,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.shopstack.common.testing.SystemCallTrace;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +54,9 @@ class EpollCloseTest {
 
   @BeforeEach
   void startEcho() throws InterruptedException {
-    assumeTrue(Transport.nativeIfAvailable() == Transport.EPOLL, "native epoll loads here");
+    assertThat(Transport.nativeIfAvailable())
+        .as("native epoll loads here")
+        .isEqualTo(Transport.EPOLL);
     group = new MultiThreadIoEventLoopGroup(1, Transport.EPOLL.ioHandlerFactory());
     listener =
         new ServerBootstrap()
@@ -104,33 +102,14 @@ class EpollCloseTest {
 
   @Test
   void closedConnectionsLeaveTheEpollSetWithoutEpollCtlDel(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is installed");
-    Path trace = dir.resolve("epoll_ctl.txt");
-    Process strace =
-        new ProcessBuilder(
-                "/usr/bin/strace",
-                "-f",
-                "-e",
-                "trace=epoll_ctl",
-                "-o",
-                trace.toString(),
-                "-p",
-                String.valueOf(ProcessHandle.current().pid()))
-            .redirectErrorStream(true)
-            .start();
-    try {
-      InputStream says = strace.getInputStream();
-      // strace names each thread it attaches to; attached to all once the first line is there.
-      assumeTrue(says.read() != -1 && strace.isAlive(), "strace may attach to this JVM");
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(trace));
+    List<String> calls;
+    try (SystemCallTrace trace =
+        SystemCallTrace.ofThisJvm(dir.resolve("epoll_ctl.txt"), "epoll_ctl")) {
       for (int i = 0; i < 50; i++) {
         shortConnection(listener.localAddress());
       }
-    } finally {
-      strace.destroy();
-      strace.waitFor(10, TimeUnit.SECONDS);
+      calls = trace.stopAndRead();
     }
-    List<String> calls = Files.readAllLines(trace);
     long added = calls.stream().filter(line -> line.contains("EPOLL_CTL_ADD")).count();
     long removed = calls.stream().filter(line -> line.contains("EPOLL_CTL_DEL")).count();
     assertThat(added).as("every connection was added").isGreaterThanOrEqualTo(50);

@@ -1,7 +1,6 @@
 package io.shopstack.common.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -71,7 +70,9 @@ class EpollHalfCloseTest {
 
   @Test
   void aHalfClosedConnectionTakesBurstAfterBurst() throws Exception {
-    assumeTrue(Transport.nativeIfAvailable() == Transport.EPOLL, "native epoll loads here");
+    assertThat(Transport.nativeIfAvailable())
+        .as("native epoll loads here")
+        .isEqualTo(Transport.EPOLL);
     CountDownLatch secondStarted = new CountDownLatch(1);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transport.EPOLL.ioHandlerFactory());
     try {
