@@ -6,6 +6,7 @@ import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelConfig;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.SocketChannelConfig;
 import java.io.IOException;
 
@@ -25,30 +26,17 @@ final class BackendChannelConfig extends EpollChannelConfig implements SocketCha
 
   @Override
   public boolean isTcpNoDelay() {
-    try {
-      return socket().isTcpNoDelay();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::isTcpNoDelay);
   }
 
   @Override
   public BackendChannelConfig setTcpNoDelay(boolean tcpNoDelay) {
-    try {
-      socket().setTcpNoDelay(tcpNoDelay);
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-    return this;
+    return write(socket -> socket.setTcpNoDelay(tcpNoDelay));
   }
 
   @Override
   public int getSoLinger() {
-    try {
-      return socket().getSoLinger();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::getSoLinger);
   }
 
   /**
@@ -61,97 +49,52 @@ final class BackendChannelConfig extends EpollChannelConfig implements SocketCha
 
   @Override
   public int getSendBufferSize() {
-    try {
-      return socket().getSendBufferSize();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::getSendBufferSize);
   }
 
   @Override
   public BackendChannelConfig setSendBufferSize(int sendBufferSize) {
-    try {
-      socket().setSendBufferSize(sendBufferSize);
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-    return this;
+    return write(socket -> socket.setSendBufferSize(sendBufferSize));
   }
 
   @Override
   public int getReceiveBufferSize() {
-    try {
-      return socket().getReceiveBufferSize();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::getReceiveBufferSize);
   }
 
   @Override
   public BackendChannelConfig setReceiveBufferSize(int receiveBufferSize) {
-    try {
-      socket().setReceiveBufferSize(receiveBufferSize);
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-    return this;
+    return write(socket -> socket.setReceiveBufferSize(receiveBufferSize));
   }
 
   @Override
   public boolean isKeepAlive() {
-    try {
-      return socket().isKeepAlive();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::isKeepAlive);
   }
 
   @Override
   public BackendChannelConfig setKeepAlive(boolean keepAlive) {
-    try {
-      socket().setKeepAlive(keepAlive);
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-    return this;
+    return write(socket -> socket.setKeepAlive(keepAlive));
   }
 
   @Override
   public int getTrafficClass() {
-    try {
-      return socket().getTrafficClass();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::getTrafficClass);
   }
 
   @Override
   public BackendChannelConfig setTrafficClass(int trafficClass) {
-    try {
-      socket().setTrafficClass(trafficClass);
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-    return this;
+    return write(socket -> socket.setTrafficClass(trafficClass));
   }
 
   @Override
   public boolean isReuseAddress() {
-    try {
-      return socket().isReuseAddress();
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+    return read(LinuxSocket::isReuseAddress);
   }
 
   @Override
   public BackendChannelConfig setReuseAddress(boolean reuseAddress) {
-    try {
-      socket().setReuseAddress(reuseAddress);
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-    return this;
+    return write(socket -> socket.setReuseAddress(reuseAddress));
   }
 
   @Override
@@ -223,6 +166,34 @@ final class BackendChannelConfig extends EpollChannelConfig implements SocketCha
   @Override
   public BackendChannelConfig setWriteBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
     super.setWriteBufferWaterMark(writeBufferWaterMark);
+    return this;
+  }
+
+  /** An option read from the socket now (no cache: the kernel's value is the one that holds). */
+  private interface SocketRead<T> {
+    T from(LinuxSocket socket) throws IOException;
+  }
+
+  /** An option written to the socket now. */
+  private interface SocketWrite {
+    void to(LinuxSocket socket) throws IOException;
+  }
+
+  /** As Netty's own configs: a failed socket call is a {@link ChannelException}. */
+  private <T> T read(SocketRead<T> option) {
+    try {
+      return option.from(socket());
+    } catch (IOException e) {
+      throw new ChannelException(e);
+    }
+  }
+
+  private BackendChannelConfig write(SocketWrite option) {
+    try {
+      option.to(socket());
+    } catch (IOException e) {
+      throw new ChannelException(e);
+    }
     return this;
   }
 }
