@@ -11,9 +11,12 @@ public final class EdgeCacheMain {
   public static void main(String[] args) throws InterruptedException {
     LeakDetection.offUnlessAsked(System.getProperties());
     EdgeCacheConfig config = ConfigLoader.load(EdgeCacheConfig.class, "edge-cache.yml", args);
-    EdgeCacheServer server = new EdgeCacheServer(config).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));
+    EdgeCacheServer server = new EdgeCacheServer(config);
+    // Before the start-up line: a SIGHUP sent once it is logged must reload the rules, not meet the
+    // JVM's default handler, which shuts the process down.
     reloadRulesOnHangup(server);
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));
   }
 
   /**

@@ -40,11 +40,11 @@ public final class SlbMain {
     SlbConfig config = ConfigLoader.load(SlbConfig.class, "slb.yml", args);
     SlbServer server =
         new SlbServer(config)
-            .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, "slb.yml", args))
-            .start();
-    settleStartUpHeap();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));
-    // The JDK's signal thread runs the handler; the reload only swaps backend lists, briefly.
+            .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, "slb.yml", args));
+    // Before the start, whose "listening on" line tells operators and scripts the SLB is up: a
+    // SIGHUP sent on that line must reload, not meet the JVM's default handler, which shuts the
+    // process down (it did, in the full GC of settleStartUpHeap). The JDK's signal thread runs the
+    // handler; the reload only swaps backend lists, briefly.
     Signal.handle(
         new Signal("HUP"),
         signal -> {
@@ -54,5 +54,8 @@ public final class SlbMain {
             log.warn("{}", refused.getMessage());
           }
         });
+    server.start();
+    settleStartUpHeap();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));
   }
 }

@@ -52,7 +52,8 @@ public final class SlbServer implements AutoCloseable {
   private AdminServer admin;
   private RuntimeApi runtimeApi;
   private Supplier<SlbConfig> configSource;
-  private ConfigReload reload;
+  // Set on the starting thread, read by the JDK's signal thread and the admin port's.
+  private volatile ConfigReload reload;
   private HealthChecker healthChecker;
   private FrontendLimit frontendLimit;
   private final AcceptFailures acceptFailures =
@@ -87,10 +88,17 @@ public final class SlbServer implements AutoCloseable {
    *     is no source to read
    */
   public String reload(String by) {
-    if (reload == null) {
-      throw new IllegalArgumentException("this SLB was not started from a file to reload");
+    ConfigReload now = reload;
+    if (now == null) {
+      throw new IllegalArgumentException(
+          configSource == null
+              ? "this SLB was not started from a file to reload"
+              : "reload by "
+                  + by
+                  + " during start-up not applied: the file was read as the start"
+                  + " began; send it again once the SLB is listening");
     }
-    return reload.reload(by);
+    return now.reload(by);
   }
 
   /**

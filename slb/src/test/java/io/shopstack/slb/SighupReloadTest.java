@@ -34,12 +34,7 @@ class SighupReloadTest {
           Files.writeString(config, ConfigReloadTest.file("roundrobin", order2.hostPort()));
           ExternalCommand.run(Duration.ofSeconds(10), "kill", "-HUP", String.valueOf(slb.pid()))
               .assertSuccess();
-          await()
-              .atMost(Duration.ofSeconds(10))
-              .until(
-                  () ->
-                      slb.output().stream()
-                          .anyMatch(l -> l.contains("configuration reloaded by SIGHUP")));
+          awaitReloadOrExit(slb);
           await()
               .atMost(Duration.ofSeconds(10))
               .until(() -> NamedSession.backendsOfNewSessions(vip, 1).equals(List.of("order-2")));
@@ -54,5 +49,35 @@ class SighupReloadTest {
             .contains(order2.hostPort() + " added", order1.hostPort() + " removed");
       }
     }
+  }
+
+  /**
+   * A SIGHUP sent the moment the start-up line appears (a reload script, systemd) reloads. The
+   * handler used to be installed after a full GC that follows that line, and a SIGHUP in between
+   * met the JVM's default handler, which ends the process.
+   */
+  @Test
+  void aSighupOnTheStartUpLineReloadsAndTheProcessLives() throws Exception {
+    Path config = dir.resolve("slb.yml");
+    try (var order1 = TcpBackends.namedEcho("order-1")) {
+      Files.writeString(config, ConfigReloadTest.file("roundrobin", order1.hostPort()));
+      try (SlbProcess slb = new SlbProcess(config)) {
+        slb.awaitPort();
+        ExternalCommand.run(Duration.ofSeconds(10), "kill", "-HUP", String.valueOf(slb.pid()))
+            .assertSuccess();
+        awaitReloadOrExit(slb);
+      }
+    }
+  }
+
+  /** The reload's log line, or the process's end: either way, what it wrote is in the failure. */
+  private static void awaitReloadOrExit(SlbProcess slb) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> !slb.isAlive() || reloaded(slb));
+    assertThat(slb.isAlive()).as("alive after the SIGHUP; it wrote:%n%s", slb.output()).isTrue();
+    assertThat(reloaded(slb)).as("reloaded; it wrote:%n%s", slb.output()).isTrue();
+  }
+
+  private static boolean reloaded(SlbProcess slb) {
+    return slb.output().stream().anyMatch(l -> l.contains("configuration reloaded by SIGHUP"));
   }
 }
