@@ -1,10 +1,10 @@
 package io.shopstack.slb;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.Hangup;
 import io.shopstack.common.server.LeakDetection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * Runs one SLB from {@code slb.yml} (or {@code --config=FILE}) until the JVM is stopped. SIGHUP
@@ -42,18 +42,17 @@ public final class SlbMain {
         new SlbServer(config)
             .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, "slb.yml", args));
     // Before the start, whose "listening on" line tells operators and scripts the SLB is up: a
-    // SIGHUP sent on that line must reload, not meet the JVM's default handler, which shuts the
-    // process down (it did, in the full GC of settleStartUpHeap). The JDK's signal thread runs the
-    // handler; the reload only swaps backend lists, briefly.
-    Signal.handle(
-        new Signal("HUP"),
-        signal -> {
+    // SIGHUP sent on that line must reload (it once met the JVM's default handler during the full
+    // GC of settleStartUpHeap). The reload only swaps backend lists, briefly.
+    Hangup.reloads(
+        () -> {
           try {
             server.reload("SIGHUP");
           } catch (IllegalArgumentException refused) {
             log.warn("{}", refused.getMessage());
           }
-        });
+        },
+        "POST /reload on the admin port");
     server.start();
     settleStartUpHeap();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, config.instance() + "-stop"));

@@ -78,6 +78,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     public ServiceProcess start() {
       List<String> command = new ArrayList<>();
+      // With the signals at their defaults, as a service manager starts a daemon: a build run under
+      // nohup would otherwise pass SIGHUP on ignored, and the JVM then cannot catch it.
+      command.add("/usr/bin/env");
+      command.add("--default-signal");
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmOptions);
       command.add("-cp");
