@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Neither side of a splice on epoll reads its send buffer size when it is made nor its linger
  * setting when it closes: the backend side is proxy.BackendEpollChannel, the client side
  * stack-common's AcceptedEpollChannel; Netty's own socket channel reads both on each (100 of each
- * for 50 connections before the backend side was ours, 50 before the client side was). Counted
- * with strace on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
+ * for 50 connections before the backend side was ours, 50 before the client side was). Counted with
+ * strace on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
  */
 class SpliceSocketCallsTest {
   private static final int CONNECTIONS = 50;

@@ -10,11 +10,12 @@ import java.net.InetSocketAddress;
 
 /**
  * The backend side of a splice on epoll: Netty's stream channel with the stack's socket settings
- * ({@link EpollSocketConfig}, which the accepted client side uses too), which spares two system calls per connection that Netty's {@code
- * EpollSocketChannel} makes and a splice never needs: reading {@code SO_SNDBUF} when the channel is
- * made (to size gathering writes; a splice writes one chunk at a time) and {@code SO_LINGER} at
- * each close (to close on another thread when lingering; the SLB never sets it). Everything else,
- * connecting, reading, writing and half-closure, is Netty's own.
+ * ({@link EpollSocketConfig}, which the accepted client side uses too), which spares two system
+ * calls per connection that Netty's {@code EpollSocketChannel} makes and a splice never needs:
+ * reading {@code SO_SNDBUF} when the channel is made (to size gathering writes; a splice writes one
+ * chunk at a time) and {@code SO_LINGER} at each close (to close on another thread when lingering;
+ * the SLB never sets it). Everything else, connecting, reading, writing and half-closure, is
+ * Netty's own.
  */
 final class BackendEpollChannel extends AbstractEpollStreamChannel implements SocketChannel {
   private final EpollSocketConfig config;

@@ -1,7 +1,6 @@
 package io.shopstack.common.server;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
@@ -12,7 +11,6 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.ServerSocketChannelConfig;
 import io.netty.util.NetUtil;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -187,28 +185,12 @@ public final class EpollListenerConfig extends EpollChannelConfig
     return this;
   }
 
-  private interface SocketRead<T> {
-    T from(LinuxSocket socket) throws IOException;
+  private <T> T read(SocketCalls.Read<T> option) {
+    return SocketCalls.read(socket(), option);
   }
 
-  private interface SocketWrite {
-    void to(LinuxSocket socket) throws IOException;
-  }
-
-  private <T> T read(SocketRead<T> option) {
-    try {
-      return option.from(socket());
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-  }
-
-  private EpollListenerConfig write(SocketWrite option) {
-    try {
-      option.to(socket());
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+  private EpollListenerConfig write(SocketCalls.Write option) {
+    SocketCalls.write(socket(), option);
     return this;
   }
 }

@@ -1,16 +1,14 @@
 package io.shopstack.common.server;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelException;
-import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.epoll.EpollChannelConfig;
 import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.SocketChannelConfig;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -241,31 +239,12 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
     return this;
   }
 
-  /** An option read from the socket now (no cache: the kernel's value is the one that holds). */
-  private interface SocketRead<T> {
-    T from(LinuxSocket socket) throws IOException;
+  private <T> T read(SocketCalls.Read<T> option) {
+    return SocketCalls.read(socket(), option);
   }
 
-  /** An option written to the socket now. */
-  private interface SocketWrite {
-    void to(LinuxSocket socket) throws IOException;
-  }
-
-  /** As Netty's own configs: a failed socket call is a {@link ChannelException}. */
-  private <T> T read(SocketRead<T> option) {
-    try {
-      return option.from(socket());
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
-  }
-
-  private EpollSocketConfig write(SocketWrite option) {
-    try {
-      option.to(socket());
-    } catch (IOException e) {
-      throw new ChannelException(e);
-    }
+  private EpollSocketConfig write(SocketCalls.Write option) {
+    SocketCalls.write(socket(), option);
     return this;
   }
 }

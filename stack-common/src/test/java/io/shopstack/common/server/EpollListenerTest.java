@@ -59,7 +59,8 @@ class EpollListenerTest {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
       if (event instanceof ChannelInputShutdownEvent) {
-        ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("bye".getBytes(StandardCharsets.US_ASCII)))
+        ctx.writeAndFlush(
+                ctx.alloc().buffer().writeBytes("bye".getBytes(StandardCharsets.US_ASCII)))
             .addListener(done -> ctx.close());
       }
     }
@@ -67,7 +68,9 @@ class EpollListenerTest {
 
   @BeforeEach
   void start() throws InterruptedException {
-    assertThat(Transport.nativeIfAvailable()).as("native epoll loads here").isEqualTo(Transport.EPOLL);
+    assertThat(Transport.nativeIfAvailable())
+        .as("native epoll loads here")
+        .isEqualTo(Transport.EPOLL);
     server = new ServerLifecycle("lt", Duration.ofSeconds(1), Transport.EPOLL);
     server.start(
         s -> {
@@ -86,7 +89,10 @@ class EpollListenerTest {
                         }
                       });
           first =
-              s.bind("listener", bootstrap, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+              s.bind(
+                  "listener",
+                  bootstrap,
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
           sibling = s.bind("listener", bootstrap, (InetSocketAddress) first.localAddress());
         });
   }
@@ -176,8 +182,12 @@ class EpollListenerTest {
     assertThat(calls.stream().filter(line -> line.contains("getsockname(")))
         .as("the trace saw the loop: getsockname at each accept")
         .hasSizeGreaterThanOrEqualTo(CONNECTIONS);
-    assertThat(calls.stream().filter(line -> line.contains("SO_SNDBUF"))).as("SO_SNDBUF reads").isEmpty();
-    assertThat(calls.stream().filter(line -> line.contains("SO_LINGER"))).as("SO_LINGER reads").isEmpty();
+    assertThat(calls.stream().filter(line -> line.contains("SO_SNDBUF")))
+        .as("SO_SNDBUF reads")
+        .isEmpty();
+    assertThat(calls.stream().filter(line -> line.contains("SO_LINGER")))
+        .as("SO_LINGER reads")
+        .isEmpty();
   }
 
   /** This JVM's threads of the server's loop ({@code lt-io-...}), by thread id. */
