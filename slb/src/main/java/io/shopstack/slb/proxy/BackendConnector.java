@@ -8,7 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.ReflectiveChannelFactory;
-import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.Future;
@@ -250,7 +250,7 @@ final class BackendConnector {
    */
   private Channel newBackendChannel(Channel client, InetSocketAddress backend) {
     Channel channel;
-    if (client instanceof EpollSocketChannel) {
+    if (client instanceof AbstractEpollStreamChannel) {
       channel =
           new BackendEpollChannel(
               backend.getAddress() instanceof Inet6Address

@@ -4,7 +4,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
@@ -29,11 +28,13 @@ public enum Transport {
       NioDatagramChannel.class),
   /**
    * Linux native epoll: fewer copies and syscalls than NIO, and SO_REUSEPORT. Netty's handler is
-   * wrapped so that half-closed connections keep working ({@link EpollKeepingRegistration}).
+   * wrapped so that half-closed connections keep working ({@link EpollKeepingRegistration}), and
+   * its listening sockets are {@link EpollListener}s, whose clients read no socket option Netty's
+   * would.
    */
   EPOLL(
       EpollKeepingRegistration::factory,
-      EpollServerSocketChannel.class,
+      EpollListener.class,
       EpollSocketChannel.class,
       EpollDatagramChannel.class);
 

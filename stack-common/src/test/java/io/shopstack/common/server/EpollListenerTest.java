@@ -1,0 +1,210 @@
+package io.shopstack.common.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.shopstack.common.testing.SystemCallTrace;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stack's epoll listener ({@link Transport#EPOLL}'s server channel) on real sockets: it takes
+ * the options the servers give it (backlog, SO_REUSEPORT siblings, child options), its clients are
+ * {@link AcceptedEpollChannel}s with Netty's socket settings, and a connection reads neither {@code
+ * SO_SNDBUF} nor {@code SO_LINGER} (Netty's listener and client channel read one of each per
+ * connection, counted by strace on the loop's thread).
+ */
+class EpollListenerTest {
+  private static final int CONNECTIONS = 50;
+
+  private ServerLifecycle server;
+  private final Queue<Channel> accepted = new ConcurrentLinkedQueue<>();
+  private Channel first;
+  private Channel sibling;
+
+  /** Sends the client's bytes back; on the client's FIN, sends "bye" and closes. */
+  private static final class EchoUntilEnd extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.writeAndFlush(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof ChannelInputShutdownEvent) {
+        ctx.writeAndFlush(
+                ctx.alloc().buffer().writeBytes("bye".getBytes(StandardCharsets.US_ASCII)))
+            .addListener(done -> ctx.close());
+      }
+    }
+  }
+
+  @BeforeEach
+  void start() throws InterruptedException {
+    assertThat(Transport.nativeIfAvailable())
+        .as("native epoll loads here")
+        .isEqualTo(Transport.EPOLL);
+    server = new ServerLifecycle("lt", Duration.ofSeconds(1), Transport.EPOLL);
+    server.start(
+        s -> {
+          EventLoopGroup loops = s.eventLoops("io", 1);
+          ServerBootstrap bootstrap =
+              s.serverBootstrap(loops, loops)
+                  .option(ChannelOption.SO_BACKLOG, 64)
+                  .option(EpollChannelOption.SO_REUSEPORT, true)
+                  .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                  .childHandler(
+                      new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                          accepted.add(channel);
+                          channel.pipeline().addLast(new EchoUntilEnd());
+                        }
+                      });
+          first =
+              s.bind(
+                  "listener",
+                  bootstrap,
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+          sibling = s.bind("listener", bootstrap, (InetSocketAddress) first.localAddress());
+        });
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void listensWithTheOptionsGiven() {
+    for (Channel listener : List.of(first, sibling)) {
+      assertThat((Object) listener).isInstanceOf(EpollListener.class);
+      EpollListenerConfig config = ((EpollListener) listener).config();
+      assertThat(config.getBacklog()).isEqualTo(64);
+      assertThat(config.isReusePort()).isTrue();
+      assertThat(config.isReuseAddress()).as("on from the start, as Netty's").isTrue();
+      assertThat((Object) config.getRecvByteBufAllocator())
+          .as("AcceptBatch's")
+          .isInstanceOf(AcceptBatch.allocator().getClass());
+      assertThat(listener.isActive()).isTrue();
+    }
+    assertThat(sibling.localAddress()).isEqualTo(first.localAddress());
+  }
+
+  @Test
+  void clientsGetNettysSettingsAndHalfCloseWorks() throws Exception {
+    try (Socket client = new Socket()) {
+      client.connect(first.localAddress(), 2000);
+      client.setSoTimeout(5000);
+      client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.US_ASCII))
+          .isEqualTo("hello");
+      sameSettingsAsNettys(accepted.peek());
+      client.shutdownOutput();
+      assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .as("the answer after the client's FIN, then the end")
+          .isEqualTo("bye");
+      AcceptedEpollChannel channel = (AcceptedEpollChannel) accepted.peek();
+      assertThat(channel.remoteAddress().getPort()).isEqualTo(client.getLocalPort());
+      assertThat(channel.localAddress()).isEqualTo(first.localAddress());
+      assertThat(channel.parent()).isIn(first, sibling);
+      assertThat(channel.config().isAllowHalfClosure()).as("childOption").isTrue();
+    }
+  }
+
+  /** Netty's client channel starts with TCP_NODELAY on and SO_KEEPALIVE off; so does ours. */
+  private static void sameSettingsAsNettys(Channel ours) {
+    EpollSocketChannel netty = new EpollSocketChannel(SocketProtocolFamily.INET);
+    try {
+      assertThat(ours.config().getOption(ChannelOption.TCP_NODELAY))
+          .isEqualTo(netty.config().isTcpNoDelay())
+          .isTrue();
+      assertThat(ours.config().getOption(ChannelOption.SO_KEEPALIVE))
+          .isEqualTo(netty.config().isKeepAlive());
+    } finally {
+      netty.unsafe().close(netty.unsafe().voidPromise());
+    }
+  }
+
+  @Test
+  void connectionsReadNoSendBufferAndNoLinger(@TempDir Path dir) throws Exception {
+    List<String> traced;
+    try (SystemCallTrace trace =
+        SystemCallTrace.ofThisJvm(dir.resolve("getsockopt.txt"), "getsockopt,getsockname")) {
+      for (int i = 0; i < CONNECTIONS; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(first.localAddress(), 2000);
+          client.setSoTimeout(5000);
+          client.shutdownOutput();
+          assertThat(client.getInputStream().readAllBytes()).hasSize(3);
+        }
+      }
+      // The server closes after its "bye": wait until every accepted channel has.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (accepted.stream().anyMatch(Channel::isOpen) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      traced = trace.stopAndRead();
+    }
+    Set<String> loop = eventLoopThreads();
+    List<String> calls =
+        traced.stream().filter(line -> loop.contains(line.split(" ", 2)[0])).toList();
+    assertThat(accepted).hasSize(CONNECTIONS).noneMatch(Channel::isOpen);
+    assertThat(calls.stream().filter(line -> line.contains("getsockname(")))
+        .as("the trace saw the loop: getsockname at each accept")
+        .hasSizeGreaterThanOrEqualTo(CONNECTIONS);
+    assertThat(calls.stream().filter(line -> line.contains("SO_SNDBUF")))
+        .as("SO_SNDBUF reads")
+        .isEmpty();
+    assertThat(calls.stream().filter(line -> line.contains("SO_LINGER")))
+        .as("SO_LINGER reads")
+        .isEmpty();
+  }
+
+  /** This JVM's threads of the server's loop ({@code lt-io-...}), by thread id. */
+  private static Set<String> eventLoopThreads() throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      return tasks
+          .filter(task -> comm(task).startsWith("lt-io-"))
+          .map(task -> task.getFileName().toString())
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static String comm(Path task) {
+    try {
+      return Files.readString(task.resolve("comm"));
+    } catch (IOException gone) {
+      return "";
+    }
+  }
+}
