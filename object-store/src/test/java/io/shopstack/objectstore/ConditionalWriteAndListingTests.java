@@ -76,8 +76,7 @@ class ConditionalWriteAndListingTests {
     assertThat(request("GET", "/listing-owners?list-type=2", "", Map.of()).body())
         .contains("<Key>k.txt</Key>")
         .doesNotContain("<Owner>");
-    assertThat(
-            request("GET", "/listing-owners?fetch-owner=true&list-type=2", "", Map.of()).body())
+    assertThat(request("GET", "/listing-owners?fetch-owner=true&list-type=2", "", Map.of()).body())
         .contains(owner);
   }
 

@@ -17,8 +17,9 @@ import org.springframework.web.util.UriUtils;
 /**
  * Every request is either signed with the configured key (SigV4 in the header or presigned, or a
  * SigV2 presigned URL) or an unsigned read of an object in a public-read bucket; everything else is
- * refused before a controller runs, so no write ever happens without a key. Refusals carry S3's codes (AccessDenied,
- * InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed) because SDKs act on them.
+ * refused before a controller runs, so no write ever happens without a key. Refusals carry S3's
+ * codes (AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed) because
+ * SDKs act on them.
  */
 @Component
 public class RequestAuthentication implements HandlerInterceptor {
