@@ -170,6 +170,38 @@ class FreshnessTest {
   }
 
   @Test
+  void publicMakesAnyStatusHeuristicallyCacheable() throws Exception {
+    // RFC 9111 4.2.2: heuristics for the heuristically cacheable statuses and for responses
+    // marked explicitly cacheable (cache-tests' heuristic-599-cached and -not_cached).
+    String tenDaysAgo = inSeconds(-10 * 86400);
+    Answer marked =
+        Answer.status(599, Map.of("Last-Modified", tenDaysAgo, "Cache-Control", "public"), "x");
+    Answer unmarked = Answer.status(599, Map.of("Last-Modified", tenDaysAgo), "x");
+
+    assertThat(secondVerdict("/products/public-599", marked))
+        .isEqualTo("HIT after 1 origin request(s)");
+    assertThat(secondVerdict("/products/plain-599", unmarked))
+        .isEqualTo("MISS after 2 origin request(s)");
+  }
+
+  @Test
+  void aRequestsNoStoreIsNeitherStoredNorAnsweredFromStoreNorChangesIt() throws Exception {
+    // RFC 9111 5.2.1.5: nothing of a no-store request or of its response may be stored.
+    origin.answer("/products/secret", Answer.cacheable(60, "x"));
+    HttpResponse<String> first = client.get("/products/secret", "Cache-Control", "no-store");
+    HttpResponse<String> second = client.get("/products/secret");
+    assertThat(xCache(first) + " " + xCache(second) + " " + origin.requests("/products/secret"))
+        .isEqualTo("MISS MISS 2");
+
+    // The stored copy stays for the others: the no-store request neither used nor removed it,
+    // nor made the URL hit-for-pass.
+    HttpResponse<String> again = client.get("/products/secret", "Cache-Control", "no-store");
+    HttpResponse<String> others = client.get("/products/secret");
+    assertThat(xCache(again) + " " + xCache(others) + " " + origin.requests("/products/secret"))
+        .isEqualTo("MISS HIT 3");
+  }
+
+  @Test
   void cdnCacheControlOverridesCacheControl() throws Exception {
     Map<String, String> cdnOnly =
         Map.of("Cache-Control", "no-store", "CDN-Cache-Control", "max-age=60");

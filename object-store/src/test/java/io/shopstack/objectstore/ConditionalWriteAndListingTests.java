@@ -66,6 +66,20 @@ class ConditionalWriteAndListingTests {
     assertThat(encoded.body()).contains("<Key>a/b%20c.txt</Key>");
   }
 
+  @Test
+  void listingsNameTheOwnerAsS3DoesV1AlwaysV2WhenAskedForIt() throws Exception {
+    request("PUT", "/listing-owners", "", Map.of());
+    request("PUT", "/listing-owners/k.txt", "x", Map.of());
+    String owner = "<StorageClass>STANDARD</StorageClass><Owner><ID>"; // the instance's name
+
+    assertThat(request("GET", "/listing-owners", "", Map.of()).body()).contains(owner);
+    assertThat(request("GET", "/listing-owners?list-type=2", "", Map.of()).body())
+        .contains("<Key>k.txt</Key>")
+        .doesNotContain("<Owner>");
+    assertThat(request("GET", "/listing-owners?fetch-owner=true&list-type=2", "", Map.of()).body())
+        .contains(owner);
+  }
+
   private HttpResponse<String> request(
       String method, String path, String body, Map<String, String> headers) throws Exception {
     return send(

@@ -63,6 +63,13 @@ class MultipartUploadTests {
     assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
         .extracting(u -> u.uploadId())
         .contains(id);
+    // S3 names the initiator and owner of an upload; `aws s3api list-parts` showed neither
+    var listed = s3().listParts(b -> b.bucket("mpu").key("big/course.mp4").uploadId(id));
+    assertThat(listed.initiator()).isNotNull();
+    assertThat(listed.owner()).isNotNull();
+    assertThat(listed.owner().id()).isNotBlank().isEqualTo(listed.initiator().id());
+    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
+        .allSatisfy(u -> assertThat(u.owner().id()).isNotBlank());
 
     CompleteMultipartUploadResponse done =
         s3().completeMultipartUpload(

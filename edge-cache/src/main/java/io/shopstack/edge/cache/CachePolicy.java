@@ -115,6 +115,9 @@ public final class CachePolicy {
    * ttlMillis} &ge; 0, from the rule file) counting as explicit freshness; -1 for none.
    */
   public Verdict verdict(HttpHeaders requestHeaders, OriginResponse response, long ttlMillis) {
+    if (clientSaidNoStore(requestHeaders)) {
+      return Verdict.no("the request said no-store");
+    }
     HttpHeaders headers = response.headers();
     CacheControl cc = directives(headers);
     int status = response.status().code();
@@ -162,6 +165,16 @@ public final class CachePolicy {
       return Verdict.no("stale on arrival and no validator to revalidate it with");
     }
     return new Verdict(true, "cacheable");
+  }
+
+  /**
+   * RFC 9111 5.2.1.5: a request's {@code no-store} forbids storing any part of it or of its
+   * response. Such a request is the client's own business: it neither uses nor changes what is
+   * stored for others.
+   */
+  public static boolean clientSaidNoStore(HttpHeaders requestHeaders) {
+    return requestHeaders.contains(HttpHeaderNames.CACHE_CONTROL)
+        && CacheControl.of(requestHeaders).has("no-store");
   }
 
   /** Builds the entry for a response {@link #verdict} allowed. */
@@ -285,9 +298,11 @@ public final class CachePolicy {
       return expires == Long.MIN_VALUE ? 0 : Math.max(0, expires - date);
     }
     long lastModified = dateMillis(headers, HttpHeaderNames.LAST_MODIFIED, Long.MIN_VALUE);
-    if (lastModified != Long.MIN_VALUE
-        && HEURISTICALLY_CACHEABLE.contains(response.status().code())
-        && date > lastModified) {
+    // RFC 9111 4.2.2: heuristics for the heuristically cacheable statuses, and for any status the
+    // origin marked explicitly cacheable with public (cache-tests' heuristic-599-cached).
+    boolean heuristicAllowed =
+        HEURISTICALLY_CACHEABLE.contains(response.status().code()) || cc.has("public");
+    if (lastModified != Long.MIN_VALUE && heuristicAllowed && date > lastModified) {
       return Math.min((date - lastModified) / 10, HEURISTIC_CAP_MILLIS);
     }
     return 0;

@@ -235,6 +235,10 @@ final class CachingProxy {
    * miss. Misses and revalidations of one key share one origin request through the waiting list.
    */
   private CompletableFuture<Reply> lookup(Exchange x) {
+    if (CachePolicy.clientSaidNoStore(x.request().headers())) {
+      // Fetched alone (no waiting list): the answer is this client's, never stored nor shared.
+      return fetch(x, null, null);
+    }
     if (cache.onlyBelow(x.key())) {
       // Read from disk on a reader thread; hits from memory on this event loop go on meanwhile.
       return cache.loadFromBelow(x.key(), x.loop()).thenCompose(loaded -> decide(x));
@@ -380,8 +384,9 @@ final class CachingProxy {
 
   private void notStored(Exchange x, String reason, int status, long now) {
     log.debug("{} not stored: {}", x.key(), reason);
-    if (status < 500) {
-      hitForPass.mark(x.key(), now); // a failing origin is not "uncacheable"
+    // A failing origin is not "uncacheable", and one client's no-store says nothing about the URL.
+    if (status < 500 && !CachePolicy.clientSaidNoStore(x.request().headers())) {
+      hitForPass.mark(x.key(), now);
     }
   }
 

@@ -15,10 +15,11 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.util.UriUtils;
 
 /**
- * Every request is either signed with the configured key (SigV4, in the header or presigned) or an
- * unsigned read of an object in a public-read bucket; everything else is refused before a
- * controller runs, so no write ever happens without a key. Refusals carry S3's codes (AccessDenied,
- * InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed) because SDKs act on them.
+ * Every request is either signed with the configured key (SigV4 in the header or presigned, or a
+ * SigV2 presigned URL) or an unsigned read of an object in a public-read bucket; everything else is
+ * refused before a controller runs, so no write ever happens without a key. Refusals carry S3's
+ * codes (AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed) because
+ * SDKs act on them.
  */
 @Component
 public class RequestAuthentication implements HandlerInterceptor {
@@ -47,7 +48,11 @@ public class RequestAuthentication implements HandlerInterceptor {
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
     Optional<SignedRequest> signed = SignedRequest.of(request);
-    if (signed.isPresent()) {
+    if (signed.isEmpty() && PresignedUrlV2.present(request)) {
+      PresignedUrlV2.verify(
+          request, properties.accessKey(), properties.secretKey(), clock.instant());
+      request.setAttribute(SIGNED, Boolean.TRUE);
+    } else if (signed.isPresent()) {
       verify(request, signed.get());
       request.setAttribute(SIGNED, Boolean.TRUE);
     } else if (!anonymousReadAllowed(request)) {

@@ -55,11 +55,6 @@ record SignedRequest(
         || request.getParameter("X-Amz-Signature") != null) {
       return Optional.of(fromQuery(request));
     }
-    if (request.getParameter("Signature") != null
-        || request.getParameter("AWSAccessKeyId") != null) {
-      throw S3Error.INVALID_REQUEST.exception(
-          "Signature Version 2 is not supported. Please use AWS4-HMAC-SHA256.");
-    }
     return Optional.empty();
   }
 

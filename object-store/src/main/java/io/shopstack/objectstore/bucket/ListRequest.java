@@ -22,7 +22,8 @@ record ListRequest(
     String marker,
     String startAfter,
     String continuationToken,
-    boolean urlEncoded) {
+    boolean urlEncoded,
+    boolean owners) {
 
   static final int MAX_KEYS = 1000;
 
@@ -70,7 +71,9 @@ record ListRequest(
         marker,
         startAfter,
         token,
-        encoding != null);
+        encoding != null,
+        // V1 lists each object's owner always, V2 only when asked (fetch-owner=true), as S3 does
+        !v2 || "true".equals(query.get("fetch-owner")));
   }
 
   static String encodeToken(String lastKey) {

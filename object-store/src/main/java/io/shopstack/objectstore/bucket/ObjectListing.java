@@ -81,7 +81,7 @@ class ObjectListing {
     return at < 0 ? null : key.substring(0, at + request.delimiter().length());
   }
 
-  private static XmlDocument render(
+  private XmlDocument render(
       String bucket,
       ListRequest request,
       List<StoredObject> contents,
@@ -114,8 +114,11 @@ class ObjectListing {
           .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(object.lastModified()))
           .element("ETag", object.etag())
           .element("Size", object.size())
-          .element("StorageClass", "STANDARD")
-          .close();
+          .element("StorageClass", "STANDARD");
+      if (request.owners()) {
+        xml.open("Owner").element("ID", owner).element("DisplayName", owner).close();
+      }
+      xml.close();
     }
     for (String prefix : commonPrefixes) {
       xml.open("CommonPrefixes").element("Prefix", encode(prefix, request)).close();

@@ -4,6 +4,7 @@ import io.shopstack.objectstore.object.UploadBody;
 import io.shopstack.objectstore.storage.MultipartStorage;
 import io.shopstack.objectstore.storage.MultipartStorage.Upload;
 import io.shopstack.objectstore.storage.StoredObject;
+import io.shopstack.objectstore.system.ObjectStoreProperties;
 import io.shopstack.objectstore.system.S3Error;
 import io.shopstack.objectstore.system.XmlDocument;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,9 +31,17 @@ import org.springframework.web.bind.annotation.RestController;
 class MultipartController {
 
   private final MultipartStorage uploads;
+  private final String owner;
 
-  MultipartController(MultipartStorage uploads) {
+  MultipartController(MultipartStorage uploads, ObjectStoreProperties properties) {
     this.uploads = uploads;
+    this.owner = properties.instance();
+  }
+
+  /** The one owner, as S3 names who started an upload and who owns it. */
+  private XmlDocument initiatorAndOwner(XmlDocument xml) {
+    xml.open("Initiator").element("ID", owner).element("DisplayName", owner).close();
+    return xml.open("Owner").element("ID", owner).element("DisplayName", owner).close();
   }
 
   @PostMapping(path = "/{bucket}/{*key}", params = "uploads")
@@ -81,13 +90,13 @@ class MultipartController {
         XmlDocument.result("ListPartsResult")
             .element("Bucket", bucket)
             .element("Key", keyOf(key))
-            .element("UploadId", uploadId)
-            .element("StorageClass", "STANDARD")
-            .element("PartNumberMarker", 0)
-            .element(
-                "NextPartNumberMarker", parts.isEmpty() ? 0 : parts.get(parts.size() - 1).key())
-            .element("MaxParts", MultipartStorage.MAX_PARTS)
-            .element("IsTruncated", false);
+            .element("UploadId", uploadId);
+    initiatorAndOwner(xml)
+        .element("StorageClass", "STANDARD")
+        .element("PartNumberMarker", 0)
+        .element("NextPartNumberMarker", parts.isEmpty() ? 0 : parts.get(parts.size() - 1).key())
+        .element("MaxParts", MultipartStorage.MAX_PARTS)
+        .element("IsTruncated", false);
     for (StoredObject part : parts) {
       xml.open("Part")
           .element("PartNumber", part.key())
@@ -137,9 +146,8 @@ class MultipartController {
             .element("MaxUploads", 1000)
             .element("IsTruncated", false);
     for (Upload upload : uploads.uploads(bucket)) {
-      xml.open("Upload")
-          .element("Key", upload.target().key())
-          .element("UploadId", upload.id())
+      xml.open("Upload").element("Key", upload.target().key()).element("UploadId", upload.id());
+      initiatorAndOwner(xml)
           .element("StorageClass", "STANDARD")
           .element(
               "Initiated", DateTimeFormatter.ISO_INSTANT.format(upload.target().lastModified()))
