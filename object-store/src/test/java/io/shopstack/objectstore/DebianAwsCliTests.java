@@ -45,6 +45,23 @@ class DebianAwsCliTests {
     assertThat(
             aws("s3api", "head-object", "--bucket", "aws-cli", "--key", "video/big.bin").output())
         .containsPattern("\"ETag\": \"\\\\\"[0-9a-f]{32}-2\\\\\"\"");
+    // `--part-number` (one request per part, as parallel downloads fetch): 501 before
+    Path secondPart = dir.resolve("part-2.bin");
+    assertThat(
+            aws(
+                    "s3api",
+                    "get-object",
+                    "--bucket",
+                    "aws-cli",
+                    "--key",
+                    "video/big.bin",
+                    "--part-number",
+                    "2",
+                    secondPart.toString())
+                .output())
+        .contains("\"PartsCount\": 2", "\"ContentLength\": 1048593")
+        .contains("\"ContentRange\": \"bytes 8388608-9437200/9437201\"");
+    assertThat(Files.size(secondPart)).isEqualTo(1_048_593);
 
     aws("s3", "mv", "s3://aws-cli/video/big.bin", "s3://aws-cli/video/moved.bin");
     assertThat(download("s3://aws-cli/video/moved.bin")).hasSameBinaryContentAs(big);

@@ -77,11 +77,16 @@ class ObjectController {
       if (notModified(object, request, response)) {
         return;
       }
+      Optional<ObjectPart> part = partOf(object, request);
       Optional<ByteRange> range =
-          Preconditions.rangeApplies(object, request.getHeader(HttpHeaders.IF_RANGE))
-              ? ByteRange.parse(request.getHeader(HttpHeaders.RANGE), object.size())
-              : Optional.empty();
+          part.isPresent()
+              ? part.map(ObjectPart::range)
+              : Preconditions.rangeApplies(object, request.getHeader(HttpHeaders.IF_RANGE))
+                  ? ByteRange.parse(request.getHeader(HttpHeaders.RANGE), object.size())
+                  : Optional.empty();
       ObjectResponse.representation(object, response);
+      part.flatMap(ObjectPart::partsCount)
+          .ifPresent(count -> response.setHeader(ObjectPart.PARTS_COUNT, count.toString()));
       ResponseOverrides.apply(
           request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
       long first = range.map(ByteRange::first).orElse(0L);
@@ -124,10 +129,26 @@ class ObjectController {
     if (notModified(object, request, response)) {
       return;
     }
+    Optional<ObjectPart> part = partOf(object, request);
     ObjectResponse.representation(object, response);
     ResponseOverrides.apply(
         request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
+    if (part.isPresent()) {
+      part.get()
+          .partsCount()
+          .ifPresent(count -> response.setHeader(ObjectPart.PARTS_COUNT, count.toString()));
+      response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+      response.setHeader(HttpHeaders.CONTENT_RANGE, part.get().range().contentRange(object.size()));
+      response.setContentLengthLong(part.get().range().length());
+      return;
+    }
     response.setContentLengthLong(object.size());
+  }
+
+  /** {@code ?partNumber=N}: one part of the object, checked before any header is written. */
+  private static Optional<ObjectPart> partOf(StoredObject object, HttpServletRequest request) {
+    return ObjectPart.resolve(
+        request.getParameter("partNumber"), request.getHeader(HttpHeaders.RANGE), object);
   }
 
   @DeleteMapping

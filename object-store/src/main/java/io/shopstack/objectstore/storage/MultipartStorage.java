@@ -207,7 +207,10 @@ public class MultipartStorage {
     }
     String etag = '"' + HexFormat.of().formatHex(etags.digest()) + "-" + parts.size() + '"';
     try (ObjectStorage.Received joined = join(directory, parts)) {
-      StoredObject stored = objects.commit(bucket, key, joined, etag, upload.target().headers());
+      List<Long> sizes = parts.stream().map(StoredObject::size).toList();
+      StoredObject stored =
+          objects.commit(
+              bucket, key, joined, etag, upload.target().headers(), sizes, current -> {});
       BucketStorage.deleteTree(directory);
       return stored;
     }

@@ -177,7 +177,7 @@ public class ObjectStorage {
   public StoredObject commit(
       String bucket, String key, Received content, String etag, ObjectHeaders headers)
       throws IOException {
-    return commit(bucket, key, content, etag, headers, current -> {});
+    return commit(bucket, key, content, etag, headers, null, current -> {});
   }
 
   /**
@@ -193,12 +193,34 @@ public class ObjectStorage {
       ObjectHeaders headers,
       Consumer<Optional<StoredObject>> condition)
       throws IOException {
+    return commit(bucket, key, content, etag, headers, null, condition);
+  }
+
+  /**
+   * Publishes the joined parts of a multipart upload, remembering the part sizes ({@link
+   * StoredObject#partSizes()}).
+   */
+  StoredObject commit(
+      String bucket,
+      String key,
+      Received content,
+      String etag,
+      ObjectHeaders headers,
+      List<Long> partSizes,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     Path sidecar = layout.sidecar(bucket, key);
     buckets.require(bucket);
     String blob = UUID.randomUUID().toString();
     StoredObject stored =
         new StoredObject(
-            key, content.size(), etag, Instant.now().truncatedTo(ChronoUnit.MILLIS), blob, headers);
+            key,
+            content.size(),
+            etag,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            blob,
+            headers,
+            partSizes);
     Path sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
     try {
       Files.write(sidecarUpload, json.writeValueAsBytes(stored));
