@@ -52,7 +52,7 @@ class ObjectController {
               objectKey,
               body,
               maxObjectSize,
-              UploadBody.headers(request),
+              () -> UploadBody.headers(request),
               Preconditions.write(
                   request.getHeader(HttpHeaders.IF_MATCH),
                   request.getHeader(HttpHeaders.IF_NONE_MATCH)));
@@ -89,6 +89,9 @@ class ObjectController {
           .ifPresent(count -> response.setHeader(ObjectPart.PARTS_COUNT, count.toString()));
       ResponseOverrides.apply(
           request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
+      if (range.isEmpty() || part.filter(p -> p.partsCount().isEmpty()).isPresent()) {
+        ObjectChecksums.answer(object, request, response::setHeader); // whole object only
+      }
       long first = range.map(ByteRange::first).orElse(0L);
       long length = range.map(ByteRange::length).orElse(object.size());
       if (range.isPresent()) {
@@ -133,6 +136,9 @@ class ObjectController {
     ObjectResponse.representation(object, response);
     ResponseOverrides.apply(
         request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
+    if (part.isEmpty() || part.get().partsCount().isEmpty()) {
+      ObjectChecksums.answer(object, request, response::setHeader); // whole object only
+    }
     if (part.isPresent()) {
       part.get()
           .partsCount()

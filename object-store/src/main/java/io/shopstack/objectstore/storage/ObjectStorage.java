@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,11 +89,27 @@ public class ObjectStorage {
       ObjectHeaders headers,
       Consumer<Optional<StoredObject>> condition)
       throws IOException {
+    return put(bucket, key, body, maxBytes, () -> headers, condition);
+  }
+
+  /**
+   * Like {@link #put(String, String, InputStream, long, ObjectHeaders, Consumer)}, with the headers
+   * taken once the body has been read: a checksum sent in an aws-chunked trailer is known (and
+   * verified) only then.
+   */
+  public StoredObject put(
+      String bucket,
+      String key,
+      InputStream body,
+      long maxBytes,
+      Supplier<ObjectHeaders> headers,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     layout.sidecar(bucket, key); // a key that cannot be stored fails before the body is read
     buckets.require(bucket);
     condition.accept(find(bucket, key)); // fail early, before reading a body for nothing
     try (Received content = receive(body, maxBytes)) {
-      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers, condition);
+      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers.get(), condition);
     }
   }
 
