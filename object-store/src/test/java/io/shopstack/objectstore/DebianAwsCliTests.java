@@ -45,6 +45,55 @@ class DebianAwsCliTests {
     assertThat(
             aws("s3api", "head-object", "--bucket", "aws-cli", "--key", "video/big.bin").output())
         .containsPattern("\"ETag\": \"\\\\\"[0-9a-f]{32}-2\\\\\"\"");
+    // `--part-number` (one request per part, as parallel downloads fetch): 501 before
+    Path secondPart = dir.resolve("part-2.bin");
+    assertThat(
+            aws(
+                    "s3api",
+                    "get-object",
+                    "--bucket",
+                    "aws-cli",
+                    "--key",
+                    "video/big.bin",
+                    "--part-number",
+                    "2",
+                    secondPart.toString())
+                .output())
+        .contains("\"PartsCount\": 2", "\"ContentLength\": 1048593")
+        .contains("\"ContentRange\": \"bytes 8388608-9437200/9437201\"");
+    assertThat(Files.size(secondPart)).isEqualTo(1_048_593);
+    // `--checksum-algorithm` kept and given back to `--checksum-mode ENABLED` (dropped before)
+    Path summed = write("summed.bin", 100_000, 3);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(Files.readAllBytes(summed));
+    String crc32 =
+        java.util.Base64.getEncoder()
+            .encodeToString(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    aws(
+        "s3api",
+        "put-object",
+        "--bucket",
+        "aws-cli",
+        "--key",
+        "summed.bin",
+        "--body",
+        summed.toString(),
+        "--checksum-algorithm",
+        "CRC32");
+    assertThat(
+            aws(
+                    "s3api",
+                    "get-object",
+                    "--bucket",
+                    "aws-cli",
+                    "--key",
+                    "summed.bin",
+                    "--checksum-mode",
+                    "ENABLED",
+                    dir.resolve("summed-back.bin").toString())
+                .output())
+        .contains("\"ChecksumCRC32\": \"" + crc32 + "\"");
+    assertThat(dir.resolve("summed-back.bin")).hasSameBinaryContentAs(summed);
 
     aws("s3", "mv", "s3://aws-cli/video/big.bin", "s3://aws-cli/video/moved.bin");
     assertThat(download("s3://aws-cli/video/moved.bin")).hasSameBinaryContentAs(big);

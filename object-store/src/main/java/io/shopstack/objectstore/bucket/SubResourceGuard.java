@@ -83,6 +83,8 @@ public class SubResourceGuard implements HandlerInterceptor {
           "GET bucket uploads",
           "POST bucket delete",
           "GET object tagging",
+          "GET object partNumber",
+          "HEAD object partNumber",
           "POST object uploads",
           "PUT object uploadId",
           "PUT object partNumber",

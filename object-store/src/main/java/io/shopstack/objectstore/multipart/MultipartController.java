@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -83,9 +82,14 @@ class MultipartController {
 
   @GetMapping(path = "/{bucket}/{*key}", params = "uploadId")
   ResponseEntity<byte[]> listParts(
-      @PathVariable String bucket, @PathVariable String key, @RequestParam String uploadId)
+      @PathVariable String bucket,
+      @PathVariable String key,
+      @RequestParam String uploadId,
+      @RequestParam(name = "part-number-marker", required = false) String marker,
+      @RequestParam(name = "max-parts", required = false) String maxParts)
       throws IOException {
-    List<StoredObject> parts = uploads.parts(bucket, keyOf(key), uploadId);
+    PartListing page =
+        PartListing.of(uploads.parts(bucket, keyOf(key), uploadId), marker, maxParts);
     XmlDocument xml =
         XmlDocument.result("ListPartsResult")
             .element("Bucket", bucket)
@@ -93,11 +97,11 @@ class MultipartController {
             .element("UploadId", uploadId);
     initiatorAndOwner(xml)
         .element("StorageClass", "STANDARD")
-        .element("PartNumberMarker", 0)
-        .element("NextPartNumberMarker", parts.isEmpty() ? 0 : parts.get(parts.size() - 1).key())
-        .element("MaxParts", MultipartStorage.MAX_PARTS)
-        .element("IsTruncated", false);
-    for (StoredObject part : parts) {
+        .element("PartNumberMarker", page.marker())
+        .element("NextPartNumberMarker", page.nextMarker())
+        .element("MaxParts", page.maxParts())
+        .element("IsTruncated", page.truncated());
+    for (StoredObject part : page.parts()) {
       xml.open("Part")
           .element("PartNumber", part.key())
           .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(part.lastModified()))
@@ -137,15 +141,25 @@ class MultipartController {
   @GetMapping(
       path = {"/{bucket}", "/{bucket}/"},
       params = "uploads")
-  ResponseEntity<byte[]> listUploads(@PathVariable String bucket) throws IOException {
+  ResponseEntity<byte[]> listUploads(
+      @PathVariable String bucket,
+      @RequestParam(name = "key-marker", required = false) String keyMarker,
+      @RequestParam(name = "upload-id-marker", required = false) String uploadIdMarker,
+      @RequestParam(name = "max-uploads", required = false) String maxUploads)
+      throws IOException {
+    UploadListing page =
+        UploadListing.of(uploads.uploads(bucket), keyMarker, uploadIdMarker, maxUploads);
     XmlDocument xml =
         XmlDocument.result("ListMultipartUploadsResult")
             .element("Bucket", bucket)
-            .element("KeyMarker", "")
-            .element("UploadIdMarker", "")
-            .element("MaxUploads", 1000)
-            .element("IsTruncated", false);
-    for (Upload upload : uploads.uploads(bucket)) {
+            .element("KeyMarker", page.keyMarker())
+            .element("UploadIdMarker", page.uploadIdMarker());
+    if (!page.uploads().isEmpty()) {
+      Upload last = page.uploads().get(page.uploads().size() - 1);
+      xml.element("NextKeyMarker", last.target().key()).element("NextUploadIdMarker", last.id());
+    }
+    xml.element("MaxUploads", page.maxUploads()).element("IsTruncated", page.truncated());
+    for (Upload upload : page.uploads()) {
       xml.open("Upload").element("Key", upload.target().key()).element("UploadId", upload.id());
       initiatorAndOwner(xml)
           .element("StorageClass", "STANDARD")

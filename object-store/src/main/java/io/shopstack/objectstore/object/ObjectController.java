@@ -52,7 +52,7 @@ class ObjectController {
               objectKey,
               body,
               maxObjectSize,
-              UploadBody.headers(request),
+              () -> UploadBody.headers(request),
               Preconditions.write(
                   request.getHeader(HttpHeaders.IF_MATCH),
                   request.getHeader(HttpHeaders.IF_NONE_MATCH)));
@@ -77,13 +77,21 @@ class ObjectController {
       if (notModified(object, request, response)) {
         return;
       }
+      Optional<ObjectPart> part = partOf(object, request);
       Optional<ByteRange> range =
-          Preconditions.rangeApplies(object, request.getHeader(HttpHeaders.IF_RANGE))
-              ? ByteRange.parse(request.getHeader(HttpHeaders.RANGE), object.size())
-              : Optional.empty();
+          part.isPresent()
+              ? part.map(ObjectPart::range)
+              : Preconditions.rangeApplies(object, request.getHeader(HttpHeaders.IF_RANGE))
+                  ? ByteRange.parse(request.getHeader(HttpHeaders.RANGE), object.size())
+                  : Optional.empty();
       ObjectResponse.representation(object, response);
+      part.flatMap(ObjectPart::partsCount)
+          .ifPresent(count -> response.setHeader(ObjectPart.PARTS_COUNT, count.toString()));
       ResponseOverrides.apply(
           request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
+      if (range.isEmpty() || part.filter(p -> p.partsCount().isEmpty()).isPresent()) {
+        ObjectChecksums.answer(object, request, response::setHeader); // whole object only
+      }
       long first = range.map(ByteRange::first).orElse(0L);
       long length = range.map(ByteRange::length).orElse(object.size());
       if (range.isPresent()) {
@@ -124,10 +132,29 @@ class ObjectController {
     if (notModified(object, request, response)) {
       return;
     }
+    Optional<ObjectPart> part = partOf(object, request);
     ObjectResponse.representation(object, response);
     ResponseOverrides.apply(
         request, RequestAuthentication.signed(request), ObjectResponse.servletHeaders(response));
+    if (part.isEmpty() || part.get().partsCount().isEmpty()) {
+      ObjectChecksums.answer(object, request, response::setHeader); // whole object only
+    }
+    if (part.isPresent()) {
+      part.get()
+          .partsCount()
+          .ifPresent(count -> response.setHeader(ObjectPart.PARTS_COUNT, count.toString()));
+      response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
+      response.setHeader(HttpHeaders.CONTENT_RANGE, part.get().range().contentRange(object.size()));
+      response.setContentLengthLong(part.get().range().length());
+      return;
+    }
     response.setContentLengthLong(object.size());
+  }
+
+  /** {@code ?partNumber=N}: one part of the object, checked before any header is written. */
+  private static Optional<ObjectPart> partOf(StoredObject object, HttpServletRequest request) {
+    return ObjectPart.resolve(
+        request.getParameter("partNumber"), request.getHeader(HttpHeaders.RANGE), object);
   }
 
   @DeleteMapping

@@ -118,7 +118,8 @@ public class PublicReadFastPath {
     if (!"GET".equals(request.getMethod())
         || uri.getQuery() != null
         || uri.hasViolations()
-        || headers.contains(HttpHeader.AUTHORIZATION)) {
+        || headers.contains(HttpHeader.AUTHORIZATION)
+        || headers.contains(ObjectChecksums.MODE)) {
       return false;
     }
     var path = PLAIN_PATH.matcher(uri.getPath());

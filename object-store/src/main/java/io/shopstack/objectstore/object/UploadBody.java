@@ -52,6 +52,7 @@ public final class UploadBody {
       body = decoder;
       String trailer = request.getHeader("x-amz-trailer");
       if (trailer != null && trailer.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-")) {
+        ObjectChecksums.trailer(request, trailer.trim(), () -> decoder.trailer(trailer.trim()));
         return PayloadChecksum.verifying(
             body, trailer.trim(), () -> decoder.trailer(trailer.trim()));
       }
@@ -76,7 +77,10 @@ public final class UploadBody {
     return body;
   }
 
-  /** The headers the object keeps; aws-chunked is transfer framing, not the object's encoding. */
+  /**
+   * The headers the object keeps; aws-chunked is transfer framing, not the object's encoding. Taken
+   * after the body was read, so that its checksums were verified and a trailer's has arrived.
+   */
   public static ObjectHeaders headers(HttpServletRequest request) {
     Map<String, String> representation = new HashMap<>();
     for (String name : ObjectHeaders.STORED) {
@@ -99,7 +103,7 @@ public final class UploadBody {
         userMetadata.put(lower.substring(META_PREFIX.length()), request.getHeader(name));
       }
     }
-    return new ObjectHeaders(representation, userMetadata);
+    return new ObjectHeaders(representation, userMetadata, ObjectChecksums.declared(request));
   }
 
   private static boolean isAwsChunked(HttpServletRequest request) {

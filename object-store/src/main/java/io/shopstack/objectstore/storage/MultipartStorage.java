@@ -149,7 +149,7 @@ public class MultipartStorage {
     return parts;
   }
 
-  /** Uploads in progress in {@code bucket}, by key then initiation time. */
+  /** Uploads in progress in {@code bucket}, by key, then initiation time, then id. */
   public List<Upload> uploads(String bucket) throws IOException {
     buckets.require(bucket);
     List<Upload> uploads = new ArrayList<>();
@@ -166,7 +166,8 @@ public class MultipartStorage {
     }
     uploads.sort(
         Comparator.comparing((Upload u) -> u.target().key(), ObjectStorage::compareUtf8)
-            .thenComparing(u -> u.target().lastModified()));
+            .thenComparing(u -> u.target().lastModified())
+            .thenComparing(Upload::id)); // a stable order for the listing's upload-id-marker
     return uploads;
   }
 
@@ -207,7 +208,10 @@ public class MultipartStorage {
     }
     String etag = '"' + HexFormat.of().formatHex(etags.digest()) + "-" + parts.size() + '"';
     try (ObjectStorage.Received joined = join(directory, parts)) {
-      StoredObject stored = objects.commit(bucket, key, joined, etag, upload.target().headers());
+      List<Long> sizes = parts.stream().map(StoredObject::size).toList();
+      StoredObject stored =
+          objects.commit(
+              bucket, key, joined, etag, upload.target().headers(), sizes, current -> {});
       BucketStorage.deleteTree(directory);
       return stored;
     }

@@ -6,9 +6,19 @@ import java.util.TreeMap;
 /**
  * The HTTP headers an object keeps from its upload and replays on every GET: the representation
  * headers a CDN edge caches by ({@code Content-Type}, {@code Cache-Control}, ...) and the user's
- * {@code x-amz-meta-*} pairs (stored without the prefix, lower-cased, as S3 does).
+ * {@code x-amz-meta-*} pairs (stored without the prefix, lower-cased, as S3 does). And the
+ * checksums the upload declared and the store verified ({@code x-amz-checksum-crc32} to its base64
+ * value, ...), which are replayed only to a GET or HEAD that asks with {@code x-amz-checksum-mode}.
  */
-public record ObjectHeaders(Map<String, String> representation, Map<String, String> userMetadata) {
+public record ObjectHeaders(
+    Map<String, String> representation,
+    Map<String, String> userMetadata,
+    Map<String, String> checksums) {
+
+  /** Without checksums: what the object keeps when its upload declared none. */
+  public ObjectHeaders(Map<String, String> representation, Map<String, String> userMetadata) {
+    this(representation, userMetadata, null);
+  }
 
   /** Representation headers S3 stores with an object, in the spelling they are sent back in. */
   public static final String[] STORED =
@@ -27,6 +37,7 @@ public record ObjectHeaders(Map<String, String> representation, Map<String, Stri
     representation = new TreeMap<>(representation == null ? Map.of() : representation);
     representation.putIfAbsent("Content-Type", DEFAULT_CONTENT_TYPE);
     userMetadata = new TreeMap<>(userMetadata == null ? Map.of() : userMetadata);
+    checksums = new TreeMap<>(checksums == null ? Map.of() : checksums);
   }
 
   public String contentType() {

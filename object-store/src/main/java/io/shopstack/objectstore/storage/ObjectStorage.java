@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,11 +89,27 @@ public class ObjectStorage {
       ObjectHeaders headers,
       Consumer<Optional<StoredObject>> condition)
       throws IOException {
+    return put(bucket, key, body, maxBytes, () -> headers, condition);
+  }
+
+  /**
+   * Like {@link #put(String, String, InputStream, long, ObjectHeaders, Consumer)}, with the headers
+   * taken once the body has been read: a checksum sent in an aws-chunked trailer is known (and
+   * verified) only then.
+   */
+  public StoredObject put(
+      String bucket,
+      String key,
+      InputStream body,
+      long maxBytes,
+      Supplier<ObjectHeaders> headers,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     layout.sidecar(bucket, key); // a key that cannot be stored fails before the body is read
     buckets.require(bucket);
     condition.accept(find(bucket, key)); // fail early, before reading a body for nothing
     try (Received content = receive(body, maxBytes)) {
-      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers, condition);
+      return commit(bucket, key, content, '"' + content.md5Hex() + '"', headers.get(), condition);
     }
   }
 
@@ -177,7 +194,7 @@ public class ObjectStorage {
   public StoredObject commit(
       String bucket, String key, Received content, String etag, ObjectHeaders headers)
       throws IOException {
-    return commit(bucket, key, content, etag, headers, current -> {});
+    return commit(bucket, key, content, etag, headers, null, current -> {});
   }
 
   /**
@@ -193,12 +210,34 @@ public class ObjectStorage {
       ObjectHeaders headers,
       Consumer<Optional<StoredObject>> condition)
       throws IOException {
+    return commit(bucket, key, content, etag, headers, null, condition);
+  }
+
+  /**
+   * Publishes the joined parts of a multipart upload, remembering the part sizes ({@link
+   * StoredObject#partSizes()}).
+   */
+  StoredObject commit(
+      String bucket,
+      String key,
+      Received content,
+      String etag,
+      ObjectHeaders headers,
+      List<Long> partSizes,
+      Consumer<Optional<StoredObject>> condition)
+      throws IOException {
     Path sidecar = layout.sidecar(bucket, key);
     buckets.require(bucket);
     String blob = UUID.randomUUID().toString();
     StoredObject stored =
         new StoredObject(
-            key, content.size(), etag, Instant.now().truncatedTo(ChronoUnit.MILLIS), blob, headers);
+            key,
+            content.size(),
+            etag,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            blob,
+            headers,
+            partSizes);
     Path sidecarUpload = Files.createTempFile(layout.tmp(), "sidecar-", ".json");
     try {
       Files.write(sidecarUpload, json.writeValueAsBytes(stored));

@@ -102,6 +102,10 @@ public enum S3Error {
       HttpStatus.BAD_REQUEST,
       "One or more of the specified parts could not be found. The part might not have been"
           + " uploaded, or the specified entity tag might not have matched the part's entity tag."),
+  INVALID_PART_NUMBER(
+      "InvalidPartNumber",
+      HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+      "The requested partnumber is not satisfiable"),
   INVALID_PART_ORDER(
       "InvalidPartOrder",
       HttpStatus.BAD_REQUEST,

@@ -1,0 +1,134 @@
+package io.shopstack.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+
+/**
+ * Flexible checksums kept with an object and given back as S3 gives them: uploaded with the AWS SDK
+ * v2's {@code checksumAlgorithm} (an aws-chunked trailer) or as a precomputed header, returned by
+ * GetObject and HeadObject in the same header with {@code x-amz-checksum-mode: ENABLED}, absent
+ * without it and on a range. Before, no GET ever carried one.
+ */
+@ObjectStoreTest
+class ObjectChecksumTests {
+
+  private static S3Client s3;
+
+  @LocalServerPort int port;
+
+  @AfterAll
+  static void closeClient() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void aChecksumSentInATrailerComesBackWhenAskedFor() throws Exception {
+    s3().createBucket(b -> b.bucket("sums"));
+    byte[] content = random(200_000, 21);
+    Map<ChecksumAlgorithm, String> expected =
+        Map.of(
+            ChecksumAlgorithm.CRC32, crc(new CRC32(), content),
+            ChecksumAlgorithm.CRC32_C, crc(new CRC32C(), content),
+            ChecksumAlgorithm.SHA1, digest("SHA-1", content),
+            ChecksumAlgorithm.SHA256, digest("SHA-256", content));
+    for (var algorithm : expected.keySet()) {
+      String key = "by-trailer/" + algorithm;
+      s3().putObject(
+              b -> b.bucket("sums").key(key).checksumAlgorithm(algorithm),
+              RequestBody.fromBytes(content));
+      var got =
+          s3().getObjectAsBytes(b -> b.bucket("sums").key(key).checksumMode(ChecksumMode.ENABLED));
+      assertThat(got.asByteArray()).isEqualTo(content);
+      var head = s3().headObject(b -> b.bucket("sums").key(key).checksumMode(ChecksumMode.ENABLED));
+      String want = expected.get(algorithm);
+      switch (algorithm) {
+        case CRC32 -> {
+          assertThat(got.response().checksumCRC32()).isEqualTo(want);
+          assertThat(head.checksumCRC32()).isEqualTo(want);
+        }
+        case CRC32_C -> {
+          assertThat(got.response().checksumCRC32C()).isEqualTo(want);
+          assertThat(head.checksumCRC32C()).isEqualTo(want);
+        }
+        case SHA1 -> {
+          assertThat(got.response().checksumSHA1()).isEqualTo(want);
+          assertThat(head.checksumSHA1()).isEqualTo(want);
+        }
+        default -> {
+          assertThat(got.response().checksumSHA256()).isEqualTo(want);
+          assertThat(head.checksumSHA256()).isEqualTo(want);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aChecksumHeaderIsKeptAndOnlyAWholeAskedForAnswerCarriesIt() throws Exception {
+    s3().createBucket(b -> b.bucket("sums-header"));
+    byte[] content = random(50_000, 22);
+    String sha256 = digest("SHA-256", content);
+    URI uri = URI.create("http://127.0.0.1:" + port + "/sums-header/photo.png");
+    var put =
+        SignedHttp.send(
+            SignedHttp.sign("PUT", uri, content, Map.of("x-amz-checksum-sha256", sha256)).toJdk());
+    assertThat(put.statusCode()).isEqualTo(200);
+
+    assertThat(get(uri, Map.of("x-amz-checksum-mode", "ENABLED")).headers().map())
+        .containsEntry("x-amz-checksum-sha256", java.util.List.of(sha256));
+    assertThat(get(uri, Map.of()).headers().map())
+        .as("without the mode header no checksum, as S3")
+        .doesNotContainKey("x-amz-checksum-sha256");
+    HttpResponse<String> ranged =
+        get(uri, Map.of("x-amz-checksum-mode", "ENABLED", "Range", "bytes=0-99"));
+    assertThat(ranged.statusCode()).isEqualTo(206);
+    assertThat(ranged.headers().map())
+        .as("a checksum of the whole object on a range would fail every client that checks it")
+        .doesNotContainKey("x-amz-checksum-sha256");
+  }
+
+  private static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
+    return SignedHttp.send(SignedHttp.sign("GET", uri, new byte[0], headers).toJdk());
+  }
+
+  private static String crc(Checksum crc, byte[] content) {
+    crc.update(content, 0, content.length);
+    return Base64.getEncoder()
+        .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  private static String digest(String algorithm, byte[] content) throws Exception {
+    return Base64.getEncoder().encodeToString(MessageDigest.getInstance(algorithm).digest(content));
+  }
+
+  private S3Client s3() {
+    if (s3 == null) {
+      s3 = SignedHttp.sdkClient(port);
+    }
+    return s3;
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
