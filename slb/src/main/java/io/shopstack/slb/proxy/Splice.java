@@ -139,9 +139,19 @@ final class Splice {
     }
   }
 
-  /** Closes {@code channel} once everything written to it so far has been flushed. */
+  /**
+   * Closes {@code channel} once everything written to it so far has been flushed: at once when
+   * nothing is left in its outbound buffer, which is nearly always (see {@link #forward}), without
+   * an empty write, a promise and a listener through the pipeline.
+   */
   static void closeOnFlush(Channel channel) {
-    if (channel.isActive()) {
+    if (!channel.isActive()) {
+      return;
+    }
+    ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+    if (queued != null && queued.isEmpty() && queued.totalPendingWriteBytes() == 0) {
+      channel.close();
+    } else {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }

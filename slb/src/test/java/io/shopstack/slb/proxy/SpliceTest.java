@@ -157,4 +157,31 @@ class SpliceTest {
     assertThat(flushed.release()).isTrue();
     assertThat(to.isOpen()).isFalse();
   }
+
+  @Test
+  void aPeerWithNothingQueuedIsClosedAtOnceWithoutAnEmptyWrite() {
+    EmbeddedChannel to = new EmbeddedChannel();
+
+    Splice.closeOnFlush(to);
+
+    assertThat(to.isOpen()).isFalse();
+    assertThat(to.outboundMessages()).isEmpty();
+  }
+
+  @Test
+  void aPeerWithAChunkStillQueuedIsClosedOnlyOnceItIsOut() {
+    HeldFlush held = new HeldFlush();
+    EmbeddedChannel to = new EmbeddedChannel(held);
+    to.writeAndFlush(chunk("tail"));
+
+    Splice.closeOnFlush(to);
+    boolean openWhileQueued = to.isOpen();
+    held.flushNow();
+
+    assertThat(openWhileQueued).isTrue();
+    assertThat(to.isOpen()).isFalse();
+    ByteBuf tail = to.readOutbound();
+    assertThat(tail.toString(StandardCharsets.US_ASCII)).isEqualTo("tail");
+    assertThat(tail.release()).isTrue();
+  }
 }
