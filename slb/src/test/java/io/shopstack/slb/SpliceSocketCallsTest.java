@@ -6,15 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.netty.channel.epoll.Epoll;
 import io.shopstack.common.testing.SystemCallTrace;
 import io.shopstack.slb.health.HealthCheck;
-import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +54,7 @@ class SpliceSocketCallsTest {
                   slb.registry().get("slb_connections_active").gauge().value() == 0
                       && slb.registry().get("slb_backend_connections_active").gauge().value() == 0);
       traced = trace.stopAndRead();
-      slbThreads = eventLoopThreads();
+      slbThreads = SystemCallTrace.threadIds(name -> name.contains("-io-"));
     }
     // Only the SLB's event loops: the JDK's sockets of the test's clients and backend read
     // SO_LINGER at their own closes.
@@ -72,23 +68,5 @@ class SpliceSocketCallsTest {
         .isGreaterThanOrEqualTo(CONNECTIONS);
     assertThat(sendBuffer).as("SO_SNDBUF reads").isZero();
     assertThat(linger).as("SO_LINGER reads").isZero();
-  }
-
-  /** This JVM's event-loop threads (named {@code <instance>-io-N-M}), by thread id. */
-  private static Set<String> eventLoopThreads() throws IOException {
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      return tasks
-          .filter(task -> comm(task).contains("-io-"))
-          .map(task -> task.getFileName().toString())
-          .collect(Collectors.toSet());
-    }
-  }
-
-  private static String comm(Path task) {
-    try {
-      return Files.readString(task.resolve("comm"));
-    } catch (IOException gone) {
-      return "";
-    }
   }
 }

@@ -15,20 +15,16 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.shopstack.common.testing.SystemCallTrace;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,7 +171,7 @@ class EpollListenerTest {
       }
       traced = trace.stopAndRead();
     }
-    Set<String> loop = eventLoopThreads();
+    Set<String> loop = SystemCallTrace.threadIds(name -> name.startsWith("lt-io-"));
     List<String> calls =
         traced.stream().filter(line -> loop.contains(line.split(" ", 2)[0])).toList();
     assertThat(accepted).hasSize(CONNECTIONS).noneMatch(Channel::isOpen);
@@ -188,23 +184,5 @@ class EpollListenerTest {
     assertThat(calls.stream().filter(line -> line.contains("SO_LINGER")))
         .as("SO_LINGER reads")
         .isEmpty();
-  }
-
-  /** This JVM's threads of the server's loop ({@code lt-io-...}), by thread id. */
-  private static Set<String> eventLoopThreads() throws IOException {
-    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-      return tasks
-          .filter(task -> comm(task).startsWith("lt-io-"))
-          .map(task -> task.getFileName().toString())
-          .collect(Collectors.toSet());
-    }
-  }
-
-  private static String comm(Path task) {
-    try {
-      return Files.readString(task.resolve("comm"));
-    } catch (IOException gone) {
-      return "";
-    }
   }
 }

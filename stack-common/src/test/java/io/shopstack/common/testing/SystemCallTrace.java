@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * strace attached to this JVM (every thread), writing the given system calls to a file: for tests
@@ -60,6 +64,28 @@ public final class SystemCallTrace implements AutoCloseable {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
     return trace;
+  }
+
+  /**
+   * This JVM's threads whose name ({@code /proc/self/task/<tid>/comm}, at most 15 characters)
+   * matches, by the thread id strace puts at the start of each line: to count one server's event
+   * loop apart from the test's own threads.
+   */
+  public static Set<String> threadIds(Predicate<String> name) throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      return tasks
+          .filter(task -> name.test(comm(task)))
+          .map(task -> task.getFileName().toString())
+          .collect(Collectors.toSet());
+    }
+  }
+
+  private static String comm(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).strip();
+    } catch (IOException gone) {
+      return ""; // the thread ended meanwhile
+    }
   }
 
   /** Stops tracing, then the lines strace wrote, one per call ({@code <tid> <call>(...) = ...}). */
