@@ -14,8 +14,8 @@ record PartListing(int marker, int maxParts, List<StoredObject> parts, boolean t
   static final int MAX_PARTS = 1000;
 
   static PartListing of(List<StoredObject> all, String markerParameter, String maxParameter) {
-    int marker = number(markerParameter, 0, "part-number-marker");
-    int max = Math.min(MAX_PARTS, number(maxParameter, MAX_PARTS, "max-parts"));
+    int marker = nonNegative(markerParameter, 0, "part-number-marker");
+    int max = Math.min(MAX_PARTS, nonNegative(maxParameter, MAX_PARTS, "max-parts"));
     List<StoredObject> after = all.stream().filter(p -> partNumber(p) > marker).toList();
     return new PartListing(
         marker, max, after.subList(0, Math.min(max, after.size())), after.size() > max);
@@ -30,7 +30,11 @@ record PartListing(int marker, int maxParts, List<StoredObject> parts, boolean t
     return Integer.parseInt(part.key());
   }
 
-  private static int number(String value, int absent, String name) {
+  /**
+   * A listing parameter: absent or empty gives {@code absent}; anything but an integer >= 0 is S3's
+   * InvalidArgument.
+   */
+  static int nonNegative(String value, int absent, String name) {
     if (value == null || value.isEmpty()) {
       return absent;
     }

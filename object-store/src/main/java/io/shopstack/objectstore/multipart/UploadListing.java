@@ -2,7 +2,6 @@ package io.shopstack.objectstore.multipart;
 
 import io.shopstack.objectstore.storage.MultipartStorage.Upload;
 import io.shopstack.objectstore.storage.ObjectStorage;
-import io.shopstack.objectstore.system.S3Error;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +25,8 @@ record UploadListing(
       List<Upload> all, String keyMarker, String uploadIdMarker, String maxParameter) {
     String key = keyMarker == null ? "" : keyMarker;
     String id = key.isEmpty() || uploadIdMarker == null ? "" : uploadIdMarker;
-    int max = Math.min(MAX_UPLOADS, maxUploads(maxParameter));
+    int max =
+        Math.min(MAX_UPLOADS, PartListing.nonNegative(maxParameter, MAX_UPLOADS, "max-uploads"));
     List<Upload> after = new ArrayList<>();
     boolean markerSeen = false;
     for (Upload upload : all) {
@@ -43,20 +43,5 @@ record UploadListing(
     }
     return new UploadListing(
         key, id, max, after.subList(0, Math.min(max, after.size())), after.size() > max);
-  }
-
-  private static int maxUploads(String value) {
-    if (value == null || value.isEmpty()) {
-      return MAX_UPLOADS;
-    }
-    try {
-      int number = Integer.parseInt(value.trim());
-      if (number >= 0) {
-        return number;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw S3Error.INVALID_ARGUMENT.exception("max-uploads must be a non-negative integer");
   }
 }
