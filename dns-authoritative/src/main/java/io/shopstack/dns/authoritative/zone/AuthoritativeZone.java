@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +34,7 @@ public final class AuthoritativeZone {
   private final Name origin;
   private final SOARecord soa;
   private final SOARecord negativeSoa;
-  private final Map<Name, Map<Integer, RRset>> nodes;
+  private final ZoneNodes nodes;
 
   /** Names that own no records but have descendants that do (RFC 4592 2.2.2). */
   private final Set<Name> emptyNonTerminals;
@@ -46,7 +45,7 @@ public final class AuthoritativeZone {
       Name origin,
       SOARecord soa,
       SOARecord negativeSoa,
-      Map<Name, Map<Integer, RRset>> nodes,
+      ZoneNodes nodes,
       Set<Name> emptyNonTerminals,
       Map<Name, Delegation> cuts) {
     this.origin = origin;
@@ -57,63 +56,9 @@ public final class AuthoritativeZone {
     this.cuts = cuts;
   }
 
-  /**
-   * The nodes being built. Most names own one type: their node is an immutable one-entry map (24
-   * bytes), and only a second type makes it a {@code LinkedHashMap} (about 130 bytes with its table
-   * and entry), which keeps the types in file order for ANY. In a million-record zone that is about
-   * a quarter of the live heap. A record of the owner just added (files group an owner's records)
-   * finds its node without a lookup, and a new owner costs one lookup, not a miss and then a put:
-   * the table of a big zone does not fit the cache, so each lookup is a memory access.
-   */
-  private static final class NodeBuilder {
-    final Map<Name, Map<Integer, RRset>> nodes;
-    private Name lastName;
-    private Map<Integer, RRset> lastTypes;
-
-    NodeBuilder(int records) {
-      // Sized once: a million-record zone must not rehash its way up. A HashMap, not Map.copyOf:
-      // dnsjava's Name hash collides often for names that differ in digits (h10 / h09), and
-      // HashMap's tree bins take that in their stride where an open-addressed table clusters.
-      nodes = new HashMap<>(capacityFor(records));
-    }
-
-    void add(Record r) {
-      Name name = r.getName();
-      Integer type = r.getType();
-      Map<Integer, RRset> types = name == lastName ? lastTypes : null;
-      if (types == null) {
-        RRset set = new RRset();
-        set.addRR(r);
-        Map<Integer, RRset> created = Map.of(type, set);
-        types = nodes.putIfAbsent(name, created);
-        if (types == null) {
-          remember(name, created);
-          return;
-        }
-        // The owner came back after others: its node exists, the set made for it is dropped.
-      }
-      RRset set = types.get(type);
-      if (set == null) {
-        if (!(types instanceof LinkedHashMap)) {
-          types = new LinkedHashMap<>(types);
-          nodes.put(name, types);
-        }
-        set = new RRset();
-        types.put(type, set);
-      }
-      set.addRR(r);
-      remember(name, types);
-    }
-
-    private void remember(Name name, Map<Integer, RRset> types) {
-      lastName = name;
-      lastTypes = types;
-    }
-  }
-
   /** Checks and indexes parsed records; {@code file} only names the source in errors. */
   public static AuthoritativeZone index(Name origin, Collection<Record> records, String file) {
-    NodeBuilder builder = new NodeBuilder(records.size());
+    ZoneNodes.Builder builder = new ZoneNodes.Builder(records.size());
     // The checks after the index look only at the names that need them, not at every node: in a
     // big flat zone (a million names one label below the apex, no alias, no delegation) there are
     // none, and a walk over a million-entry table was a third of the indexing time.
@@ -139,8 +84,8 @@ public final class AuthoritativeZone {
         delegations.add(name);
       }
     }
-    Map<Name, Map<Integer, RRset>> nodes = builder.nodes;
-    Map<Integer, RRset> apex = nodes.get(origin);
+    ZoneNodes nodes = builder.build();
+    Map<Integer, RRset> apex = nodes.types(origin);
     if (apex == null || apex.get(Type.SOA) == null || apex.get(Type.NS) == null) {
       throw new ZoneFileException(file + ": zone " + origin + " needs an SOA and NS at its apex");
     }
@@ -148,7 +93,7 @@ public final class AuthoritativeZone {
       throw new ZoneFileException(file + ": zone " + origin + " has more than one SOA");
     }
     for (Name name : aliases) {
-      Map<Integer, RRset> types = nodes.get(name);
+      Map<Integer, RRset> types = nodes.types(name);
       if (types.size() > 1 || types.get(Type.CNAME).size() > 1) {
         // RFC 1034 3.6.2: an alias has no other data, and only one target.
         throw new ZoneFileException(
@@ -161,7 +106,7 @@ public final class AuthoritativeZone {
     for (Name name : deepNames) {
       for (int drop = 1; name.labels() - drop > originLabels; drop++) {
         Name ancestor = new Name(name, drop);
-        if (nodes.containsKey(ancestor) || !emptyNonTerminals.add(ancestor)) {
+        if (nodes.contains(ancestor) || !emptyNonTerminals.add(ancestor)) {
           break;
         }
       }
@@ -169,7 +114,7 @@ public final class AuthoritativeZone {
     Map<Name, Delegation> cuts = new HashMap<>();
     for (Name name : delegations) {
       if (!cuts.containsKey(name)) {
-        RRset ns = nodes.get(name).get(Type.NS);
+        RRset ns = nodes.types(name).get(Type.NS);
         cuts.put(name, new Delegation(ns, glueFor(ns, origin, nodes, file)));
       }
     }
@@ -192,20 +137,20 @@ public final class AuthoritativeZone {
         origin,
         soa,
         negativeSoa,
-        Collections.unmodifiableMap(nodes),
+        nodes,
         Collections.unmodifiableSet(emptyNonTerminals),
         Collections.unmodifiableMap(cuts));
   }
 
-  private static List<RRset> glueFor(
-      RRset ns, Name origin, Map<Name, Map<Integer, RRset>> nodes, String file) {
+  private static List<RRset> glueFor(RRset ns, Name origin, ZoneNodes nodes, String file) {
     List<RRset> glue = new ArrayList<>();
     for (Record r : ns.rrs()) {
       Name target = ((NSRecord) r).getTarget();
       if (!target.subdomain(origin)) {
         continue; // out of zone: the resolver looks it up itself
       }
-      Map<Integer, RRset> node = nodes.getOrDefault(target, Map.of());
+      Map<Integer, RRset> node = nodes.types(target);
+      node = node == null ? Map.of() : node;
       boolean found = false;
       for (int type : new int[] {Type.A, Type.AAAA}) {
         if (node.get(type) != null) {
@@ -239,11 +184,10 @@ public final class AuthoritativeZone {
     // (one node, one RRset), so the zone is walked in step with the transfer.
     Iterator<Record> body =
         Stream.concat(
-                nodes.get(origin).values().stream().filter(set -> set.getType() != Type.SOA),
-                nodes.entrySet().stream()
-                    .filter(node -> !node.getKey().equals(origin))
-                    .flatMap(node -> node.getValue().values().stream()))
-            .flatMap(set -> set.rrs(false).stream())
+                nodes.types(origin).values().stream()
+                    .filter(set -> set.getType() != Type.SOA)
+                    .flatMap(set -> set.rrs(false).stream()),
+                nodes.recordsExcept(origin))
             .iterator();
     return new Iterator<>() {
       private boolean started;
@@ -274,7 +218,7 @@ public final class AuthoritativeZone {
 
   /** The apex NS RRset (every zone has one: {@link #index} checks). */
   public RRset nameServers() {
-    return nodes.get(origin).get(Type.NS);
+    return nodes.types(origin).get(Type.NS);
   }
 
   /** The SOA for authority sections of NXDOMAIN/NODATA, its TTL already the negative TTL. */
@@ -284,7 +228,7 @@ public final class AuthoritativeZone {
 
   /** Address records this zone holds for {@code name} (for additional-section processing). */
   public List<RRset> addresses(Name name) {
-    Map<Integer, RRset> node = nodes.get(name);
+    Map<Integer, RRset> node = nodes.types(name);
     if (node == null) {
       return List.of();
     }
@@ -308,7 +252,7 @@ public final class AuthoritativeZone {
     if (cut != null) {
       return new Lookup.Referral(cut);
     }
-    Map<Integer, RRset> node = nodes.get(qname);
+    Map<Integer, RRset> node = nodes.types(qname);
     if (node != null) {
       return fromNode(qname, node, qtype, false);
     }
@@ -321,7 +265,7 @@ public final class AuthoritativeZone {
     while (!exists(closestEncloser)) {
       closestEncloser = parent(closestEncloser);
     }
-    Map<Integer, RRset> wildcard = nodes.get(concatenate(WILDCARD, closestEncloser));
+    Map<Integer, RRset> wildcard = nodes.types(concatenate(WILDCARD, closestEncloser));
     if (wildcard != null) {
       return fromNode(qname, wildcard, qtype, true);
     }
@@ -378,11 +322,7 @@ public final class AuthoritativeZone {
   }
 
   private boolean exists(Name name) {
-    return nodes.containsKey(name) || emptyNonTerminals.contains(name);
-  }
-
-  private static int capacityFor(int entries) {
-    return (int) Math.min(1 << 30, entries / 0.75 + 1);
+    return nodes.contains(name) || emptyNonTerminals.contains(name);
   }
 
   private static Name parent(Name name) {
