@@ -21,7 +21,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * store, doing what users do with it: {@code s3 cp} above its 8 MiB multipart threshold, {@code s3
  * mv} between keys (a multipart copy: UploadPartCopy, with GetObjectTagging first), {@code s3
  * sync}, {@code s3api copy-object} and {@code delete-objects}, {@code s3 rm --recursive}; every
- * object that lands is compared byte for byte. And a 100 MiB round trip checked by MD5.
+ * object that lands is compared byte for byte. And a 100 MiB round trip checked by MD5, and {@code
+ * s3api list-multipart-uploads --prefix --delimiter /}.
  */
 @ObjectStoreTest
 class DebianAwsCliTests {
@@ -154,6 +155,39 @@ class DebianAwsCliTests {
 
     aws("s3", "rm", "--recursive", "s3://aws-cli/");
     assertThat(aws("s3", "ls", "--recursive", "s3://aws-cli/").output()).isBlank();
+  }
+
+  @Test
+  void listsUploadsUnderAPrefixByDelimiter() {
+    aws("s3", "mb", "s3://aws-cli-uploads");
+    for (String key :
+        List.of(
+            "photos/2006/jan/a.jpg",
+            "photos/2006/feb/b.jpg",
+            "photos/2006/index.html",
+            "photos/2007/d.jpg",
+            "videos/v.mp4")) {
+      aws("s3api", "create-multipart-upload", "--bucket", "aws-cli-uploads", "--key", key);
+    }
+    // at once, and in pages of one that the CLI follows by NextKeyMarker (prefix pages included)
+    for (String pageSize : List.of("1000", "1")) {
+      assertThat(
+              aws(
+                      "s3api",
+                      "list-multipart-uploads",
+                      "--bucket",
+                      "aws-cli-uploads",
+                      "--prefix",
+                      "photos/2006/",
+                      "--delimiter",
+                      "/",
+                      "--page-size",
+                      pageSize)
+                  .output())
+          .contains("\"Key\": \"photos/2006/index.html\"")
+          .contains("\"Prefix\": \"photos/2006/feb/\"", "\"Prefix\": \"photos/2006/jan/\"")
+          .doesNotContain("jan/a.jpg", "feb/b.jpg", "photos/2007", "videos");
+    }
   }
 
   @Test

@@ -143,22 +143,26 @@ class MultipartController {
       params = "uploads")
   ResponseEntity<byte[]> listUploads(
       @PathVariable String bucket,
+      @RequestParam(required = false) String prefix,
+      @RequestParam(required = false) String delimiter,
       @RequestParam(name = "key-marker", required = false) String keyMarker,
       @RequestParam(name = "upload-id-marker", required = false) String uploadIdMarker,
       @RequestParam(name = "max-uploads", required = false) String maxUploads)
       throws IOException {
     UploadListing page =
-        UploadListing.of(uploads.uploads(bucket), keyMarker, uploadIdMarker, maxUploads);
+        UploadListing.of(
+            uploads.uploads(bucket), prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
     XmlDocument xml =
         XmlDocument.result("ListMultipartUploadsResult")
             .element("Bucket", bucket)
             .element("KeyMarker", page.keyMarker())
-            .element("UploadIdMarker", page.uploadIdMarker());
-    if (!page.uploads().isEmpty()) {
-      Upload last = page.uploads().get(page.uploads().size() - 1);
-      xml.element("NextKeyMarker", last.target().key()).element("NextUploadIdMarker", last.id());
-    }
-    xml.element("MaxUploads", page.maxUploads()).element("IsTruncated", page.truncated());
+            .element("UploadIdMarker", page.uploadIdMarker())
+            .element("NextKeyMarker", page.nextKeyMarker())
+            .element("NextUploadIdMarker", page.nextUploadIdMarker())
+            .element("Delimiter", page.delimiter())
+            .element("Prefix", page.prefix())
+            .element("MaxUploads", page.maxUploads())
+            .element("IsTruncated", page.truncated());
     for (Upload upload : page.uploads()) {
       xml.open("Upload").element("Key", upload.target().key()).element("UploadId", upload.id());
       initiatorAndOwner(xml)
@@ -166,6 +170,9 @@ class MultipartController {
           .element(
               "Initiated", DateTimeFormatter.ISO_INSTANT.format(upload.target().lastModified()))
           .close();
+    }
+    for (String common : page.commonPrefixes()) {
+      xml.open("CommonPrefixes").element("Prefix", common).close();
     }
     return xml.close().toResponse(HttpStatus.OK);
   }
