@@ -1,5 +1,6 @@
 package io.shopstack.objectstore;
 
+import static io.shopstack.objectstore.StoreSdk.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,12 +13,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -37,25 +36,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @ObjectStoreTest
 class CopyAndDeleteObjectsTests {
 
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
+
   private static final int FIVE_MIB = 5 * 1024 * 1024;
-  private static S3Client s3;
 
   @LocalServerPort int port;
 
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   @Test
   void copyKeepsOrReplacesMetadataAndCopiesTheBytes() {
-    s3().createBucket(b -> b.bucket("copy-src"));
-    s3().createBucket(b -> b.bucket("copy-dst"));
+    sdk.s3().createBucket(b -> b.bucket("copy-src"));
+    sdk.s3().createBucket(b -> b.bucket("copy-dst"));
     byte[] content = random(100_000, 1);
     String etag =
-        s3().putObject(
+        sdk.s3()
+            .putObject(
                 b ->
                     b.bucket("copy-src")
                         .key("covers/趣谈 1001.png")
@@ -66,20 +60,22 @@ class CopyAndDeleteObjectsTests {
             .eTag();
 
     CopyObjectResponse copied =
-        s3().copyObject(
+        sdk.s3()
+            .copyObject(
                 b ->
                     b.sourceBucket("copy-src")
                         .sourceKey("covers/趣谈 1001.png")
                         .destinationBucket("copy-dst")
                         .destinationKey("backup/1001.png"));
     assertThat(copied.copyObjectResult().eTag()).isEqualTo(etag);
-    var back = s3().getObjectAsBytes(b -> b.bucket("copy-dst").key("backup/1001.png"));
+    var back = sdk.s3().getObjectAsBytes(b -> b.bucket("copy-dst").key("backup/1001.png"));
     assertThat(back.asByteArray()).isEqualTo(content);
     assertThat(back.response().contentType()).isEqualTo("image/png");
     assertThat(back.response().cacheControl()).isEqualTo("public, max-age=3600");
     assertThat(back.response().metadata()).containsEntry("author", "liu-chao");
 
-    s3().copyObject(
+    sdk.s3()
+        .copyObject(
             b ->
                 b.sourceBucket("copy-src")
                     .sourceKey("covers/趣谈 1001.png")
@@ -88,7 +84,8 @@ class CopyAndDeleteObjectsTests {
                     .metadataDirective(MetadataDirective.REPLACE)
                     .contentType("image/x-png")
                     .metadata(Map.of("reviewed", "yes")));
-    HeadObjectResponse replaced = s3().headObject(b -> b.bucket("copy-dst").key("replaced.png"));
+    HeadObjectResponse replaced =
+        sdk.s3().headObject(b -> b.bucket("copy-dst").key("replaced.png"));
     assertThat(replaced.contentType()).isEqualTo("image/x-png");
     assertThat(replaced.cacheControl()).isNull();
     assertThat(replaced.metadata()).containsExactly(Map.entry("reviewed", "yes"));
@@ -97,15 +94,17 @@ class CopyAndDeleteObjectsTests {
 
   @Test
   void copyOntoItselfNeedsReplaceAndThenChangesOnlyTheMetadata() {
-    s3().createBucket(b -> b.bucket("copy-self"));
+    sdk.s3().createBucket(b -> b.bucket("copy-self"));
     byte[] content = random(5000, 2);
-    s3().putObject(
+    sdk.s3()
+        .putObject(
             b -> b.bucket("copy-self").key("k").contentType("text/plain"),
             RequestBody.fromBytes(content));
 
     assertThatThrownBy(
             () ->
-                s3().copyObject(
+                sdk.s3()
+                    .copyObject(
                         b ->
                             b.sourceBucket("copy-self")
                                 .sourceKey("k")
@@ -118,7 +117,8 @@ class CopyAndDeleteObjectsTests {
               assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
             });
 
-    s3().copyObject(
+    sdk.s3()
+        .copyObject(
             b ->
                 b.sourceBucket("copy-self")
                     .sourceKey("k")
@@ -127,7 +127,7 @@ class CopyAndDeleteObjectsTests {
                     .metadataDirective(MetadataDirective.REPLACE)
                     .contentType("application/json")
                     .cacheControl("no-cache"));
-    var back = s3().getObjectAsBytes(b -> b.bucket("copy-self").key("k"));
+    var back = sdk.s3().getObjectAsBytes(b -> b.bucket("copy-self").key("k"));
     assertThat(back.asByteArray()).isEqualTo(content);
     assertThat(back.response().contentType()).isEqualTo("application/json");
     assertThat(back.response().cacheControl()).isEqualTo("no-cache");
@@ -135,9 +135,10 @@ class CopyAndDeleteObjectsTests {
 
   @Test
   void copyConditionsAreCheckedAgainstTheSource() {
-    s3().createBucket(b -> b.bucket("copy-conditions"));
+    sdk.s3().createBucket(b -> b.bucket("copy-conditions"));
     String etag =
-        s3().putObject(b -> b.bucket("copy-conditions").key("src"), RequestBody.fromString("v1"))
+        sdk.s3()
+            .putObject(b -> b.bucket("copy-conditions").key("src"), RequestBody.fromString("v1"))
             .eTag();
 
     assertThat(copyStatus(b -> b.copySourceIfMatch("\"00000000000000000000000000000000\"")))
@@ -148,7 +149,7 @@ class CopyAndDeleteObjectsTests {
     assertThat(
             copyStatus(b -> b.copySourceIfUnmodifiedSince(Instant.parse("2001-01-01T00:00:00Z"))))
         .isEqualTo(412);
-    assertThatThrownBy(() -> s3().headObject(b -> b.bucket("copy-conditions").key("dst")))
+    assertThatThrownBy(() -> sdk.s3().headObject(b -> b.bucket("copy-conditions").key("dst")))
         .isInstanceOf(NoSuchKeyException.class);
 
     // S3: a matching If-Match wins over a failing If-Unmodified-Since
@@ -158,11 +159,13 @@ class CopyAndDeleteObjectsTests {
                     b.copySourceIfMatch(etag)
                         .copySourceIfUnmodifiedSince(Instant.parse("2001-01-01T00:00:00Z"))))
         .isEqualTo(200);
-    assertThat(s3().getObjectAsBytes(b -> b.bucket("copy-conditions").key("dst")).asUtf8String())
+    assertThat(
+            sdk.s3().getObjectAsBytes(b -> b.bucket("copy-conditions").key("dst")).asUtf8String())
         .isEqualTo("v1");
     assertThatThrownBy(
             () ->
-                s3().copyObject(
+                sdk.s3()
+                    .copyObject(
                         b ->
                             b.sourceBucket("copy-conditions")
                                 .sourceKey("missing")
@@ -173,13 +176,15 @@ class CopyAndDeleteObjectsTests {
 
   @Test
   void uploadPartCopyAssemblesAnObjectFromRanges() throws Exception {
-    s3().createBucket(b -> b.bucket("part-copy"));
+    sdk.s3().createBucket(b -> b.bucket("part-copy"));
     byte[] content = random(FIVE_MIB + 123_457, 3);
     uploadMultipart("part-copy", "source.bin", content);
 
-    String id = s3().createMultipartUpload(b -> b.bucket("part-copy").key("copy.bin")).uploadId();
+    String id =
+        sdk.s3().createMultipartUpload(b -> b.bucket("part-copy").key("copy.bin")).uploadId();
     var first =
-        s3().uploadPartCopy(
+        sdk.s3()
+            .uploadPartCopy(
                 b ->
                     b.sourceBucket("part-copy")
                         .sourceKey("source.bin")
@@ -189,7 +194,8 @@ class CopyAndDeleteObjectsTests {
                         .partNumber(1)
                         .copySourceRange("bytes=0-" + (FIVE_MIB - 1)));
     var second =
-        s3().uploadPartCopy(
+        sdk.s3()
+            .uploadPartCopy(
                 b ->
                     b.sourceBucket("part-copy")
                         .sourceKey("source.bin")
@@ -200,7 +206,8 @@ class CopyAndDeleteObjectsTests {
                         .copySourceRange("bytes=" + FIVE_MIB + "-" + (content.length - 1)));
     assertThat(first.copyPartResult().eTag())
         .isEqualTo('"' + HexFormat.of().formatHex(md5(content, 0, FIVE_MIB)) + '"');
-    s3().completeMultipartUpload(
+    sdk.s3()
+        .completeMultipartUpload(
             b ->
                 b.bucket("part-copy")
                     .key("copy.bin")
@@ -210,19 +217,21 @@ class CopyAndDeleteObjectsTests {
                             m.parts(
                                 part(1, first.copyPartResult().eTag()),
                                 part(2, second.copyPartResult().eTag()))));
-    assertThat(s3().getObjectAsBytes(b -> b.bucket("part-copy").key("copy.bin")).asByteArray())
+    assertThat(sdk.s3().getObjectAsBytes(b -> b.bucket("part-copy").key("copy.bin")).asByteArray())
         .isEqualTo(content);
 
     assertThatThrownBy(
             () ->
-                s3().uploadPartCopy(
+                sdk.s3()
+                    .uploadPartCopy(
                         b ->
                             b.sourceBucket("part-copy")
                                 .sourceKey("source.bin")
                                 .destinationBucket("part-copy")
                                 .destinationKey("copy.bin")
                                 .uploadId(
-                                    s3().createMultipartUpload(
+                                    sdk.s3()
+                                        .createMultipartUpload(
                                             c -> c.bucket("part-copy").key("copy.bin"))
                                         .uploadId())
                                 .partNumber(1)
@@ -234,13 +243,14 @@ class CopyAndDeleteObjectsTests {
 
   @Test
   void deleteObjectsDeletesEachKeyAndReportsEachOutcome() {
-    s3().createBucket(b -> b.bucket("bulk-delete"));
+    sdk.s3().createBucket(b -> b.bucket("bulk-delete"));
     for (String key : List.of("a", "dir/b", "dir/c", "kept")) {
-      s3().putObject(b -> b.bucket("bulk-delete").key(key), RequestBody.fromString(key));
+      sdk.s3().putObject(b -> b.bucket("bulk-delete").key(key), RequestBody.fromString(key));
     }
 
     DeleteObjectsResponse answer =
-        s3().deleteObjects(
+        sdk.s3()
+            .deleteObjects(
                 b ->
                     b.bucket("bulk-delete")
                         .delete(
@@ -262,24 +272,25 @@ class CopyAndDeleteObjectsTests {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("d", "NoSuchVersion"),
             org.assertj.core.groups.Tuple.tuple("x", "KeyTooLongError"));
-    assertThat(s3().listObjectsV2(b -> b.bucket("bulk-delete")).contents())
+    assertThat(sdk.s3().listObjectsV2(b -> b.bucket("bulk-delete")).contents())
         .extracting(S3Object::key)
         .containsExactly("dir/c", "kept");
 
     DeleteObjectsResponse quiet =
-        s3().deleteObjects(
+        sdk.s3()
+            .deleteObjects(
                 b -> b.bucket("bulk-delete").delete(d -> d.quiet(true).objects(id("dir/c"))));
     assertThat(quiet.deleted()).isEmpty();
     assertThat(quiet.errors()).isEmpty();
-    assertThat(s3().listObjectsV2(b -> b.bucket("bulk-delete")).contents())
+    assertThat(sdk.s3().listObjectsV2(b -> b.bucket("bulk-delete")).contents())
         .extracting(S3Object::key)
         .containsExactly("kept");
   }
 
   @Test
   void deleteObjectsWithoutAnIntegrityHeaderIsRefusedAsS3Does() throws Exception {
-    s3().createBucket(b -> b.bucket("bulk-unchecked"));
-    s3().putObject(b -> b.bucket("bulk-unchecked").key("k"), RequestBody.fromString("k"));
+    sdk.s3().createBucket(b -> b.bucket("bulk-unchecked"));
+    sdk.s3().putObject(b -> b.bucket("bulk-unchecked").key("k"), RequestBody.fromString("k"));
     byte[] body = "<Delete><Object><Key>k</Key></Object></Delete>".getBytes(StandardCharsets.UTF_8);
     URI uri = URI.create("http://127.0.0.1:" + port + "/bulk-unchecked?delete");
 
@@ -296,14 +307,14 @@ class CopyAndDeleteObjectsTests {
                 .toJdk());
     assertThat(wrongMd5.statusCode()).isEqualTo(400);
     assertThat(wrongMd5.body()).contains("<Code>BadDigest</Code>");
-    assertThat(s3().listObjectsV2(b -> b.bucket("bulk-unchecked")).contents()).hasSize(1);
+    assertThat(sdk.s3().listObjectsV2(b -> b.bucket("bulk-unchecked")).contents()).hasSize(1);
 
     HttpResponse<String> accepted =
         SignedHttp.send(
             SignedHttp.sign("POST", uri, body, Map.of("Content-MD5", md5Base64(body))).toJdk());
     assertThat(accepted.statusCode()).isEqualTo(200);
     assertThat(accepted.body()).contains("<Deleted><Key>k</Key></Deleted>");
-    assertThat(s3().listObjectsV2(b -> b.bucket("bulk-unchecked")).contents()).isEmpty();
+    assertThat(sdk.s3().listObjectsV2(b -> b.bucket("bulk-unchecked")).contents()).isEmpty();
   }
 
   private int copyStatus(
@@ -311,7 +322,8 @@ class CopyAndDeleteObjectsTests {
               software.amazon.awssdk.services.s3.model.CopyObjectRequest.Builder>
           conditions) {
     try {
-      s3().copyObject(
+      sdk.s3()
+          .copyObject(
               b -> {
                 b.sourceBucket("copy-conditions")
                     .sourceKey("src")
@@ -326,19 +338,22 @@ class CopyAndDeleteObjectsTests {
   }
 
   private void uploadMultipart(String bucket, String key, byte[] content) {
-    String id = s3().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+    String id = sdk.s3().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
     String etag1 =
-        s3().uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
                 RequestBody.fromBytes(java.util.Arrays.copyOf(content, FIVE_MIB)))
             .eTag();
     String etag2 =
-        s3().uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
                 RequestBody.fromBytes(
                     java.util.Arrays.copyOfRange(content, FIVE_MIB, content.length)))
             .eTag();
-    s3().completeMultipartUpload(
+    sdk.s3()
+        .completeMultipartUpload(
             b ->
                 b.bucket(bucket)
                     .key(key)
@@ -352,19 +367,6 @@ class CopyAndDeleteObjectsTests {
 
   private static ObjectIdentifier id(String key) {
     return ObjectIdentifier.builder().key(key).build();
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 
   private static byte[] md5(byte[] content, int offset, int length) throws Exception {

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstack.common.testing.ExternalCommand;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -21,7 +26,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * store, doing what users do with it: {@code s3 cp} above its 8 MiB multipart threshold, {@code s3
  * mv} between keys (a multipart copy: UploadPartCopy, with GetObjectTagging first), {@code s3
  * sync}, {@code s3api copy-object} and {@code delete-objects}, {@code s3 rm --recursive}; every
- * object that lands is compared byte for byte. And a 100 MiB round trip checked by MD5.
+ * object that lands is compared byte for byte. And a 100 MiB round trip checked by MD5, and {@code
+ * s3api list-multipart-uploads --prefix --delimiter /}, and {@code s3 cp --checksum-algorithm
+ * CRC32} of a multipart-sized file, whose composite checksum {@code head-object --checksum-mode}
+ * shows.
  */
 @ObjectStoreTest
 class DebianAwsCliTests {
@@ -157,6 +165,137 @@ class DebianAwsCliTests {
   }
 
   @Test
+  void listsUploadsUnderAPrefixByDelimiter() {
+    aws("s3", "mb", "s3://aws-cli-uploads");
+    for (String key :
+        List.of(
+            "photos/2006/jan/a.jpg",
+            "photos/2006/feb/b.jpg",
+            "photos/2006/index.html",
+            "photos/2007/d.jpg",
+            "videos/v.mp4")) {
+      aws("s3api", "create-multipart-upload", "--bucket", "aws-cli-uploads", "--key", key);
+    }
+    // at once, and in pages of one that the CLI follows by NextKeyMarker (prefix pages included)
+    for (String pageSize : List.of("1000", "1")) {
+      assertThat(
+              aws(
+                      "s3api",
+                      "list-multipart-uploads",
+                      "--bucket",
+                      "aws-cli-uploads",
+                      "--prefix",
+                      "photos/2006/",
+                      "--delimiter",
+                      "/",
+                      "--page-size",
+                      pageSize)
+                  .output())
+          .contains("\"Key\": \"photos/2006/index.html\"")
+          .contains("\"Prefix\": \"photos/2006/feb/\"", "\"Prefix\": \"photos/2006/jan/\"")
+          .doesNotContain("jan/a.jpg", "feb/b.jpg", "photos/2007", "videos");
+    }
+  }
+
+  @Test
+  void anUploadInPartsWithCrc32KeepsTheCompositeOfItsParts() throws Exception {
+    // this aws's `s3 cp` has no --checksum-algorithm (2.9); its s3api multipart calls do
+    aws("s3", "mb", "s3://aws-cli-sums");
+    Path first = write("part-1.bin", 5 * 1024 * 1024, 5);
+    Path second = write("part-2.bin", 70_001, 6);
+    String id =
+        field(
+            aws(
+                    "s3api",
+                    "create-multipart-upload",
+                    "--bucket",
+                    "aws-cli-sums",
+                    "--key",
+                    "sums.bin",
+                    "--checksum-algorithm",
+                    "CRC32")
+                .output(),
+            "UploadId");
+    StringBuilder parts = new StringBuilder();
+    int number = 0;
+    for (Path part : List.of(first, second)) {
+      number++;
+      String answer =
+          aws(
+                  "s3api",
+                  "upload-part",
+                  "--bucket",
+                  "aws-cli-sums",
+                  "--key",
+                  "sums.bin",
+                  "--upload-id",
+                  id,
+                  "--part-number",
+                  String.valueOf(number),
+                  "--body",
+                  part.toString(),
+                  "--checksum-algorithm",
+                  "CRC32")
+              .output();
+      assertThat(field(answer, "ChecksumCRC32")).isEqualTo(crc32(Files.readAllBytes(part)));
+      parts
+          .append(parts.isEmpty() ? "" : ",")
+          .append("{\"PartNumber\":")
+          .append(number)
+          .append(",\"ETag\":\"")
+          .append(field(answer, "ETag")) // as printed: a JSON string with its quotes escaped
+          .append("\",\"ChecksumCRC32\":\"")
+          .append(field(answer, "ChecksumCRC32"))
+          .append("\"}");
+    }
+    assertThat(
+            aws(
+                    "s3api",
+                    "list-parts",
+                    "--bucket",
+                    "aws-cli-sums",
+                    "--key",
+                    "sums.bin",
+                    "--upload-id",
+                    id)
+                .output())
+        .contains("\"ChecksumCRC32\": \"" + crc32(Files.readAllBytes(second)) + "\"");
+    Path document = dir.resolve("parts.json");
+    Files.writeString(document, "{\"Parts\":[" + parts + "]}");
+    aws(
+        "s3api",
+        "complete-multipart-upload",
+        "--bucket",
+        "aws-cli-sums",
+        "--key",
+        "sums.bin",
+        "--upload-id",
+        id,
+        "--multipart-upload",
+        "file://" + document);
+
+    ByteBuffer partSums = ByteBuffer.allocate(8);
+    partSums
+        .put(Base64.getDecoder().decode(crc32(Files.readAllBytes(first))))
+        .put(Base64.getDecoder().decode(crc32(Files.readAllBytes(second))));
+    String composite = crc32(partSums.array()) + "-2";
+    assertThat(
+            aws(
+                    "s3api",
+                    "head-object",
+                    "--bucket",
+                    "aws-cli-sums",
+                    "--key",
+                    "sums.bin",
+                    "--checksum-mode",
+                    "ENABLED")
+                .output())
+        .contains("\"ChecksumCRC32\": \"" + composite + "\"");
+    Path back = download("s3://aws-cli-sums/sums.bin");
+    assertThat(Files.size(back)).isEqualTo(5 * 1024 * 1024 + 70_001);
+  }
+
+  @Test
   void wrongSecretIsRefused() {
     aws("s3", "mb", "s3://aws-cli-refusal");
     ExternalCommand.Result refused =
@@ -243,6 +382,20 @@ class DebianAwsCliTests {
                 "http://127.0.0.1:" + port));
     command.addAll(List.of(arguments));
     return command;
+  }
+
+  private static String crc32(byte[] content) {
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    return Base64.getEncoder()
+        .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  /** A string field of the CLI's JSON output, as printed (escapes kept). */
+  private static String field(String json, String name) {
+    Matcher value = Pattern.compile("\"" + name + "\": \"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+    assertThat(value.find()).as(name + " in " + json).isTrue();
+    return value.group(1);
   }
 
   private static String md5(Path file) throws Exception {

@@ -1,5 +1,6 @@
 package io.shopstack.objectstore;
 
+import static io.shopstack.objectstore.StoreSdk.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,13 +10,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
@@ -30,49 +28,44 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @ObjectStoreTest
 class MultipartUploadTests {
 
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
+
   private static final int FIVE_MIB = 5 * 1024 * 1024;
-  private static S3Client s3;
 
-  @LocalServerPort int port;
   @Autowired MultipartStorage multipart;
-
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   @Test
   void partsBecomeOneObjectWithTheMultipartEtag() throws Exception {
-    s3().createBucket(b -> b.bucket("mpu"));
+    sdk.s3().createBucket(b -> b.bucket("mpu"));
     byte[] first = random(FIVE_MIB, 1);
     byte[] second = random(300_000, 2);
     String id =
-        s3().createMultipartUpload(
+        sdk.s3()
+            .createMultipartUpload(
                 b -> b.bucket("mpu").key("big/course.mp4").contentType("video/mp4"))
             .uploadId();
 
     String etag1 = uploadPart(id, 1, first);
     String etag2 = uploadPart(id, 2, second);
-    assertThat(s3().listParts(b -> b.bucket("mpu").key("big/course.mp4").uploadId(id)).parts())
+    assertThat(sdk.s3().listParts(b -> b.bucket("mpu").key("big/course.mp4").uploadId(id)).parts())
         .extracting(Part::partNumber, Part::size)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(1, (long) FIVE_MIB),
             org.assertj.core.groups.Tuple.tuple(2, 300_000L));
-    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
+    assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
         .extracting(u -> u.uploadId())
         .contains(id);
     // S3 names the initiator and owner of an upload; `aws s3api list-parts` showed neither
-    var listed = s3().listParts(b -> b.bucket("mpu").key("big/course.mp4").uploadId(id));
+    var listed = sdk.s3().listParts(b -> b.bucket("mpu").key("big/course.mp4").uploadId(id));
     assertThat(listed.initiator()).isNotNull();
     assertThat(listed.owner()).isNotNull();
     assertThat(listed.owner().id()).isNotBlank().isEqualTo(listed.initiator().id());
-    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
+    assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu")).uploads())
         .allSatisfy(u -> assertThat(u.owner().id()).isNotBlank());
 
     CompleteMultipartUploadResponse done =
-        s3().completeMultipartUpload(
+        sdk.s3()
+            .completeMultipartUpload(
                 b ->
                     b.bucket("mpu")
                         .key("big/course.mp4")
@@ -85,17 +78,17 @@ class MultipartUploadTests {
 
     String expectedEtag = '"' + md5Hex(md5(first), md5(second)) + "-2\"";
     assertThat(done.eTag()).isEqualTo(expectedEtag);
-    var got = s3().getObjectAsBytes(b -> b.bucket("mpu").key("big/course.mp4"));
+    var got = sdk.s3().getObjectAsBytes(b -> b.bucket("mpu").key("big/course.mp4"));
     assertThat(got.asByteArray()).isEqualTo(concat(first, second));
     assertThat(got.response().eTag()).isEqualTo(expectedEtag);
     assertThat(got.response().contentType()).isEqualTo("video/mp4");
-    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu")).uploads()).isEmpty();
+    assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu")).uploads()).isEmpty();
   }
 
   @Test
   void smallPartsWrongEtagsAndAbortedUploadsAreRefused() {
-    s3().createBucket(b -> b.bucket("mpu-refusals"));
-    String id = s3().createMultipartUpload(b -> b.bucket("mpu-refusals").key("k")).uploadId();
+    sdk.s3().createBucket(b -> b.bucket("mpu-refusals"));
+    String id = sdk.s3().createMultipartUpload(b -> b.bucket("mpu-refusals").key("k")).uploadId();
     String small1 = uploadPart("mpu-refusals", id, 1, random(1000, 3));
     String small2 = uploadPart("mpu-refusals", id, 2, random(1000, 4));
 
@@ -112,29 +105,31 @@ class MultipartUploadTests {
             S3Exception.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder"));
 
-    s3().abortMultipartUpload(b -> b.bucket("mpu-refusals").key("k").uploadId(id));
+    sdk.s3().abortMultipartUpload(b -> b.bucket("mpu-refusals").key("k").uploadId(id));
     assertThatThrownBy(() -> complete(id, part(1, small1)))
         .isInstanceOf(NoSuchUploadException.class);
-    assertThatThrownBy(() -> s3().headObject(b -> b.bucket("mpu-refusals").key("k")))
+    assertThatThrownBy(() -> sdk.s3().headObject(b -> b.bucket("mpu-refusals").key("k")))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
   }
 
   @Test
   void uploadsLeftBehindAreRemovedAfterTheirAge() throws Exception {
-    s3().createBucket(b -> b.bucket("mpu-abandoned"));
-    String id = s3().createMultipartUpload(b -> b.bucket("mpu-abandoned").key("k")).uploadId();
+    sdk.s3().createBucket(b -> b.bucket("mpu-abandoned"));
+    String id = sdk.s3().createMultipartUpload(b -> b.bucket("mpu-abandoned").key("k")).uploadId();
     uploadPart("mpu-abandoned", id, 1, random(1000, 5));
 
     assertThat(multipart.abandonOlderThan(Duration.ofDays(7))).isZero();
-    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).hasSize(1);
+    assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).hasSize(1);
     assertThat(multipart.abandonOlderThan(Duration.ZERO)).isGreaterThanOrEqualTo(1);
-    assertThat(s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).isEmpty();
-    assertThatThrownBy(() -> s3().listParts(b -> b.bucket("mpu-abandoned").key("k").uploadId(id)))
+    assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu-abandoned")).uploads()).isEmpty();
+    assertThatThrownBy(
+            () -> sdk.s3().listParts(b -> b.bucket("mpu-abandoned").key("k").uploadId(id)))
         .isInstanceOf(NoSuchUploadException.class);
   }
 
   private void complete(String id, CompletedPart... parts) {
-    s3().completeMultipartUpload(
+    sdk.s3()
+        .completeMultipartUpload(
             b ->
                 b.bucket("mpu-refusals")
                     .key("k")
@@ -152,23 +147,11 @@ class MultipartUploadTests {
 
   private String uploadPart(String bucket, String id, int number, byte[] content) {
     String key = bucket.equals("mpu") ? "big/course.mp4" : "k"; // one key per bucket here
-    return s3().uploadPart(
+    return sdk.s3()
+        .uploadPart(
             b -> b.bucket(bucket).key(key).uploadId(id).partNumber(number),
             RequestBody.fromBytes(content))
         .eTag();
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -1,5 +1,6 @@
 package io.shopstack.objectstore;
 
+import static io.shopstack.objectstore.StoreSdk.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -8,15 +9,13 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 
@@ -29,20 +28,13 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 @ObjectStoreTest
 class ObjectChecksumTests {
 
-  private static S3Client s3;
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
 
   @LocalServerPort int port;
 
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   @Test
   void aChecksumSentInATrailerComesBackWhenAskedFor() throws Exception {
-    s3().createBucket(b -> b.bucket("sums"));
+    sdk.s3().createBucket(b -> b.bucket("sums"));
     byte[] content = random(200_000, 21);
     Map<ChecksumAlgorithm, String> expected =
         Map.of(
@@ -52,13 +44,16 @@ class ObjectChecksumTests {
             ChecksumAlgorithm.SHA256, digest("SHA-256", content));
     for (var algorithm : expected.keySet()) {
       String key = "by-trailer/" + algorithm;
-      s3().putObject(
+      sdk.s3()
+          .putObject(
               b -> b.bucket("sums").key(key).checksumAlgorithm(algorithm),
               RequestBody.fromBytes(content));
       var got =
-          s3().getObjectAsBytes(b -> b.bucket("sums").key(key).checksumMode(ChecksumMode.ENABLED));
+          sdk.s3()
+              .getObjectAsBytes(b -> b.bucket("sums").key(key).checksumMode(ChecksumMode.ENABLED));
       assertThat(got.asByteArray()).isEqualTo(content);
-      var head = s3().headObject(b -> b.bucket("sums").key(key).checksumMode(ChecksumMode.ENABLED));
+      var head =
+          sdk.s3().headObject(b -> b.bucket("sums").key(key).checksumMode(ChecksumMode.ENABLED));
       String want = expected.get(algorithm);
       switch (algorithm) {
         case CRC32 -> {
@@ -83,7 +78,7 @@ class ObjectChecksumTests {
 
   @Test
   void aChecksumHeaderIsKeptAndOnlyAWholeAskedForAnswerCarriesIt() throws Exception {
-    s3().createBucket(b -> b.bucket("sums-header"));
+    sdk.s3().createBucket(b -> b.bucket("sums-header"));
     byte[] content = random(50_000, 22);
     String sha256 = digest("SHA-256", content);
     URI uri = URI.create("http://127.0.0.1:" + port + "/sums-header/photo.png");
@@ -117,18 +112,5 @@ class ObjectChecksumTests {
 
   private static String digest(String algorithm, byte[] content) throws Exception {
     return Base64.getEncoder().encodeToString(MessageDigest.getInstance(algorithm).digest(content));
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

@@ -1,5 +1,6 @@
 package io.shopstack.objectstore;
 
+import static io.shopstack.objectstore.StoreSdk.random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -8,12 +9,10 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
@@ -25,24 +24,19 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 @ObjectStoreTest
 class ObjectDownloadTests {
 
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
+
   private static final int SLICE = 512 * 1024;
   private static final int FIVE_MIB = 5 * 1024 * 1024;
-  private static S3Client s3;
 
   @LocalServerPort int port;
 
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   @Test
   void everyByteAndEveryRangeComesBackAsUploaded() throws Exception {
-    s3().createBucket(b -> b.bucket("download"));
-    s3().putObject(b -> b.bucket("download").key("empty"), RequestBody.fromBytes(new byte[0]));
-    s3().putObject(b -> b.bucket("download").key("one"), RequestBody.fromBytes(new byte[] {42}));
+    sdk.s3().createBucket(b -> b.bucket("download"));
+    sdk.s3().putObject(b -> b.bucket("download").key("empty"), RequestBody.fromBytes(new byte[0]));
+    sdk.s3()
+        .putObject(b -> b.bucket("download").key("one"), RequestBody.fromBytes(new byte[] {42}));
     byte[] large = random(FIVE_MIB + 3 * SLICE + 7, 1);
     uploadInTwoParts("large", large);
 
@@ -71,14 +65,15 @@ class ObjectDownloadTests {
 
   @Test
   void contentTypeIsReturnedExactlyAsStored() throws Exception {
-    s3().createBucket(b -> b.bucket("download-types"));
-    s3().putObject(
+    sdk.s3().createBucket(b -> b.bucket("download-types"));
+    sdk.s3()
+        .putObject(
             b ->
                 b.bucket("download-types").key("page.html").contentType("text/html; charset=utf-8"),
             RequestBody.fromString("<p>68</p>"));
     HttpResponse<byte[]> got = get("download-types", "page.html", null);
     assertThat(got.headers().allValues("Content-Type")).containsExactly("text/html; charset=utf-8");
-    assertThat(s3().headObject(b -> b.bucket("download-types").key("page.html")).contentType())
+    assertThat(sdk.s3().headObject(b -> b.bucket("download-types").key("page.html")).contentType())
         .isEqualTo("text/html; charset=utf-8");
   }
 
@@ -89,8 +84,9 @@ class ObjectDownloadTests {
    */
   @Test
   void responseParametersOverrideTheStoredHeadersOfSignedRequests() throws Exception {
-    s3().createBucket(b -> b.bucket("download-overrides"));
-    s3().putObject(
+    sdk.s3().createBucket(b -> b.bucket("download-overrides"));
+    sdk.s3()
+        .putObject(
             b ->
                 b.bucket("download-overrides")
                     .key("course.pdf")
@@ -98,7 +94,8 @@ class ObjectDownloadTests {
                     .cacheControl("public, max-age=86400"),
             RequestBody.fromString("68"));
     var got =
-        s3().getObject(
+        sdk.s3()
+            .getObject(
                 b ->
                     b.bucket("download-overrides")
                         .key("course.pdf")
@@ -116,14 +113,15 @@ class ObjectDownloadTests {
     assertThat(got.contentEncoding()).isEqualTo("identity");
     assertThat(got.expires()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
     assertThat(
-            s3().headObject(
+            sdk.s3()
+                .headObject(
                     b ->
                         b.bucket("download-overrides")
                             .key("course.pdf")
                             .responseContentType("image/png"))
                 .contentType())
         .isEqualTo("image/png");
-    var stored = s3().headObject(b -> b.bucket("download-overrides").key("course.pdf"));
+    var stored = sdk.s3().headObject(b -> b.bucket("download-overrides").key("course.pdf"));
     assertThat(stored.contentType()).isEqualTo("application/pdf");
     assertThat(stored.cacheControl()).isEqualTo("public, max-age=86400");
 
@@ -150,18 +148,21 @@ class ObjectDownloadTests {
   }
 
   private void uploadInTwoParts(String key, byte[] content) {
-    String id = s3().createMultipartUpload(b -> b.bucket("download").key(key)).uploadId();
+    String id = sdk.s3().createMultipartUpload(b -> b.bucket("download").key(key)).uploadId();
     String etag1 =
-        s3().uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket("download").key(key).uploadId(id).partNumber(1),
                 RequestBody.fromBytes(Arrays.copyOf(content, FIVE_MIB)))
             .eTag();
     String etag2 =
-        s3().uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket("download").key(key).uploadId(id).partNumber(2),
                 RequestBody.fromBytes(Arrays.copyOfRange(content, FIVE_MIB, content.length)))
             .eTag();
-    s3().completeMultipartUpload(
+    sdk.s3()
+        .completeMultipartUpload(
             b ->
                 b.bucket("download")
                     .key(key)
@@ -171,18 +172,5 @@ class ObjectDownloadTests {
                             m.parts(
                                 CompletedPart.builder().partNumber(1).eTag(etag1).build(),
                                 CompletedPart.builder().partNumber(2).eTag(etag2).build())));
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -23,26 +21,17 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @ObjectStoreTest
 class ObjectVersionsTests {
 
-  private static S3Client s3;
-
-  @LocalServerPort int port;
-
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
 
   @Test
   void everyObjectIsItsOneNullVersion() {
-    s3().createBucket(b -> b.bucket("versions"));
+    sdk.s3().createBucket(b -> b.bucket("versions"));
     List<String> keys = List.of("a.txt", "covers/1001.png", "covers/1002.png", "z.txt");
     for (String key : keys) {
-      s3().putObject(b -> b.bucket("versions").key(key), RequestBody.fromString(key));
+      sdk.s3().putObject(b -> b.bucket("versions").key(key), RequestBody.fromString(key));
     }
 
-    ListObjectVersionsResponse all = s3().listObjectVersions(b -> b.bucket("versions"));
+    ListObjectVersionsResponse all = sdk.s3().listObjectVersions(b -> b.bucket("versions"));
     assertThat(all.versions()).extracting(ObjectVersion::key).containsExactlyElementsOf(keys);
     assertThat(all.versions())
         .allSatisfy(
@@ -55,32 +44,28 @@ class ObjectVersionsTests {
     assertThat(all.isTruncated()).isFalse();
 
     ListObjectVersionsResponse rolled =
-        s3().listObjectVersions(b -> b.bucket("versions").delimiter("/"));
+        sdk.s3().listObjectVersions(b -> b.bucket("versions").delimiter("/"));
     assertThat(rolled.versions()).extracting(ObjectVersion::key).containsExactly("a.txt", "z.txt");
     assertThat(rolled.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("covers/");
 
-    ListObjectVersionsResponse page = s3().listObjectVersions(b -> b.bucket("versions").maxKeys(2));
+    ListObjectVersionsResponse page =
+        sdk.s3().listObjectVersions(b -> b.bucket("versions").maxKeys(2));
     assertThat(page.isTruncated()).isTrue();
     assertThat(page.nextKeyMarker()).isEqualTo("covers/1001.png");
     assertThat(page.nextVersionIdMarker()).isEqualTo("null");
     List<String> paged = new ArrayList<>();
-    s3().listObjectVersionsPaginator(b -> b.bucket("versions").maxKeys(1))
+    sdk.s3()
+        .listObjectVersionsPaginator(b -> b.bucket("versions").maxKeys(1))
         .forEach(p -> p.versions().forEach(v -> paged.add(v.key())));
     assertThat(paged).containsExactlyElementsOf(keys);
 
     assertThatThrownBy(
             () ->
-                s3().listObjectVersions(
+                sdk.s3()
+                    .listObjectVersions(
                         b -> b.bucket("versions").keyMarker("a.txt").versionIdMarker("3sL4kqt")))
         .isInstanceOfSatisfying(
             S3Exception.class,
             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidArgument"));
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
   }
 }

@@ -1,14 +1,12 @@
 package io.shopstack.objectstore;
 
+import static io.shopstack.objectstore.StoreSdk.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -22,27 +20,20 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @ObjectStoreTest
 class PartNumberDownloadTests {
 
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
+
   private static final int FIVE_MIB = 5 * 1024 * 1024;
-  private static S3Client s3;
-
-  @LocalServerPort int port;
-
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   @Test
   void eachPartOfAMultipartObjectComesBackWithItsRange() {
-    s3().createBucket(b -> b.bucket("parts"));
+    sdk.s3().createBucket(b -> b.bucket("parts"));
     byte[] first = random(FIVE_MIB, 11);
     byte[] second = random(FIVE_MIB + 3, 12);
     byte[] third = random(70_001, 13);
-    String id = s3().createMultipartUpload(b -> b.bucket("parts").key("video.mp4")).uploadId();
+    String id = sdk.s3().createMultipartUpload(b -> b.bucket("parts").key("video.mp4")).uploadId();
     String etag =
-        s3().completeMultipartUpload(
+        sdk.s3()
+            .completeMultipartUpload(
                 b ->
                     b.bucket("parts")
                         .key("video.mp4")
@@ -54,59 +45,62 @@ class PartNumberDownloadTests {
             .eTag();
     long size = first.length + second.length + third.length;
 
-    var one = s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(1));
+    var one = sdk.s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(1));
     assertThat(one.asByteArray()).isEqualTo(first);
     assertThat(one.response().sdkHttpResponse().statusCode()).isEqualTo(206);
     assertThat(one.response().contentRange()).isEqualTo("bytes 0-" + (FIVE_MIB - 1) + "/" + size);
     assertThat(one.response().partsCount()).isEqualTo(3);
     assertThat(one.response().eTag()).isEqualTo(etag).endsWith("-3\"");
 
-    var two = s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(2));
+    var two = sdk.s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(2));
     assertThat(two.asByteArray()).isEqualTo(second);
     assertThat(two.response().contentRange())
         .isEqualTo("bytes " + FIVE_MIB + "-" + (2L * FIVE_MIB + 2) + "/" + size);
 
-    var three = s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(3));
+    var three = sdk.s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(3));
     assertThat(three.asByteArray()).isEqualTo(third);
     assertThat(three.response().contentLength()).isEqualTo(third.length);
 
-    var head = s3().headObject(b -> b.bucket("parts").key("video.mp4").partNumber(2));
+    var head = sdk.s3().headObject(b -> b.bucket("parts").key("video.mp4").partNumber(2));
     assertThat(head.sdkHttpResponse().statusCode()).isEqualTo(206);
     assertThat(head.contentLength()).isEqualTo(second.length);
     assertThat(head.partsCount()).isEqualTo(3);
     assertThat(head.contentRange()).startsWith("bytes " + FIVE_MIB + "-");
     assertThat(head.eTag()).isEqualTo(etag);
 
-    assertThat(s3().getObject(b -> b.bucket("parts").key("video.mp4")).response().partsCount())
+    assertThat(sdk.s3().getObject(b -> b.bucket("parts").key("video.mp4")).response().partsCount())
         .as("without partNumber no parts count, as S3")
         .isNull();
 
     assertError(
-        () -> s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(4)),
+        () -> sdk.s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(4)),
         416,
         "InvalidPartNumber");
     assertError(
         () ->
-            s3().getObjectAsBytes(
+            sdk.s3()
+                .getObjectAsBytes(
                     b -> b.bucket("parts").key("video.mp4").partNumber(1).range("bytes=0-9")),
         400,
         "InvalidRequest");
     assertError(
-        () -> s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(0)),
+        () -> sdk.s3().getObjectAsBytes(b -> b.bucket("parts").key("video.mp4").partNumber(0)),
         400,
         "InvalidArgument");
   }
 
   @Test
   void anObjectWrittenInOnePieceIsItsOwnFirstPart() {
-    s3().createBucket(b -> b.bucket("parts-single"));
+    sdk.s3().createBucket(b -> b.bucket("parts-single"));
     byte[] content = random(100_000, 14);
     String etag =
-        s3().putObject(
+        sdk.s3()
+            .putObject(
                 b -> b.bucket("parts-single").key("photo.png"), RequestBody.fromBytes(content))
             .eTag();
 
-    var one = s3().getObjectAsBytes(b -> b.bucket("parts-single").key("photo.png").partNumber(1));
+    var one =
+        sdk.s3().getObjectAsBytes(b -> b.bucket("parts-single").key("photo.png").partNumber(1));
     assertThat(one.asByteArray()).isEqualTo(content);
     assertThat(one.response().sdkHttpResponse().statusCode()).isEqualTo(206);
     assertThat(one.response().contentRange())
@@ -114,19 +108,21 @@ class PartNumberDownloadTests {
     assertThat(one.response().partsCount()).isNull();
     assertThat(one.response().eTag()).isEqualTo(etag);
 
-    var head = s3().headObject(b -> b.bucket("parts-single").key("photo.png").partNumber(1));
+    var head = sdk.s3().headObject(b -> b.bucket("parts-single").key("photo.png").partNumber(1));
     assertThat(head.sdkHttpResponse().statusCode()).isEqualTo(206);
     assertThat(head.contentLength()).isEqualTo(content.length);
 
     assertError(
-        () -> s3().getObjectAsBytes(b -> b.bucket("parts-single").key("photo.png").partNumber(2)),
+        () ->
+            sdk.s3().getObjectAsBytes(b -> b.bucket("parts-single").key("photo.png").partNumber(2)),
         416,
         "InvalidPartNumber");
   }
 
   private CompletedPart part(String id, int number, byte[] content) {
     String etag =
-        s3().uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket("parts").key("video.mp4").uploadId(id).partNumber(number),
                 RequestBody.fromBytes(content))
             .eTag();
@@ -143,18 +139,5 @@ class PartNumberDownloadTests {
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
               }
             });
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

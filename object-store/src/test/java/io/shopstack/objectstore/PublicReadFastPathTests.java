@@ -1,5 +1,6 @@
 package io.shopstack.objectstore;
 
+import static io.shopstack.objectstore.StoreSdk.random;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,20 +20,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
@@ -46,73 +45,71 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 @ExtendWith(OutputCaptureExtension.class)
 class PublicReadFastPathTests {
 
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
+
   private static final String BUCKET = "images"; // public-read in object-store.yml
   private static final int SIX_MIB = 6 * 1024 * 1024;
-  private static S3Client s3;
   private static byte[] photo;
   private static byte[] large;
 
   @LocalServerPort int port;
   @LocalManagementPort int adminPort;
 
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   @BeforeEach
   void upload() {
-    if (s3 != null) {
+    if (photo != null) {
       return;
     }
-    s3 = SignedHttp.sdkClient(port);
     photo = random(200_000, 7);
     large = random(SIX_MIB + 12_345, 8);
-    s3.putObject(
-        b ->
-            b.bucket(BUCKET)
-                .key("fast/photo.png")
-                .contentType("image/png; name=\"photo\"")
-                .cacheControl("public, max-age=60")
-                .contentDisposition("attachment; filename=photo.png")
-                .expires(java.time.Instant.parse("2030-01-01T00:00:00Z"))
-                .metadata(Map.of("sku", "course-1001")),
-        RequestBody.fromBytes(Arrays.copyOf(photo, 100_000)));
+    sdk.s3()
+        .putObject(
+            b ->
+                b.bucket(BUCKET)
+                    .key("fast/photo.png")
+                    .contentType("image/png; name=\"photo\"")
+                    .cacheControl("public, max-age=60")
+                    .contentDisposition("attachment; filename=photo.png")
+                    .expires(java.time.Instant.parse("2030-01-01T00:00:00Z"))
+                    .metadata(Map.of("sku", "course-1001")),
+            RequestBody.fromBytes(Arrays.copyOf(photo, 100_000)));
     // the object's real content comes as a second version, so a stale sidecar read would show
-    s3.putObject(
-        b -> b.bucket(BUCKET).key("fast/photo.png").contentType("image/png; name=\"photo\""),
-        RequestBody.fromBytes(photo));
-    s3.putObject(b -> b.bucket(BUCKET).key("fast/empty"), RequestBody.fromBytes(new byte[0]));
+    sdk.s3()
+        .putObject(
+            b -> b.bucket(BUCKET).key("fast/photo.png").contentType("image/png; name=\"photo\""),
+            RequestBody.fromBytes(photo));
+    sdk.s3().putObject(b -> b.bucket(BUCKET).key("fast/empty"), RequestBody.fromBytes(new byte[0]));
     String upload =
-        s3.createMultipartUpload(b -> b.bucket(BUCKET).key("fast/large.bin")).uploadId();
+        sdk.s3().createMultipartUpload(b -> b.bucket(BUCKET).key("fast/large.bin")).uploadId();
     int half = 5 * 1024 * 1024;
     String first =
-        s3.uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket(BUCKET).key("fast/large.bin").uploadId(upload).partNumber(1),
                 RequestBody.fromBytes(Arrays.copyOfRange(large, 0, half)))
             .eTag();
     String second =
-        s3.uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket(BUCKET).key("fast/large.bin").uploadId(upload).partNumber(2),
                 RequestBody.fromBytes(Arrays.copyOfRange(large, half, large.length)))
             .eTag();
-    s3.completeMultipartUpload(
-        b ->
-            b.bucket(BUCKET)
-                .key("fast/large.bin")
-                .uploadId(upload)
-                .multipartUpload(
-                    m ->
-                        m.parts(
-                            CompletedPart.builder().partNumber(1).eTag(first).build(),
-                            CompletedPart.builder().partNumber(2).eTag(second).build())));
+    sdk.s3()
+        .completeMultipartUpload(
+            b ->
+                b.bucket(BUCKET)
+                    .key("fast/large.bin")
+                    .uploadId(upload)
+                    .multipartUpload(
+                        m ->
+                            m.parts(
+                                CompletedPart.builder().partNumber(1).eTag(first).build(),
+                                CompletedPart.builder().partNumber(2).eTag(second).build())));
   }
 
   @Test
   void answersAsTheMvcPathDoesAndCountsWhatItServed() throws Exception {
-    String etag = s3.headObject(b -> b.bucket(BUCKET).key("fast/photo.png")).eTag();
+    String etag = sdk.s3().headObject(b -> b.bucket(BUCKET).key("fast/photo.png")).eTag();
     String modified =
         send(request("/images/fast/photo.png", Map.of()))
             .headers()
@@ -255,19 +252,22 @@ class PublicReadFastPathTests {
   @Test
   void aClientLeavingMidDownloadIsNoError(CapturedOutput output) throws Exception {
     byte[] oneMib = random(1024 * 1024, 10);
-    String upload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key("fast/one-mib")).uploadId();
+    String upload =
+        sdk.s3().createMultipartUpload(b -> b.bucket(BUCKET).key("fast/one-mib")).uploadId();
     String etag =
-        s3.uploadPart(
+        sdk.s3()
+            .uploadPart(
                 b -> b.bucket(BUCKET).key("fast/one-mib").uploadId(upload).partNumber(1),
                 RequestBody.fromBytes(oneMib))
             .eTag();
-    s3.completeMultipartUpload(
-        b ->
-            b.bucket(BUCKET)
-                .key("fast/one-mib")
-                .uploadId(upload)
-                .multipartUpload(
-                    m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+    sdk.s3()
+        .completeMultipartUpload(
+            b ->
+                b.bucket(BUCKET)
+                    .key("fast/one-mib")
+                    .uploadId(upload)
+                    .multipartUpload(
+                        m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
     Map<String, byte[]> objects =
         Map.of("/images/fast/one-mib", oneMib, "/images/fast/large.bin", large);
     for (Map.Entry<String, byte[]> object : objects.entrySet()) {
@@ -419,11 +419,5 @@ class PublicReadFastPathTests {
       byte[] body = in.readNBytes(lines[0].contains(" 304 ") ? 0 : length);
       return new Answer(lines[0], headers, body, head.size());
     }
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

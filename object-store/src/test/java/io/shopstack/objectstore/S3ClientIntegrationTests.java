@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -27,56 +25,43 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @ObjectStoreTest
 class S3ClientIntegrationTests {
 
-  private static S3Client s3;
-
-  @LocalServerPort int port;
-
-  @AfterAll
-  static void closeClient() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
-  private S3Client s3() {
-    if (s3 == null) {
-      s3 = SignedHttp.sdkClient(port);
-    }
-    return s3;
-  }
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
 
   @Test
   void bucketLifecycleThroughTheSdk() {
-    s3().createBucket(b -> b.bucket("sdk-lifecycle"));
-    assertThat(s3().listBuckets().buckets()).extracting(b -> b.name()).contains("sdk-lifecycle");
-    s3().headBucket(b -> b.bucket("sdk-lifecycle"));
+    sdk.s3().createBucket(b -> b.bucket("sdk-lifecycle"));
+    assertThat(sdk.s3().listBuckets().buckets())
+        .extracting(b -> b.name())
+        .contains("sdk-lifecycle");
+    sdk.s3().headBucket(b -> b.bucket("sdk-lifecycle"));
 
-    s3().putObject(b -> b.bucket("sdk-lifecycle").key("x"), RequestBody.fromString("x"));
+    sdk.s3().putObject(b -> b.bucket("sdk-lifecycle").key("x"), RequestBody.fromString("x"));
     // the owner re-creating its bucket: 200 as S3 in us-east-1, and the bucket keeps its objects
-    assertThat(s3().createBucket(b -> b.bucket("sdk-lifecycle")).sdkHttpResponse().statusCode())
+    assertThat(sdk.s3().createBucket(b -> b.bucket("sdk-lifecycle")).sdkHttpResponse().statusCode())
         .isEqualTo(200);
-    assertThat(s3().getObjectAsBytes(b -> b.bucket("sdk-lifecycle").key("x")).asUtf8String())
+    assertThat(sdk.s3().getObjectAsBytes(b -> b.bucket("sdk-lifecycle").key("x")).asUtf8String())
         .isEqualTo("x");
-    assertThatThrownBy(() -> s3().deleteBucket(b -> b.bucket("sdk-lifecycle")))
+    assertThatThrownBy(() -> sdk.s3().deleteBucket(b -> b.bucket("sdk-lifecycle")))
         .isInstanceOfSatisfying(
             S3Exception.class,
             e -> {
               assertThat(e.statusCode()).isEqualTo(409);
               assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BucketNotEmpty");
             });
-    s3().deleteObject(b -> b.bucket("sdk-lifecycle").key("x"));
-    s3().deleteBucket(b -> b.bucket("sdk-lifecycle"));
-    assertThatThrownBy(() -> s3().headBucket(b -> b.bucket("sdk-lifecycle")))
+    sdk.s3().deleteObject(b -> b.bucket("sdk-lifecycle").key("x"));
+    sdk.s3().deleteBucket(b -> b.bucket("sdk-lifecycle"));
+    assertThatThrownBy(() -> sdk.s3().headBucket(b -> b.bucket("sdk-lifecycle")))
         .isInstanceOf(NoSuchBucketException.class);
   }
 
   @Test
   void putGetHeadRoundTripKeepsContentAndMetadata() {
-    s3().createBucket(b -> b.bucket("sdk-objects"));
+    sdk.s3().createBucket(b -> b.bucket("sdk-objects"));
     byte[] content = "the course cover, in bytes".repeat(5000).getBytes(StandardCharsets.UTF_8);
 
     PutObjectResponse put =
-        s3().putObject(
+        sdk.s3()
+            .putObject(
                 b ->
                     b.bucket("sdk-objects")
                         .key("covers/2018/course-1001.png")
@@ -87,7 +72,7 @@ class S3ClientIntegrationTests {
                 RequestBody.fromBytes(content));
 
     ResponseBytes<GetObjectResponse> got =
-        s3().getObjectAsBytes(b -> b.bucket("sdk-objects").key("covers/2018/course-1001.png"));
+        sdk.s3().getObjectAsBytes(b -> b.bucket("sdk-objects").key("covers/2018/course-1001.png"));
     assertThat(got.asByteArray()).isEqualTo(content);
     GetObjectResponse response = got.response();
     assertThat(response.eTag()).isEqualTo(put.eTag()).isEqualTo('"' + md5Hex(content) + '"');
@@ -98,7 +83,7 @@ class S3ClientIntegrationTests {
     assertThat(response.contentLength()).isEqualTo(content.length);
 
     HeadObjectResponse head =
-        s3().headObject(b -> b.bucket("sdk-objects").key("covers/2018/course-1001.png"));
+        sdk.s3().headObject(b -> b.bucket("sdk-objects").key("covers/2018/course-1001.png"));
     assertThat(head.contentLength()).isEqualTo(content.length);
     assertThat(head.eTag()).isEqualTo(put.eTag());
     assertThat(head.metadata()).containsEntry("sku", "course-1001");
@@ -107,21 +92,22 @@ class S3ClientIntegrationTests {
 
   @Test
   void overwriteReplacesTheObjectWhole() {
-    s3().createBucket(b -> b.bucket("sdk-overwrite"));
-    s3().putObject(b -> b.bucket("sdk-overwrite").key("k"), RequestBody.fromString("first"));
-    s3().putObject(b -> b.bucket("sdk-overwrite").key("k"), RequestBody.fromString("second!"));
-    assertThat(s3().getObjectAsBytes(b -> b.bucket("sdk-overwrite").key("k")).asUtf8String())
+    sdk.s3().createBucket(b -> b.bucket("sdk-overwrite"));
+    sdk.s3().putObject(b -> b.bucket("sdk-overwrite").key("k"), RequestBody.fromString("first"));
+    sdk.s3().putObject(b -> b.bucket("sdk-overwrite").key("k"), RequestBody.fromString("second!"));
+    assertThat(sdk.s3().getObjectAsBytes(b -> b.bucket("sdk-overwrite").key("k")).asUtf8String())
         .isEqualTo("second!");
   }
 
   @Test
   void listObjectsV2WithPrefixAndDelimiter() {
-    s3().createBucket(b -> b.bucket("sdk-listing"));
+    sdk.s3().createBucket(b -> b.bucket("sdk-listing"));
     for (String key : new String[] {"a/1.png", "a/2.png", "b/1.png", "top.png", "a b+c.png"}) {
-      s3().putObject(b -> b.bucket("sdk-listing").key(key), RequestBody.fromString(key));
+      sdk.s3().putObject(b -> b.bucket("sdk-listing").key(key), RequestBody.fromString(key));
     }
 
-    ListObjectsV2Response underA = s3().listObjectsV2(b -> b.bucket("sdk-listing").prefix("a/"));
+    ListObjectsV2Response underA =
+        sdk.s3().listObjectsV2(b -> b.bucket("sdk-listing").prefix("a/"));
     assertThat(underA.contents()).extracting(S3Object::key).containsExactly("a/1.png", "a/2.png");
     assertThat(underA.contents().get(0).size()).isEqualTo(7);
     assertThat(underA.contents().get(0).eTag())
@@ -129,7 +115,7 @@ class S3ClientIntegrationTests {
     assertThat(underA.contents().get(0).lastModified()).isNotNull();
 
     ListObjectsV2Response rolledUp =
-        s3().listObjectsV2(b -> b.bucket("sdk-listing").delimiter("/"));
+        sdk.s3().listObjectsV2(b -> b.bucket("sdk-listing").delimiter("/"));
     assertThat(rolledUp.contents())
         .extracting(S3Object::key)
         .containsExactly("a b+c.png", "top.png");
@@ -137,29 +123,34 @@ class S3ClientIntegrationTests {
 
     // paging with max-keys 2 through the SDK's paginator visits every key exactly once
     assertThat(
-            s3().listObjectsV2Paginator(b -> b.bucket("sdk-listing").maxKeys(2)).contents().stream()
+            sdk
+                .s3()
+                .listObjectsV2Paginator(b -> b.bucket("sdk-listing").maxKeys(2))
+                .contents()
+                .stream()
                 .map(S3Object::key))
         .containsExactly("a b+c.png", "a/1.png", "a/2.png", "b/1.png", "top.png");
   }
 
   @Test
   void missingKeyAndBucketAreTheSdksOwnExceptions() {
-    s3().createBucket(b -> b.bucket("sdk-missing"));
-    assertThatThrownBy(() -> s3().getObjectAsBytes(b -> b.bucket("sdk-missing").key("nope.png")))
+    sdk.s3().createBucket(b -> b.bucket("sdk-missing"));
+    assertThatThrownBy(
+            () -> sdk.s3().getObjectAsBytes(b -> b.bucket("sdk-missing").key("nope.png")))
         .isInstanceOfSatisfying(
             NoSuchKeyException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
-    assertThatThrownBy(() -> s3().getObjectAsBytes(b -> b.bucket("no-such-bucket").key("x")))
+    assertThatThrownBy(() -> sdk.s3().getObjectAsBytes(b -> b.bucket("no-such-bucket").key("x")))
         .isInstanceOf(NoSuchBucketException.class);
   }
 
   @Test
   void deleteObjectThenItIsGone() {
-    s3().createBucket(b -> b.bucket("sdk-delete"));
-    s3().putObject(b -> b.bucket("sdk-delete").key("gone.txt"), RequestBody.fromString("bye"));
-    s3().deleteObject(b -> b.bucket("sdk-delete").key("gone.txt"));
-    assertThatThrownBy(() -> s3().headObject(b -> b.bucket("sdk-delete").key("gone.txt")))
+    sdk.s3().createBucket(b -> b.bucket("sdk-delete"));
+    sdk.s3().putObject(b -> b.bucket("sdk-delete").key("gone.txt"), RequestBody.fromString("bye"));
+    sdk.s3().deleteObject(b -> b.bucket("sdk-delete").key("gone.txt"));
+    assertThatThrownBy(() -> sdk.s3().headObject(b -> b.bucket("sdk-delete").key("gone.txt")))
         .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
-    assertThat(s3().listObjectsV2(b -> b.bucket("sdk-delete")).contents()).isEmpty();
+    assertThat(sdk.s3().listObjectsV2(b -> b.bucket("sdk-delete")).contents()).isEmpty();
   }
 
   static String md5Hex(byte[] content) {

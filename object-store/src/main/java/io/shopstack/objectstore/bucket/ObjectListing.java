@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.bucket;
 
+import io.shopstack.objectstore.storage.ObjectKey;
 import io.shopstack.objectstore.storage.ObjectStorage;
 import io.shopstack.objectstore.storage.StoredObject;
 import io.shopstack.objectstore.system.ObjectStoreProperties;
@@ -40,7 +41,7 @@ class ObjectListing {
       if (request.maxKeys() == 0) {
         break; // S3: an empty page that is not truncated, whatever the bucket holds
       }
-      String rolledUp = commonPrefix(key, request);
+      String rolledUp = ObjectKey.commonPrefix(key, request.prefix(), request.delimiter());
       if (request.after() != null && ObjectStorage.compareUtf8(key, request.after()) <= 0) {
         continue;
       }
@@ -70,15 +71,6 @@ class ObjectListing {
       return renderVersions(bucket, request, contents, commonPrefixes, truncated, lastReturned);
     }
     return render(bucket, request, contents, commonPrefixes, truncated, lastReturned);
-  }
-
-  /** The CommonPrefixes entry {@code key} rolls up into, or null when it is listed itself. */
-  private static String commonPrefix(String key, ListRequest request) {
-    if (request.delimiter() == null) {
-      return null;
-    }
-    int at = key.indexOf(request.delimiter(), request.prefix().length());
-    return at < 0 ? null : key.substring(0, at + request.delimiter().length());
   }
 
   private XmlDocument render(

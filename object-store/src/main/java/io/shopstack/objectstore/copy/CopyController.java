@@ -2,6 +2,7 @@ package io.shopstack.objectstore.copy;
 
 import io.shopstack.objectstore.object.Preconditions;
 import io.shopstack.objectstore.object.UploadBody;
+import io.shopstack.objectstore.storage.ChecksumAlgorithm;
 import io.shopstack.objectstore.storage.MultipartStorage;
 import io.shopstack.objectstore.storage.ObjectHeaders;
 import io.shopstack.objectstore.storage.ObjectStorage;
@@ -69,7 +70,8 @@ class CopyController {
                 + " source: "
                 + MAX_COPY);
       }
-      ObjectHeaders headers = replace ? UploadBody.headers(request) : original.headers();
+      ObjectHeaders headers =
+          replace ? UploadBody.headers(request) : original.headers().withoutComposites();
       try (ObjectStorage.Received copy = objects.copy(content, 0, original.size())) {
         stored =
             objects.commit(
@@ -118,10 +120,14 @@ class CopyController {
   }
 
   private static ResponseEntity<byte[]> result(String root, StoredObject stored) {
-    return XmlDocument.result(root)
-        .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(stored.lastModified()))
-        .element("ETag", stored.etag())
-        .toResponse(HttpStatus.OK);
+    XmlDocument xml =
+        XmlDocument.result(root)
+            .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(stored.lastModified()))
+            .element("ETag", stored.etag());
+    if (stored.headers() != null) {
+      ChecksumAlgorithm.elements(stored.headers().checksums(), xml);
+    }
+    return xml.toResponse(HttpStatus.OK);
   }
 
   /** COPY (the default) keeps the source's headers and metadata; REPLACE takes the request's. */

@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.multipart;
 
+import io.shopstack.objectstore.storage.ChecksumAlgorithm;
 import io.shopstack.objectstore.storage.MultipartStorage.PartChoice;
 import io.shopstack.objectstore.system.S3Error;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,16 +10,19 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
  * The body of CompleteMultipartUpload: {@code <Part><PartNumber>n</PartNumber><ETag>..</ETag>} per
- * part. Read whole (it is small and bounded), checked against the signed {@code
- * x-amz-content-sha256}, parsed with DTDs and external entities off.
+ * part, with its {@code <ChecksumCRC32>} (or another algorithm's) for an upload with checksums.
+ * Read whole (it is small and bounded), checked against the signed {@code x-amz-content-sha256},
+ * parsed with DTDs and external entities off.
  */
 final class CompleteRequest {
 
@@ -59,6 +63,7 @@ final class CompleteRequest {
     List<PartChoice> parts = new ArrayList<>();
     Integer number = null;
     String etag = null;
+    Map<String, String> checksums = new HashMap<>();
     while (xml.hasNext()) {
       int event = xml.next();
       if (event == XMLStreamReader.START_ELEMENT) {
@@ -66,16 +71,23 @@ final class CompleteRequest {
           case "Part" -> {
             number = null;
             etag = null;
+            checksums.clear();
           }
           case "PartNumber" -> number = Integer.parseInt(xml.getElementText().trim());
           case "ETag" -> etag = xml.getElementText().trim();
-          default -> {}
+          default -> {
+            for (ChecksumAlgorithm algorithm : ChecksumAlgorithm.values()) {
+              if (algorithm.element().equals(xml.getLocalName())) {
+                checksums.put(algorithm.header(), xml.getElementText().trim());
+              }
+            }
+          }
         }
       } else if (event == XMLStreamReader.END_ELEMENT && xml.getLocalName().equals("Part")) {
         if (number == null || etag == null) {
           throw S3Error.MALFORMED_XML.exception("Each Part needs a PartNumber and an ETag");
         }
-        parts.add(new PartChoice(number, etag));
+        parts.add(new PartChoice(number, etag, checksums));
       }
     }
     return parts;

@@ -1,8 +1,10 @@
 package io.shopstack.objectstore.multipart;
 
 import io.shopstack.objectstore.object.UploadBody;
+import io.shopstack.objectstore.storage.ChecksumAlgorithm;
 import io.shopstack.objectstore.storage.MultipartStorage;
 import io.shopstack.objectstore.storage.MultipartStorage.Upload;
+import io.shopstack.objectstore.storage.ObjectHeaders;
 import io.shopstack.objectstore.storage.StoredObject;
 import io.shopstack.objectstore.system.ObjectStoreProperties;
 import io.shopstack.objectstore.system.S3Error;
@@ -11,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -47,13 +51,30 @@ class MultipartController {
   ResponseEntity<byte[]> create(
       @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    Upload upload = uploads.create(bucket, keyOf(key), UploadBody.headers(request));
-    return XmlDocument.result("InitiateMultipartUploadResult")
-        .element("Bucket", bucket)
-        .element("Key", keyOf(key))
-        .element("UploadId", upload.id())
-        .close()
-        .toResponse(HttpStatus.OK);
+    ObjectHeaders headers = UploadBody.headers(request);
+    Optional<ChecksumAlgorithm> algorithm = UploadChecksums.requested(request);
+    if (algorithm.isPresent()) {
+      headers =
+          new ObjectHeaders(
+              headers.representation(),
+              headers.userMetadata(),
+              Map.of(ChecksumAlgorithm.HEADER, algorithm.get().name()));
+    }
+    Upload upload = uploads.create(bucket, keyOf(key), headers);
+    ResponseEntity<byte[]> created =
+        XmlDocument.result("InitiateMultipartUploadResult")
+            .element("Bucket", bucket)
+            .element("Key", keyOf(key))
+            .element("UploadId", upload.id())
+            .close()
+            .toResponse(HttpStatus.OK);
+    return algorithm.isEmpty()
+        ? created
+        : ResponseEntity.ok()
+            .headers(created.getHeaders())
+            .header(ChecksumAlgorithm.HEADER, algorithm.get().name())
+            .header("x-amz-checksum-type", "COMPOSITE")
+            .body(created.getBody());
   }
 
   @PutMapping(
@@ -73,11 +94,16 @@ class MultipartController {
       throw S3Error.INVALID_ARGUMENT.exception(
           "Part number must be an integer between 1 and 10000");
     }
+    UploadChecksums.checkPart(uploads.require(bucket, keyOf(key), uploadId), request);
     StoredObject part;
     try (InputStream body = UploadBody.open(request, MultipartStorage.MAX_PART_SIZE)) {
-      part = uploads.putPart(bucket, keyOf(key), uploadId, number, body);
+      part =
+          uploads.putPart(
+              bucket, keyOf(key), uploadId, number, body, () -> UploadBody.checksums(request));
     }
-    return ResponseEntity.ok().eTag(part.etag()).build();
+    var answer = ResponseEntity.ok().eTag(part.etag());
+    UploadChecksums.of(part).forEach((name, value) -> answer.header(name, value));
+    return answer.build();
   }
 
   @GetMapping(path = "/{bucket}/{*key}", params = "uploadId")
@@ -88,6 +114,7 @@ class MultipartController {
       @RequestParam(name = "part-number-marker", required = false) String marker,
       @RequestParam(name = "max-parts", required = false) String maxParts)
       throws IOException {
+    Upload upload = uploads.require(bucket, keyOf(key), uploadId);
     PartListing page =
         PartListing.of(uploads.parts(bucket, keyOf(key), uploadId), marker, maxParts);
     XmlDocument xml =
@@ -95,9 +122,14 @@ class MultipartController {
             .element("Bucket", bucket)
             .element("Key", keyOf(key))
             .element("UploadId", uploadId);
-    initiatorAndOwner(xml)
-        .element("StorageClass", "STANDARD")
-        .element("PartNumberMarker", page.marker())
+    initiatorAndOwner(xml).element("StorageClass", "STANDARD");
+    upload
+        .checksumAlgorithm()
+        .ifPresent(
+            algorithm ->
+                xml.element("ChecksumAlgorithm", algorithm.name())
+                    .element("ChecksumType", "COMPOSITE"));
+    xml.element("PartNumberMarker", page.marker())
         .element("NextPartNumberMarker", page.nextMarker())
         .element("MaxParts", page.maxParts())
         .element("IsTruncated", page.truncated());
@@ -106,8 +138,9 @@ class MultipartController {
           .element("PartNumber", part.key())
           .element("LastModified", DateTimeFormatter.ISO_INSTANT.format(part.lastModified()))
           .element("ETag", part.etag())
-          .element("Size", part.size())
-          .close();
+          .element("Size", part.size());
+      ChecksumAlgorithm.elements(UploadChecksums.of(part), xml);
+      xml.close();
     }
     return xml.close().toResponse(HttpStatus.OK);
   }
@@ -121,13 +154,18 @@ class MultipartController {
       throws IOException {
     StoredObject object =
         uploads.complete(bucket, keyOf(key), uploadId, CompleteRequest.parse(request));
-    return XmlDocument.result("CompleteMultipartUploadResult")
-        .element("Location", "/" + bucket + "/" + object.key())
-        .element("Bucket", bucket)
-        .element("Key", object.key())
-        .element("ETag", object.etag())
-        .close()
-        .toResponse(HttpStatus.OK);
+    XmlDocument xml =
+        XmlDocument.result("CompleteMultipartUploadResult")
+            .element("Location", "/" + bucket + "/" + object.key())
+            .element("Bucket", bucket)
+            .element("Key", object.key())
+            .element("ETag", object.etag());
+    Map<String, String> checksums = UploadChecksums.of(object);
+    ChecksumAlgorithm.elements(checksums, xml);
+    if (!checksums.isEmpty()) {
+      xml.element("ChecksumType", ChecksumAlgorithm.type(checksums.values().iterator().next()));
+    }
+    return xml.close().toResponse(HttpStatus.OK);
   }
 
   @DeleteMapping(path = "/{bucket}/{*key}", params = "uploadId")
@@ -143,29 +181,42 @@ class MultipartController {
       params = "uploads")
   ResponseEntity<byte[]> listUploads(
       @PathVariable String bucket,
+      @RequestParam(required = false) String prefix,
+      @RequestParam(required = false) String delimiter,
       @RequestParam(name = "key-marker", required = false) String keyMarker,
       @RequestParam(name = "upload-id-marker", required = false) String uploadIdMarker,
       @RequestParam(name = "max-uploads", required = false) String maxUploads)
       throws IOException {
     UploadListing page =
-        UploadListing.of(uploads.uploads(bucket), keyMarker, uploadIdMarker, maxUploads);
+        UploadListing.of(
+            uploads.uploads(bucket), prefix, delimiter, keyMarker, uploadIdMarker, maxUploads);
     XmlDocument xml =
         XmlDocument.result("ListMultipartUploadsResult")
             .element("Bucket", bucket)
             .element("KeyMarker", page.keyMarker())
-            .element("UploadIdMarker", page.uploadIdMarker());
-    if (!page.uploads().isEmpty()) {
-      Upload last = page.uploads().get(page.uploads().size() - 1);
-      xml.element("NextKeyMarker", last.target().key()).element("NextUploadIdMarker", last.id());
-    }
-    xml.element("MaxUploads", page.maxUploads()).element("IsTruncated", page.truncated());
+            .element("UploadIdMarker", page.uploadIdMarker())
+            .element("NextKeyMarker", page.nextKeyMarker())
+            .element("NextUploadIdMarker", page.nextUploadIdMarker())
+            .element("Delimiter", page.delimiter())
+            .element("Prefix", page.prefix())
+            .element("MaxUploads", page.maxUploads())
+            .element("IsTruncated", page.truncated());
     for (Upload upload : page.uploads()) {
       xml.open("Upload").element("Key", upload.target().key()).element("UploadId", upload.id());
       initiatorAndOwner(xml)
           .element("StorageClass", "STANDARD")
           .element(
-              "Initiated", DateTimeFormatter.ISO_INSTANT.format(upload.target().lastModified()))
-          .close();
+              "Initiated", DateTimeFormatter.ISO_INSTANT.format(upload.target().lastModified()));
+      upload
+          .checksumAlgorithm()
+          .ifPresent(
+              algorithm ->
+                  xml.element("ChecksumAlgorithm", algorithm.name())
+                      .element("ChecksumType", "COMPOSITE"));
+      xml.close();
+    }
+    for (String common : page.commonPrefixes()) {
+      xml.open("CommonPrefixes").element("Prefix", common).close();
     }
     return xml.close().toResponse(HttpStatus.OK);
   }

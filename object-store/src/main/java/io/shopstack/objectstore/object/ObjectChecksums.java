@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.object;
 
+import io.shopstack.objectstore.storage.ChecksumAlgorithm;
 import io.shopstack.objectstore.storage.StoredObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashMap;
@@ -15,7 +16,9 @@ import java.util.function.Supplier;
  * trailer, once PayloadChecksum has verified them against the bytes; given back by GetObject and
  * HeadObject only when asked with {@code x-amz-checksum-mode: ENABLED}, as S3 does. The AWS SDKs
  * ask by default and check the body against what comes back, so an object must never be answered
- * with a checksum of other bytes: only whole objects carry them, never a range.
+ * with a checksum of other bytes: only whole objects carry them, never a range. A completed
+ * multipart upload created with a checksum algorithm carries the composite of its parts' checksums
+ * (type COMPOSITE), which clients do not check a body against.
  */
 final class ObjectChecksums {
 
@@ -70,7 +73,8 @@ final class ObjectChecksums {
     Map<String, String> checksums = object.headers().checksums();
     checksums.forEach(header);
     if (!checksums.isEmpty()) {
-      header.accept("x-amz-checksum-type", "FULL_OBJECT");
+      header.accept(
+          "x-amz-checksum-type", ChecksumAlgorithm.type(checksums.values().iterator().next()));
     }
   }
 }

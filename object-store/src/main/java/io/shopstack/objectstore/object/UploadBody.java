@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -75,6 +77,39 @@ public final class UploadBody {
       body = PayloadChecksum.verifying(body, "Content-MD5", () -> contentMd5);
     }
     return body;
+  }
+
+  /**
+   * The flexible checksums the request carries for its body (header or trailer), verified: call
+   * once the body has been read. An upload's part keeps these.
+   */
+  public static Map<String, String> checksums(HttpServletRequest request) {
+    return ObjectChecksums.declared(request);
+  }
+
+  /**
+   * The names of the flexible checksums the request declares for its body ({@code
+   * x-amz-checksum-crc32}, ..., lower case), known before a byte of it is read: the aws-chunked
+   * trailer's name, or the checksum headers.
+   */
+  public static Set<String> declaredChecksums(HttpServletRequest request) {
+    Set<String> names = new TreeSet<>();
+    String trailer = request.getHeader("x-amz-trailer");
+    if (isAwsChunked(request)
+        && trailer != null
+        && trailer.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-")) {
+      names.add(trailer.trim().toLowerCase(Locale.ROOT));
+      return names;
+    }
+    for (String name : Collections.list(request.getHeaderNames())) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("x-amz-checksum-")
+          && !lower.equals("x-amz-checksum-algorithm")
+          && !lower.equals("x-amz-checksum-type")) {
+        names.add(lower);
+      }
+    }
+    return names;
   }
 
   /**

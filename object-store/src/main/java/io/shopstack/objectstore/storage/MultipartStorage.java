@@ -18,8 +18,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,10 +44,24 @@ public class MultipartStorage {
   private static final String UPLOAD = "upload.json";
 
   /** An upload in progress: the StoredObject of upload.json carries key, headers, initiated. */
-  public record Upload(String id, StoredObject target) {}
+  public record Upload(String id, StoredObject target) {
 
-  /** A part the client names in CompleteMultipartUpload. */
-  public record PartChoice(int number, String etag) {}
+    /** The algorithm the upload was created with: its parts carry it, the object a composite. */
+    public Optional<ChecksumAlgorithm> checksumAlgorithm() {
+      return ChecksumAlgorithm.named(target.headers().checksums().get(ChecksumAlgorithm.HEADER));
+    }
+  }
+
+  /**
+   * A part the client names in CompleteMultipartUpload, with the checksums it names for it (by
+   * header name, {@code x-amz-checksum-crc32} to the base64 value).
+   */
+  public record PartChoice(int number, String etag, Map<String, String> checksums) {
+
+    public PartChoice {
+      checksums = Map.copyOf(checksums);
+    }
+  }
 
   private final DiskLayout layout;
   private final BucketStorage buckets;
@@ -80,30 +97,48 @@ public class MultipartStorage {
     return new Upload(uploadId, target.get());
   }
 
-  /** Stores one part (replacing an earlier upload of the same number); returns its sidecar. */
+  /**
+   * Stores one part (replacing an earlier upload of the same number); returns its sidecar, which
+   * keeps the part's {@code checksums} (asked for once the body has been read and so verified).
+   */
   public StoredObject putPart(
-      String bucket, String key, String uploadId, int number, InputStream body) throws IOException {
+      String bucket,
+      String key,
+      String uploadId,
+      int number,
+      InputStream body,
+      Supplier<Map<String, String>> checksums)
+      throws IOException {
     checkPartNumber(number);
     require(bucket, key, uploadId);
     try (ObjectStorage.Received content = objects.receive(body, MAX_PART_SIZE)) {
-      return publishPart(bucket, uploadId, number, content);
+      return publishPart(bucket, uploadId, number, content, checksums.get());
     }
   }
 
   /**
    * Stores content already received (UploadPartCopy: a range copied from an object) as part {@code
-   * number}; the caller closes {@code content}.
+   * number}; the caller closes {@code content}. In an upload with a checksum algorithm the store
+   * computes the part's checksum itself, as no client sent one.
    */
   public StoredObject putPart(
       String bucket, String key, String uploadId, int number, ObjectStorage.Received content)
       throws IOException {
     checkPartNumber(number);
-    require(bucket, key, uploadId);
-    return publishPart(bucket, uploadId, number, content);
+    Optional<ChecksumAlgorithm> algorithm = require(bucket, key, uploadId).checksumAlgorithm();
+    Map<String, String> checksums =
+        algorithm.isEmpty()
+            ? Map.of()
+            : Map.of(algorithm.get().header(), algorithm.get().of(content.file()));
+    return publishPart(bucket, uploadId, number, content, checksums);
   }
 
   private StoredObject publishPart(
-      String bucket, String uploadId, int number, ObjectStorage.Received content)
+      String bucket,
+      String uploadId,
+      int number,
+      ObjectStorage.Received content,
+      Map<String, String> checksums)
       throws IOException {
     Path directory = layout.upload(bucket, uploadId);
     String blob = UUID.randomUUID().toString();
@@ -114,7 +149,7 @@ public class MultipartStorage {
             '"' + content.md5Hex() + '"',
             Instant.now().truncatedTo(ChronoUnit.MILLIS),
             blob,
-            null);
+            checksums.isEmpty() ? null : new ObjectHeaders(null, null, checksums));
     try {
       DurableFiles.publish(content.file(), directory.resolve(blob));
       synchronized (this) {
@@ -173,7 +208,10 @@ public class MultipartStorage {
 
   /**
    * Joins the chosen parts into the object, S3's way: ascending part numbers, every ETag matching,
-   * all parts but the last at least 5 MiB; the ETag is the MD5 of the parts' MD5s, then "-N".
+   * all parts but the last at least 5 MiB; the ETag is the MD5 of the parts' MD5s, then "-N". An
+   * upload created with a checksum algorithm also needs parts numbered 1, 2, 3, ... each named with
+   * its checksum as it was uploaded, and the object keeps the composite of those (see
+   * ChecksumAlgorithm).
    */
   public StoredObject complete(String bucket, String key, String uploadId, List<PartChoice> chosen)
       throws IOException {
@@ -196,6 +234,11 @@ public class MultipartStorage {
               .orElseThrow(() -> S3Error.INVALID_PART.exception());
       parts.add(part);
     }
+    Map<String, String> checksums =
+        upload
+            .checksumAlgorithm()
+            .map(algorithm -> Map.of(algorithm.header(), composite(algorithm, chosen, parts)))
+            .orElse(upload.target().headers().checksums());
     for (int i = 0; i < parts.size() - 1; i++) {
       if (parts.get(i).size() < MIN_PART_SIZE) {
         throw S3Error.ENTITY_TOO_SMALL.exception(
@@ -211,10 +254,53 @@ public class MultipartStorage {
       List<Long> sizes = parts.stream().map(StoredObject::size).toList();
       StoredObject stored =
           objects.commit(
-              bucket, key, joined, etag, upload.target().headers(), sizes, current -> {});
+              bucket,
+              key,
+              joined,
+              etag,
+              new ObjectHeaders(
+                  upload.target().headers().representation(),
+                  upload.target().headers().userMetadata(),
+                  checksums),
+              sizes,
+              current -> {});
       BucketStorage.deleteTree(directory);
       return stored;
     }
+  }
+
+  /**
+   * The composite checksum of {@code parts}, after S3's checks: numbered from 1 without gaps
+   * (InvalidPartOrder), each named in the request with its checksum (InvalidRequest without, as S3
+   * says it) and that checksum the one the part was uploaded with (InvalidPart otherwise).
+   */
+  private static String composite(
+      ChecksumAlgorithm algorithm, List<PartChoice> chosen, List<StoredObject> parts) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      PartChoice choice = chosen.get(i);
+      if (choice.number() != i + 1) {
+        throw S3Error.INVALID_PART_ORDER.exception(
+            "Parts of an upload with checksums must be numbered 1, 2, 3, ... without gaps");
+      }
+      String named = choice.checksums().get(algorithm.header());
+      if (named == null) {
+        throw S3Error.INVALID_REQUEST.exception(
+            "The upload was created using a "
+                + algorithm.name().toLowerCase(Locale.ROOT)
+                + " checksum. The complete request must include the checksum for each part. It"
+                + " was missing for part "
+                + choice.number()
+                + " in the request.");
+      }
+      ObjectHeaders kept = parts.get(i).headers();
+      String uploaded = kept == null ? null : kept.checksums().get(algorithm.header());
+      if (!named.trim().equals(uploaded)) {
+        throw S3Error.INVALID_PART.exception();
+      }
+      values.add(uploaded);
+    }
+    return algorithm.composite(values);
   }
 
   public void abort(String bucket, String key, String uploadId) throws IOException {

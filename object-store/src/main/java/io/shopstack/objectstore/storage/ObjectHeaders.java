@@ -40,6 +40,16 @@ public record ObjectHeaders(
     checksums = new TreeMap<>(checksums == null ? Map.of() : checksums);
   }
 
+  /**
+   * These headers without composite checksums: a copy is one piece, and a multipart source's
+   * checksum of its parts' checksums says nothing about it (same bytes, other parts).
+   */
+  public ObjectHeaders withoutComposites() {
+    Map<String, String> whole = new TreeMap<>(checksums);
+    whole.values().removeIf(value -> ChecksumAlgorithm.type(value).equals("COMPOSITE"));
+    return new ObjectHeaders(representation, userMetadata, whole);
+  }
+
   public String contentType() {
     return representation.get("Content-Type");
   }

@@ -16,6 +16,20 @@ public final class ObjectKey {
 
   private ObjectKey() {}
 
+  /**
+   * The CommonPrefixes entry a listing rolls {@code key} (under {@code prefix}) up into: the key up
+   * to and including the first {@code delimiter} after the prefix; null when there is no delimiter
+   * or the rest of the key holds none, and the key is listed itself. ListObjects and
+   * ListMultipartUploads group keys the same way.
+   */
+  public static String commonPrefix(String key, String prefix, String delimiter) {
+    if (delimiter == null) {
+      return null;
+    }
+    int at = key.indexOf(delimiter, prefix.length());
+    return at < 0 ? null : key.substring(0, at + delimiter.length());
+  }
+
   public static String require(String key) {
     if (key == null || key.isEmpty()) {
       throw S3Error.INVALID_ARGUMENT.exception("The object key must not be empty");

@@ -1,0 +1,318 @@
+package io.shopstack.objectstore;
+
+import static io.shopstack.objectstore.StoreSdk.random;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Checksums of multipart objects with the AWS SDK v2 as its users write the upload: created with
+ * {@code checksumAlgorithm(CRC32)}, parts sent with the SDK's own CRC32 trailers, completed with
+ * the part checksums UploadPart answered. The object keeps S3's COMPOSITE checksum (the CRC32 of
+ * the parts' binary CRC32s, then "-N"), given back by GetObject (read with the SDK's checksum
+ * validation on, its default) and HeadObject with checksum mode, and by ListParts per part. Before,
+ * none of these carried a checksum. And S3's refusals: a part whose checksum does not match its
+ * bytes (BadDigest), of another algorithm, or a completion without the part checksums. A part
+ * copied by UploadPartCopy gets its checksum from the store.
+ */
+@ObjectStoreTest
+class MultipartChecksumTests {
+
+  @RegisterExtension static final StoreSdk sdk = new StoreSdk();
+
+  private static final int FIVE_MIB = 5 * 1024 * 1024;
+
+  @Test
+  void theObjectKeepsTheCompositeOfItsPartsChecksums() {
+    sdk.s3().createBucket(b -> b.bucket("mpu-sums"));
+    byte[] first = random(FIVE_MIB, 21);
+    byte[] second = random(300_001, 22);
+    var created =
+        sdk.s3()
+            .createMultipartUpload(
+                b ->
+                    b.bucket("mpu-sums")
+                        .key("course.mp4")
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32));
+    assertThat(created.checksumAlgorithm()).isEqualTo(ChecksumAlgorithm.CRC32);
+    assertThat(created.checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+    String id = created.uploadId();
+
+    var part1 = uploadPart("course.mp4", id, 1, first);
+    var part2 = uploadPart("course.mp4", id, 2, second);
+    assertThat(part1.checksumCRC32()).isEqualTo(crc32(first));
+    assertThat(part2.checksumCRC32()).isEqualTo(crc32(second));
+
+    assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu-sums")).uploads())
+        .extracting(u -> u.checksumAlgorithm(), u -> u.checksumType())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(ChecksumAlgorithm.CRC32, ChecksumType.COMPOSITE));
+    var listed = sdk.s3().listParts(b -> b.bucket("mpu-sums").key("course.mp4").uploadId(id));
+    assertThat(listed.checksumAlgorithm()).isEqualTo(ChecksumAlgorithm.CRC32);
+    assertThat(listed.parts())
+        .extracting(Part::checksumCRC32)
+        .containsExactly(crc32(first), crc32(second));
+
+    var done =
+        sdk.s3()
+            .completeMultipartUpload(
+                b ->
+                    b.bucket("mpu-sums")
+                        .key("course.mp4")
+                        .uploadId(id)
+                        .multipartUpload(
+                            m ->
+                                m.parts(
+                                    CompletedPart.builder()
+                                        .partNumber(1)
+                                        .eTag(part1.eTag())
+                                        .checksumCRC32(part1.checksumCRC32())
+                                        .build(),
+                                    CompletedPart.builder()
+                                        .partNumber(2)
+                                        .eTag(part2.eTag())
+                                        .checksumCRC32(part2.checksumCRC32())
+                                        .build())));
+    String composite = composite(first, second);
+    assertThat(composite).endsWith("-2");
+    assertThat(done.checksumCRC32()).isEqualTo(composite);
+    assertThat(done.checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+
+    var got =
+        sdk.s3()
+            .getObjectAsBytes(
+                b -> b.bucket("mpu-sums").key("course.mp4").checksumMode(ChecksumMode.ENABLED));
+    assertThat(got.asByteArray())
+        .isEqualTo(
+            ByteBuffer.allocate(first.length + second.length).put(first).put(second).array());
+    assertThat(got.response().checksumCRC32()).isEqualTo(composite);
+    assertThat(got.response().checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+    var head =
+        sdk.s3()
+            .headObject(
+                b -> b.bucket("mpu-sums").key("course.mp4").checksumMode(ChecksumMode.ENABLED));
+    assertThat(head.checksumCRC32()).isEqualTo(composite);
+    assertThat(head.checksumType()).isEqualTo(ChecksumType.COMPOSITE);
+    assertThat(sdk.s3().headObject(b -> b.bucket("mpu-sums").key("course.mp4")).checksumCRC32())
+        .as("only when asked for")
+        .isNull();
+
+    // a copy is one piece: the parts' composite does not go with it
+    sdk.s3()
+        .copyObject(
+            b ->
+                b.sourceBucket("mpu-sums")
+                    .sourceKey("course.mp4")
+                    .destinationBucket("mpu-sums")
+                    .destinationKey("copy.mp4"));
+    assertThat(
+            sdk.s3()
+                .headObject(
+                    b -> b.bucket("mpu-sums").key("copy.mp4").checksumMode(ChecksumMode.ENABLED))
+                .checksumCRC32())
+        .isNull();
+  }
+
+  @Test
+  void partsAndCompletionsWithoutTheRightChecksumsAreRefused() {
+    sdk.s3().createBucket(b -> b.bucket("mpu-sum-refusals"));
+    String id =
+        sdk.s3()
+            .createMultipartUpload(
+                b ->
+                    b.bucket("mpu-sum-refusals")
+                        .key("k")
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32))
+            .uploadId();
+    byte[] content = random(1000, 23);
+
+    // a checksum that is not the bytes' (sent as a header, as a client with a precomputed one does)
+    assertThatThrownBy(
+            () ->
+                sdk.s3()
+                    .uploadPart(
+                        b ->
+                            b.bucket("mpu-sum-refusals")
+                                .key("k")
+                                .uploadId(id)
+                                .partNumber(1)
+                                .checksumCRC32(crc32(random(1000, 24))),
+                        RequestBody.fromBytes(content)))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
+    // another algorithm than the upload's
+    assertThatThrownBy(
+            () ->
+                sdk.s3()
+                    .uploadPart(
+                        b ->
+                            b.bucket("mpu-sum-refusals")
+                                .key("k")
+                                .uploadId(id)
+                                .partNumber(1)
+                                .checksumAlgorithm(ChecksumAlgorithm.SHA256),
+                        RequestBody.fromBytes(content)))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+    assertThat(sdk.s3().listParts(b -> b.bucket("mpu-sum-refusals").key("k").uploadId(id)).parts())
+        .as("nothing of the refused parts was stored")
+        .isEmpty();
+
+    var part = uploadPart("mpu-sum-refusals", "k", id, 1, content);
+    // completed without the part's checksum, or with another one
+    assertThatThrownBy(() -> complete(id, CompletedPart.builder().partNumber(1).eTag(part.eTag())))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+              assertThat(e.awsErrorDetails().errorMessage()).contains("missing for part 1");
+            });
+    assertThatThrownBy(
+            () ->
+                complete(
+                    id,
+                    CompletedPart.builder()
+                        .partNumber(1)
+                        .eTag(part.eTag())
+                        .checksumCRC32(crc32(random(1000, 24)))))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPart"));
+    complete(
+        id,
+        CompletedPart.builder()
+            .partNumber(1)
+            .eTag(part.eTag())
+            .checksumCRC32(part.checksumCRC32()));
+    assertThat(
+            sdk.s3()
+                .headObject(
+                    b -> b.bucket("mpu-sum-refusals").key("k").checksumMode(ChecksumMode.ENABLED))
+                .checksumCRC32())
+        .isEqualTo(composite(content));
+  }
+
+  @Test
+  void aCopiedPartGetsItsChecksumFromTheStore() {
+    sdk.s3().createBucket(b -> b.bucket("mpu-sum-copies"));
+    byte[] source = random(200_000, 25); // below the tests' single-PUT limit
+    sdk.s3()
+        .putObject(b -> b.bucket("mpu-sum-copies").key("source"), RequestBody.fromBytes(source));
+    String id =
+        sdk.s3()
+            .createMultipartUpload(
+                b ->
+                    b.bucket("mpu-sum-copies")
+                        .key("joined")
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32))
+            .uploadId();
+    byte[] head = random(FIVE_MIB, 26);
+    var sent = uploadPart("mpu-sum-copies", "joined", id, 1, head);
+    var copied =
+        sdk.s3()
+            .uploadPartCopy(
+                b ->
+                    b.sourceBucket("mpu-sum-copies")
+                        .sourceKey("source")
+                        .destinationBucket("mpu-sum-copies")
+                        .destinationKey("joined")
+                        .uploadId(id)
+                        .partNumber(2)
+                        .copySourceRange("bytes=1000-150999"))
+            .copyPartResult();
+    byte[] tail = Arrays.copyOfRange(source, 1000, 151_000);
+    assertThat(copied.checksumCRC32()).isEqualTo(crc32(tail));
+    sdk.s3()
+        .completeMultipartUpload(
+            b ->
+                b.bucket("mpu-sum-copies")
+                    .key("joined")
+                    .uploadId(id)
+                    .multipartUpload(
+                        m ->
+                            m.parts(
+                                CompletedPart.builder()
+                                    .partNumber(1)
+                                    .eTag(sent.eTag())
+                                    .checksumCRC32(sent.checksumCRC32())
+                                    .build(),
+                                CompletedPart.builder()
+                                    .partNumber(2)
+                                    .eTag(copied.eTag())
+                                    .checksumCRC32(copied.checksumCRC32())
+                                    .build())));
+    assertThat(
+            sdk.s3()
+                .headObject(
+                    b ->
+                        b.bucket("mpu-sum-copies").key("joined").checksumMode(ChecksumMode.ENABLED))
+                .checksumCRC32())
+        .isEqualTo(composite(head, tail));
+  }
+
+  private void complete(String id, CompletedPart.Builder part) {
+    sdk.s3()
+        .completeMultipartUpload(
+            b ->
+                b.bucket("mpu-sum-refusals")
+                    .key("k")
+                    .uploadId(id)
+                    .multipartUpload(m -> m.parts(List.of(part.build()))));
+  }
+
+  private software.amazon.awssdk.services.s3.model.UploadPartResponse uploadPart(
+      String key, String id, int number, byte[] content) {
+    return uploadPart("mpu-sums", key, id, number, content);
+  }
+
+  /**
+   * With the SDK's defaults: it computes the part's CRC32 and sends it in an aws-chunked trailer.
+   */
+  private software.amazon.awssdk.services.s3.model.UploadPartResponse uploadPart(
+      String bucket, String key, String id, int number, byte[] content) {
+    return sdk.s3()
+        .uploadPart(
+            b ->
+                b.bucket(bucket)
+                    .key(key)
+                    .uploadId(id)
+                    .partNumber(number)
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32),
+            RequestBody.fromBytes(content));
+  }
+
+  private static byte[] crc32Bytes(byte[] content) {
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    return ByteBuffer.allocate(4).putInt((int) crc.getValue()).array();
+  }
+
+  private static String crc32(byte[] content) {
+    return Base64.getEncoder().encodeToString(crc32Bytes(content));
+  }
+
+  /** S3's COMPOSITE checksum: the CRC32 of the parts' CRC32s one after the other, then "-N". */
+  private static String composite(byte[]... parts) {
+    ByteBuffer joined = ByteBuffer.allocate(4 * parts.length);
+    for (byte[] part : parts) {
+      joined.put(crc32Bytes(part));
+    }
+    return crc32(joined.array()) + "-" + parts.length;
+  }
+}
