@@ -41,6 +41,16 @@ class MultipartController {
     this.owner = properties.instance();
   }
 
+  /** The algorithm of an upload created with one, as ListParts and ListMultipartUploads name it. */
+  private static void checksumAlgorithm(Upload upload, XmlDocument xml) {
+    upload
+        .checksumAlgorithm()
+        .ifPresent(
+            algorithm ->
+                xml.element("ChecksumAlgorithm", algorithm.name())
+                    .element("ChecksumType", "COMPOSITE"));
+  }
+
   /** The one owner, as S3 names who started an upload and who owns it. */
   private XmlDocument initiatorAndOwner(XmlDocument xml) {
     xml.open("Initiator").element("ID", owner).element("DisplayName", owner).close();
@@ -123,12 +133,7 @@ class MultipartController {
             .element("Key", keyOf(key))
             .element("UploadId", uploadId);
     initiatorAndOwner(xml).element("StorageClass", "STANDARD");
-    upload
-        .checksumAlgorithm()
-        .ifPresent(
-            algorithm ->
-                xml.element("ChecksumAlgorithm", algorithm.name())
-                    .element("ChecksumType", "COMPOSITE"));
+    checksumAlgorithm(upload, xml);
     xml.element("PartNumberMarker", page.marker())
         .element("NextPartNumberMarker", page.nextMarker())
         .element("MaxParts", page.maxParts())
@@ -207,12 +212,7 @@ class MultipartController {
           .element("StorageClass", "STANDARD")
           .element(
               "Initiated", DateTimeFormatter.ISO_INSTANT.format(upload.target().lastModified()));
-      upload
-          .checksumAlgorithm()
-          .ifPresent(
-              algorithm ->
-                  xml.element("ChecksumAlgorithm", algorithm.name())
-                      .element("ChecksumType", "COMPOSITE"));
+      checksumAlgorithm(upload, xml);
       xml.close();
     }
     for (String common : page.commonPrefixes()) {
