@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -131,6 +132,35 @@ class CopyAndDeleteObjectsTests {
     assertThat(back.asByteArray()).isEqualTo(content);
     assertThat(back.response().contentType()).isEqualTo("application/json");
     assertThat(back.response().cacheControl()).isEqualTo("no-cache");
+  }
+
+  @Test
+  void aCopyWithNewMetadataKeepsTheChecksumOfTheSourcesBytes() {
+    sdk.s3().createBucket(b -> b.bucket("copy-sums"));
+    // The SDK sends a CRC32 with every upload by default; the store keeps it once verified.
+    sdk.s3().putObject(b -> b.bucket("copy-sums").key("k"), RequestBody.fromBytes(random(7000, 5)));
+    String source =
+        sdk.s3()
+            .headObject(b -> b.bucket("copy-sums").key("k").checksumMode(ChecksumMode.ENABLED))
+            .checksumCRC32();
+    assertThat(source).isNotNull();
+
+    sdk.s3()
+        .copyObject(
+            b ->
+                b.sourceBucket("copy-sums")
+                    .sourceKey("k")
+                    .destinationBucket("copy-sums")
+                    .destinationKey("renamed")
+                    .metadataDirective(MetadataDirective.REPLACE)
+                    .contentType("text/plain"));
+
+    HeadObjectResponse copy =
+        sdk.s3()
+            .headObject(
+                b -> b.bucket("copy-sums").key("renamed").checksumMode(ChecksumMode.ENABLED));
+    assertThat(copy.contentType()).isEqualTo("text/plain");
+    assertThat(copy.checksumCRC32()).isEqualTo(source);
   }
 
   @Test

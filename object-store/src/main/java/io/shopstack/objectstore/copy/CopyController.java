@@ -70,8 +70,11 @@ class CopyController {
                 + " source: "
                 + MAX_COPY);
       }
+      // The copy has the source's bytes, so the source's whole-object checksums describe it;
+      // checksum headers on the copy request were never checked against any bytes.
+      ObjectHeaders kept = original.headers().withoutComposites();
       ObjectHeaders headers =
-          replace ? UploadBody.headers(request) : original.headers().withoutComposites();
+          replace ? UploadBody.headers(request).withChecksums(kept.checksums()) : kept;
       try (ObjectStorage.Received copy = objects.copy(content, 0, original.size())) {
         stored =
             objects.commit(

@@ -50,6 +50,11 @@ public record ObjectHeaders(
     return new ObjectHeaders(representation, userMetadata, whole);
   }
 
+  /** These headers with {@code checksums} instead of their own. */
+  public ObjectHeaders withChecksums(Map<String, String> checksums) {
+    return new ObjectHeaders(representation, userMetadata, checksums);
+  }
+
   public String contentType() {
     return representation.get("Content-Type");
   }
