@@ -3,12 +3,14 @@ package io.shopstack.objectstore.object;
 import io.shopstack.objectstore.storage.ChecksumAlgorithm;
 import io.shopstack.objectstore.storage.StoredObject;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The flexible checksums of an object ({@code x-amz-checksum-crc32}, {@code -crc32c}, {@code
@@ -26,11 +28,9 @@ final class ObjectChecksums {
 
   /** The algorithms PayloadChecksum verifies; a value it cannot check is not kept. */
   private static final Set<String> KEPT =
-      Set.of(
-          "x-amz-checksum-crc32",
-          "x-amz-checksum-crc32c",
-          "x-amz-checksum-sha1",
-          "x-amz-checksum-sha256");
+      Arrays.stream(ChecksumAlgorithm.values())
+          .map(ChecksumAlgorithm::header)
+          .collect(Collectors.toUnmodifiableSet());
 
   private static final String TRAILER = ObjectChecksums.class.getName() + ".trailer";
 

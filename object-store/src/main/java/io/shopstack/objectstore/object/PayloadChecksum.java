@@ -1,5 +1,6 @@
 package io.shopstack.objectstore.object;
 
+import io.shopstack.objectstore.storage.ChecksumAlgorithm;
 import io.shopstack.objectstore.system.S3Error;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,10 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.function.Supplier;
-import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 
 /**
@@ -70,19 +68,19 @@ final class PayloadChecksum extends FilterInputStream {
    * "x-amz-checksum-crc32" or "Content-MD5"); returns {@code body} for unknown algorithms.
    */
   static InputStream verifying(InputStream body, String header, Supplier<String> expected) {
-    String algorithm = header.toLowerCase(Locale.ROOT).replace("x-amz-checksum-", "");
-    try {
-      return switch (algorithm) {
-        case "crc32" -> new PayloadChecksum(body, header, expected, new CRC32(), null);
-        case "crc32c" -> new PayloadChecksum(body, header, expected, new CRC32C(), null);
-        case "sha1" -> new PayloadChecksum(body, header, expected, null, digest("SHA-1"));
-        case "sha256" -> new PayloadChecksum(body, header, expected, null, digest("SHA-256"));
-        case "content-md5" -> new PayloadChecksum(body, header, expected, null, digest("MD5"));
-        default -> body;
-      };
-    } catch (NoSuchAlgorithmException e) {
-      return body;
+    if (header.equalsIgnoreCase("Content-MD5")) {
+      try {
+        return new PayloadChecksum(body, header, expected, null, digest("MD5"));
+      } catch (NoSuchAlgorithmException e) {
+        return body;
+      }
     }
+    return ChecksumAlgorithm.ofHeader(header)
+        .<InputStream>map(
+            algorithm ->
+                new PayloadChecksum(
+                    body, header, expected, algorithm.newCrc(), algorithm.newDigest()))
+        .orElse(body);
   }
 
   @Override

@@ -6,9 +6,11 @@ import io.shopstack.objectstore.system.S3Error;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -59,14 +61,9 @@ public final class UploadBody {
             body, trailer.trim(), () -> decoder.trailer(trailer.trim()));
       }
     }
-    for (String name : Collections.list(request.getHeaderNames())) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("x-amz-checksum-")
-          && !lower.equals("x-amz-checksum-algorithm")
-          && !lower.equals("x-amz-checksum-type")) {
-        String value = request.getHeader(name);
-        body = PayloadChecksum.verifying(body, lower, () -> value);
-      }
+    for (String name : checksumHeaders(request)) {
+      String value = request.getHeader(name);
+      body = PayloadChecksum.verifying(body, name, () -> value);
     }
     String payloadHash = request.getHeader("x-amz-content-sha256");
     if (!chunked && payloadHash != null && payloadHash.matches("[0-9a-fA-F]{64}")) {
@@ -101,6 +98,16 @@ public final class UploadBody {
       names.add(trailer.trim().toLowerCase(Locale.ROOT));
       return names;
     }
+    names.addAll(checksumHeaders(request));
+    return names;
+  }
+
+  /**
+   * The request's checksum headers for its body ({@code x-amz-checksum-crc32}, ..., lower case):
+   * {@code x-amz-checksum-algorithm} and {@code -type} name an algorithm, not a value.
+   */
+  private static List<String> checksumHeaders(HttpServletRequest request) {
+    List<String> names = new ArrayList<>();
     for (String name : Collections.list(request.getHeaderNames())) {
       String lower = name.toLowerCase(Locale.ROOT);
       if (lower.startsWith("x-amz-checksum-")

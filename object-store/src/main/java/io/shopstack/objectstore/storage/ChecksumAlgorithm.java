@@ -95,13 +95,8 @@ public enum ChecksumAlgorithm {
    * (UploadPartCopy), where no client sent one.
    */
   public String of(Path file) throws IOException {
-    Checksum crc =
-        switch (this) {
-          case CRC32 -> new CRC32();
-          case CRC32C -> new CRC32C();
-          default -> null;
-        };
-    MessageDigest digest = crc == null ? messageDigest() : null;
+    Checksum crc = newCrc();
+    MessageDigest digest = newDigest();
     byte[] buffer = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(file)) {
       for (int n; (n = in.read(buffer)) > 0; ) {
@@ -140,15 +135,30 @@ public enum ChecksumAlgorithm {
   }
 
   private byte[] digest(byte[] bytes) {
+    Checksum crc = newCrc();
+    return crc != null ? crc(crc, bytes) : newDigest().digest(bytes);
+  }
+
+  /** A fresh CRC of this algorithm; null for the message digests. */
+  public Checksum newCrc() {
     return switch (this) {
-      case CRC32 -> crc(new CRC32(), bytes);
-      case CRC32C -> crc(new CRC32C(), bytes);
-      case SHA1, SHA256 -> messageDigest().digest(bytes);
+      case CRC32 -> new CRC32();
+      case CRC32C -> new CRC32C();
+      case SHA1, SHA256 -> null;
     };
   }
 
-  private MessageDigest messageDigest() {
-    String name = this == SHA1 ? "SHA-1" : "SHA-256";
+  /** A fresh message digest of this algorithm; null for the CRCs. */
+  public MessageDigest newDigest() {
+    String name =
+        switch (this) {
+          case CRC32, CRC32C -> null;
+          case SHA1 -> "SHA-1";
+          case SHA256 -> "SHA-256";
+        };
+    if (name == null) {
+      return null;
+    }
     try {
       return MessageDigest.getInstance(name);
     } catch (NoSuchAlgorithmException e) {
