@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,6 +14,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -68,25 +68,12 @@ class MultipartChecksumTests {
         .containsExactly(crc32(first), crc32(second));
 
     var done =
-        sdk.s3()
-            .completeMultipartUpload(
-                b ->
-                    b.bucket("mpu-sums")
-                        .key("course.mp4")
-                        .uploadId(id)
-                        .multipartUpload(
-                            m ->
-                                m.parts(
-                                    CompletedPart.builder()
-                                        .partNumber(1)
-                                        .eTag(part1.eTag())
-                                        .checksumCRC32(part1.checksumCRC32())
-                                        .build(),
-                                    CompletedPart.builder()
-                                        .partNumber(2)
-                                        .eTag(part2.eTag())
-                                        .checksumCRC32(part2.checksumCRC32())
-                                        .build())));
+        complete(
+            "mpu-sums",
+            "course.mp4",
+            id,
+            named(1, part1.eTag(), part1.checksumCRC32()),
+            named(2, part2.eTag(), part2.checksumCRC32()));
     String composite = composite(first, second);
     assertThat(composite).endsWith("-2");
     assertThat(done.checksumCRC32()).isEqualTo(composite);
@@ -238,25 +225,12 @@ class MultipartChecksumTests {
             .copyPartResult();
     byte[] tail = Arrays.copyOfRange(source, 1000, 151_000);
     assertThat(copied.checksumCRC32()).isEqualTo(crc32(tail));
-    sdk.s3()
-        .completeMultipartUpload(
-            b ->
-                b.bucket("mpu-sum-copies")
-                    .key("joined")
-                    .uploadId(id)
-                    .multipartUpload(
-                        m ->
-                            m.parts(
-                                CompletedPart.builder()
-                                    .partNumber(1)
-                                    .eTag(sent.eTag())
-                                    .checksumCRC32(sent.checksumCRC32())
-                                    .build(),
-                                CompletedPart.builder()
-                                    .partNumber(2)
-                                    .eTag(copied.eTag())
-                                    .checksumCRC32(copied.checksumCRC32())
-                                    .build())));
+    complete(
+        "mpu-sum-copies",
+        "joined",
+        id,
+        named(1, sent.eTag(), sent.checksumCRC32()),
+        named(2, copied.eTag(), copied.checksumCRC32()));
     assertThat(
             sdk.s3()
                 .headObject(
@@ -267,13 +241,19 @@ class MultipartChecksumTests {
   }
 
   private void complete(String id, CompletedPart.Builder part) {
-    sdk.s3()
+    complete("mpu-sum-refusals", "k", id, part.build());
+  }
+
+  private static CompleteMultipartUploadResponse complete(
+      String bucket, String key, String id, CompletedPart... parts) {
+    return sdk.s3()
         .completeMultipartUpload(
-            b ->
-                b.bucket("mpu-sum-refusals")
-                    .key("k")
-                    .uploadId(id)
-                    .multipartUpload(m -> m.parts(List.of(part.build()))));
+            b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(parts)));
+  }
+
+  /** A part named at completion as the client saw it uploaded: number, ETag and CRC32. */
+  private static CompletedPart named(int number, String eTag, String crc32) {
+    return CompletedPart.builder().partNumber(number).eTag(eTag).checksumCRC32(crc32).build();
   }
 
   private software.amazon.awssdk.services.s3.model.UploadPartResponse uploadPart(
