@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
  * Checksums of multipart objects with the AWS SDK v2 as its users write the upload: created with
@@ -128,35 +130,10 @@ class MultipartChecksumTests {
     byte[] content = random(1000, 23);
 
     // a checksum that is not the bytes' (sent as a header, as a client with a precomputed one does)
-    assertThatThrownBy(
-            () ->
-                sdk.s3()
-                    .uploadPart(
-                        b ->
-                            b.bucket("mpu-sum-refusals")
-                                .key("k")
-                                .uploadId(id)
-                                .partNumber(1)
-                                .checksumCRC32(crc32(random(1000, 24))),
-                        RequestBody.fromBytes(content)))
-        .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadDigest"));
+    assertPartRefused(id, content, b -> b.checksumCRC32(crc32(random(1000, 24))), "BadDigest");
     // another algorithm than the upload's
-    assertThatThrownBy(
-            () ->
-                sdk.s3()
-                    .uploadPart(
-                        b ->
-                            b.bucket("mpu-sum-refusals")
-                                .key("k")
-                                .uploadId(id)
-                                .partNumber(1)
-                                .checksumAlgorithm(ChecksumAlgorithm.SHA256),
-                        RequestBody.fromBytes(content)))
-        .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest"));
+    assertPartRefused(
+        id, content, b -> b.checksumAlgorithm(ChecksumAlgorithm.SHA256), "InvalidRequest");
     assertThat(sdk.s3().listParts(b -> b.bucket("mpu-sum-refusals").key("k").uploadId(id)).parts())
         .as("nothing of the refused parts was stored")
         .isEmpty();
@@ -238,6 +215,21 @@ class MultipartChecksumTests {
                         b.bucket("mpu-sum-copies").key("joined").checksumMode(ChecksumMode.ENABLED))
                 .checksumCRC32())
         .isEqualTo(composite(head, tail));
+  }
+
+  /** Part 1 of the refusals' upload, sent with {@code checksum}, is refused with {@code code}. */
+  private static void assertPartRefused(
+      String id, byte[] content, Consumer<UploadPartRequest.Builder> checksum, String code) {
+    assertThatThrownBy(
+            () ->
+                sdk.s3()
+                    .uploadPart(
+                        b ->
+                            checksum.accept(
+                                b.bucket("mpu-sum-refusals").key("k").uploadId(id).partNumber(1)),
+                        RequestBody.fromBytes(content)))
+        .isInstanceOfSatisfying(
+            S3Exception.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code));
   }
 
   private void complete(String id, CompletedPart.Builder part) {
