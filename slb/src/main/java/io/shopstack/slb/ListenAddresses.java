@@ -26,6 +26,39 @@ final class ListenAddresses {
     return List.copyOf(binds);
   }
 
+  /**
+   * Refuses two frontends that would bind the same address and port, or one a wildcard on the same
+   * port of the other covers: the kernel would refuse the second bind, or (with SO_REUSEPORT, which
+   * the SLB sets) silently spread one port's clients over both pools.
+   */
+  static void checkNoneShared(List<FrontendConfig> frontends) {
+    for (int i = 0; i < frontends.size(); i++) {
+      for (int j = i + 1; j < frontends.size(); j++) {
+        for (InetSocketAddress a : frontends.get(i).listenAddresses()) {
+          for (InetSocketAddress b : frontends.get(j).listenAddresses()) {
+            if (overlap(a, b)) {
+              throw new IllegalArgumentException(
+                  "slb: frontends "
+                      + frontends.get(i).name()
+                      + " and "
+                      + frontends.get(j).name()
+                      + " both listen on "
+                      + (a.getAddress().isAnyLocalAddress() ? b : a));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean overlap(InetSocketAddress a, InetSocketAddress b) {
+    return a.getPort() != 0
+        && a.getPort() == b.getPort()
+        && (a.getAddress().equals(b.getAddress())
+            || a.getAddress().isAnyLocalAddress()
+            || b.getAddress().isAnyLocalAddress());
+  }
+
   private static boolean coveredByWildcard(
       InetSocketAddress address, List<InetSocketAddress> configured) {
     return !address.getAddress().isAnyLocalAddress()

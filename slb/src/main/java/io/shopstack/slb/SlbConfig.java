@@ -8,6 +8,7 @@ import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,6 +48,12 @@ import java.util.Locale;
  * @param runtimeApi {@code host:port} of the runtime API, HAProxy's {@code stats socket}: one text
  *     command a line ({@code add server}, {@code del server}, {@code set server}, {@code show
  *     servers state}, {@code reload}); absent or blank means none
+ * @param frontends listeners each with a pool of their own (HAProxy's {@code listen} sections);
+ *     absent, {@code listen} and {@code backends} above make the one frontend {@value
+ *     #DEFAULT_FRONTEND}. With frontends, {@code balance}, {@code proxyProtocol}, {@code
+ *     healthCheck} and {@code maxConnections} above are what a frontend that leaves them out takes
+ *     (HAProxy's {@code defaults}), and {@code listen} and {@code backends} must stay out. After
+ *     construction this is always the resolved list, every key set
  */
 public record SlbConfig(
     String instance,
@@ -64,7 +71,11 @@ public record SlbConfig(
     Integer maxConnections,
     Integer queueTimeoutMillis,
     Boolean accessLog,
-    String runtimeApi) {
+    String runtimeApi,
+    List<FrontendConfig> frontends) {
+
+  /** The name of the frontend a file without {@code frontends} describes at its top level. */
+  public static final String DEFAULT_FRONTEND = "shop";
 
   /** How long a backend may take to accept, as the shipped slb.yml has it. */
   public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 1000;
@@ -85,11 +96,17 @@ public record SlbConfig(
     if (instance == null || instance.isBlank()) {
       throw new IllegalArgumentException("slb: instance must be set");
     }
-    if (listen == null || listen.isEmpty()) {
+    boolean ownFrontends = frontends != null && !frontends.isEmpty();
+    if (!ownFrontends && (listen == null || listen.isEmpty())) {
       throw new IllegalArgumentException("slb: at least one listen address is needed");
     }
-    if (backends == null || backends.isEmpty()) {
+    if (!ownFrontends && (backends == null || backends.isEmpty())) {
       throw new IllegalArgumentException("slb: at least one backend is needed");
+    }
+    if (ownFrontends
+        && ((listen != null && !listen.isEmpty()) || (backends != null && !backends.isEmpty()))) {
+      throw new IllegalArgumentException(
+          "slb: with frontends, listen and backends go inside each frontend, not at the top");
     }
     if (admin == null) {
       throw new IllegalArgumentException("slb: admin address must be set");
@@ -109,8 +126,8 @@ public record SlbConfig(
     if (shutdownSeconds < 0) {
       throw new IllegalArgumentException("slb: shutdownSeconds must not be negative");
     }
-    listen = List.copyOf(listen);
-    backends = List.copyOf(backends);
+    listen = listen == null ? List.of() : List.copyOf(listen);
+    backends = backends == null ? List.of() : List.copyOf(backends);
     balance = balance == null || balance.isBlank() ? "roundrobin" : balance.trim();
     BalancingPolicies.of(balance); // fails early on an unknown name
     proxyProtocol = ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT);
@@ -139,6 +156,26 @@ public record SlbConfig(
     if (runtimeApi != null) {
       address(runtimeApi); // fails early on a bad address
     }
+    List<FrontendConfig> declared =
+        ownFrontends
+            ? frontends
+            : List.of(
+                new FrontendConfig(DEFAULT_FRONTEND, listen, backends, null, null, null, null));
+    List<FrontendConfig> resolved = new ArrayList<>();
+    for (FrontendConfig frontend : declared) {
+      if (resolved.stream().anyMatch(f -> f.name().equals(frontend.name()))) {
+        throw new IllegalArgumentException("slb: two frontends named " + frontend.name());
+      }
+      // The record's fields are assigned only after this block: the resolved locals are passed.
+      resolved.add(frontend.inheriting(balance, proxyProtocol, healthCheck, maxConnections));
+    }
+    frontends = List.copyOf(resolved);
+    ListenAddresses.checkNoneShared(frontends);
+  }
+
+  /** The frontend of that name, or null. */
+  public FrontendConfig frontend(String name) {
+    return frontends.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
   }
 
   /** Where the runtime API listens, or null when there is none. */
@@ -155,25 +192,27 @@ public record SlbConfig(
     return ProxyProtocol.of(proxyProtocol);
   }
 
-  /** The addresses to bind, duplicates collapsed (see {@link ListenAddresses}). */
+  /** The addresses every frontend binds, in order (see {@link FrontendConfig#listenAddresses}). */
   public List<InetSocketAddress> listenAddresses() {
-    return ListenAddresses.collapse(listen.stream().map(SlbConfig::address).toList());
+    return frontends.stream().flatMap(f -> f.listenAddresses().stream()).toList();
   }
 
+  /** The backends of every frontend, in order. */
   public List<InetSocketAddress> backendAddresses() {
     return backendSpecs().stream().map(BackendSpec::address).toList();
   }
 
-  /**
-   * Each backend as written, {@code host:port} with optional {@code weight=N}, {@code maxconn=N}
-   * and {@code init-state=up|down} after spaces (HAProxy's {@code server ... weight N maxconn N
-   * init-state S}); the weight defaults to 1, maxconn to 0, no limit.
-   */
+  /** The backends of every frontend, in order, parsed. */
   public List<BackendSpec> backendSpecs() {
-    return backends.stream().map(SlbConfig::backendSpec).toList();
+    return frontends.stream().flatMap(f -> f.backendSpecs().stream()).toList();
   }
 
-  private static BackendSpec backendSpec(String text) {
+  /**
+   * One backend as written, {@code host:port} with optional {@code weight=N}, {@code maxconn=N} and
+   * {@code init-state=up|down} after spaces (HAProxy's {@code server ... weight N maxconn N
+   * init-state S}); the weight defaults to 1, maxconn to 0, no limit.
+   */
+  static BackendSpec backendSpec(String text) {
     String[] parts = text.trim().split("\\s+");
     int weight = 1;
     int maxconn = 0;

@@ -1,16 +1,8 @@
 package io.shopstack.slb;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.util.concurrent.EventExecutor;
 import io.shopstack.common.admin.AdminServer;
 import io.shopstack.common.admin.Health;
 import io.shopstack.common.admin.Metrics;
@@ -19,19 +11,16 @@ import io.shopstack.common.server.Transport;
 import io.shopstack.slb.backend.AdminState;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
-import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
 import io.shopstack.slb.operations.RuntimeApi;
-import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
-import io.shopstack.slb.proxy.ProxyInitializer;
-import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,25 +28,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The shop's L4 load balancer: holds the VIP of www.shop.example and splices every TCP connection
  * to one order-service instance, bytes untouched. Build it from an {@link SlbConfig}, {@link
- * #start()} it, {@link #close()} it.
+ * #start()} it, {@link #close()} it. Each of its frontends (one unless {@code frontends} is
+ * configured) has its own listen addresses and pool; they share the I/O threads.
  */
 public final class SlbServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlbServer.class);
 
   private final SlbConfig config;
   private final PrometheusMeterRegistry registry;
-  private final BackendPool pool;
+  private final List<Frontend> frontends;
   private final ServerLifecycle lifecycle;
-  private final List<Channel> listeners = new CopyOnWriteArrayList<>();
   private AdminServer admin;
   private RuntimeApi runtimeApi;
   private Supplier<SlbConfig> configSource;
   // Set on the starting thread, read by the JDK's signal thread and the admin port's.
   private volatile ConfigReload reload;
-  private HealthChecker healthChecker;
-  private FrontendLimit frontendLimit;
-  private final AcceptFailures acceptFailures =
-      new AcceptFailures(() -> frontendLimit != null && frontendLimit.paused());
 
   public SlbServer(SlbConfig config) {
     this(config, Metrics.registry(config.instance()));
@@ -66,7 +51,7 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer(SlbConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.pool = BackendPool.of(config.backendSpecs(), BalancingPolicies.of(config.balance()));
+    this.frontends = config.frontends().stream().map(Frontend::new).toList();
     this.lifecycle =
         new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
@@ -108,82 +93,44 @@ public final class SlbServer implements AutoCloseable {
    */
   public SlbServer start() throws InterruptedException {
     lifecycle.start(this::open);
-    log.info(
-        "{} listening on {} ({} transport{}), backends {}, balance {}, PROXY protocol {},"
-            + " health check {}",
-        config.instance(),
-        listenAddresses(),
-        lifecycle.transport(),
-        lifecycle.transport() == Transport.EPOLL
-            ? ", SO_REUSEPORT x " + listeners.size() / listenAddresses().size()
-            : Transport.unavailabilityCause() == null
-                ? ", by configuration"
-                : ", native epoll unavailable: " + Transport.unavailabilityCause(),
-        pool.backends(),
-        config.balance(),
-        config.proxyProtocol(),
-        config.healthCheck().type());
+    for (Frontend frontend : frontends) {
+      FrontendConfig f = frontend.config();
+      log.info(
+          "{} {} listening on {} ({} transport{}), backends {}, balance {}, PROXY protocol {},"
+              + " health check {}",
+          config.instance(),
+          frontend.name(),
+          frontend.listenAddresses(),
+          lifecycle.transport(),
+          lifecycle.transport() == Transport.EPOLL
+              ? ", SO_REUSEPORT x "
+                  + frontend.listeners().size() / frontend.listenAddresses().size()
+              : Transport.unavailabilityCause() == null
+                  ? ", by configuration"
+                  : ", native epoll unavailable: " + Transport.unavailabilityCause(),
+          frontend.backends().backends(),
+          f.balance(),
+          f.proxyProtocol(),
+          f.healthCheck().type());
+    }
     return this;
   }
 
   private void open(ServerLifecycle server) throws InterruptedException {
     boolean reusePort = server.transport() == Transport.EPOLL;
     int cores = Runtime.getRuntime().availableProcessors();
-    // One I/O thread per core serves clients and their backend sides (HAProxy's nbthread).
+    // One I/O thread per core serves clients and their backend sides (HAProxy's nbthread), for
+    // every frontend; the checks of every pool share one thread of their own.
     EventLoopGroup workers = server.eventLoops("io", reusePort ? cores : 0);
-    healthChecker =
-        server.track(
-            new HealthChecker(
-                    config.healthCheck(),
-                    pool,
-                    server.eventLoops("health", 1),
-                    server.transport().socketChannel())
-                .start());
-    ProxyInitializer splices =
-        new ProxyInitializer(
-            pool,
-            new ProxyInitializer.Settings(
-                config.connectTimeout(),
-                config.queueTimeout(),
-                config.idleTimeoutSeconds(),
-                config.firstByteTimeoutSeconds(),
-                config.proxyProtocolVersion(),
-                config.accessLog()),
-            healthChecker,
-            new TrafficMetrics(registry, pool));
-    if (config.maxConnections() > 0) {
-      frontendLimit = new FrontendLimit(config.maxConnections());
-      Gauge.builder("slb_frontend_paused", frontendLimit, l -> l.paused() ? 1 : 0)
-          .description("1 while accepting is paused: maxConnections clients are being served")
-          .register(registry);
-    }
+    EventLoopGroup healthLoops = server.eventLoops("health", 1);
     EventLoopGroup acceptor = reusePort ? null : server.eventLoops("accept", 1);
-    for (InetSocketAddress address : config.listenAddresses()) {
-      if (!reusePort) {
-        listeners.add(
-            server.bind(
-                "listener", listenerBootstrap(server, acceptor, workers, splices), address));
-        continue;
-      }
-      // With SO_REUSEPORT, one listening socket per I/O thread, each accepting for its own thread:
-      // the kernel spreads new connections over the sockets, and a client is served (and its
-      // backend connected) on the thread that accepted it. A separate accepting thread cost a
-      // wake-up of the serving thread per connection, the dearest part of a short connection.
-      InetSocketAddress bound = address;
-      for (EventExecutor executor : workers) {
-        EventLoop loop = (EventLoop) executor;
-        ServerBootstrap bootstrap =
-            listenerBootstrap(server, loop, loop, splices)
-                .option(EpollChannelOption.SO_REUSEPORT, true);
-        Channel listener = server.bind("listener", bootstrap, bound);
-        listeners.add(listener);
-        // Port 0: the siblings join the port the first one was given.
-        bound = (InetSocketAddress) listener.localAddress();
-      }
+    for (Frontend frontend : frontends) {
+      frontend.open(server, workers, acceptor, healthLoops, config, registry);
     }
-    BackendChanges changes = new BackendChanges(pool, healthChecker);
+    Map<String, BackendChanges> changes = new LinkedHashMap<>();
+    frontends.forEach(f -> changes.put(f.name(), f.changes()));
     if (configSource != null) {
-      reload = new ConfigReload(configSource, config, pool, changes);
+      reload = new ConfigReload(configSource, config, changes);
     }
     admin =
         new AdminServer(
@@ -191,81 +138,72 @@ public final class SlbServer implements AutoCloseable {
                 config.adminAddress(),
                 registry,
                 this::health,
-                BackendAdmin.actions(pool, changes, reload))
+                BackendAdmin.actions(frontends, reload),
+                Map.of("/backends", new BackendsPage(frontends)))
             .start(server);
     if (config.runtimeApiAddress() != null) {
       runtimeApi = new RuntimeApi(changes, reload).start(server, config.runtimeApiAddress());
     }
   }
 
-  /**
-   * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
-   * fails, then the frontend's maxconn if there is one.
-   */
-  private ServerBootstrap listenerBootstrap(
-      ServerLifecycle server,
-      EventLoopGroup acceptor,
-      EventLoopGroup workers,
-      ProxyInitializer splices) {
-    ServerBootstrap bootstrap =
-        server
-            .serverBootstrap(acceptor, workers)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childHandler(splices);
-    ChannelHandler tracking = bootstrap.config().handler();
-    FrontendLimit limit = frontendLimit;
-    bootstrap.handler(
-        new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel listener) {
-            listener.pipeline().addLast(tracking, acceptFailures);
-            if (limit != null) {
-              listener.pipeline().addLast(limit);
-            }
-          }
-        });
-    return bootstrap;
-  }
-
   private Health health() {
-    long up = pool.backends().stream().filter(Backend::isUp).count();
-    StringBuilder detail =
-        new StringBuilder("listening on ")
-            .append(listenAddresses())
-            .append(", ")
-            .append(up)
-            .append("/")
-            .append(pool.backends().size())
-            .append(" backends up");
-    for (BackendHealth backend : healthChecker.backends()) {
-      detail
-          .append("; ")
-          .append(backend.backend().name())
-          .append(' ')
-          .append(backend.backend().state());
-      if (backend.backend().adminState() != AdminState.READY) {
-        detail.append(' ').append(backend.backend().adminState().label());
+    StringBuilder detail = new StringBuilder();
+    for (Frontend frontend : frontends) {
+      if (!detail.isEmpty()) {
+        detail.append("; ");
       }
-      if (!backend.backend().isUp()) {
-        detail.append(" (").append(backend.lastFailure()).append(')');
+      if (frontends.size() > 1) {
+        detail.append(frontend.name()).append(' ');
+      }
+      List<Backend> backends = frontend.backends().backends();
+      detail
+          .append("listening on ")
+          .append(frontend.listenAddresses())
+          .append(", ")
+          .append(backends.stream().filter(Backend::isUp).count())
+          .append("/")
+          .append(backends.size())
+          .append(" backends up");
+      for (BackendHealth backend : frontend.healthChecks().backends()) {
+        detail
+            .append("; ")
+            .append(backend.backend().name())
+            .append(' ')
+            .append(backend.backend().state());
+        if (backend.backend().adminState() != AdminState.READY) {
+          detail.append(' ').append(backend.backend().adminState().label());
+        }
+        if (!backend.backend().isUp()) {
+          detail.append(" (").append(backend.lastFailure()).append(')');
+        }
       }
     }
     return new Health(true, detail.toString());
   }
 
-  /** The bound listen addresses, with the actual ports when port 0 was configured. */
-  public List<InetSocketAddress> listenAddresses() {
-    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+  /** Its frontends, in configuration order. */
+  public List<Frontend> frontends() {
+    return frontends;
   }
 
-  /** The listening sockets (one per I/O thread with SO_REUSEPORT), for tests. */
+  /** The frontend of that name, or null. */
+  public Frontend frontend(String name) {
+    return frontends.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /** Every bound listen address, with the actual ports when port 0 was configured. */
+  public List<InetSocketAddress> listenAddresses() {
+    return frontends.stream().flatMap(f -> f.listenAddresses().stream()).toList();
+  }
+
+  /** The listening sockets (one per I/O thread and address with SO_REUSEPORT), for tests. */
   List<Channel> listeners() {
-    return List.copyOf(listeners);
+    return frontends.stream().flatMap(f -> f.listeners().stream()).toList();
   }
 
   /** Whether it still takes new clients: false once it has begun to stop. */
   public boolean accepting() {
-    return listeners.stream().anyMatch(Channel::isOpen);
+    return listeners().stream().anyMatch(Channel::isOpen);
   }
 
   /** The transport this SLB runs on (epoll or NIO), as chosen at start. */
@@ -282,19 +220,19 @@ public final class SlbServer implements AutoCloseable {
     return runtimeApi == null ? null : runtimeApi.address();
   }
 
-  /** The backends and their state; where a health checker will mark them up or down. */
+  /** The first frontend's backends (the only frontend unless {@code frontends} is configured). */
   public BackendPool backends() {
-    return pool;
+    return frontends.get(0).backends();
   }
 
-  /** The active checks of the pool: each backend's rise/fall count and state history. */
+  /** The first frontend's checks: each backend's rise/fall count and state history. */
   public HealthChecker healthChecks() {
-    return healthChecker;
+    return frontends.get(0).healthChecks();
   }
 
-  /** The frontend's maxconn, or null when there is none. */
+  /** The first frontend's maxconn, or null when it has none. */
   public FrontendLimit frontendLimit() {
-    return frontendLimit;
+    return frontends.get(0).limit();
   }
 
   public PrometheusMeterRegistry registry() {

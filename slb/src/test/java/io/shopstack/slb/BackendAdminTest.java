@@ -128,7 +128,8 @@ class BackendAdminTest {
           .startsWith(order1.hostPort() + " removed");
       var refused = post(slb, "/backends/" + order1.hostPort() + "/ready");
       assertThat(refused.statusCode()).isEqualTo(404);
-      assertThat(refused.body()).isEqualTo("no backend " + order1.hostPort() + " in the pool\n");
+      assertThat(refused.body())
+          .isEqualTo("no backend " + order1.hostPort() + " in frontend shop\n");
       assertThat(NamedSession.backendsOfNewSessions(slb.listenAddresses().get(0), 4))
           .containsOnly("order-2");
     }

@@ -163,7 +163,7 @@ class RuntimeApiTest {
       assertThat(command(api, "add server " + order1.hostPort()))
           .isEqualTo("error: " + order1.hostPort() + " is already in the pool\n\n");
       assertThat(command(api, "del server 127.0.0.1:1"))
-          .isEqualTo("error: no backend 127.0.0.1:1 in the pool\n\n");
+          .isEqualTo("error: no backend 127.0.0.1:1 in frontend shop\n\n");
       assertThat(command(api, "set server " + order1.hostPort() + " state sleep"))
           .startsWith("error: backend state must be ready, drain or maint");
       assertThat(command(api, "add server " + order1.hostPort() + " weight heavy"))
@@ -203,10 +203,11 @@ class RuntimeApiTest {
                     .getBytes(StandardCharsets.UTF_8));
         assertThat(in.readLine()).startsWith(order2.hostPort() + " added");
         assertThat(in.readLine()).isEmpty();
-        assertThat(in.readLine()).startsWith("# name state admin");
+        assertThat(in.readLine()).startsWith("# frontend name state admin");
         assertThat(List.of(in.readLine(), in.readLine()))
             .containsExactly(
-                order1.hostPort() + " UP ready 1 0 0", order2.hostPort() + " UP ready 1 0 0");
+                "shop " + order1.hostPort() + " UP ready 1 0 0",
+                "shop " + order2.hostPort() + " UP ready 1 0 0");
       }
     }
   }

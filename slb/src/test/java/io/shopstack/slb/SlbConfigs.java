@@ -122,6 +122,7 @@ final class SlbConfigs {
         maxConnections,
         queueTimeoutMillis,
         accessLog,
-        runtimeApi);
+        runtimeApi,
+        null);
   }
 }

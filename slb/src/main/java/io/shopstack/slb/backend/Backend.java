@@ -3,6 +3,7 @@ package io.shopstack.slb.backend;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One order-service instance behind the VIP: where it listens, whether it is in rotation (its
@@ -16,6 +17,10 @@ public final class Backend {
   private volatile int weight;
   private volatile int maxConnections;
   private final AtomicInteger activeConnections = new AtomicInteger();
+  // Bytes of its splices, counted as they move (the admin port's per-backend figures); adders, as
+  // every I/O thread adds to them.
+  private final LongAdder fromClients = new LongAdder();
+  private final LongAdder toClients = new LongAdder();
   private volatile BackendState state = BackendState.UP;
   private volatile AdminState adminState = AdminState.READY;
   // Set once it has left the pool (a runtime removal or a reload): it takes nothing new, its
@@ -141,6 +146,24 @@ public final class Backend {
       }
     }
     return false;
+  }
+
+  /** Bytes its clients sent through to it. */
+  public long bytesFromClients() {
+    return fromClients.sum();
+  }
+
+  /** Bytes it answered to its clients. */
+  public long bytesToClients() {
+    return toClients.sum();
+  }
+
+  public void fromClient(long bytes) {
+    fromClients.add(bytes);
+  }
+
+  public void toClient(long bytes) {
+    toClients.add(bytes);
   }
 
   /** A client connection was given to this backend regardless of its limit. */

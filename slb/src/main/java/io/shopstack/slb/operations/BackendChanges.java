@@ -18,18 +18,26 @@ import org.slf4j.LoggerFactory;
 public final class BackendChanges {
   private static final Logger log = LoggerFactory.getLogger(BackendChanges.class);
 
+  private final String frontend;
   private final BackendPool pool;
   private final HealthChecker checks;
 
-  public BackendChanges(BackendPool pool, HealthChecker checks) {
+  /** The changes of {@code frontend}'s pool; the logs name a backend {@code frontend/host:port}. */
+  public BackendChanges(String frontend, BackendPool pool, HealthChecker checks) {
+    this.frontend = frontend;
     this.pool = pool;
     this.checks = checks;
+  }
+
+  /** The pool these changes act on. */
+  public BackendPool pool() {
+    return pool;
   }
 
   /** Adds a backend; unless its spec says otherwise it is DOWN until its checks pass. */
   public String add(BackendSpec spec, String by) {
     Backend backend = pool.add(spec);
-    log.info("backend {} added by {} ({})", backend.name(), by, describe(backend));
+    log.info("backend {}/{} added by {} ({})", frontend, backend.name(), by, describe(backend));
     return backend.name() + " added, " + describe(backend) + "\n";
   }
 
@@ -41,7 +49,7 @@ public final class BackendChanges {
     Backend backend = named(name);
     pool.remove(backend);
     int open = backend.activeConnections();
-    log.info("backend {} removed by {}, {} connections open", name, by, open);
+    log.info("backend {}/{} removed by {}, {} connections open", frontend, name, by, open);
     return name + " removed, " + open + " connections open finish on it\n";
   }
 
@@ -53,7 +61,7 @@ public final class BackendChanges {
       checks.maintenanceEnded(backend); // unchecked while in maint: prove it again first
     }
     pool.adminState(backend, state);
-    log.info("backend {} set to {} by {} (was {})", name, state, by, before);
+    log.info("backend {}/{} set to {} by {} (was {})", frontend, name, state, by, before);
     return name
         + " "
         + state.label()
@@ -73,15 +81,24 @@ public final class BackendChanges {
     backend.respec(
         new BackendSpec(before.address(), weight, before.maxConnections(), before.initState()));
     pool.queue().rotationChanged();
-    log.info("backend {} weight {} by {} (was {})", name, weight, by, before.weight());
+    log.info("backend {}/{} weight {} by {} (was {})", frontend, name, weight, by, before.weight());
     return name + " weight " + weight + " (was " + before.weight() + ")\n";
   }
 
-  /** One line per backend: name, checks' state, operator's state, weight, maxconn, connections. */
+  /** The header of {@link #show()}'s lines. */
+  public static final String SHOW_HEADER =
+      "# frontend name state admin weight maxconn connections\n";
+
+  /**
+   * One line per backend: frontend, name, checks' state, operator's state, weight, maxconn,
+   * connections (HAProxy's {@code show servers state} starts with the backend's name too).
+   */
   public String show() {
-    StringBuilder out = new StringBuilder("# name state admin weight maxconn connections\n");
+    StringBuilder out = new StringBuilder();
     for (Backend backend : pool.backends()) {
-      out.append(backend.name())
+      out.append(frontend)
+          .append(' ')
+          .append(backend.name())
           .append(' ')
           .append(backend.state())
           .append(' ')
@@ -100,7 +117,7 @@ public final class BackendChanges {
   private Backend named(String name) {
     Backend backend = pool.find(name);
     if (backend == null) {
-      throw new IllegalArgumentException("no backend " + name + " in the pool");
+      throw new IllegalArgumentException("no backend " + name + " in frontend " + frontend);
     }
     return backend;
   }

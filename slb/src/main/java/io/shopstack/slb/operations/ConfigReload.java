@@ -1,5 +1,6 @@
 package io.shopstack.slb.operations;
 
+import io.shopstack.slb.FrontendConfig;
 import io.shopstack.slb.SlbConfig;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,48 +21,75 @@ import org.slf4j.LoggerFactory;
  * file is read again and its backends compared with the pool's. New ones are added (DOWN until
  * their checks pass, or their {@code init-state}; UP until a check fails when no kept backend is in
  * rotation to carry the traffic meanwhile), removed ones leave the pool while their open splices
- * finish, changed weights and maxconns are applied; established connections are never touched.
- * Other keys (listen addresses, balance, timeouts, checks) need a restart, or the side-by-side
- * reload of a new process (README, "Reload"): the answer names each one that changed and was left
- * as it is. A file that does not load changes nothing.
+ * finish, changed weights and maxconns are applied; established connections are never touched. Each
+ * frontend's backends are compared with its own pool, by frontend name. Other keys (listen
+ * addresses, balance, timeouts, checks, frontends added or removed) need a restart, or the
+ * side-by-side reload of a new process (README, "Reload"): the answer names each one that changed
+ * and was left as it is. A file that does not load changes nothing.
  */
 public final class ConfigReload {
   private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
 
   private final Supplier<SlbConfig> source;
-  private final BackendChanges changes;
-  private final BackendPool pool;
+  private final Map<String, BackendChanges> frontends;
   private final SlbConfig running;
 
   /**
    * @param source reads the configuration again (file and environment), throwing when it is invalid
    * @param running the configuration the SLB was started with, for the keys a reload cannot apply
+   * @param frontends each running frontend's changes by its name
    */
   public ConfigReload(
-      Supplier<SlbConfig> source, SlbConfig running, BackendPool pool, BackendChanges changes) {
+      Supplier<SlbConfig> source, SlbConfig running, Map<String, BackendChanges> frontends) {
     this.source = source;
     this.running = running;
-    this.pool = pool;
-    this.changes = changes;
+    this.frontends = Map.copyOf(frontends);
   }
 
   /** Reloads; the answer lists what changed, one line each. Serialised: one reload at a time. */
   public synchronized String reload(String by) {
     SlbConfig next;
-    List<BackendSpec> specs;
+    Map<String, List<BackendSpec>> specs = new LinkedHashMap<>();
     try {
       next = source.get();
-      specs = next.backendSpecs();
+      for (FrontendConfig frontend : next.frontends()) {
+        specs.put(frontend.name(), frontend.backendSpecs());
+      }
     } catch (RuntimeException invalid) {
       log.warn("reload by {} refused, nothing changed: {}", by, invalid.getMessage());
       throw new IllegalArgumentException(
           "configuration not reloaded, nothing changed: " + invalid.getMessage(), invalid);
     }
+    // With one frontend the lines say what they always said; with several each names its own.
+    boolean several = running.frontends().size() > 1 || next.frontends().size() > 1;
+    StringBuilder answer = new StringBuilder();
+    specs.forEach(
+        (name, wanted) -> {
+          BackendChanges changes = frontends.get(name);
+          if (changes != null) {
+            String lines = apply(wanted, changes, by);
+            answer.append(several ? lines.replaceAll("(?m)^(?=.)", name + ": ") : lines);
+          }
+        });
+    List<String> notApplied = notApplied(next, several);
+    if (!notApplied.isEmpty()) {
+      answer.append("not applied, needs a restart: ").append(String.join(", ", notApplied));
+      answer.append('\n');
+      log.warn("reload by {}: not applied, needs a restart: {}", by, notApplied);
+    }
+    String text = answer.isEmpty() ? "no change\n" : answer.toString();
+    log.info("configuration reloaded by {}: {}", by, text.strip().replace('\n', ';'));
+    return "reloaded\n" + text;
+  }
+
+  /** Makes one frontend's pool what its backends now say; the lines of what changed. */
+  private static String apply(List<BackendSpec> specs, BackendChanges changes, String by) {
     StringBuilder answer = new StringBuilder();
     Map<String, BackendSpec> wanted = new LinkedHashMap<>();
     for (BackendSpec spec : specs) {
       wanted.put(name(spec), spec);
     }
+    BackendPool pool = changes.pool();
     // Down until rise is safe only while a kept backend carries the traffic meanwhile. A file
     // that replaces every backend would otherwise leave none in rotation until the new ones have
     // passed their checks: then they start as at start-up, UP until a check fails (HAProxy's
@@ -100,42 +129,44 @@ public final class ConfigReload {
         answer.append(changes.remove(backend.name(), by));
       }
     }
-    List<String> notApplied = notApplied(next);
-    if (!notApplied.isEmpty()) {
-      answer.append("not applied, needs a restart: ").append(String.join(", ", notApplied));
-      answer.append('\n');
-      log.warn("reload by {}: not applied, needs a restart: {}", by, notApplied);
-    }
-    String text = answer.isEmpty() ? "no change\n" : answer.toString();
-    log.info("configuration reloaded by {}: {}", by, text.strip().replace('\n', ';'));
-    return "reloaded\n" + text;
+    return answer.toString();
   }
 
-  private List<String> notApplied(SlbConfig next) {
+  private List<String> notApplied(SlbConfig next, boolean several) {
     List<String> keys = new ArrayList<>();
-    differs(keys, "instance", SlbConfig::instance, next);
-    differs(keys, "listen", SlbConfig::listen, next);
-    differs(keys, "admin", SlbConfig::admin, next);
-    differs(keys, "connectTimeoutMillis", SlbConfig::connectTimeoutMillis, next);
-    differs(keys, "idleTimeoutSeconds", SlbConfig::idleTimeoutSeconds, next);
-    differs(keys, "shutdownSeconds", SlbConfig::shutdownSeconds, next);
-    differs(keys, "balance", SlbConfig::balance, next);
-    differs(keys, "proxyProtocol", SlbConfig::proxyProtocol, next);
-    differs(keys, "healthCheck", SlbConfig::healthCheck, next);
-    differs(keys, "firstByteTimeoutSeconds", SlbConfig::firstByteTimeoutSeconds, next);
-    differs(keys, "transport", SlbConfig::transport, next);
-    differs(keys, "maxConnections", SlbConfig::maxConnections, next);
-    differs(keys, "queueTimeoutMillis", SlbConfig::queueTimeoutMillis, next);
-    differs(keys, "accessLog", SlbConfig::accessLog, next);
-    differs(keys, "runtimeApi", SlbConfig::runtimeApi, next);
+    differs(keys, "instance", SlbConfig::instance, running, next);
+    differs(keys, "admin", SlbConfig::admin, running, next);
+    differs(keys, "connectTimeoutMillis", SlbConfig::connectTimeoutMillis, running, next);
+    differs(keys, "idleTimeoutSeconds", SlbConfig::idleTimeoutSeconds, running, next);
+    differs(keys, "shutdownSeconds", SlbConfig::shutdownSeconds, running, next);
+    differs(keys, "firstByteTimeoutSeconds", SlbConfig::firstByteTimeoutSeconds, running, next);
+    differs(keys, "transport", SlbConfig::transport, running, next);
+    differs(keys, "queueTimeoutMillis", SlbConfig::queueTimeoutMillis, running, next);
+    differs(keys, "accessLog", SlbConfig::accessLog, running, next);
+    differs(keys, "runtimeApi", SlbConfig::runtimeApi, running, next);
+    for (FrontendConfig now : running.frontends()) {
+      FrontendConfig then = next.frontend(now.name());
+      if (then == null) {
+        keys.add("frontend " + now.name() + " removed");
+        continue;
+      }
+      String prefix = several ? now.name() + " " : "";
+      differs(keys, prefix + "listen", FrontendConfig::listen, now, then);
+      differs(keys, prefix + "balance", FrontendConfig::balance, now, then);
+      differs(keys, prefix + "proxyProtocol", FrontendConfig::proxyProtocol, now, then);
+      differs(keys, prefix + "healthCheck", FrontendConfig::healthCheck, now, then);
+      differs(keys, prefix + "maxConnections", FrontendConfig::maxConnections, now, then);
+    }
+    for (FrontendConfig added : next.frontends()) {
+      if (running.frontend(added.name()) == null) {
+        keys.add("frontend " + added.name() + " added");
+      }
+    }
     return keys;
   }
 
-  private <T> void differs(
-      List<String> keys,
-      String key,
-      java.util.function.Function<SlbConfig, T> value,
-      SlbConfig next) {
+  private static <C, T> void differs(
+      List<String> keys, String key, Function<C, T> value, C running, C next) {
     if (!Objects.equals(value.apply(running), value.apply(next))) {
       keys.add(key);
     }

@@ -18,6 +18,7 @@ import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.common.server.ShutdownRequested;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -38,7 +39,11 @@ public final class RuntimeApi {
   private final RuntimeCommands commands;
   private Channel listener;
 
-  public RuntimeApi(BackendChanges changes, ConfigReload reload) {
+  /**
+   * @param changes each frontend's changes by its name, in configuration order
+   * @param reload null when the SLB was started without a file to read again
+   */
+  public RuntimeApi(Map<String, BackendChanges> changes, ConfigReload reload) {
     this.commands = new RuntimeCommands(changes, reload);
   }
 

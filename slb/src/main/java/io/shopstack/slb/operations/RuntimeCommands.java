@@ -6,17 +6,19 @@ import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BackendState;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The runtime API's language, a subset of HAProxy's with its words, so an operator's habits (and
- * {@code echo "..." | socat stdio TCP:...}) carry over. A server is named {@code host:port}; a
- * {@code backend/} prefix, as HAProxy's {@code be/srv}, is accepted and ignored (one pool).
+ * {@code echo "..." | socat stdio TCP:...}) carry over. A server is named {@code host:port} after
+ * the name of its frontend and a slash, as HAProxy's {@code be/srv}; the frontend may be left out
+ * when there is only one.
  *
  * <pre>
- * add server [be/]HOST:PORT [weight N] [maxconn N] [init-state up|down]
- * del server [be/]HOST:PORT
- * set server [be/]HOST:PORT state ready|drain|maint
- * set server [be/]HOST:PORT weight N
+ * add server [FRONTEND/]HOST:PORT [weight N] [maxconn N] [init-state up|down]
+ * del server [FRONTEND/]HOST:PORT
+ * set server [FRONTEND/]HOST:PORT state ready|drain|maint
+ * set server [FRONTEND/]HOST:PORT weight N
  * show servers state
  * reload
  * help
@@ -27,21 +29,26 @@ import java.util.List;
 final class RuntimeCommands {
   static final String HELP =
       """
-      add server [be/]HOST:PORT [weight N] [maxconn N] [init-state up|down]
-      del server [be/]HOST:PORT
-      set server [be/]HOST:PORT state ready|drain|maint
-      set server [be/]HOST:PORT weight N
+      add server [FRONTEND/]HOST:PORT [weight N] [maxconn N] [init-state up|down]
+      del server [FRONTEND/]HOST:PORT
+      set server [FRONTEND/]HOST:PORT state ready|drain|maint
+      set server [FRONTEND/]HOST:PORT weight N
       show servers state
       reload
       help
       """;
 
-  private final BackendChanges changes;
+  private final Map<String, BackendChanges> frontends;
+  private final List<String> order;
   private final ConfigReload reload;
 
-  /** {@code reload} may be null: the SLB was started without a file to read again. */
-  RuntimeCommands(BackendChanges changes, ConfigReload reload) {
-    this.changes = changes;
+  /**
+   * @param frontends each frontend's changes by its name, in configuration order
+   * @param reload may be null: the SLB was started without a file to read again
+   */
+  RuntimeCommands(Map<String, BackendChanges> frontends, ConfigReload reload) {
+    this.frontends = Map.copyOf(frontends);
+    this.order = List.copyOf(frontends.keySet());
     this.reload = reload;
   }
 
@@ -59,19 +66,23 @@ final class RuntimeCommands {
     String verb = words.size() >= 2 ? words.get(0) + " " + words.get(1) : line;
     switch (verb) {
       case "add server":
-        return changes.add(spec(words), by);
+        BackendSpec spec = spec(words); // its usage message first when words are missing
+        return frontendOf(words).add(spec, by);
       case "del server":
         exactly(words, 3);
-        return changes.remove(server(words.get(2)), by);
+        return frontendOf(words).remove(server(words.get(2)), by);
       case "set server":
         exactly(words, 5);
+        BackendChanges changes = frontendOf(words);
         return switch (words.get(3)) {
           case "state" -> changes.state(server(words.get(2)), AdminState.of(words.get(4)), by);
           case "weight" -> changes.weight(server(words.get(2)), number(words.get(4)), by);
           default -> throw new IllegalArgumentException("set server takes state or weight");
         };
       case "show servers":
-        return changes.show();
+        StringBuilder state = new StringBuilder(BackendChanges.SHOW_HEADER);
+        order.forEach(name -> state.append(frontends.get(name).show()));
+        return state.toString();
       default:
         break;
     }
@@ -105,6 +116,28 @@ final class RuntimeCommands {
       }
     }
     return new BackendSpec(SlbConfig.address(server(words.get(2))), weight, maxconn, initState);
+  }
+
+  /** The frontend the server word names ({@code frontend/host:port}), or the only one. */
+  private BackendChanges frontendOf(List<String> words) {
+    if (words.size() < 3) {
+      throw new IllegalArgumentException("wrong number of words; try help");
+    }
+    String word = words.get(2);
+    int slash = word.indexOf('/');
+    if (slash < 0) {
+      if (order.size() == 1) {
+        return frontends.get(order.get(0));
+      }
+      throw new IllegalArgumentException(
+          "name the frontend, FRONTEND/" + word + ", one of " + String.join(", ", order));
+    }
+    BackendChanges changes = frontends.get(word.substring(0, slash));
+    if (changes == null) {
+      throw new IllegalArgumentException(
+          "no frontend " + word.substring(0, slash) + "; there are " + String.join(", ", order));
+    }
+    return changes;
   }
 
   private static String server(String word) {

@@ -26,6 +26,7 @@ final class SpliceLog {
   private long connecting = -1;
   private long connected = -1;
   private String backend = "-";
+  private Backend spliced;
   private long fromClient;
   private long toClient;
   private String end;
@@ -41,14 +42,24 @@ final class SpliceLog {
   void backend(Backend backend) {
     connected = System.nanoTime();
     this.backend = backend.name();
+    spliced = backend;
+    // What the client sent while its backend was being connected goes to the backend now.
+    backend.fromClient(fromClient);
   }
 
+  /** Counted here and on the backend's totals, once it has one. */
   void fromClient(int bytes) {
     fromClient += bytes;
+    if (spliced != null) {
+      spliced.fromClient(bytes);
+    }
   }
 
   void toClient(int bytes) {
     toClient += bytes;
+    if (spliced != null) {
+      spliced.toClient(bytes);
+    }
   }
 
   /** Bytes moved so far, both ways. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import java.util.ArrayList;
@@ -30,58 +31,75 @@ public final class TrafficMetrics implements BackendPool.Listener {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final MeterRegistry registry;
+  private final Tags frontend;
   // Backends come and go at run time (runtime API, reload); read per connection.
   private final Map<Backend, Counter> backendConnections = new ConcurrentHashMap<>();
   private final Map<Backend, Counter> connectFailures = new ConcurrentHashMap<>();
   private final Map<Backend, List<Meter>> backendMeters = new ConcurrentHashMap<>();
 
-  public TrafficMetrics(MeterRegistry registry, BackendPool pool) {
+  /** The counters of one frontend and its pool, each tagged {@code frontend="name"}. */
+  public TrafficMetrics(MeterRegistry registry, String frontendName, BackendPool pool) {
+    this.frontend = Tags.of("frontend", frontendName);
     accepted =
         Counter.builder("slb_connections_accepted")
+            .tags(frontend)
             .description("client connections accepted")
             .register(registry);
     Gauge.builder("slb_connections_active", active, AtomicInteger::get)
+        .tags(frontend)
         .description("client connections open now")
         .register(registry);
     noBackend =
         Counter.builder("slb_connections_no_backend")
+            .tags(frontend)
             .description("client connections closed because no backend could be reached")
             .register(registry);
     idleClosed =
         Counter.builder("slb_connections_idle_closed")
+            .tags(frontend)
             .description("spliced connections closed after the idle timeout")
             .register(registry);
     firstByteTimeouts =
         Counter.builder("slb_connections_first_byte_timeout")
+            .tags(frontend)
             .description("clients closed for sending nothing within the first-byte timeout")
             .register(registry);
     openAtStop =
         Counter.builder("slb_connections_open_at_stop")
+            .tags(frontend)
             .description("spliced connections still open when the SLB began to stop")
             .register(registry);
     noSocket =
         Counter.builder("slb_connections_no_socket")
+            .tags(frontend)
             .description(
                 "clients refused because the SLB could not open a backend socket (file descriptors)")
             .register(registry);
     queued =
         Counter.builder("slb_connections_queued")
+            .tags(frontend)
             .description(
                 "clients that waited in the queue because every backend was at its maxconn")
             .register(registry);
     queueTimeouts =
         Counter.builder("slb_connections_queue_timeout")
+            .tags(frontend)
             .description("queued clients closed after the queue timeout, no backend slot freed")
             .register(registry);
     Gauge.builder("slb_queue_length", pool.queue(), q -> q.size())
+        .tags(frontend)
         .description("clients waiting for a backend slot now")
         .register(registry);
     bytesIn =
         Counter.builder("slb_bytes_in")
+            .tags(frontend)
             .description("bytes received from clients")
             .register(registry);
     bytesOut =
-        Counter.builder("slb_bytes_out").description("bytes sent to clients").register(registry);
+        Counter.builder("slb_bytes_out")
+            .tags(frontend)
+            .description("bytes sent to clients")
+            .register(registry);
     this.registry = registry;
     pool.backends().forEach(this::added);
     pool.addListener(this);
@@ -99,26 +117,31 @@ public final class TrafficMetrics implements BackendPool.Listener {
     meters.add(
         Gauge.builder("slb_backend_connections_active", backend, Backend::activeConnections)
             .tag("backend", backend.name())
+            .tags(frontend)
             .description("client connections spliced to this backend now")
             .register(registry));
     meters.add(
         Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
             .tag("backend", backend.name())
+            .tags(frontend)
             .description("1 while the backend's checks say UP, 0 while they hold it out")
             .register(registry));
     meters.add(
         Gauge.builder("slb_backend_in_rotation", backend, b -> b.inRotation() ? 1 : 0)
             .tag("backend", backend.name())
+            .tags(frontend)
             .description("1 while it takes new connections: UP, ready (not drained or in maint)")
             .register(registry));
     Counter connections =
         Counter.builder("slb_backend_connections")
             .tag("backend", backend.name())
+            .tags(frontend)
             .description("client connections spliced to this backend")
             .register(registry);
     Counter failures =
         Counter.builder("slb_backend_connect_failures")
             .tag("backend", backend.name())
+            .tags(frontend)
             .description("connection attempts refused or timed out")
             .register(registry);
     meters.add(connections);
@@ -141,6 +164,18 @@ public final class TrafficMetrics implements BackendPool.Listener {
     if (meters != null) {
       meters.forEach(registry::remove);
     }
+  }
+
+  /** Client connections spliced to {@code backend} since it joined (0 once it has left). */
+  public long connections(Backend backend) {
+    Counter counter = backendConnections.get(backend);
+    return counter == null ? 0 : (long) counter.count();
+  }
+
+  /** Connection attempts {@code backend} refused or let time out since it joined. */
+  public long connectFailures(Backend backend) {
+    Counter counter = connectFailures.get(backend);
+    return counter == null ? 0 : (long) counter.count();
   }
 
   void clientOpened() {

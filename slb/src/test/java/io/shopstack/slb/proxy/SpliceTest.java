@@ -132,7 +132,8 @@ class SpliceTest {
     EmbeddedChannel client = new EmbeddedChannel();
     EmbeddedChannel backend =
         new EmbeddedChannel(
-            new BackendHandler(client, new SpliceLog(), new TrafficMetrics(registry, pool)));
+            new BackendHandler(
+                client, new SpliceLog(), new TrafficMetrics(registry, "shop", pool)));
     ByteBuf answer = chunk("HTTP/1.1 201 Created\r\n");
 
     backend.writeInbound(answer);
