@@ -172,6 +172,49 @@ class MultipartChecksumTests {
         .isEqualTo(composite(content));
   }
 
+  /**
+   * The one exception to "part numbers need only ascend" (MultipartUploadTests): with part
+   * checksums, S3 needs the parts numbered from 1 without a gap (400 InvalidPartOrder; S3 API
+   * Reference, CompletedPart, PartNumber). A completion of fewer parts from 1 up is fine.
+   */
+  @Test
+  void partsWithChecksumsMustBeNumberedFromOneWithoutAGap() {
+    sdk.s3().createBucket(b -> b.bucket("mpu-sum-gaps"));
+    String id =
+        sdk.s3()
+            .createMultipartUpload(
+                b -> b.bucket("mpu-sum-gaps").key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
+            .uploadId();
+    byte[] first = random(FIVE_MIB, 27);
+    byte[] third = random(1000, 28);
+    var part1 = uploadPart("mpu-sum-gaps", "k", id, 1, first);
+    var part3 = uploadPart("mpu-sum-gaps", "k", id, 3, third);
+
+    assertThatThrownBy(
+            () ->
+                complete(
+                    "mpu-sum-gaps",
+                    "k",
+                    id,
+                    named(1, part1.eTag(), part1.checksumCRC32()),
+                    named(3, part3.eTag(), part3.checksumCRC32())))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder");
+            });
+    assertThatThrownBy(
+            () -> complete("mpu-sum-gaps", "k", id, named(3, part3.eTag(), part3.checksumCRC32())))
+        .as("a lone part 3 does not start at 1 either")
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder"));
+
+    var done = complete("mpu-sum-gaps", "k", id, named(1, part1.eTag(), part1.checksumCRC32()));
+    assertThat(done.checksumCRC32()).isEqualTo(composite(first));
+  }
+
   @Test
   void aCopiedPartGetsItsChecksumFromTheStore() {
     sdk.s3().createBucket(b -> b.bucket("mpu-sum-copies"));
