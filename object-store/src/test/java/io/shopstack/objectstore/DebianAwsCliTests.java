@@ -29,7 +29,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * object that lands is compared byte for byte. And a 100 MiB round trip checked by MD5, and {@code
  * s3api list-multipart-uploads --prefix --delimiter /}, and {@code s3 cp --checksum-algorithm
  * CRC32} of a multipart-sized file, whose composite checksum {@code head-object --checksum-mode}
- * shows.
+ * shows, and S3's refusal of an {@code upload-part} without that upload's checksum.
  */
 @ObjectStoreTest
 class DebianAwsCliTests {
@@ -293,6 +293,69 @@ class DebianAwsCliTests {
         .contains("\"ChecksumCRC32\": \"" + composite + "\"");
     Path back = download("s3://aws-cli-sums/sums.bin");
     assertThat(Files.size(back)).isEqualTo(5 * 1024 * 1024 + 70_001);
+  }
+
+  /**
+   * This aws (botocore 1.29) sends a part without a checksum unless told {@code
+   * --checksum-algorithm}, only Content-MD5: into an upload created with CRC32, S3 refuses it with
+   * 400 InvalidRequest and its "actual checksum Type: null" wording, and so does the store; the
+   * same part with {@code --checksum-algorithm CRC32} is taken.
+   */
+  @Test
+  void aPartWithoutTheUploadsChecksumIsRefusedAsS3RefusesIt() throws Exception {
+    aws("s3", "mb", "s3://aws-cli-sum-none");
+    Path part = write("part-none.bin", 70_001, 7);
+    String id =
+        field(
+            aws(
+                    "s3api",
+                    "create-multipart-upload",
+                    "--bucket",
+                    "aws-cli-sum-none",
+                    "--key",
+                    "k",
+                    "--checksum-algorithm",
+                    "CRC32")
+                .output(),
+            "UploadId");
+    List<String> uploadPart =
+        List.of(
+            "s3api",
+            "upload-part",
+            "--bucket",
+            "aws-cli-sum-none",
+            "--key",
+            "k",
+            "--upload-id",
+            id,
+            "--part-number",
+            "1",
+            "--body",
+            part.toString());
+
+    ExternalCommand.Result refused =
+        ExternalCommand.run(
+            LIMIT, command(SignedHttp.SECRET_KEY, uploadPart.toArray(String[]::new)));
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.errors())
+        .contains(
+            "(InvalidRequest)",
+            "Checksum Type mismatch occurred, expected checksum Type: crc32,"
+                + " actual checksum Type: null");
+
+    List<String> withChecksum = new ArrayList<>(uploadPart);
+    withChecksum.addAll(List.of("--checksum-algorithm", "CRC32"));
+    assertThat(field(aws(withChecksum.toArray(String[]::new)).output(), "ChecksumCRC32"))
+        .isEqualTo(crc32(Files.readAllBytes(part)));
+    aws(
+        "s3api",
+        "abort-multipart-upload",
+        "--bucket",
+        "aws-cli-sum-none",
+        "--key",
+        "k",
+        "--upload-id",
+        id);
   }
 
   @Test

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
@@ -28,8 +32,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * the parts' binary CRC32s, then "-N"), given back by GetObject (read with the SDK's checksum
  * validation on, its default) and HeadObject with checksum mode, and by ListParts per part. Before,
  * none of these carried a checksum. And S3's refusals: a part whose checksum does not match its
- * bytes (BadDigest), of another algorithm, or a completion without the part checksums. A part
- * copied by UploadPartCopy gets its checksum from the store.
+ * bytes (BadDigest), of another algorithm or with none, a completion without the part checksums or
+ * with a gap in the part numbers. A part copied by UploadPartCopy gets its checksum from the store.
  */
 @ObjectStoreTest
 class MultipartChecksumTests {
@@ -169,6 +173,108 @@ class MultipartChecksumTests {
                 .headObject(
                     b -> b.bucket("mpu-sum-refusals").key("k").checksumMode(ChecksumMode.ENABLED))
                 .checksumCRC32())
+        .isEqualTo(composite(content));
+  }
+
+  /**
+   * The one exception to "part numbers need only ascend" (MultipartUploadTests): with part
+   * checksums, S3 needs the parts numbered from 1 without a gap (400 InvalidPartOrder; S3 API
+   * Reference, CompletedPart, PartNumber). A completion of fewer parts from 1 up is fine.
+   */
+  @Test
+  void partsWithChecksumsMustBeNumberedFromOneWithoutAGap() {
+    sdk.s3().createBucket(b -> b.bucket("mpu-sum-gaps"));
+    String id =
+        sdk.s3()
+            .createMultipartUpload(
+                b -> b.bucket("mpu-sum-gaps").key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
+            .uploadId();
+    byte[] first = random(FIVE_MIB, 27);
+    byte[] third = random(1000, 28);
+    var part1 = uploadPart("mpu-sum-gaps", "k", id, 1, first);
+    var part3 = uploadPart("mpu-sum-gaps", "k", id, 3, third);
+
+    assertThatThrownBy(
+            () ->
+                complete(
+                    "mpu-sum-gaps",
+                    "k",
+                    id,
+                    named(1, part1.eTag(), part1.checksumCRC32()),
+                    named(3, part3.eTag(), part3.checksumCRC32())))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder");
+            });
+    assertThatThrownBy(
+            () -> complete("mpu-sum-gaps", "k", id, named(3, part3.eTag(), part3.checksumCRC32())))
+        .as("a lone part 3 does not start at 1 either")
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder"));
+
+    var done = complete("mpu-sum-gaps", "k", id, named(1, part1.eTag(), part1.checksumCRC32()));
+    assertThat(done.checksumCRC32()).isEqualTo(composite(first));
+  }
+
+  /**
+   * A part without a checksum in an upload created with one: S3 refuses it, 400 InvalidRequest
+   * "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: null"
+   * (openstack/swift's s3api checksum tests pin that wording against AWS), and keeps nothing, so a
+   * completion naming it finds no such part (InvalidPart). The AWS SDK v2 sends such a part only
+   * when configured {@code requestChecksumCalculation(WHEN_REQUIRED)}: with its default,
+   * WHEN_SUPPORTED, it sends its CRC32 although the part request names no algorithm. Before, the
+   * refusal said "The part must carry its x-amz-checksum-crc32.", a message of our own.
+   */
+  @Test
+  void aPartWithoutTheUploadsChecksumIsRefusedAsS3RefusesIt() throws Exception {
+    sdk.s3().createBucket(b -> b.bucket("mpu-sum-none"));
+    String id =
+        sdk.s3()
+            .createMultipartUpload(
+                b -> b.bucket("mpu-sum-none").key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
+            .uploadId();
+    byte[] content = random(1000, 29);
+
+    try (S3Client whenRequired =
+        sdk.client(b -> b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED))) {
+      assertThatThrownBy(
+              () ->
+                  whenRequired.uploadPart(
+                      b -> b.bucket("mpu-sum-none").key("k").uploadId(id).partNumber(1),
+                      RequestBody.fromBytes(content)))
+          .isInstanceOfSatisfying(
+              S3Exception.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(400);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+                assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo(
+                        "Checksum Type mismatch occurred, expected checksum Type: crc32,"
+                            + " actual checksum Type: null");
+              });
+    }
+    assertThat(sdk.s3().listParts(b -> b.bucket("mpu-sum-none").key("k").uploadId(id)).parts())
+        .isEmpty();
+    String etag =
+        '"' + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)) + '"';
+    assertThatThrownBy(() -> complete("mpu-sum-none", "k", id, named(1, etag, crc32(content))))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPart"));
+
+    // the SDK's default client, not asked for a checksum, sends its CRC32 and the part is taken
+    var sent =
+        sdk.s3()
+            .uploadPart(
+                b -> b.bucket("mpu-sum-none").key("k").uploadId(id).partNumber(1),
+                RequestBody.fromBytes(content));
+    assertThat(sent.eTag()).isEqualTo(etag);
+    assertThat(sent.checksumCRC32()).isEqualTo(crc32(content));
+    assertThat(
+            complete("mpu-sum-none", "k", id, named(1, etag, sent.checksumCRC32())).checksumCRC32())
         .isEqualTo(composite(content));
   }
 

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Multipart upload through the AWS SDK v2 with its defaults (CRC32 trailers, signed chunks): an
  * object larger than the store's single-PUT limit (256 KiB in tests) arrives whole, with S3's
- * multipart ETag; S3's refusals (small parts, wrong ETags, order) come back as S3's codes.
+ * multipart ETag; part numbers need only ascend (1, 3, 7 make an object); S3's refusals (small
+ * parts, wrong ETags, parts never sent, order) come back as S3's codes with S3's 400.
  */
 @ObjectStoreTest
 class MultipartUploadTests {
@@ -85,6 +87,54 @@ class MultipartUploadTests {
     assertThat(sdk.s3().listMultipartUploads(b -> b.bucket("mpu")).uploads()).isEmpty();
   }
 
+  /**
+   * S3 joins the parts the completion names in ascending order; their numbers need not be 1..N
+   * (only an upload with part checksums needs that, MultipartChecksumTests). A part uploaded but
+   * not named is dropped, and GetObject by part number counts the joined parts 1..N, not by the
+   * numbers they were uploaded with (as openstack/swift's s3api tests, which also run against AWS,
+   * pin).
+   */
+  @Test
+  void partNumbersNeedOnlyAscend() throws Exception {
+    sdk.s3().createBucket(b -> b.bucket("mpu-gaps"));
+    byte[] first = random(FIVE_MIB, 6);
+    byte[] third = random(FIVE_MIB, 7);
+    byte[] seventh = random(300_000, 8);
+    String id = sdk.s3().createMultipartUpload(b -> b.bucket("mpu-gaps").key("k")).uploadId();
+    String etag1 = uploadPart("mpu-gaps", id, 1, first);
+    String etag3 = uploadPart("mpu-gaps", id, 3, third);
+    uploadPart("mpu-gaps", id, 5, random(1000, 9)); // uploaded, never named
+    String etag7 = uploadPart("mpu-gaps", id, 7, seventh);
+
+    CompleteMultipartUploadResponse done =
+        sdk.s3()
+            .completeMultipartUpload(
+                b ->
+                    b.bucket("mpu-gaps")
+                        .key("k")
+                        .uploadId(id)
+                        .multipartUpload(
+                            m -> m.parts(part(1, etag1), part(3, etag3), part(7, etag7))));
+
+    assertThat(done.eTag()).isEqualTo('"' + md5Hex(md5(first), md5(third), md5(seventh)) + "-3\"");
+    assertThat(sdk.s3().getObjectAsBytes(b -> b.bucket("mpu-gaps").key("k")).asByteArray())
+        .isEqualTo(concat(concat(first, third), seventh));
+    var second = sdk.s3().getObjectAsBytes(b -> b.bucket("mpu-gaps").key("k").partNumber(2));
+    assertThat(second.asByteArray()).isEqualTo(third);
+    assertThat(second.response().partsCount()).isEqualTo(3);
+    assertThatThrownBy(
+            () -> sdk.s3().getObjectAsBytes(b -> b.bucket("mpu-gaps").key("k").partNumber(7)))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(416);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartNumber");
+            });
+    assertThatThrownBy(() -> sdk.s3().listParts(b -> b.bucket("mpu-gaps").key("k").uploadId(id)))
+        .as("the upload, its unnamed part 5 with it, is gone")
+        .isInstanceOf(NoSuchUploadException.class);
+  }
+
   @Test
   void smallPartsWrongEtagsAndAbortedUploadsAreRefused() {
     sdk.s3().createBucket(b -> b.bucket("mpu-refusals"));
@@ -92,18 +142,13 @@ class MultipartUploadTests {
     String small1 = uploadPart("mpu-refusals", id, 1, random(1000, 3));
     String small2 = uploadPart("mpu-refusals", id, 2, random(1000, 4));
 
-    assertThatThrownBy(() -> complete(id, part(1, small1), part(2, small2)))
-        .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("EntityTooSmall"));
-    assertThatThrownBy(() -> complete(id, part(1, "\"00000000000000000000000000000000\"")))
-        .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPart"));
-    assertThatThrownBy(() -> complete(id, part(2, small2), part(1, small1)))
-        .isInstanceOfSatisfying(
-            S3Exception.class,
-            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder"));
+    // S3's codes, each 400 Bad Request (CompleteMultipartUpload's "Special errors")
+    assertRefused(() -> complete(id, part(1, small1), part(2, small2)), "EntityTooSmall");
+    assertRefused(
+        () -> complete(id, part(1, "\"00000000000000000000000000000000\"")), "InvalidPart");
+    assertRefused(() -> complete(id, part(1, small1), part(3, small2)), "InvalidPart"); // not sent
+    assertRefused(() -> complete(id, part(2, small2), part(1, small1)), "InvalidPartOrder");
+    assertRefused(() -> complete(id, part(1, small1), part(1, small1)), "InvalidPartOrder");
 
     sdk.s3().abortMultipartUpload(b -> b.bucket("mpu-refusals").key("k").uploadId(id));
     assertThatThrownBy(() -> complete(id, part(1, small1)))
@@ -125,6 +170,16 @@ class MultipartUploadTests {
     assertThatThrownBy(
             () -> sdk.s3().listParts(b -> b.bucket("mpu-abandoned").key("k").uploadId(id)))
         .isInstanceOf(NoSuchUploadException.class);
+  }
+
+  private static void assertRefused(ThrowingCallable completion, String code) {
+    assertThatThrownBy(completion)
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
+            });
   }
 
   private void complete(String id, CompletedPart... parts) {

@@ -24,6 +24,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Plain HTTP requests signed by the AWS SDK's own SigV4 signer (not by the store's code, so a
@@ -35,14 +36,22 @@ final class SignedHttp {
    * The AWS SDK v2 as users configure it against the store on {@code port}: path style, our key.
    */
   static S3Client sdkClient(int port) {
-    return S3Client.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + port))
-        .forcePathStyle(true)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    return sdkClient(port, settings -> {});
+  }
+
+  /** The same with {@code settings} (a user's own, such as its checksum behaviour) on top. */
+  static S3Client sdkClient(int port, Consumer<S3ClientBuilder> settings) {
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:" + port))
+            .forcePathStyle(true)
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .httpClient(UrlConnectionHttpClient.create());
+    settings.accept(builder);
+    return builder.build();
   }
 
   /** The key pair of object-store.yml's defaults, which the tests run with. */

@@ -1,11 +1,13 @@
 package io.shopstack.objectstore;
 
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The AWS SDK v2 client of one test class against the store under test, and the seeded bytes the
@@ -40,6 +42,14 @@ final class StoreSdk implements BeforeAllCallback, AfterAllCallback {
       client = SignedHttp.sdkClient(port);
     }
     return client;
+  }
+
+  /**
+   * A client configured otherwise than the SDK's defaults (its checksum behaviour, say), against
+   * the same store; the caller closes it.
+   */
+  S3Client client(Consumer<S3ClientBuilder> settings) {
+    return SignedHttp.sdkClient(port, settings);
   }
 
   /** {@code size} bytes that are the same for the same seed, so a failure repeats. */

@@ -38,7 +38,9 @@ final class UploadChecksums {
 
   /**
    * Refuses, before a byte of it is stored, a part of an upload with an algorithm that does not
-   * carry that algorithm's checksum: its composite could not be made.
+   * carry that algorithm's checksum: its composite could not be made. S3 refuses a part with no
+   * checksum too, in the same words ("actual checksum Type: null"), rather than computing it: it
+   * does that only for a FULL_OBJECT upload, which this store accepts without keeping a checksum.
    */
   static void checkPart(Upload upload, HttpServletRequest request) {
     Optional<ChecksumAlgorithm> algorithm = upload.checksumAlgorithm();
@@ -49,20 +51,13 @@ final class UploadChecksums {
     if (declared.contains(algorithm.get().header())) {
       return;
     }
-    String expected = algorithm.get().name().toLowerCase(Locale.ROOT);
-    if (declared.isEmpty()) {
-      throw S3Error.INVALID_REQUEST.exception(
-          "The upload was created using a "
-              + expected
-              + " checksum. The part must carry its "
-              + algorithm.get().header()
-              + ".");
-    }
+    String actual =
+        declared.isEmpty() ? "null" : declared.iterator().next().replace("x-amz-checksum-", "");
     throw S3Error.INVALID_REQUEST.exception(
         "Checksum Type mismatch occurred, expected checksum Type: "
-            + expected
+            + algorithm.get().name().toLowerCase(Locale.ROOT)
             + ", actual checksum Type: "
-            + declared.iterator().next().replace("x-amz-checksum-", ""));
+            + actual);
   }
 
   /** The checksums a part or object keeps, by header name. */
