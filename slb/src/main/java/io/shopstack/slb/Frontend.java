@@ -53,24 +53,22 @@ public final class Frontend {
    * short one).
    *
    * @param acceptor the one accepting thread when there is no SO_REUSEPORT, else null
-   * @param shared the keys every frontend shares: timeouts, access log
    */
   void open(
       ServerLifecycle server,
       EventLoopGroup workers,
       EventLoopGroup acceptor,
       EventLoopGroup healthLoops,
-      SlbConfig shared,
       MeterRegistry registry)
       throws InterruptedException {
     ProxyInitializer.Settings settings =
         new ProxyInitializer.Settings(
-            shared.connectTimeout(),
-            shared.queueTimeout(),
-            shared.idleTimeoutSeconds(),
-            shared.firstByteTimeoutSeconds(),
+            config.connectTimeout(),
+            config.queueTimeout(),
+            config.idleTimeoutSeconds(),
+            config.firstByteTimeoutSeconds(),
             config.proxyProtocolVersion(),
-            shared.accessLog());
+            config.accessLog());
     checks =
         server.track(
             new HealthChecker(

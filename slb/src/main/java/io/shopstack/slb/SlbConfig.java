@@ -51,9 +51,10 @@ import java.util.Locale;
  * @param frontends listeners each with a pool of their own (HAProxy's {@code listen} sections);
  *     absent, {@code listen} and {@code backends} above make the one frontend {@value
  *     #DEFAULT_FRONTEND}. With frontends, {@code balance}, {@code proxyProtocol}, {@code
- *     healthCheck} and {@code maxConnections} above are what a frontend that leaves them out takes
- *     (HAProxy's {@code defaults}), and {@code listen} and {@code backends} must stay out. After
- *     construction this is always the resolved list, every key set
+ *     healthCheck}, {@code maxConnections}, the timeouts but {@code shutdownSeconds}, and {@code
+ *     accessLog} above are what a frontend that leaves them out takes (HAProxy's {@code defaults}),
+ *     and {@code listen} and {@code backends} must stay out. After construction this is always the
+ *     resolved list, every key set
  */
 public record SlbConfig(
     String instance,
@@ -160,14 +161,37 @@ public record SlbConfig(
         ownFrontends
             ? frontends
             : List.of(
-                new FrontendConfig(DEFAULT_FRONTEND, listen, backends, null, null, null, null));
+                new FrontendConfig(
+                    DEFAULT_FRONTEND,
+                    listen,
+                    backends,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
+    // The record's fields are assigned only after this block: the resolved locals are passed.
+    FrontendConfig.Defaults defaults =
+        new FrontendConfig.Defaults(
+            balance,
+            proxyProtocol,
+            healthCheck,
+            maxConnections,
+            connectTimeoutMillis,
+            idleTimeoutSeconds,
+            firstByteTimeoutSeconds,
+            queueTimeoutMillis,
+            accessLog);
     List<FrontendConfig> resolved = new ArrayList<>();
     for (FrontendConfig frontend : declared) {
       if (resolved.stream().anyMatch(f -> f.name().equals(frontend.name()))) {
         throw new IllegalArgumentException("slb: two frontends named " + frontend.name());
       }
-      // The record's fields are assigned only after this block: the resolved locals are passed.
-      resolved.add(frontend.inheriting(balance, proxyProtocol, healthCheck, maxConnections));
+      resolved.add(frontend.inheriting(defaults));
     }
     frontends = List.copyOf(resolved);
     ListenAddresses.checkNoneShared(frontends);

@@ -125,7 +125,7 @@ public final class SlbServer implements AutoCloseable {
     EventLoopGroup healthLoops = server.eventLoops("health", 1);
     EventLoopGroup acceptor = reusePort ? null : server.eventLoops("accept", 1);
     for (Frontend frontend : frontends) {
-      frontend.open(server, workers, acceptor, healthLoops, config, registry);
+      frontend.open(server, workers, acceptor, healthLoops, registry);
     }
     Map<String, BackendChanges> changes = new LinkedHashMap<>();
     frontends.forEach(f -> changes.put(f.name(), f.changes()));

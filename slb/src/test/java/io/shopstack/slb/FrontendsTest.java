@@ -56,6 +56,7 @@ class FrontendsTest {
             backends: ["%s"]
             proxyProtocol: v2
             maxConnections: 50
+            firstByteTimeoutSeconds: 1
         """
         .formatted(www1, www2, api);
   }
@@ -172,6 +173,32 @@ class FrontendsTest {
   }
 
   @Test
+  void aFrontendsOwnTimeoutHoldsForItsClientsOnly() throws Exception {
+    try (var www1 = TcpBackends.echo();
+        var www2 = TcpBackends.echo();
+        var api = TcpBackends.echo();
+        SlbServer slb = start(file(www1.hostPort(), www2.hostPort(), api.hostPort()));
+        Socket silentOnWww = new Socket();
+        Socket silentOnApi = new Socket()) {
+      silentOnWww.connect(slb.frontend("www").listenAddresses().get(0), 1000);
+      silentOnApi.connect(slb.frontend("api").listenAddresses().get(0), 1000);
+      silentOnApi.setSoTimeout(10_000);
+
+      // The echo backend returns api's PROXY header; then the end of the stream comes.
+      assertThat(silentOnApi.getInputStream().readAllBytes())
+          .as("api closes a client silent for its firstByteTimeoutSeconds: 1")
+          .startsWith(0x0D, 0x0A, 0x0D, 0x0A);
+      silentOnWww.setSoTimeout(500);
+      assertThatThrownBy(() -> silentOnWww.getInputStream().read())
+          .as("www keeps the inherited 10 s: still open after api's second")
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+      assertThat(slb.frontend("api").config().firstByteTimeoutSeconds()).isEqualTo(1);
+      assertThat(slb.frontend("www").config().firstByteTimeoutSeconds())
+          .isEqualTo(SlbConfig.DEFAULT_FIRST_BYTE_TIMEOUT_SECONDS);
+    }
+  }
+
+  @Test
   void operatorsNameABackendWithItsFrontend() throws Exception {
     try (var www1 = TcpBackends.namedEcho("www-1");
         var www2 = TcpBackends.namedEcho("www-2");
@@ -222,7 +249,8 @@ class FrontendsTest {
       Files.writeString(
           dir.resolve("slb.yml"),
           file(www1.hostPort(), www2.hostPort(), api2.hostPort())
-              .replace("maxConnections: 50", "maxConnections: 60"));
+              .replace("maxConnections: 50", "maxConnections: 60")
+              .replace("firstByteTimeoutSeconds: 1", "firstByteTimeoutSeconds: 2"));
 
       HttpResponse<String> reloaded = admin(slb, "POST", "/reload");
 
@@ -230,7 +258,8 @@ class FrontendsTest {
       assertThat(reloaded.body())
           .startsWith("reloaded\napi: " + api2.hostPort() + " added, UP, in rotation")
           .contains("api: " + api1.hostPort() + " removed, 0 connections open")
-          .endsWith("not applied, needs a restart: api maxConnections\n");
+          .endsWith(
+              "not applied, needs a restart: api maxConnections, api firstByteTimeoutSeconds\n");
       assertThat(slb.frontend("www").backends().backends())
           .extracting(b -> b.name())
           .containsExactly(www1.hostPort(), www2.hostPort());

@@ -136,13 +136,8 @@ public final class ConfigReload {
     List<String> keys = new ArrayList<>();
     differs(keys, "instance", SlbConfig::instance, running, next);
     differs(keys, "admin", SlbConfig::admin, running, next);
-    differs(keys, "connectTimeoutMillis", SlbConfig::connectTimeoutMillis, running, next);
-    differs(keys, "idleTimeoutSeconds", SlbConfig::idleTimeoutSeconds, running, next);
     differs(keys, "shutdownSeconds", SlbConfig::shutdownSeconds, running, next);
-    differs(keys, "firstByteTimeoutSeconds", SlbConfig::firstByteTimeoutSeconds, running, next);
     differs(keys, "transport", SlbConfig::transport, running, next);
-    differs(keys, "queueTimeoutMillis", SlbConfig::queueTimeoutMillis, running, next);
-    differs(keys, "accessLog", SlbConfig::accessLog, running, next);
     differs(keys, "runtimeApi", SlbConfig::runtimeApi, running, next);
     for (FrontendConfig now : running.frontends()) {
       FrontendConfig then = next.frontend(now.name());
@@ -156,6 +151,17 @@ public final class ConfigReload {
       differs(keys, prefix + "proxyProtocol", FrontendConfig::proxyProtocol, now, then);
       differs(keys, prefix + "healthCheck", FrontendConfig::healthCheck, now, then);
       differs(keys, prefix + "maxConnections", FrontendConfig::maxConnections, now, then);
+      differs(
+          keys, prefix + "connectTimeoutMillis", FrontendConfig::connectTimeoutMillis, now, then);
+      differs(keys, prefix + "idleTimeoutSeconds", FrontendConfig::idleTimeoutSeconds, now, then);
+      differs(
+          keys,
+          prefix + "firstByteTimeoutSeconds",
+          FrontendConfig::firstByteTimeoutSeconds,
+          now,
+          then);
+      differs(keys, prefix + "queueTimeoutMillis", FrontendConfig::queueTimeoutMillis, now, then);
+      differs(keys, prefix + "accessLog", FrontendConfig::accessLog, now, then);
     }
     for (FrontendConfig added : next.frontends()) {
       if (running.frontend(added.name()) == null) {
