@@ -197,25 +197,29 @@ class DebianAwsCliTests {
     }
   }
 
+  /** Creates a multipart upload with CRC32 part checksums through s3api; its upload ID. */
+  private String crc32Upload(String bucket, String key) throws Exception {
+    return field(
+        aws(
+                "s3api",
+                "create-multipart-upload",
+                "--bucket",
+                bucket,
+                "--key",
+                key,
+                "--checksum-algorithm",
+                "CRC32")
+            .output(),
+        "UploadId");
+  }
+
   @Test
   void anUploadInPartsWithCrc32KeepsTheCompositeOfItsParts() throws Exception {
     // this aws's `s3 cp` has no --checksum-algorithm (2.9); its s3api multipart calls do
     aws("s3", "mb", "s3://aws-cli-sums");
     Path first = write("part-1.bin", 5 * 1024 * 1024, 5);
     Path second = write("part-2.bin", 70_001, 6);
-    String id =
-        field(
-            aws(
-                    "s3api",
-                    "create-multipart-upload",
-                    "--bucket",
-                    "aws-cli-sums",
-                    "--key",
-                    "sums.bin",
-                    "--checksum-algorithm",
-                    "CRC32")
-                .output(),
-            "UploadId");
+    String id = crc32Upload("aws-cli-sums", "sums.bin");
     StringBuilder parts = new StringBuilder();
     int number = 0;
     for (Path part : List.of(first, second)) {
@@ -305,19 +309,7 @@ class DebianAwsCliTests {
   void aPartWithoutTheUploadsChecksumIsRefusedAsS3RefusesIt() throws Exception {
     aws("s3", "mb", "s3://aws-cli-sum-none");
     Path part = write("part-none.bin", 70_001, 7);
-    String id =
-        field(
-            aws(
-                    "s3api",
-                    "create-multipart-upload",
-                    "--bucket",
-                    "aws-cli-sum-none",
-                    "--key",
-                    "k",
-                    "--checksum-algorithm",
-                    "CRC32")
-                .output(),
-            "UploadId");
+    String id = crc32Upload("aws-cli-sum-none", "k");
     List<String> uploadPart =
         List.of(
             "s3api",

@@ -91,6 +91,13 @@ public record FrontendConfig(
     }
   }
 
+  /** A frontend that sets only where it listens and its backends; the rest comes from the top. */
+  static FrontendConfig takingEveryDefault(
+      String name, List<String> listen, List<String> backends) {
+    return new FrontendConfig(
+        name, listen, backends, null, null, null, null, null, null, null, null, null);
+  }
+
   /** This frontend with every key it left out taken from {@code defaults}. */
   FrontendConfig inheriting(Defaults defaults) {
     String chosenBalance =

@@ -160,20 +160,7 @@ public record SlbConfig(
     List<FrontendConfig> declared =
         ownFrontends
             ? frontends
-            : List.of(
-                new FrontendConfig(
-                    DEFAULT_FRONTEND,
-                    listen,
-                    backends,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null));
+            : List.of(FrontendConfig.takingEveryDefault(DEFAULT_FRONTEND, listen, backends));
     // The record's fields are assigned only after this block: the resolved locals are passed.
     FrontendConfig.Defaults defaults =
         new FrontendConfig.Defaults(
@@ -280,14 +267,6 @@ public record SlbConfig(
 
   public Duration shutdownDeadline() {
     return Duration.ofSeconds(shutdownSeconds);
-  }
-
-  public Duration queueTimeout() {
-    return Duration.ofMillis(queueTimeoutMillis);
-  }
-
-  public Duration connectTimeout() {
-    return Duration.ofMillis(connectTimeoutMillis);
   }
 
   /** Reads {@code host:port} ({@code [v6]:port}); refused unless it resolves. */

@@ -33,7 +33,7 @@ class SlbConfigTest {
         .containsExactly(
             new InetSocketAddress("127.29.0.11", 8080), new InetSocketAddress("127.29.0.12", 8080));
     assertThat(config.adminAddress()).isEqualTo(new InetSocketAddress("127.28.0.80", 9901));
-    assertThat(config.connectTimeout()).hasSeconds(1);
+    assertThat(config.frontends().get(0).connectTimeout()).hasSeconds(1);
   }
 
   @Test
@@ -91,7 +91,7 @@ class SlbConfigTest {
                 "SHOP_SLB_QUEUE_TIMEOUT_MILLIS", "250",
                 "SHOP_SLB_ACCESS_LOG", "true"));
     assertThat(config.maxConnections()).isEqualTo(500);
-    assertThat(config.queueTimeout()).hasMillis(250);
+    assertThat(config.frontends().get(0).queueTimeout()).hasMillis(250);
     assertThat(config.accessLog()).isTrue();
 
     SlbConfig limited =
