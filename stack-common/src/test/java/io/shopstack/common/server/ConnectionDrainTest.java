@@ -5,7 +5,11 @@ import static io.shopstack.common.testing.ServerLeftovers.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -21,7 +25,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +170,87 @@ class ConnectionDrainTest {
     assertThat(drain.drained()).isZero();
     assertThat(drain.cut()).isEqualTo(1);
     assertNothingLeftOpen("drain-deaf", address);
+  }
+
+  /**
+   * A server whose listener accepts connections and never hands them to an event loop, as the SLB's
+   * maxconn holds clients accepted past its limit; they pile up in {@code held}.
+   */
+  private static ServerLifecycle holding(
+      String instance, Duration deadline, InetSocketAddress address, Queue<Channel> held)
+      throws InterruptedException {
+    ServerLifecycle server = new ServerLifecycle(instance, deadline);
+    server.start(
+        s -> {
+          EventLoopGroup group = s.eventLoops("io", 1);
+          ServerBootstrap bootstrap =
+              s.serverBootstrap(group, group).childHandler(new ChannelInboundHandlerAdapter());
+          ChannelHandler tracking = bootstrap.config().handler();
+          bootstrap.handler(
+              new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel listener) {
+                  listener
+                      .pipeline()
+                      .addLast(
+                          tracking,
+                          new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object accepted) {
+                              held.add((Channel) accepted);
+                            }
+                          });
+                }
+              });
+          s.bind("listener", bootstrap, address);
+        });
+    return server;
+  }
+
+  /**
+   * A connection closed without ever having an event loop ({@code closeForcibly}, as the SLB closes
+   * a held client) completes no close future: the drain forgets it instead of waiting for it until
+   * the deadline.
+   */
+  @Test
+  void aConnectionClosedBeforeItHadAnEventLoopDoesNotHoldTheStop() throws Exception {
+    InetSocketAddress address = new InetSocketAddress(LOOPBACK, freePort());
+    Queue<Channel> held = new ConcurrentLinkedQueue<>();
+    ServerLifecycle server = holding("drain-forced", Duration.ofSeconds(120), address, held);
+    try (Socket client = connect(address)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+      held.peek().unsafe().closeForcibly();
+
+      // Far below the 120 s deadline, which the drain used to wait out for it.
+      CompletableFuture.runAsync(server::close).get(60, TimeUnit.SECONDS);
+    }
+    DrainFigures drain = server.lastDrain();
+    assertThat(drain.open()).isEqualTo(1);
+    assertThat(drain.drained()).isEqualTo(1);
+    assertThat(drain.cut()).isZero();
+    assertNothingLeftOpen("drain-forced", address);
+  }
+
+  /**
+   * One still open without an event loop at the deadline has no loop to run a close: it is closed
+   * directly (the cut used to throw "channel not registered to an event loop" from the stop).
+   */
+  @Test
+  void aConnectionWithoutAnEventLoopAtTheDeadlineIsCutDirectly() throws Exception {
+    InetSocketAddress address = new InetSocketAddress(LOOPBACK, freePort());
+    Queue<Channel> held = new ConcurrentLinkedQueue<>();
+    ServerLifecycle server = holding("drain-unregistered", Duration.ofSeconds(1), address, held);
+    try (Socket client = connect(address)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+
+      server.close();
+
+      assertThat(client.getInputStream().read()).as("closed at the cut").isEqualTo(-1);
+    }
+    DrainFigures drain = server.lastDrain();
+    assertThat(drain.open()).isEqualTo(1);
+    assertThat(drain.cut()).isEqualTo(1);
+    assertNothingLeftOpen("drain-unregistered", address);
   }
 
   @Test
