@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -89,16 +90,23 @@ public final class FrontendLimit extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    // A stopping listener: the connections it held were never served; close them.
+    // A stopping listener: the clients it held past the limit were accepted, and a stopping SLB
+    // serves what it accepted (they finish within the drain, as HAProxy's soft stop lets its
+    // connections finish). Let them through now, over the limit by at most one accept batch: once
+    // the listener is gone its pipeline, which hands clients to their event loops, is gone too.
+    // Closing them instead reset clients a replacing SLB would have served (ListenerHandoverTest).
+    List<Channel> admitted = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Held> i = held.iterator(); i.hasNext(); ) {
         Held h = i.next();
         if (h.listener() == ctx) {
           i.remove();
-          h.client().unsafe().closeForcibly();
+          open++;
+          admitted.add(h.client());
         }
       }
     }
+    admitted.forEach(client -> admit(ctx, client));
     ctx.fireChannelInactive();
   }
 
