@@ -4,13 +4,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.util.concurrent.EventExecutor;
+import io.shopstack.common.server.EpollListener;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
@@ -21,6 +24,7 @@ import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -53,13 +57,16 @@ public final class Frontend {
    * short one).
    *
    * @param acceptor the one accepting thread when there is no SO_REUSEPORT, else null
+   * @param inherited sockets the SLB this one replaces handed over: its listen addresses' are taken
+   *     over instead of bound anew
    */
   void open(
       ServerLifecycle server,
       EventLoopGroup workers,
       EventLoopGroup acceptor,
       EventLoopGroup healthLoops,
-      MeterRegistry registry)
+      MeterRegistry registry,
+      InheritedListeners inherited)
       throws InterruptedException {
     ProxyInitializer.Settings settings =
         new ProxyInitializer.Settings(
@@ -84,6 +91,8 @@ public final class Frontend {
           .description("1 while accepting is paused: maxConnections clients are being served")
           .register(registry);
     }
+    List<EventLoop> loops = new ArrayList<>();
+    workers.forEach(executor -> loops.add((EventLoop) executor));
     for (InetSocketAddress address : config.listenAddresses()) {
       if (acceptor != null) {
         listeners.add(
@@ -92,17 +101,36 @@ public final class Frontend {
         continue;
       }
       InetSocketAddress bound = address;
-      for (EventExecutor executor : workers) {
-        EventLoop loop = (EventLoop) executor;
-        ServerBootstrap bootstrap =
-            listenerBootstrap(server, loop, loop, splices)
-                .option(EpollChannelOption.SO_REUSEPORT, true);
-        Channel listener = server.bind("listener", bootstrap, bound);
+      for (EventLoop loop : loops) {
+        Integer handedOver = inherited.claim(address);
+        Channel listener =
+            handedOver != null
+                ? takeOver(server, loop, splices, handedOver)
+                : server.bind(
+                    "listener",
+                    listenerBootstrap(server, loop, loop, splices)
+                        .option(EpollChannelOption.SO_REUSEPORT, true),
+                    bound);
         listeners.add(listener);
         // Port 0: the siblings join the port the first one was given.
         bound = (InetSocketAddress) listener.localAddress();
       }
+      // The replaced SLB had more threads than this one: each of its sockets keeps being served
+      // (its queue would be lost when the old one closes), the threads taking them in turn.
+      List<Integer> more = inherited.claimRest(address);
+      for (int i = 0; i < more.size(); i++) {
+        listeners.add(takeOver(server, loops.get(i % loops.size()), splices, more.get(i)));
+      }
     }
+  }
+
+  /** Accepts on {@code loop} from a socket the replaced SLB handed over, bound already. */
+  private Channel takeOver(
+      ServerLifecycle server, EventLoop loop, ProxyInitializer splices, int listeningFd)
+      throws InterruptedException {
+    return server.register(
+        "listener handed over",
+        listenerBootstrap(server, loop, loop, splices, () -> new EpollListener(listeningFd)));
   }
 
   /**
@@ -114,9 +142,23 @@ public final class Frontend {
       EventLoopGroup acceptor,
       EventLoopGroup workers,
       ProxyInitializer splices) {
+    return listenerBootstrap(
+        server,
+        acceptor,
+        workers,
+        splices,
+        new ReflectiveChannelFactory<>(server.transport().serverChannel()));
+  }
+
+  private ServerBootstrap listenerBootstrap(
+      ServerLifecycle server,
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      ProxyInitializer splices,
+      ChannelFactory<? extends ServerChannel> channels) {
     ServerBootstrap bootstrap =
         server
-            .serverBootstrap(acceptor, workers)
+            .serverBootstrap(acceptor, workers, channels)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childHandler(splices);
     ChannelHandler tracking = bootstrap.config().handler();

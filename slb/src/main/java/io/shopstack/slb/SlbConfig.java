@@ -7,6 +7,7 @@ import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +46,9 @@ import java.util.Locale;
  *     Absent means 5000
  * @param accessLog one line per client connection on the {@code io.shopstack.slb.access} logger
  *     (HAProxy's {@code option tcplog}); absent means off, as it costs under load
- * @param runtimeApi {@code host:port} of the runtime API, HAProxy's {@code stats socket}: one text
- *     command a line ({@code add server}, {@code del server}, {@code set server}, {@code show
+ * @param runtimeApi {@code host:port}, or {@code unix:PATH} for a Unix socket (which can also hand
+ *     the listeners to a replacing SLB), of the runtime API, HAProxy's {@code stats socket}: one
+ *     text command a line ({@code add server}, {@code del server}, {@code set server}, {@code show
  *     servers state}, {@code reload}); absent or blank means none
  * @param frontends listeners each with a pool of their own (HAProxy's {@code listen} sections);
  *     absent, {@code listen} and {@code backends} above make the one frontend {@value
@@ -74,6 +76,8 @@ public record SlbConfig(
     Boolean accessLog,
     String runtimeApi,
     List<FrontendConfig> frontends) {
+
+  private static final String UNIX_PREFIX = "unix:";
 
   /** The name of the frontend a file without {@code frontends} describes at its top level. */
   public static final String DEFAULT_FRONTEND = "shop";
@@ -154,7 +158,11 @@ public record SlbConfig(
     }
     accessLog = accessLog != null && accessLog;
     runtimeApi = runtimeApi == null || runtimeApi.isBlank() ? null : runtimeApi.trim();
-    if (runtimeApi != null) {
+    if (runtimeApi != null && runtimeApi.startsWith(UNIX_PREFIX)) {
+      if (runtimeApi.length() == UNIX_PREFIX.length()) {
+        throw new IllegalArgumentException("slb: runtimeApi unix: needs a path");
+      }
+    } else if (runtimeApi != null) {
       address(runtimeApi); // fails early on a bad address
     }
     List<FrontendConfig> declared =
@@ -189,9 +197,16 @@ public record SlbConfig(
     return frontends.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
   }
 
-  /** Where the runtime API listens, or null when there is none. */
+  /** Where the runtime API listens on TCP, or null when there is none or it is a Unix socket. */
   public InetSocketAddress runtimeApiAddress() {
-    return runtimeApi == null ? null : address(runtimeApi);
+    return runtimeApi == null || runtimeApi.startsWith(UNIX_PREFIX) ? null : address(runtimeApi);
+  }
+
+  /** The Unix socket's path of the runtime API ({@code unix:/run/slb.sock}), or null. */
+  public Path runtimeApiPath() {
+    return runtimeApi != null && runtimeApi.startsWith(UNIX_PREFIX)
+        ? Path.of(runtimeApi.substring(UNIX_PREFIX.length()))
+        : null;
   }
 
   /** The transport to run on, {@code auto} resolved against this system. */

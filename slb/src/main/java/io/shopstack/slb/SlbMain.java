@@ -3,15 +3,23 @@ package io.shopstack.slb;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.server.Hangup;
 import io.shopstack.common.server.LeakDetection;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one SLB from {@code slb.yml} (or {@code --config=FILE}) until the JVM is stopped. SIGHUP
+ * Runs one SLB from {@code slb.yml} (or {@code --config=FILE}) until the JVM is stopped; with
+ * {@code --listeners-from=PATH} it takes over the listening sockets of the SLB it replaces. SIGHUP
  * reads the file again and applies its backends, as {@code POST /reload} does.
  */
 public final class SlbMain {
   private static final Logger log = LoggerFactory.getLogger(SlbMain.class);
+
+  /**
+   * {@code --listeners-from=PATH}: the Unix runtime API of the SLB this one replaces, whose
+   * listening sockets it takes (HAProxy's {@code -x}); stop the old one once this one is up.
+   */
+  private static final String LISTENERS_FROM = "--listeners-from=";
 
   private SlbMain() {}
 
@@ -41,6 +49,11 @@ public final class SlbMain {
     SlbServer server =
         new SlbServer(config)
             .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, "slb.yml", args));
+    for (String arg : args) {
+      if (arg.startsWith(LISTENERS_FROM)) {
+        server.takingListenersFrom(Path.of(arg.substring(LISTENERS_FROM.length())));
+      }
+    }
     // Before the start, whose "listening on" line tells operators and scripts the SLB is up: a
     // SIGHUP sent on that line must reload (it once met the JVM's default handler during the full
     // GC of settleStartUpHeap). The reload only swaps backend lists, briefly.

@@ -15,9 +15,12 @@ import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthChecker;
 import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
+import io.shopstack.slb.operations.ListenerHandover;
 import io.shopstack.slb.operations.RuntimeApi;
 import io.shopstack.slb.proxy.FrontendLimit;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlbServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlbServer.class);
+  private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(5);
 
   private final SlbConfig config;
   private final PrometheusMeterRegistry registry;
@@ -41,6 +45,7 @@ public final class SlbServer implements AutoCloseable {
   private AdminServer admin;
   private RuntimeApi runtimeApi;
   private Supplier<SlbConfig> configSource;
+  private Path listenersFrom;
   // Set on the starting thread, read by the JDK's signal thread and the admin port's.
   private volatile ConfigReload reload;
 
@@ -62,6 +67,17 @@ public final class SlbServer implements AutoCloseable {
    */
   public SlbServer reloadingFrom(Supplier<SlbConfig> source) {
     this.configSource = source;
+    return this;
+  }
+
+  /**
+   * Makes this SLB take the listening sockets of the one whose Unix runtime API is at {@code
+   * socket} (HAProxy's {@code -x}) instead of binding its own beside them, so that stopping the old
+   * one afterwards resets no client waiting to be accepted; set before {@link #start()}. Epoll
+   * only.
+   */
+  public SlbServer takingListenersFrom(Path socket) {
+    this.listenersFrom = socket;
     return this;
   }
 
@@ -124,8 +140,17 @@ public final class SlbServer implements AutoCloseable {
     EventLoopGroup workers = server.eventLoops("io", reusePort ? cores : 0);
     EventLoopGroup healthLoops = server.eventLoops("health", 1);
     EventLoopGroup acceptor = reusePort ? null : server.eventLoops("accept", 1);
+    InheritedListeners inherited = handedOver(server);
     for (Frontend frontend : frontends) {
-      frontend.open(server, workers, acceptor, healthLoops, registry);
+      frontend.open(server, workers, acceptor, healthLoops, registry, inherited);
+    }
+    List<InetSocketAddress> unclaimed = inherited.closeUnclaimed();
+    if (!unclaimed.isEmpty()) {
+      log.info(
+          "{} closed {} handed-over listeners no frontend listens on: {}",
+          config.instance(),
+          unclaimed.size(),
+          unclaimed);
     }
     Map<String, BackendChanges> changes = new LinkedHashMap<>();
     frontends.forEach(f -> changes.put(f.name(), f.changes()));
@@ -142,8 +167,33 @@ public final class SlbServer implements AutoCloseable {
                 Map.of("/backends", new BackendsPage(frontends)))
             .start(server);
     if (config.runtimeApiAddress() != null) {
-      runtimeApi = new RuntimeApi(changes, reload).start(server, config.runtimeApiAddress());
+      runtimeApi =
+          new RuntimeApi(changes, reload, this::listeners)
+              .start(server, config.runtimeApiAddress());
+    } else if (config.runtimeApiPath() != null) {
+      runtimeApi =
+          new RuntimeApi(changes, reload, this::listeners)
+              .start(server, config.runtimeApiPath(), listenersFrom != null);
     }
+  }
+
+  /** The sockets the replaced SLB hands over, or none when this one replaces nothing. */
+  private InheritedListeners handedOver(ServerLifecycle server) throws InterruptedException {
+    if (listenersFrom == null) {
+      return InheritedListeners.none();
+    }
+    if (server.transport() != Transport.EPOLL) {
+      throw new IllegalStateException(
+          "taking listeners over needs native epoll; the SLB runs on " + server.transport());
+    }
+    InheritedListeners inherited =
+        new InheritedListeners(ListenerHandover.take(listenersFrom, HANDOVER_TIMEOUT));
+    log.info(
+        "{} took {} listening sockets over from {}",
+        config.instance(),
+        inherited.size(),
+        listenersFrom);
+    return inherited;
   }
 
   private Health health() {

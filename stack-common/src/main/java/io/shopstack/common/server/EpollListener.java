@@ -24,6 +24,17 @@ public final class EpollListener extends AbstractEpollServerChannel implements S
     config = new EpollListenerConfig(this);
   }
 
+  /**
+   * A socket already bound and listening, passed over by another process (SCM_RIGHTS): a server
+   * that replaces a running one takes its predecessor's listeners, so the clients waiting in their
+   * accept queues are not reset when the predecessor closes its copies (HAProxy's {@code -x}).
+   * Register it ({@link ServerLifecycle#register}); it is not bound again.
+   */
+  public EpollListener(int listeningFd) {
+    super(LinuxSocket.newSocket(listeningFd));
+    config = new EpollListenerConfig(this);
+  }
+
   @Override
   protected void doBind(SocketAddress local) throws Exception {
     super.doBind(local);

@@ -4,6 +4,7 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ final class Listeners {
     this.instance = instance;
   }
 
-  Channel bind(String purpose, AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address)
+  Channel bind(String purpose, AbstractBootstrap<?, ?> bootstrap, SocketAddress address)
       throws InterruptedException {
     ChannelFuture bound = bootstrap.bind(address);
     // Tracked before waiting: if the wait is interrupted, the bind may still complete later, and
@@ -37,12 +38,27 @@ final class Listeners {
     return bound.channel();
   }
 
+  Channel register(String purpose, AbstractBootstrap<?, ?> bootstrap) throws InterruptedException {
+    ChannelFuture registered = bootstrap.register();
+    adopt(registered.channel());
+    registered.await();
+    if (!registered.isSuccess()) {
+      throw new ServerStartException(
+          instance + ": cannot take over " + purpose + ": " + registered.cause().getMessage(),
+          registered.cause());
+    }
+    return registered.channel();
+  }
+
   synchronized Channel adopt(Channel channel) {
     channels.add(channel);
     return channel;
   }
 
-  private static String hostPort(InetSocketAddress address) {
+  private static String hostPort(SocketAddress socketAddress) {
+    if (!(socketAddress instanceof InetSocketAddress address)) {
+      return socketAddress.toString();
+    }
     String host =
         address.getAddress() == null
             ? address.getHostString()

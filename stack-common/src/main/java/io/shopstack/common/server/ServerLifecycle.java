@@ -4,9 +4,12 @@ import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -125,9 +128,21 @@ public final class ServerLifecycle implements AutoCloseable {
    * the clients waiting in the accept queue in batches ({@link AcceptBatch}), on epoll too.
    */
   public ServerBootstrap serverBootstrap(EventLoopGroup acceptors, EventLoopGroup workers) {
+    return serverBootstrap(
+        acceptors, workers, new ReflectiveChannelFactory<>(transport.serverChannel()));
+  }
+
+  /**
+   * The same, with listening channels made by {@code listeners} instead of the transport's: a Unix
+   * socket, or a socket another process handed over ({@link EpollListener#EpollListener(int)}).
+   */
+  public ServerBootstrap serverBootstrap(
+      EventLoopGroup acceptors,
+      EventLoopGroup workers,
+      ChannelFactory<? extends ServerChannel> listeners) {
     return new ServerBootstrap()
         .group(acceptors, workers)
-        .channel(transport.serverChannel())
+        .channelFactory(listeners)
         .option(ChannelOption.RCVBUF_ALLOCATOR, AcceptBatch.allocator())
         .handler(connections.acceptor());
   }
@@ -144,9 +159,21 @@ public final class ServerLifecycle implements AutoCloseable {
    * @param purpose what the socket is for ("listener", "admin", "udp"), for the error message
    * @throws ServerStartException if the address cannot be bound
    */
-  public Channel bind(String purpose, AbstractBootstrap<?, ?> bootstrap, InetSocketAddress address)
+  public Channel bind(String purpose, AbstractBootstrap<?, ?> bootstrap, SocketAddress address)
       throws InterruptedException {
     return listeners.bind(purpose, bootstrap, address);
+  }
+
+  /**
+   * Registers {@code bootstrap}'s channel, a socket that is already bound and listening (an {@link
+   * EpollListener} made from a descriptor another process passed over), and waits for it; it is
+   * closed first when the server stops, like a bound one.
+   *
+   * @throws ServerStartException if it cannot be registered
+   */
+  public Channel register(String purpose, AbstractBootstrap<?, ?> bootstrap)
+      throws InterruptedException {
+    return listeners.register(purpose, bootstrap);
   }
 
   /**
