@@ -2,8 +2,10 @@ package io.shopstack.slb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.server.Transport;
+import io.shopstack.common.testing.ExternalCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +171,50 @@ class ListenerHandoverTest {
       assertThat(Files.exists(api, java.nio.file.LinkOption.NOFOLLOW_LINKS))
           .as("the last SLB removes the path it published")
           .isFalse();
+    }
+  }
+
+  /** As operators do it: {@code SlbMain --listeners-from=PATH}, then SIGTERM to the old process. */
+  @Test
+  void anSlbProcessStartedWithListenersFromTakesTheRunningOnesPlace() throws Exception {
+    Path api = dir.resolve("slb.sock");
+    Path oldConfig = dir.resolve("old.yml");
+    Path newConfig = dir.resolve("new.yml");
+    String runtimeApi = "runtimeApi: \"unix:" + api + "\"\n";
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        var order2 = TcpBackends.namedEcho("order-2")) {
+      Files.writeString(
+          oldConfig,
+          ConfigReloadTest.file("roundrobin", order1.hostPort())
+                  .replace("shutdownSeconds: 1", "shutdownSeconds: 30")
+              + runtimeApi);
+      try (SlbProcess old = new SlbProcess(oldConfig)) {
+        int port = old.awaitPort();
+        InetSocketAddress vip = new InetSocketAddress("127.0.0.1", port);
+        Files.writeString(
+            newConfig,
+            ConfigReloadTest.file("roundrobin", order2.hostPort())
+                    .replace("127.0.0.1:0\"]", "127.0.0.1:" + port + "\"]")
+                + runtimeApi);
+        try (NamedSession before = new NamedSession(vip);
+            SlbProcess replacement = new SlbProcess(newConfig, "--listeners-from=" + api)) {
+          assertThat(replacement.awaitPort()).isEqualTo(port);
+          assertThat(replacement.output())
+              .anyMatch(l -> l.contains("listening sockets over from " + api));
+          ExternalCommand.run(Duration.ofSeconds(10), "kill", "-TERM", String.valueOf(old.pid()))
+              .assertSuccess();
+          // Until its signal handler has closed its copies, both accept from the same sockets;
+          // then it accepts nothing more and lets its open session run.
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> NamedSession.backendsOfNewSessions(vip, 1).equals(List.of("order-2")));
+          assertThat(NamedSession.backendsOfNewSessions(vip, 4)).containsOnly("order-2");
+          assertThat(before.echo("still there")).isEqualTo("still there");
+          assertThat(command(api, "show servers state")).contains(order2.hostPort());
+          before.close(); // its last session ends: the old process exits
+          await().atMost(Duration.ofSeconds(20)).until(() -> !old.isAlive());
+        }
+      }
     }
   }
 

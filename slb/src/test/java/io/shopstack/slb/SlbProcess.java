@@ -16,8 +16,10 @@ final class SlbProcess implements AutoCloseable {
 
   private final ServiceProcess process;
 
-  SlbProcess(Path config) {
-    process = ServiceProcess.of(SlbMain.class).arguments("--config=" + config).start();
+  SlbProcess(Path config, String... moreArguments) {
+    List<String> arguments = new java.util.ArrayList<>(List.of("--config=" + config));
+    arguments.addAll(List.of(moreArguments));
+    process = ServiceProcess.of(SlbMain.class).arguments(arguments.toArray(String[]::new)).start();
   }
 
   long pid() {
