@@ -5,6 +5,7 @@ import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
+import io.shopstack.slb.operations.RuntimeLevel;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -57,6 +58,9 @@ import java.util.Locale;
  *     accessLog} above are what a frontend that leaves them out takes (HAProxy's {@code defaults}),
  *     and {@code listen} and {@code backends} must stay out. After construction this is always the
  *     resolved list, every key set
+ * @param runtimeApiLevel what the runtime API's clients may do, HAProxy's {@code level}: {@code
+ *     user} (show), {@code operator} (also set server state and weight) or {@code admin} (also add
+ *     and delete servers, reload, hand the listeners over); absent means admin
  */
 public record SlbConfig(
     String instance,
@@ -75,7 +79,8 @@ public record SlbConfig(
     Integer queueTimeoutMillis,
     Boolean accessLog,
     String runtimeApi,
-    List<FrontendConfig> frontends) {
+    List<FrontendConfig> frontends,
+    String runtimeApiLevel) {
 
   private static final String UNIX_PREFIX = "unix:";
 
@@ -165,6 +170,7 @@ public record SlbConfig(
     } else if (runtimeApi != null) {
       address(runtimeApi); // fails early on a bad address
     }
+    runtimeApiLevel = RuntimeLevel.of(runtimeApiLevel).label();
     List<FrontendConfig> declared =
         ownFrontends
             ? frontends
@@ -200,6 +206,10 @@ public record SlbConfig(
   /** Where the runtime API listens on TCP, or null when there is none or it is a Unix socket. */
   public InetSocketAddress runtimeApiAddress() {
     return runtimeApi == null || runtimeApi.startsWith(UNIX_PREFIX) ? null : address(runtimeApi);
+  }
+
+  public RuntimeLevel runtimeLevel() {
+    return RuntimeLevel.of(runtimeApiLevel);
   }
 
   /** The Unix socket's path of the runtime API ({@code unix:/run/slb.sock}), or null. */

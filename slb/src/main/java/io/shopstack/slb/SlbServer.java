@@ -168,11 +168,11 @@ public final class SlbServer implements AutoCloseable {
             .start(server);
     if (config.runtimeApiAddress() != null) {
       runtimeApi =
-          new RuntimeApi(changes, reload, this::listeners)
+          new RuntimeApi(changes, reload, this::listeners, config.runtimeLevel())
               .start(server, config.runtimeApiAddress());
     } else if (config.runtimeApiPath() != null) {
       runtimeApi =
-          new RuntimeApi(changes, reload, this::listeners)
+          new RuntimeApi(changes, reload, this::listeners, config.runtimeLevel())
               .start(server, config.runtimeApiPath(), listenersFrom != null);
     }
   }

@@ -1,6 +1,7 @@
 package io.shopstack.slb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.shopstack.common.testing.MetricsScrape;
@@ -210,5 +211,56 @@ class RuntimeApiTest {
                 "shop " + order2.hostPort() + " UP ready 1 0 0");
       }
     }
+  }
+
+  /**
+   * HAProxy's socket levels: a {@code user} socket shows, an {@code operator} socket also sets
+   * servers' state and weight, only {@code admin} (the default) adds, deletes, reloads and hands
+   * the listeners over. A refused command changes nothing.
+   */
+  @Test
+  void eachLevelMayDoWhatHaproxysLevelOfThatNameMay() throws Exception {
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        SlbServer operator =
+            new SlbServer(
+                    SlbConfigs.inFrontOf(order1.hostPort())
+                        .instance("slb-operator")
+                        .shutdownSeconds(1)
+                        .runtimeApi("127.0.0.1:0")
+                        .runtimeApiLevel("operator")
+                        .build())
+                .start();
+        SlbServer user =
+            new SlbServer(
+                    SlbConfigs.inFrontOf(order1.hostPort())
+                        .instance("slb-user")
+                        .shutdownSeconds(1)
+                        .runtimeApi("127.0.0.1:0")
+                        .runtimeApiLevel("user")
+                        .build())
+                .start()) {
+      InetSocketAddress asOperator = operator.runtimeApiAddress();
+      InetSocketAddress asUser = user.runtimeApiAddress();
+
+      assertThat(command(asUser, "show servers state")).contains(order1.hostPort() + " UP ready");
+      assertThat(command(asUser, "set server " + order1.hostPort() + " state drain"))
+          .isEqualTo(
+              "error: permission denied: set server needs level operator, this socket is user\n\n");
+      assertThat(user.backends().backends().get(0).inRotation()).isTrue();
+
+      assertThat(command(asOperator, "set server " + order1.hostPort() + " weight 3"))
+          .startsWith(order1.hostPort() + " weight 3 (was 1)");
+      for (String adminOnly :
+          List.of(
+              "add server 127.0.0.1:1", "del server " + order1.hostPort(), "reload", "_getsocks")) {
+        assertThat(command(asOperator, adminOnly))
+            .as(adminOnly)
+            .startsWith("error: permission denied: ")
+            .contains("needs level admin, this socket is operator");
+      }
+      assertThat(operator.backends().backends()).hasSize(1);
+    }
+    assertThatThrownBy(() -> SlbConfigs.inFrontOf("127.0.0.1:1").runtimeApiLevel("root").build())
+        .hasMessageContaining("runtimeApiLevel must be user, operator or admin, got 'root'");
   }
 }

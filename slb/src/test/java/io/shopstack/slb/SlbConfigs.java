@@ -25,6 +25,7 @@ final class SlbConfigs {
   private Integer queueTimeoutMillis;
   private Boolean accessLog;
   private String runtimeApi;
+  private String runtimeApiLevel;
 
   private SlbConfigs(List<String> backends) {
     this.backends = backends;
@@ -105,6 +106,11 @@ final class SlbConfigs {
     return this;
   }
 
+  SlbConfigs runtimeApiLevel(String level) {
+    this.runtimeApiLevel = level;
+    return this;
+  }
+
   SlbConfig build() {
     return new SlbConfig(
         instance,
@@ -123,6 +129,7 @@ final class SlbConfigs {
         queueTimeoutMillis,
         accessLog,
         runtimeApi,
-        null);
+        null,
+        runtimeApiLevel);
   }
 }

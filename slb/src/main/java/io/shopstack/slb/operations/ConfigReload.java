@@ -139,6 +139,7 @@ public final class ConfigReload {
     differs(keys, "shutdownSeconds", SlbConfig::shutdownSeconds, running, next);
     differs(keys, "transport", SlbConfig::transport, running, next);
     differs(keys, "runtimeApi", SlbConfig::runtimeApi, running, next);
+    differs(keys, "runtimeApiLevel", SlbConfig::runtimeApiLevel, running, next);
     for (FrontendConfig now : running.frontends()) {
       FrontendConfig then = next.frontend(now.name());
       if (then == null) {

@@ -42,12 +42,11 @@ public final class ListenerHandover {
 
   private ListenerHandover() {}
 
-  /** The old side: sends every listening socket's descriptor, then closes the connection. */
+  /**
+   * The old side, on a Unix runtime API socket of level admin: sends every listening socket's
+   * descriptor, then closes the connection.
+   */
   static void handOver(ChannelHandlerContext ctx, Supplier<List<Channel>> listeners) {
-    if (!(ctx.channel() instanceof EpollDomainSocketChannel)) {
-      ctx.writeAndFlush("error: " + COMMAND + " only on a Unix runtime API socket\n\n");
-      return;
-    }
     int sent = 0;
     for (Channel listener : listeners.get()) {
       if (listener instanceof UnixChannel unix && listener.isOpen()) {

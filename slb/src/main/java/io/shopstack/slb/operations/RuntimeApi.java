@@ -15,6 +15,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.string.StringDecoder;
@@ -55,10 +56,14 @@ public final class RuntimeApi {
    * @param changes each frontend's changes by its name, in configuration order
    * @param reload null when the SLB was started without a file to read again
    * @param listeners the SLB's listening sockets, handed over on {@code _getsocks}
+   * @param level what this socket's clients may do (HAProxy's {@code level})
    */
   public RuntimeApi(
-      Map<String, BackendChanges> changes, ConfigReload reload, Supplier<List<Channel>> listeners) {
-    this.commands = new RuntimeCommands(changes, reload);
+      Map<String, BackendChanges> changes,
+      ConfigReload reload,
+      Supplier<List<Channel>> listeners,
+      RuntimeLevel level) {
+    this.commands = new RuntimeCommands(changes, reload, level);
     this.listeners = listeners;
   }
 
@@ -70,7 +75,11 @@ public final class RuntimeApi {
             "runtime API",
             bootstrap(server, new ReflectiveChannelFactory<>(server.transport().serverChannel())),
             address);
-    log.info("{} runtime API on {}", server.instance(), listener.localAddress());
+    log.info(
+        "{} runtime API on {}, level {}",
+        server.instance(),
+        listener.localAddress(),
+        commands.level().label());
     return this;
   }
 
@@ -101,7 +110,12 @@ public final class RuntimeApi {
         server.bind("runtime API", bootstrap, new DomainSocketAddress(path.own().toString()));
     path.publish();
     server.track((AutoCloseable) path::withdraw);
-    log.info("{} runtime API on unix:{} ({})", server.instance(), published, path.own());
+    log.info(
+        "{} runtime API on unix:{} ({}), level {}",
+        server.instance(),
+        published,
+        path.own(),
+        commands.level().label());
     return this;
   }
 
@@ -150,7 +164,9 @@ public final class RuntimeApi {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
-      if (line.trim().equals(ListenerHandover.COMMAND)) {
+      if (line.trim().equals(ListenerHandover.COMMAND)
+          && commands.level() == RuntimeLevel.ADMIN
+          && ctx.channel() instanceof DomainSocketChannel) {
         ListenerHandover.handOver(ctx, listeners);
         return;
       }

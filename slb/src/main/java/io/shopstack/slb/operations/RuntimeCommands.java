@@ -41,15 +41,22 @@ final class RuntimeCommands {
   private final Map<String, BackendChanges> frontends;
   private final List<String> order;
   private final ConfigReload reload;
+  private final RuntimeLevel level;
 
   /**
    * @param frontends each frontend's changes by its name, in configuration order
    * @param reload may be null: the SLB was started without a file to read again
+   * @param level what this socket's clients may do
    */
-  RuntimeCommands(Map<String, BackendChanges> frontends, ConfigReload reload) {
+  RuntimeCommands(Map<String, BackendChanges> frontends, ConfigReload reload, RuntimeLevel level) {
     this.frontends = Map.copyOf(frontends);
     this.order = List.copyOf(frontends.keySet());
     this.reload = reload;
+    this.level = level;
+  }
+
+  RuntimeLevel level() {
+    return level;
   }
 
   /** Runs one command line; the answer, ending with an empty line. */
@@ -66,12 +73,15 @@ final class RuntimeCommands {
     String verb = words.size() >= 2 ? words.get(0) + " " + words.get(1) : line;
     switch (verb) {
       case "add server":
+        level.require(RuntimeLevel.ADMIN, verb);
         BackendSpec spec = spec(words); // its usage message first when words are missing
         return frontendOf(words).add(spec, by);
       case "del server":
+        level.require(RuntimeLevel.ADMIN, verb);
         exactly(words, 3);
         return frontendOf(words).remove(server(words.get(2)), by);
       case "set server":
+        level.require(RuntimeLevel.OPERATOR, verb);
         exactly(words, 5);
         BackendChanges changes = frontendOf(words);
         return switch (words.get(3)) {
@@ -87,10 +97,15 @@ final class RuntimeCommands {
         break;
     }
     if (line.equals("reload")) {
+      level.require(RuntimeLevel.ADMIN, line);
       if (reload == null) {
         throw new IllegalArgumentException("this SLB was not started from a file to reload");
       }
       return reload.reload(by);
+    }
+    if (line.equals(ListenerHandover.COMMAND)) {
+      level.require(RuntimeLevel.ADMIN, line);
+      throw new IllegalArgumentException(line + " only on a Unix runtime API socket");
     }
     if (line.equals("help") || line.isEmpty()) {
       return HELP;
