@@ -213,6 +213,17 @@ class RuntimeApiTest {
     }
   }
 
+  private static SlbServer atLevel(String level, String backend) throws InterruptedException {
+    return new SlbServer(
+            SlbConfigs.inFrontOf(backend)
+                .instance("slb-" + level)
+                .shutdownSeconds(1)
+                .runtimeApi("127.0.0.1:0")
+                .runtimeApiLevel(level)
+                .build())
+        .start();
+  }
+
   /**
    * HAProxy's socket levels: a {@code user} socket shows, an {@code operator} socket also sets
    * servers' state and weight, only {@code admin} (the default) adds, deletes, reloads and hands
@@ -221,24 +232,8 @@ class RuntimeApiTest {
   @Test
   void eachLevelMayDoWhatHaproxysLevelOfThatNameMay() throws Exception {
     try (var order1 = TcpBackends.namedEcho("order-1");
-        SlbServer operator =
-            new SlbServer(
-                    SlbConfigs.inFrontOf(order1.hostPort())
-                        .instance("slb-operator")
-                        .shutdownSeconds(1)
-                        .runtimeApi("127.0.0.1:0")
-                        .runtimeApiLevel("operator")
-                        .build())
-                .start();
-        SlbServer user =
-            new SlbServer(
-                    SlbConfigs.inFrontOf(order1.hostPort())
-                        .instance("slb-user")
-                        .shutdownSeconds(1)
-                        .runtimeApi("127.0.0.1:0")
-                        .runtimeApiLevel("user")
-                        .build())
-                .start()) {
+        SlbServer operator = atLevel("operator", order1.hostPort());
+        SlbServer user = atLevel("user", order1.hostPort())) {
       InetSocketAddress asOperator = operator.runtimeApiAddress();
       InetSocketAddress asUser = user.runtimeApiAddress();
 
