@@ -141,10 +141,15 @@ public final class SlbServer implements AutoCloseable {
     EventLoopGroup healthLoops = server.eventLoops("health", 1);
     EventLoopGroup acceptor = reusePort ? null : server.eventLoops("accept", 1);
     InheritedListeners inherited = handedOver(server);
-    for (Frontend frontend : frontends) {
-      frontend.open(server, workers, acceptor, healthLoops, registry, inherited);
+    List<InetSocketAddress> unclaimed;
+    try {
+      for (Frontend frontend : frontends) {
+        frontend.open(server, workers, acceptor, healthLoops, registry, inherited);
+      }
+    } finally {
+      // Also when a frontend fails to open: the claimed ones close with the lifecycle.
+      unclaimed = inherited.closeUnclaimed();
     }
-    List<InetSocketAddress> unclaimed = inherited.closeUnclaimed();
     if (!unclaimed.isEmpty()) {
       log.info(
           "{} closed {} handed-over listeners no frontend listens on: {}",

@@ -99,7 +99,11 @@ public final class ListenerHandover {
       if (!channel.closeFuture().await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         channel.close();
         throw new IllegalStateException(
-            "the SLB at " + socket + " did not hand its listeners over within " + timeout);
+            "the SLB at "
+                + socket
+                + " did not hand its listeners over within "
+                + timeout
+                + " (only a runtime API of level admin does)");
       }
       return List.copyOf(received);
     } finally {
