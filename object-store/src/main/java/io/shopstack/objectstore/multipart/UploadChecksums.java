@@ -21,6 +21,11 @@ import java.util.TreeMap;
  */
 final class UploadChecksums {
 
+  /** What the AWS SDKs name the algorithm of the checksum they send with (header or trailer). */
+  private static final String SDK_ALGORITHM = "x-amz-sdk-checksum-algorithm";
+
+  private static final String CHECKSUM_PREFIX = "x-amz-checksum-";
+
   private UploadChecksums() {}
 
   /**
@@ -40,7 +45,9 @@ final class UploadChecksums {
    * Refuses, before a byte of it is stored, a part of an upload with an algorithm that does not
    * carry that algorithm's checksum: its composite could not be made. S3 refuses a part with no
    * checksum too, in the same words ("actual checksum Type: null"), rather than computing it: it
-   * does that only for a FULL_OBJECT upload, which this store accepts without keeping a checksum.
+   * does that only for a FULL_OBJECT upload, which this store accepts without keeping a checksum. A
+   * part whose {@code x-amz-sdk-checksum-algorithm} names another algorithm than the checksum sent
+   * is refused first, in S3's words for that header.
    */
   static void checkPart(Upload upload, HttpServletRequest request) {
     Optional<ChecksumAlgorithm> algorithm = upload.checksumAlgorithm();
@@ -48,11 +55,19 @@ final class UploadChecksums {
       return;
     }
     Set<String> declared = UploadBody.declaredChecksums(request);
+    String sdkNamed = request.getHeader(SDK_ALGORITHM);
+    if (sdkNamed != null
+        && !declared.isEmpty()
+        && !declared.contains(CHECKSUM_PREFIX + sdkNamed.trim().toLowerCase(Locale.ROOT))) {
+      // S3 checks the SDK's own header against the checksum it came with before the upload's
+      // algorithm: a CRC32 header sent as "SHA256" is this, not a Checksum Type mismatch
+      throw S3Error.INVALID_REQUEST.exception("Value for " + SDK_ALGORITHM + " header is invalid.");
+    }
     if (declared.contains(algorithm.get().header())) {
       return;
     }
     String actual =
-        declared.isEmpty() ? "null" : declared.iterator().next().replace("x-amz-checksum-", "");
+        declared.isEmpty() ? "null" : declared.iterator().next().replace(CHECKSUM_PREFIX, "");
     throw S3Error.INVALID_REQUEST.exception(
         "Checksum Type mismatch occurred, expected checksum Type: "
             + algorithm.get().name().toLowerCase(Locale.ROOT)

@@ -1,6 +1,7 @@
 package io.shopstack.objectstore.storage;
 
 import io.shopstack.objectstore.system.S3Error;
+import io.shopstack.objectstore.system.S3Exception;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -231,13 +232,15 @@ public class MultipartStorage {
           objects
               .read(partSidecar(directory, choice.number()))
               .filter(p -> p.etag().equals(quoted(choice.etag())))
-              .orElseThrow(() -> S3Error.INVALID_PART.exception());
+              .orElseThrow(() -> invalidPart(uploadId, choice));
       parts.add(part);
     }
     Map<String, String> checksums =
         upload
             .checksumAlgorithm()
-            .map(algorithm -> Map.of(algorithm.header(), composite(algorithm, chosen, parts)))
+            .map(
+                algorithm ->
+                    Map.of(algorithm.header(), composite(algorithm, uploadId, chosen, parts)))
             .orElse(upload.target().headers().checksums());
     for (int i = 0; i < parts.size() - 1; i++) {
       if (parts.get(i).size() < MIN_PART_SIZE) {
@@ -275,7 +278,10 @@ public class MultipartStorage {
    * says it) and that checksum the one the part was uploaded with (InvalidPart otherwise).
    */
   private static String composite(
-      ChecksumAlgorithm algorithm, List<PartChoice> chosen, List<StoredObject> parts) {
+      ChecksumAlgorithm algorithm,
+      String uploadId,
+      List<PartChoice> chosen,
+      List<StoredObject> parts) {
     List<String> values = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       PartChoice choice = chosen.get(i);
@@ -296,7 +302,7 @@ public class MultipartStorage {
       ObjectHeaders kept = parts.get(i).headers();
       String uploaded = kept == null ? null : kept.checksums().get(algorithm.header());
       if (!named.trim().equals(uploaded)) {
-        throw S3Error.INVALID_PART.exception();
+        throw invalidPart(uploadId, choice); // S3 names the part and its ETag, not the checksum
       }
       values.add(uploaded);
     }
@@ -322,7 +328,7 @@ public class MultipartStorage {
           try {
             abort(bucket.name(), upload.target().key(), upload.id());
             removed++;
-          } catch (NoSuchFileException | io.shopstack.objectstore.system.S3Exception e) {
+          } catch (NoSuchFileException | S3Exception e) {
             // completed or aborted by its client meanwhile
           }
         }
@@ -365,6 +371,25 @@ public class MultipartStorage {
 
   private static Path partSidecar(Path directory, int number) {
     return directory.resolve(String.format("part-%05d.json", number));
+  }
+
+  /**
+   * S3's InvalidPart names the upload, the first part it could not match and the ETag the request
+   * gave for it, unquoted (empty when the request's was empty), after Code and Message.
+   */
+  private static S3Exception invalidPart(String uploadId, PartChoice choice) {
+    return S3Error.INVALID_PART
+        .exception()
+        .with("UploadId", uploadId)
+        .with("PartNumber", choice.number())
+        .with("ETag", unquoted(choice.etag()));
+  }
+
+  private static String unquoted(String etag) {
+    String trimmed = etag.trim();
+    return trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")
+        ? trimmed.substring(1, trimmed.length() - 1)
+        : trimmed;
   }
 
   private static String quoted(String etag) {

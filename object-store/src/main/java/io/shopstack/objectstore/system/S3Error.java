@@ -100,8 +100,9 @@ public enum S3Error {
   INVALID_PART(
       "InvalidPart",
       HttpStatus.BAD_REQUEST,
-      "One or more of the specified parts could not be found. The part might not have been"
-          + " uploaded, or the specified entity tag might not have matched the part's entity tag."),
+      // as S3 sends it (two spaces included); the API Reference's wording differs
+      "One or more of the specified parts could not be found.  The part may not have been"
+          + " uploaded, or the specified entity tag may not match the part's entity tag."),
   INVALID_PART_NUMBER(
       "InvalidPartNumber",
       HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,

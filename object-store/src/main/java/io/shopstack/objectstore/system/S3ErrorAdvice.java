@@ -3,6 +3,7 @@ package io.shopstack.objectstore.system;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ class S3ErrorAdvice {
 
   @ExceptionHandler(S3Exception.class)
   ResponseEntity<byte[]> refused(S3Exception e, HttpServletRequest request) {
-    return document(e.error(), e.getMessage(), request);
+    return document(e.error(), e.getMessage(), e.elements(), request);
   }
 
   /** POST also carries DeleteObjects, RestoreObject and SelectObjectContent in S3: not here. */
@@ -85,9 +86,16 @@ class S3ErrorAdvice {
 
   private static ResponseEntity<byte[]> document(
       S3Error error, String message, HttpServletRequest request) {
+    return document(error, message, Map.of(), request);
+  }
+
+  /** {@code elements}: what this refusal names beyond the subject, as S3 orders them. */
+  private static ResponseEntity<byte[]> document(
+      S3Error error, String message, Map<String, String> elements, HttpServletRequest request) {
     XmlDocument document =
         XmlDocument.error().element("Code", error.code()).element("Message", message);
     ErrorSubject.of(error, request).forEach(document::element);
+    elements.forEach(document::element);
     ResponseEntity<byte[]> answer =
         document
             .element("Resource", request.getRequestURI())
