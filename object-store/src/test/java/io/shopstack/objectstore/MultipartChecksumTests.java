@@ -127,15 +127,7 @@ class MultipartChecksumTests {
 
   @Test
   void partsAndCompletionsWithoutTheRightChecksumsAreRefused() throws Exception {
-    sdk.s3().createBucket(b -> b.bucket("mpu-sum-refusals"));
-    String id =
-        sdk.s3()
-            .createMultipartUpload(
-                b ->
-                    b.bucket("mpu-sum-refusals")
-                        .key("k")
-                        .checksumAlgorithm(ChecksumAlgorithm.CRC32))
-            .uploadId();
+    String id = crc32Upload("mpu-sum-refusals");
     byte[] content = random(1000, 23);
 
     // a checksum that is not the bytes' (sent as a header, as a client with a precomputed one does)
@@ -185,6 +177,15 @@ class MultipartChecksumTests {
         .isEqualTo(composite(content));
   }
 
+  /** A new bucket with an upload of key {@code k} whose parts carry CRC32 checksums; its ID. */
+  private String crc32Upload(String bucket) {
+    sdk.s3().createBucket(b -> b.bucket(bucket));
+    return sdk.s3()
+        .createMultipartUpload(
+            b -> b.bucket(bucket).key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
+        .uploadId();
+  }
+
   /**
    * The one exception to "part numbers need only ascend" (MultipartUploadTests): with part
    * checksums, S3 needs the parts numbered from 1 without a gap (400 InvalidPartOrder; S3 API
@@ -192,12 +193,7 @@ class MultipartChecksumTests {
    */
   @Test
   void partsWithChecksumsMustBeNumberedFromOneWithoutAGap() {
-    sdk.s3().createBucket(b -> b.bucket("mpu-sum-gaps"));
-    String id =
-        sdk.s3()
-            .createMultipartUpload(
-                b -> b.bucket("mpu-sum-gaps").key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
-            .uploadId();
+    String id = crc32Upload("mpu-sum-gaps");
     byte[] first = random(FIVE_MIB, 27);
     byte[] third = random(1000, 28);
     var part1 = uploadPart("mpu-sum-gaps", "k", id, 1, first);
@@ -239,12 +235,7 @@ class MultipartChecksumTests {
    */
   @Test
   void aPartWithoutTheUploadsChecksumIsRefusedAsS3RefusesIt() throws Exception {
-    sdk.s3().createBucket(b -> b.bucket("mpu-sum-none"));
-    String id =
-        sdk.s3()
-            .createMultipartUpload(
-                b -> b.bucket("mpu-sum-none").key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
-            .uploadId();
+    String id = crc32Upload("mpu-sum-none");
     byte[] content = random(1000, 29);
 
     try (S3Client whenRequired =
@@ -299,12 +290,7 @@ class MultipartChecksumTests {
    */
   @Test
   void aPartWhoseSdkAlgorithmHeaderNamesAnotherChecksumIsRefusedAsS3RefusesIt() throws Exception {
-    sdk.s3().createBucket(b -> b.bucket("mpu-sum-sdk"));
-    String id =
-        sdk.s3()
-            .createMultipartUpload(
-                b -> b.bucket("mpu-sum-sdk").key("k").checksumAlgorithm(ChecksumAlgorithm.CRC32))
-            .uploadId();
+    String id = crc32Upload("mpu-sum-sdk");
     byte[] content = random(1000, 30);
     String sha256 =
         Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(content));
