@@ -100,6 +100,45 @@ class ObjectChecksumTests {
         .doesNotContainKey("x-amz-checksum-sha256");
   }
 
+  /**
+   * A PutObject whose {@code x-amz-sdk-checksum-algorithm} names another algorithm than the
+   * checksum it carries: S3 answers 400 InvalidRequest "Value for x-amz-sdk-checksum-algorithm
+   * header is invalid." (openstack/swift's {@code test_different_checksum_requested}, run against
+   * AWS) and stores nothing; one whose header and checksum agree is taken. Before, the store never
+   * read the header. Raw signed HTTP: the AWS SDK sets the header itself.
+   */
+  @Test
+  void aPutWhoseSdkAlgorithmHeaderNamesAnotherChecksumIsRefusedAsS3RefusesIt() throws Exception {
+    sdk.s3().createBucket(b -> b.bucket("sums-sdk"));
+    byte[] content = random(1000, 31);
+    String crc32 = crc(new CRC32(), content);
+    URI uri = URI.create("http://127.0.0.1:" + port + "/sums-sdk/k");
+
+    HttpResponse<String> refused =
+        SignedHttp.send(
+            SignedHttp.sign(
+                    "PUT",
+                    uri,
+                    content,
+                    Map.of("x-amz-sdk-checksum-algorithm", "SHA1", "x-amz-checksum-crc32", crc32))
+                .toJdk());
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(ErrorElements.of(refused))
+        .containsEntry("Code", "InvalidRequest")
+        .containsEntry("Message", "Value for x-amz-sdk-checksum-algorithm header is invalid.");
+    assertThat(get(uri, Map.of()).statusCode()).as("nothing stored").isEqualTo(404);
+    HttpResponse<String> taken =
+        SignedHttp.send(
+            SignedHttp.sign(
+                    "PUT",
+                    uri,
+                    content,
+                    Map.of("x-amz-sdk-checksum-algorithm", "CRC32", "x-amz-checksum-crc32", crc32))
+                .toJdk());
+    assertThat(taken.statusCode()).isEqualTo(200);
+  }
+
   private static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {
     return SignedHttp.send(SignedHttp.sign("GET", uri, new byte[0], headers).toJdk());
   }

@@ -21,9 +21,6 @@ import java.util.TreeMap;
  */
 final class UploadChecksums {
 
-  /** What the AWS SDKs name the algorithm of the checksum they send with (header or trailer). */
-  private static final String SDK_ALGORITHM = "x-amz-sdk-checksum-algorithm";
-
   private static final String CHECKSUM_PREFIX = "x-amz-checksum-";
 
   private UploadChecksums() {}
@@ -54,15 +51,10 @@ final class UploadChecksums {
     if (algorithm.isEmpty()) {
       return;
     }
+    // S3 checks the SDK's own header against the checksum it came with before the upload's
+    // algorithm: a CRC32 header sent as "SHA256" is that refusal, not a Checksum Type mismatch
+    UploadBody.checkSdkAlgorithm(request);
     Set<String> declared = UploadBody.declaredChecksums(request);
-    String sdkNamed = request.getHeader(SDK_ALGORITHM);
-    if (sdkNamed != null
-        && !declared.isEmpty()
-        && !declared.contains(CHECKSUM_PREFIX + sdkNamed.trim().toLowerCase(Locale.ROOT))) {
-      // S3 checks the SDK's own header against the checksum it came with before the upload's
-      // algorithm: a CRC32 header sent as "SHA256" is this, not a Checksum Type mismatch
-      throw S3Error.INVALID_REQUEST.exception("Value for " + SDK_ALGORITHM + " header is invalid.");
-    }
     if (declared.contains(algorithm.get().header())) {
       return;
     }
