@@ -104,9 +104,12 @@ class MultipartController {
       throw S3Error.INVALID_ARGUMENT.exception(
           "Part number must be an integer between 1 and 10000");
     }
-    UploadChecksums.checkPart(uploads.require(bucket, keyOf(key), uploadId), request);
+    var upload = uploads.require(bucket, keyOf(key), uploadId);
     StoredObject part;
+    // open() reads no byte yet; it refuses a disagreeing x-amz-sdk-checksum-algorithm first, as S3
+    // answers that before the upload's own algorithm (checkPart)
     try (InputStream body = UploadBody.open(request, MultipartStorage.MAX_PART_SIZE)) {
+      UploadChecksums.checkPart(upload, request);
       part =
           uploads.putPart(
               bucket, keyOf(key), uploadId, number, body, () -> UploadBody.checksums(request));

@@ -44,16 +44,13 @@ final class UploadChecksums {
    * checksum too, in the same words ("actual checksum Type: null"), rather than computing it: it
    * does that only for a FULL_OBJECT upload, which this store accepts without keeping a checksum. A
    * part whose {@code x-amz-sdk-checksum-algorithm} names another algorithm than the checksum sent
-   * is refused first, in S3's words for that header.
+   * has been refused before this, in S3's words for that header, by {@link UploadBody#open}.
    */
   static void checkPart(Upload upload, HttpServletRequest request) {
     Optional<ChecksumAlgorithm> algorithm = upload.checksumAlgorithm();
     if (algorithm.isEmpty()) {
       return;
     }
-    // S3 checks the SDK's own header against the checksum it came with before the upload's
-    // algorithm: a CRC32 header sent as "SHA256" is that refusal, not a Checksum Type mismatch
-    UploadBody.checkSdkAlgorithm(request);
     Set<String> declared = UploadBody.declaredChecksums(request);
     if (declared.contains(algorithm.get().header())) {
       return;
