@@ -157,10 +157,12 @@ public final class Frontend {
       ProxyInitializer splices,
       ChannelFactory<? extends ServerChannel> channels) {
     ServerBootstrap bootstrap =
-        server
-            .serverBootstrap(acceptor, workers, channels)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childHandler(splices);
+        ProxyInitializer.clientOptions(
+            server
+                .serverBootstrap(acceptor, workers, channels)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(splices),
+            server.transport());
     ChannelHandler tracking = bootstrap.config().handler();
     FrontendLimit frontendLimit = limit;
     bootstrap.handler(

@@ -8,6 +8,7 @@ import io.shopstack.slb.health.HealthCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,66 @@ class ConnectionLimitsTest {
     assertThat(metric(slb, "slb_connections_queued")).isEqualTo(2);
     assertThat(metric(slb, "slb_queue_length")).isZero();
     assertThat(metric(slb, "slb_connections_queue_timeout")).isZero();
+  }
+
+  /**
+   * A client that sends while it waits for a backend slot is read ahead only a little (HAProxy's
+   * one buffer, FrontendHandler.EARLY_BYTES, 16 KiB, plus the read that crosses it, at most 64 KiB
+   * by Netty's allocator); the rest waits in the kernel, and every byte reaches the backend once
+   * the slot frees.
+   */
+  @Test
+  void aQueuedClientIsReadOnlyALittleAheadAndLosesNoByte() throws Exception {
+    var counter = track(TcpBackends.countsUntilEndOfStream());
+    SlbServer slb =
+        track(
+            new SlbServer(
+                    SlbConfigs.inFrontOf(counter.hostPort() + " maxconn=1")
+                        .transport("epoll")
+                        .healthCheck(UNCHECKED)
+                        .queueTimeoutMillis((int) BOUND.toMillis())
+                        .build())
+                .start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+    Client first = new Client(vip); // takes the one slot and sends nothing
+    await().atMost(BOUND).until(() -> metric(slb, "slb_backend_connections_active") == 1);
+
+    Client second = new Client(vip);
+    byte[] request = new byte[1024 * 1024];
+    for (int i = 0; i < request.length; i++) {
+      request[i] = (byte) i;
+    }
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                second.socket.getOutputStream().write(request);
+                second.socket.shutdownOutput();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    writer.start();
+    await().atMost(BOUND).until(() -> metric(slb, "slb_queue_length") == 1);
+    double[] read = {-1};
+    await()
+        .atMost(BOUND)
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              double now = metric(slb, "slb_bytes_in");
+              boolean settled = now > 0 && now == read[0];
+              read[0] = now;
+              return settled;
+            });
+    assertThat(read[0])
+        .as("bytes the SLB read from the queued client")
+        .isLessThanOrEqualTo(16 * 1024 + 64 * 1024);
+
+    first.socket.close();
+    assertThat(second.greeting()).isEqualTo("got " + request.length + " bytes");
+    writer.join(BOUND.toMillis());
+    assertThat(metric(slb, "slb_bytes_in")).isEqualTo(request.length);
   }
 
   @Test

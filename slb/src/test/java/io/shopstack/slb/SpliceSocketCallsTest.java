@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Neither side of a splice on epoll reads its send buffer size when it is made nor its linger
  * setting when it closes: the backend side is proxy.BackendEpollChannel, the client side
  * stack-common's AcceptedEpollChannel; Netty's own socket channel reads both on each (100 of each
- * for 50 connections before the backend side was ours, 50 before the client side was). Counted with
- * strace on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
+ * for 50 connections before the backend side was ours, 50 before the client side was). And the
+ * client's socket is put in the epoll set once, with its read interest (100 epoll_ctl for 50
+ * clients before). Counted with strace on this JVM: 50 connections through the SLB to a backend
+ * that answers and hangs up.
  */
 class SpliceSocketCallsTest {
   private static final int CONNECTIONS = 50;
@@ -38,7 +40,7 @@ class SpliceSocketCallsTest {
                         .build())
                 .start();
         SystemCallTrace trace =
-            SystemCallTrace.ofThisJvm(dir.resolve("getsockopt.txt"), "getsockopt")) {
+            SystemCallTrace.ofThisJvm(dir.resolve("calls.txt"), "getsockopt,epoll_ctl")) {
       for (int i = 0; i < CONNECTIONS; i++) {
         try (Socket client = new Socket()) {
           client.connect(slb.listenAddresses().get(0), 2000);
@@ -68,5 +70,18 @@ class SpliceSocketCallsTest {
         .isGreaterThanOrEqualTo(CONNECTIONS);
     assertThat(sendBuffer).as("SO_SNDBUF reads").isZero();
     assertThat(linger).as("SO_LINGER reads").isZero();
+    // The client joins the epoll set with its read interest (one epoll_ctl; Netty's way takes a
+    // second to add it once the backend is there); the backend side gets its read interest in one
+    // call when it is connected.
+    List<String> adds = calls.stream().filter(line -> line.contains("EPOLL_CTL_ADD")).toList();
+    assertThat(adds.stream().filter(line -> line.contains("EPOLLIN")))
+        .as("clients added with read interest")
+        .hasSize(CONNECTIONS);
+    assertThat(
+            calls.stream()
+                .filter(line -> line.contains("EPOLL_CTL_MOD") && line.contains("EPOLLIN"))
+                .count())
+        .as("read interest added later: at most each backend side's, once connected")
+        .isLessThanOrEqualTo(CONNECTIONS);
   }
 }

@@ -14,14 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of one spliced connection: picks the backend when the client connects, then
- * relays what the client sends. Nothing is asked of the client before the backend is connected, so
- * early bytes wait in the kernel, not in the SLB. One exception: on epoll, a client that sends and
- * half-closes at once (FIN with its request) is read by the transport regardless, to see the end of
- * stream; those few chunks and the end are held here and passed on once the backend is there.
+ * relays what the client sends. The client is read at once: a request that comes while the backend
+ * is being connected (or while the client waits in a backend's queue) is read then, as HAProxy
+ * reads one into its buffer while it connects, and held here until the backend is there; so is a
+ * client's end of stream (FIN with its request). At most {@link #EARLY_BYTES} are read ahead: past
+ * that the client waits in the kernel until the backend takes what is held.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter
     implements FutureListener<Channel> {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+  /** Read ahead of the backend's connect, at most: one buffer of HAProxy's (tune.bufsize). */
+  static final int EARLY_BYTES = 16 * 1024;
 
   private final BackendConnector connector;
   private final TrafficMetrics metrics;
@@ -32,8 +36,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
   private Channel backend;
   private Splice.ReadNext readNext;
   private Channel client;
-  // Made only for the few clients that send and half-close before their backend is connected.
+  // What the client sent before its backend was connected (made only for such clients).
   private ArrayDeque<Object> early;
+  private int earlyBytes;
   private boolean clientFinishedEarly;
 
   FrontendHandler(
@@ -54,6 +59,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     readNext = new Splice.ReadNext(client);
     watch = timeouts.watch(client, record);
     connector.connect(client, record).addListener(this);
+    if (backend == null) { // not connected at once: read the request meanwhile
+      ctx.read();
+    }
   }
 
   /** The backend side is connected, or no backend could be. */
@@ -93,6 +101,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         early = new ArrayDeque<>(2);
       }
       early.add(chunk);
+      earlyBytes += size;
+      if (earlyBytes < EARLY_BYTES) {
+        // Asking for the next read keeps the read interest: without it Netty takes the interest
+        // out of the epoll set (one epoll_ctl) and the backend's connect puts it back (another).
+        ctx.read();
+      }
       return;
     }
     Splice.forward(backend, chunk, readNext);

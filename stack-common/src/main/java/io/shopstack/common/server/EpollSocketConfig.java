@@ -22,7 +22,17 @@ import java.util.Map;
  * Netty's check the close is not moved off it).
  */
 public final class EpollSocketConfig extends EpollChannelConfig implements SocketChannelConfig {
+  /**
+   * An accepted client whose server asks for its first read as soon as it is active, even with
+   * auto-read off (the SLB reads a request while it connects the backend, as HAProxy does): its
+   * socket joins the epoll set with read interest, as one read on auto-read does ({@link
+   * AcceptedEpollChannel#doRegister}). Set it as a {@code childOption} on epoll only.
+   */
+  public static final ChannelOption<Boolean> READS_AT_ONCE =
+      ChannelOption.valueOf(EpollSocketConfig.class, "READS_AT_ONCE");
+
   private volatile boolean allowHalfClosure;
+  private volatile boolean readsAtOnce;
 
   public EpollSocketConfig(AbstractEpollStreamChannel channel) {
     super(channel);
@@ -39,7 +49,8 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
         ChannelOption.SO_RCVBUF,
         ChannelOption.SO_REUSEADDR,
         ChannelOption.IP_TOS,
-        ChannelOption.ALLOW_HALF_CLOSURE);
+        ChannelOption.ALLOW_HALF_CLOSURE,
+        READS_AT_ONCE);
   }
 
   @Override
@@ -62,6 +73,8 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
       value = getSoLinger();
     } else if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
       value = isAllowHalfClosure();
+    } else if (option == READS_AT_ONCE) {
+      value = readsAtOnce();
     } else {
       return super.getOption(option);
     }
@@ -88,6 +101,8 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
       setSoLinger((Integer) value);
     } else if (option == ChannelOption.ALLOW_HALF_CLOSURE) {
       setAllowHalfClosure((Boolean) value);
+    } else if (option == READS_AT_ONCE) {
+      setReadsAtOnce((Boolean) value);
     } else {
       return super.setOption(option, value);
     }
@@ -181,6 +196,17 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
   @Override
   public EpollSocketConfig setAllowHalfClosure(boolean allowHalfClosure) {
     this.allowHalfClosure = allowHalfClosure;
+    return this;
+  }
+
+  /** See {@link #READS_AT_ONCE}. */
+  public boolean readsAtOnce() {
+    return readsAtOnce;
+  }
+
+  /** See {@link #READS_AT_ONCE}; only before the channel is registered does it change anything. */
+  public EpollSocketConfig setReadsAtOnce(boolean readsAtOnce) {
+    this.readsAtOnce = readsAtOnce;
     return this;
   }
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the options the servers give it (backlog, SO_REUSEPORT siblings, child options), its clients are
  * {@link AcceptedEpollChannel}s with Netty's socket settings, and a connection reads neither {@code
  * SO_SNDBUF} nor {@code SO_LINGER} (Netty's listener and client channel read one of each per
- * connection, counted by strace on the loop's thread).
+ * connection, counted by strace on the loop's thread), and a client read at once joins the epoll
+ * set with its read interest in one {@code epoll_ctl}, where Netty's takes two.
  */
 class EpollListenerTest {
   private static final int CONNECTIONS = 50;
@@ -184,5 +185,37 @@ class EpollListenerTest {
     assertThat(calls.stream().filter(line -> line.contains("SO_LINGER")))
         .as("SO_LINGER reads")
         .isEmpty();
+  }
+
+  @Test
+  void aClientReadAtOnceJoinsEpollWithItsReadInterestInOneCall(@TempDir Path dir) throws Exception {
+    List<String> traced;
+    try (SystemCallTrace trace =
+        SystemCallTrace.ofThisJvm(dir.resolve("epoll_ctl.txt"), "epoll_ctl")) {
+      for (int i = 0; i < CONNECTIONS; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(first.localAddress(), 2000);
+          client.setSoTimeout(5000);
+          client.getOutputStream().write('x');
+          assertThat(client.getInputStream().read()).isEqualTo('x');
+          client.shutdownOutput();
+          assertThat(client.getInputStream().readAllBytes()).hasSize(3);
+        }
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (accepted.stream().anyMatch(Channel::isOpen) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      traced = trace.stopAndRead();
+    }
+    Set<String> loop = SystemCallTrace.threadIds(name -> name.startsWith("lt-io-"));
+    List<String> calls =
+        traced.stream().filter(line -> loop.contains(line.split(" ", 2)[0])).toList();
+    List<String> adds = calls.stream().filter(line -> line.contains("EPOLL_CTL_ADD")).toList();
+    assertThat(adds).as("one epoll_ctl ADD per client").hasSize(CONNECTIONS);
+    assertThat(adds).as("each with read interest").allMatch(line -> line.contains("EPOLLIN"));
+    assertThat(calls.stream().filter(line -> line.contains("EPOLL_CTL_MOD")))
+        .as("no second call to add read interest (Netty takes its read interest out at the FIN)")
+        .noneMatch(line -> line.contains("EPOLLIN"));
   }
 }
