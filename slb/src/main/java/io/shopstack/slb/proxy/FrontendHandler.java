@@ -56,6 +56,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
   public void channelActive(ChannelHandlerContext ctx) {
     metrics.clientOpened();
     client = ctx.channel();
+    if (accessLog) {
+      client.localAddress(); // for the line written at the close, when the socket cannot tell
+    }
     readNext = new Splice.ReadNext(client);
     watch = timeouts.watch(client, record);
     connector.connect(client, record).addListener(this);

@@ -14,16 +14,29 @@ import java.net.InetSocketAddress;
  * A client accepted by an {@link EpollListener}: Netty's epoll stream channel with the stack's own
  * socket settings ({@link EpollSocketConfig}), so that a connection costs two {@code getsockopt}
  * fewer than on Netty's {@code EpollSocketChannel} (its {@code SO_SNDBUF} read when made, its
- * {@code SO_LINGER} read at close), and one {@code epoll_ctl} fewer: a client that is read as soon
- * as it is active joins the epoll set with its read interest (see {@link #doRegister}). Reading,
- * writing, half-closure and closing are Netty's own.
+ * {@code SO_LINGER} read at close), one {@code epoll_ctl} fewer: a client that is read as soon as
+ * it is active joins the epoll set with its read interest (see {@link #doRegister}), and one {@code
+ * getsockname} fewer where the local address is never asked for. Reading, writing, half-closure and
+ * closing are Netty's own.
  */
 public final class AcceptedEpollChannel extends AbstractEpollStreamChannel
     implements SocketChannel {
   private final EpollSocketConfig config;
+  private final EpollListener listener;
+  private final InetSocketAddress remote;
+  private volatile InetSocketAddress local;
 
+  /**
+   * Netty's constructor for accepted sockets asks the kernel for the local address at once ({@code
+   * getsockname}), a system call per connection that most connections never need: a splice without
+   * PROXY protocol or access log never reads it. This one is made active with the address {@code
+   * accept4} returned and asks for the local address when it is first wanted.
+   */
   AcceptedEpollChannel(EpollListener listener, int fd, InetSocketAddress remote) {
-    super(listener, LinuxSocket.newSocket(fd), remote);
+    super(LinuxSocket.newSocket(fd), false);
+    this.listener = listener;
+    this.remote = remote;
+    active = true;
     config = new EpollSocketConfig(this);
   }
 
@@ -54,7 +67,32 @@ public final class AcceptedEpollChannel extends AbstractEpollStreamChannel
 
   @Override
   public ServerSocketChannel parent() {
-    return (ServerSocketChannel) super.parent();
+    return listener;
+  }
+
+  @Override
+  protected InetSocketAddress remoteAddress0() {
+    return remote;
+  }
+
+  /**
+   * The listener's own address when it is bound to one; behind a wildcard, asked of the kernel
+   * once, while the socket is open (a closed socket's number may already be another's): whoever
+   * wants it after the close asks while the client is active.
+   */
+  @Override
+  protected InetSocketAddress localAddress0() {
+    InetSocketAddress known = local;
+    if (known == null) {
+      InetSocketAddress bound = listener.localAddress();
+      if (bound != null && !bound.getAddress().isAnyLocalAddress()) {
+        known = bound;
+      } else if (socket.isOpen()) {
+        known = socket.localAddress();
+      }
+      local = known;
+    }
+    return known;
   }
 
   @Override
