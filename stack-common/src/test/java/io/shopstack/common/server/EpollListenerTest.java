@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -161,10 +162,7 @@ class EpollListenerTest {
           .isTrue();
       client.shutdownOutput();
       assertThat(client.getInputStream().readAllBytes()).hasSize(3);
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (channel.isOpen() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      awaitClosed(List.of(channel));
       assertThat(channel.isOpen()).isFalse();
       assertThat(channel.localAddress().getPort()).as("kept after the close").isEqualTo(port);
     }
@@ -186,27 +184,7 @@ class EpollListenerTest {
 
   @Test
   void connectionsReadNoSendBufferAndNoLinger(@TempDir Path dir) throws Exception {
-    List<String> traced;
-    try (SystemCallTrace trace =
-        SystemCallTrace.ofThisJvm(dir.resolve("getsockopt.txt"), "getsockopt,getsockname")) {
-      for (int i = 0; i < CONNECTIONS; i++) {
-        try (Socket client = new Socket()) {
-          client.connect(first.localAddress(), 2000);
-          client.setSoTimeout(5000);
-          client.shutdownOutput();
-          assertThat(client.getInputStream().readAllBytes()).hasSize(3);
-        }
-      }
-      // The server closes after its "bye": wait until every accepted channel has.
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (accepted.stream().anyMatch(Channel::isOpen) && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      traced = trace.stopAndRead();
-    }
-    Set<String> loop = SystemCallTrace.threadIds(name -> name.startsWith("lt-io-"));
-    List<String> calls =
-        traced.stream().filter(line -> loop.contains(line.split(" ", 2)[0])).toList();
+    List<String> calls = loopCalls(dir.resolve("getsockopt.txt"), "getsockopt,getsockname", false);
     assertThat(accepted).hasSize(CONNECTIONS).noneMatch(Channel::isOpen);
     assertThat(calls.stream().filter(line -> line.contains("getsockname(")))
         .as("one getsockname per accept (Netty's address-family check), none for the local address")
@@ -221,33 +199,47 @@ class EpollListenerTest {
 
   @Test
   void aClientReadAtOnceJoinsEpollWithItsReadInterestInOneCall(@TempDir Path dir) throws Exception {
-    List<String> traced;
-    try (SystemCallTrace trace =
-        SystemCallTrace.ofThisJvm(dir.resolve("epoll_ctl.txt"), "epoll_ctl")) {
-      for (int i = 0; i < CONNECTIONS; i++) {
-        try (Socket client = new Socket()) {
-          client.connect(first.localAddress(), 2000);
-          client.setSoTimeout(5000);
-          client.getOutputStream().write('x');
-          assertThat(client.getInputStream().read()).isEqualTo('x');
-          client.shutdownOutput();
-          assertThat(client.getInputStream().readAllBytes()).hasSize(3);
-        }
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (accepted.stream().anyMatch(Channel::isOpen) && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      traced = trace.stopAndRead();
-    }
-    Set<String> loop = SystemCallTrace.threadIds(name -> name.startsWith("lt-io-"));
-    List<String> calls =
-        traced.stream().filter(line -> loop.contains(line.split(" ", 2)[0])).toList();
+    List<String> calls = loopCalls(dir.resolve("epoll_ctl.txt"), "epoll_ctl", true);
     List<String> adds = calls.stream().filter(line -> line.contains("EPOLL_CTL_ADD")).toList();
     assertThat(adds).as("one epoll_ctl ADD per client").hasSize(CONNECTIONS);
     assertThat(adds).as("each with read interest").allMatch(line -> line.contains("EPOLLIN"));
     assertThat(calls.stream().filter(line -> line.contains("EPOLL_CTL_MOD")))
         .as("no second call to add read interest (Netty takes its read interest out at the FIN)")
         .noneMatch(line -> line.contains("EPOLLIN"));
+  }
+
+  /**
+   * The system calls {@code names} (strace's list) that the event loop made while {@link
+   * #CONNECTIONS} clients each connected, sent one byte and read its echo when {@code echoFirst},
+   * sent their FIN and read the "bye" to the end; traced until every accepted channel has closed.
+   */
+  private List<String> loopCalls(Path file, String names, boolean echoFirst) throws Exception {
+    List<String> traced;
+    try (SystemCallTrace trace = SystemCallTrace.ofThisJvm(file, names)) {
+      for (int i = 0; i < CONNECTIONS; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(first.localAddress(), 2000);
+          client.setSoTimeout(5000);
+          if (echoFirst) {
+            client.getOutputStream().write('x');
+            assertThat(client.getInputStream().read()).isEqualTo('x');
+          }
+          client.shutdownOutput();
+          assertThat(client.getInputStream().readAllBytes()).hasSize(3);
+        }
+      }
+      awaitClosed(accepted);
+      traced = trace.stopAndRead();
+    }
+    Set<String> loop = SystemCallTrace.threadIds(name -> name.startsWith("lt-io-"));
+    return traced.stream().filter(line -> loop.contains(line.split(" ", 2)[0])).toList();
+  }
+
+  /** The server closes after its "bye": waits up to 5 s until each channel has. */
+  private static void awaitClosed(Collection<Channel> channels) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (channels.stream().anyMatch(Channel::isOpen) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 }
