@@ -243,9 +243,15 @@ public class MultipartStorage {
                     Map.of(algorithm.header(), composite(algorithm, uploadId, chosen, parts)))
             .orElse(upload.target().headers().checksums());
     for (int i = 0; i < parts.size() - 1; i++) {
-      if (parts.get(i).size() < MIN_PART_SIZE) {
-        throw S3Error.ENTITY_TOO_SMALL.exception(
-            "Part " + parts.get(i).key() + " is smaller than 5 MiB and is not the last part");
+      StoredObject part = parts.get(i);
+      if (part.size() < MIN_PART_SIZE) {
+        // S3 names the first part too small, its size and the minimum, after its own Message
+        throw S3Error.ENTITY_TOO_SMALL
+            .exception()
+            .with("ProposedSize", part.size())
+            .with("MinSizeAllowed", MIN_PART_SIZE)
+            .with("PartNumber", chosen.get(i).number())
+            .with("ETag", unquoted(part.etag()));
       }
     }
     MessageDigest etags = md5();

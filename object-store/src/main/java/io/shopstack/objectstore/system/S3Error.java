@@ -115,7 +115,8 @@ public enum S3Error {
   ENTITY_TOO_SMALL(
       "EntityTooSmall",
       HttpStatus.BAD_REQUEST,
-      "Your proposed upload is smaller than the minimum allowed object size."),
+      // as S3 sends it; the API Reference's wording ("... object size.") differs
+      "Your proposed upload is smaller than the minimum allowed size"),
   MALFORMED_XML(
       "MalformedXML",
       HttpStatus.BAD_REQUEST,
