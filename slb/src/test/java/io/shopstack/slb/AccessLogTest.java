@@ -63,6 +63,39 @@ class AccessLogTest {
     }
   }
 
+  /**
+   * Behind a wildcard listener the client's local address is the kernel's answer for its socket,
+   * which a closed socket can no longer give: the line written at the close still names the address
+   * the client came to (it said {@code null} when nothing asked while the client was open).
+   */
+  @Test
+  void behindAWildcardListenerTheLineNamesTheAddressTheClientCameTo() throws Exception {
+    try (var echo = TcpBackends.echo();
+        SlbServer slb =
+            new SlbServer(
+                    SlbConfigs.inFrontOf(echo.hostPort())
+                        .listen("0.0.0.0:0")
+                        .accessLog(true)
+                        .build())
+                .start();
+        Socket client = new Socket()) {
+      int port = slb.listenAddresses().get(0).getPort();
+      client.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      client.setSoTimeout((int) BOUND.toMillis());
+      client.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+      client.shutdownOutput();
+      assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("hello\n");
+
+      await().atMost(BOUND).until(() -> !logged().isEmpty());
+      assertThat(logged())
+          .singleElement()
+          .asString()
+          .startsWith(
+              "/127.0.0.1:" + client.getLocalPort() + " -> /127.0.0.1:" + port + " backend=");
+    }
+  }
+
   @Test
   void howAConnectionFailedIsItsTerminationState() throws Exception {
     TcpBackends.Load load = new TcpBackends.Load();
