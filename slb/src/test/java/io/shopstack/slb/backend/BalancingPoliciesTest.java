@@ -39,6 +39,28 @@ class BalancingPoliciesTest {
   }
 
   @Test
+  void weightedRoundRobinFollowsBackendsLeavingAndComingBack() {
+    Backend heavy = backend("127.29.0.11", 3);
+    Backend light = backend("127.29.0.12", 1);
+    Backend third = backend("127.29.0.13", 1);
+    RoundRobin policy = new RoundRobin();
+    String a = heavy.name();
+    String b = light.name();
+    String c = third.name();
+
+    assertThat(firstPicks(policy, List.of(heavy, light), 3)).containsExactly(a, a, b);
+    // The light one is down: everything goes to the heavy one.
+    assertThat(firstPicks(policy, List.of(heavy), 3)).containsExactly(a, a, a);
+    // Back, it starts from no credit and takes its share at once: 3:1 again, interleaved.
+    assertThat(firstPicks(policy, List.of(heavy, light), 8)).containsExactly(a, a, b, a, a, a, b, a);
+    // A new backend joins: 3:1:1 over the next five picks, the others keeping their credit.
+    List<String> withThird = firstPicks(policy, List.of(heavy, light, third), 10);
+    assertThat(withThird).filteredOn(a::equals).hasSize(6);
+    assertThat(withThird).filteredOn(b::equals).hasSize(2);
+    assertThat(withThird).filteredOn(c::equals).hasSize(2);
+  }
+
+  @Test
   void weightedRoundRobinStillOffersEveryBackendForFailover() {
     List<Backend> pool = List.of(backend("127.29.0.11", 5), backend("127.29.0.12", 1));
 
