@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stack-common's AcceptedEpollChannel; Netty's own socket channel reads both on each (100 of each
  * for 50 connections before the backend side was ours, 50 before the client side was). And the
  * client's socket is put in the epoll set once, with its read interest (100 epoll_ctl for 50
- * clients before), and neither side asks for its local address unless something needs it. Counted
+ * clients before), neither side asks for its local address unless something needs it, and only
+ * the backend side sets TCP_NODELAY (the client's socket inherits the listener's). Counted
  * with strace on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
  */
 class SpliceSocketCallsTest {
@@ -41,7 +42,7 @@ class SpliceSocketCallsTest {
                 .start();
         SystemCallTrace trace =
             SystemCallTrace.ofThisJvm(
-                dir.resolve("calls.txt"), "getsockopt,epoll_ctl,getsockname")) {
+                dir.resolve("calls.txt"), "getsockopt,setsockopt,epoll_ctl,getsockname")) {
       for (int i = 0; i < CONNECTIONS; i++) {
         try (Socket client = new Socket()) {
           client.connect(slb.listenAddresses().get(0), 2000);
@@ -90,5 +91,10 @@ class SpliceSocketCallsTest {
     assertThat(calls.stream().filter(line -> line.contains("getsockname(")).count())
         .as("getsockname calls: the family check of each side's socket")
         .isEqualTo(2L * CONNECTIONS);
+    // TCP_NODELAY is set once per connection, on the backend socket: the client's socket has it
+    // from the listener (two per connection before).
+    assertThat(calls.stream().filter(line -> line.contains("TCP_NODELAY")).count())
+        .as("setsockopt(TCP_NODELAY) calls")
+        .isEqualTo(CONNECTIONS);
   }
 }

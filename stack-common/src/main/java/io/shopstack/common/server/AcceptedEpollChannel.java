@@ -14,7 +14,8 @@ import java.net.InetSocketAddress;
  * A client accepted by an {@link EpollListener}: Netty's epoll stream channel with the stack's own
  * socket settings ({@link EpollSocketConfig}), so that a connection costs two {@code getsockopt}
  * fewer than on Netty's {@code EpollSocketChannel} (its {@code SO_SNDBUF} read when made, its
- * {@code SO_LINGER} read at close), one {@code epoll_ctl} fewer: a client that is read as soon as
+ * {@code SO_LINGER} read at close), no {@code setsockopt(TCP_NODELAY)} (the listener's is
+ * inherited), one {@code epoll_ctl} fewer: a client that is read as soon as
  * it is active joins the epoll set with its read interest (see {@link #doRegister}), and one {@code
  * getsockname} fewer where the local address is never asked for. Reading, writing, half-closure and
  * closing are Netty's own.
@@ -37,7 +38,7 @@ public final class AcceptedEpollChannel extends AbstractEpollStreamChannel
     this.listener = listener;
     this.remote = remote;
     active = true;
-    config = new EpollSocketConfig(this);
+    config = EpollSocketConfig.inheritedFromListener(this);
   }
 
   /**

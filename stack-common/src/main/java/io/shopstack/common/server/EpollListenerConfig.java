@@ -18,6 +18,10 @@ import java.util.Map;
  * ({@code SO_BACKLOG}, {@code SO_REUSEADDR}, {@code SO_REUSEPORT}, {@code SO_RCVBUF}) plus Netty's
  * channel settings. As in Netty's listener, {@code SO_REUSEADDR} is on from the start (a restarted
  * server binds beside its old connections in TIME_WAIT) and the backlog is the system's somaxconn.
+ *
+ * <p>{@code TCP_NODELAY} is set on the listening socket too: Linux copies it to every socket
+ * accepted from it, so each client starts with it on, as Netty's client channels do, without a
+ * {@code setsockopt} per connection ({@link EpollSocketConfig#inheritedFromListener}).
  */
 public final class EpollListenerConfig extends EpollChannelConfig
     implements ServerSocketChannelConfig {
@@ -26,6 +30,7 @@ public final class EpollListenerConfig extends EpollChannelConfig
   EpollListenerConfig(EpollListener listener) {
     super(listener, new ServerChannelRecvByteBufAllocator());
     setReuseAddress(true);
+    write(socket -> socket.setTcpNoDelay(true));
   }
 
   @Override

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The socket settings of a TCP connection on epoll (an accepted client, {@link
  * AcceptedEpollChannel}, or the SLB's backend side), read and written on its socket when asked,
- * never ahead: TCP_NODELAY is set when the channel is made (each write goes out as it comes, as
- * Netty's own channels do by default), nothing is read. Netty's {@code EpollSocketChannelConfig}
+ * never ahead: TCP_NODELAY is on from the start (each write goes out as it comes, as Netty's own
+ * channels do by default: set when a backend socket is made, inherited from the listener by an
+ * accepted one), nothing is read. Netty's {@code EpollSocketChannelConfig}
  * reads {@code SO_SNDBUF} when a channel is made (to size gathering writes) and its channel reads
  * {@code SO_LINGER} at each close: two system calls per connection that no server of the stack
  * needs. {@code SO_LINGER} is not taken (a lingering close would block the loop, and without
@@ -34,9 +35,25 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
   private volatile boolean allowHalfClosure;
   private volatile boolean readsAtOnce;
 
+  /** The settings of a socket this process made (TCP_NODELAY set here, one system call). */
   public EpollSocketConfig(AbstractEpollStreamChannel channel) {
+    this(channel, true);
+  }
+
+  private EpollSocketConfig(AbstractEpollStreamChannel channel, boolean setNoDelay) {
     super(channel);
-    setTcpNoDelay(true);
+    if (setNoDelay) {
+      setTcpNoDelay(true);
+    }
+  }
+
+  /**
+   * The settings of a socket accepted from an {@link EpollListener}, whose {@code TCP_NODELAY} it
+   * has already: Linux copies the listening socket's to each socket it accepts, so setting it again
+   * would be a system call per connection for nothing.
+   */
+  static EpollSocketConfig inheritedFromListener(AbstractEpollStreamChannel channel) {
+    return new EpollSocketConfig(channel, false);
   }
 
   @Override

@@ -182,9 +182,14 @@ class EpollListenerTest {
     }
   }
 
+  /**
+   * No socket option is read or set per connection: TCP_NODELAY comes from the listener (on, as
+   * {@link #clientsGetNettysSettingsAndHalfCloseWorks} reads from each client's socket).
+   */
   @Test
-  void connectionsReadNoSendBufferAndNoLinger(@TempDir Path dir) throws Exception {
-    List<String> calls = loopCalls(dir.resolve("getsockopt.txt"), "getsockopt,getsockname", false);
+  void connectionsReadNoSendBufferAndNoLingerAndSetNoOption(@TempDir Path dir) throws Exception {
+    List<String> calls =
+        loopCalls(dir.resolve("sockopt.txt"), "getsockopt,setsockopt,getsockname", false);
     assertThat(accepted).hasSize(CONNECTIONS).noneMatch(Channel::isOpen);
     assertThat(calls.stream().filter(line -> line.contains("getsockname(")))
         .as("one getsockname per accept (Netty's address-family check), none for the local address")
@@ -194,6 +199,9 @@ class EpollListenerTest {
         .isEmpty();
     assertThat(calls.stream().filter(line -> line.contains("SO_LINGER")))
         .as("SO_LINGER reads")
+        .isEmpty();
+    assertThat(calls.stream().filter(line -> line.contains("setsockopt(")))
+        .as("socket options set per connection (TCP_NODELAY is the listener's)")
         .isEmpty();
   }
 
