@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stack-common's AcceptedEpollChannel; Netty's own socket channel reads both on each (100 of each
  * for 50 connections before the backend side was ours, 50 before the client side was). And the
  * client's socket is put in the epoll set once, with its read interest (100 epoll_ctl for 50
- * clients before), neither side asks for its local address unless something needs it, and only
- * the backend side sets TCP_NODELAY (the client's socket inherits the listener's). Counted
- * with strace on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
+ * clients before), neither side asks for its local address unless something needs it, and only the
+ * backend side sets TCP_NODELAY (the client's socket inherits the listener's). Counted with strace
+ * on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
  */
 class SpliceSocketCallsTest {
   private static final int CONNECTIONS = 50;

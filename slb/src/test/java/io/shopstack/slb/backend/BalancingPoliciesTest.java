@@ -52,7 +52,8 @@ class BalancingPoliciesTest {
     // The light one is down: everything goes to the heavy one.
     assertThat(firstPicks(policy, List.of(heavy), 3)).containsExactly(a, a, a);
     // Back, it starts from no credit and takes its share at once: 3:1 again, interleaved.
-    assertThat(firstPicks(policy, List.of(heavy, light), 8)).containsExactly(a, a, b, a, a, a, b, a);
+    assertThat(firstPicks(policy, List.of(heavy, light), 8))
+        .containsExactly(a, a, b, a, a, a, b, a);
     // A new backend joins: 3:1:1 over the next five picks, the others keeping their credit.
     List<String> withThird = firstPicks(policy, List.of(heavy, light, third), 10);
     assertThat(withThird).filteredOn(a::equals).hasSize(6);

@@ -15,10 +15,10 @@ import java.net.InetSocketAddress;
  * socket settings ({@link EpollSocketConfig}), so that a connection costs two {@code getsockopt}
  * fewer than on Netty's {@code EpollSocketChannel} (its {@code SO_SNDBUF} read when made, its
  * {@code SO_LINGER} read at close), no {@code setsockopt(TCP_NODELAY)} (the listener's is
- * inherited), one {@code epoll_ctl} fewer: a client that is read as soon as
- * it is active joins the epoll set with its read interest (see {@link #doRegister}), and one {@code
- * getsockname} fewer where the local address is never asked for. Reading, writing, half-closure and
- * closing are Netty's own.
+ * inherited), one {@code epoll_ctl} fewer: a client that is read as soon as it is active joins the
+ * epoll set with its read interest (see {@link #doRegister}), and one {@code getsockname} fewer
+ * where the local address is never asked for. Reading, writing, half-closure and closing are
+ * Netty's own.
  */
 public final class AcceptedEpollChannel extends AbstractEpollStreamChannel
     implements SocketChannel {

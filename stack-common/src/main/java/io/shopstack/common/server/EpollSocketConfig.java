@@ -16,11 +16,11 @@ import java.util.Map;
  * AcceptedEpollChannel}, or the SLB's backend side), read and written on its socket when asked,
  * never ahead: TCP_NODELAY is on from the start (each write goes out as it comes, as Netty's own
  * channels do by default: set when a backend socket is made, inherited from the listener by an
- * accepted one), nothing is read. Netty's {@code EpollSocketChannelConfig}
- * reads {@code SO_SNDBUF} when a channel is made (to size gathering writes) and its channel reads
- * {@code SO_LINGER} at each close: two system calls per connection that no server of the stack
- * needs. {@code SO_LINGER} is not taken (a lingering close would block the loop, and without
- * Netty's check the close is not moved off it).
+ * accepted one), nothing is read. Netty's {@code EpollSocketChannelConfig} reads {@code SO_SNDBUF}
+ * when a channel is made (to size gathering writes) and its channel reads {@code SO_LINGER} at each
+ * close: two system calls per connection that no server of the stack needs. {@code SO_LINGER} is
+ * not taken (a lingering close would block the loop, and without Netty's check the close is not
+ * moved off it).
  */
 public final class EpollSocketConfig extends EpollChannelConfig implements SocketChannelConfig {
   /**
