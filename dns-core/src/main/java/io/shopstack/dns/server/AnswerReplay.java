@@ -59,35 +59,34 @@ final class AnswerReplay {
    * True when {@code answer} can be replayed to {@code query}: always, unless the query offers a
    * cookie and ours cannot be appended (no bare OPT at the end, or no room left within the limit).
    */
-  static boolean fits(PreparedAnswers.Answer answer, PlainQuery query) {
+  static boolean fits(byte[] answer, PlainQuery query) {
     return query.clientCookieAt < 0
-        || (answer.endsWithBareOpt()
-            && answer.wireLength() + ServerCookies.OPTION_BYTES <= query.limit);
+        || (KeptAnswer.endsWithBareOpt(answer)
+            && KeptAnswer.wireLength(answer) + ServerCookies.OPTION_BYTES <= query.limit);
   }
 
   /** Bytes {@link #write} writes: the headroom, the prepared answer, and our cookie if asked. */
-  static int bytes(PreparedAnswers.Answer answer, PlainQuery query, int headroom) {
+  static int bytes(byte[] answer, PlainQuery query, int headroom) {
     return headroom
-        + answer.wireLength()
+        + KeptAnswer.wireLength(answer)
         + (query.clientCookieAt >= 0 ? ServerCookies.OPTION_BYTES : 0);
   }
 
   /**
-   * The prepared answer patched for {@code query} (read from {@code wire}) into {@code out}, a
-   * buffer of {@link #bytes} capacity, after {@code headroom} bytes left for the transport's
-   * framing, with our cookie when the query offers one.
+   * The prepared answer ({@link KeptAnswer}) patched for {@code query} (read from {@code wire})
+   * into {@code out}, a buffer of {@link #bytes} capacity, after {@code headroom} bytes left for
+   * the transport's framing, with our cookie when the query offers one.
    */
   static ByteBuf write(
       ByteBuf out,
-      PreparedAnswers.Answer answer,
+      byte[] prepared,
       PlainQuery query,
       ByteBuf wire,
       int headroom,
       ServerCookies cookies,
       InetSocketAddress client) {
-    byte[] prepared = answer.bytes();
-    int from = answer.wireAt();
-    int length = answer.wireLength();
+    int from = KeptAnswer.wireAt(prepared);
+    int length = prepared.length - from;
     boolean cookie = query.clientCookieAt >= 0;
     out.writerIndex(headroom);
     int base = headroom;

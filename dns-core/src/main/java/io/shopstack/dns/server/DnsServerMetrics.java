@@ -183,11 +183,11 @@ final class DnsServerMetrics {
         start);
   }
 
-  /** A prepared answer went out. */
-  void replayed(PreparedAnswers.Answer answer, long start) {
+  /** A prepared answer went out: the metrics slot it keeps and its TC bit. */
+  void replayed(int answersSlot, boolean truncated, long start) {
     long[] mine = counts.mine();
     PerThreadCounts.increment(mine, REPLAYED);
-    answered(mine, answer.answers(), answer.truncated(), start);
+    answered(mine, answersSlot, truncated, start);
   }
 
   /**

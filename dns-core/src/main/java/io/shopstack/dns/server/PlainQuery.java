@@ -109,14 +109,14 @@ final class PlainQuery {
       return length;
     }
 
-    /** Copies the key's bytes to the start of {@code into}. */
-    void copyTo(byte[] into) {
-      System.arraycopy(bytes, 0, into, 0, length);
+    /** Copies the key's bytes into {@code into} from {@code at} on. */
+    void copyTo(byte[] into, int at) {
+      System.arraycopy(bytes, 0, into, at, length);
     }
 
-    /** True when the first {@code otherLength} bytes of {@code other} are this key. */
-    boolean sameAs(byte[] other, int otherLength) {
-      return Arrays.equals(bytes, 0, length, other, 0, otherLength);
+    /** True when the bytes of {@code other} from {@code from} to {@code to} are this key. */
+    boolean sameAs(byte[] other, int from, int to) {
+      return Arrays.equals(bytes, 0, length, other, from, to);
     }
 
     int qtype() {

@@ -1,6 +1,5 @@
 package io.shopstack.dns.server;
 
-import java.util.Arrays;
 import org.xbill.DNS.Name;
 
 /**
@@ -24,85 +23,12 @@ final class PreparedAnswers {
   static final int MAX_ANSWER_BYTES = 4096;
 
   /**
-   * One prepared answer: its wire form (the ID and letter case of whoever asked first, no cookie),
-   * the metrics slot that counts it, resolved once, and whether it ends with an OPT without
-   * options, to which a cookie can be appended. A kept answer ({@link #keptAs}) carries its key in
-   * front of the wire form, in the same array, so the lookup that finds it has the answer's bytes
-   * at hand ({@link AnswerTable}).
+   * One answer to keep: its wire form (the ID and letter case of whoever asked first, no cookie),
+   * the metrics slot that counts it, resolved once, whether it was truncated, and whether it ends
+   * with an OPT without options, to which a cookie can be appended. Kept, it becomes a {@link
+   * KeptAnswer} with its key in front.
    */
-  static final class Answer {
-    private final byte[] bytes;
-    private final int wireAt;
-    private final int hash;
-    private final int answers;
-    private final boolean truncated;
-    private final boolean endsWithBareOpt;
-
-    /** An answer not kept yet: {@code wire} alone, no key. */
-    Answer(byte[] wire, int answers, boolean truncated, boolean endsWithBareOpt) {
-      this(wire, 0, 0, answers, truncated, endsWithBareOpt);
-    }
-
-    private Answer(
-        byte[] bytes,
-        int wireAt,
-        int hash,
-        int answers,
-        boolean truncated,
-        boolean endsWithBareOpt) {
-      this.bytes = bytes;
-      this.wireAt = wireAt;
-      this.hash = hash;
-      this.answers = answers;
-      this.truncated = truncated;
-      this.endsWithBareOpt = endsWithBareOpt;
-    }
-
-    /** This answer with {@code key}'s bytes in front of its wire form, for a table to keep. */
-    Answer keptAs(PlainQuery.Key key) {
-      int keyBytes = key.size();
-      byte[] both = new byte[keyBytes + wireLength()];
-      key.copyTo(both);
-      System.arraycopy(bytes, wireAt, both, keyBytes, wireLength());
-      return new Answer(both, keyBytes, key.hashCode(), answers, truncated, endsWithBareOpt);
-    }
-
-    /** The key (if kept) and the wire form; the wire form starts at {@link #wireAt}. */
-    byte[] bytes() {
-      return bytes;
-    }
-
-    int wireAt() {
-      return wireAt;
-    }
-
-    int wireLength() {
-      return bytes.length - wireAt;
-    }
-
-    /** The key's hash, for a kept answer. */
-    int hash() {
-      return hash;
-    }
-
-    /** The metrics slot that counts this answer. */
-    int answers() {
-      return answers;
-    }
-
-    boolean truncated() {
-      return truncated;
-    }
-
-    boolean endsWithBareOpt() {
-      return endsWithBareOpt;
-    }
-
-    /** The wire form alone (for tests). */
-    byte[] wire() {
-      return Arrays.copyOfRange(bytes, wireAt, bytes.length);
-    }
-  }
+  record Answer(byte[] wire, int answers, boolean truncated, boolean endsWithBareOpt) {}
 
   private static final class Generation {
     final AnswerTable answers = new AnswerTable();
@@ -118,8 +44,8 @@ final class PreparedAnswers {
    * Holds the old answers' bytes only, never the old snapshot.
    */
   private record Inherited(Generation young, Generation old, UnchangedAnswers unchanged) {
-    Answer find(PlainQuery.Key key) {
-      Answer answer = young.answers.get(key);
+    byte[] find(PlainQuery.Key key) {
+      byte[] answer = young.answers.get(key);
       if (answer == null) {
         answer = old.answers.get(key);
       }
@@ -146,11 +72,11 @@ final class PreparedAnswers {
   }
 
   /**
-   * The answer kept for {@code key}, which may be a scratch key: an answer found in an older
-   * generation is moved to the young one with the key it was kept with.
+   * The answer kept for {@code key} ({@link KeptAnswer}), which may be a scratch key: an answer
+   * found in an older generation is moved to the young one with the key it was kept with.
    */
-  Answer find(PlainQuery.Key key) {
-    Answer answer = young.answers.get(key);
+  byte[] find(PlainQuery.Key key) {
+    byte[] answer = young.answers.get(key);
     if (answer == null) {
       answer = old.answers.get(key);
       if (answer == null) {
@@ -174,13 +100,13 @@ final class PreparedAnswers {
 
   /** Keeps {@code answer} under {@code key} (a copy of the key's bytes is kept). */
   void keep(PlainQuery.Key key, Answer answer) {
-    if (answer.wireLength() > MAX_ANSWER_BYTES) {
+    if (answer.wire().length > MAX_ANSWER_BYTES) {
       return;
     }
-    keepKept(answer.keptAs(key));
+    keepKept(KeptAnswer.of(key, answer));
   }
 
-  private void keepKept(Answer answer) {
+  private void keepKept(byte[] answer) {
     Generation generation = young;
     generation.answers.put(answer);
     if (generation.full()) {

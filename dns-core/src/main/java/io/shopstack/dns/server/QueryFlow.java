@@ -115,7 +115,7 @@ final class QueryFlow {
     PreparedAnswers prepared =
         scratch.readInto(wire, transport.transport(), maxUdpPayload) ? replay.current() : null;
     if (prepared != null) {
-      PreparedAnswers.Answer answer = prepared.find(scratch.key);
+      byte[] answer = prepared.find(scratch.key);
       if (answer != null && AnswerReplay.fits(answer, scratch)) {
         replayed(ctx, wire, client, transport, answer, scratch, start);
         return;
@@ -202,13 +202,13 @@ final class QueryFlow {
       ByteBuf wire,
       InetSocketAddress client,
       Wire transport,
-      PreparedAnswers.Answer answer,
+      byte[] answer,
       PlainQuery query,
       long start) {
     switch (handler.admit(client, transport.transport())) {
       case SEND -> {
         // Counted before it leaves, so whoever reads /metrics after the answer sees it counted.
-        metrics.replayed(answer, start);
+        metrics.replayed(KeptAnswer.answers(answer), KeptAnswer.truncated(answer), start);
         transport.send(
             ctx,
             client,

@@ -22,16 +22,16 @@ class AnswerTableTest {
     AnswerTable table = new AnswerTable();
     int count = 100_000;
     for (int n = 0; n < count; n++) {
-      table.put(answer(n).keptAs(key("h" + n + ".big.example")));
+      table.put(KeptAnswer.of(key("h" + n + ".big.example"), answer(n)));
     }
     assertThat(table.size()).isEqualTo(count);
     for (int n = 0; n < count; n++) {
-      PreparedAnswers.Answer found = table.get(key("h" + n + ".big.example"));
+      byte[] found = table.get(key("h" + n + ".big.example"));
       assertThat(found).as("h%d", n).isNotNull();
-      assertThat(found.wire()).isEqualTo(answer(n).wire());
-      assertThat(found.answers()).isEqualTo(n % 7);
-      assertThat(found.truncated()).isEqualTo(n % 2 == 0);
-      assertThat(found.endsWithBareOpt()).isEqualTo(n % 3 == 0);
+      assertThat(KeptAnswer.wire(found)).isEqualTo(answer(n).wire());
+      assertThat(KeptAnswer.answers(found)).isEqualTo(n % 7);
+      assertThat(KeptAnswer.truncated(found)).isEqualTo(n % 2 == 0);
+      assertThat(KeptAnswer.endsWithBareOpt(found)).isEqualTo(n % 3 == 0);
     }
     assertThat(table.get(key("h" + count + ".big.example"))).isNull();
   }
@@ -39,18 +39,27 @@ class AnswerTableTest {
   @Test
   void aKeyThatIsAPrefixOfAnotherIsAnotherKey() {
     AnswerTable table = new AnswerTable();
-    table.put(answer(1).keptAs(key("www")));
+    table.put(KeptAnswer.of(key("www"), answer(1)));
     assertThat(table.get(key("ww"))).isNull();
     assertThat(table.get(key("wwww"))).isNull();
-    assertThat(table.get(key("www")).wire()).isEqualTo(answer(1).wire());
+    assertThat(KeptAnswer.wire(table.get(key("www")))).isEqualTo(answer(1).wire());
   }
 
   @Test
   void theSameQuestionKeptAgainReplacesItsAnswerWithoutGrowingTheTable() {
     AnswerTable table = new AnswerTable();
-    table.put(answer(1).keptAs(key("www")));
-    table.put(answer(2).keptAs(key("www")));
+    table.put(KeptAnswer.of(key("www"), answer(1)));
+    table.put(KeptAnswer.of(key("www"), answer(2)));
     assertThat(table.size()).isEqualTo(1);
-    assertThat(table.get(key("www")).wire()).isEqualTo(answer(2).wire());
+    assertThat(KeptAnswer.wire(table.get(key("www")))).isEqualTo(answer(2).wire());
+  }
+
+  @Test
+  void aKeyLongerThan255BytesKeepsItsLengthAndItsAnswer() {
+    AnswerTable table = new AnswerTable();
+    String longName = "x".repeat(300);
+    table.put(KeptAnswer.of(key(longName), answer(7)));
+    assertThat(KeptAnswer.wire(table.get(key(longName)))).isEqualTo(answer(7).wire());
+    assertThat(table.get(key(longName.substring(44)))).isNull();
   }
 }
