@@ -36,6 +36,14 @@
 # BENCH_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+AlwaysPreTouch), BENCH_TRANSPORT (our
 # transport: auto as shipped, i.e. epoll here, or nio), BENCH_WORK / BENCH_KEEP=1 to keep configs
 # and outputs.
+#
+# A/B of two builds of our SLB instead of the comparison with HAProxy: BENCH_AB_JAR (B; A is
+# BENCH_JAR or this tree's build), BENCH_AB_PAIRS (4), BENCH_AB_KIND (nc: new connections, the
+# default; ka: keep-alive). Both run at once on core 0 (one loaded at a time), are warmed alike,
+# then measured in ABBA pairs of BENCH_SECONDS each; it prints CPU per connection (nc) or per
+# request (ka) of every run and in how many pairs B took less than A. Small changes (one system
+# call per connection is ~1 % here) hide in the spread between whole runs of bench/slb.sh:
+#   BENCH_AB_JAR=/tmp/old/slb/target/slb-exec.jar BENCH_SECONDS=10 bench/slb.sh
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
 . "$(dirname "$0")/lib/common.bash"
@@ -112,12 +120,13 @@ EOF
   echo $!
 }
 
-start_ours() {
-  cat >"$WORK/slb.yml" <<EOF
-instance: bench-slb
-listen: ["$VIP:$PORT_OURS"]
+start_ours() { # [jar, port, admin port, name]: this tree's jar on PORT_OURS by default
+  local jar=${1:-$WORK/slb-exec.jar} port=${2:-$PORT_OURS} admin=${3:-$PORT_ADMIN} name=${4:-ours}
+  cat >"$WORK/$name.yml" <<EOF
+instance: bench-$name
+listen: ["$VIP:$port"]
 backends: ["127.29.0.11:$BACKEND_PORT", "127.29.0.12:$BACKEND_PORT"]
-admin: "$VIP:$PORT_ADMIN"
+admin: "$VIP:$admin"
 connectTimeoutMillis: 1000
 idleTimeoutSeconds: 300
 # As HAProxy's "timeout client 300s" here: the idle-memory step holds silent connections.
@@ -131,8 +140,8 @@ EOF
   # shellcheck disable=SC2086
   # The GC log: each run's collector pauses are printed beside its p99 (see gc_pauses).
   prlimit --nofile=20000:20000 taskset -c 0 java ${BENCH_JAVA_OPTS:-$JAVA_OPTS_DEFAULT} \
-    -Xlog:gc:file="$WORK/ours-gc.log" -jar "$WORK/slb-exec.jar" \
-    --config="$WORK/slb.yml" >"$WORK/ours.log" 2>&1 &
+    -Xlog:gc:file="$WORK/$name-gc.log" -jar "$jar" \
+    --config="$WORK/$name.yml" >"$WORK/$name.log" 2>&1 &
   echo $!
 }
 
@@ -442,5 +451,69 @@ median_of() {
     echo "$v"
   done | median
 }
+
+# ---------------------------------------------------------------------------------------------
+# A/B of two builds of our SLB, BENCH_AB_JAR set: both up at once on core 0 behind the same nginx
+# backends, warmed by the same counts, then driven by wrk on core 1 in ABBA pairs of
+# BENCH_SECONDS each; CPU per connection (or request) from each JVM's utime+stime around its run.
+# ---------------------------------------------------------------------------------------------
+PORT_B=18093
+PORT_ADMIN_B=18094
+
+ab_main() {
+  install_missing --stop "nginx" nginx:nginx-light wrk:wrk taskset:util-linux \
+    java:openjdk-17-jdk-headless curl:curl
+  [ ${#PIN_SERVER[@]} -gt 0 ] || die "the A/B needs 2 cores: SLBs on core 0, wrk and nginx on core 1"
+  [ -f "$BENCH_AB_JAR" ] || die "BENCH_AB_JAR $BENCH_AB_JAR is not a file"
+  ports_free "$BACKEND_PORT" "$PORT_OURS" "$PORT_ADMIN" "$PORT_B" "$PORT_ADMIN_B"
+  make_work slb-ab
+  private_jar slb >/dev/null
+  cp "$BENCH_AB_JAR" "$WORK/b.jar"
+  local kind=${BENCH_AB_KIND:-nc} pairs=${BENCH_AB_PAIRS:-4} nginx a b p first second name line
+  local args=()
+  [ "$kind" = ka ] || args=(-H "Connection: close")
+  nginx=$(start_nginx); STARTED+=("$nginx")
+  await 10 "$nginx" "an answer from the nginx backends" http_ok "http://127.29.0.11:$BACKEND_PORT/" >/dev/null
+  a=$(start_ours "$WORK/slb-exec.jar" "$PORT_OURS" "$PORT_ADMIN" a); STARTED+=("$a")
+  b=$(start_ours "$WORK/b.jar" "$PORT_B" "$PORT_ADMIN_B" b); STARTED+=("$b")
+  await_http "$PORT_OURS" "$a"
+  await_http "$PORT_B" "$b"
+  write_count_lua
+  declare -A ab_pid=([A]=$a [B]=$b) ab_port=([A]=$PORT_OURS [B]=$PORT_B)
+  for name in A B; do
+    log "bench: warming up $name with $WARMUP_KA keep-alive requests and $WARMUP_NC new connections (not counted)"
+    warm_up "$name-ka" "$VIP:${ab_port[$name]}" "$WARMUP_KA"
+    warm_up "$name-nc" "$VIP:${ab_port[$name]}" "$WARMUP_NC" -H "Connection: close"
+    OURS_PID=${ab_pid[$name]} PORT_OURS=${ab_port[$name]} warm_until_compiled
+  done
+  local results=()
+  for p in $(seq 1 "$pairs"); do
+    if [ $((p % 2)) -eq 1 ]; then first=A second=B; else first=B second=A; fi
+    for name in $first $second; do
+      line=$(drive "$name-$kind-$p" "$VIP:${ab_port[$name]}" "${ab_pid[$name]}" "$SECONDS_PER_RUN" "${args[@]}")
+      results+=("$p $name $line")
+      log "bench: A/B pair $p $name: $line"
+    done
+  done
+  local unit
+  unit=$([ "$kind" = ka ] && echo request || echo connection)
+  echo "A/B: A ${BENCH_JAR:-this tree (target jar)}, B $BENCH_AB_JAR; $pairs pairs in ABBA order of ${SECONDS_PER_RUN} s, $([ "$kind" = ka ] && echo keep-alive || echo "new connections"), wrk -t1 -c$CONNS; SLBs on core 0, wrk and nginx on core 1; machine $(machine), load $(load_avg)"
+  echo "| pair | build | $unit/s | us CPU per $unit | user | system | p99 ms |"
+  echo "|---|---|---|---|---|---|---|"
+  # drive's fields after pair and build: rps p50 p99 errors cpu_s user_s sys_s ...
+  printf '%s\n' "${results[@]}" | awk -v s="$SECONDS_PER_RUN" '{ n = $3 * s; if (n == 0) n = 1
+    printf "| %s | %s | %s | %.1f | %.1f | %.1f | %s |\n", $1, $2, $3, $7 * 1e6 / n, $8 * 1e6 / n, $9 * 1e6 / n, $5 }'
+  printf '%s\n' "${results[@]}" | awk -v s="$SECONDS_PER_RUN" -v unit="$unit" '
+    { n = $3 * s; if (n == 0) n = 1; cpu[$1, $2] = $7 * 1e6 / n; sum[$2] += cpu[$1, $2]; k[$2]++ }
+    END {
+      for (p = 1; (p, "A") in cpu; p++) if (cpu[p, "B"] < cpu[p, "A"]) better++
+      printf "A/B: mean us CPU per %s A %.1f, B %.1f (B/A %.3f); B took less in %d of %d pairs\n",
+        unit, sum["A"] / k["A"], sum["B"] / k["B"], (sum["B"] / k["B"]) / (sum["A"] / k["A"]), better, p - 1 }'
+}
+
+if [ -n "${BENCH_AB_JAR:-}" ]; then
+  ab_main "$@"
+  exit 0
+fi
 
 main "$@"
