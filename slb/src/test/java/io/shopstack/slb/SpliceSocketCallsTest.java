@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.epoll.Epoll;
+import io.shopstack.common.server.KnownFamilySockets;
 import io.shopstack.common.testing.SystemCallTrace;
 import io.shopstack.slb.health.HealthCheck;
 import java.net.Socket;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * stack-common's AcceptedEpollChannel; Netty's own socket channel reads both on each (100 of each
  * for 50 connections before the backend side was ours, 50 before the client side was). And the
  * client's socket is put in the epoll set once, with its read interest (100 epoll_ctl for 50
- * clients before), neither side asks for its local address unless something needs it, and only the
- * backend side sets TCP_NODELAY (the client's socket inherits the listener's). Counted with strace
- * on this JVM: 50 connections through the SLB to a backend that answers and hangs up.
+ * clients before), neither side asks for an address unless something needs it (nor for its socket's
+ * address family, which is known), and only the backend side sets TCP_NODELAY (the client's socket
+ * inherits the listener's). Counted with strace on this JVM: 50 connections through the SLB to a
+ * backend that answers and hangs up.
  */
 class SpliceSocketCallsTest {
   private static final int CONNECTIONS = 50;
@@ -30,6 +32,8 @@ class SpliceSocketCallsTest {
   @Test
   void neitherSideReadsSendBufferOrLinger(@TempDir Path dir) throws Exception {
     assertThat(Epoll.isAvailable()).as("native epoll loads here (it ships in the jar)").isTrue();
+    // Before the trace: its one check at first use makes sockets the slow way, and asks for them.
+    assertThat(KnownFamilySockets.skipsFamilyCheck()).as("sockets made without the check").isTrue();
     List<String> traced;
     Set<String> slbThreads;
     try (var backend = TcpBackends.named("order-1");
@@ -42,7 +46,8 @@ class SpliceSocketCallsTest {
                 .start();
         SystemCallTrace trace =
             SystemCallTrace.ofThisJvm(
-                dir.resolve("calls.txt"), "getsockopt,setsockopt,epoll_ctl,getsockname")) {
+                dir.resolve("calls.txt"),
+                "getsockopt,setsockopt,epoll_ctl,getsockname,getpeername")) {
       for (int i = 0; i < CONNECTIONS; i++) {
         try (Socket client = new Socket()) {
           client.connect(slb.listenAddresses().get(0), 2000);
@@ -85,12 +90,16 @@ class SpliceSocketCallsTest {
                 .count())
         .as("read interest added later: at most each backend side's, once connected")
         .isLessThanOrEqualTo(CONNECTIONS);
-    // Local addresses are asked for only when wanted, and nothing here wants them: what is left
-    // is Netty's address-family check when each side's socket is wrapped (4 per connection with
-    // Netty's channel constructors, which also ask after accept and after connect).
+    // Addresses are asked for only when wanted, and nothing here wants them; nor is either side's
+    // address family, which is known (KnownFamilySockets). Netty's channels make four getsockname
+    // per connection (the family check of each side's socket, the local address after accept and
+    // after connect) and one getpeername (the backend's address after connect).
     assertThat(calls.stream().filter(line -> line.contains("getsockname(")).count())
-        .as("getsockname calls: the family check of each side's socket")
-        .isEqualTo(2L * CONNECTIONS);
+        .as("getsockname calls")
+        .isZero();
+    assertThat(calls.stream().filter(line -> line.contains("getpeername(")).count())
+        .as("getpeername calls")
+        .isZero();
     // TCP_NODELAY is set once per connection, on the backend socket: the client's socket has it
     // from the listener (two per connection before).
     assertThat(calls.stream().filter(line -> line.contains("TCP_NODELAY")).count())

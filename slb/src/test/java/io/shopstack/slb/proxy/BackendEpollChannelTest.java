@@ -4,10 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,5 +95,40 @@ class BackendEpollChannelTest {
     // Netty's channel closes a lingering socket on another thread; ours would block the loop.
     assertThatThrownBy(() -> ours.config().setSoLinger(5))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  /**
+   * Connected without Netty's getpeername, it still knows both addresses: the backend's as it was
+   * asked to connect there, the local one from the kernel (the backend's accepted socket agrees);
+   * and a refused connect fails naming the backend, as Netty's own does.
+   */
+  @Test
+  void knowsBothAddressesAndNamesARefusingBackend() throws Exception {
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket backend = new ServerSocket(0, 1, loopback)) {
+      InetSocketAddress target = new InetSocketAddress(loopback, backend.getLocalPort());
+      loop.register(ours).sync();
+      ours.connect(target).sync();
+      try (Socket accepted = backend.accept()) {
+        assertThat(ours.remoteAddress()).isEqualTo(target);
+        assertThat(ours.localAddress().getPort()).isEqualTo(accepted.getPort());
+        assertThat(ours.isActive()).isTrue();
+      }
+      BackendEpollChannel refused = new BackendEpollChannel(SocketProtocolFamily.INET);
+      InetSocketAddress closedPort;
+      try (ServerSocket gone = new ServerSocket(0, 1, loopback)) {
+        closedPort = new InetSocketAddress(loopback, gone.getLocalPort());
+      }
+      loop.register(refused).sync();
+      ChannelFuture attempt = refused.connect(closedPort).await();
+      assertThat(attempt.cause())
+          .isInstanceOf(ConnectException.class)
+          .hasMessageContaining(closedPort.toString());
+      refused.close().sync(); // the connector's part, as Bootstrap's CLOSE_ON_FAILURE
+      ours.close().sync();
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.shopstack.common.server;
 
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
-import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -16,9 +15,9 @@ import java.net.InetSocketAddress;
  * fewer than on Netty's {@code EpollSocketChannel} (its {@code SO_SNDBUF} read when made, its
  * {@code SO_LINGER} read at close), no {@code setsockopt(TCP_NODELAY)} (the listener's is
  * inherited), one {@code epoll_ctl} fewer: a client that is read as soon as it is active joins the
- * epoll set with its read interest (see {@link #doRegister}), and one {@code getsockname} fewer
- * where the local address is never asked for. Reading, writing, half-closure and closing are
- * Netty's own.
+ * epoll set with its read interest (see {@link #doRegister}), and no {@code getsockname}: none for
+ * the address family (its listener's, see {@link KnownFamilySockets}), none for the local address
+ * where it is never asked for. Reading, writing, half-closure and closing are Netty's own.
  */
 public final class AcceptedEpollChannel extends AbstractEpollStreamChannel
     implements SocketChannel {
@@ -34,7 +33,7 @@ public final class AcceptedEpollChannel extends AbstractEpollStreamChannel
    * accept4} returned and asks for the local address when it is first wanted.
    */
   AcceptedEpollChannel(EpollListener listener, int fd, InetSocketAddress remote) {
-    super(LinuxSocket.newSocket(fd), false);
+    super(KnownFamilySockets.accepted(fd, listener.socket()), false);
     this.listener = listener;
     this.remote = remote;
     active = true;

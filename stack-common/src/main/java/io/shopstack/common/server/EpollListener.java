@@ -47,6 +47,11 @@ public final class EpollListener extends AbstractEpollServerChannel implements S
     return new AcceptedEpollChannel(this, fd, NativeInetAddress.address(remote, offset, length));
   }
 
+  /** Its socket, whose family its clients' sockets have. */
+  LinuxSocket socket() {
+    return socket;
+  }
+
   @Override
   public EpollListenerConfig config() {
     return config;
