@@ -41,6 +41,11 @@
 # the smallest loop around it. BENCH_NETNS=1 runs everything inside a fresh network namespace
 # (`shopbench`, deleted at exit), where the host's netfilter rules (Docker's) and so connection
 # tracking do not exist. BENCH_ONE_CORE_ONLY=1 skips the two-core table and the million-record zone.
+# BENCH_LOADGEN=udp-query-load drives every measured run (and the system-call count) with
+# bench/load/udp-query-load.c (built here with gcc) instead of dnsperf: the same query file, clients
+# and queries in flight, sent and received in batches (sendmmsg/recvmmsg), at about a tenth of
+# dnsperf's CPU per query, so that QPS on one core measures the server, not dnsperf at 100 % of its
+# core; warm-ups stay dnsperf's. The tables and the last line are then that generator's.
 #   BENCH_FLOOR=1 BENCH_ONE_CORE_ONLY=1 BENCH_ROUNDS=3 bench/dns-authoritative.sh
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
@@ -66,6 +71,7 @@ PORT_BIND=15303
 PORT_LOAD=15304
 PORT_FLOOR=15305
 FLOOR=${BENCH_FLOOR:-0}
+LOADGEN=${BENCH_LOADGEN:-dnsperf}
 
 
 # Waits (bounded) until the server at $1 answers a query for name $2; prints the milliseconds.
@@ -256,9 +262,8 @@ drive() { # name, port, pid, seconds, output file
   [ "$cores" = - ] || pin_client=(taskset -c "$cores")
   before=$(cpu_split "$3")
   local TIMEFORMAT='%U %S'
-  { time timeout $(($4 + 60)) "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" \
-    -l "$4" -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$5" 2>&1; } 2>"$5.time" \
-    || die "dnsperf against $1 failed: $(tail -n 5 "$5")"
+  { time load_generator "$2" "$4" "$threads" $(($4 + 60)) "${pin_client[@]}" >"$5" 2>&1; } \
+    2>"$5.time" || die "$LOADGEN against $1 failed: $(tail -n 5 "$5")"
   client_cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$5.time")
   after=$(cpu_split "$3")
   kill -0 "$3" 2>/dev/null || die "$1 died during the run"
@@ -266,6 +271,21 @@ drive() { # name, port, pid, seconds, output file
     split(b, x, " "); split(a, y, " ")
     printf "%.2f", (y[1] + y[2] - x[1] - x[2]) / t }') $client_cpu $(awk -v b="$before" -v a="$after" \
     -v t="$TICK" 'BEGIN { split(b, x, " "); split(a, y, " "); printf "%.2f %.2f", (y[1] - x[1]) / t, (y[2] - x[2]) / t }')"
+}
+
+# load_generator PORT SECONDS THREADS TIMEOUT [PIN...]: one measured load, dnsperf's or
+# udp-query-load's (one thread; it batches instead), killed after TIMEOUT seconds, run under the
+# PIN command (taskset) if given; both print the summary lines dnsperf_summary reads.
+load_generator() {
+  local port=$1 seconds=$2 threads=$3 limit=$4
+  shift 4
+  if [ "$LOADGEN" = udp-query-load ]; then
+    timeout "$limit" "$@" "$WORK/udp-query-load" "$ADDR" "$port" "$WORK/queries.txt" "$seconds" \
+      "$CLIENTS" "$OUTSTANDING" 2
+  else
+    timeout "$limit" "$@" dnsperf -s "$ADDR" -p "$port" -d "$WORK/queries.txt" -l "$seconds" \
+      -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2
+  fi
 }
 
 # cpu_split PID: "utime stime" clock ticks of a process and its descendants (cpu_ticks apart): the
@@ -315,8 +335,7 @@ count_syscalls() { # name, port, pid
     -e syscalls:sys_enter_recvmsg -e syscalls:sys_enter_recvfrom \
     -p "$(process_tree "$3")" -o "$out.perf" -- sleep 4 >/dev/null 2>&1 &
   local perf_pid=$!
-  timeout 60 "${pin_client[@]}" dnsperf -s "$ADDR" -p "$2" -d "$WORK/queries.txt" -l 3 \
-    -c "$CLIENTS" -T "$threads" -q "$OUTSTANDING" -t 2 >"$out.dnsperf" 2>&1 || true
+  load_generator "$2" 3 "$threads" 60 "${pin_client[@]}" >"$out.dnsperf" 2>&1 || true
   wait "$perf_pid" || return 0
   local calls reads answered
   calls=$(awk -F, '/raw_syscalls/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out.perf")
@@ -432,7 +451,7 @@ median_of() {
 # One table of results: name qps latency lost sent cpu load-before load-after per line.
 table() {
   printf '| %-7s | %13s | %10s | %12s | %12s | %10s | %8s | %12s | %13s |' \
-    server "queries/CPU s" QPS "avg latency" lost sent "CPU s" "dnsperf CPU" "load 1m b/a"
+    server "queries/CPU s" QPS "avg latency" lost sent "CPU s" "client CPU" "load 1m b/a"
   printf ' %17s |\n' "us user + system"
   printf '|%s|\n' "---------|---------------|------------|--------------|--------------|------------|----------|--------------|---------------|-------------------"
   local r name qps lat lost sent cpu ccpu lb la usr sys
@@ -460,10 +479,11 @@ medians() {
 client_bound_note() {
   local r name qps lat lost sent cpu ccpu rest threads
   read -r _ threads <<<"$(client_cores)"
+  [ "$LOADGEN" = dnsperf ] || threads=1
   for r in "$@"; do
     read -r name qps lat lost sent cpu ccpu rest <<<"$r"
     if awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" -v t="$threads" 'BEGIN { exit !(c >= 0.9 * s * t) }'; then
-      echo "note: dnsperf used $(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", 100 * c / s }') % of CPU against $name ($threads thread(s)): the load generator was (near) its ceiling there; compare queries per CPU second"
+      echo "note: $LOADGEN used $(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", 100 * c / s }') % of CPU against $name ($threads thread(s)): the load generator was (near) its ceiling there; compare queries per CPU second"
     fi
   done
 }
@@ -557,6 +577,15 @@ main() {
   ports_free "$PORT_OURS" "$PORT_NSD" "$PORT_BIND" "$PORT_LOAD"
   make_work dns
   private_jar dns-authoritative >/dev/null
+  case $LOADGEN in
+    dnsperf) ;;
+    udp-query-load)
+      gcc -O2 -Wall -o "$WORK/udp-query-load" "$REPO/bench/load/udp-query-load.c" \
+        || die "gcc could not build udp-query-load"
+      log "bench: load generator udp-query-load (batches of 32; warm-ups by dnsperf)"
+      ;;
+    *) die "BENCH_LOADGEN is dnsperf or udp-query-load, not $LOADGEN" ;;
+  esac
 
   log "bench: generating zones and queries in $WORK"
   shop_zone >"$WORK/shop.example.zone"
