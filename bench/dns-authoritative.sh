@@ -644,7 +644,7 @@ main() {
   if [ ${#RESULTS2[@]} -gt 0 ]; then
     echo
     CORES=2
-    echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; dnsperf on core(s) $(client_cores | cut -d' ' -f1), '-' = unpinned, sharing the servers' cores):"
+    echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; $LOADGEN on core(s) $(client_cores | cut -d' ' -f1), '-' = unpinned, sharing the servers' cores):"
     table "${RESULTS2[@]}"
     medians "${RESULTS2[@]}"
     client_bound_note "${RESULTS2[@]}"
@@ -662,9 +662,13 @@ main() {
 # The report's first part: the machine, the workload, the one-core table.
 report_head() {
   echo "machine: $(machine), load average now $(load_avg)${BENCH_IN_NETNS:+; inside network namespace $NETNS}"
-  echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; every server warmed by $((WARMUP_PASSES * $(wc -l <"$WORK/queries.txt"))) queries, then $ROUNDS interleaved round(s)"
+  if [ "$LOADGEN" = dnsperf ]; then
+    echo "dnsperf -c $CLIENTS -q $OUTSTANDING -t 2 (-T one thread per client core) -l $SECONDS_PER_RUN, $(wc -l <"$WORK/queries.txt") queries in the mix; every server warmed by $((WARMUP_PASSES * $(wc -l <"$WORK/queries.txt"))) queries, then $ROUNDS interleaved round(s)"
+  else
+    echo "udp-query-load, $CLIENTS sockets, $OUTSTANDING in flight, batches of 32, timeout 2 s, $SECONDS_PER_RUN s, $(wc -l <"$WORK/queries.txt") queries in the mix; every server warmed by $((WARMUP_PASSES * $(wc -l <"$WORK/queries.txt"))) queries (dnsperf), then $ROUNDS interleaved round(s)"
+  fi
   echo
-  echo "one core each (server on core 0, dnsperf on core(s) $(client_cores | cut -d' ' -f1) with -T $(client_cores | cut -d' ' -f2)):"
+  echo "one core each (server on core 0, $LOADGEN on core(s) $(client_cores | cut -d' ' -f1)$([ "$LOADGEN" = dnsperf ] && echo " with -T $(client_cores | cut -d' ' -f2)")):"
   table "${RESULTS[@]}"
   medians "${RESULTS[@]}"
   client_bound_note "${RESULTS[@]}"
