@@ -45,7 +45,8 @@
 # bench/load/udp-query-load.c (built here with gcc) instead of dnsperf: the same query file, clients
 # and queries in flight, sent and received in batches (sendmmsg/recvmmsg), at about a tenth of
 # dnsperf's CPU per query, so that QPS on one core measures the server, not dnsperf at 100 % of its
-# core; warm-ups stay dnsperf's. The tables and the last line are then that generator's.
+# core; warm-ups stay dnsperf's, and so does the A/B mode. The tables and the last line are then
+# that generator's.
 #   BENCH_FLOOR=1 BENCH_ONE_CORE_ONLY=1 BENCH_ROUNDS=3 bench/dns-authoritative.sh
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
@@ -225,8 +226,15 @@ EOF
 }
 
 # The floor (BENCH_FLOOR=1): one socket, so one core only.
+# build_tool DIR/NAME.c: one of the bench's C instruments, built into $WORK/NAME.
+build_tool() {
+  local name
+  name=$(basename "$1" .c)
+  gcc -O2 -Wall -o "$WORK/$name" "$REPO/bench/$1" || die "gcc could not build $name"
+}
+
 start_floor() {
-  gcc -O2 -Wall -o "$WORK/udp-floor" "$REPO/bench/floor/udp-floor.c" >&2 || die "gcc could not build udp-floor"
+  build_tool floor/udp-floor.c >&2
   # shellcheck disable=SC2046
   $(pin_server) "$WORK/udp-floor" "$ADDR" "$PORT_FLOOR" "${BENCH_FLOOR_BYTES:-67}" >"$WORK/floor.out" 2>&1 &
   echo $!
@@ -580,8 +588,7 @@ main() {
   case $LOADGEN in
     dnsperf) ;;
     udp-query-load)
-      gcc -O2 -Wall -o "$WORK/udp-query-load" "$REPO/bench/load/udp-query-load.c" \
-        || die "gcc could not build udp-query-load"
+      build_tool load/udp-query-load.c
       log "bench: load generator udp-query-load (batches of 32; warm-ups by dnsperf)"
       ;;
     *) die "BENCH_LOADGEN is dnsperf or udp-query-load, not $LOADGEN" ;;

@@ -111,9 +111,16 @@ struct client {
 
 static unsigned char in[BATCH][MAX_ANSWER];
 
+/* What a run counts. */
+struct tally {
+  long sent, answered, lost, unexpected, rcodes[3]; /* NOERROR, NXDOMAIN, other */
+  int in_flight;
+  double latency; /* seconds, summed over the answered queries */
+};
+
 /* Waits up to 10 ms for answers, takes every one there is and matches each to its query. */
 static int receive(struct client *c, int clients, struct pollfd *polls, struct mmsghdr *recv_msgs,
-                   int *in_flight, long *answered, long *unexpected, long *rcodes, double *latency) {
+                   struct tally *n) {
   int taken = 0;
   if (poll(polls, clients, 10) <= 0) return 0;
   double t = now();
@@ -127,17 +134,17 @@ static int receive(struct client *c, int clients, struct pollfd *polls, struct m
         unsigned len = recv_msgs[b].msg_len;
         uint16_t id = (uint16_t) (a[0] << 8 | a[1]);
         if (len < 12 || !(a[2] & 0x80) || a[5] != 1 || a[4] != 0 || c[i].sent_at[id] == 0) {
-          (*unexpected)++;
+          n->unexpected++;
           continue;
         }
-        *latency += t - c[i].sent_at[id];
+        n->latency += t - c[i].sent_at[id];
         c[i].sent_at[id] = 0;
         c[i].free_ids[c[i].free_count++] = id;
-        (*in_flight)--;
-        (*answered)++;
+        n->in_flight--;
+        n->answered++;
         taken++;
         int rcode = a[3] & 0x0f;
-        rcodes[rcode == 0 ? 0 : rcode == 3 ? 1 : 2]++;
+        n->rcodes[rcode == 0 ? 0 : rcode == 3 ? 1 : 2]++;
       }
       if (got < BATCH) break;
     }
@@ -193,41 +200,40 @@ int main(int argc, char **argv) {
     recv_msgs[b].msg_hdr.msg_iovlen = 1;
   }
 
-  long sent = 0, answered = 0, lost = 0, unexpected = 0, rcodes[3] = {0, 0, 0};
-  double latency = 0;
-  int in_flight = 0, next_query = 0, turn = 0;
+  struct tally n = {0};
+  int next_query = 0, turn = 0;
   double start = now(), end = start + seconds, last_sweep = start;
   for (double t = start; t < end; t = now()) {
     /* Fill the window, a batch per socket in turn. */
-    while (in_flight < outstanding_max) {
+    while (n.in_flight < outstanding_max) {
       struct client *k = &c[turn];
       turn = (turn + 1) % clients;
-      int n = 0;
-      while (n < BATCH && in_flight + n < outstanding_max && k->free_count > 0) {
+      int batch = 0;
+      while (batch < BATCH && n.in_flight + batch < outstanding_max && k->free_count > 0) {
         struct query *q = &queries[next_query];
         next_query = (next_query + 1) % query_count;
         uint16_t id = k->free_ids[--k->free_count];
-        memcpy(out[n], q->wire, q->len);
-        out[n][0] = id >> 8;
-        out[n][1] = id & 0xff;
-        send_iov[n].iov_len = q->len;
+        memcpy(out[batch], q->wire, q->len);
+        out[batch][0] = id >> 8;
+        out[batch][1] = id & 0xff;
+        send_iov[batch].iov_len = q->len;
         k->sent_at[id] = t;
-        n++;
+        batch++;
       }
-      if (n == 0) break;
-      int done = sendmmsg(k->fd, send_msgs, n, 0);
+      if (batch == 0) break;
+      int done = sendmmsg(k->fd, send_msgs, batch, 0);
       if (done < 0) done = 0;
-      for (int b = done; b < n; b++) { /* not sent (socket buffer full): give the IDs back */
+      for (int b = done; b < batch; b++) { /* not sent (socket buffer full): give the IDs back */
         uint16_t id = (uint16_t) (out[b][0] << 8 | out[b][1]);
         k->sent_at[id] = 0;
         k->free_ids[k->free_count++] = id;
       }
-      sent += done;
-      in_flight += done;
-      if (done < n) break;
+      n.sent += done;
+      n.in_flight += done;
+      if (done < batch) break;
     }
     /* Wait for answers only when the window is full (or nothing could be sent). */
-    receive(c, clients, polls, recv_msgs, &in_flight, &answered, &unexpected, rcodes, &latency);
+    receive(c, clients, polls, recv_msgs, &n);
 
     /* Queries unanswered for longer than the timeout are lost; their IDs are freed. */
     if (t - last_sweep > 0.5) {
@@ -237,27 +243,27 @@ int main(int argc, char **argv) {
           if (c[i].sent_at[id] != 0 && t - c[i].sent_at[id] > timeout) {
             c[i].sent_at[id] = 0;
             c[i].free_ids[c[i].free_count++] = (uint16_t) id;
-            in_flight--;
-            lost++;
+            n.in_flight--;
+            n.lost++;
           }
     }
   }
   /* As dnsperf ends: nothing more is sent, the queries in flight get their timeout to answer. */
   double stop_sending = now(), last_answer = stop_sending;
-  while (in_flight > 0 && now() - stop_sending < timeout) {
-    if (receive(c, clients, polls, recv_msgs, &in_flight, &answered, &unexpected, rcodes, &latency) > 0)
-      last_answer = now();
+  while (n.in_flight > 0 && now() - stop_sending < timeout) {
+    if (receive(c, clients, polls, recv_msgs, &n) > 0) last_answer = now();
   }
-  lost += in_flight;
+  n.lost += n.in_flight;
   double elapsed = last_answer - start;
   printf("udp-query-load: %d socket(s), at most %d queries in flight, batches of %d\n", clients,
          outstanding_max, BATCH);
-  printf("  Queries sent:         %ld\n", sent);
-  printf("  Queries completed:    %ld (%.2f%%)\n", answered, sent ? 100.0 * answered / sent : 0.0);
-  printf("  Queries lost:         %ld (%.2f%%)\n", lost, sent ? 100.0 * lost / sent : 0.0);
-  printf("  Unexpected responses: %ld\n", unexpected);
-  printf("  Response codes:       NOERROR %ld, NXDOMAIN %ld, other %ld\n", rcodes[0], rcodes[1], rcodes[2]);
-  printf("  Average Latency (s):  %.6f\n", answered ? latency / answered : 0.0);
-  printf("  Queries per second:   %.6f\n", answered / elapsed);
+  printf("  Queries sent:         %ld\n", n.sent);
+  printf("  Queries completed:    %ld (%.2f%%)\n", n.answered, n.sent ? 100.0 * n.answered / n.sent : 0.0);
+  printf("  Queries lost:         %ld (%.2f%%)\n", n.lost, n.sent ? 100.0 * n.lost / n.sent : 0.0);
+  printf("  Unexpected responses: %ld\n", n.unexpected);
+  printf("  Response codes:       NOERROR %ld, NXDOMAIN %ld, other %ld\n", n.rcodes[0], n.rcodes[1],
+         n.rcodes[2]);
+  printf("  Average Latency (s):  %.6f\n", n.answered ? n.latency / n.answered : 0.0);
+  printf("  Queries per second:   %.6f\n", n.answered / elapsed);
   return 0;
 }

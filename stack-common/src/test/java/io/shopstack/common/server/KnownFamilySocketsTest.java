@@ -10,10 +10,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Sockets made without Netty's family check behave as Netty's own: they carry the family Netty's
@@ -29,6 +30,11 @@ class KnownFamilySocketsTest {
     assertThat(Epoll.isAvailable()).as("native epoll loads here (it ships in the jar)").isTrue();
   }
 
+  /** The two families a stream socket of the stack has. */
+  static Stream<SocketProtocolFamily> inetFamilies() {
+    return Stream.of(SocketProtocolFamily.INET, SocketProtocolFamily.INET6);
+  }
+
   @Test
   void thisBuildSkipsTheCheck() {
     assertThat(KnownFamilySockets.skipsFamilyCheck())
@@ -37,9 +43,7 @@ class KnownFamilySocketsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = SocketProtocolFamily.class,
-      names = {"INET", "INET6"})
+  @MethodSource("inetFamilies")
   void aNewSocketHasItsFamilyAndConnects(SocketProtocolFamily family) throws Exception {
     LinuxSocket byNetty = LinuxSocket.newSocketStream(family);
     LinuxSocket ours = KnownFamilySockets.newStream(family);
@@ -62,9 +66,7 @@ class KnownFamilySocketsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = SocketProtocolFamily.class,
-      names = {"INET", "INET6"})
+  @MethodSource("inetFamilies")
   void anAcceptedSocketHasItsListenersFamily(SocketProtocolFamily family) throws Exception {
     LinuxSocket listener = LinuxSocket.newSocketStream(family);
     try (Socket client = new Socket()) {
