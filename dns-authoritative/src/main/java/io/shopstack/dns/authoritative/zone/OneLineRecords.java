@@ -1,8 +1,7 @@
 package io.shopstack.dns.authoritative.zone;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -118,7 +117,7 @@ final class OneLineRecords {
       for (int d = directiveAtOrAfter(text, scanned); d >= 0 && d < start; ) {
         int lineEnd = text.indexOf('\n', d);
         lineEnd = lineEnd < 0 ? text.length() : lineEnd;
-        List<String> fields = new ArrayList<>(2);
+        Fields fields = state.new Fields();
         state.split(d, lineEnd, fields);
         state.directive(fields);
         scanned = lineEnd;
@@ -152,9 +151,11 @@ final class OneLineRecords {
 
   private List<Record> records() throws NotPlain, TextParseException {
     List<Record> records = new ArrayList<>(Math.max(16, (to - from) / 32));
-    List<String> fields = new ArrayList<>(8);
+    Fields fields = new Fields();
     int at = from;
     int length = to;
+    int lastOwnerStart = -1; // where the text of the last owner field is, to spot a repeat
+    int lastOwnerEnd = -1;
     while (at < length) {
       int end = text.indexOf('\n', at);
       if (end < 0) {
@@ -164,12 +165,12 @@ final class OneLineRecords {
       fields.clear();
       split(at, end, fields);
       at = end + 1;
-      if (fields.isEmpty()) {
+      if (fields.size() == 0) {
         continue;
       }
-      String first = fields.get(0);
-      if (!blankOwner && first.charAt(0) == '$') {
+      if (!blankOwner && fields.first(0) == '$') {
         directive(fields);
+        lastOwnerStart = -1; // a new $ORIGIN makes the same text another name
         continue;
       }
       Name owner;
@@ -180,11 +181,16 @@ final class OneLineRecords {
         }
         owner = lastOwner;
         next = 0;
+      } else if (lastOwnerStart >= 0 && fields.sameText(0, lastOwnerStart, lastOwnerEnd)) {
+        owner = lastOwner; // written the same way again: the same name, not parsed twice
+        next = 1;
       } else {
-        owner = Name.fromString(first, origin);
+        owner = Name.fromString(fields.get(0), origin);
         if (lastOwner != null && owner.equals(lastOwner)) {
           owner = lastOwner; // one Name object per owner, as Master shares it
         }
+        lastOwnerStart = fields.start(0);
+        lastOwnerEnd = fields.end(0);
         next = 1;
       }
       records.add(record(owner, fields, next));
@@ -198,7 +204,7 @@ final class OneLineRecords {
   }
 
   /** Fields of one line, split at blanks outside quotes, up to a comment. */
-  private void split(int from, int to, List<String> fields) throws NotPlain {
+  private void split(int from, int to, Fields fields) throws NotPlain {
     int i = from;
     while (i < to) {
       char c = text.charAt(i);
@@ -227,11 +233,11 @@ final class OneLineRecords {
       if (quoted || i > to) {
         throw new NotPlain(); // a string running past the line end
       }
-      fields.add(text.substring(start, i));
+      fields.add(start, i);
     }
   }
 
-  private void directive(List<String> fields) throws NotPlain, TextParseException {
+  private void directive(Fields fields) throws NotPlain, TextParseException {
     String name = fields.get(0);
     if (fields.size() != 2) {
       throw new NotPlain();
@@ -247,63 +253,116 @@ final class OneLineRecords {
 
   /**
    * The class, TTL (either order, both optional) and type, then the rdata, as Master reads them.
+   * The common words (IN, A, AAAA, CNAME, NS) and an IPv4 address are read where they stand in the
+   * text: a substring per field and an {@code InetAddress} per record were most of the garbage a
+   * million-record zone made while loading, and the garbage collector's pauses a sixth of its
+   * start.
    */
-  private Record record(Name owner, List<String> fields, int at)
-      throws NotPlain, TextParseException {
+  private Record record(Name owner, Fields fields, int at) throws NotPlain, TextParseException {
     int dclass = DClass.IN;
     boolean seenClass = false;
     long ttl = defaultTtl;
-    String s = field(fields, at++);
-    int value = DClass.value(s);
+    fields.check(at);
+    int value = classAt(fields, at);
     if (value >= 0) {
       dclass = value;
       seenClass = true;
-      s = field(fields, at++);
+      fields.check(++at);
     }
-    if (Character.isDigit(s.charAt(0))) {
-      ttl = TTL.parseTTL(s);
-      s = field(fields, at++);
+    if (Character.isDigit(fields.first(at))) {
+      ttl = TTL.parseTTL(fields.get(at));
+      fields.check(++at);
     }
-    if (!seenClass && (value = DClass.value(s)) >= 0) {
+    if (!seenClass && (value = classAt(fields, at)) >= 0) {
       dclass = value;
-      s = field(fields, at++);
+      fields.check(++at);
     }
-    int type = Type.value(s);
+    int type = typeAt(fields, at++);
     if (type < 0 || ttl < 0) {
       throw new NotPlain();
     }
     if (at + 1 == fields.size()) {
-      String rdata = fields.get(at);
       switch (type) {
         case Type.A:
-          return new ARecord(owner, dclass, ttl, address(Address.toByteArray(rdata, Address.IPv4)));
+          return new ARecord(owner, dclass, ttl, ipv4(fields.start(at), fields.end(at)));
         case Type.AAAA:
-          byte[] v6 = Address.toByteArray(rdata, Address.IPv6);
-          if (v6 != null && !mappedIpv4(v6)) {
-            return new AAAARecord(owner, dclass, ttl, address(v6));
+          byte[] v6 = Address.toByteArray(fields.get(at), Address.IPv6);
+          if (v6 == null) {
+            throw new NotPlain();
+          }
+          if (!mappedIpv4(v6)) {
+            return new AAAARecord(owner, dclass, ttl, v6);
           }
           break;
         case Type.CNAME:
-          return new CNAMERecord(owner, dclass, ttl, Name.fromString(rdata, origin));
+          return new CNAMERecord(owner, dclass, ttl, Name.fromString(fields.get(at), origin));
         case Type.NS:
-          return new NSRecord(owner, dclass, ttl, Name.fromString(rdata, origin));
+          return new NSRecord(owner, dclass, ttl, Name.fromString(fields.get(at), origin));
         default:
           break;
       }
     }
     try {
-      return Record.fromString(
-          owner, type, dclass, ttl, String.join(" ", fields.subList(at, fields.size())), origin);
+      return Record.fromString(owner, type, dclass, ttl, fields.joined(at), origin);
     } catch (java.io.IOException e) {
       throw new NotPlain();
     }
   }
 
-  private static String field(List<String> fields, int at) throws NotPlain {
-    if (at >= fields.size()) {
+  private static int classAt(Fields fields, int at) {
+    return fields.is(at, "IN") ? DClass.IN : DClass.value(fields.get(at));
+  }
+
+  private static int typeAt(Fields fields, int at) {
+    if (fields.is(at, "A")) {
+      return Type.A;
+    }
+    if (fields.is(at, "AAAA")) {
+      return Type.AAAA;
+    }
+    if (fields.is(at, "CNAME")) {
+      return Type.CNAME;
+    }
+    if (fields.is(at, "NS")) {
+      return Type.NS;
+    }
+    return Type.value(fields.get(at));
+  }
+
+  /**
+   * The dotted quad at {@code text[from, to)}, by dnsjava's rules (four decimal octets of one to
+   * three digits, none above 255, no leading zero); anything else is not an address, as Master too
+   * would say.
+   */
+  private byte[] ipv4(int from, int to) throws NotPlain {
+    byte[] address = new byte[4];
+    int octet = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (digits == 3 || (digits > 0 && value == 0)) {
+          throw new NotPlain();
+        }
+        digits++;
+        value = value * 10 + (c - '0');
+        if (value > 255) {
+          throw new NotPlain();
+        }
+      } else if (c == '.' && octet < 3 && digits > 0) {
+        address[octet++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        throw new NotPlain();
+      }
+    }
+    if (octet != 3 || digits == 0) {
       throw new NotPlain();
     }
-    return fields.get(at);
+    address[3] = (byte) value;
+    return address;
   }
 
   /** ::ffff:a.b.c.d, which InetAddress turns into an IPv4 address: left to dnsjava's parser. */
@@ -316,14 +375,81 @@ final class OneLineRecords {
     return v6[10] == (byte) 0xff && v6[11] == (byte) 0xff;
   }
 
-  private static InetAddress address(byte[] bytes) throws NotPlain {
-    if (bytes == null) {
-      throw new NotPlain();
+  /**
+   * The fields of one line as offsets into the text, made into a {@code String} only where a record
+   * needs one (an owner, a TTL, rdata other than an IPv4 address). One per reader, reused for every
+   * line.
+   */
+  private final class Fields {
+    private int[] starts = new int[8];
+    private int[] ends = new int[8];
+    private int count;
+
+    void clear() {
+      count = 0;
     }
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new NotPlain();
+
+    void add(int start, int end) {
+      if (count == starts.length) {
+        starts = Arrays.copyOf(starts, count * 2);
+        ends = Arrays.copyOf(ends, count * 2);
+      }
+      starts[count] = start;
+      ends[count++] = end;
+    }
+
+    int size() {
+      return count;
+    }
+
+    int start(int i) {
+      return starts[i];
+    }
+
+    int end(int i) {
+      return ends[i];
+    }
+
+    /** A record that ends before field {@code i} is not one this reader knows. */
+    void check(int i) throws NotPlain {
+      if (i >= count) {
+        throw new NotPlain();
+      }
+    }
+
+    String get(int i) {
+      return text.substring(starts[i], ends[i]);
+    }
+
+    char first(int i) {
+      return text.charAt(starts[i]);
+    }
+
+    /** Field {@code i} is {@code word}, in any case, as dnsjava's mnemonics compare. */
+    boolean is(int i, String word) {
+      return ends[i] - starts[i] == word.length()
+          && text.regionMatches(true, starts[i], word, 0, word.length());
+    }
+
+    /** Field {@code i} has the same characters as {@code text[from, to)}. */
+    boolean sameText(int i, int from, int to) {
+      return ends[i] - starts[i] == to - from
+          && text.regionMatches(starts[i], text, from, to - from);
+    }
+
+    /** Fields {@code i} to the last, joined by one space: rdata for dnsjava's own parser. */
+    String joined(int i) {
+      if (i >= count) {
+        return "";
+      }
+      StringBuilder rdata = new StringBuilder(ends[count - 1] - starts[i]);
+      for (int f = i; f < count; f++) {
+        if (f > i) {
+          rdata.append(' ');
+        }
+        rdata.append(text, starts[f], ends[f]);
+      }
+      return rdata.toString();
     }
   }
 }

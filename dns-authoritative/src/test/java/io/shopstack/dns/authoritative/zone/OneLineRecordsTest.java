@@ -42,6 +42,13 @@ class OneLineRecordsTest {
           "txt IN TXT \"an \\\"escaped\\\" quote\"",
           "esc\\.dot IN A 127.0.0.6",
           "MiXeD.Case IN A 127.0.0.7",
+          "lower in a 127.0.0.12 ; words in any case",
+          "lower in aaaa fd00::12",
+          "lower IN cname ns1",
+          "ns6 IN A 0.0.0.0",
+          "ns6 IN A 255.255.255.255 ; the owner written the same way again",
+          "NS6 IN AAAA ::1",
+          "cls CH A 127.0.0.13",
           "_sip._tcp IN SRV 10 5 5060 ns1",
           "@ IN CAA 0 issue \"letsencrypt.org\"",
           "$TTL 120",
@@ -73,7 +80,7 @@ class OneLineRecordsTest {
   @Test
   void everyOneLineFormReadsAsMasterReadsIt() throws Exception {
     List<String> reference = master(PLAIN);
-    assertThat(reference).hasSize(25);
+    assertThat(reference).hasSize(32);
     assertThat(fast(PLAIN)).containsExactlyElementsOf(reference);
   }
 
@@ -135,6 +142,14 @@ class OneLineRecordsTest {
             "$ORIGIN\n", // a directive without its argument
             "  IN A 10.0.0.1\n", // no owner yet
             "a IN A 10.0.0.256\n", // not an address: Master names the error
+            "a IN A 010.0.0.1\n", // a leading zero, which dnsjava refuses
+            "a IN A 10.0.0\n",
+            "a IN A 10.0.0.1.2\n",
+            "a IN A 10..0.1\n",
+            "a IN A 10.0.0.\n",
+            "a IN A 1000.0.0.1\n",
+            "a IN A 10.0.0.x\n",
+            "a IN AAAA fd00::zz\n",
             "a IN BOGUS 1\n",
             "a IN A\n",
             "a IN A 10.0.0.1 extra\n",
