@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -67,9 +68,42 @@ public final class ConfigLoader {
           return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
       }
-      return Files.readString(Path.of(location), StandardCharsets.UTF_8);
+      return new String(readFile(Path.of(location)), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + location, e);
+    }
+  }
+
+  /** Reads per call into the array: see {@link #readFile}. */
+  private static final int READ_CHUNK = 1 << 20;
+
+  /**
+   * A file's bytes, read in chunks straight into one array of the file's size. {@code
+   * Files.readAllBytes} reads a file in one call, for which the JDK makes (and zeroes, and keeps
+   * for the thread) a native buffer as big as the file: 25 MB more memory touched for a
+   * million-record zone, on a start that is measured.
+   */
+  static byte[] readFile(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      long size = Files.size(path);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IOException(path + " is too big to read (" + size + " bytes)");
+      }
+      byte[] bytes = new byte[(int) size];
+      int read = 0;
+      for (int n; read < bytes.length; read += n) {
+        n = in.read(bytes, read, Math.min(READ_CHUNK, bytes.length - read));
+        if (n < 0) {
+          return Arrays.copyOf(bytes, read); // it shrank meanwhile
+        }
+      }
+      byte[] more = in.readAllBytes(); // it grew meanwhile: what was written after its size
+      if (more.length == 0) {
+        return bytes;
+      }
+      byte[] all = Arrays.copyOf(bytes, bytes.length + more.length);
+      System.arraycopy(more, 0, all, bytes.length, more.length);
+      return all;
     }
   }
 }

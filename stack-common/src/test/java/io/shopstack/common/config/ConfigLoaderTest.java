@@ -54,4 +54,20 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Sample.class, "classpath:nope.yml", Map.of()))
         .hasMessageContaining("nope.yml");
   }
+
+  @Test
+  void aFileOfManyReadChunksIsReadWholeAndUnchanged(@TempDir Path dir) throws Exception {
+    // Three and a bit read chunks of UTF-8 text, not all of it ASCII.
+    StringBuilder text = new StringBuilder();
+    while (text.length() < 3_300_000) {
+      text.append("n").append(text.length()).append(" IN TXT \"趣谈\"\n");
+    }
+    Path file = dir.resolve("big.zone");
+    Files.writeString(file, text);
+
+    assertThat(ConfigLoader.readFile(file)).isEqualTo(Files.readAllBytes(file));
+    assertThat(ConfigLoader.readText(file.toString())).isEqualTo(text.toString());
+    Path empty = Files.writeString(dir.resolve("empty.zone"), "");
+    assertThat(ConfigLoader.readText(empty.toString())).isEmpty();
+  }
 }
