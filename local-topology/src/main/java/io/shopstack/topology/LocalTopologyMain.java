@@ -5,6 +5,7 @@ import io.shopstack.client.journey.Journey;
 import io.shopstack.client.journey.JourneyReport;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.server.LeakDetection;
+import io.shopstack.dns.server.DnsStartWarmup;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -18,10 +19,11 @@ public final class LocalTopologyMain {
   private LocalTopologyMain() {}
 
   public static void main(String[] args) throws Exception {
-    LeakDetection.offUnlessAsked(System.getProperties());
+    DnsStartWarmup.begin();
     boolean keepRunning = Arrays.asList(args).contains("--keep-running");
     Path dataDir = Path.of(System.getenv().getOrDefault("SHOP_DATA_DIR", "data/local"));
     ClientConfig client = ConfigLoader.load(ClientConfig.class, "client-app.yml", new String[0]);
+    LeakDetection.offUnlessAsked(System.getProperties());
     LocalTopology topology = new LocalTopology(dataDir, System.getenv()).start();
     JourneyReport report;
     try {

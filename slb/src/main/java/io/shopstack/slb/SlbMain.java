@@ -3,6 +3,7 @@ package io.shopstack.slb;
 import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.server.Hangup;
 import io.shopstack.common.server.LeakDetection;
+import io.shopstack.common.server.StartWarmup;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +45,9 @@ public final class SlbMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    LeakDetection.offUnlessAsked(System.getProperties());
+    StartWarmup.begin();
     SlbConfig config = ConfigLoader.load(SlbConfig.class, "slb.yml", args);
+    LeakDetection.offUnlessAsked(System.getProperties());
     SlbServer server =
         new SlbServer(config)
             .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, "slb.yml", args));
