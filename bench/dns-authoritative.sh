@@ -3,16 +3,23 @@
 #
 # The same zones (a few hundred records of shop.example. plus a generated 100,000-record
 # big.example.) are served by our server, NSD and BIND 9, side by side on 127.0.0.1 with distinct
-# ports, RRL off everywhere. All three are started and warmed by the same number of queries, then
-# measured one after another, round after round (BENCH_ROUNDS), each driven by dnsperf with the
-# same query file and the same concurrency; the servers are pinned to core 0 and dnsperf to the
-# other cores (one thread per core), and the server's CPU time (utime+stime of its whole process
-# tree) is reported first, as queries per CPU second, since that figure depends on neither a busy
-# machine nor the load generator. dnsperf's own CPU time is reported too: at ~100 % of its cores,
-# QPS is its limit. The ratios compare each server's median over its rounds. A second table gives
-# each server two cores (NSD server-count 2, BIND -n 2, ours two UDP sockets on SO_REUSEPORT),
-# dnsperf unpinned. Then our
-# server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
+# ports, RRL off everywhere. All three are started and warmed by the same number of queries (by
+# dnsperf), then measured one after another, round after round (BENCH_ROUNDS), each driven by the
+# same load generator with the same query file and the same concurrency; the servers are pinned to
+# core 0 and the generator to the other cores, and the server's CPU time (utime+stime of its whole
+# process tree) is reported first, as queries per CPU second. The generator is
+# bench/load/udp-query-load.c (built here with gcc): dnsperf's query file, clients (source ports),
+# queries in flight, RD and no EDNS, every answer matched to its query, but sent and received 32 at
+# a time (sendmmsg/recvmmsg), at about a tenth of dnsperf's CPU per query, so that it outruns every
+# server here and each one answers at 100 % of its core: QPS is the server's capacity. dnsperf makes
+# a system call per query and tops out near 100,000 QPS on a core of a machine like this one, below
+# what ours and NSD answer, so its QPS would measure dnsperf; it is run beside, one round per server
+# on one core, for queries per CPU second at its own pace (a different load: a server faster than
+# it sleeps between bursts and pays a wake-up per few queries). The generator's own CPU is reported
+# too, and a note says when it was near its ceiling. The ratios compare each server's median over
+# its rounds. A second table gives each server two cores (NSD server-count 2, BIND -n 2, ours two
+# UDP sockets on SO_REUSEPORT), the generator unpinned (on a 2-core machine it shares them). Then
+# our server loads a 1,000,000-record zone and the script reports the time and CPU seconds until it
 # answers from that zone, the live heap, and a full AXFR of it by dig (records, time, heap after).
 # After the one-core rounds a separate 3 s run per server counts its system calls per answer (perf).
 #
@@ -24,7 +31,9 @@
 # Environment: BENCH_SECONDS (30, per measured run), BENCH_WARMUP_QUERIES (400000, rounded up to
 # whole passes over the 50,000-query file; every server, before its first run), BENCH_ROUNDS (2:
 # runs per server, interleaved ours, NSD, BIND, ours, ...; the ratios compare medians),
-# BENCH_CLIENTS (16) and BENCH_OUTSTANDING (200) for dnsperf -c / -q, BENCH_JAR (our exec jar;
+# BENCH_CLIENTS (16) and BENCH_OUTSTANDING (200): clients and queries in flight (dnsperf -c / -q),
+# BENCH_LOADGEN (udp-query-load, or dnsperf to drive every measured run with dnsperf as before),
+# BENCH_DNSPERF_CHECK (1: the one-core dnsperf run beside; 0 skips it), BENCH_JAR (our exec jar;
 # built if missing), BENCH_JAVA_OPTS (extra JVM flags, none by default), BENCH_WORK (work dir;
 # a fresh temporary one by default, removed at exit unless BENCH_KEEP=1).
 #
@@ -41,12 +50,7 @@
 # the smallest loop around it. BENCH_NETNS=1 runs everything inside a fresh network namespace
 # (`shopbench`, deleted at exit), where the host's netfilter rules (Docker's) and so connection
 # tracking do not exist. BENCH_ONE_CORE_ONLY=1 skips the two-core table and the million-record zone.
-# BENCH_LOADGEN=udp-query-load drives every measured run (and the system-call count) with
-# bench/load/udp-query-load.c (built here with gcc) instead of dnsperf: the same query file, clients
-# and queries in flight, sent and received in batches (sendmmsg/recvmmsg), at about a tenth of
-# dnsperf's CPU per query, so that QPS on one core measures the server, not dnsperf at 100 % of its
-# core; warm-ups stay dnsperf's, and so does the A/B mode. The tables and the last line are then
-# that generator's.
+# The A/B mode stays on dnsperf's paced load.
 #   BENCH_FLOOR=1 BENCH_ONE_CORE_ONLY=1 BENCH_ROUNDS=3 bench/dns-authoritative.sh
 set -euo pipefail
 # shellcheck source=bench/lib/common.bash
@@ -72,7 +76,9 @@ PORT_BIND=15303
 PORT_LOAD=15304
 PORT_FLOOR=15305
 FLOOR=${BENCH_FLOOR:-0}
-LOADGEN=${BENCH_LOADGEN:-dnsperf}
+LOADGEN=${BENCH_LOADGEN:-udp-query-load}
+MAIN_LOADGEN=$LOADGEN
+DNSPERF_CHECK=${BENCH_DNSPERF_CHECK:-1}
 
 
 # Waits (bounded) until the server at $1 answers a query for name $2; prints the milliseconds.
@@ -358,6 +364,7 @@ count_syscalls() { # name, port, pid
 
 RESULTS=()
 RESULTS2=()
+RESULTS_DNSPERF=()
 # Started, answering from both zones, and warmed by the same number of queries as the others.
 ready_server() { # name, port, pid
   local name=$1 port=$2 pid=$3 ms
@@ -379,13 +386,15 @@ ready_server() { # name, port, pid
 measure_server() { # name, port, pid, round
   local name=$1 port=$2 pid=$3 round=$4 line load_before load_after split
   load_before=$(load_1m)
-  line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/dnsperf-$name-$CORES-$round.txt")
+  line=$(drive "$name" "$port" "$pid" "$SECONDS_PER_RUN" "$WORK/$LOADGEN-$name-$CORES-$round.txt")
   load_after=$(load_1m)
   # The user and system seconds go last, after the loads, where the tables' older fields do not see them.
   split=$(cut -d' ' -f7- <<<"$line")
   line=$(cut -d' ' -f1-6 <<<"$line")
-  log "bench: $name round $round: $(grep -E 'Response codes|Average packet size' "$WORK/dnsperf-$name-$CORES-$round.txt" | tr -s ' ' | tr '\n' ';')"
-  if [ "$CORES" -eq 1 ]; then
+  log "bench: $name round $round: $(grep -E 'Response codes|Average packet size' "$WORK/$LOADGEN-$name-$CORES-$round.txt" | tr -s ' ' | tr '\n' ';')"
+  if [ "$LOADGEN" != "$MAIN_LOADGEN" ]; then
+    RESULTS_DNSPERF+=("$name#$round $line $load_before $load_after $split")
+  elif [ "$CORES" -eq 1 ]; then
     RESULTS+=("$name#$round $line $load_before $load_after $split")
   else
     RESULTS2+=("$name#$round $line $load_before $load_after $split")
@@ -421,6 +430,15 @@ bench_all() { # zones list
     count_syscalls NSD "$PORT_NSD" "$nsd"
     count_syscalls BIND "$PORT_BIND" "$bind"
     [ -z "$floor" ] || count_syscalls floor "$PORT_FLOOR" "$floor"
+  fi
+  # dnsperf beside the capacity generator: one round each at dnsperf's own pace (see the header).
+  if [ "$CORES" -eq 1 ] && [ "$LOADGEN" != dnsperf ] && [ "$DNSPERF_CHECK" = 1 ]; then
+    LOADGEN=dnsperf
+    measure_server ours "$PORT_OURS" "$ours" 1
+    measure_server NSD "$PORT_NSD" "$nsd" 1
+    measure_server BIND "$PORT_BIND" "$bind" 1
+    [ -z "$floor" ] || measure_server floor "$PORT_FLOOR" "$floor" 1
+    LOADGEN=$MAIN_LOADGEN
   fi
   stop "$ours"
   stop "$nsd"
@@ -679,6 +697,16 @@ report_head() {
   table "${RESULTS[@]}"
   medians "${RESULTS[@]}"
   client_bound_note "${RESULTS[@]}"
+  [ ${#RESULTS_DNSPERF[@]} -gt 0 ] || return 0
+  echo
+  echo "one core each, driven by dnsperf instead (one run each, same pinning): dnsperf paces itself and" \
+    "its QPS is its own where it used ~100 % of its core; queries per CPU second are then each server's cost at that pace:"
+  LOADGEN=dnsperf
+  table "${RESULTS_DNSPERF[@]}"
+  client_bound_note "${RESULTS_DNSPERF[@]}"
+  LOADGEN=$MAIN_LOADGEN
+  echo "per CPU second under dnsperf: ours/BIND = $(ratio "$(median_of ours cpu "${RESULTS_DNSPERF[@]}")" "$(median_of BIND cpu "${RESULTS_DNSPERF[@]}")")," \
+    "ours/NSD = $(ratio "$(median_of ours cpu "${RESULTS_DNSPERF[@]}")" "$(median_of NSD cpu "${RESULTS_DNSPERF[@]}")")"
 }
 
 # The report's last lines: system calls, the floor's figures if it ran, the ratios (the last line).
