@@ -38,6 +38,7 @@ final class OneLineRecords {
   private Name origin;
   private long defaultTtl;
   private Name lastOwner;
+  private PlainNames names; // for the origin in force, made when first needed
 
   private OneLineRecords(String text, int from, int to, Name origin, long defaultTtl) {
     this.text = text;
@@ -185,7 +186,7 @@ final class OneLineRecords {
         owner = lastOwner; // written the same way again: the same name, not parsed twice
         next = 1;
       } else {
-        owner = Name.fromString(fields.get(0), origin);
+        owner = names().of(text, fields.start(0), fields.end(0));
         if (lastOwner != null && owner.equals(lastOwner)) {
           owner = lastOwner; // one Name object per owner, as Master shares it
         }
@@ -197,6 +198,13 @@ final class OneLineRecords {
       lastOwner = owner;
     }
     return records;
+  }
+
+  private PlainNames names() {
+    if (names == null || names.origin() != origin) {
+      names = new PlainNames(origin);
+    }
+    return names;
   }
 
   private static boolean isBlank(char c) {
@@ -295,9 +303,11 @@ final class OneLineRecords {
           }
           break;
         case Type.CNAME:
-          return new CNAMERecord(owner, dclass, ttl, Name.fromString(fields.get(at), origin));
+          return new CNAMERecord(
+              owner, dclass, ttl, names().of(text, fields.start(at), fields.end(at)));
         case Type.NS:
-          return new NSRecord(owner, dclass, ttl, Name.fromString(fields.get(at), origin));
+          return new NSRecord(
+              owner, dclass, ttl, names().of(text, fields.start(at), fields.end(at)));
         default:
           break;
       }
