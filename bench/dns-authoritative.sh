@@ -265,9 +265,9 @@ client_cores() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# One measured dnsperf run: prints "qps latency_ms lost sent cpu_s client_cpu_s" and keeps
-# dnsperf's output. The client's own CPU time (bash's `time` of the dnsperf process) says whether
-# the load generator was the ceiling: near seconds x its threads, it was.
+# One measured run of the load generator: prints "qps latency_ms lost sent cpu_s client_cpu_s" and
+# keeps its output. The client's own CPU time (bash's `time` of the generator) says whether the
+# load generator was the ceiling: near seconds x its threads, it was.
 # ---------------------------------------------------------------------------------------------
 drive() { # name, port, pid, seconds, output file
   local before after cores threads client_cpu
@@ -502,14 +502,15 @@ medians() {
 
 # A note under a table when dnsperf had (nearly) all its CPU: QPS then shows the client's limit
 # as much as the server's, and queries per CPU second are the figures to compare.
-client_bound_note() {
-  local r name qps lat lost sent cpu ccpu rest threads
+client_bound_note() { # generator, result...
+  local generator=$1 r name qps lat lost sent cpu ccpu rest threads
+  shift
   read -r _ threads <<<"$(client_cores)"
-  [ "$LOADGEN" = dnsperf ] || threads=1
+  [ "$generator" = dnsperf ] || threads=1
   for r in "$@"; do
     read -r name qps lat lost sent cpu ccpu rest <<<"$r"
     if awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" -v t="$threads" 'BEGIN { exit !(c >= 0.9 * s * t) }'; then
-      echo "note: $LOADGEN used $(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", 100 * c / s }') % of CPU against $name ($threads thread(s)): the load generator was (near) its ceiling there; compare queries per CPU second"
+      echo "note: $generator used $(awk -v c="$ccpu" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.0f", 100 * c / s }') % of CPU against $name ($threads thread(s)): the load generator was (near) its ceiling there; compare queries per CPU second"
     fi
   done
 }
@@ -672,7 +673,7 @@ main() {
     echo "two cores each (server on cores 0-1: NSD server-count 2, BIND -n 2, ours 2 UDP sockets; $LOADGEN on core(s) $(client_cores | cut -d' ' -f1), '-' = unpinned, sharing the servers' cores):"
     table "${RESULTS2[@]}"
     medians "${RESULTS2[@]}"
-    client_bound_note "${RESULTS2[@]}"
+    client_bound_note "$LOADGEN" "${RESULTS2[@]}"
     CORES=1
   fi
   echo
@@ -696,17 +697,17 @@ report_head() {
   echo "one core each (server on core 0, $LOADGEN on core(s) $(client_cores | cut -d' ' -f1)$([ "$LOADGEN" = dnsperf ] && echo " with -T $(client_cores | cut -d' ' -f2)")):"
   table "${RESULTS[@]}"
   medians "${RESULTS[@]}"
-  client_bound_note "${RESULTS[@]}"
+  client_bound_note "$LOADGEN" "${RESULTS[@]}"
   [ ${#RESULTS_DNSPERF[@]} -gt 0 ] || return 0
   echo
   echo "one core each, driven by dnsperf instead (one run each, same pinning): dnsperf paces itself and" \
     "its QPS is its own where it used ~100 % of its core; queries per CPU second are then each server's cost at that pace:"
-  LOADGEN=dnsperf
   table "${RESULTS_DNSPERF[@]}"
-  client_bound_note "${RESULTS_DNSPERF[@]}"
-  LOADGEN=$MAIN_LOADGEN
-  echo "per CPU second under dnsperf: ours/BIND = $(ratio "$(median_of ours cpu "${RESULTS_DNSPERF[@]}")" "$(median_of BIND cpu "${RESULTS_DNSPERF[@]}")")," \
-    "ours/NSD = $(ratio "$(median_of ours cpu "${RESULTS_DNSPERF[@]}")" "$(median_of NSD cpu "${RESULTS_DNSPERF[@]}")")"
+  client_bound_note dnsperf "${RESULTS_DNSPERF[@]}"
+  local ours
+  ours=$(median_of ours cpu "${RESULTS_DNSPERF[@]}")
+  echo "per CPU second under dnsperf: ours/BIND = $(ratio "$ours" "$(median_of BIND cpu "${RESULTS_DNSPERF[@]}")")," \
+    "ours/NSD = $(ratio "$ours" "$(median_of NSD cpu "${RESULTS_DNSPERF[@]}")")"
 }
 
 # The report's last lines: system calls, the floor's figures if it ran, the ratios (the last line).
