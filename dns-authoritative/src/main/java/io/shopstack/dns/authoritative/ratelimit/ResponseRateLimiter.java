@@ -1,8 +1,6 @@
 package io.shopstack.dns.authoritative.ratelimit;
 
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Response rate limiting in the manner of BIND's RRL: one account per client network (/24 for IPv4,
@@ -12,8 +10,9 @@ import java.util.Map;
  * quiet long enough. Of the limited answers every {@code slip}-th is let through as an empty
  * truncated answer: a real client then retries over TCP, which a spoofer cannot.
  *
- * <p>The accounts live in a bounded LRU map, so a flood from many prefixes costs memory only up to
- * {@link #MAX_ACCOUNTS}; a forgotten prefix simply starts with a full bucket again.
+ * <p>The accounts live in a bounded LRU table ({@link Accounts}), so a flood from many prefixes
+ * costs memory only up to {@link #MAX_ACCOUNTS}; a forgotten prefix simply starts with a full
+ * bucket again. Charging an answer makes no garbage: the fast path charges every answer it replays.
  */
 public final class ResponseRateLimiter {
   static final int MAX_ACCOUNTS = 65_536;
@@ -26,22 +25,10 @@ public final class ResponseRateLimiter {
     SLIP
   }
 
-  private static final class Account {
-    double balance;
-    long lastNanos;
-    long limited;
-  }
-
   private final double perSecond;
   private final double maxDebt;
   private final int slip;
-  private final Map<Long, Account> accounts =
-      new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Account> eldest) {
-          return size() > MAX_ACCOUNTS;
-        }
-      };
+  private final Accounts accounts = new Accounts(MAX_ACCOUNTS);
 
   public ResponseRateLimiter(int responsesPerSecond, int windowSeconds, int slip) {
     if (responsesPerSecond < 1) {
@@ -58,21 +45,23 @@ public final class ResponseRateLimiter {
   public Decision charge(InetAddress client, long nowNanos) {
     long key = networkOf(client);
     synchronized (accounts) {
-      Account account = accounts.get(key);
-      if (account == null) {
-        account = new Account();
-        account.balance = perSecond;
-        account.lastNanos = nowNanos;
-        accounts.put(key, account);
+      int account = accounts.find(key);
+      if (account < 0) {
+        account = accounts.add(key);
+        accounts.balance[account] = perSecond;
+        accounts.lastNanos[account] = nowNanos;
+        accounts.limited[account] = 0;
       }
-      double earned = (nowNanos - account.lastNanos) * perSecond / NANOS_PER_SECOND;
-      account.lastNanos = nowNanos;
-      account.balance = Math.max(-maxDebt, Math.min(perSecond, account.balance + earned) - 1);
-      if (account.balance >= 0) {
+      double earned = (nowNanos - accounts.lastNanos[account]) * perSecond / NANOS_PER_SECOND;
+      accounts.lastNanos[account] = nowNanos;
+      double balance =
+          Math.max(-maxDebt, Math.min(perSecond, accounts.balance[account] + earned) - 1);
+      accounts.balance[account] = balance;
+      if (balance >= 0) {
         return Decision.SEND;
       }
-      account.limited++;
-      return slip > 0 && account.limited % slip == 0 ? Decision.SLIP : Decision.DROP;
+      long limited = ++accounts.limited[account];
+      return slip > 0 && limited % slip == 0 ? Decision.SLIP : Decision.DROP;
     }
   }
 
