@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Answers made while reading are flushed once per read burst, so the socket sees one write batch
  * instead of a system call per answer. The prepared answers of one burst are written side by side
  * into one pooled buffer, each datagram a slice of it, instead of one buffer taken from the pool
- * and given back per answer. One instance per UDP channel: the flag and the buffer belong to its
- * event loop.
+ * and given back per answer; each goes out in an envelope used again ({@link AnswerDatagrams}). One
+ * instance per UDP channel: the flag, the buffer and the envelopes belong to its event loop.
  */
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
     implements QueryFlow.Wire {
@@ -31,8 +31,15 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
   /** This burst's answers, or null; each answer sent holds a reference to it through its slice. */
   private ByteBuf burst;
 
+  private AnswerDatagrams envelopes;
+
   UdpQueryHandler(QueryFlow flow) {
     this.flow = flow;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    envelopes = new AnswerDatagrams(ctx.executor());
   }
 
   @Override
@@ -79,7 +86,7 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket>
   @Override
   public ChannelFuture send(ChannelHandlerContext ctx, InetSocketAddress client, ByteBuf answer) {
     // No promise per answer: nobody waits for it, and a failed send is logged by the channel.
-    return ctx.write(new DatagramPacket(answer, client), ctx.voidPromise());
+    return ctx.write(envelopes.to(client, answer), ctx.voidPromise());
   }
 
   @Override
