@@ -2,6 +2,7 @@ package io.shopstack.dns.cdn.gslb;
 
 import io.shopstack.dns.edns.ClientLocation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -216,21 +217,60 @@ public final class GslbPolicy {
     if (up.size() <= answers && up.size() <= 1) {
       return up;
     }
-    List<Edge> left = new ArrayList<>(up);
-    List<Integer> weights = new ArrayList<>(choice.weights());
-    List<Edge> drawn = new ArrayList<>();
-    while (drawn.size() < answers && !left.isEmpty()) {
-      int total = weights.stream().mapToInt(Integer::intValue).sum();
+    Edge[] drawn = new Edge[Math.min(answers, up.size())];
+    int count = draw(choice, random, drawn, new int[up.size()]);
+    return Arrays.asList(drawn).subList(0, count);
+  }
+
+  /** How many edges one answer carries at most. */
+  int answers() {
+    return answers;
+  }
+
+  /**
+   * {@link #chosen}'s edges written into {@code into} (room for {@code answers} or every edge of
+   * the choice, whichever is fewer), their count returned; {@code weights} is scratch with room for
+   * every edge. The fast path's form: nothing allocated per query.
+   */
+  int chosen(Plan plan, Choice choice, RandomGenerator random, Edge[] into, int[] weights) {
+    List<Edge> up = choice.edges();
+    if (plan.reason() == Decision.Reason.FAIL_OPEN || (up.size() <= answers && up.size() <= 1)) {
+      for (int i = 0; i < up.size(); i++) {
+        into[i] = up.get(i);
+      }
+      return up.size();
+    }
+    return draw(choice, random, into, weights);
+  }
+
+  /**
+   * Draws without replacement: each round picks among the edges left with odds by weight, in the
+   * choice's order; {@code weights} holds what is left (-1 once drawn).
+   */
+  private int draw(Choice choice, RandomGenerator random, Edge[] into, int[] weights) {
+    List<Edge> up = choice.edges();
+    int total = 0;
+    for (int i = 0; i < up.size(); i++) {
+      weights[i] = choice.weights().get(i);
+      total += weights[i];
+    }
+    int count = 0;
+    int wanted = Math.min(answers, up.size());
+    while (count < wanted) {
       int ticket = random.nextInt(total);
-      for (int i = 0; i < left.size(); i++) {
-        ticket -= weights.get(i);
+      for (int i = 0; i < up.size(); i++) {
+        if (weights[i] < 0) {
+          continue;
+        }
+        ticket -= weights[i];
         if (ticket < 0) {
-          drawn.add(left.remove(i));
-          weights.remove(i);
+          into[count++] = up.get(i);
+          total -= weights[i];
+          weights[i] = -1;
           break;
         }
       }
     }
-    return drawn;
+    return count;
   }
 }

@@ -2,12 +2,16 @@ package io.shopstack.dns.cdn.gslb;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.shopstack.dns.authoritative.zone.AuthoritativeZone;
 import io.shopstack.dns.authoritative.zone.ZoneSet;
 import io.shopstack.dns.edns.ClientLocation;
 import io.shopstack.dns.server.Transport;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +25,8 @@ import org.xbill.DNS.Name;
  * works out per query is prepared once: per service and client region, the {@link GslbPolicy.Plan}
  * (candidates, reason, the edges to draw from), kept until the edges' health epoch moves (a check
  * flips an edge, a drain or undrain); a region map reload makes a new instance. Per query only the
- * region lookup, the weighted draw and the copy of the prepared A records remain. {@code
+ * region lookup, the weighted draw and the copy of the prepared A records remain, done on numbers,
+ * offsets and a per-thread scratch: no object is made per query besides the answer's buffer. {@code
  * GslbFastPathTest} checks every answer byte for byte against the full path's.
  *
  * <p>One instance is one version of the policy and TTL.
@@ -34,7 +39,9 @@ final class PreparedGslbAnswers {
   private final long ttl;
   private final int ednsPayload;
   private final GslbMetrics metrics;
-  private final Map<ByteBuffer, Service> services = new HashMap<>();
+
+  /** One per pool of the policy, each with its name's wire form in lower case. */
+  private final Service[] services;
 
   /** Each edge's A record after the owner: TYPE, CLASS, TTL, RDLENGTH, address. */
   private final Map<String, byte[]> records = new HashMap<>();
@@ -47,13 +54,44 @@ final class PreparedGslbAnswers {
   /** A plan and the health epoch it was made in. */
   private record Prepared(long epoch, GslbPolicy.Plan plan) {}
 
+  /**
+   * What the fast path needs per query and keeps per thread (event loop): the query read, and room
+   * for the edges of one answer.
+   */
+  private static final class Scratch {
+    final GslbQuery query = new GslbQuery();
+    Edge[] edges = new Edge[0];
+    int[] weights = new int[0];
+
+    /** Room for {@code n} edges. */
+    Scratch room(int n) {
+      if (edges.length < n) {
+        edges = new Edge[n];
+        weights = new int[n];
+      }
+      return this;
+    }
+  }
+
+  private static final FastThreadLocal<Scratch> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected Scratch initialValue() {
+          return new Scratch();
+        }
+      };
+
   /** One service name and its plans by the client's region ("" for clients in none). */
   private final class Service {
     final Name name;
+    final byte[] lowerWire;
+    final int edges;
     final ConcurrentHashMap<String, Prepared> plans = new ConcurrentHashMap<>();
 
-    Service(Name name) {
+    Service(Name name, int edges) {
       this.name = name;
+      this.lowerWire = name.toWireCanonical();
+      this.edges = edges;
     }
 
     GslbPolicy.Plan plan(Region home) {
@@ -74,13 +112,27 @@ final class PreparedGslbAnswers {
     this.ttl = ttl;
     this.ednsPayload = ednsPayload;
     this.metrics = metrics;
+    List<Service> named = new ArrayList<>();
     for (Map.Entry<Name, List<Edge>> pool : policy.pools().entrySet()) {
-      byte[] wire = pool.getKey().toWireCanonical();
-      services.put(ByteBuffer.wrap(wire), new Service(pool.getKey()));
+      named.add(new Service(pool.getKey(), pool.getValue().size()));
       for (Edge edge : pool.getValue()) {
         records.computeIfAbsent(edge.name(), e -> aRecord(edge));
       }
     }
+    services = named.toArray(new Service[0]);
+  }
+
+  /**
+   * The service {@code q} names, or null. A scan, not a hash lookup: a CDN serves a handful of
+   * names, and comparing the name in place needs no lower-case copy of it per query.
+   */
+  private Service serviceNamed(GslbQuery q, ByteBuf query) {
+    for (Service service : services) {
+      if (q.names(query, service.lowerWire)) {
+        return service;
+      }
+    }
+    return null;
   }
 
   GslbPolicy policy() {
@@ -112,60 +164,76 @@ final class PreparedGslbAnswers {
       InetSocketAddress client,
       Transport transport,
       ZoneSet zones) {
-    GslbQuery q = GslbQuery.read(query);
-    if (q == null) {
+    Scratch scratch = SCRATCH.get();
+    GslbQuery q = scratch.query;
+    if (!q.read(query)) {
       return null;
     }
-    Service service = services.get(ByteBuffer.wrap(q.lowerName));
+    Service service = serviceNamed(q, query);
     if (service == null || !authoritativeIn(zones)) {
       return null;
     }
-    RegionMap.Located located =
-        q.subnet != null
-            ? policy.regionMap().locate(q.subnetBits(), q.sourcePrefix)
-            : policy.regionMap().locate(ClientLocation.ofSource(client.getAddress()));
+    RegionMap.Located located = locate(q, client);
     GslbPolicy.Plan plan = service.plan(located.region());
     GslbPolicy.Choice choice = policy.choose(plan);
-    List<Edge> chosen = policy.chosen(plan, choice, ThreadLocalRandom.current());
-    int optLength = q.edns ? 11 + (q.subnet == null ? 0 : 8 + q.subnet.length) : 0;
-    int length = HEADER + q.nameLength + 4 + chosen.size() * 16 + optLength;
+    Edge[] chosen = scratch.room(service.edges).edges;
+    int count = policy.chosen(plan, choice, ThreadLocalRandom.current(), chosen, scratch.weights);
+    int optLength = q.edns ? 11 + (q.hasSubnet() ? 8 + q.subnetBytes : 0) : 0;
+    int length = HEADER + q.nameLength + 4 + count * 16 + optLength;
     if (transport == Transport.UDP && length > CLASSIC_UDP_LIMIT) {
       return null; // the full path truncates to what the query allows
     }
     int at = query.readerIndex();
     ByteBuf out = alloc.ioBuffer(headroom + length);
     try {
-      write(out.writerIndex(headroom), query, at, q, chosen, located.scopePrefix());
+      write(out.writerIndex(headroom), query, at, q, chosen, count, located.scopePrefix());
     } catch (RuntimeException e) {
       out.release();
       throw e;
     }
-    metrics.answered(plan.reason(), plan.home(), choice.region(), chosen);
+    for (int i = 0; i < count; i++) {
+      metrics.edgeAnswered(chosen[i]);
+      chosen[i] = null; // the scratch keeps no edge of an old policy alive
+    }
+    metrics.answered(plan.reason(), plan.home(), choice.region());
     metrics.prepared();
     return out;
   }
 
+  /** The client's region: by its Client Subnet, else by its source address. */
+  private RegionMap.Located locate(GslbQuery q, InetSocketAddress client) {
+    RegionMap regions = policy.regionMap();
+    if (q.hasSubnet()) {
+      return regions.locate(q.subnetBits, q.sourcePrefix);
+    }
+    InetAddress source = client.getAddress();
+    return source instanceof Inet4Address
+        ? regions.locate(RegionMap.ipv4(source.getAddress()), 32)
+        : regions.locate(ClientLocation.ofSource(source));
+  }
+
   private void write(
-      ByteBuf out, ByteBuf query, int at, GslbQuery q, List<Edge> chosen, int scopePrefix) {
+      ByteBuf out, ByteBuf query, int at, GslbQuery q, Edge[] chosen, int count, int scopePrefix) {
     out.writeShort(query.getUnsignedShort(at)); // ID
     out.writeByte(0x84 | (query.getByte(at + 2) & 0x01)); // QR, AA, RD as asked
     out.writeByte(0); // RA clear, NOERROR
-    out.writeShort(1).writeShort(chosen.size()).writeShort(0).writeShort(q.edns ? 1 : 0);
+    out.writeShort(1).writeShort(count).writeShort(0).writeShort(q.edns ? 1 : 0);
     out.writeBytes(query, at + HEADER, q.nameLength + 4); // the question, letter case kept
-    for (Edge edge : chosen) {
+    for (int i = 0; i < count; i++) {
       out.writeShort(0xc000 | HEADER); // the owner: a pointer to the question's name
-      out.writeBytes(records.get(edge.name()));
+      out.writeBytes(records.get(chosen[i].name()));
     }
     if (q.edns) {
       out.writeByte(0).writeShort(41).writeShort(ednsPayload).writeShort(0);
       out.writeShort(q.dnssecOk ? 0x8000 : 0);
-      if (q.subnet == null) {
+      if (!q.hasSubnet()) {
         out.writeShort(0);
       } else {
         // RFC 7871 7.2.1: FAMILY, SOURCE and ADDRESS as asked, our SCOPE.
-        int option = 4 + q.subnet.length;
+        int option = 4 + q.subnetBytes;
         out.writeShort(4 + option).writeShort(8).writeShort(option).writeShort(1);
-        out.writeByte(q.sourcePrefix).writeByte(scopePrefix).writeBytes(q.subnet);
+        out.writeByte(q.sourcePrefix).writeByte(scopePrefix);
+        out.writeBytes(query, q.subnetAt, q.subnetBytes);
       }
     }
   }
@@ -181,7 +249,7 @@ final class PreparedGslbAnswers {
     ZoneCheck check = checked;
     if (check == null || check.zones() != zones) {
       boolean all = true;
-      for (Service service : services.values()) {
+      for (Service service : services) {
         AuthoritativeZone zone = zones.closestEnclosing(service.name);
         all &= zone != null && zone.isAuthoritativeFor(service.name);
       }

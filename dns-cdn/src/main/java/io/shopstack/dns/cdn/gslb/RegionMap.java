@@ -23,7 +23,13 @@ public final class RegionMap {
   // objects copied per comparison. IPv6 subnets never match an IPv4 client, so they are left out.
   private final int[] v4Networks;
   private final int[] v4Prefixes;
-  private final Region[] v4Regions;
+  private final int[] v4RegionIndex;
+
+  /**
+   * Every answer {@link #locate(int, int)} can give, made once: [1 + the region's index in {@link
+   * #regions}, or 0 for none][scope]. The fast path locates a client per query and keeps nothing.
+   */
+  private final Located[][] v4Answers;
 
   public RegionMap(List<Region> regions) {
     if (regions.isEmpty()) {
@@ -55,7 +61,14 @@ public final class RegionMap {
     }
     v4Networks = v4.stream().mapToInt(b -> ipv4(b.network().getAddress())).toArray();
     v4Prefixes = v4.stream().mapToInt(AddressBlock::prefixLength).toArray();
-    v4Regions = owners.toArray(new Region[0]);
+    v4RegionIndex = owners.stream().mapToInt(this.regions::indexOf).toArray();
+    v4Answers = new Located[this.regions.size() + 1][33];
+    for (int region = 0; region <= this.regions.size(); region++) {
+      for (int scope = 0; scope <= 32; scope++) {
+        v4Answers[region][scope] =
+            new Located(region == 0 ? null : this.regions.get(region - 1), scope);
+      }
+    }
   }
 
   /** Four address bytes as an int, first byte highest. */
@@ -81,14 +94,14 @@ public final class RegionMap {
    * on ints ({@code RegionMapTest} compares the two on random clients).
    */
   Located locate(int address, int sourcePrefix) {
-    Region best = null;
+    int best = -1;
     int bestLength = -1;
     for (int i = 0; i < v4Networks.length; i++) {
       int length = v4Prefixes[i];
       if (length > bestLength
           && sourcePrefix >= length
           && sameLeadingBits(v4Networks[i], address, length)) {
-        best = v4Regions[i];
+        best = i;
         bestLength = length;
       }
     }
@@ -106,7 +119,7 @@ public final class RegionMap {
         scope++;
       }
     }
-    return new Located(best, scope);
+    return v4Answers[best < 0 ? 0 : v4RegionIndex[best] + 1][scope];
   }
 
   private static boolean sameLeadingBits(int a, int b, int bits) {

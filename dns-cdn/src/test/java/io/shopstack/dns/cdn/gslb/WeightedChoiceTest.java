@@ -6,6 +6,7 @@ import io.shopstack.dns.edns.ClientLocation;
 import io.shopstack.dns.net.AddressBlock;
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,31 @@ class WeightedChoiceTest {
     GslbPolicy policy = new GslbPolicy(map, Map.of(SHOP, pool), 2, EdgeHealth.ALL_UP);
     for (int i = 0; i < 100; i++) {
       assertThat(policy.decide(SHOP, north()).chosen()).hasSize(2).doesNotHaveDuplicates();
+    }
+  }
+
+  /**
+   * The fast path draws into a scratch array it keeps between queries: with the same random numbers
+   * it must draw what the full path draws, query after query.
+   */
+  @Test
+  void theScratchDrawOfTheFastPathDrawsWhatTheFullPathDraws() throws Exception {
+    List<Edge> pool =
+        List.of(
+            edge("n1", "north", "127.28.1.20", 1),
+            edge("n2", "north", "127.28.1.21", 5),
+            edge("n3", "north", "127.28.1.22", 2));
+    GslbPolicy policy = new GslbPolicy(map, Map.of(SHOP, pool), 2, EdgeHealth.ALL_UP);
+    GslbPolicy.Plan plan = policy.plan(SHOP, map.region("north"));
+    SplittableRandom full = new SplittableRandom(11);
+    SplittableRandom fast = new SplittableRandom(11);
+    Edge[] into = new Edge[3];
+    int[] weights = new int[3];
+    for (int i = 0; i < 500; i++) {
+      GslbPolicy.Choice choice = policy.choose(plan);
+      List<Edge> expected = policy.chosen(plan, choice, full);
+      int count = policy.chosen(plan, choice, fast, into, weights);
+      assertThat(Arrays.asList(into).subList(0, count)).as("query %d", i).isEqualTo(expected);
     }
   }
 
