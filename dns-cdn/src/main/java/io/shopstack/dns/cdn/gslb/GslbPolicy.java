@@ -222,11 +222,6 @@ public final class GslbPolicy {
     return Arrays.asList(drawn).subList(0, count);
   }
 
-  /** How many edges one answer carries at most. */
-  int answers() {
-    return answers;
-  }
-
   /**
    * {@link #chosen}'s edges written into {@code into} (room for {@code answers} or every edge of
    * the choice, whichever is fewer), their count returned; {@code weights} is scratch with room for

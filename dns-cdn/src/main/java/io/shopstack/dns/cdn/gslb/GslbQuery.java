@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * class-IN question with an uncompressed name, nothing in the answer or authority sections, and at
  * most an EDNS version 0 OPT that is empty or holds exactly one IPv4 Client Subnet option in its
  * canonical form (SOURCE 1 to 32, SCOPE 0, just enough address bytes, the bits past SOURCE zero).
- * Anything else ({@link #read} returns null) goes the full path, which also answers malformed
+ * Anything else ({@link #read} returns false) goes the full path, which also answers malformed
  * options with FORMERR (RFC 7871 7.1.2) and adds cookies.
  *
  * <p>One instance is read into again and again by one thread (the fast path keeps one per event
