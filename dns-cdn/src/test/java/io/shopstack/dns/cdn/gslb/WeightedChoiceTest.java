@@ -61,14 +61,19 @@ class WeightedChoiceTest {
     assertThat(counts.get("n2")).isBetween(800, 1200);
   }
 
-  @Test
-  void severalRecordsPerAnswerAreDistinctEdges() throws Exception {
+  /** Three north edges of unequal weights, two records per answer. */
+  private GslbPolicy twoOfThreeNorthEdges() throws Exception {
     List<Edge> pool =
         List.of(
             edge("n1", "north", "127.28.1.20", 1),
             edge("n2", "north", "127.28.1.21", 5),
-            edge("n3", "north", "127.28.1.22", 1));
-    GslbPolicy policy = new GslbPolicy(map, Map.of(SHOP, pool), 2, EdgeHealth.ALL_UP);
+            edge("n3", "north", "127.28.1.22", 2));
+    return new GslbPolicy(map, Map.of(SHOP, pool), 2, EdgeHealth.ALL_UP);
+  }
+
+  @Test
+  void severalRecordsPerAnswerAreDistinctEdges() throws Exception {
+    GslbPolicy policy = twoOfThreeNorthEdges();
     for (int i = 0; i < 100; i++) {
       assertThat(policy.decide(SHOP, north()).chosen()).hasSize(2).doesNotHaveDuplicates();
     }
@@ -80,12 +85,7 @@ class WeightedChoiceTest {
    */
   @Test
   void theScratchDrawOfTheFastPathDrawsWhatTheFullPathDraws() throws Exception {
-    List<Edge> pool =
-        List.of(
-            edge("n1", "north", "127.28.1.20", 1),
-            edge("n2", "north", "127.28.1.21", 5),
-            edge("n3", "north", "127.28.1.22", 2));
-    GslbPolicy policy = new GslbPolicy(map, Map.of(SHOP, pool), 2, EdgeHealth.ALL_UP);
+    GslbPolicy policy = twoOfThreeNorthEdges();
     GslbPolicy.Plan plan = policy.plan(SHOP, map.region("north"));
     SplittableRandom full = new SplittableRandom(11);
     SplittableRandom fast = new SplittableRandom(11);
