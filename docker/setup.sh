@@ -6,7 +6,8 @@
 #     unbound, the independent resolver the DNS interoperability test iterates with, NSD, the
 #     independent authoritative server the resolver's DNAME test asks, tcpdump, with which the
 #     resolver's tests capture what it sends, strace, with which tests count a server's system
-#     calls, kdig, the second client that counts a streamed zone transfer, chromium, which renders the client's journey page, and
+#     calls, kdig, the second client that counts a streamed zone transfer, HAProxy, which reads
+#     the SLB's PROXY headers, chromium, which renders the client's journey page, and
 #     PostgreSQL, which the order service's tests run without Docker);
 #   - a running Docker engine (started here if none answers; its pid goes to
 #     /run/shop-stack-dockerd.pid so whoever started it can stop it);
@@ -32,6 +33,8 @@ if $docker_too; then
            dig:bind9-dnsutils curl:curl unbound:unbound nsd:nsd tcpdump:tcpdump pg_ctlcluster:postgresql
            # strace: tests count the system calls our servers make (the SLB's per connection).
            strace:strace
+           # HAProxy, with accept-proxy, judges the PROXY headers the SLB sends.
+           haproxy:haproxy
            # kdig (Knot's client), beside dig, counts every record of a streamed AXFR.
            kdig:knot-dnsutils
            # Headless chromium renders the client's journey page in its tests.
