@@ -104,6 +104,54 @@ class ConnectionLimitsTest {
   }
 
   /**
+   * With {@code maglev} a client belongs to its backend: when that one is at its {@code maxconn},
+   * the client waits in that backend's own queue, though the other backend has room (HAProxy's
+   * server queue for a hash-balanced request), and reaches it when a slot frees.
+   */
+  @Test
+  void aMaglevClientWaitsForItsOwnBackendThoughAnotherHasRoom() throws Exception {
+    Load loadOf1 = new Load();
+    Load loadOf2 = new Load();
+    var order1 = track(TcpBackends.holding("order-1", loadOf1));
+    var order2 = track(TcpBackends.holding("order-2", loadOf2));
+    SlbServer slb =
+        track(
+            new SlbServer(
+                    SlbConfigs.inFrontOf(
+                            order1.hostPort() + " maxconn=1", order2.hostPort() + " maxconn=1")
+                        .balance("maglev")
+                        .healthCheck(UNCHECKED)
+                        .queueTimeoutMillis((int) BOUND.toMillis())
+                        .build())
+                .start());
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    Client first = new Client(vip); // every client here is 127.0.0.1: one hash, one backend
+    String owner = first.greeting();
+    String ownerHostPort = owner.equals("order-1") ? order1.hostPort() : order2.hostPort();
+    Client second = new Client(vip);
+    await()
+        .atMost(BOUND)
+        .until(
+            () ->
+                slb.registry()
+                        .find("slb_backend_queue_length")
+                        .tag("backend", ownerHostPort)
+                        .gauge()
+                        .value()
+                    == 1);
+    assertThat(metric(slb, "slb_queue_length")).isEqualTo(1);
+    assertThat(loadOf1.total().get() + loadOf2.total().get())
+        .as("the backend with room was not given the waiting client")
+        .isEqualTo(1);
+
+    first.socket.close();
+    assertThat(second.greeting()).as("its own backend, once a slot freed").isEqualTo(owner);
+    assertThat(metric(slb, "slb_connections_queued")).isEqualTo(1);
+    assertThat(metric(slb, "slb_connections_queue_timeout")).isZero();
+  }
+
+  /**
    * A client that sends while it waits for a backend slot is read ahead only a little (HAProxy's
    * one buffer, FrontendHandler.EARLY_BYTES, 16 KiB, plus the read that crosses it, at most 64 KiB
    * by Netty's allocator); the rest waits in the kernel, and every byte reaches the backend once

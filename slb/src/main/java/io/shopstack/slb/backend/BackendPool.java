@@ -124,6 +124,11 @@ public final class BackendPool {
     return up.isEmpty() ? List.of() : policy.order(up, client);
   }
 
+  /** Whether its policy keeps each client on one backend (see {@link BalancingPolicy}). */
+  public boolean pinsClients() {
+    return policy.pinsClients();
+  }
+
   /** The clients waiting for a connection slot. */
   public BackendQueue queue() {
     return queue;

@@ -37,6 +37,14 @@ public final class MaglevHashing implements BalancingPolicy {
     return order;
   }
 
+  /**
+   * Affinity is the point: a client waits for its own backend's slot (see {@link BackendQueue}).
+   */
+  @Override
+  public boolean pinsClients() {
+    return true;
+  }
+
   private static byte[] key(SocketAddress client) {
     if (client instanceof InetSocketAddress inet && inet.getAddress() != null) {
       return inet.getAddress().getAddress();

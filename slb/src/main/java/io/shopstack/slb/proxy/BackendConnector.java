@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * order, each at most once, moving on when one refuses or does not answer within the connect
  * timeout (HAProxy's {@code timeout connect} plus {@code option redispatch}). A backend at its
  * {@code maxconn} is passed over; when every one in rotation is, the client waits in the pool's
- * queue for a free slot, at most the queue timeout ({@code timeout queue}), then is closed.
+ * queue for a free slot, at most the queue timeout ({@code timeout queue}), then is closed. A
+ * client hashed to its backend (Maglev) is not passed on: it waits in that backend's own queue.
  */
 final class BackendConnector {
   private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
@@ -109,7 +110,7 @@ final class BackendConnector {
                 failed == null ? "no backend in rotation" : "no backend reachable"));
         return;
       }
-      Backend backend = pool.queue().acquire(candidates);
+      Backend backend = pool.queue().acquire(candidates, pinned());
       if (backend == null) {
         queue();
       } else {
@@ -133,6 +134,15 @@ final class BackendConnector {
     public List<Backend> candidates() {
       List<Backend> now = pool.candidates(client.remoteAddress());
       return failed == null ? now : now.stream().filter(b -> !failed.contains(b)).toList();
+    }
+
+    /**
+     * A hashed client waits for its own backend, on its first try; once that backend has failed it,
+     * any of the rest will do (HAProxy's redispatch).
+     */
+    @Override
+    public boolean pinned() {
+      return failed == null && pool.pinsClients();
     }
 
     private void queue() {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
+import io.shopstack.slb.backend.BackendQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class TrafficMetrics implements BackendPool.Listener {
   private final Counter openAtStop;
   private final Counter noSocket;
   private final Counter queued;
+  private final BackendQueue queue;
   private final Counter queueTimeouts;
   private final Counter bytesIn;
   private final Counter bytesOut;
@@ -101,6 +103,7 @@ public final class TrafficMetrics implements BackendPool.Listener {
             .description("bytes sent to clients")
             .register(registry);
     this.registry = registry;
+    this.queue = pool.queue();
     pool.backends().forEach(this::added);
     pool.addListener(this);
   }
@@ -119,6 +122,12 @@ public final class TrafficMetrics implements BackendPool.Listener {
             .tag("backend", backend.name())
             .tags(frontend)
             .description("client connections spliced to this backend now")
+            .register(registry));
+    meters.add(
+        Gauge.builder("slb_backend_queue_length", backend, queue::waitingFor)
+            .tag("backend", backend.name())
+            .tags(frontend)
+            .description("clients hashed to this backend waiting for one of its slots (maglev)")
             .register(registry));
     meters.add(
         Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
