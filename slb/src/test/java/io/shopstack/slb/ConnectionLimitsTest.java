@@ -58,6 +58,30 @@ class ConnectionLimitsTest {
     }
   }
 
+  /**
+   * An SLB in front of order-1 and order-2, each holding its clients, each of {@code maxconn 1}.
+   */
+  private record OneSlotPair(
+      SlbServer slb, TcpBackends.Fixture order1, TcpBackends.Fixture order2) {}
+
+  /** {@code balance} null for the default; both backends count their clients in {@code load}. */
+  private OneSlotPair oneSlotPair(Load load, String balance, int queueTimeoutMillis)
+      throws Exception {
+    var order1 = track(TcpBackends.holding("order-1", load));
+    var order2 = track(TcpBackends.holding("order-2", load));
+    SlbServer slb =
+        track(
+            new SlbServer(
+                    SlbConfigs.inFrontOf(
+                            order1.hostPort() + " maxconn=1", order2.hostPort() + " maxconn=1")
+                        .balance(balance)
+                        .healthCheck(UNCHECKED)
+                        .queueTimeoutMillis(queueTimeoutMillis)
+                        .build())
+                .start());
+    return new OneSlotPair(slb, order1, order2);
+  }
+
   private static double metric(SlbServer slb, String name) {
     var search = slb.registry().find(name);
     var counter = search.counter();
@@ -110,25 +134,15 @@ class ConnectionLimitsTest {
    */
   @Test
   void aMaglevClientWaitsForItsOwnBackendThoughAnotherHasRoom() throws Exception {
-    Load loadOf1 = new Load();
-    Load loadOf2 = new Load();
-    var order1 = track(TcpBackends.holding("order-1", loadOf1));
-    var order2 = track(TcpBackends.holding("order-2", loadOf2));
-    SlbServer slb =
-        track(
-            new SlbServer(
-                    SlbConfigs.inFrontOf(
-                            order1.hostPort() + " maxconn=1", order2.hostPort() + " maxconn=1")
-                        .balance("maglev")
-                        .healthCheck(UNCHECKED)
-                        .queueTimeoutMillis((int) BOUND.toMillis())
-                        .build())
-                .start());
+    Load load = new Load();
+    OneSlotPair pair = oneSlotPair(load, "maglev", (int) BOUND.toMillis());
+    SlbServer slb = pair.slb();
     InetSocketAddress vip = slb.listenAddresses().get(0);
 
     Client first = new Client(vip); // every client here is 127.0.0.1: one hash, one backend
     String owner = first.greeting();
-    String ownerHostPort = owner.equals("order-1") ? order1.hostPort() : order2.hostPort();
+    String ownerHostPort =
+        owner.equals("order-1") ? pair.order1().hostPort() : pair.order2().hostPort();
     Client second = new Client(vip);
     await()
         .atMost(BOUND)
@@ -141,9 +155,9 @@ class ConnectionLimitsTest {
                         .value()
                     == 1);
     assertThat(metric(slb, "slb_queue_length")).isEqualTo(1);
-    assertThat(loadOf1.total().get() + loadOf2.total().get())
+    assertThat(load.total())
         .as("the backend with room was not given the waiting client")
-        .isEqualTo(1);
+        .hasValue(1);
 
     first.socket.close();
     assertThat(second.greeting()).as("its own backend, once a slot freed").isEqualTo(owner);
@@ -214,17 +228,7 @@ class ConnectionLimitsTest {
   @Test
   void aQueuedClientIsClosedAfterTheQueueTimeoutWithoutReachingTheBackend() throws Exception {
     Load load = new Load();
-    var order1 = track(TcpBackends.holding("order-1", load));
-    var order2 = track(TcpBackends.holding("order-2", load));
-    SlbServer slb =
-        track(
-            new SlbServer(
-                    SlbConfigs.inFrontOf(
-                            order1.hostPort() + " maxconn=1", order2.hostPort() + " maxconn=1")
-                        .healthCheck(UNCHECKED)
-                        .queueTimeoutMillis(300)
-                        .build())
-                .start());
+    SlbServer slb = oneSlotPair(load, null, 300).slb();
     InetSocketAddress vip = slb.listenAddresses().get(0);
 
     Client first = new Client(vip);

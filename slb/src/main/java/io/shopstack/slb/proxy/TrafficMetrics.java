@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What the SLB reports on /metrics, in the spirit of HAProxy's frontend and server counters: client
@@ -108,6 +109,15 @@ public final class TrafficMetrics implements BackendPool.Listener {
     pool.addListener(this);
   }
 
+  private Gauge backendGauge(
+      Backend backend, String name, ToDoubleFunction<Backend> value, String description) {
+    return Gauge.builder(name, backend, value)
+        .tag("backend", backend.name())
+        .tags(frontend)
+        .description(description)
+        .register(registry);
+  }
+
   /** Its gauges and counters, tagged with its name: from configuration or the runtime API. */
   @Override
   public void added(Backend backend) {
@@ -118,29 +128,29 @@ public final class TrafficMetrics implements BackendPool.Listener {
         .forEach(this::drained);
     List<Meter> meters = new ArrayList<>();
     meters.add(
-        Gauge.builder("slb_backend_connections_active", backend, Backend::activeConnections)
-            .tag("backend", backend.name())
-            .tags(frontend)
-            .description("client connections spliced to this backend now")
-            .register(registry));
+        backendGauge(
+            backend,
+            "slb_backend_connections_active",
+            Backend::activeConnections,
+            "client connections spliced to this backend now"));
     meters.add(
-        Gauge.builder("slb_backend_queue_length", backend, queue::waitingFor)
-            .tag("backend", backend.name())
-            .tags(frontend)
-            .description("clients hashed to this backend waiting for one of its slots (maglev)")
-            .register(registry));
+        backendGauge(
+            backend,
+            "slb_backend_queue_length",
+            queue::waitingFor,
+            "clients hashed to this backend waiting for one of its slots (maglev)"));
     meters.add(
-        Gauge.builder("slb_backend_up", backend, b -> b.isUp() ? 1 : 0)
-            .tag("backend", backend.name())
-            .tags(frontend)
-            .description("1 while the backend's checks say UP, 0 while they hold it out")
-            .register(registry));
+        backendGauge(
+            backend,
+            "slb_backend_up",
+            b -> b.isUp() ? 1 : 0,
+            "1 while the backend's checks say UP, 0 while they hold it out"));
     meters.add(
-        Gauge.builder("slb_backend_in_rotation", backend, b -> b.inRotation() ? 1 : 0)
-            .tag("backend", backend.name())
-            .tags(frontend)
-            .description("1 while it takes new connections: UP, ready (not drained or in maint)")
-            .register(registry));
+        backendGauge(
+            backend,
+            "slb_backend_in_rotation",
+            b -> b.inRotation() ? 1 : 0,
+            "1 while it takes new connections: UP, ready (not drained or in maint)"));
     Counter connections =
         Counter.builder("slb_backend_connections")
             .tag("backend", backend.name())
