@@ -60,9 +60,9 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  # unbound, NSD and PostgreSQL are test peers here (the tests start their own instances), not
-  # services of the machine.
-  for service in unbound nsd postgresql; do
+  # unbound, NSD, HAProxy and PostgreSQL are test peers here (the tests start their own
+  # instances), not services of the machine.
+  for service in unbound nsd haproxy postgresql; do
     if [[ " ${need[*]} " == *" $service "* ]] && command -v systemctl >/dev/null 2>&1; then
       systemctl disable --now "$service" >/dev/null 2>&1 || true
     fi
