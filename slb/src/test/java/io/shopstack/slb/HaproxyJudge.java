@@ -17,8 +17,8 @@ import java.util.List;
  * HAProxy (the Debian package) as a backend that requires a PROXY header ({@code accept-proxy}) and
  * answers each HTTP request with what it learnt from it: whether a header came, and the client and
  * destination it named. A parser we did not write, and the one the protocol's own document comes
- * from, so a header it takes is one every receiver should take. Listens on {@code address}, an
- * ephemeral port.
+ * from, so a header it takes is one every receiver should take. Listens on the address it is given,
+ * an ephemeral port; its output (why it refused a header) goes into the failing assertion.
  */
 final class HaproxyJudge implements AutoCloseable {
   static final String HAPROXY = "/usr/sbin/haproxy";
