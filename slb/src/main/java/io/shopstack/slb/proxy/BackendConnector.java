@@ -285,7 +285,8 @@ final class BackendConnector {
   /**
    * Writes the PROXY header, if the pool sends one. It is queued before the promise completes, and
    * the client is read only after that, on this same event loop: the header is always the first
-   * thing the backend receives.
+   * thing the backend receives. It is not flushed here: the client's side flushes it with the bytes
+   * it has read meanwhile ({@link FrontendHandler#operationComplete}), in one write.
    */
   private void announceClient(Channel client, Channel backend) {
     if (proxyProtocol == ProxyProtocol.NONE) {
@@ -297,7 +298,7 @@ final class BackendConnector {
             (InetSocketAddress) client.remoteAddress(),
             (InetSocketAddress) client.localAddress());
     if (header != null) {
-      backend.writeAndFlush(header);
+      backend.write(header, backend.voidPromise());
     }
   }
 }

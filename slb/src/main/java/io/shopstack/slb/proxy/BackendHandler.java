@@ -14,7 +14,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final Channel client;
   private final SpliceLog record;
   private final TrafficMetrics metrics;
-  private Splice.ReadNext readNext;
+  private Splice.Relay relay;
 
   BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics) {
     this.client = client;
@@ -24,7 +24,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    readNext = new Splice.ReadNext(ctx.channel());
+    relay = new Splice.Relay(ctx.channel());
     ctx.read();
   }
 
@@ -33,7 +33,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     int size = Splice.size(chunk);
     metrics.toClient(size);
     record.toClient(size);
-    Splice.forward(client, chunk, readNext);
+    Splice.forward(client, chunk, relay);
   }
 
   @Override

@@ -34,7 +34,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
   private final boolean accessLog;
   private SpliceTimeouts.Watch watch;
   private Channel backend;
-  private Splice.ReadNext readNext;
+  private Splice.Relay relay;
   private Channel client;
   // What the client sent before its backend was connected (made only for such clients).
   private ArrayDeque<Object> early;
@@ -59,7 +59,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     if (accessLog) {
       client.localAddress(); // for the line written at the close, when the socket cannot tell
     }
-    readNext = new Splice.ReadNext(client);
+    relay = new Splice.Relay(client);
     watch = timeouts.watch(client, record);
     connector.connect(client, record).addListener(this);
     if (backend == null) { // not connected at once: read the request meanwhile
@@ -76,11 +76,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         for (Object chunk; (chunk = early.poll()) != null; ) {
           backend.write(chunk, backend.voidPromise());
         }
-        backend.flush();
       }
+      // One flush for the PROXY header (written, not flushed, by the connector) and what the
+      // client sent meanwhile: one write, one segment. With the client's FIN in too, the end of
+      // stream flushes them, and the FIN leaves in their segment.
       if (clientFinishedEarly) {
         Splice.endOfStream(client, backend);
       } else {
+        backend.flush();
         client.read();
       }
     } else if (connected.isSuccess()) {
@@ -112,7 +115,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
       }
       return;
     }
-    Splice.forward(backend, chunk, readNext);
+    Splice.forward(backend, chunk, relay);
   }
 
   @Override

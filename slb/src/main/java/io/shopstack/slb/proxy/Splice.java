@@ -18,59 +18,119 @@ import java.io.IOException;
  * are the same three moves in opposite directions.
  */
 final class Splice {
+  /**
+   * Linux's {@code IPPROTO_TCP} and {@code TCP_CORK} (netinet/tcp.h), for {@link #holdUntilFin}.
+   */
+  private static final int IPPROTO_TCP = 6;
+
+  private static final int TCP_CORK = 3;
+
   private Splice() {}
 
   /**
-   * Writes a chunk read from one side to {@code to}, as is (the same buffer, no copy); the side it
-   * came from is asked for its next chunk (see {@link ReadNext}) only once this one has been
-   * written. With auto-read off a {@code read()} yields exactly one chunk, so each direction holds
-   * at most one chunk in the SLB: a slow receiver stops the sender through TCP flow control instead
-   * of filling our memory.
+   * Writes a chunk read from one side to {@code to}, as is (the same buffer, no copy), and has it
+   * flushed once the event loop has handled the rest of what this wake-up brought ({@link Relay}).
+   * The flush waits that long so that an end of stream which came in the same wake-up (the
+   * backend's answer and its FIN, nginx's or the order service's {@code Connection: close}) can
+   * leave with the chunk in one segment ({@link #endOfStream}), as HAProxy merges its FIN with the
+   * last data; a chunk alone leaves at the end of the same turn, before the loop waits again.
    *
-   * <p>Nearly always the socket takes the chunk whole during the flush (keep-alive: two chunks per
-   * request, each a few KiB), so the next read is asked for right here, with no promise made and no
-   * listener called per chunk. Only a chunk still queued after the flush (the receiver's socket
-   * buffer full) gets a listener, on an empty buffer written behind it: Netty completes writes in
-   * order, so that fires once the chunk is out. This relies on nothing between the pipeline's tail
-   * and the socket holding writes back (the splice's pipelines have only our inbound handlers).
+   * <p>With auto-read off a {@code read()} yields exactly one chunk. The side it came from is asked
+   * for the next one at once when the receiver had nothing queued before this chunk, nearly always
+   * (keep-alive: two chunks per request, each a few KiB, taken whole by the socket), which keeps
+   * that side's read interest without an {@code epoll_ctl}; otherwise only once what is queued has
+   * been written. So each direction holds at most two chunks in the SLB: a slow receiver stops the
+   * sender through TCP flow control instead of filling our memory.
    */
-  static void forward(Channel to, Object chunk, ReadNext readNext) {
+  static void forward(Channel to, Object chunk, Relay relay) {
     if (to == null || !to.isActive()) {
       ReferenceCountUtil.release(chunk);
       return;
     }
-    // A failed write closes the channel (Netty's transports on an I/O error) and reaches its
-    // handler's exceptionCaught through the void promise; the read is then not asked for.
-    to.write(chunk, to.voidPromise());
-    to.flush();
     ChannelOutboundBuffer queued = to.unsafe().outboundBuffer();
-    if (queued == null || !to.isActive()) {
+    boolean drained = queued != null && queued.totalPendingWriteBytes() == 0;
+    // A failed write closes the channel (Netty's transports on an I/O error) and reaches its
+    // handler's exceptionCaught through the void promise; its handler then closes the sender.
+    to.write(chunk, to.voidPromise());
+    if (!to.isActive()) {
       return;
     }
-    if (queued.totalPendingWriteBytes() == 0) { // no byte of the chunk left waiting
-      readNext.from.read();
+    relay.flushSoon(to);
+    if (drained) {
+      relay.readFrom();
     } else {
-      to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(readNext);
+      relay.readOwed = true;
     }
   }
 
   /**
-   * Asks one side for its next chunk once the previous one has been written, or closes the receiver
-   * the write failed on. Made once per direction, not per chunk: it is the same every time.
+   * One direction of a splice: flushes its receiver at the end of the event loop's turn and asks
+   * its sender for the next chunk when the receiver has taken the last. Made once per direction,
+   * not per chunk; it is its own flush task and its own write listener. Used on the splice's event
+   * loop only (both channels of a splice share one).
    */
-  static final class ReadNext implements ChannelFutureListener {
+  static final class Relay implements ChannelFutureListener, Runnable {
     private final Channel from;
+    private Channel to;
+    private boolean flushQueued;
+    // A chunk came while another was still queued: the next read waits until both are out.
+    private boolean readOwed;
+    // An empty write's listener waits for the receiver to drain.
+    private boolean draining;
 
-    ReadNext(Channel from) {
+    Relay(Channel from) {
       this.from = from;
+    }
+
+    void flushSoon(Channel receiver) {
+      to = receiver;
+      if (!flushQueued) {
+        flushQueued = true;
+        receiver.eventLoop().execute(this);
+      }
+    }
+
+    /** The flush: tasks run after the loop has handled every I/O event of its wake-up. */
+    @Override
+    public void run() {
+      flushQueued = false;
+      Channel receiver = to;
+      if (!receiver.isActive()) {
+        return;
+      }
+      receiver.flush();
+      ChannelOutboundBuffer queued = receiver.unsafe().outboundBuffer();
+      if (queued == null || !receiver.isActive()) {
+        return;
+      }
+      if (queued.totalPendingWriteBytes() == 0) {
+        if (readOwed) {
+          readOwed = false;
+          readFrom();
+        }
+      } else if (!draining) {
+        // The receiver's socket is full: Netty completes writes in order, so an empty buffer
+        // written behind the queued bytes completes once they are out.
+        draining = true;
+        receiver.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
+      }
     }
 
     @Override
     public void operationComplete(ChannelFuture written) {
+      draining = false;
       if (written.isSuccess()) {
-        from.read();
+        readOwed = false;
+        readFrom();
       } else {
         written.channel().close();
+      }
+    }
+
+    /** Asks the sender for its next chunk, unless it has finished: no read interest is set then. */
+    void readFrom() {
+      if (from.isActive() && !(from instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+        from.read();
       }
     }
   }
@@ -82,7 +142,10 @@ final class Splice {
   /**
    * {@code from}'s peer has finished sending (FIN): finish sending to {@code to}'s peer too, after
    * everything already queued, so a client that half-closes still gets its answer. A connection
-   * whose both directions are finished is closed.
+   * whose both directions are finished is closed. Bytes still waiting for their flush (the end of
+   * stream came in the same wake-up as the last chunk, see {@link #forward}) are held back until
+   * the FIN ({@code TCP_CORK}): the FIN then leaves in their segment, one segment and one ACK fewer
+   * per connection, for one {@code setsockopt}.
    */
   static void endOfStream(Channel from, Channel to) {
     if (to == null || !to.isActive()) {
@@ -90,11 +153,31 @@ final class Splice {
       return;
     }
     if (to instanceof DuplexChannel duplex) {
+      ChannelOutboundBuffer queued = to.unsafe().outboundBuffer();
+      if (queued != null && queued.totalPendingWriteBytes() > 0) {
+        holdUntilFin(to);
+      }
       to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> finishSending(duplex));
     } else {
       closeOnFlush(to);
     }
     closeIfDone(from);
+  }
+
+  /**
+   * Corks {@code to}'s socket: what is written now waits for the FIN (or a full segment) instead of
+   * leaving at once, as HAProxy's {@code MSG_MORE} on the last data before its shutdown does.
+   * Nothing is written to it after the FIN, so the cork is never taken out. On NIO, or if the
+   * kernel refuses, the data and the FIN leave as two segments, as they did before.
+   */
+  private static void holdUntilFin(Channel to) {
+    if (to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+      try {
+        socket.setIntOpt(IPPROTO_TCP, TCP_CORK, 1);
+      } catch (IOException refused) {
+        // two segments instead of one
+      }
+    }
   }
 
   /**
