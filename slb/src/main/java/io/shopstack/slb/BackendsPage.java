@@ -10,9 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /backends} on the admin port: every frontend with its backends as HAProxy's stats page
- * shows them: state by the checks and by the operator, weight, maxconn, connections open and in
- * all, connect failures, bytes each way, the last failed check and the last state changes with
- * their reasons. It reads what the SLB already holds, so it is cheap enough to poll.
+ * shows them: state by the checks and by the operator, weight, maxconn, maxqueue, connections open
+ * and in all, connect failures, bytes each way, the last failed check and the last state changes
+ * with their reasons. It reads what the SLB already holds, so it is cheap enough to poll.
  */
 final class BackendsPage implements AdminPage {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -34,6 +34,7 @@ final class BackendsPage implements AdminPage {
       boolean inRotation,
       int weight,
       int maxConnections,
+      int maxQueue,
       int activeConnections,
       int queued,
       long connections,
@@ -88,6 +89,7 @@ final class BackendsPage implements AdminPage {
         backend.inRotation(),
         backend.weight(),
         backend.maxConnections(),
+        backend.maxQueue(),
         backend.activeConnections(),
         frontend.backends().queue().waitingFor(backend),
         frontend.traffic().connections(backend),

@@ -244,27 +244,31 @@ public record SlbConfig(
   }
 
   /**
-   * One backend as written, {@code host:port} with optional {@code weight=N}, {@code maxconn=N} and
-   * {@code init-state=up|down} after spaces (HAProxy's {@code server ... weight N maxconn N
-   * init-state S}); the weight defaults to 1, maxconn to 0, no limit.
+   * One backend as written, {@code host:port} with optional {@code weight=N}, {@code maxconn=N},
+   * {@code maxqueue=N} and {@code init-state=up|down} after spaces (HAProxy's {@code server ...
+   * weight N maxconn N maxqueue N init-state S}); the weight defaults to 1, maxconn and maxqueue to
+   * 0, no limit.
    */
   static BackendSpec backendSpec(String text) {
     String[] parts = text.trim().split("\\s+");
     int weight = 1;
     int maxconn = 0;
+    int maxqueue = 0;
     BackendState initState = null;
     for (int i = 1; i < parts.length; i++) {
       if (parts[i].startsWith("weight=")) {
         weight = number(parts[i], text);
       } else if (parts[i].startsWith("maxconn=")) {
         maxconn = number(parts[i], text);
+      } else if (parts[i].startsWith("maxqueue=")) {
+        maxqueue = number(parts[i], text);
       } else if (parts[i].startsWith("init-state=")) {
         initState = initState(parts[i].substring("init-state=".length()), text);
       } else {
         throw new IllegalArgumentException("slb: unknown backend option '" + parts[i] + "'");
       }
     }
-    return new BackendSpec(address(parts[0]), weight, maxconn, initState);
+    return new BackendSpec(address(parts[0]), weight, maxconn, maxqueue, initState);
   }
 
   /** HAProxy's {@code init-state up|down}: in rotation at once, or after {@code rise} checks. */

@@ -82,7 +82,7 @@ class ConfigReloadTest {
               .isEqualTo(
                   "reloaded\n"
                       + order2.hostPort()
-                      + " weight 1 -> 3, maxconn 0 -> 0\n"
+                      + " weight 1 -> 3, maxconn 0 -> 0, maxqueue 0 -> 0\n"
                       + order3.hostPort()
                       + " added, DOWN, in rotation once its checks pass, weight 1\n"
                       + order1.hostPort()

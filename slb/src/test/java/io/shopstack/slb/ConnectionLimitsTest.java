@@ -67,13 +67,18 @@ class ConnectionLimitsTest {
   /** {@code balance} null for the default; both backends count their clients in {@code load}. */
   private OneSlotPair oneSlotPair(Load load, String balance, int queueTimeoutMillis)
       throws Exception {
+    return oneSlotPair(load, balance, queueTimeoutMillis, " maxconn=1");
+  }
+
+  private OneSlotPair oneSlotPair(
+      Load load, String balance, int queueTimeoutMillis, String backendOptions) throws Exception {
     var order1 = track(TcpBackends.holding("order-1", load));
     var order2 = track(TcpBackends.holding("order-2", load));
     SlbServer slb =
         track(
             new SlbServer(
                     SlbConfigs.inFrontOf(
-                            order1.hostPort() + " maxconn=1", order2.hostPort() + " maxconn=1")
+                            order1.hostPort() + backendOptions, order2.hostPort() + backendOptions)
                         .balance(balance)
                         .healthCheck(UNCHECKED)
                         .queueTimeoutMillis(queueTimeoutMillis)
@@ -85,7 +90,11 @@ class ConnectionLimitsTest {
   private static double metric(SlbServer slb, String name) {
     var search = slb.registry().find(name);
     var counter = search.counter();
-    return counter != null ? counter.count() : search.gauge().value();
+    if (counter != null) {
+      return counter.count();
+    }
+    var counted = search.functionCounter();
+    return counted != null ? counted.count() : search.gauge().value();
   }
 
   @Test
@@ -163,6 +172,29 @@ class ConnectionLimitsTest {
     assertThat(second.greeting()).as("its own backend, once a slot freed").isEqualTo(owner);
     assertThat(metric(slb, "slb_connections_queued")).isEqualTo(1);
     assertThat(metric(slb, "slb_connections_queue_timeout")).isZero();
+  }
+
+  /**
+   * HAProxy's server {@code maxqueue}: a hashed client that finds its own backend's queue full is
+   * sent to the other backend, which has room, instead of waiting behind it.
+   */
+  @Test
+  void pastItsBackendsMaxqueueAMaglevClientIsSentToABackendWithRoom() throws Exception {
+    Load load = new Load();
+    OneSlotPair pair = oneSlotPair(load, "maglev", (int) BOUND.toMillis(), " maxconn=1 maxqueue=1");
+    SlbServer slb = pair.slb();
+    InetSocketAddress vip = slb.listenAddresses().get(0);
+
+    Client first = new Client(vip); // every client here is 127.0.0.1: one hash, one backend
+    String owner = first.greeting();
+    Client second = new Client(vip); // waits in its backend's queue, which it fills
+    await().atMost(BOUND).until(() -> metric(slb, "slb_queue_length") == 1);
+    Client third = new Client(vip);
+
+    assertThat(third.greeting()).as("past maxqueue: the backend with room").isNotEqualTo(owner);
+    assertThat(metric(slb, "slb_connections_queue_redispatched")).isEqualTo(1);
+    first.socket.close();
+    assertThat(second.greeting()).as("within maxqueue: its own backend").isEqualTo(owner);
   }
 
   /**

@@ -16,6 +16,7 @@ public final class Backend {
   private final String name;
   private volatile int weight;
   private volatile int maxConnections;
+  private volatile int maxQueue;
   private final AtomicInteger activeConnections = new AtomicInteger();
   // Bytes of its splices, counted as they move (the admin port's per-backend figures); adders, as
   // every I/O thread adds to them.
@@ -36,6 +37,7 @@ public final class Backend {
     this.address = spec.address();
     this.weight = spec.weight();
     this.maxConnections = spec.maxConnections();
+    this.maxQueue = spec.maxQueue();
     this.name = address.getHostString() + ":" + address.getPort();
   }
 
@@ -84,18 +86,22 @@ public final class Backend {
         && whenDrained == null;
   }
 
-  /** Takes the weight and maxconn of {@code spec} (same address): a reload that changed them. */
+  /**
+   * Takes the weight, maxconn and maxqueue of {@code spec} (same address): a reload that changed
+   * them.
+   */
   public void respec(BackendSpec spec) {
     if (!spec.address().equals(address)) {
       throw new IllegalArgumentException(spec.address() + " is not " + name);
     }
     this.weight = spec.weight();
     this.maxConnections = spec.maxConnections();
+    this.maxQueue = spec.maxQueue();
   }
 
-  /** Its weight and maxconn as they are now. */
+  /** Its weight, maxconn and maxqueue as they are now. */
   public BackendSpec spec() {
-    return new BackendSpec(address, weight, maxConnections);
+    return new BackendSpec(address, weight, maxConnections, maxQueue, null);
   }
 
   /**
@@ -124,6 +130,14 @@ public final class Backend {
   /** The most connections it may hold at once; 0 for no limit. */
   public int maxConnections() {
     return maxConnections;
+  }
+
+  /**
+   * The most hashed clients that may wait in its own queue (HAProxy's server {@code maxqueue}); the
+   * next goes to another backend. 0 for no limit.
+   */
+  public int maxQueue() {
+    return maxQueue;
   }
 
   public int activeConnections() {

@@ -14,9 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that frees a slot. A client pinned to one backend by hashing (Maglev) waits in that backend's own
  * queue while that backend is full, even if others have room: its affinity is the point, as in
  * HAProxy, where a hash-balanced request queues on its server. Only if its backend leaves rotation
- * does it move, to the backend its hash now names. First come, first served across the queues:
- * while anyone waits for a backend, a newcomer for it queues behind them, and each freed slot goes
- * to the longest-waiting client that can use it.
+ * does it move, to the backend its hash now names. A backend's queue holds at most its {@code
+ * maxqueue} clients when it has one (HAProxy's server {@code maxqueue}): the next is redispatched,
+ * to the first backend of its order with room, giving up its affinity rather than waiting for a
+ * backend that is falling behind. First come, first served across the queues: while anyone waits
+ * for a backend, a newcomer for it queues behind them, and each freed slot goes to the
+ * longest-waiting client that can use it.
  */
 public final class BackendQueue {
   /** One waiting client, as the queue sees it. */
@@ -54,6 +57,7 @@ public final class BackendQueue {
   private final Map<Backend, ArrayDeque<Place>> byBackend = new IdentityHashMap<>();
   private final Map<Waiter, Place> places = new IdentityHashMap<>();
   private long arrivals;
+  private long redispatched;
   // Read without the lock on every new connection and every release: nobody waiting is the
   // common case and must cost no lock.
   private final AtomicInteger size = new AtomicInteger();
@@ -73,7 +77,7 @@ public final class BackendQueue {
     Backend pinnedTo = null;
     if (waiter.pinned()) {
       List<Backend> candidates = waiter.candidates();
-      pinnedTo = candidates.isEmpty() ? null : candidates.get(0);
+      pinnedTo = candidates.isEmpty() ? null : roomInQueue(candidates.get(0));
     }
     Place place = new Place(waiter, arrivals++, pinnedTo);
     places.put(waiter, place);
@@ -119,6 +123,14 @@ public final class BackendQueue {
   /** How many clients wait now, in all queues. */
   public int size() {
     return size.get();
+  }
+
+  /**
+   * How many hashed clients have been sent to another backend because their own backend's queue
+   * held its {@code maxqueue} (HAProxy counts them as redispatches).
+   */
+  public synchronized long redispatched() {
+    return redispatched;
   }
 
   /** How many clients wait for {@code backend} alone (pinned to it). */
@@ -186,12 +198,28 @@ public final class BackendQueue {
         List<Backend> candidates = place.waiter.candidates();
         if (!candidates.isEmpty() && candidates.get(0) != backend) {
           line.remove(place);
-          place.backend = candidates.get(0);
+          place.backend = roomInQueue(candidates.get(0));
           insertByArrival(line(place), place);
         }
       }
       dropIfEmpty(backend, line);
     }
+  }
+
+  /**
+   * {@code backend} if a pinned client may still queue on it; null (any backend) once its queue
+   * holds its {@code maxqueue}, counted as a redispatch.
+   */
+  private Backend roomInQueue(Backend backend) {
+    int limit = backend.maxQueue();
+    if (limit > 0) {
+      ArrayDeque<Place> line = byBackend.get(backend);
+      if (line != null && line.size() >= limit) {
+        redispatched++;
+        return null;
+      }
+    }
+    return backend;
   }
 
   private static void insertByArrival(ArrayDeque<Place> line, Place place) {

@@ -78,8 +78,7 @@ public final class BackendChanges {
   public String weight(String name, int weight, String by) {
     Backend backend = named(name);
     BackendSpec before = backend.spec();
-    backend.respec(
-        new BackendSpec(before.address(), weight, before.maxConnections(), before.initState()));
+    backend.respec(before.withWeight(weight));
     pool.queue().rotationChanged();
     log.info("backend {}/{} weight {} by {} (was {})", frontend, name, weight, by, before.weight());
     return name + " weight " + weight + " (was " + before.weight() + ")\n";
@@ -127,6 +126,7 @@ public final class BackendChanges {
         + (backend.inRotation() ? ", in rotation" : ", in rotation once its checks pass")
         + ", weight "
         + backend.weight()
-        + (backend.maxConnections() > 0 ? ", maxconn " + backend.maxConnections() : "");
+        + (backend.maxConnections() > 0 ? ", maxconn " + backend.maxConnections() : "")
+        + (backend.maxQueue() > 0 ? ", maxqueue " + backend.maxQueue() : "");
   }
 }

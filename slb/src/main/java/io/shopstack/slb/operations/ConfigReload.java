@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * file is read again and its backends compared with the pool's. New ones are added (DOWN until
  * their checks pass, or their {@code init-state}; UP until a check fails when no kept backend is in
  * rotation to carry the traffic meanwhile), removed ones leave the pool while their open splices
- * finish, changed weights and maxconns are applied; established connections are never touched. Each
- * frontend's backends are compared with its own pool, by frontend name. Other keys (listen
- * addresses, balance, timeouts, checks, frontends added or removed) need a restart, or the
+ * finish, changed weights, maxconns and maxqueues are applied; established connections are never
+ * touched. Each frontend's backends are compared with its own pool, by frontend name. Other keys
+ * (listen addresses, balance, timeouts, checks, frontends added or removed) need a restart, or the
  * side-by-side reload of a new process (README, "Reload"): the answer names each one that changed
  * and was left as it is. A file that does not load changes nothing.
  */
@@ -101,13 +101,12 @@ public final class ConfigReload {
       Backend present = pool.find(name(spec));
       if (present == null) {
         if (!keptInRotation && spec.initState() == null) {
-          spec =
-              new BackendSpec(
-                  spec.address(), spec.weight(), spec.maxConnections(), BackendState.UP);
+          spec = spec.withInitState(BackendState.UP);
         }
         answer.append(changes.add(spec, by));
       } else if (present.weight() != spec.weight()
-          || present.maxConnections() != spec.maxConnections()) {
+          || present.maxConnections() != spec.maxConnections()
+          || present.maxQueue() != spec.maxQueue()) {
         BackendSpec before = present.spec();
         present.respec(spec);
         pool.queue().rotationChanged();
@@ -121,6 +120,10 @@ public final class ConfigReload {
                 + before.maxConnections()
                 + " -> "
                 + spec.maxConnections()
+                + ", maxqueue "
+                + before.maxQueue()
+                + " -> "
+                + spec.maxQueue()
                 + "\n");
       }
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  * when there is only one.
  *
  * <pre>
- * add server [FRONTEND/]HOST:PORT [weight N] [maxconn N] [init-state up|down]
+ * add server [FRONTEND/]HOST:PORT [weight N] [maxconn N] [maxqueue N] [init-state up|down]
  * del server [FRONTEND/]HOST:PORT
  * set server [FRONTEND/]HOST:PORT state ready|drain|maint
  * set server [FRONTEND/]HOST:PORT weight N
@@ -29,7 +29,7 @@ import java.util.Map;
 final class RuntimeCommands {
   static final String HELP =
       """
-      add server [FRONTEND/]HOST:PORT [weight N] [maxconn N] [init-state up|down]
+      add server [FRONTEND/]HOST:PORT [weight N] [maxconn N] [maxqueue N] [init-state up|down]
       del server [FRONTEND/]HOST:PORT
       set server [FRONTEND/]HOST:PORT state ready|drain|maint
       set server [FRONTEND/]HOST:PORT weight N
@@ -119,18 +119,21 @@ final class RuntimeCommands {
     }
     int weight = 1;
     int maxconn = 0;
+    int maxqueue = 0;
     BackendState initState = null;
     for (int i = 3; i < words.size(); i += 2) {
       String value = words.get(i + 1);
       switch (words.get(i)) {
         case "weight" -> weight = number(value);
         case "maxconn" -> maxconn = number(value);
+        case "maxqueue" -> maxqueue = number(value);
         case "init-state" -> initState = SlbConfig.initState(value, String.join(" ", words));
         default ->
             throw new IllegalArgumentException("unknown server option '" + words.get(i) + "'");
       }
     }
-    return new BackendSpec(SlbConfig.address(server(words.get(2))), weight, maxconn, initState);
+    return new BackendSpec(
+        SlbConfig.address(server(words.get(2))), weight, maxconn, maxqueue, initState);
   }
 
   /** The frontend the server word names ({@code frontend/host:port}), or the only one. */

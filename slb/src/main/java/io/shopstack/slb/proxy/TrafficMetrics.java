@@ -1,6 +1,7 @@
 package io.shopstack.slb.proxy;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,6 +90,13 @@ public final class TrafficMetrics implements BackendPool.Listener {
             .tags(frontend)
             .description("queued clients closed after the queue timeout, no backend slot freed")
             .register(registry);
+    FunctionCounter.builder(
+            "slb_connections_queue_redispatched", pool.queue(), BackendQueue::redispatched)
+        .tags(frontend)
+        .description(
+            "hashed clients sent to another backend because their own backend's queue held its"
+                + " maxqueue")
+        .register(registry);
     Gauge.builder("slb_queue_length", pool.queue(), q -> q.size())
         .tags(frontend)
         .description("clients waiting for a backend slot now")

@@ -154,6 +154,65 @@ class BackendQueueTest {
     assertThat(waiter.granted).containsExactly(second);
   }
 
+  /**
+   * HAProxy's server {@code maxqueue}: {@code limit} hashed clients may wait for {@code backend}.
+   */
+  private static void maxQueue(Backend backend, int limit) {
+    BackendSpec spec = backend.spec();
+    backend.respec(
+        new BackendSpec(spec.address(), spec.weight(), spec.maxConnections(), limit, null));
+  }
+
+  @Test
+  void pastItsMaxqueueAHashedClientGoesToABackendWithRoom() {
+    maxQueue(first, 1);
+    Client holder = hashedTo(first).arrive();
+    Client waiter = hashedTo(first).arrive();
+    Client redispatched = hashedTo(first).arrive();
+
+    assertThat(holder.granted).containsExactly(first);
+    assertThat(waiter.granted).as("within maxqueue: waits for its own").isEmpty();
+    assertThat(redispatched.granted).as("past maxqueue: any with room").containsExactly(second);
+    assertThat(maglev.queue().waitingFor(first)).isEqualTo(1);
+    assertThat(maglev.queue().redispatched()).isEqualTo(1);
+  }
+
+  @Test
+  void pastItsMaxqueueAHashedClientWaitsForWhicheverBackendFreesFirst() {
+    maxQueue(first, 1);
+    hashedTo(first).arrive();
+    hashedTo(second).arrive();
+    Client waiter = hashedTo(first).arrive();
+    Client redispatched = hashedTo(first).arrive();
+
+    maglev.queue().release(second);
+
+    assertThat(redispatched.granted).containsExactly(second);
+    assertThat(waiter.granted).isEmpty();
+    maglev.queue().release(first);
+    assertThat(waiter.granted).containsExactly(first);
+  }
+
+  @Test
+  void clientsMovedOffABackendThatLeftRotationRespectTheNewOnesMaxqueue() {
+    maxQueue(second, 1);
+    hashedTo(first).arrive();
+    hashedTo(second).arrive();
+    Client waitsForFirst = hashedTo(first).arrive();
+    Client waitsForSecond = hashedTo(second).arrive();
+
+    first.state(BackendState.DOWN);
+    maglev.queue().rotationChanged();
+
+    assertThat(maglev.queue().waitingFor(second))
+        .as("its own waiter only: the moved one would pass maxqueue")
+        .isEqualTo(1);
+    assertThat(maglev.queue().redispatched()).isEqualTo(1);
+    maglev.queue().release(second);
+    assertThat(waitsForFirst.granted).as("it arrived first and takes any").containsExactly(second);
+    assertThat(waitsForSecond.granted).isEmpty();
+  }
+
   @Test
   void aClientThatLeavesTheQueueIsNotServed() {
     hashedTo(first).arrive();
