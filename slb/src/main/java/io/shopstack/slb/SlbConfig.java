@@ -6,6 +6,7 @@ import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.operations.RuntimeLevel;
+import io.shopstack.slb.operations.RuntimeSocket;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -50,7 +51,9 @@ import java.util.Locale;
  * @param runtimeApi {@code host:port}, or {@code unix:PATH} for a Unix socket (which can also hand
  *     the listeners to a replacing SLB), of the runtime API, HAProxy's {@code stats socket}: one
  *     text command a line ({@code add server}, {@code del server}, {@code set server}, {@code show
- *     servers state}, {@code reload}); absent or blank means none
+ *     servers state}, {@code reload}); several, comma-separated, each optionally followed by its
+ *     own {@code level L} ({@code unix:/run/slb.sock level admin, 127.0.0.1:9902 level user}), as
+ *     HAProxy takes several {@code stats socket} lines; absent or blank means none
  * @param frontends listeners each with a pool of their own (HAProxy's {@code listen} sections);
  *     absent, {@code listen} and {@code backends} above make the one frontend {@value
  *     #DEFAULT_FRONTEND}. With frontends, {@code balance}, {@code proxyProtocol}, {@code
@@ -163,14 +166,8 @@ public record SlbConfig(
     }
     accessLog = accessLog != null && accessLog;
     runtimeApi = runtimeApi == null || runtimeApi.isBlank() ? null : runtimeApi.trim();
-    if (runtimeApi != null && runtimeApi.startsWith(UNIX_PREFIX)) {
-      if (runtimeApi.length() == UNIX_PREFIX.length()) {
-        throw new IllegalArgumentException("slb: runtimeApi unix: needs a path");
-      }
-    } else if (runtimeApi != null) {
-      address(runtimeApi); // fails early on a bad address
-    }
     runtimeApiLevel = RuntimeLevel.of(runtimeApiLevel).label();
+    runtimeSockets(runtimeApi, runtimeApiLevel); // fails early on a bad entry
     List<FrontendConfig> declared =
         ownFrontends
             ? frontends
@@ -204,19 +201,49 @@ public record SlbConfig(
   }
 
   /** Where the runtime API listens on TCP, or null when there is none or it is a Unix socket. */
-  public InetSocketAddress runtimeApiAddress() {
-    return runtimeApi == null || runtimeApi.startsWith(UNIX_PREFIX) ? null : address(runtimeApi);
+  /** The runtime API's sockets, in the order written; none when {@code runtimeApi} is not set. */
+  public List<RuntimeSocket> runtimeSockets() {
+    return runtimeSockets(runtimeApi, runtimeApiLevel);
   }
 
-  public RuntimeLevel runtimeLevel() {
-    return RuntimeLevel.of(runtimeApiLevel);
-  }
-
-  /** The Unix socket's path of the runtime API ({@code unix:/run/slb.sock}), or null. */
-  public Path runtimeApiPath() {
-    return runtimeApi != null && runtimeApi.startsWith(UNIX_PREFIX)
-        ? Path.of(runtimeApi.substring(UNIX_PREFIX.length()))
-        : null;
+  private static List<RuntimeSocket> runtimeSockets(String text, String defaultLevel) {
+    if (text == null) {
+      return List.of();
+    }
+    List<RuntimeSocket> sockets = new ArrayList<>();
+    for (String entry : text.split(",")) {
+      String[] words = entry.trim().split("\\s+");
+      RuntimeLevel level = RuntimeLevel.of(defaultLevel);
+      if (words.length == 3 && words[1].equals("level")) {
+        level = RuntimeLevel.of(words[2]);
+      } else if (words.length != 1 || words[0].isEmpty()) {
+        throw new IllegalArgumentException(
+            "slb: runtimeApi entry '"
+                + entry.trim()
+                + "' must be host:port or unix:PATH, optionally followed by level L");
+      }
+      RuntimeSocket socket;
+      if (words[0].startsWith(UNIX_PREFIX)) {
+        if (words[0].length() == UNIX_PREFIX.length()) {
+          throw new IllegalArgumentException("slb: runtimeApi unix: needs a path");
+        }
+        socket = new RuntimeSocket(null, Path.of(words[0].substring(UNIX_PREFIX.length())), level);
+      } else {
+        socket = new RuntimeSocket(address(words[0]), null, level);
+      }
+      boolean twice =
+          sockets.stream()
+              .anyMatch(
+                  other ->
+                      socket.unix() != null
+                          ? socket.unix().equals(other.unix())
+                          : socket.tcp().getPort() != 0 && socket.tcp().equals(other.tcp()));
+      if (twice) {
+        throw new IllegalArgumentException("slb: runtimeApi names " + words[0] + " twice");
+      }
+      sockets.add(socket);
+    }
+    return List.copyOf(sockets);
   }
 
   /** The transport to run on, {@code auto} resolved against this system. */

@@ -17,13 +17,16 @@ import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
 import io.shopstack.slb.operations.ListenerHandover;
 import io.shopstack.slb.operations.RuntimeApi;
+import io.shopstack.slb.operations.RuntimeSocket;
 import io.shopstack.slb.proxy.FrontendLimit;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,7 @@ public final class SlbServer implements AutoCloseable {
   private final List<Frontend> frontends;
   private final ServerLifecycle lifecycle;
   private AdminServer admin;
-  private RuntimeApi runtimeApi;
+  private final List<RuntimeApi> runtimeApis = new ArrayList<>();
   private Supplier<SlbConfig> configSource;
   private Path listenersFrom;
   // Set on the starting thread, read by the JDK's signal thread and the admin port's.
@@ -171,14 +174,12 @@ public final class SlbServer implements AutoCloseable {
                 BackendAdmin.actions(frontends, reload),
                 Map.of("/backends", new BackendsPage(frontends)))
             .start(server);
-    if (config.runtimeApiAddress() != null) {
-      runtimeApi =
-          new RuntimeApi(changes, reload, this::listeners, config.runtimeLevel())
-              .start(server, config.runtimeApiAddress());
-    } else if (config.runtimeApiPath() != null) {
-      runtimeApi =
-          new RuntimeApi(changes, reload, this::listeners, config.runtimeLevel())
-              .start(server, config.runtimeApiPath(), listenersFrom != null);
+    for (RuntimeSocket socket : config.runtimeSockets()) {
+      RuntimeApi api = new RuntimeApi(changes, reload, this::listeners, socket.level());
+      runtimeApis.add(
+          socket.tcp() != null
+              ? api.start(server, socket.tcp())
+              : api.start(server, socket.unix(), listenersFrom != null));
     }
   }
 
@@ -270,9 +271,15 @@ public final class SlbServer implements AutoCloseable {
     return admin.port();
   }
 
-  /** Where the runtime API listens, or null when it is not configured. */
+  /** Where the runtime API listens over TCP (its first such socket), or null when it does not. */
   public InetSocketAddress runtimeApiAddress() {
-    return runtimeApi == null ? null : runtimeApi.address();
+    List<InetSocketAddress> tcp = runtimeApiAddresses();
+    return tcp.isEmpty() ? null : tcp.get(0);
+  }
+
+  /** Where each of the runtime API's TCP sockets listens, in the order configured. */
+  public List<InetSocketAddress> runtimeApiAddresses() {
+    return runtimeApis.stream().map(RuntimeApi::address).filter(Objects::nonNull).toList();
   }
 
   /** The first frontend's backends (the only frontend unless {@code frontends} is configured). */

@@ -258,4 +258,36 @@ class RuntimeApiTest {
     assertThatThrownBy(() -> SlbConfigs.inFrontOf("127.0.0.1:1").runtimeApiLevel("root").build())
         .hasMessageContaining("runtimeApiLevel must be user, operator or admin, got 'root'");
   }
+
+  /**
+   * Several sockets, as HAProxy's several {@code stats socket} lines: one SLB answers each at its
+   * own level, and what the admin socket changes the user socket shows.
+   */
+  @Test
+  void oneSlbServesSeveralSocketsEachAtItsOwnLevel() throws Exception {
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        var order2 = TcpBackends.namedEcho("order-2");
+        SlbServer slb =
+            new SlbServer(
+                    SlbConfigs.inFrontOf(order1.hostPort())
+                        .shutdownSeconds(1)
+                        .runtimeApi("127.0.0.1:0 level user, 127.0.0.1:0 level admin")
+                        .build())
+                .start()) {
+      List<InetSocketAddress> sockets = slb.runtimeApiAddresses();
+      assertThat(sockets).hasSize(2);
+      InetSocketAddress asUser = sockets.get(0);
+      InetSocketAddress asAdmin = sockets.get(1);
+
+      assertThat(command(asUser, "add server " + order2.hostPort()))
+          .isEqualTo(
+              "error: permission denied: add server needs level admin, this socket is user\n\n");
+      assertThat(slb.backends().backends()).hasSize(1);
+      assertThat(command(asAdmin, "add server " + order2.hostPort() + " init-state up"))
+          .doesNotStartWith("error");
+      assertThat(command(asUser, "show servers state"))
+          .contains(order1.hostPort() + " UP ready")
+          .contains(order2.hostPort() + " UP ready");
+    }
+  }
 }

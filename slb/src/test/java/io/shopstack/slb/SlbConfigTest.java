@@ -7,6 +7,8 @@ import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.health.HealthCheck;
+import io.shopstack.slb.operations.RuntimeLevel;
+import io.shopstack.slb.operations.RuntimeSocket;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -70,7 +72,9 @@ class SlbConfigTest {
   @Test
   void theRuntimeApiAndABackendsInitStateComeFromTheFile() {
     SlbConfig config = load(Map.of("SHOP_SLB_RUNTIME_API", "127.0.0.1:9902"));
-    assertThat(config.runtimeApiAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9902));
+    assertThat(config.runtimeSockets())
+        .containsExactly(
+            new RuntimeSocket(new InetSocketAddress("127.0.0.1", 9902), null, RuntimeLevel.ADMIN));
     assertThat(
             SlbConfigs.inFrontOf("127.0.0.1:1 init-state=down", "127.0.0.1:2 init-state=UP")
                 .build()
@@ -80,6 +84,30 @@ class SlbConfigTest {
     assertThatThrownBy(
             () -> SlbConfigs.inFrontOf("127.0.0.1:1 init-state=half").build().backendSpecs())
         .hasMessageContaining("init-state must be up or down");
+  }
+
+  /** HAProxy's several {@code stats socket} lines, each with its level, as one list. */
+  @Test
+  void severalRuntimeApiSocketsEachWithItsOwnLevel() {
+    SlbConfig config =
+        load(
+            Map.of(
+                "SHOP_SLB_RUNTIME_API",
+                "unix:/run/slb.sock level admin, 127.0.0.1:9902 level user,127.0.0.1:9903",
+                "SHOP_SLB_RUNTIME_API_LEVEL",
+                "operator"));
+    assertThat(config.runtimeSockets())
+        .containsExactly(
+            new RuntimeSocket(null, Path.of("/run/slb.sock"), RuntimeLevel.ADMIN),
+            new RuntimeSocket(new InetSocketAddress("127.0.0.1", 9902), null, RuntimeLevel.USER),
+            new RuntimeSocket(
+                new InetSocketAddress("127.0.0.1", 9903), null, RuntimeLevel.OPERATOR));
+    assertThatThrownBy(() -> load(Map.of("SHOP_SLB_RUNTIME_API", "127.0.0.1:9902 level")))
+        .hasMessageContaining("must be host:port or unix:PATH, optionally followed by level L");
+    assertThatThrownBy(() -> load(Map.of("SHOP_SLB_RUNTIME_API", "127.0.0.1:9902 level root")))
+        .hasMessageContaining("must be user, operator or admin, got 'root'");
+    assertThatThrownBy(() -> load(Map.of("SHOP_SLB_RUNTIME_API", "127.0.0.1:9902, 127.0.0.1:9902")))
+        .hasMessageContaining("names 127.0.0.1:9902 twice");
   }
 
   @Test
