@@ -74,7 +74,7 @@ public final class Frontend {
             config.queueTimeout(),
             config.idleTimeoutSeconds(),
             config.firstByteTimeoutSeconds(),
-            config.proxyProtocolVersion(),
+            config.proxyHeader(),
             config.accessLog());
     checks =
         server.track(

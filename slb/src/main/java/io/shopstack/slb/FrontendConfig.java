@@ -3,11 +3,10 @@ package io.shopstack.slb;
 import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
-import io.shopstack.slb.proxy.ProxyProtocol;
+import io.shopstack.slb.proxy.ProxyHeader;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -20,9 +19,11 @@ import java.util.regex.Pattern;
  * @param name how the runtime API ({@code name/host:port}), the admin port ({@code
  *     /backends/name/host:port/drain}), the metrics ({@code frontend="name"}) and the logs name it
  * @param listen the addresses its clients connect to; no other frontend may bind the same one
- * @param backends {@code host:port} with optional {@code weight=N maxconn=N init-state=up|down}
+ * @param backends {@code host:port} with optional {@code weight=N maxconn=N maxqueue=N
+ *     init-state=up|down}
  * @param balance {@code roundrobin}, {@code leastconn} or {@code maglev}
- * @param proxyProtocol {@code none}, {@code v1} or {@code v2} toward this frontend's backends
+ * @param proxyProtocol {@code none}, {@code v1} or {@code v2} toward this frontend's backends, v2
+ *     optionally with {@code crc32c} and {@code unique-id} ({@link ProxyHeader})
  * @param healthCheck the active check of its backends
  * @param maxConnections its clients served at once over its listen addresses; 0 means no limit
  * @param connectTimeoutMillis how long one of its backends may take to accept
@@ -108,9 +109,7 @@ public record FrontendConfig(
         listen,
         backends,
         chosenBalance,
-        proxyProtocol == null
-            ? defaults.proxyProtocol()
-            : ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT),
+        proxyProtocol == null ? defaults.proxyProtocol() : ProxyHeader.of(proxyProtocol).label(),
         healthCheck == null ? defaults.healthCheck() : healthCheck,
         maxConnections == null ? defaults.maxConnections() : maxConnections,
         connectTimeoutMillis == null ? defaults.connectTimeoutMillis() : connectTimeoutMillis,
@@ -130,8 +129,8 @@ public record FrontendConfig(
     return Duration.ofMillis(queueTimeoutMillis);
   }
 
-  public ProxyProtocol proxyProtocolVersion() {
-    return ProxyProtocol.of(proxyProtocol);
+  public ProxyHeader proxyHeader() {
+    return ProxyHeader.of(proxyProtocol);
   }
 
   /** The addresses to bind, duplicates collapsed (see {@link ListenAddresses}). */

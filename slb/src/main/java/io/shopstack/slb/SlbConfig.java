@@ -7,7 +7,7 @@ import io.shopstack.slb.backend.BalancingPolicies;
 import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.operations.RuntimeLevel;
 import io.shopstack.slb.operations.RuntimeSocket;
-import io.shopstack.slb.proxy.ProxyProtocol;
+import io.shopstack.slb.proxy.ProxyHeader;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,9 @@ import java.util.Locale;
  * @param balance how the pool spreads new connections: {@code roundrobin} (weights honoured),
  *     {@code leastconn} or {@code maglev} (consistent hashing on the client address)
  * @param proxyProtocol {@code none}, {@code v1} or {@code v2}: the PROXY header sent to every
- *     backend of the pool ahead of the client's bytes
+ *     backend of the pool ahead of the client's bytes; after v2 optionally HAProxy's {@code
+ *     proxy-v2-options} {@code crc32c} and {@code unique-id}, comma-separated ({@code v2
+ *     crc32c,unique-id}, see {@link ProxyHeader})
  * @param healthCheck the pool's active health check; none configured means a TCP connect check
  * @param firstByteTimeoutSeconds a client that has sent nothing this long after connecting is
  *     closed, backend side too, so a flood of connections that never speak (slowloris) cannot hold
@@ -143,7 +145,7 @@ public record SlbConfig(
     backends = backends == null ? List.of() : List.copyOf(backends);
     balance = balance == null || balance.isBlank() ? "roundrobin" : balance.trim();
     BalancingPolicies.of(balance); // fails early on an unknown name
-    proxyProtocol = ProxyProtocol.of(proxyProtocol).name().toLowerCase(Locale.ROOT);
+    proxyProtocol = ProxyHeader.of(proxyProtocol).label();
     healthCheck = healthCheck == null ? HealthCheck.DEFAULT : healthCheck;
     firstByteTimeoutSeconds =
         firstByteTimeoutSeconds == null
@@ -251,8 +253,8 @@ public record SlbConfig(
     return Transport.named(transport, "slb");
   }
 
-  public ProxyProtocol proxyProtocolVersion() {
-    return ProxyProtocol.of(proxyProtocol);
+  public ProxyHeader proxyHeader() {
+    return ProxyHeader.of(proxyProtocol);
   }
 
   /** The addresses every frontend binds, in order (see {@link FrontendConfig#listenAddresses}). */

@@ -15,10 +15,11 @@ import java.util.List;
 
 /**
  * HAProxy (the Debian package) as a backend that requires a PROXY header ({@code accept-proxy}) and
- * answers each HTTP request with what it learnt from it: whether a header came, and the client and
- * destination it named. A parser we did not write, and the one the protocol's own document comes
- * from, so a header it takes is one every receiver should take. Listens on the address it is given,
- * an ephemeral port; its output (why it refused a header) goes into the failing assertion.
+ * answers each HTTP request with what it learnt from it: whether a header came, the client and
+ * destination it named, and its unique ID (a v2 TLV; a header whose CRC32c TLV does not match is
+ * refused). A parser we did not write, and the one the protocol's own document comes from, so a
+ * header it takes is one every receiver should take. Listens on the address it is given, an
+ * ephemeral port; its output (why it refused a header) goes into the failing assertion.
  */
 final class HaproxyJudge implements AutoCloseable {
   static final String HAPROXY = "/usr/sbin/haproxy";
@@ -54,7 +55,7 @@ final class HaproxyJudge implements AutoCloseable {
                 // it.
                 "  http-request return status 200 content-type text/plain lf-string"
                     + " \"proxy=%[fc_rcvd_proxy] src=%[src] sport=%[src_port]"
-                    + " dst=%[dst] dport=%[dst_port]\\n\"",
+                    + " dst=%[dst] dport=%[dst_port] uid=%[fc_pp_unique_id]\\n\"",
                 "")));
     haproxy =
         new ProcessBuilder(HAPROXY, "-db", "-f", config.toString())

@@ -1,11 +1,15 @@
 package io.shopstack.slb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.shopstack.common.testing.LogLines;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,12 +47,7 @@ class ProxyHeaderJudgedByHaproxyTest {
       client.bind(new InetSocketAddress(InetAddress.getByName(phone), 0));
       client.connect(new InetSocketAddress(InetAddress.getByName(dialled), vipPort), 2000);
       client.setSoTimeout(5000);
-      client
-          .getOutputStream()
-          .write(
-              "GET /purchaseOrder HTTP/1.1\r\nHost: www.shop.example\r\nConnection: close\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      String answer = ask(client);
 
       assertThat(answer)
           .as("HAProxy's answer (its output: %s)", judge.output())
@@ -62,7 +61,56 @@ class ProxyHeaderJudgedByHaproxyTest {
                   + dialled
                   + " dport="
                   + vipPort
-                  + "\n");
+                  + " uid=");
     }
+  }
+
+  /**
+   * HAProxy's {@code proxy-v2-options crc32c,unique-id}: HAProxy checks the header's checksum and
+   * closes a connection whose checksum does not match, and reads the connection's unique ID, which
+   * differs from one connection to the next and is the one the SLB's access log names.
+   */
+  @Test
+  void haproxyChecksTheChecksumAndReadsTheUniqueId() throws Exception {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    try (LogLines access = LogLines.of("io.shopstack.slb.access");
+        HaproxyJudge judge = new HaproxyJudge(loopback);
+        SlbServer slb =
+            new SlbServer(
+                    SlbConfigs.inFrontOf(judge.hostPort())
+                        .instance("slb-pp-tlvs")
+                        .proxyProtocol("v2 crc32c,unique-id")
+                        .accessLog(true)
+                        .build())
+                .start()) {
+      String[] ids = new String[2];
+      for (int i = 0; i < ids.length; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(slb.listenAddresses().get(0), 2000);
+          client.setSoTimeout(5000);
+          String answer = ask(client);
+          assertThat(answer)
+              .as("HAProxy's answer (its output: %s)", judge.output())
+              .startsWith("HTTP/1.1 200")
+              .contains("proxy=1 src=127.0.0.1 ");
+          ids[i] = answer.substring(answer.indexOf("uid=") + 4).trim();
+        }
+      }
+      assertThat(ids[0]).matches("[0-9a-f]+-[0-9a-f]+-[0-9a-f]+");
+      assertThat(ids[1]).matches("[0-9a-f]+-[0-9a-f]+-[0-9a-f]+").isNotEqualTo(ids[0]);
+      await().atMost(Duration.ofSeconds(5)).until(() -> access.messages().size() == 2);
+      assertThat(access.messages())
+          .anySatisfy(line -> assertThat(line).endsWith(" id=" + ids[0]))
+          .anySatisfy(line -> assertThat(line).endsWith(" id=" + ids[1]));
+    }
+  }
+
+  private static String ask(Socket client) throws Exception {
+    client
+        .getOutputStream()
+        .write(
+            "GET /purchaseOrder HTTP/1.1\r\nHost: www.shop.example\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    return new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
   }
 }

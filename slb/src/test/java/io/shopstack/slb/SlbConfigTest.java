@@ -9,6 +9,7 @@ import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.health.HealthCheck;
 import io.shopstack.slb.operations.RuntimeLevel;
 import io.shopstack.slb.operations.RuntimeSocket;
+import io.shopstack.slb.proxy.ProxyHeader;
 import io.shopstack.slb.proxy.ProxyProtocol;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ class SlbConfigTest {
                 "SHOP_SLB_CHECK_PORT", "8081",
                 "SHOP_SLB_CHECK_PATH", "/actuator/health/readiness"));
 
-    assertThat(config.proxyProtocolVersion()).isEqualTo(ProxyProtocol.V2);
+    assertThat(config.proxyHeader()).isEqualTo(new ProxyHeader(ProxyProtocol.V2, false, false));
     assertThat(config.balance()).isEqualTo("maglev");
     assertThat(config.healthCheck().type()).isEqualTo("http");
     assertThat(config.healthCheck().port()).isEqualTo(8081);

@@ -47,7 +47,7 @@ final class BackendConnector {
   private final BackendPool pool;
   private final long queueTimeoutMillis;
   private final TrafficMetrics metrics;
-  private final ProxyProtocol proxyProtocol;
+  private final ProxyHeader proxyProtocol;
   private final ConnectObserver observer;
   private final ResourceRefusals refusals = new ResourceRefusals();
 
@@ -55,7 +55,7 @@ final class BackendConnector {
       BackendPool pool,
       Duration connectTimeout,
       Duration queueTimeout,
-      ProxyProtocol proxyProtocol,
+      ProxyHeader proxyProtocol,
       ConnectObserver observer,
       TrafficMetrics metrics) {
     this.pool = pool;
@@ -217,7 +217,7 @@ final class BackendConnector {
                   attempt -> {
                     if (attempt.isSuccess()) {
                       spliced(backend, attempt.channel());
-                      announceClient(client, attempt.channel());
+                      announceClient(client, attempt.channel(), record);
                       connected.trySuccess(attempt.channel());
                     } else {
                       attempt.channel().close(); // as Bootstrap's CLOSE_ON_FAILURE would
@@ -288,15 +288,18 @@ final class BackendConnector {
    * thing the backend receives. It is not flushed here: the client's side flushes it with the bytes
    * it has read meanwhile ({@link FrontendHandler#operationComplete}), in one write.
    */
-  private void announceClient(Channel client, Channel backend) {
-    if (proxyProtocol == ProxyProtocol.NONE) {
+  private void announceClient(Channel client, Channel backend, SpliceLog record) {
+    if (proxyProtocol.version() == ProxyProtocol.NONE) {
       return; // without asking the client channel for its addresses
     }
+    String id = proxyProtocol.nextUniqueId();
+    record.id(id); // the access log's line names the ID the backend was given
     ByteBuf header =
         proxyProtocol.header(
             backend.alloc(),
             (InetSocketAddress) client.remoteAddress(),
-            (InetSocketAddress) client.localAddress());
+            (InetSocketAddress) client.localAddress(),
+            id);
     if (header != null) {
       backend.write(header, backend.voidPromise());
     }

@@ -19,7 +19,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       Duration queueTimeout,
       int idleTimeoutSeconds,
       int firstByteTimeoutSeconds,
-      ProxyProtocol proxyProtocol,
+      ProxyHeader proxyProtocol,
       boolean accessLog) {}
 
   private final BackendConnector connector;

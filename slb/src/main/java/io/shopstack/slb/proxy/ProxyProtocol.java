@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.zip.CRC32C;
 
 /**
  * The PROXY protocol header (HAProxy's proxy-protocol.txt) the SLB puts in front of the client's
@@ -31,6 +32,11 @@ public enum ProxyProtocol {
   private static final int V2_PROXY_COMMAND = 0x21; // version 2, command PROXY
   private static final int TCP_OVER_IPV4 = 0x11;
   private static final int TCP_OVER_IPV6 = 0x21;
+  // TLV types (proxy-protocol.txt, 2.2): PP2_TYPE_CRC32C and PP2_TYPE_UNIQUE_ID.
+  private static final int TLV_CRC32C = 0x03;
+  private static final int TLV_UNIQUE_ID = 0x05;
+  private static final int TLV_HEAD = 3; // type, then the value's length in two bytes
+  private static final int UNIQUE_ID_MAX = 128;
 
   /** Reads the configuration value: {@code none}, {@code v1} or {@code v2}, any case. */
   public static ProxyProtocol of(String value) {
@@ -51,6 +57,19 @@ public enum ProxyProtocol {
    * IPv6, the IPv4 one mapped, because a header has one address family.
    */
   ByteBuf header(ByteBufAllocator alloc, InetSocketAddress client, InetSocketAddress vip) {
+    return header(alloc, client, vip, false, null);
+  }
+
+  /**
+   * The same, with v2's TLVs: a CRC32c of the whole header when {@code crc32c}, and {@code
+   * uniqueId} (at most 128 bytes) unless null.
+   */
+  ByteBuf header(
+      ByteBufAllocator alloc,
+      InetSocketAddress client,
+      InetSocketAddress vip,
+      boolean crc32c,
+      byte[] uniqueId) {
     if (this == NONE) {
       return null;
     }
@@ -61,9 +80,39 @@ public enum ProxyProtocol {
       source = asIpv6(source);
       destination = asIpv6(destination);
     }
-    return this == V1
-        ? v1(alloc, ipv4, source, destination, client.getPort(), vip.getPort())
-        : v2(alloc, ipv4, source, destination, client.getPort(), vip.getPort());
+    if (this == V1) {
+      return v1(alloc, ipv4, source, destination, client.getPort(), vip.getPort());
+    }
+    ByteBuf header = v2(alloc, ipv4, source, destination, client.getPort(), vip.getPort());
+    if (uniqueId != null) {
+      if (uniqueId.length > UNIQUE_ID_MAX) {
+        header.release();
+        throw new IllegalArgumentException("a PROXY unique ID has at most 128 bytes");
+      }
+      addTlv(header, TLV_UNIQUE_ID, uniqueId);
+    }
+    if (crc32c) {
+      // Last, over the whole header with its own value zero (the spec's rule), then filled in.
+      int at = addTlv(header, TLV_CRC32C, new byte[4]);
+      CRC32C checksum = new CRC32C();
+      checksum.update(header.nioBuffer());
+      header.setInt(at, (int) checksum.getValue());
+    }
+    return header;
+  }
+
+  /** Appends one TLV and counts it in the header's length; answers where its value starts. */
+  private static int addTlv(ByteBuf header, int type, byte[] value) {
+    header.writeByte(type).writeShort(value.length);
+    int at = header.writerIndex();
+    header.writeBytes(value);
+    header.setShort(14, header.getUnsignedShort(14) + TLV_HEAD + value.length);
+    return at;
+  }
+
+  /** As written in the configuration: {@code none}, {@code v1} or {@code v2}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
   }
 
   private static ByteBuf v1(

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * ended, as HAProxy's two-letter termination state: the first letter says who ended it ({@code C}
  * client, {@code S} server, {@code c}/{@code s} a client-side/server-side timeout, {@code K} the
  * SLB stopping, {@code -} nobody: a normal end), the second in which phase ({@code R} before the
- * first byte, {@code Q} queued, {@code C} connecting, {@code D} moving data). Lives on the client's
- * event loop, like both channels of its splice.
+ * first byte, {@code Q} queued, {@code C} connecting, {@code D} moving data), and the connection's
+ * unique ID when the PROXY header carries one (HAProxy's {@code %ID}). Lives on the client's event
+ * loop, like both channels of its splice.
  */
 final class SpliceLog {
   /** The access log's own logger, so an operator can route or silence it apart from the rest. */
@@ -30,6 +31,7 @@ final class SpliceLog {
   private long fromClient;
   private long toClient;
   private String end;
+  private String id;
 
   void queued() {
     queued = System.nanoTime();
@@ -60,6 +62,11 @@ final class SpliceLog {
     if (spliced != null) {
       spliced.toClient(bytes);
     }
+  }
+
+  /** The connection's unique ID, as the PROXY header gave it to the backend. */
+  void id(String uniqueId) {
+    id = uniqueId;
   }
 
   /** Bytes moved so far, both ways. */
@@ -102,7 +109,8 @@ final class SpliceLog {
         + " out="
         + toClient
         + " end="
-        + terminationState();
+        + terminationState()
+        + (id == null ? "" : " id=" + id);
   }
 
   private static long millis(long nanos) {

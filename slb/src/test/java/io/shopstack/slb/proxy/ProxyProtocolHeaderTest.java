@@ -48,6 +48,68 @@ class ProxyProtocolHeaderTest {
   }
 
   @Test
+  void v2WithTlvsCarriesTheUniqueIdThenAChecksumOfTheWholeHeader() {
+    ByteBuf header =
+        ProxyProtocol.V2.header(
+            ALLOC, PHONE, VIP, true, "order-42".getBytes(StandardCharsets.US_ASCII));
+    try {
+      String hex = ByteBufUtil.hexDump(header);
+      assertThat(hex.substring(28, 32)).as("12 + (3 + 8) + (3 + 4) bytes follow").isEqualTo("001e");
+      assertThat(hex.substring(56, 78))
+          .as("PP2_TYPE_UNIQUE_ID, 8 bytes, the ID")
+          .isEqualTo(
+              "050008" + ByteBufUtil.hexDump("order-42".getBytes(StandardCharsets.US_ASCII)));
+      assertThat(hex.substring(78, 84)).as("PP2_TYPE_CRC32C, 4 bytes").isEqualTo("030004");
+      int stored = header.getInt(header.writerIndex() - 4);
+      header.setInt(header.writerIndex() - 4, 0);
+      assertThat(stored)
+          .as("CRC32c of the header with its own value zero, big-endian")
+          .isEqualTo(crc32c(ByteBufUtil.getBytes(header)));
+    } finally {
+      header.release();
+    }
+  }
+
+  /** CRC32c bit by bit (Castagnoli, reflected 0x82F63B78): a second opinion to the JDK's. */
+  private static int crc32c(byte[] bytes) {
+    int crc = 0xFFFFFFFF;
+    for (byte b : bytes) {
+      crc ^= b & 0xFF;
+      for (int bit = 0; bit < 8; bit++) {
+        crc = (crc >>> 1) ^ ((crc & 1) != 0 ? 0x82F63B78 : 0);
+      }
+    }
+    return ~crc;
+  }
+
+  @Test
+  void theOptionsAreWrittenAsHaproxysProxyV2Options() {
+    assertThat(ProxyHeader.of("V2 unique-id, crc32c"))
+        .isEqualTo(new ProxyHeader(ProxyProtocol.V2, true, true));
+    assertThat(ProxyHeader.of("v2 unique-id, crc32c").label()).isEqualTo("v2 crc32c,unique-id");
+    assertThat(ProxyHeader.of("v1").label()).isEqualTo("v1");
+    assertThat(ProxyHeader.of(null)).isEqualTo(ProxyHeader.NONE);
+    assertThatThrownBy(() -> ProxyHeader.of("v1 crc32c"))
+        .hasMessageContaining("need proxyProtocol v2");
+    assertThatThrownBy(() -> ProxyHeader.of("v2 ssl")).hasMessageContaining("crc32c or unique-id");
+  }
+
+  @Test
+  void eachConnectionHasItsOwnUniqueId() {
+    ProxyHeader withIds = ProxyHeader.of("v2 unique-id");
+    assertThat(ProxyHeader.of("v2").nextUniqueId()).isNull();
+    ByteBuf first = withIds.header(ALLOC, PHONE, VIP, withIds.nextUniqueId());
+    ByteBuf second = withIds.header(ALLOC, PHONE, VIP, withIds.nextUniqueId());
+    try {
+      assertThat(ByteBufUtil.hexDump(first)).isNotEqualTo(ByteBufUtil.hexDump(second));
+      assertThat(first.getUnsignedShort(14)).isGreaterThan(12).isLessThanOrEqualTo(12 + 3 + 128);
+    } finally {
+      first.release();
+      second.release();
+    }
+  }
+
+  @Test
   void v1IsOneLine() {
     ByteBuf header = ProxyProtocol.V1.header(ALLOC, PHONE, VIP);
     try {
