@@ -81,32 +81,31 @@ class FinWithLastChunkTest {
 
   @Test
   void anAnswerNotYetFlushedLeavesWithTheFinInOneSegment() throws Exception {
-    long segments =
-        onLoop(
-            () -> {
-              long before = segmentsSent(to);
-              to.write(answer(), to.voidPromise()); // as Splice.forward leaves it until the flush
-              Splice.endOfStream(new EmbeddedChannel(), to);
-              return segmentsSent(to) - before;
-            });
-
-    assertThat(segments).as("segments sent for the answer and the FIN").isEqualTo(1);
+    // As Splice.forward leaves a chunk until the end of the loop's turn.
+    assertThat(segmentsForAnswerAndFin(false))
+        .as("segments sent for the answer and the FIN")
+        .isEqualTo(1);
     assertThat(readToEnd(accepted.getInputStream())).isEqualTo(ANSWER);
   }
 
   @Test
   void anAnswerFlushedBeforeTheEndOfStreamTakesASegmentOfItsOwn() throws Exception {
-    long segments =
-        onLoop(
-            () -> {
-              long before = segmentsSent(to);
-              to.writeAndFlush(answer(), to.voidPromise());
-              Splice.endOfStream(new EmbeddedChannel(), to);
-              return segmentsSent(to) - before;
-            });
-
-    assertThat(segments).as("the answer, then the FIN").isEqualTo(2);
+    assertThat(segmentsForAnswerAndFin(true)).as("the answer, then the FIN").isEqualTo(2);
     assertThat(readToEnd(accepted.getInputStream())).isEqualTo(ANSWER);
+  }
+
+  /** Writes the answer, flushed or not, ends the stream as a splice does, counts the segments. */
+  private long segmentsForAnswerAndFin(boolean flushedFirst) throws Exception {
+    return onLoop(
+        () -> {
+          long before = segmentsSent(to);
+          to.write(answer(), to.voidPromise());
+          if (flushedFirst) {
+            to.flush();
+          }
+          Splice.endOfStream(new EmbeddedChannel(), to);
+          return segmentsSent(to) - before;
+        });
   }
 
   private static ByteBuf answer() {
