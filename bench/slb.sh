@@ -13,7 +13,8 @@
 #   1. keep-alive: wrk -t1 -c50 --latency, requests/s and p50/p99;
 #   2. new connections: the same with "Connection: close" (one TCP connection per request);
 #      for each proxy also: CPU per new connection split into user (its own code) and system (the
-#      kernel's work for it), system calls per new connection (perf, a separate 3 s run) and the
+#      kernel's work for it), system calls per new connection (perf, a separate 3 s run, which
+#      also counts the TCP segments loopback carried per connection, nstat) and the
 #      accept queue (clients connected but not yet taken, sampled during the run; their wait is
 #      part of wrk's latency, so it tells a queue in front of a busy proxy from a slow splice); for
 #      our JVM, its CPU by thread: I/O event loops, JIT compilers, GC and VM thread;
@@ -252,16 +253,26 @@ drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
 # thread of the process for 5 s, while a separate 3 s wrk run with "Connection: close" (after the
 # measured one, so the tracepoint does not slow that) makes the connections. "n/a" when perf
 # cannot count here (not installed, no tracefs, perf_event_paranoid).
+# The same run also counts the TCP segments loopback carried per connection (nstat, the host's
+# counters; all four hops of a proxied connection), written to $WORK/segments-<name>: one more
+# than needed per connection when a proxy sends the backend's FIN apart from its last data.
 syscalls_per_connection() { # name, host:port, pid
-  local out="$WORK/syscalls-$1" perf_pid calls done_requests
+  local out="$WORK/syscalls-$1" perf_pid calls done_requests segments
   command -v perf >/dev/null || { echo n/a; return 0; }
   perf stat -x, -e raw_syscalls:sys_enter -p "$3" -o "$out.perf" -- sleep 5 >/dev/null 2>&1 &
   perf_pid=$!
   sleep 0.5 # attached
+  NSTAT_HISTORY="$WORK/nstat.history" nstat -n >/dev/null 2>&1 || true
   timeout 30 taskset -c 1 wrk -t1 -c"$CONNS" -d3s -H "Connection: close" "http://$2/" >"$out.wrk" 2>&1 || true
+  segments=$(NSTAT_HISTORY="$WORK/nstat.history" nstat 2>/dev/null | awk '$1 == "TcpOutSegs" { print $2 }')
   wait "$perf_pid" || { echo n/a; return 0; }
   calls=$(awk -F, '/raw_syscalls/ && $1 ~ /^[0-9]+$/ { print $1 }' "$out.perf")
   done_requests=$(awk '/requests in/ { print $1 }' "$out.wrk")
+  if [ -n "$segments" ] && [ "${done_requests:-0}" -gt 0 ]; then
+    awk -v s="$segments" -v n="$done_requests" 'BEGIN { printf "%.1f", s / n }' >"$WORK/segments-$1"
+  else
+    echo n/a >"$WORK/segments-$1"
+  fi
   if [ -n "$calls" ] && [ "${done_requests:-0}" -gt 0 ]; then
     awk -v c="$calls" -v n="$done_requests" 'BEGIN { printf "%.1f", c / n }'
   else
@@ -412,7 +423,7 @@ main() {
   # the proxy's own code (user) and the kernel's work for it (system), and the clients of wrk's
   # $CONNS that wait in the accept queue (not yet taken by the proxy; their wait is part of wrk's
   # latency), sampled twice a second during each new-connection run.
-  echo "new connections, per connection (system calls: a separate 3 s run after the rounds: ours ${SC[ours]}, HAProxy ${SC[HAProxy]}):"
+  echo "new connections, per connection (system calls: a separate 3 s run after the rounds: ours ${SC[ours]}, HAProxy ${SC[HAProxy]}; TCP segments on loopback in that run, all four hops: ours $(cat "$WORK/segments-ours"), HAProxy $(cat "$WORK/segments-HAProxy")):"
   for key in $(for round in $(seq 1 "$ROUNDS"); do echo "ours#$round HAProxy#$round"; done); do
     read -r rps p50 p99 err cpu us sy blm blx io jit gcv ld <<<"${R[$key#nc]}"
     awk -v n="${key%#*} #${key#*#}" -v r="$rps" -v s="$SECONDS_PER_RUN" -v c="$cpu" -v u="$us" -v y="$sy" -v bm="$blm" -v bx="$blx" -v k="$CONNS" \
