@@ -202,7 +202,6 @@ public record SlbConfig(
     return frontends.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
   }
 
-  /** Where the runtime API listens on TCP, or null when there is none or it is a Unix socket. */
   /** The runtime API's sockets, in the order written; none when {@code runtimeApi} is not set. */
   public List<RuntimeSocket> runtimeSockets() {
     return runtimeSockets(runtimeApi, runtimeApiLevel);
