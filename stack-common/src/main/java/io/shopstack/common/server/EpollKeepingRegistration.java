@@ -100,12 +100,14 @@ final class EpollKeepingRegistration implements IoHandler {
   }
 
   /**
-   * One channel's registration. An empty interest, once added, becomes edge-triggered nothing. A
-   * change of interest after the first is not made at once but before this loop next waits, and
-   * only if it differs from what the kernel has: a spliced connection changes its interest two or
-   * three times in one pass of the loop (connected: stop waiting for EPOLLOUT, start reading; end
-   * of input: stop reading, stop waiting for RDHUP), and Netty submits a connected channel's
-   * interest twice in a row. One epoll_ctl each instead.
+   * One channel's registration. An empty interest, once added, becomes edge-triggered nothing. Each
+   * interest, the first ({@code EPOLL_CTL_ADD}) as the later ones ({@code EPOLL_CTL_MOD}), is not
+   * submitted at once but before this loop next waits, and only if it differs from what the kernel
+   * has: a spliced connection changes its interest two or three times in one pass of the loop
+   * (connected: stop waiting for EPOLLOUT, start reading; end of input: stop reading, stop waiting
+   * for RDHUP), and Netty submits a connected channel's interest twice in a row (once as it becomes
+   * active, with no read interest yet, and again when its first read is asked). One epoll_ctl each
+   * instead; none for a channel closed before the loop waits.
    */
   private final class KeptRegistration implements IoRegistration {
     private static final int NOT_ADDED = -1;
@@ -115,7 +117,7 @@ final class EpollKeepingRegistration implements IoHandler {
     // What the kernel has for this descriptor (NOT_ADDED before the first interest and after
     // cancel), and what it is to have before the loop next waits. Only the loop's thread.
     private int submitted = NOT_ADDED;
-    private int wanted;
+    private int wanted = NOT_ADDED;
     private boolean queued;
 
     KeptRegistration(IoRegistration registration, IoHandle handle) {
@@ -128,16 +130,14 @@ final class EpollKeepingRegistration implements IoHandler {
       int interest = ((EpollIoOps) ops).value();
       if (interest == EpollIoOps.NONE.value()) {
         if (submitted == NOT_ADDED) {
-          // Not in the set yet: nothing to keep.
+          // Not in the set: nothing to keep, and an interest still queued is not added.
+          wanted = NOT_ADDED;
           return registration.submit(ops);
         }
         interest = EDGE_ONLY.value();
       }
-      if (submitted == NOT_ADDED) {
-        // The first interest (EPOLL_CTL_ADD), at once: a connect in progress waits on it.
-        long result = registration.submit(EpollIoOps.valueOf(interest));
-        submitted = interest;
-        return result;
+      if (!loop.isExecutorThread(Thread.currentThread())) {
+        return submitNow(interest); // the queue is the loop's own
       }
       wanted = interest;
       if (!queued && wanted != submitted) {
@@ -150,12 +150,11 @@ final class EpollKeepingRegistration implements IoHandler {
     /** Makes the kernel's interest the one last asked for, if it still differs. */
     void apply() {
       queued = false;
-      if (wanted == submitted || submitted == NOT_ADDED || !registration.isValid()) {
+      if (wanted == submitted || wanted == NOT_ADDED || !registration.isValid()) {
         return; // nothing to change, or cancelled meanwhile (the descriptor may be reused)
       }
       try {
-        registration.submit(EpollIoOps.valueOf(wanted));
-        submitted = wanted;
+        submitNow(wanted);
       } catch (RuntimeException refused) {
         // Submitted at once, the failure would have reached the channel's own code, which closes
         // it; here it is closed directly.
@@ -163,6 +162,13 @@ final class EpollKeepingRegistration implements IoHandler {
           unsafe.close(unsafe.voidPromise());
         }
       }
+    }
+
+    private long submitNow(int interest) {
+      long result = registration.submit(EpollIoOps.valueOf(interest));
+      submitted = interest;
+      wanted = interest;
+      return result;
     }
 
     @Override
