@@ -19,8 +19,9 @@ import java.net.SocketAddress;
  * chunk at a time) and {@code SO_LINGER} at each close (to close on another thread when lingering;
  * the SLB never sets it); a third, asking the local address after connecting (see {@link
  * #doConnect}); a fourth, asking the peer's address once connected (see {@link #connect}); and a
- * fifth, the check of the new socket's address family ({@link KnownFamilySockets}). Everything
- * else, completing the connect, reading, writing and half-closure, is Netty's own.
+ * fifth, the check of the new socket's address family ({@link KnownFamilySockets}). A connect that
+ * completed within its call is known as such at once ({@link #establishedAlready}). Everything
+ * else, completing a pending connect, reading, writing and half-closure, is Netty's own.
  */
 final class BackendEpollChannel extends AbstractEpollStreamChannel implements SocketChannel {
   private final EpollSocketConfig config;
@@ -87,7 +88,7 @@ final class BackendEpollChannel extends AbstractEpollStreamChannel implements So
     requested = target;
     boolean done = false;
     try {
-      boolean connected = socket.connect(target);
+      boolean connected = socket.connect(target) || establishedAlready();
       if (!connected) {
         setFlag(Native.EPOLLOUT); // Netty finishes the connect when the socket is writable
       }
@@ -98,6 +99,21 @@ final class BackendEpollChannel extends AbstractEpollStreamChannel implements So
         doClose();
       }
     }
+  }
+
+  /**
+   * Whether a connect that answered "in progress" has completed meanwhile: to a backend on this
+   * host (loopback, or a bridge network's veth) the kernel makes the whole handshake inside the
+   * {@code connect} call, after deciding its answer, so the socket is nearly always established
+   * when the call returns. Asking ({@code getpeername}, which succeeds only on a connected socket,
+   * and takes no socket lock) spares waiting for the socket to be writable: an {@code epoll_ctl}
+   * for that interest, a turn of the event loop, and the {@code SO_ERROR} read that completes the
+   * connect; the client's request then goes in the same turn it is read, as HAProxy sends it right
+   * after its connect. A refused or still pending connect goes Netty's way: its error comes with
+   * writability.
+   */
+  private boolean establishedAlready() {
+    return socket.remoteAddress() != null;
   }
 
   private static SocketAddress unwrapped(SocketAddress address) {

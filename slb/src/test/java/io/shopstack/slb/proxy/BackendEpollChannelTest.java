@@ -98,6 +98,39 @@ class BackendEpollChannelTest {
   }
 
   /**
+   * On loopback the kernel completes the handshake inside {@code connect}, though the call answers
+   * "in progress": the channel knows it at once, active and its connect done when the call returns,
+   * with no wait for writability. A refused connect is not taken for one: it fails afterwards.
+   */
+  @Test
+  void aLoopbackConnectIsDoneWhenItsCallReturns() throws Exception {
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket backend = new ServerSocket(0, 1, loopback)) {
+      InetSocketAddress target = new InetSocketAddress(loopback, backend.getLocalPort());
+      loop.register(ours).sync();
+      boolean doneInCall = loop.submit(() -> ours.connect(target).isSuccess()).get();
+      assertThat(doneInCall).as("connected when connect() returned").isTrue();
+      assertThat(ours.isActive()).isTrue();
+      backend.accept().close();
+
+      BackendEpollChannel refused = new BackendEpollChannel(SocketProtocolFamily.INET);
+      InetSocketAddress closedPort;
+      try (ServerSocket gone = new ServerSocket(0, 1, loopback)) {
+        closedPort = new InetSocketAddress(loopback, gone.getLocalPort());
+      }
+      loop.register(refused).sync();
+      ChannelFuture attempt = loop.submit(() -> refused.connect(closedPort)).get();
+      assertThat(attempt.await().cause()).isInstanceOf(ConnectException.class);
+      assertThat(refused.isActive()).isFalse();
+      refused.close().sync();
+      ours.close().sync();
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  /**
    * Connected without Netty's getpeername, it still knows both addresses: the backend's as it was
    * asked to connect there, the local one from the kernel (the backend's accepted socket agrees);
    * and a refused connect fails naming the backend, as Netty's own does.
