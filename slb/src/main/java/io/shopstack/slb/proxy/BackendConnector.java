@@ -47,7 +47,7 @@ final class BackendConnector {
   private final BackendPool pool;
   private final long queueTimeoutMillis;
   private final TrafficMetrics metrics;
-  private final ProxyHeader proxyProtocol;
+  private final ProxyHeader proxyHeader;
   private final ConnectObserver observer;
   private final ResourceRefusals refusals = new ResourceRefusals();
 
@@ -55,13 +55,13 @@ final class BackendConnector {
       BackendPool pool,
       Duration connectTimeout,
       Duration queueTimeout,
-      ProxyHeader proxyProtocol,
+      ProxyHeader proxyHeader,
       ConnectObserver observer,
       TrafficMetrics metrics) {
     this.pool = pool;
     this.queueTimeoutMillis = queueTimeout.toMillis();
     this.metrics = metrics;
-    this.proxyProtocol = proxyProtocol;
+    this.proxyHeader = proxyHeader;
     this.observer = observer;
     this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
   }
@@ -289,13 +289,13 @@ final class BackendConnector {
    * it has read meanwhile ({@link FrontendHandler#operationComplete}), in one write.
    */
   private void announceClient(Channel client, Channel backend, SpliceLog record) {
-    if (proxyProtocol.version() == ProxyProtocol.NONE) {
+    if (proxyHeader.version() == ProxyProtocol.NONE) {
       return; // without asking the client channel for its addresses
     }
-    String id = proxyProtocol.nextUniqueId();
+    String id = proxyHeader.nextUniqueId();
     record.id(id); // the access log's line names the ID the backend was given
     ByteBuf header =
-        proxyProtocol.header(
+        proxyHeader.header(
             backend.alloc(),
             (InetSocketAddress) client.remoteAddress(),
             (InetSocketAddress) client.localAddress(),

@@ -37,6 +37,10 @@ public enum ProxyProtocol {
   private static final int TLV_UNIQUE_ID = 0x05;
   private static final int TLV_HEAD = 3; // type, then the value's length in two bytes
   private static final int UNIQUE_ID_MAX = 128;
+  private static final int CRC_BYTES = 4;
+  // The fixed part: signature, command, family, then (at 14) the length of what follows.
+  private static final int V2_FIXED = 16;
+  private static final int V2_LENGTH_AT = 14;
 
   /** Reads the configuration value: {@code none}, {@code v1} or {@code v2}, any case. */
   public static ProxyProtocol of(String value) {
@@ -54,15 +58,9 @@ public enum ProxyProtocol {
   /**
    * The header for a client connected from {@code client} to {@code vip}, or null for {@link
    * #NONE}. When one side is IPv4 and the other IPv6 (a dual-stack listener), both are sent as
-   * IPv6, the IPv4 one mapped, because a header has one address family.
-   */
-  ByteBuf header(ByteBufAllocator alloc, InetSocketAddress client, InetSocketAddress vip) {
-    return header(alloc, client, vip, false, null);
-  }
-
-  /**
-   * The same, with v2's TLVs: a CRC32c of the whole header when {@code crc32c}, and {@code
-   * uniqueId} (at most 128 bytes) unless null.
+   * IPv6, the IPv4 one mapped, because a header has one address family. A v2 header carries a
+   * CRC32c of the whole header when {@code crc32c}, and {@code uniqueId} (at most 128 bytes) unless
+   * null (v1 has no TLVs: both are ignored there).
    */
   ByteBuf header(
       ByteBufAllocator alloc,
@@ -83,17 +81,20 @@ public enum ProxyProtocol {
     if (this == V1) {
       return v1(alloc, ipv4, source, destination, client.getPort(), vip.getPort());
     }
-    ByteBuf header = v2(alloc, ipv4, source, destination, client.getPort(), vip.getPort());
+    if (uniqueId != null && uniqueId.length > UNIQUE_ID_MAX) {
+      throw new IllegalArgumentException("a PROXY unique ID has at most 128 bytes");
+    }
+    // Room for the TLVs from the start: the buffer is never grown while they are appended.
+    int tlvBytes =
+        (uniqueId == null ? 0 : TLV_HEAD + uniqueId.length) + (crc32c ? TLV_HEAD + CRC_BYTES : 0);
+    ByteBuf header =
+        v2(alloc, ipv4, source, destination, client.getPort(), vip.getPort(), tlvBytes);
     if (uniqueId != null) {
-      if (uniqueId.length > UNIQUE_ID_MAX) {
-        header.release();
-        throw new IllegalArgumentException("a PROXY unique ID has at most 128 bytes");
-      }
       addTlv(header, TLV_UNIQUE_ID, uniqueId);
     }
     if (crc32c) {
       // Last, over the whole header with its own value zero (the spec's rule), then filled in.
-      int at = addTlv(header, TLV_CRC32C, new byte[4]);
+      int at = addTlv(header, TLV_CRC32C, new byte[CRC_BYTES]);
       CRC32C checksum = new CRC32C();
       checksum.update(header.nioBuffer());
       header.setInt(at, (int) checksum.getValue());
@@ -106,7 +107,7 @@ public enum ProxyProtocol {
     header.writeByte(type).writeShort(value.length);
     int at = header.writerIndex();
     header.writeBytes(value);
-    header.setShort(14, header.getUnsignedShort(14) + TLV_HEAD + value.length);
+    header.setShort(V2_LENGTH_AT, header.getUnsignedShort(V2_LENGTH_AT) + TLV_HEAD + value.length);
     return at;
   }
 
@@ -143,12 +144,13 @@ public enum ProxyProtocol {
       InetAddress source,
       InetAddress destination,
       int sourcePort,
-      int destinationPort) {
+      int destinationPort,
+      int tlvBytes) {
     byte[] src = source.getAddress();
     byte[] dst = destination.getAddress();
     int length = src.length + dst.length + 4;
     return alloc
-        .buffer(16 + length)
+        .buffer(V2_FIXED + length + tlvBytes)
         .writeBytes(V2_SIGNATURE)
         .writeByte(V2_PROXY_COMMAND)
         .writeByte(ipv4 ? TCP_OVER_IPV4 : TCP_OVER_IPV6)

@@ -26,7 +26,7 @@ class ProxyProtocolHeaderTest {
 
   @Test
   void v2ForIpv4IsTwentyEightBytes() {
-    assertThat(hex(ProxyProtocol.V2.header(ALLOC, PHONE, VIP)))
+    assertThat(hex(ProxyProtocol.V2.header(ALLOC, PHONE, VIP, false, null)))
         .isEqualTo(
             "0d0a0d0a000d0a515549540a" // signature
                 + "21" // version 2, PROXY
@@ -40,7 +40,8 @@ class ProxyProtocolHeaderTest {
 
   @Test
   void v2MapsIpv4ToIpv6WhenTheOtherSideIsIpv6() {
-    String hex = hex(ProxyProtocol.V2.header(ALLOC, PHONE, new InetSocketAddress("::1", 80)));
+    String hex =
+        hex(ProxyProtocol.V2.header(ALLOC, PHONE, new InetSocketAddress("::1", 80), false, null));
 
     assertThat(hex.substring(24, 32)).isEqualTo("21210024"); // TCP over IPv6, 36 bytes
     assertThat(hex.substring(32, 64)).isEqualTo("00000000000000000000ffffac1c010a");
@@ -54,6 +55,9 @@ class ProxyProtocolHeaderTest {
             ALLOC, PHONE, VIP, true, "order-42".getBytes(StandardCharsets.US_ASCII));
     try {
       String hex = ByteBufUtil.hexDump(header);
+      assertThat(header.capacity())
+          .as("made with room for its TLVs, never grown")
+          .isEqualTo(header.readableBytes());
       assertThat(hex.substring(28, 32)).as("12 + (3 + 8) + (3 + 4) bytes follow").isEqualTo("001e");
       assertThat(hex.substring(56, 78))
           .as("PP2_TYPE_UNIQUE_ID, 8 bytes, the ID")
@@ -111,7 +115,7 @@ class ProxyProtocolHeaderTest {
 
   @Test
   void v1IsOneLine() {
-    ByteBuf header = ProxyProtocol.V1.header(ALLOC, PHONE, VIP);
+    ByteBuf header = ProxyProtocol.V1.header(ALLOC, PHONE, VIP, false, null);
     try {
       assertThat(header.toString(StandardCharsets.US_ASCII))
           .isEqualTo("PROXY TCP4 172.28.1.10 172.28.0.80 49996 80\r\n");
@@ -122,7 +126,7 @@ class ProxyProtocolHeaderTest {
 
   @Test
   void noneSendsNothingAndUnknownVersionsAreRefused() {
-    assertThat(ProxyProtocol.NONE.header(ALLOC, PHONE, VIP)).isNull();
+    assertThat(ProxyProtocol.NONE.header(ALLOC, PHONE, VIP, false, null)).isNull();
     assertThat(ProxyProtocol.of("v2")).isEqualTo(ProxyProtocol.V2);
     assertThatThrownBy(() -> ProxyProtocol.of("v3")).hasMessageContaining("none, v1 or v2");
   }
