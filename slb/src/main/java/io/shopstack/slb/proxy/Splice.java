@@ -156,8 +156,15 @@ final class Splice {
       ChannelOutboundBuffer queued = to.unsafe().outboundBuffer();
       if (queued != null && queued.totalPendingWriteBytes() > 0) {
         holdUntilFin(to);
+        to.flush();
       }
-      to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> finishSending(duplex));
+      if (queued != null && queued.isEmpty() && queued.totalPendingWriteBytes() == 0) {
+        // Nearly always: the socket took everything, so the FIN follows at once, without an empty
+        // write, a promise and a listener through the pipeline.
+        finishSending(duplex);
+      } else {
+        to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> finishSending(duplex));
+      }
     } else {
       closeOnFlush(to);
     }
