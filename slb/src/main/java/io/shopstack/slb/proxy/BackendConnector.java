@@ -12,7 +12,6 @@ import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendQueue;
@@ -67,20 +66,33 @@ final class BackendConnector {
   }
 
   /**
-   * Completes with a connected backend channel, or fails when no backend is in rotation, every one
-   * failed, or the queue timeout passed.
+   * How a client's way to a backend ended, told once, on the client's event loop: within {@link
+   * #connect}'s call when the backend's connect completed within its own (nearly always, see {@link
+   * BackendEpollChannel}). A callback, not a promise: nothing else waits for it, and a promise and
+   * its listener were two objects and a notification more per connection.
    */
-  Future<Channel> connect(Channel client, SpliceLog record) {
-    Promise<Channel> connected = client.eventLoop().newPromise();
-    new Attempt(client, record, connected).next();
-    return connected;
+  interface Outcome {
+    /** {@code backend} is connected (its PROXY header, if any, written and not flushed). */
+    void connected(Channel backend);
+
+    /** No backend is in rotation, every one failed, the queue timeout passed or the client left. */
+    void failed(Throwable cause);
+  }
+
+  /** Starts connecting {@code client}'s backend side; {@code outcome} is told how it ended. */
+  void connect(Channel client, SpliceLog record, Outcome outcome) {
+    new Attempt(client, record, outcome).next();
   }
 
   /** One client's way to a backend: its failed backends, its place in the queue. */
-  private final class Attempt implements BackendQueue.Waiter {
+  private final class Attempt implements BackendQueue.Waiter, ChannelFutureListener {
     private final Channel client;
     private final SpliceLog record;
-    private final Promise<Channel> connected;
+    private final Outcome outcome;
+    private boolean ended;
+    // The backend being connected, whose slot this attempt holds, and its channel's handler.
+    private Backend connecting;
+    private BackendHandler handler;
     // Made at the first failure: nearly every client connects at the first try.
     private Set<Backend> failed;
     // The policy's order, asked once per client: asking again on a failover would advance a
@@ -88,24 +100,24 @@ final class BackendConnector {
     private final List<Backend> order;
     private Future<?> queueTimer;
 
-    Attempt(Channel client, SpliceLog record, Promise<Channel> connected) {
+    Attempt(Channel client, SpliceLog record, Outcome outcome) {
       this.client = client;
       this.record = record;
-      this.connected = connected;
+      this.outcome = outcome;
       this.order = pool.candidates(client.remoteAddress());
     }
 
     void next() {
       if (!client.isActive()) {
         record.end("CC");
-        connected.setFailure(new ConnectException("client left while connecting"));
+        fail(new ConnectException("client left while connecting"));
         return;
       }
       // The first try takes the order as the policy gave it, a moment ago.
       List<Backend> candidates = failed == null ? order : remaining();
       if (candidates.isEmpty()) {
         record.end("SC");
-        connected.setFailure(
+        fail(
             new ConnectException(
                 failed == null ? "no backend in rotation" : "no backend reachable"));
         return;
@@ -160,8 +172,7 @@ final class BackendConnector {
       if (pool.queue().remove(this)) {
         metrics.queueTimedOut();
         record.end("sQ");
-        connected.tryFailure(
-            new ConnectException("no backend slot within the queue timeout (maxconn reached)"));
+        fail(new ConnectException("no backend slot within the queue timeout (maxconn reached)"));
       }
     }
 
@@ -169,7 +180,7 @@ final class BackendConnector {
       if (pool.queue().remove(this)) {
         queueTimer.cancel(false);
         record.end("CQ");
-        connected.tryFailure(new ConnectException("client left while queued"));
+        fail(new ConnectException("client left while queued"));
       }
     }
 
@@ -185,7 +196,7 @@ final class BackendConnector {
                 } else {
                   pool.queue().release(backend);
                   record.end("CQ");
-                  connected.tryFailure(new ConnectException("client left while queued"));
+                  fail(new ConnectException("client left while queued"));
                 }
               });
     }
@@ -203,50 +214,61 @@ final class BackendConnector {
         record.end("RC");
         metrics.noSocket();
         refusals.refused(client, noSocket);
-        connected.tryFailure(noSocket);
+        fail(noSocket);
         return;
       }
-      channel.pipeline().addLast(new BackendHandler(client, record, metrics));
+      handler = new BackendHandler(client, record, metrics);
+      channel.pipeline().addLast(handler);
       // The client's own event loop: both channels of a splice live on one thread, so handing a
       // buffer from one to the other needs no locking and no task hop. Registering from the loop
       // itself completes at once.
       ChannelFuture registered = client.eventLoop().register(channel);
-      (registered.isSuccess() ? channel.connect(backend.address()) : registered)
-          .addListener(
-              (ChannelFutureListener)
-                  attempt -> {
-                    if (attempt.isSuccess()) {
-                      spliced(backend, attempt.channel());
-                      announceClient(client, attempt.channel(), record);
-                      connected.trySuccess(attempt.channel());
-                    } else {
-                      attempt.channel().close(); // as Bootstrap's CLOSE_ON_FAILURE would
-                      pool.queue().release(backend);
-                      metrics.connectFailed(backend);
-                      // Per connection at debug only: a dead backend would otherwise write one
-                      // line per client; its state change is logged once, by its health.
-                      log.debug(
-                          "backend {} unreachable: {}", backend.name(), attempt.cause().toString());
-                      if (attempt.cause() instanceof ConnectTimeoutException) {
-                        observer.connectTimedOut(backend);
-                      } else {
-                        observer.connectFailed(
-                            backend, String.valueOf(attempt.cause().getMessage()));
-                      }
-                      if (failed == null) {
-                        failed = new HashSet<>(2);
-                      }
-                      failed.add(backend);
-                      next();
-                    }
-                  });
+      connecting = backend;
+      (registered.isSuccess() ? channel.connect(backend.address()) : registered).addListener(this);
     }
 
-    private void spliced(Backend backend, Channel channel) {
-      observer.connected(backend);
-      metrics.backendConnected(backend);
-      record.backend(backend);
-      channel.closeFuture().addListener(closed -> pool.queue().release(backend));
+    /** The backend's connect (or its registration) has ended. */
+    @Override
+    public void operationComplete(ChannelFuture attempt) {
+      Backend backend = connecting;
+      connecting = null;
+      if (attempt.isSuccess()) {
+        observer.connected(backend);
+        metrics.backendConnected(backend);
+        record.backend(backend);
+        handler.spliced(backend, pool.queue());
+        announceClient(client, attempt.channel(), record);
+        if (!ended) {
+          ended = true;
+          outcome.connected(attempt.channel());
+        } else {
+          attempt.channel().close(); // no one to splice it to
+        }
+        return;
+      }
+      attempt.channel().close(); // as Bootstrap's CLOSE_ON_FAILURE would
+      pool.queue().release(backend);
+      metrics.connectFailed(backend);
+      // Per connection at debug only: a dead backend would otherwise write one line per client;
+      // its state change is logged once, by its health.
+      log.debug("backend {} unreachable: {}", backend.name(), attempt.cause().toString());
+      if (attempt.cause() instanceof ConnectTimeoutException) {
+        observer.connectTimedOut(backend);
+      } else {
+        observer.connectFailed(backend, String.valueOf(attempt.cause().getMessage()));
+      }
+      if (failed == null) {
+        failed = new HashSet<>(2);
+      }
+      failed.add(backend);
+      next();
+    }
+
+    private void fail(Throwable cause) {
+      if (!ended) {
+        ended = true;
+        outcome.failed(cause);
+      }
     }
   }
 

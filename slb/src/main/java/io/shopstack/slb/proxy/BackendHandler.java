@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.shopstack.slb.backend.Backend;
+import io.shopstack.slb.backend.BackendQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +17,29 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final SpliceLog record;
   private final TrafficMetrics metrics;
   private Splice.Relay relay;
+  // Set once connected: the backend whose slot this splice holds until it closes.
+  private Backend backend;
+  private BackendQueue slots;
+  private boolean closed;
 
   BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics) {
     this.client = client;
     this.record = record;
     this.metrics = metrics;
+  }
+
+  /**
+   * Connected to {@code backend}: its slot in {@code slots} is given back when this side closes (at
+   * its inactive event, which comes after the connect's listener; a listener notified late, past
+   * Netty's listener depth, gives it back at once if the side has closed meanwhile).
+   */
+  void spliced(Backend backend, BackendQueue slots) {
+    if (closed) {
+      slots.release(backend);
+      return;
+    }
+    this.backend = backend;
+    this.slots = slots;
   }
 
   @Override
@@ -46,6 +66,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    if (backend != null) {
+      slots.release(backend);
+    }
     Splice.closeOnFlush(client);
   }
 

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.FutureListener;
 import io.shopstack.common.server.ShutdownRequested;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * that the client waits in the kernel until the backend takes what is held.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter
-    implements FutureListener<Channel> {
+    implements BackendConnector.Outcome {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
   /** Read ahead of the backend's connect, at most: one buffer of HAProxy's (tune.bufsize). */
@@ -61,38 +59,44 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     }
     relay = new Splice.Relay(client);
     watch = timeouts.watch(client, record);
-    connector.connect(client, record).addListener(this);
+    connector.connect(client, record, this);
     if (backend == null) { // not connected at once: read the request meanwhile
       ctx.read();
     }
   }
 
-  /** The backend side is connected, or no backend could be. */
+  /** The backend side is connected. */
   @Override
-  public void operationComplete(Future<Channel> connected) {
-    if (connected.isSuccess() && client.isActive()) {
-      backend = connected.getNow();
-      if (early != null) {
-        for (Object chunk; (chunk = early.poll()) != null; ) {
-          backend.write(chunk, backend.voidPromise());
-        }
+  public void connected(Channel connected) {
+    if (!client.isActive()) {
+      connected.close(); // the client left while we were connecting
+      return;
+    }
+    backend = connected;
+    if (early != null) {
+      for (Object chunk; (chunk = early.poll()) != null; ) {
+        backend.write(chunk, backend.voidPromise());
       }
-      // One flush for the PROXY header (written, not flushed, by the connector) and what the
-      // client sent meanwhile: one write, one segment. With the client's FIN in too, the end of
-      // stream flushes them, and the FIN leaves in their segment.
-      if (clientFinishedEarly) {
-        Splice.endOfStream(client, backend);
-      } else {
-        backend.flush();
-        client.read();
-      }
-    } else if (connected.isSuccess()) {
-      connected.getNow().close(); // the client left while we were connecting
-    } else if (client.isActive()) {
+    }
+    // One flush for the PROXY header (written, not flushed, by the connector) and what the
+    // client sent meanwhile: one write, one segment. With the client's FIN in too, the end of
+    // stream flushes them, and the FIN leaves in their segment.
+    if (clientFinishedEarly) {
+      Splice.endOfStream(client, backend);
+    } else {
+      backend.flush();
+      client.read();
+    }
+  }
+
+  /** No backend could be connected. */
+  @Override
+  public void failed(Throwable cause) {
+    if (client.isActive()) {
       metrics.noBackend();
       // Debug only: with every backend down or full this would be one line per client; the
       // backends' state changes are logged once each, and the access log has the client.
-      log.debug("closing client {}: {}", client.remoteAddress(), connected.cause().getMessage());
+      log.debug("closing client {}: {}", client.remoteAddress(), cause.getMessage());
       client.close();
     }
   }
