@@ -1,6 +1,7 @@
 package io.shopstack.slb;
 
 import io.shopstack.common.config.ConfigLoader;
+import io.shopstack.common.server.BufferPooling;
 import io.shopstack.common.server.Hangup;
 import io.shopstack.common.server.LeakDetection;
 import io.shopstack.common.server.StartWarmup;
@@ -45,6 +46,7 @@ public final class SlbMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    BufferPooling.fullUnlessAsked(System.getProperties());
     StartWarmup.begin();
     SlbConfig config = ConfigLoader.load(SlbConfig.class, "slb.yml", args);
     LeakDetection.offUnlessAsked(System.getProperties());
