@@ -18,7 +18,10 @@
 #      accept queue (clients connected but not yet taken, sampled during the run; their wait is
 #      part of wrk's latency, so it tells a queue in front of a busy proxy from a slow splice); for
 #      our JVM, its CPU by thread: I/O event loops, JIT compilers, GC and VM thread;
-#   3. memory per idle connection: BENCH_IDLE connections that never send a byte, each proxy's
+#   3. bulk: one client (wrk -c1) fetching a BENCH_BULK_MIB answer over and over for a third of a
+#      run's length, after each round's new connections: MiB/s and each proxy's CPU milliseconds
+#      per GiB carried (a long transfer is chunks, not connections: reads, writes and buffers);
+#   4. memory per idle connection: BENCH_IDLE connections that never send a byte, each proxy's
 #      growth once it holds them and their backend sides: RSS for HAProxy; for ours RSS (heap
 #      pre-touched, so that is native memory and direct buffers) plus Java heap used after a GC.
 #
@@ -31,7 +34,8 @@
 # Environment: BENCH_SECONDS (30, per measured run), BENCH_ROUNDS (2 runs of each proxy,
 # interleaved; the ratios compare medians), BENCH_WARMUP_REQUESTS (200000 keep-alive requests and
 # a fifth as many new connections for each proxy before its first run, not counted; our JVM then
-# gets up to six more rounds of a quarter of that until its JIT is quiet), BENCH_CONNECTIONS
+# gets up to six more rounds of a quarter of that until its JIT is quiet), BENCH_BULK_MIB (64, the
+# bulk step's answer), BENCH_CONNECTIONS
 # (50, wrk -c), BENCH_IDLE (9000 idle connections: the hard FD limit here is 20000 and a proxy
 # holds two descriptors per connection), BENCH_JAR (our exec jar, built if missing),
 # BENCH_JAVA_OPTS (default: -Xms512m -Xmx512m -XX:+AlwaysPreTouch), BENCH_TRANSPORT (our
@@ -54,6 +58,8 @@ ROUNDS=${BENCH_ROUNDS:-2}
 WARMUP_KA=${BENCH_WARMUP_REQUESTS:-200000}
 WARMUP_NC=$((WARMUP_KA / 5))
 IDLE=${BENCH_IDLE:-9000}
+BULK_MIB=${BENCH_BULK_MIB:-64}
+BULK_SECONDS=$((SECONDS_PER_RUN / 3 > 3 ? SECONDS_PER_RUN / 3 : 3))
 BACKEND_PORT=18081
 PORT_HAPROXY=18090
 PORT_OURS=18091
@@ -78,6 +84,7 @@ await_http() { # port, pid
 start_nginx() {
   mkdir -p "$WORK/www" "$WORK/nginx"
   head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/www/index.html"
+  head -c "${BULK_MIB}M" /dev/zero >"$WORK/www/bulk.bin"
   cat >"$WORK/nginx.conf" <<EOF
 worker_processes 1;
 worker_rlimit_nofile 20000;
@@ -249,6 +256,20 @@ drive() { # name, host:port, pid (0: none), seconds, extra wrk args...
     END { printf "%.0f %.3f %.3f %s %.2f %.2f %.2f %s %s\n", rps, p50, p99, (err == "" ? "0" : err) (non2xx == "" ? "" : ",non2xx:" non2xx), cpu / tick, us / tick, sy / tick, bl, jvm }' "$out"
 }
 
+# One client fetching the bulk answer again and again for $4 s: prints "MiB/s CPU_ms_per_GiB" (the
+# second "-" without a pid). wrk's Transfer/sec counts 1024-based units.
+bulk() { # name, host:port, pid (0: none), seconds
+  local out="$WORK/wrk-bulk-$1.txt" before=0 after=0
+  [ "$3" = 0 ] || before=$(cpu_ticks "$3")
+  timeout $(($4 + 60)) taskset -c 1 wrk -t1 -c1 -d"$4s" "http://$2/bulk.bin" >"$out" 2>&1 ||
+    die "bulk wrk against $1 failed: $(tail -n 3 "$out")"
+  [ "$3" = 0 ] || after=$(cpu_ticks "$3")
+  awk -v cpu="$((after - before))" -v tick="$TICK" -v secs="$4" -v pid="$3" '
+    function mib(v) { if (v ~ /GB$/) return v * 1024; if (v ~ /MB$/) return v + 0; if (v ~ /KB$/) return v / 1024; return v / 1048576 }
+    /Transfer\/sec:/ { m = mib($2) }
+    END { if (pid == 0) printf "%.0f -\n", m; else printf "%.0f %.0f\n", m, (m > 0 ? cpu / tick * 1000 / (m * secs / 1024) : 0) }' "$out"
+}
+
 # System calls a proxy makes per new connection: perf counts raw_syscalls:sys_enter over every
 # thread of the process for 5 s, while a separate 3 s wrk run with "Connection: close" (after the
 # measured one, so the tracepoint does not slow that) makes the connections. "n/a" when perf
@@ -369,6 +390,10 @@ main() {
   warm_up ours-ka "$VIP:$PORT_OURS" "$WARMUP_KA"
   warm_up ours-nc "$VIP:$PORT_OURS" "$WARMUP_NC" -H "Connection: close"
   [ "$WARMUP_NC" -eq 0 ] || warm_until_compiled
+  # One bulk run each, not counted: our JIT compiles the path of long transfers here, not in the
+  # first measured one (its CPU per GiB was 1.3 x the second's in a first try).
+  bulk HAProxy-warmup "$VIP:$PORT_HAPROXY" 0 "$BULK_SECONDS" >/dev/null
+  bulk ours-warmup "$VIP:$PORT_OURS" 0 "$BULK_SECONDS" >/dev/null
 
   # The direct run once (the limit both proxies are held to), then the proxies in interleaved
   # rounds (ours, HAProxy, ours, HAProxy, ...): a noisy moment of the shared machine spoils one
@@ -377,7 +402,8 @@ main() {
   local name round port pid load gc_from
   R[direct#1#ka]="$(drive direct-ka "127.29.0.11:$BACKEND_PORT" 0 "$SECONDS_PER_RUN") $(load_1m)"
   R[direct#1#nc]="$(drive direct-nc "127.29.0.11:$BACKEND_PORT" 0 "$SECONDS_PER_RUN" -H "Connection: close") $(load_1m)"
-  log "bench: direct keep-alive ${R[direct#1#ka]}; new connections ${R[direct#1#nc]}"
+  R[direct#1#bulk]=$(bulk direct "127.29.0.11:$BACKEND_PORT" 0 "$BULK_SECONDS")
+  log "bench: direct keep-alive ${R[direct#1#ka]}; new connections ${R[direct#1#nc]}; bulk ${R[direct#1#bulk]}"
   for round in $(seq 1 "$ROUNDS"); do
     for name in ours HAProxy; do
       if [ $name = ours ]; then port=$VIP:$PORT_OURS; pid=$ours; else port=$VIP:$PORT_HAPROXY; pid=$haproxy; fi
@@ -389,7 +415,8 @@ main() {
       gc_from=$(gc_lines)
       R[$name#$round#nc]="$(drive "$name-nc-$round" "$port" "$pid" "$SECONDS_PER_RUN" -H "Connection: close") $load"
       [ $name != ours ] || GC[nc#$round]=$(gc_pauses "$gc_from")
-      log "bench: $name round $round: keep-alive ${R[$name#$round#ka]}; new connections ${R[$name#$round#nc]}"
+      R[$name#$round#bulk]=$(bulk "$name-$round" "$port" "$pid" "$BULK_SECONDS")
+      log "bench: $name round $round: keep-alive ${R[$name#$round#ka]}; new connections ${R[$name#$round#nc]}; bulk ${R[$name#$round#bulk]}"
     done
   done
   # Counted once per proxy after the rounds, so the tracepoint slows no measured run.
@@ -435,6 +462,10 @@ main() {
   for round in $(seq 1 "$ROUNDS"); do
     echo "our GC pauses in round $round (-Xlog:gc): keep-alive ${GC[ka#$round]}; new connections ${GC[nc#$round]}"
   done
+  local bulk_o bulk_h
+  bulk_o=$(for round in $(seq 1 "$ROUNDS"); do echo "${R[ours#$round#bulk]}"; done)
+  bulk_h=$(for round in $(seq 1 "$ROUNDS"); do echo "${R[HAProxy#$round#bulk]}"; done)
+  echo "bulk (one client, ${BULK_MIB} MiB answers, ${BULK_SECONDS} s a run), MiB/s and CPU ms per GiB by round: ours $(tr '\n' ';' <<<"$bulk_o" | sed 's/;$//; s/;/; /g'), HAProxy $(tr '\n' ';' <<<"$bulk_h" | sed 's/;$//; s/;/; /g') (direct $(cut -d' ' -f1 <<<"${R[direct#1#bulk]}")); medians MiB/s ours/HAProxy = $(ratio "$(cut -d' ' -f1 <<<"$bulk_o" | median)" "$(cut -d' ' -f1 <<<"$bulk_h" | median)"), CPU per GiB ours/HAProxy = $(ratio "$(cut -d' ' -f2 <<<"$bulk_o" | median)" "$(cut -d' ' -f2 <<<"$bulk_h" | median)")"
   echo "idle memory ($IDLE connections that never send a byte, each with its backend side; RSS growth, ours plus Java heap in use after GC): HAProxy $mem_haproxy B/conn, ours $mem_ours B/conn ($(ratio "$mem_ours" "$mem_haproxy") x)"
   local kind_name m_o m_h c_o c_h
   for kind in ka nc; do
