@@ -7,12 +7,13 @@ import java.util.Properties;
  * service's {@code main} calls this before anything allocates a buffer (before {@link StartWarmup},
  * which sets the allocator up). With a heap of 512 MiB or less (our images run -Xmx256m, the SLB's
  * benchmark -Xmx512m) Netty 4.2 pools in its low-memory mode: one shared magazine and nothing
- * pooled past 16,896 bytes, so each 64 KiB read of a bulk transfer through the SLB got a direct
- * buffer of its own, allocated, zeroed and freed (about 3 us a read, 4 % of the SLB's CPU samples
- * over three 512 MiB transfers), and a 1 KiB buffer took 0.30 us where the full pool takes 0.10
- * (allocated and released in a loop on an event-loop thread). The full pool's chunks are made as
- * buffers are asked for, not ahead. An operator who wants the small mode sets {@code
- * -Dio.netty.allocator.lowMemory=true}, which this leaves alone.
+ * pooled past 16,896 bytes. A 64 KiB read (Netty's largest, the SLB's on epoll until its reads were
+ * capped at 16 KiB, see {@link EpollSocketConfig}; still so on NIO) then got a direct buffer of its
+ * own, allocated, zeroed and freed: about 3 us a read, 4 % of the SLB's CPU samples over three 512
+ * MiB transfers. A 1 KiB buffer took 0.30 us where the full pool takes 0.10 (allocated and released
+ * in a loop on an event-loop thread). The full pool's chunks are made as buffers are asked for, not
+ * ahead. An operator who wants the small mode sets {@code -Dio.netty.allocator.lowMemory=true},
+ * which this leaves alone.
  */
 public final class BufferPooling {
   /** Netty's switch; without it Netty decides from the heap's maximum size. */

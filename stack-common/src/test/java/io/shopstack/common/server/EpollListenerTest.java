@@ -3,6 +3,7 @@ package io.shopstack.common.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -44,6 +46,7 @@ class EpollListenerTest {
 
   private ServerLifecycle server;
   private final Queue<Channel> accepted = new ConcurrentLinkedQueue<>();
+  private final Queue<Integer> readSizes = new ConcurrentLinkedQueue<>();
   private Channel first;
   private Channel sibling;
   private Channel anyAddress;
@@ -62,6 +65,15 @@ class EpollListenerTest {
                 ctx.alloc().buffer().writeBytes("bye".getBytes(StandardCharsets.US_ASCII)))
             .addListener(done -> ctx.close());
       }
+    }
+  }
+
+  /** Notes the size of each read, then passes it on. */
+  private final class ReadSizes extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      readSizes.add(((ByteBuf) msg).readableBytes());
+      ctx.fireChannelRead(msg);
     }
   }
 
@@ -84,7 +96,7 @@ class EpollListenerTest {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                           accepted.add(channel);
-                          channel.pipeline().addLast(new EchoUntilEnd());
+                          channel.pipeline().addLast(new ReadSizes(), new EchoUntilEnd());
                         }
                       });
           first =
@@ -166,6 +178,24 @@ class EpollListenerTest {
       assertThat(channel.isOpen()).isFalse();
       assertThat(channel.localAddress().getPort()).as("kept after the close").isEqualTo(port);
     }
+  }
+
+  /**
+   * Reads start small and grow as they fill their buffer, up to 16 KiB (HAProxy's bufsize), not
+   * Netty's 64 KiB: a bulk transfer moves on in finer steps, each a size Netty's pool serves.
+   */
+  @Test
+  void aClientsReadsGrowToSixteenKibibytesAndNoFurther() throws Exception {
+    byte[] bulk = new byte[1 << 20];
+    try (Socket client = new Socket()) {
+      client.connect(first.localAddress(), 2000);
+      client.setSoTimeout(5000);
+      client.getOutputStream().write(bulk);
+      client.shutdownOutput();
+      assertThat(client.getInputStream().readAllBytes()).hasSize(bulk.length + 3);
+    }
+    assertThat(readSizes.peek()).as("the first read").isLessThanOrEqualTo(2048);
+    assertThat(Collections.max(readSizes)).isEqualTo(EpollSocketConfig.MAX_READ_BYTES);
   }
 
   /** Netty's client channel starts with TCP_NODELAY on and SO_KEEPALIVE off; so does ours. */
