@@ -7,13 +7,12 @@ import java.util.Properties;
  * service's {@code main} calls this before anything allocates a buffer (before {@link StartWarmup},
  * which sets the allocator up). With a heap of 512 MiB or less (our images run -Xmx256m, the SLB's
  * benchmark -Xmx512m) Netty 4.2 pools in its low-memory mode: one shared magazine and nothing
- * pooled past 16,896 bytes. A 64 KiB read (Netty's largest, the SLB's on epoll until its reads were
- * capped at 16 KiB, see {@link EpollSocketConfig}; still so on NIO) then got a direct buffer of its
- * own, allocated, zeroed and freed: about 3 us a read, 4 % of the SLB's CPU samples over three 512
- * MiB transfers. A 1 KiB buffer took 0.30 us where the full pool takes 0.10 (allocated and released
- * in a loop on an event-loop thread). The full pool's chunks are made as buffers are asked for, not
- * ahead. An operator who wants the small mode sets {@code -Dio.netty.allocator.lowMemory=true},
- * which this leaves alone.
+ * pooled past 16,896 bytes. A larger read (the SLB's grow to 32 KiB, see {@link EpollSocketConfig};
+ * Netty's own to 64 KiB) then gets a direct buffer of its own, allocated, zeroed and freed: about 3
+ * us per 64 KiB read, 4 % of the SLB's CPU samples over three 512 MiB transfers. A 1 KiB buffer
+ * took 0.30 us where the full pool takes 0.10 (allocated and released in a loop on an event-loop
+ * thread). The full pool's chunks are made as buffers are asked for, not ahead. An operator who
+ * wants the small mode sets {@code -Dio.netty.allocator.lowMemory=true}, which this leaves alone.
  */
 public final class BufferPooling {
   /** Netty's switch; without it Netty decides from the heap's maximum size. */

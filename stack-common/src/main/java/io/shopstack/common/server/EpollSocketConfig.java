@@ -34,14 +34,17 @@ public final class EpollSocketConfig extends EpollChannelConfig implements Socke
       ChannelOption.valueOf(EpollSocketConfig.class, "READS_AT_ONCE");
 
   /**
-   * The largest read, in bytes: HAProxy's {@code tune.bufsize}. Netty's default, 64 KiB, made a
-   * bulk transfer through the SLB move in coarser steps (a chunk goes on only once it is read
-   * whole): 1,288 MB/s with it, 1,362 with this cap, 3 % less CPU per byte (twelve transfers of 512
-   * MiB each, fresh JVMs by turns; HAProxy 1,398). Reads start at Netty's 2 KiB and grow to this
-   * when they fill their buffer, so a short answer's read is as small as before (new connections:
-   * A/B within the noise, less CPU in 3 of 4 pairs).
+   * The largest read, in bytes. Netty's default, 64 KiB, cost the SLB more CPU per byte carried and
+   * moved a bulk transfer in coarser steps (a chunk goes on only once it is read whole); HAProxy's
+   * 16 KiB cost more still, a read and a write per 16 KiB. One client fetching 512 MiB answers for
+   * 10 s, five runs of each build by turns, all three up at once: 64 KiB 1,180 MiB/s and 510 ms of
+   * CPU per GiB, 16 KiB 1,237 and 557, 32 KiB 1,301 and 471 (HAProxy, in bench/slb.sh: 454-483 ms
+   * per GiB). Netty's pool serves 32 KiB only at full size ({@link BufferPooling}); in its
+   * low-memory mode each such read would get a direct buffer of its own. Reads start at Netty's 2
+   * KiB and grow to this when they fill their buffer, so a short answer's read is as small as
+   * before (new connections: A/B within the noise).
    */
-  static final int MAX_READ_BYTES = 16 * 1024;
+  static final int MAX_READ_BYTES = 32 * 1024;
 
   private static final int MIN_READ_BYTES = 64;
   private static final int FIRST_READ_BYTES = 2048;
