@@ -217,7 +217,7 @@ final class BackendConnector {
         fail(noSocket);
         return;
       }
-      handler = new BackendHandler(client, record, metrics);
+      handler = new BackendHandler(client, record, metrics, pool.queue());
       channel.pipeline().addLast(handler);
       // The client's own event loop: both channels of a splice live on one thread, so handing a
       // buffer from one to the other needs no locking and no task hop. Registering from the loop
@@ -236,7 +236,7 @@ final class BackendConnector {
         observer.connected(backend);
         metrics.backendConnected(backend);
         record.backend(backend);
-        handler.spliced(backend, pool.queue());
+        handler.spliced(backend);
         announceClient(client, attempt.channel(), record);
         if (!ended) {
           ended = true;

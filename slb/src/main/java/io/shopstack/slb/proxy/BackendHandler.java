@@ -16,30 +16,30 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   private final Channel client;
   private final SpliceLog record;
   private final TrafficMetrics metrics;
+  private final BackendQueue slots;
   private Splice.Relay relay;
-  // Set once connected: the backend whose slot this splice holds until it closes.
+  // Set once connected: the backend whose slot in slots this splice holds until it closes.
   private Backend backend;
-  private BackendQueue slots;
   private boolean closed;
 
-  BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics) {
+  BackendHandler(Channel client, SpliceLog record, TrafficMetrics metrics, BackendQueue slots) {
     this.client = client;
     this.record = record;
     this.metrics = metrics;
+    this.slots = slots;
   }
 
   /**
-   * Connected to {@code backend}: its slot in {@code slots} is given back when this side closes (at
-   * its inactive event, which comes after the connect's listener; a listener notified late, past
-   * Netty's listener depth, gives it back at once if the side has closed meanwhile).
+   * Connected to {@code backend}: its slot is given back when this side closes (at its inactive
+   * event, which comes after the connect's listener; a listener notified late, past Netty's
+   * listener depth, gives it back at once if the side has closed meanwhile).
    */
-  void spliced(Backend backend, BackendQueue slots) {
+  void spliced(Backend backend) {
     if (closed) {
       slots.release(backend);
       return;
     }
     this.backend = backend;
-    this.slots = slots;
   }
 
   @Override

@@ -156,7 +156,7 @@ class SpliceTest {
     EmbeddedChannel backend =
         new EmbeddedChannel(
             new BackendHandler(
-                client, new SpliceLog(), new TrafficMetrics(registry, "shop", pool)));
+                client, new SpliceLog(), new TrafficMetrics(registry, "shop", pool), pool.queue()));
     ByteBuf answer = chunk("HTTP/1.1 201 Created\r\n");
 
     backend.writeInbound(answer);
