@@ -22,6 +22,7 @@ import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
+import io.shopstack.slb.proxy.SpeculativeReads;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -135,7 +136,8 @@ public final class Frontend {
 
   /**
    * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
-   * fails, then the frontend's maxconn if there is one.
+   * fails, then the frontend's maxconn if there is one, and reading a batch's clients at once when
+   * it emptied the accept queue.
    */
   private ServerBootstrap listenerBootstrap(
       ServerLifecycle server,
@@ -173,6 +175,7 @@ public final class Frontend {
             if (frontendLimit != null) {
               listener.pipeline().addLast(frontendLimit);
             }
+            listener.pipeline().addLast(new SpeculativeReads());
           }
         });
     return bootstrap;
