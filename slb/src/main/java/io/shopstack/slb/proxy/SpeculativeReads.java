@@ -12,12 +12,12 @@ import java.util.ArrayList;
  * batch), reads those clients at once, in the turn that accepted them, instead of in the loop's
  * next turn. The request has usually come with the client's handshake, so below saturation a
  * connection is served a turn sooner, as HAProxy's speculative I/O reads a new connection before it
- * polls for it: at 5 clients (`wrk -c5`, one new connection per request) 13 % more connections per
- * second, p50 0.23 ms instead of 0.265 (HAProxy 0.23). A full batch means the loop is saturated,
- * and reading at once then only lengthens the turn (reading every client at once cost more CPU per
- * connection and a worse p99 at 50 clients), so those clients are read when epoll reports them, as
- * before. Only epoll's clients can be read this way; one per listening socket, whose clients share
- * its loop (SO_REUSEPORT); the clients it holds are let go at each batch's end.
+ * polls for it: at 5 clients (`wrk -c5`, one new connection per request) 9-13 % more connections
+ * per second, p50 0.23 ms instead of 0.25-0.265 (HAProxy 0.23-0.24). A full batch means the loop is
+ * saturated, and reading at once then only lengthens the turn (reading every client at once cost
+ * more CPU per connection and a worse p99 at 50 clients), so those clients are read when epoll
+ * reports them, as before. Only epoll's clients can be read this way; one per listening socket,
+ * whose clients share its loop (SO_REUSEPORT); the clients it holds are let go at each batch's end.
  */
 public final class SpeculativeReads extends ChannelInboundHandlerAdapter {
   private final ArrayList<Channel> accepted = new ArrayList<>(AcceptBatch.CLIENTS_PER_TURN);
