@@ -1,6 +1,5 @@
 package io.shopstack.slb.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.shopstack.common.server.AcceptBatch;
@@ -20,7 +19,8 @@ import java.util.ArrayList;
  * whose clients share its loop (SO_REUSEPORT); the clients it holds are let go at each batch's end.
  */
 public final class SpeculativeReads extends ChannelInboundHandlerAdapter {
-  private final ArrayList<Channel> accepted = new ArrayList<>(AcceptBatch.CLIENTS_PER_TURN);
+  private final ArrayList<AcceptedEpollChannel> accepted =
+      new ArrayList<>(AcceptBatch.CLIENTS_PER_TURN);
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object client) {
@@ -36,9 +36,9 @@ public final class SpeculativeReads extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (!accepted.isEmpty()) {
       if (accepted.size() < AcceptBatch.CLIENTS_PER_TURN) {
-        for (Channel client : accepted) {
+        for (AcceptedEpollChannel client : accepted) {
           if (client.eventLoop().inEventLoop()) {
-            ((AcceptedEpollChannel) client).readNow();
+            client.readNow();
           }
         }
       }
