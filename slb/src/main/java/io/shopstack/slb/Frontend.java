@@ -2,18 +2,8 @@ package io.shopstack.slb;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ReflectiveChannelFactory;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.shopstack.common.server.EpollListener;
 import io.shopstack.common.server.ServerLifecycle;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BalancingPolicies;
@@ -22,28 +12,35 @@ import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.proxy.AcceptFailures;
 import io.shopstack.slb.proxy.FrontendLimit;
 import io.shopstack.slb.proxy.ProxyInitializer;
-import io.shopstack.slb.proxy.SpeculativeReads;
 import io.shopstack.slb.proxy.TrafficMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One frontend of a running SLB (HAProxy's {@code listen} section): its listening sockets, the pool
  * they splice to, the pool's checks and counters, and its maxconn. Frontends share the I/O threads
- * and nothing else, so a pool's backends, balance and limits never leak into another's.
+ * and nothing else, so a pool's backends, balance and limits never leak into another's. A reload
+ * may change any of its keys while it runs ({@link #reconfigure}).
  */
 public final class Frontend {
-  private final FrontendConfig config;
+  private volatile FrontendConfig config;
   private final BackendPool pool;
-  private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+  private FrontendSockets sockets;
   private HealthChecker checks;
   private TrafficMetrics traffic;
   private BackendChanges changes;
-  private FrontendLimit limit;
+  private ProxyInitializer splices;
+  private volatile FrontendLimit limit;
+  private final AtomicBoolean pausedGauge = new AtomicBoolean();
+  private MeterRegistry registry;
   private final AcceptFailures acceptFailures =
-      new AcceptFailures(() -> limit != null && limit.paused());
+      new AcceptFailures(
+          () -> {
+            FrontendLimit now = limit;
+            return now != null && now.paused();
+          });
 
   Frontend(FrontendConfig config) {
     this.config = config;
@@ -51,11 +48,7 @@ public final class Frontend {
   }
 
   /**
-   * Starts the checks and binds every listen address: on epoll with SO_REUSEPORT, one socket per
-   * I/O thread, each accepting for its own thread (the kernel spreads new connections over them,
-   * and a client is served, its backend connected, on the thread that accepted it: a separate
-   * accepting thread cost a wake-up of the serving thread per connection, the dearest part of a
-   * short one).
+   * Starts the checks and binds every listen address (see {@link FrontendSockets}).
    *
    * @param acceptor the one accepting thread when there is no SO_REUSEPORT, else null
    * @param inherited sockets the SLB this one replaces handed over: its listen addresses' are taken
@@ -69,14 +62,7 @@ public final class Frontend {
       MeterRegistry registry,
       InheritedListeners inherited)
       throws InterruptedException {
-    ProxyInitializer.Settings settings =
-        new ProxyInitializer.Settings(
-            config.connectTimeout(),
-            config.queueTimeout(),
-            config.idleTimeoutSeconds(),
-            config.firstByteTimeoutSeconds(),
-            config.proxyHeader(),
-            config.accessLog());
+    this.registry = registry;
     checks =
         server.track(
             new HealthChecker(
@@ -84,119 +70,143 @@ public final class Frontend {
                 .start());
     changes = new BackendChanges(config.name(), pool, checks);
     traffic = new TrafficMetrics(registry, config.name(), pool);
-    ProxyInitializer splices = new ProxyInitializer(pool, settings, checks, traffic);
-    if (config.maxConnections() > 0) {
-      limit = new FrontendLimit(config.maxConnections());
-      Gauge.builder("slb_frontend_paused", limit, l -> l.paused() ? 1 : 0)
+    splices = new ProxyInitializer(pool, settings(config), checks, traffic);
+    limit = limitOf(config);
+    sockets = new FrontendSockets(server, workers, acceptor, splices, acceptFailures, () -> limit);
+    sockets.open(config.listenAddresses(), inherited);
+  }
+
+  private static ProxyInitializer.Settings settings(FrontendConfig config) {
+    return new ProxyInitializer.Settings(
+        config.connectTimeout(),
+        config.queueTimeout(),
+        config.idleTimeoutSeconds(),
+        config.firstByteTimeoutSeconds(),
+        config.proxyHeader(),
+        config.accessLog());
+  }
+
+  /** Its maxconn as configured, with the paused gauge on /metrics from the first one on. */
+  private FrontendLimit limitOf(FrontendConfig config) {
+    if (config.maxConnections() == 0) {
+      return null;
+    }
+    if (pausedGauge.compareAndSet(false, true)) {
+      Gauge.builder(
+              "slb_frontend_paused",
+              this,
+              f -> {
+                FrontendLimit now = f.limit;
+                return now != null && now.paused() ? 1 : 0;
+              })
           .tag("frontend", config.name())
           .description("1 while accepting is paused: maxConnections clients are being served")
           .register(registry);
     }
-    List<EventLoop> loops = new ArrayList<>();
-    workers.forEach(executor -> loops.add((EventLoop) executor));
-    for (InetSocketAddress address : config.listenAddresses()) {
-      if (acceptor != null) {
-        listeners.add(
-            server.bind(
-                "listener", listenerBootstrap(server, acceptor, workers, splices), address));
-        continue;
-      }
-      InetSocketAddress bound = address;
-      for (EventLoop loop : loops) {
-        Integer handedOver = inherited.claim(address);
-        Channel listener =
-            handedOver != null
-                ? takeOver(server, loop, splices, handedOver)
-                : server.bind(
-                    "listener",
-                    listenerBootstrap(server, loop, loop, splices)
-                        .option(EpollChannelOption.SO_REUSEPORT, true),
-                    bound);
-        listeners.add(listener);
-        // Port 0: the siblings join the port the first one was given.
-        bound = (InetSocketAddress) listener.localAddress();
-      }
-      // The replaced SLB had more threads than this one: each of its sockets keeps being served
-      // (its queue would be lost when the old one closes), the threads taking them in turn.
-      List<Integer> more = inherited.claimRest(address);
-      for (int i = 0; i < more.size(); i++) {
-        listeners.add(takeOver(server, loops.get(i % loops.size()), splices, more.get(i)));
-      }
-    }
-  }
-
-  /** Accepts on {@code loop} from a socket the replaced SLB handed over, bound already. */
-  private Channel takeOver(
-      ServerLifecycle server, EventLoop loop, ProxyInitializer splices, int listeningFd)
-      throws InterruptedException {
-    return server.register(
-        "listener handed over",
-        listenerBootstrap(server, loop, loop, splices, () -> new EpollListener(listeningFd)));
+    return new FrontendLimit(config.maxConnections());
   }
 
   /**
-   * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
-   * fails, then the frontend's maxconn if there is one, and reading a batch's clients at once when
-   * it emptied the accept queue.
+   * The first step of a reload: binds the listen addresses of {@code next} this frontend does not
+   * listen on yet, and changes nothing else. What it bound is applied by {@link #reconfigure}, or
+   * closed again by {@link #unbind} when the reload is refused.
+   *
+   * @throws io.shopstack.common.server.ServerStartException when one cannot be bound; what this
+   *     call bound is closed again
    */
-  private ServerBootstrap listenerBootstrap(
-      ServerLifecycle server,
-      EventLoopGroup acceptor,
-      EventLoopGroup workers,
-      ProxyInitializer splices) {
-    return listenerBootstrap(
-        server,
-        acceptor,
-        workers,
-        splices,
-        new ReflectiveChannelFactory<>(server.transport().serverChannel()));
+  public List<FrontendSockets.Listening> bindAdded(FrontendConfig next)
+      throws InterruptedException {
+    return sockets.bindAdded(next.listenAddresses());
   }
 
-  private ServerBootstrap listenerBootstrap(
-      ServerLifecycle server,
-      EventLoopGroup acceptor,
-      EventLoopGroup workers,
-      ProxyInitializer splices,
-      ChannelFactory<? extends ServerChannel> channels) {
-    ServerBootstrap bootstrap =
-        ProxyInitializer.clientOptions(
-            server
-                .serverBootstrap(acceptor, workers, channels)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childHandler(splices),
-            server.transport());
-    ChannelHandler tracking = bootstrap.config().handler();
-    FrontendLimit frontendLimit = limit;
-    bootstrap.handler(
-        new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel listener) {
-            listener.pipeline().addLast(tracking, acceptFailures);
-            if (frontendLimit != null) {
-              listener.pipeline().addLast(frontendLimit);
-            }
-            listener.pipeline().addLast(new SpeculativeReads());
-          }
-        });
-    return bootstrap;
+  /** Closes what {@link #bindAdded} bound, when the reload it was for was refused. */
+  public static void unbind(List<FrontendSockets.Listening> added) {
+    FrontendSockets.unbind(added);
+  }
+
+  /**
+   * Applies {@code next} to the running frontend (a reload's second step, after {@link
+   * #bindAdded}): the listen addresses it no longer has are closed (their queued clients are reset,
+   * as at a restart; those accepted are served to the end), and the clients accepted from now on
+   * get the new balance, PROXY header, timeouts, access log and maxconn; the checks take the new
+   * schedule at once. Established splices keep what they started with. The backends are compared by
+   * {@link io.shopstack.slb.operations.ConfigReload}. Returns a line for each key that changed.
+   */
+  public List<String> reconfigure(FrontendConfig next, List<FrontendSockets.Listening> added) {
+    FrontendConfig before = config;
+    List<String> lines = new ArrayList<>();
+    if (!added.isEmpty() || !before.listenAddresses().equals(next.listenAddresses())) {
+      sockets.relisten(next.listenAddresses(), added);
+      lines.add("listen " + before.listen() + " -> " + next.listen());
+    }
+    if (!before.balance().equals(next.balance())) {
+      pool.balance(BalancingPolicies.of(next.balance()));
+      lines.add("balance " + before.balance() + " -> " + next.balance());
+    }
+    if (!before.healthCheck().equals(next.healthCheck())) {
+      checks.reconfigure(next.healthCheck());
+      lines.add(
+          "healthCheck " + before.healthCheck().summary() + " -> " + next.healthCheck().summary());
+    }
+    if (before.maxConnections().intValue() != next.maxConnections()) {
+      FrontendLimit old = limit;
+      limit = limitOf(next);
+      sockets.replaceLimit(old, limit);
+      lines.add("maxConnections " + before.maxConnections() + " -> " + next.maxConnections());
+    }
+    ProxyInitializer.Settings settings = settings(next);
+    if (!settings.equals(splices.settings())) {
+      splices.reconfigure(settings);
+      changed(lines, "proxyProtocol", before.proxyProtocol(), next.proxyProtocol());
+      changed(
+          lines,
+          "connectTimeoutMillis",
+          before.connectTimeoutMillis(),
+          next.connectTimeoutMillis());
+      changed(lines, "idleTimeoutSeconds", before.idleTimeoutSeconds(), next.idleTimeoutSeconds());
+      changed(
+          lines,
+          "firstByteTimeoutSeconds",
+          before.firstByteTimeoutSeconds(),
+          next.firstByteTimeoutSeconds());
+      changed(lines, "queueTimeoutMillis", before.queueTimeoutMillis(), next.queueTimeoutMillis());
+      changed(lines, "accessLog", before.accessLog(), next.accessLog());
+    }
+    config = next;
+    return lines;
+  }
+
+  private static void changed(List<String> lines, String key, Object before, Object next) {
+    if (!before.equals(next)) {
+      lines.add(key + " " + before + " -> " + next);
+    }
+  }
+
+  /**
+   * Whether it listens now on {@code address}, or on a wildcard of its port, or on any address of
+   * its port when it is the wildcard: a second socket there would share its clients.
+   */
+  public boolean listensOn(InetSocketAddress address) {
+    return config.listenAddresses().stream().anyMatch(a -> ListenAddresses.overlap(a, address));
   }
 
   public String name() {
     return config.name();
   }
 
+  /** The configuration it runs with now: as started, or as the last reload left it. */
   public FrontendConfig config() {
     return config;
   }
 
   /** The bound listen addresses, with the actual ports when port 0 was configured. */
   public List<InetSocketAddress> listenAddresses() {
-    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
+    return listeners().stream().map(c -> (InetSocketAddress) c.localAddress()).distinct().toList();
   }
 
   /** Its listening sockets (one per I/O thread and address with SO_REUSEPORT). */
   List<Channel> listeners() {
-    return List.copyOf(listeners);
+    return sockets.all();
   }
 
   /** Its backends and their state. */

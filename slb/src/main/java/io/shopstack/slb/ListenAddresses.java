@@ -51,7 +51,7 @@ final class ListenAddresses {
     }
   }
 
-  private static boolean overlap(InetSocketAddress a, InetSocketAddress b) {
+  static boolean overlap(InetSocketAddress a, InetSocketAddress b) {
     return a.getPort() != 0
         && a.getPort() == b.getPort()
         && (a.getAddress().equals(b.getAddress())

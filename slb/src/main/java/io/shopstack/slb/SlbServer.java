@@ -163,7 +163,7 @@ public final class SlbServer implements AutoCloseable {
     Map<String, BackendChanges> changes = new LinkedHashMap<>();
     frontends.forEach(f -> changes.put(f.name(), f.changes()));
     if (configSource != null) {
-      reload = new ConfigReload(configSource, config, changes);
+      reload = new ConfigReload(configSource, config, frontends);
     }
     admin =
         new AdminServer(

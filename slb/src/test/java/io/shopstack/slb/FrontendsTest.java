@@ -256,10 +256,13 @@ class FrontendsTest {
 
       assertThat(reloaded.statusCode()).isEqualTo(200);
       assertThat(reloaded.body())
-          .startsWith("reloaded\napi: " + api2.hostPort() + " added, UP, in rotation")
-          .contains("api: " + api1.hostPort() + " removed, 0 connections open")
-          .endsWith(
-              "not applied, needs a restart: api maxConnections, api firstByteTimeoutSeconds\n");
+          .startsWith(
+              "reloaded\napi: maxConnections 50 -> 60\napi: firstByteTimeoutSeconds 1 -> 2\napi: "
+                  + api2.hostPort()
+                  + " added, UP, in rotation")
+          .endsWith("api: " + api1.hostPort() + " removed, 0 connections open finish on it\n");
+      assertThat(slb.frontend("api").config().maxConnections()).isEqualTo(60);
+      assertThat(slb.frontend("www").config().maxConnections()).isZero();
       assertThat(slb.frontend("www").backends().backends())
           .extracting(b -> b.name())
           .containsExactly(www1.hostPort(), www2.hostPort());

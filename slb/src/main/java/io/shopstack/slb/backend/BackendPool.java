@@ -27,7 +27,8 @@ public final class BackendPool {
 
   // Read on every new connection, written only by an operator: a new list each change.
   private volatile List<Backend> backends;
-  private final BalancingPolicy policy;
+  // Read on every new connection; replaced by a reload that changes the balance.
+  private volatile BalancingPolicy policy;
   private final BackendQueue queue = new BackendQueue();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -122,6 +123,16 @@ public final class BackendPool {
       }
     }
     return up.isEmpty() ? List.of() : policy.order(up, client);
+  }
+
+  /**
+   * Spreads the connections made from now on with {@code next} (a reload that changes the balance);
+   * open connections stay where they are. Queued clients are looked at again: a client pinned by
+   * hashing may now take any backend with room.
+   */
+  public void balance(BalancingPolicy next) {
+    policy = next;
+    queue.balanceChanged();
   }
 
   /** Whether its policy keeps each client on one backend (see {@link BalancingPolicy}). */

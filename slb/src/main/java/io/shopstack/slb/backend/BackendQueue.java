@@ -120,6 +120,25 @@ public final class BackendQueue {
     }
   }
 
+  /**
+   * The pool's balance changed: a client that waited for its hashed backend alone, and whose policy
+   * no longer pins it, now waits for any backend with room, in its place by arrival.
+   */
+  public synchronized void balanceChanged() {
+    for (Backend backend : new ArrayList<>(byBackend.keySet())) {
+      ArrayDeque<Place> line = byBackend.get(backend);
+      for (Place place : new ArrayList<>(line)) {
+        if (!place.waiter.pinned()) {
+          line.remove(place);
+          place.backend = null;
+          insertByArrival(anyBackend, place);
+        }
+      }
+      dropIfEmpty(backend, line);
+    }
+    dispatch();
+  }
+
   /** How many clients wait now, in all queues. */
   public int size() {
     return size.get();

@@ -25,8 +25,8 @@ public final class BackendHealth {
   public record Transition(Instant at, BackendState to, String reason) {}
 
   private final Backend backend;
-  private final int rise;
-  private final int fall;
+  private int rise; // guarded by this, as is fall: a reload may change both
+  private int fall;
   private final Deque<Transition> history = new ArrayDeque<>();
   private int passes;
   private volatile int failures;
@@ -68,6 +68,24 @@ public final class BackendHealth {
 
   void endProbe() {
     probing.set(false);
+  }
+
+  /**
+   * The check's new rise and fall (a reload): the passes and failures counted so far stay, and are
+   * held against the new thresholds from the next probe on.
+   */
+  synchronized void retune(int rise, int fall) {
+    this.rise = rise;
+    this.fall = fall;
+  }
+
+  /** The checks were turned off: a DOWN backend goes back in rotation, nothing would raise it. */
+  synchronized void checksOff() {
+    passes = 0;
+    failures = 0;
+    if (backend.state() == BackendState.DOWN) {
+      change(BackendState.UP, "checks turned off");
+    }
   }
 
   /** Records one probe: {@code failure} is null for a pass, else why it failed. */

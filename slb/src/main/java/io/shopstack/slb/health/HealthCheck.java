@@ -78,6 +78,28 @@ public record HealthCheck(
     return new HealthCheck("http", port, path, 200, intervalMillis, timeoutMillis, rise, fall);
   }
 
+  /**
+   * In HAProxy's words, for a reload's answer: {@code tcp inter 2000 timeout 2000 rise 2 fall 3},
+   * {@code http GET :8081/actuator/health/readiness expect 200 inter ...}, or {@code none}.
+   */
+  public String summary() {
+    if (!enabled()) {
+      return "none";
+    }
+    String timing =
+        "inter " + intervalMillis + " timeout " + timeoutMillis + " rise " + rise + " fall " + fall;
+    if (type.equals("tcp")) {
+      return "tcp" + (port == 0 ? "" : " port " + port) + " " + timing;
+    }
+    return "http GET "
+        + (port == 0 ? "" : ":" + port)
+        + path
+        + " expect "
+        + expectStatus
+        + " "
+        + timing;
+  }
+
   public boolean enabled() {
     return !type.equals("none");
   }

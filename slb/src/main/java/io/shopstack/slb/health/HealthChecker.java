@@ -28,10 +28,15 @@ import java.util.concurrent.TimeUnit;
  * added at run time are probed at once, removed ones no more.
  */
 public final class HealthChecker implements ConnectObserver, BackendPool.Listener, AutoCloseable {
-  private final HealthCheck check;
+  // All three replaced together by a reload that changes the check (see reconfigure).
+  private volatile HealthCheck check;
   // Asked on every client connect: a field, not the type string compared each time.
-  private final boolean enabled;
-  private final HealthProbe probe;
+  private volatile boolean enabled;
+  private volatile HealthProbe probe;
+  // Each backend's probes follow one another in a chain; a reload starts new chains on the new
+  // schedule and the older ones end at their next turn, when they see they are of the past.
+  private volatile int generation;
+  private final Class<? extends SocketChannel> channelType;
   private final EventLoopGroup loops;
   // In pool order; backends added at run time join, removed ones leave (and their probing stops).
   private final List<BackendHealth> backends = new CopyOnWriteArrayList<>();
@@ -48,6 +53,7 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     this.check = check;
     this.enabled = check.enabled();
     this.probe = new HealthProbe(check, channelType);
+    this.channelType = channelType;
     this.loops = loops;
     this.queue = pool.queue();
     for (Backend backend : pool.backends()) {
@@ -73,10 +79,34 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     if (enabled) {
       for (BackendHealth health : backends) {
         long firstDelay = ThreadLocalRandom.current().nextLong(check.intervalMillis() + 1L);
-        schedule(loops.next(), health, firstDelay);
+        schedule(loops.next(), health, firstDelay, generation);
       }
     }
     return this;
+  }
+
+  /**
+   * Probes from now on as {@code next} says (a reload that changed the check). Each backend keeps
+   * its state and history; the new rise and fall apply from its next probe, which comes within one
+   * new interval (spread as at start) rather than after what was left of the old one. Checks turned
+   * off put the backends that were DOWN back in rotation, as a pool without checks starts: nothing
+   * would ever raise them.
+   */
+  public synchronized void reconfigure(HealthCheck next) {
+    probe = new HealthProbe(next, channelType);
+    check = next;
+    enabled = next.enabled();
+    int chain = ++generation;
+    for (BackendHealth health : backends) {
+      health.retune(next.rise(), next.fall());
+      if (!next.enabled()) {
+        health.checksOff();
+      } else if (started) {
+        long delay = ThreadLocalRandom.current().nextLong(next.intervalMillis() + 1L);
+        schedule(loops.next(), health, delay, chain);
+      }
+    }
+    queue.rotationChanged(); // a backend that came back may take queued clients
   }
 
   /**
@@ -95,7 +125,7 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     }
     track(health);
     if (started && enabled) {
-      schedule(loops.next(), health, 0);
+      schedule(loops.next(), health, 0, generation);
     }
   }
 
@@ -108,24 +138,24 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     }
   }
 
-  private void schedule(EventLoop loop, BackendHealth health, long delayMillis) {
+  private void schedule(EventLoop loop, BackendHealth health, long delayMillis, int chain) {
     if (closed) {
       return;
     }
     ScheduledFuture<?> unused =
-        loop.schedule(() -> probeOnce(loop, health), delayMillis, TimeUnit.MILLISECONDS);
+        loop.schedule(() -> probeOnce(loop, health, chain), delayMillis, TimeUnit.MILLISECONDS);
   }
 
-  private void probeOnce(EventLoop loop, BackendHealth health) {
-    if (closed || byBackend.get(health.backend()) != health) {
-      return; // stopped, or the backend has left the pool
+  private void probeOnce(EventLoop loop, BackendHealth health, int chain) {
+    if (closed || chain != generation || byBackend.get(health.backend()) != health) {
+      return; // stopped, reconfigured (a newer chain probes it), or it has left the pool
     }
     if (health.backend().adminState() == AdminState.MAINT || !health.beginProbe()) {
       // Taken out for work: not checked. Or a probe the data path asked for is under way.
-      schedule(loop, health, check.intervalMillis());
+      schedule(loop, health, check.intervalMillis(), chain);
       return;
     }
-    probe(loop, health, () -> schedule(loop, health, check.intervalMillis()));
+    probe(loop, health, () -> schedule(loop, health, check.intervalMillis(), chain));
   }
 
   private void probe(EventLoop loop, BackendHealth health, Runnable then) {

@@ -1,11 +1,14 @@
 package io.shopstack.slb.operations;
 
+import io.shopstack.slb.Frontend;
 import io.shopstack.slb.FrontendConfig;
+import io.shopstack.slb.FrontendSockets;
 import io.shopstack.slb.SlbConfig;
 import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BackendState;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,61 +20,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A reload of the configuration file inside the running SLB (SIGHUP or {@code POST /reload}): the
- * file is read again and its backends compared with the pool's. New ones are added (DOWN until
- * their checks pass, or their {@code init-state}; UP until a check fails when no kept backend is in
- * rotation to carry the traffic meanwhile), removed ones leave the pool while their open splices
- * finish, changed weights, maxconns and maxqueues are applied; established connections are never
- * touched. Each frontend's backends are compared with its own pool, by frontend name. Other keys
- * (listen addresses, balance, timeouts, checks, frontends added or removed) need a restart, or the
- * side-by-side reload of a new process (README, "Reload"): the answer names each one that changed
- * and was left as it is. A file that does not load changes nothing.
+ * A reload of the configuration file inside the running SLB (SIGHUP, {@code POST /reload}, the
+ * runtime API's {@code reload}): the file is read again and every frontend made what it says. First
+ * the listen addresses a frontend gained are bound; if one cannot be (in use, or still another
+ * frontend's), those bound are closed again and nothing changes. Then each frontend takes its new
+ * keys (listen addresses it lost are closed; balance, PROXY header, timeouts, access log and
+ * maxconn apply to the clients accepted from now on; the checks take the new schedule at once) and
+ * its backends are compared with its pool: new ones are added (DOWN until their checks pass, or
+ * their {@code init-state}; UP until a check fails when no kept backend is in rotation to carry the
+ * traffic meanwhile), removed ones leave the pool while their open splices finish, changed weights,
+ * maxconns and maxqueues are applied. Established connections are never touched and keep the
+ * settings they started with, as those of HAProxy's old process do. What is the SLB's own
+ * (instance, admin, shutdown, transport, runtime API) and frontends added or removed need a
+ * restart, or the reload as a new process (README, "Reload"): the answer names each one that
+ * changed and was left as it is. A file that does not load changes nothing.
  */
 public final class ConfigReload {
   private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
 
   private final Supplier<SlbConfig> source;
-  private final Map<String, BackendChanges> frontends;
+  private final List<Frontend> frontends;
   private final SlbConfig running;
 
   /**
    * @param source reads the configuration again (file and environment), throwing when it is invalid
    * @param running the configuration the SLB was started with, for the keys a reload cannot apply
-   * @param frontends each running frontend's changes by its name
+   * @param frontends the running frontends
    */
-  public ConfigReload(
-      Supplier<SlbConfig> source, SlbConfig running, Map<String, BackendChanges> frontends) {
+  public ConfigReload(Supplier<SlbConfig> source, SlbConfig running, List<Frontend> frontends) {
     this.source = source;
     this.running = running;
-    this.frontends = Map.copyOf(frontends);
+    this.frontends = List.copyOf(frontends);
   }
 
   /** Reloads; the answer lists what changed, one line each. Serialised: one reload at a time. */
   public synchronized String reload(String by) {
     SlbConfig next;
     Map<String, List<BackendSpec>> specs = new LinkedHashMap<>();
+    Map<Frontend, List<FrontendSockets.Listening>> bound = new LinkedHashMap<>();
     try {
       next = source.get();
       for (FrontendConfig frontend : next.frontends()) {
         specs.put(frontend.name(), frontend.backendSpecs());
       }
-    } catch (RuntimeException invalid) {
+      checkNoAddressMoves(next);
+      for (Frontend frontend : frontends) {
+        FrontendConfig then = next.frontend(frontend.name());
+        if (then != null) {
+          bound.put(frontend, frontend.bindAdded(then));
+        }
+      }
+    } catch (RuntimeException | InterruptedException invalid) {
+      bound.values().forEach(Frontend::unbind);
+      if (invalid instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       log.warn("reload by {} refused, nothing changed: {}", by, invalid.getMessage());
       throw new IllegalArgumentException(
           "configuration not reloaded, nothing changed: " + invalid.getMessage(), invalid);
     }
     // With one frontend the lines say what they always said; with several each names its own.
-    boolean several = running.frontends().size() > 1 || next.frontends().size() > 1;
+    boolean several = frontends.size() > 1 || next.frontends().size() > 1;
     StringBuilder answer = new StringBuilder();
-    specs.forEach(
-        (name, wanted) -> {
-          BackendChanges changes = frontends.get(name);
-          if (changes != null) {
-            String lines = apply(wanted, changes, by);
-            answer.append(several ? lines.replaceAll("(?m)^(?=.)", name + ": ") : lines);
-          }
-        });
-    List<String> notApplied = notApplied(next, several);
+    for (Frontend frontend : frontends) {
+      FrontendConfig then = next.frontend(frontend.name());
+      if (then == null) {
+        continue;
+      }
+      StringBuilder lines = new StringBuilder();
+      frontend.reconfigure(then, bound.get(frontend)).forEach(l -> lines.append(l).append('\n'));
+      lines.append(apply(specs.get(frontend.name()), frontend.changes(), by));
+      answer.append(
+          several ? lines.toString().replaceAll("(?m)^(?=.)", frontend.name() + ": ") : lines);
+    }
+    List<String> notApplied = notApplied(next);
     if (!notApplied.isEmpty()) {
       answer.append("not applied, needs a restart: ").append(String.join(", ", notApplied));
       answer.append('\n');
@@ -80,6 +102,32 @@ public final class ConfigReload {
     String text = answer.isEmpty() ? "no change\n" : answer.toString();
     log.info("configuration reloaded by {}: {}", by, text.strip().replace('\n', ';'));
     return "reloaded\n" + text;
+  }
+
+  /**
+   * Refuses an address one frontend gains while another still listens on it: bound beside it
+   * (SO_REUSEPORT) the kernel would spread its clients over both pools until the other let go.
+   */
+  private void checkNoAddressMoves(SlbConfig next) {
+    for (FrontendConfig then : next.frontends()) {
+      for (InetSocketAddress address : then.listenAddresses()) {
+        for (Frontend other : frontends) {
+          if (!other.name().equals(then.name()) && other.listensOn(address)) {
+            throw new IllegalArgumentException(
+                "slb: frontend "
+                    + then.name()
+                    + " would listen on "
+                    + address.getHostString()
+                    + ":"
+                    + address.getPort()
+                    + ", which frontend "
+                    + other.name()
+                    + " listens on until then; move an address between frontends by a restart"
+                    + " or the reload as a new process");
+          }
+        }
+      }
+    }
   }
 
   /** Makes one frontend's pool what its backends now say; the lines of what changed. */
@@ -135,7 +183,7 @@ public final class ConfigReload {
     return answer.toString();
   }
 
-  private List<String> notApplied(SlbConfig next, boolean several) {
+  private List<String> notApplied(SlbConfig next) {
     List<String> keys = new ArrayList<>();
     differs(keys, "instance", SlbConfig::instance, running, next);
     differs(keys, "admin", SlbConfig::admin, running, next);
@@ -143,32 +191,13 @@ public final class ConfigReload {
     differs(keys, "transport", SlbConfig::transport, running, next);
     differs(keys, "runtimeApi", SlbConfig::runtimeApi, running, next);
     differs(keys, "runtimeApiLevel", SlbConfig::runtimeApiLevel, running, next);
-    for (FrontendConfig now : running.frontends()) {
-      FrontendConfig then = next.frontend(now.name());
-      if (then == null) {
+    for (Frontend now : frontends) {
+      if (next.frontend(now.name()) == null) {
         keys.add("frontend " + now.name() + " removed");
-        continue;
       }
-      String prefix = several ? now.name() + " " : "";
-      differs(keys, prefix + "listen", FrontendConfig::listen, now, then);
-      differs(keys, prefix + "balance", FrontendConfig::balance, now, then);
-      differs(keys, prefix + "proxyProtocol", FrontendConfig::proxyProtocol, now, then);
-      differs(keys, prefix + "healthCheck", FrontendConfig::healthCheck, now, then);
-      differs(keys, prefix + "maxConnections", FrontendConfig::maxConnections, now, then);
-      differs(
-          keys, prefix + "connectTimeoutMillis", FrontendConfig::connectTimeoutMillis, now, then);
-      differs(keys, prefix + "idleTimeoutSeconds", FrontendConfig::idleTimeoutSeconds, now, then);
-      differs(
-          keys,
-          prefix + "firstByteTimeoutSeconds",
-          FrontendConfig::firstByteTimeoutSeconds,
-          now,
-          then);
-      differs(keys, prefix + "queueTimeoutMillis", FrontendConfig::queueTimeoutMillis, now, then);
-      differs(keys, prefix + "accessLog", FrontendConfig::accessLog, now, then);
     }
     for (FrontendConfig added : next.frontends()) {
-      if (running.frontend(added.name()) == null) {
+      if (frontends.stream().noneMatch(f -> f.name().equals(added.name()))) {
         keys.add("frontend " + added.name() + " added");
       }
     }

@@ -25,7 +25,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
   /** Read ahead of the backend's connect, at most: one buffer of HAProxy's (tune.bufsize). */
   static final int EARLY_BYTES = 16 * 1024;
 
-  private final BackendConnector connector;
+  private final ProxyInitializer.Route route;
   private final TrafficMetrics metrics;
   private final SpliceLog record = new SpliceLog();
   private final SpliceTimeouts timeouts;
@@ -39,15 +39,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
   private int earlyBytes;
   private boolean clientFinishedEarly;
 
-  FrontendHandler(
-      BackendConnector connector,
-      TrafficMetrics metrics,
-      SpliceTimeouts timeouts,
-      boolean accessLog) {
-    this.connector = connector;
+  FrontendHandler(ProxyInitializer.Route route, TrafficMetrics metrics, SpliceTimeouts timeouts) {
+    this.route = route;
     this.metrics = metrics;
     this.timeouts = timeouts;
-    this.accessLog = accessLog;
+    this.accessLog = route.settings().accessLog();
   }
 
   @Override
@@ -58,8 +54,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
       client.localAddress(); // for the line written at the close, when the socket cannot tell
     }
     relay = new Splice.Relay(client);
-    watch = timeouts.watch(client, record);
-    connector.connect(client, record, this);
+    ProxyInitializer.Settings settings = route.settings();
+    watch =
+        timeouts.watch(
+            client, record, settings.firstByteTimeoutSeconds(), settings.idleTimeoutSeconds());
+    route.connector().connect(client, record, this);
     if (backend == null) { // not connected at once: read the request meanwhile
       ctx.read();
     }

@@ -95,6 +95,29 @@ public final class FrontendLimit extends ChannelInboundHandlerAdapter {
     // connections finish). Let them through now, over the limit by at most one accept batch: once
     // the listener is gone its pipeline, which hands clients to their event loops, is gone too.
     // Closing them instead reset clients a replacing SLB would have served (ListenerHandoverTest).
+    letHeldThrough(ctx);
+    ctx.fireChannelInactive();
+  }
+
+  /**
+   * A reload replaced this limit on the listener (or took it away): the clients it held go on as a
+   * stopping listener's do, and the listener accepts again if this limit had paused it; the new
+   * limit counts the clients accepted from now on.
+   */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    boolean wasPaused;
+    synchronized (this) {
+      listeners.remove(ctx.channel());
+      wasPaused = paused;
+    }
+    letHeldThrough(ctx);
+    if (wasPaused && ctx.channel().isOpen()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void letHeldThrough(ChannelHandlerContext ctx) {
     List<Channel> admitted = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Held> i = held.iterator(); i.hasNext(); ) {
@@ -107,7 +130,6 @@ public final class FrontendLimit extends ChannelInboundHandlerAdapter {
       }
     }
     admitted.forEach(client -> admit(ctx, client));
-    ctx.fireChannelInactive();
   }
 
   /** Client connections being served now. */

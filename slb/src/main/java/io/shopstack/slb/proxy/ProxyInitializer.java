@@ -11,7 +11,12 @@ import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.ConnectObserver;
 import java.time.Duration;
 
-/** Sets up each accepted client connection as the front half of a splice to a backend. */
+/**
+ * Sets up each accepted client connection as the front half of a splice to a backend, with the
+ * frontend's data-path settings of the moment it was accepted: a reload replaces them for the
+ * clients accepted after it, and a client keeps the ones it came with to its end, as the
+ * connections of HAProxy's old process keep the old configuration.
+ */
 public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   /** The timeouts and switches of the data path, as configured. */
   public record Settings(
@@ -22,24 +27,45 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
       ProxyHeader proxyProtocol,
       boolean accessLog) {}
 
-  private final BackendConnector connector;
+  /** The settings and the connector made from them, replaced together. */
+  record Route(Settings settings, BackendConnector connector) {}
+
+  private final BackendPool pool;
+  private final ConnectObserver observer;
   private final TrafficMetrics metrics;
-  private final Settings settings;
+  // Read once per accepted client.
+  private volatile Route route;
   // Each event loop's sweep of its splices' timeouts, made by the loop's first client.
   private final FastThreadLocal<SpliceTimeouts> timeouts = new FastThreadLocal<>();
 
   public ProxyInitializer(
       BackendPool pool, Settings settings, ConnectObserver observer, TrafficMetrics metrics) {
-    this.settings = settings;
-    this.connector =
+    this.pool = pool;
+    this.observer = observer;
+    this.metrics = metrics;
+    this.route = route(settings);
+  }
+
+  /** Sets up the clients accepted from now on with {@code next}; open splices keep theirs. */
+  public void reconfigure(Settings next) {
+    route = route(next);
+  }
+
+  /** The settings new clients are set up with. */
+  public Settings settings() {
+    return route.settings();
+  }
+
+  private Route route(Settings settings) {
+    return new Route(
+        settings,
         new BackendConnector(
             pool,
             settings.connectTimeout(),
             settings.queueTimeout(),
             settings.proxyProtocol(),
             observer,
-            metrics);
-    this.metrics = metrics;
+            metrics));
   }
 
   /**
@@ -62,16 +88,9 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     client.config().setAllowHalfClosure(true);
     SpliceTimeouts loopTimeouts = timeouts.get();
     if (loopTimeouts == null) {
-      loopTimeouts =
-          new SpliceTimeouts(
-              client.eventLoop(),
-              settings.firstByteTimeoutSeconds(),
-              settings.idleTimeoutSeconds(),
-              metrics);
+      loopTimeouts = new SpliceTimeouts(client.eventLoop(), metrics);
       timeouts.set(loopTimeouts);
     }
-    client
-        .pipeline()
-        .addLast(new FrontendHandler(connector, metrics, loopTimeouts, settings.accessLog()));
+    client.pipeline().addLast(new FrontendHandler(route, metrics, loopTimeouts));
   }
 }

@@ -12,12 +12,11 @@ import java.util.concurrent.TimeUnit;
  * more handlers each event passes through, and a listener on every write: on short connections that
  * was a twelfth of the SLB's own time. Here a splice costs an entry in a list, and activity is read
  * off the byte counts its {@link SpliceLog} keeps anyway, so the data path does nothing for it. A
- * timeout fires between its length and one second more after the last byte, never earlier. Lives on
- * its loop: every method runs there.
+ * timeout fires between its length and one second more after the last byte, never earlier. Each
+ * splice keeps the lengths it was opened with: a reload that changes them applies to new
+ * connections, as a new HAProxy process's timeouts do. Lives on its loop: every method runs there.
  */
 final class SpliceTimeouts {
-  private final int firstByteSeconds;
-  private final int idleSeconds;
   private final TrafficMetrics metrics;
   private final ArrayList<Watch> watched = new ArrayList<>();
   private int now; // sweeps done so far: seconds, give or take a busy loop's delay
@@ -26,31 +25,36 @@ final class SpliceTimeouts {
   static final class Watch {
     private final Channel client;
     private final SpliceLog record;
+    private final int firstByteSeconds;
+    private final int idleSeconds;
     private final int opened;
     private long bytes;
     private int since;
     private int slot = -1;
 
-    private Watch(Channel client, SpliceLog record, int since) {
+    private Watch(
+        Channel client, SpliceLog record, int firstByteSeconds, int idleSeconds, int since) {
       this.client = client;
       this.record = record;
+      this.firstByteSeconds = firstByteSeconds;
+      this.idleSeconds = idleSeconds;
       this.opened = since;
       this.since = since;
     }
   }
 
-  SpliceTimeouts(EventLoop loop, int firstByteSeconds, int idleSeconds, TrafficMetrics metrics) {
-    this.firstByteSeconds = firstByteSeconds;
-    this.idleSeconds = idleSeconds;
+  SpliceTimeouts(EventLoop loop, TrafficMetrics metrics) {
     this.metrics = metrics;
     // Cancelled with the loop's other scheduled tasks when it shuts down.
     loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Starts watching a client connection that has just become active. */
-  Watch watch(Channel client, SpliceLog record) {
+  /**
+   * Starts watching a client connection that has just become active, with its frontend's limits.
+   */
+  Watch watch(Channel client, SpliceLog record, int firstByteSeconds, int idleSeconds) {
     // Counted from the next sweep, the first that surely comes after this moment.
-    Watch watch = new Watch(client, record, now + 1);
+    Watch watch = new Watch(client, record, firstByteSeconds, idleSeconds, now + 1);
     watch.slot = watched.size();
     watched.add(watch);
     return watch;
@@ -81,7 +85,7 @@ final class SpliceTimeouts {
     for (int i = watched.size() - 1; i >= 0; i--) {
       Watch watch = watched.get(i);
       long bytes = watch.record.bytes();
-      if (watch.record.fromClientBytes() == 0 && now - watch.opened >= firstByteSeconds) {
+      if (watch.record.fromClientBytes() == 0 && now - watch.opened >= watch.firstByteSeconds) {
         // A client that never spoke (slowloris): it holds a backend connection for nothing.
         unwatch(watch);
         metrics.firstByteTimedOut();
@@ -91,7 +95,7 @@ final class SpliceTimeouts {
         // Bytes moved since the last sweep, so after the previous one: count from this one.
         watch.bytes = bytes;
         watch.since = now;
-      } else if (now - watch.since >= idleSeconds) {
+      } else if (now - watch.since >= watch.idleSeconds) {
         unwatch(watch);
         metrics.idleClosed();
         watch.record.end("cD");

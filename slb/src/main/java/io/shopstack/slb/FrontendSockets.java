@@ -1,0 +1,249 @@
+package io.shopstack.slb;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.shopstack.common.server.EpollListener;
+import io.shopstack.common.server.ServerLifecycle;
+import io.shopstack.slb.proxy.AcceptFailures;
+import io.shopstack.slb.proxy.FrontendLimit;
+import io.shopstack.slb.proxy.ProxyInitializer;
+import io.shopstack.slb.proxy.SpeculativeReads;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The listening sockets of one frontend, by the listen address each was bound for: on epoll with
+ * SO_REUSEPORT, one socket per I/O thread and address, each accepting for its own thread (the
+ * kernel spreads new connections over them, and a client is served, its backend connected, on the
+ * thread that accepted it: a separate accepting thread cost a wake-up of the serving thread per
+ * connection, the dearest part of a short one). A reload binds the addresses it gains before it
+ * closes those it lost, and puts a new maxconn on every socket.
+ */
+public final class FrontendSockets {
+  /** The sockets bound for one configured listen address (one per I/O thread on epoll). */
+  public record Listening(InetSocketAddress configured, List<Channel> sockets) {}
+
+  private final ServerLifecycle server;
+  private final EventLoopGroup workers;
+  // The one accepting thread when there is no SO_REUSEPORT, else null.
+  private final EventLoopGroup acceptor;
+  private final List<EventLoop> loops = new ArrayList<>();
+  private final ProxyInitializer splices;
+  private final AcceptFailures acceptFailures;
+  private final Supplier<FrontendLimit> limit;
+  // Replaced whole on each change: read by the admin port and the runtime API's _getsocks.
+  private volatile List<Listening> listening = List.of();
+
+  FrontendSockets(
+      ServerLifecycle server,
+      EventLoopGroup workers,
+      EventLoopGroup acceptor,
+      ProxyInitializer splices,
+      AcceptFailures acceptFailures,
+      Supplier<FrontendLimit> limit) {
+    this.server = server;
+    this.workers = workers;
+    this.acceptor = acceptor;
+    this.splices = splices;
+    this.acceptFailures = acceptFailures;
+    this.limit = limit;
+    workers.forEach(executor -> loops.add((EventLoop) executor));
+  }
+
+  /**
+   * Binds every address, or takes over the sockets of it {@code inherited} holds (handed over by
+   * the SLB this one replaces).
+   */
+  void open(List<InetSocketAddress> addresses, InheritedListeners inherited)
+      throws InterruptedException {
+    List<Listening> opened = new ArrayList<>();
+    for (InetSocketAddress address : addresses) {
+      opened.add(listen(address, inherited));
+      listening = List.copyOf(opened);
+    }
+  }
+
+  /**
+   * Binds one listen address (or takes the replaced SLB's sockets of it over). If one of its
+   * sockets cannot be bound, those already bound for it are closed before the failure is thrown.
+   */
+  private Listening listen(InetSocketAddress address, InheritedListeners inherited)
+      throws InterruptedException {
+    List<Channel> sockets = new ArrayList<>();
+    try {
+      if (acceptor != null) {
+        sockets.add(server.bind("listener", bootstrap(acceptor, workers), address));
+        return new Listening(address, List.copyOf(sockets));
+      }
+      InetSocketAddress bound = address;
+      for (EventLoop loop : loops) {
+        Integer handedOver = inherited.claim(address);
+        Channel listener =
+            handedOver != null
+                ? takeOver(loop, handedOver)
+                : server.bind(
+                    "listener",
+                    bootstrap(loop, loop).option(EpollChannelOption.SO_REUSEPORT, true),
+                    bound);
+        sockets.add(listener);
+        // Port 0: the siblings join the port the first one was given.
+        bound = (InetSocketAddress) listener.localAddress();
+      }
+      // The replaced SLB had more threads than this one: each of its sockets keeps being served
+      // (its queue would be lost when the old one closes), the threads taking them in turn.
+      List<Integer> more = inherited.claimRest(address);
+      for (int i = 0; i < more.size(); i++) {
+        sockets.add(takeOver(loops.get(i % loops.size()), more.get(i)));
+      }
+      return new Listening(address, List.copyOf(sockets));
+    } catch (InterruptedException | RuntimeException failed) {
+      sockets.forEach(Channel::close);
+      throw failed;
+    }
+  }
+
+  /** Accepts on {@code loop} from a socket the replaced SLB handed over, bound already. */
+  private Channel takeOver(EventLoop loop, int listeningFd) throws InterruptedException {
+    return server.register(
+        "listener handed over", bootstrap(loop, loop, () -> new EpollListener(listeningFd)));
+  }
+
+  /**
+   * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
+   * fails, then the frontend's maxconn if there is one, and reading a batch's clients at once when
+   * it emptied the accept queue.
+   */
+  private ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup workers) {
+    return bootstrap(
+        acceptor, workers, new ReflectiveChannelFactory<>(server.transport().serverChannel()));
+  }
+
+  private ServerBootstrap bootstrap(
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      ChannelFactory<? extends ServerChannel> channels) {
+    ServerBootstrap bootstrap =
+        ProxyInitializer.clientOptions(
+            server
+                .serverBootstrap(acceptor, workers, channels)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(splices),
+            server.transport());
+    ChannelHandler tracking = bootstrap.config().handler();
+    FrontendLimit frontendLimit = limit.get();
+    bootstrap.handler(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel listener) {
+            listener.pipeline().addLast(tracking, acceptFailures);
+            if (frontendLimit != null) {
+              listener.pipeline().addLast(frontendLimit);
+            }
+            listener.pipeline().addLast(new SpeculativeReads());
+          }
+        });
+    return bootstrap;
+  }
+
+  /**
+   * A reload's first step: binds the addresses of {@code next} not listened on yet, and changes
+   * nothing else; {@link #relisten} puts them to use, {@link #unbind} closes them again when the
+   * reload is refused.
+   *
+   * @throws io.shopstack.common.server.ServerStartException when one cannot be bound; what this
+   *     call bound is closed again
+   */
+  List<Listening> bindAdded(List<InetSocketAddress> next) throws InterruptedException {
+    List<Listening> unmatched = new ArrayList<>(listening);
+    List<Listening> added = new ArrayList<>();
+    try {
+      for (InetSocketAddress address : next) {
+        Listening kept = matching(unmatched, address);
+        if (kept != null) {
+          unmatched.remove(kept);
+        } else {
+          added.add(listen(address, InheritedListeners.none()));
+        }
+      }
+    } catch (InterruptedException | RuntimeException failed) {
+      unbind(added);
+      throw failed;
+    }
+    return added;
+  }
+
+  /** Closes sockets, and waits: once a reload has answered, nothing is accepted there any more. */
+  static void unbind(List<Listening> closing) {
+    closing.forEach(l -> l.sockets().forEach(s -> s.close().syncUninterruptibly()));
+  }
+
+  private static Listening matching(List<Listening> candidates, InetSocketAddress address) {
+    return candidates.stream().filter(l -> l.configured().equals(address)).findFirst().orElse(null);
+  }
+
+  /**
+   * Keeps the sockets of the addresses {@code next} still has, adds those {@link #bindAdded} bound
+   * for it, closes the rest. The new ones accept before the old ones close: an address replaced on
+   * the same port (a wildcard by the VIP, with SO_REUSEPORT) never refuses a client.
+   */
+  void relisten(List<InetSocketAddress> next, List<Listening> added) {
+    List<Listening> unmatched = new ArrayList<>(listening);
+    List<Listening> fresh = new ArrayList<>(added);
+    List<Listening> now = new ArrayList<>();
+    for (InetSocketAddress address : next) {
+      Listening kept = matching(unmatched, address);
+      if (kept != null) {
+        unmatched.remove(kept);
+        now.add(kept);
+      } else {
+        now.add(fresh.remove(0));
+      }
+    }
+    listening = List.copyOf(now);
+    unbind(unmatched);
+  }
+
+  /**
+   * Puts {@code next} (null: none) on every socket in place of {@code old} (null: none). Done on
+   * each socket's own loop, and waited for: a handler added from another thread is passed over
+   * until its loop has run handlerAdded, so a client accepted in that window would not be counted,
+   * and the reload would answer before the limit holds.
+   */
+  void replaceLimit(FrontendLimit old, FrontendLimit next) {
+    for (Channel listener : all()) {
+      listener.eventLoop().submit(() -> swap(listener.pipeline(), old, next)).syncUninterruptibly();
+    }
+  }
+
+  private static void swap(ChannelPipeline pipeline, FrontendLimit old, FrontendLimit next) {
+    ChannelHandlerContext present = old == null ? null : pipeline.context(old);
+    if (present != null && next != null) {
+      pipeline.replace(old, null, next);
+    } else if (present != null) {
+      pipeline.remove(old);
+    } else if (next != null) {
+      ChannelHandlerContext speculative = pipeline.context(SpeculativeReads.class);
+      if (speculative != null) {
+        pipeline.addBefore(speculative.name(), null, next);
+      }
+    }
+  }
+
+  /** Every listening socket. */
+  List<Channel> all() {
+    return listening.stream().flatMap(l -> l.sockets().stream()).toList();
+  }
+}
