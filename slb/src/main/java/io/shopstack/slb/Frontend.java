@@ -73,7 +73,25 @@ public final class Frontend {
     splices = new ProxyInitializer(pool, settings(config), checks, traffic);
     limit = limitOf(config);
     sockets = new FrontendSockets(server, workers, acceptor, splices, acceptFailures, () -> limit);
-    sockets.open(config.listenAddresses(), inherited);
+    try {
+      sockets.open(config.listenAddresses(), inherited);
+    } catch (InterruptedException | RuntimeException failed) {
+      checks.close();
+      traffic.forget();
+      throw failed;
+    }
+  }
+
+  /**
+   * A reload removed it: its sockets close (no new clients), its checks stop, and the splices it
+   * has open run until they end, its series leaving /metrics with the last. Returns how many were
+   * open.
+   */
+  int retire() {
+    sockets.close();
+    checks.close();
+    traffic.retire();
+    return traffic.active();
   }
 
   private static ProxyInitializer.Settings settings(FrontendConfig config) {
@@ -92,16 +110,17 @@ public final class Frontend {
       return null;
     }
     if (pausedGauge.compareAndSet(false, true)) {
-      Gauge.builder(
-              "slb_frontend_paused",
-              this,
-              f -> {
-                FrontendLimit now = f.limit;
-                return now != null && now.paused() ? 1 : 0;
-              })
-          .tag("frontend", config.name())
-          .description("1 while accepting is paused: maxConnections clients are being served")
-          .register(registry);
+      traffic.own(
+          Gauge.builder(
+                  "slb_frontend_paused",
+                  this,
+                  f -> {
+                    FrontendLimit now = f.limit;
+                    return now != null && now.paused() ? 1 : 0;
+                  })
+              .tag("frontend", config.name())
+              .description("1 while accepting is paused: maxConnections clients are being served")
+              .register(registry));
     }
     return new FrontendLimit(config.maxConnections());
   }

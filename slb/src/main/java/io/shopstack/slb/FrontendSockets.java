@@ -70,10 +70,20 @@ public final class FrontendSockets {
   void open(List<InetSocketAddress> addresses, InheritedListeners inherited)
       throws InterruptedException {
     List<Listening> opened = new ArrayList<>();
-    for (InetSocketAddress address : addresses) {
-      opened.add(listen(address, inherited));
-      listening = List.copyOf(opened);
+    try {
+      for (InetSocketAddress address : addresses) {
+        opened.add(listen(address, inherited));
+      }
+    } catch (InterruptedException | RuntimeException failed) {
+      unbind(opened); // a frontend a reload adds must leave nothing open when it cannot start
+      throw failed;
     }
+    listening = List.copyOf(opened);
+  }
+
+  /** Closes every socket (a reload removed the frontend): the clients accepted are served on. */
+  void close() {
+    unbind(listening);
   }
 
   /**

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +45,16 @@ public final class SlbServer implements AutoCloseable {
 
   private final SlbConfig config;
   private final PrometheusMeterRegistry registry;
+  // Running frontends: a reload may add and remove some (see Reloaded).
   private final List<Frontend> frontends;
   private final ServerLifecycle lifecycle;
+  // Where a frontend added by a reload opens: set by open.
+  private EventLoopGroup workers;
+  private EventLoopGroup acceptor;
+  private EventLoopGroup healthLoops;
+  // Frontends a reload removed whose splices may still run, by name: one added again under the
+  // same name takes its series over.
+  private final Map<String, Frontend> retired = new ConcurrentHashMap<>();
   private AdminServer admin;
   private final List<RuntimeApi> runtimeApis = new ArrayList<>();
   private Supplier<SlbConfig> configSource;
@@ -59,7 +69,8 @@ public final class SlbServer implements AutoCloseable {
   public SlbServer(SlbConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.frontends = config.frontends().stream().map(Frontend::new).toList();
+    this.frontends =
+        new CopyOnWriteArrayList<>(config.frontends().stream().map(Frontend::new).toList());
     this.lifecycle =
         new ServerLifecycle(config.instance(), config.shutdownDeadline(), config.ioTransport());
   }
@@ -112,27 +123,28 @@ public final class SlbServer implements AutoCloseable {
    */
   public SlbServer start() throws InterruptedException {
     lifecycle.start(this::open);
-    for (Frontend frontend : frontends) {
-      FrontendConfig f = frontend.config();
-      log.info(
-          "{} {} listening on {} ({} transport{}), backends {}, balance {}, PROXY protocol {},"
-              + " health check {}",
-          config.instance(),
-          frontend.name(),
-          frontend.listenAddresses(),
-          lifecycle.transport(),
-          lifecycle.transport() == Transport.EPOLL
-              ? ", SO_REUSEPORT x "
-                  + frontend.listeners().size() / frontend.listenAddresses().size()
-              : Transport.unavailabilityCause() == null
-                  ? ", by configuration"
-                  : ", native epoll unavailable: " + Transport.unavailabilityCause(),
-          frontend.backends().backends(),
-          f.balance(),
-          f.proxyProtocol(),
-          f.healthCheck().type());
-    }
+    frontends.forEach(this::logListening);
     return this;
+  }
+
+  private void logListening(Frontend frontend) {
+    FrontendConfig f = frontend.config();
+    log.info(
+        "{} {} listening on {} ({} transport{}), backends {}, balance {}, PROXY protocol {},"
+            + " health check {}",
+        config.instance(),
+        frontend.name(),
+        frontend.listenAddresses(),
+        lifecycle.transport(),
+        lifecycle.transport() == Transport.EPOLL
+            ? ", SO_REUSEPORT x " + frontend.listeners().size() / frontend.listenAddresses().size()
+            : Transport.unavailabilityCause() == null
+                ? ", by configuration"
+                : ", native epoll unavailable: " + Transport.unavailabilityCause(),
+        frontend.backends().backends(),
+        f.balance(),
+        f.proxyProtocol(),
+        f.healthCheck().type());
   }
 
   private void open(ServerLifecycle server) throws InterruptedException {
@@ -140,9 +152,9 @@ public final class SlbServer implements AutoCloseable {
     int cores = Runtime.getRuntime().availableProcessors();
     // One I/O thread per core serves clients and their backend sides (HAProxy's nbthread), for
     // every frontend; the checks of every pool share one thread of their own.
-    EventLoopGroup workers = server.eventLoops("io", reusePort ? cores : 0);
-    EventLoopGroup healthLoops = server.eventLoops("health", 1);
-    EventLoopGroup acceptor = reusePort ? null : server.eventLoops("accept", 1);
+    workers = server.eventLoops("io", reusePort ? cores : 0);
+    healthLoops = server.eventLoops("health", 1);
+    acceptor = reusePort ? null : server.eventLoops("accept", 1);
     InheritedListeners inherited = handedOver(server);
     List<InetSocketAddress> unclaimed;
     try {
@@ -160,10 +172,8 @@ public final class SlbServer implements AutoCloseable {
           unclaimed.size(),
           unclaimed);
     }
-    Map<String, BackendChanges> changes = new LinkedHashMap<>();
-    frontends.forEach(f -> changes.put(f.name(), f.changes()));
     if (configSource != null) {
-      reload = new ConfigReload(configSource, config, frontends);
+      reload = new ConfigReload(configSource, config, new Reloaded());
     }
     admin =
         new AdminServer(
@@ -175,11 +185,57 @@ public final class SlbServer implements AutoCloseable {
                 Map.of("/backends", new BackendsPage(frontends)))
             .start(server);
     for (RuntimeSocket socket : config.runtimeSockets()) {
-      RuntimeApi api = new RuntimeApi(changes, reload, this::listeners, socket.level());
+      RuntimeApi api = new RuntimeApi(this::changes, reload, this::listeners, socket.level());
       runtimeApis.add(
           socket.tcp() != null
               ? api.start(server, socket.tcp())
               : api.start(server, socket.unix(), listenersFrom != null));
+    }
+  }
+
+  /** Each running frontend's changes by its name, in order: what the runtime API acts on. */
+  private Map<String, BackendChanges> changes() {
+    Map<String, BackendChanges> changes = new LinkedHashMap<>();
+    frontends.forEach(f -> changes.put(f.name(), f.changes()));
+    return changes;
+  }
+
+  /** The frontends as a reload adds and removes them, on this SLB's threads and registry. */
+  private final class Reloaded implements ConfigReload.FrontendSet {
+    @Override
+    public List<Frontend> running() {
+      return List.copyOf(frontends);
+    }
+
+    @Override
+    public Frontend open(FrontendConfig added) throws InterruptedException {
+      Frontend before = retired.remove(added.name());
+      if (before != null) {
+        before.traffic().forget();
+      }
+      Frontend frontend = new Frontend(added);
+      frontend.open(lifecycle, workers, acceptor, healthLoops, registry, InheritedListeners.none());
+      return frontend;
+    }
+
+    @Override
+    public void add(Frontend frontend) {
+      frontends.add(frontend);
+      logListening(frontend);
+    }
+
+    @Override
+    public int retire(Frontend frontend) {
+      frontends.remove(frontend);
+      retired.put(frontend.name(), frontend);
+      int open = frontend.retire();
+      log.info(
+          "{} {} removed: no longer listening on {}, {} connections open finish",
+          config.instance(),
+          frontend.name(),
+          frontend.config().listen(),
+          open);
+      return open;
     }
   }
 
@@ -237,9 +293,9 @@ public final class SlbServer implements AutoCloseable {
     return new Health(true, detail.toString());
   }
 
-  /** Its frontends, in configuration order. */
+  /** Its running frontends, in configuration order, then those reloads added. */
   public List<Frontend> frontends() {
-    return frontends;
+    return List.copyOf(frontends);
   }
 
   /** The frontend of that name, or null. */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -267,6 +268,42 @@ class ReloadedSettingsTest {
   }
 
   @Test
+  void frontendsAddedByAFileThatCannotBeBoundAreClosedAgain() throws Exception {
+    try (var www1 = TcpBackends.namedEcho("www-1");
+        ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String file =
+          """
+          instance: slb-settings
+          admin: "127.0.0.1:0"
+          shutdownSeconds: 1
+          frontends:
+            - {name: www, listen: ["127.0.0.1:0"], backends: ["%1$s"]}
+          """
+              .formatted(www1.hostPort());
+      String added =
+          """
+            - {name: api, listen: ["127.0.0.2:0"], backends: ["%1$s"]}
+            - {name: admin-api, listen: ["127.0.0.1:%2$d"], backends: ["%1$s"]}
+          """
+              .formatted(www1.hostPort(), taken.getLocalPort());
+      try (SlbServer slb = start(file)) {
+        Files.writeString(dir.resolve("slb.yml"), file + added);
+
+        assertThatThrownBy(() -> slb.reload("test"))
+            .hasMessageStartingWith("configuration not reloaded, nothing changed: ")
+            .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        assertThat(slb.frontends()).extracting(Frontend::name).containsExactly("www");
+        assertThat(slb.registry().scrape())
+            .as("the frontend opened before the failing one left nothing behind")
+            .doesNotContain("frontend=\"api\"");
+        assertThat(listeningOn127002())
+            .as("nor a socket: nothing listens on 127.0.0.2 (the kernel's table)")
+            .isEmpty();
+      }
+    }
+  }
+
+  @Test
   void anAddressDoesNotMoveBetweenFrontendsInAReload() throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -300,6 +337,72 @@ class ReloadedSettingsTest {
       assertThat(wwwAddress.getPort()).isEqualTo(port);
       assertThat(NamedSession.backendsOfNewSessions(wwwAddress, 2)).containsOnly("www-1");
     }
+  }
+
+  @Test
+  void aFrontendComesWithAReloadAndGoesWhileItsSessionFlowsOn() throws Exception {
+    String file =
+        """
+        instance: slb-settings
+        admin: "127.0.0.1:0"
+        runtimeApi: "127.0.0.1:0"
+        shutdownSeconds: 1
+        healthCheck: {type: tcp, intervalMillis: 100, rise: 2, fall: 3}
+        frontends:
+        """;
+    try (var www1 = TcpBackends.namedEcho("www-1");
+        var api1 = TcpBackends.namedEcho("api-1")) {
+      String www =
+          "  - {name: www, listen: [\"127.0.0.1:0\"], backends: [\"" + www1.hostPort() + "\"]}\n";
+      String api =
+          "  - {name: api, listen: [\"127.0.0.2:0\"], backends: [\"" + api1.hostPort() + "\"]}\n";
+      try (SlbServer slb = start(file + www)) {
+        assertThat(reload(slb, file + www + api))
+            .isEqualTo(
+                "reloaded\nfrontend api added, listening on [127.0.0.2:0], backends ["
+                    + api1.hostPort()
+                    + "]\n");
+        InetSocketAddress apiAddress = slb.frontend("api").listenAddresses().get(0);
+        assertThat(NamedSession.backendsOfNewSessions(apiAddress, 2)).containsOnly("api-1");
+        assertThat(RuntimeApiTest.command(slb.runtimeApiAddress(), "show servers state"))
+            .contains("api " + api1.hostPort() + " UP");
+        assertThat(slb.registry().scrape())
+            .contains(
+                "slb_connections_accepted_total{frontend=\"api\",instance=\"slb-settings\"} 2.0");
+
+        try (NamedSession open = new NamedSession(apiAddress)) {
+          assertThat(reload(slb, file + www))
+              .isEqualTo("reloaded\nfrontend api removed, 1 connections open finish on it\n");
+          assertThat(slb.frontend("api")).isNull();
+          assertThatThrownBy(() -> new Socket(apiAddress.getAddress(), apiAddress.getPort()))
+              .isInstanceOf(ConnectException.class);
+          assertThat(open.echo("flows on")).isEqualTo("flows on");
+          assertThat(slb.registry().scrape())
+              .as("its series stay while its splice runs")
+              .contains("slb_connections_active{frontend=\"api\",instance=\"slb-settings\"} 1.0");
+          assertThat(NamedSession.backendsOfNewSessions(slb.listenAddresses().get(0), 1))
+              .containsOnly("www-1");
+        }
+        await().atMost(BOUND).until(() -> !slb.registry().scrape().contains("frontend=\"api\""));
+
+        assertThat(reload(slb, file + www + api)).contains("frontend api added");
+        InetSocketAddress again = slb.frontend("api").listenAddresses().get(0);
+        assertThat(NamedSession.backendsOfNewSessions(again, 1)).containsOnly("api-1");
+        assertThat(slb.registry().scrape())
+            .as("counted afresh")
+            .contains(
+                "slb_connections_accepted_total{frontend=\"api\",instance=\"slb-settings\"} 1.0");
+      }
+    }
+  }
+
+  /** The kernel's listening TCP sockets on 127.0.0.2, from /proc/net/tcp (0200007F:port). */
+  private static List<String> listeningOn127002() throws IOException {
+    return Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+        .map(String::trim)
+        .filter(line -> line.split("\\s+")[1].startsWith("0200007F:"))
+        .filter(line -> line.split("\\s+")[3].equals("0A"))
+        .toList();
   }
 
   private static String hostPort(InetSocketAddress address) {

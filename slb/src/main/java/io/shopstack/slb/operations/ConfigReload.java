@@ -21,25 +21,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A reload of the configuration file inside the running SLB (SIGHUP, {@code POST /reload}, the
- * runtime API's {@code reload}): the file is read again and every frontend made what it says. First
- * the listen addresses a frontend gained are bound; if one cannot be (in use, or still another
- * frontend's), those bound are closed again and nothing changes. Then each frontend takes its new
- * keys (listen addresses it lost are closed; balance, PROXY header, timeouts, access log and
- * maxconn apply to the clients accepted from now on; the checks take the new schedule at once) and
- * its backends are compared with its pool: new ones are added (DOWN until their checks pass, or
- * their {@code init-state}; UP until a check fails when no kept backend is in rotation to carry the
- * traffic meanwhile), removed ones leave the pool while their open splices finish, changed weights,
+ * runtime API's {@code reload}): the file is read again and the SLB made what it says. First
+ * whatever must be bound is: the listen addresses a frontend gained and the frontends the file adds
+ * (their checks started); if one cannot be (in use, or still another frontend's), all of that is
+ * closed again and nothing changes. Then frontends the file no longer has stop accepting while
+ * their splices finish, the added ones join, and each kept frontend takes its new keys (listen
+ * addresses it lost are closed; balance, PROXY header, timeouts, access log and maxconn apply to
+ * the clients accepted from now on; the checks take the new schedule at once) and has its backends
+ * compared with its pool: new ones are added (DOWN until their checks pass, or their {@code
+ * init-state}; UP until a check fails when no kept backend is in rotation to carry the traffic
+ * meanwhile), removed ones leave the pool while their open splices finish, changed weights,
  * maxconns and maxqueues are applied. Established connections are never touched and keep the
  * settings they started with, as those of HAProxy's old process do. What is the SLB's own
- * (instance, admin, shutdown, transport, runtime API) and frontends added or removed need a
- * restart, or the reload as a new process (README, "Reload"): the answer names each one that
- * changed and was left as it is. A file that does not load changes nothing.
+ * (instance, admin, shutdown, transport, runtime API) needs a restart, or the reload as a new
+ * process (README, "Reload"): the answer names each key that changed and was left as it is. A file
+ * that does not load changes nothing.
  */
 public final class ConfigReload {
   private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
 
+  /** The running SLB's frontends, as a reload adds and removes them. */
+  public interface FrontendSet {
+    /** The running frontends, in the order they were configured or added. */
+    List<Frontend> running();
+
+    /**
+     * A new frontend with its checks started and its addresses bound, not running yet; when it
+     * cannot be opened, nothing of it is left open.
+     */
+    Frontend open(FrontendConfig config) throws InterruptedException;
+
+    /** Makes an opened frontend one of the running. */
+    void add(Frontend frontend);
+
+    /**
+     * Stops a frontend accepting (a refused reload's new one, or one the file no longer has); its
+     * open splices finish. Returns how many were open.
+     */
+    int retire(Frontend frontend);
+  }
+
   private final Supplier<SlbConfig> source;
-  private final List<Frontend> frontends;
+  private final FrontendSet frontends;
   private final SlbConfig running;
 
   /**
@@ -47,31 +70,36 @@ public final class ConfigReload {
    * @param running the configuration the SLB was started with, for the keys a reload cannot apply
    * @param frontends the running frontends
    */
-  public ConfigReload(Supplier<SlbConfig> source, SlbConfig running, List<Frontend> frontends) {
+  public ConfigReload(Supplier<SlbConfig> source, SlbConfig running, FrontendSet frontends) {
     this.source = source;
     this.running = running;
-    this.frontends = List.copyOf(frontends);
+    this.frontends = frontends;
   }
 
   /** Reloads; the answer lists what changed, one line each. Serialised: one reload at a time. */
   public synchronized String reload(String by) {
+    List<Frontend> before = frontends.running();
     SlbConfig next;
-    Map<String, List<BackendSpec>> specs = new LinkedHashMap<>();
     Map<Frontend, List<FrontendSockets.Listening>> bound = new LinkedHashMap<>();
+    List<Frontend> opened = new ArrayList<>();
     try {
       next = source.get();
-      for (FrontendConfig frontend : next.frontends()) {
-        specs.put(frontend.name(), frontend.backendSpecs());
-      }
-      checkNoAddressMoves(next);
-      for (Frontend frontend : frontends) {
+      next.frontends().forEach(FrontendConfig::backendSpecs); // each one parses, or nothing moves
+      checkNoAddressMoves(next, before);
+      for (Frontend frontend : before) {
         FrontendConfig then = next.frontend(frontend.name());
         if (then != null) {
           bound.put(frontend, frontend.bindAdded(then));
         }
       }
+      for (FrontendConfig then : next.frontends()) {
+        if (named(before, then.name()) == null) {
+          opened.add(frontends.open(then));
+        }
+      }
     } catch (RuntimeException | InterruptedException invalid) {
       bound.values().forEach(Frontend::unbind);
+      opened.forEach(frontends::retire);
       if (invalid instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -80,18 +108,36 @@ public final class ConfigReload {
           "configuration not reloaded, nothing changed: " + invalid.getMessage(), invalid);
     }
     // With one frontend the lines say what they always said; with several each names its own.
-    boolean several = frontends.size() > 1 || next.frontends().size() > 1;
+    boolean several = before.size() > 1 || next.frontends().size() > 1;
     StringBuilder answer = new StringBuilder();
-    for (Frontend frontend : frontends) {
+    for (Frontend frontend : before) {
       FrontendConfig then = next.frontend(frontend.name());
       if (then == null) {
+        int open = frontends.retire(frontend);
+        answer.append(
+            "frontend "
+                + frontend.name()
+                + " removed, "
+                + open
+                + " connections open finish on it\n");
         continue;
       }
       StringBuilder lines = new StringBuilder();
       frontend.reconfigure(then, bound.get(frontend)).forEach(l -> lines.append(l).append('\n'));
-      lines.append(apply(specs.get(frontend.name()), frontend.changes(), by));
+      lines.append(apply(then.backendSpecs(), frontend.changes(), by));
       answer.append(
           several ? lines.toString().replaceAll("(?m)^(?=.)", frontend.name() + ": ") : lines);
+    }
+    for (Frontend frontend : opened) {
+      frontends.add(frontend);
+      answer.append(
+          "frontend "
+              + frontend.name()
+              + " added, listening on "
+              + frontend.config().listen()
+              + ", backends "
+              + frontend.config().backends()
+              + "\n");
     }
     List<String> notApplied = notApplied(next);
     if (!notApplied.isEmpty()) {
@@ -104,14 +150,18 @@ public final class ConfigReload {
     return "reloaded\n" + text;
   }
 
+  private static Frontend named(List<Frontend> frontends, String name) {
+    return frontends.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+  }
+
   /**
    * Refuses an address one frontend gains while another still listens on it: bound beside it
    * (SO_REUSEPORT) the kernel would spread its clients over both pools until the other let go.
    */
-  private void checkNoAddressMoves(SlbConfig next) {
+  private static void checkNoAddressMoves(SlbConfig next, List<Frontend> running) {
     for (FrontendConfig then : next.frontends()) {
       for (InetSocketAddress address : then.listenAddresses()) {
-        for (Frontend other : frontends) {
+        for (Frontend other : running) {
           if (!other.name().equals(then.name()) && other.listensOn(address)) {
             throw new IllegalArgumentException(
                 "slb: frontend "
@@ -191,16 +241,6 @@ public final class ConfigReload {
     differs(keys, "transport", SlbConfig::transport, running, next);
     differs(keys, "runtimeApi", SlbConfig::runtimeApi, running, next);
     differs(keys, "runtimeApiLevel", SlbConfig::runtimeApiLevel, running, next);
-    for (Frontend now : frontends) {
-      if (next.frontend(now.name()) == null) {
-        keys.add("frontend " + now.name() + " removed");
-      }
-    }
-    for (FrontendConfig added : next.frontends()) {
-      if (frontends.stream().noneMatch(f -> f.name().equals(added.name()))) {
-        keys.add("frontend " + added.name() + " added");
-      }
-    }
     return keys;
   }
 

@@ -53,13 +53,14 @@ public final class RuntimeApi {
   private RuntimeSocketPath path;
 
   /**
-   * @param changes each frontend's changes by its name, in configuration order
+   * @param changes each running frontend's changes by its name, in configuration order, asked per
+   *     command
    * @param reload null when the SLB was started without a file to read again
    * @param listeners the SLB's listening sockets, handed over on {@code _getsocks}
    * @param level what this socket's clients may do (HAProxy's {@code level})
    */
   public RuntimeApi(
-      Map<String, BackendChanges> changes,
+      Supplier<Map<String, BackendChanges>> changes,
       ConfigReload reload,
       Supplier<List<Channel>> listeners,
       RuntimeLevel level) {

@@ -7,6 +7,7 @@ import io.shopstack.slb.backend.BackendState;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The runtime API's language, a subset of HAProxy's with its words, so an operator's habits (and
@@ -38,19 +39,19 @@ final class RuntimeCommands {
       help
       """;
 
-  private final Map<String, BackendChanges> frontends;
-  private final List<String> order;
+  // Asked per command: a reload may add or remove frontends.
+  private final Supplier<Map<String, BackendChanges>> frontends;
   private final ConfigReload reload;
   private final RuntimeLevel level;
 
   /**
-   * @param frontends each frontend's changes by its name, in configuration order
+   * @param frontends each running frontend's changes by its name, in configuration order
    * @param reload may be null: the SLB was started without a file to read again
    * @param level what this socket's clients may do
    */
-  RuntimeCommands(Map<String, BackendChanges> frontends, ConfigReload reload, RuntimeLevel level) {
-    this.frontends = Map.copyOf(frontends);
-    this.order = List.copyOf(frontends.keySet());
+  RuntimeCommands(
+      Supplier<Map<String, BackendChanges>> frontends, ConfigReload reload, RuntimeLevel level) {
+    this.frontends = frontends;
     this.reload = reload;
     this.level = level;
   }
@@ -91,7 +92,7 @@ final class RuntimeCommands {
         };
       case "show servers":
         StringBuilder state = new StringBuilder(BackendChanges.SHOW_HEADER);
-        order.forEach(name -> state.append(frontends.get(name).show()));
+        frontends.get().values().forEach(frontend -> state.append(frontend.show()));
         return state.toString();
       default:
         break;
@@ -143,17 +144,24 @@ final class RuntimeCommands {
     }
     String word = words.get(2);
     int slash = word.indexOf('/');
+    Map<String, BackendChanges> running = frontends.get();
     if (slash < 0) {
-      if (order.size() == 1) {
-        return frontends.get(order.get(0));
+      if (running.size() == 1) {
+        return running.values().iterator().next();
       }
       throw new IllegalArgumentException(
-          "name the frontend, FRONTEND/" + word + ", one of " + String.join(", ", order));
+          "name the frontend, FRONTEND/"
+              + word
+              + ", one of "
+              + String.join(", ", running.keySet()));
     }
-    BackendChanges changes = frontends.get(word.substring(0, slash));
+    BackendChanges changes = running.get(word.substring(0, slash));
     if (changes == null) {
       throw new IllegalArgumentException(
-          "no frontend " + word.substring(0, slash) + "; there are " + String.join(", ", order));
+          "no frontend "
+              + word.substring(0, slash)
+              + "; there are "
+              + String.join(", ", running.keySet()));
     }
     return changes;
   }

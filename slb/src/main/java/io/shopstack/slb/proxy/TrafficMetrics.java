@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 
@@ -40,81 +42,127 @@ public final class TrafficMetrics implements BackendPool.Listener {
   private final Map<Backend, Counter> backendConnections = new ConcurrentHashMap<>();
   private final Map<Backend, Counter> connectFailures = new ConcurrentHashMap<>();
   private final Map<Backend, List<Meter>> backendMeters = new ConcurrentHashMap<>();
+  // The frontend's own series; they leave /metrics with the frontend (see retire).
+  private final List<Meter> frontendMeters = new CopyOnWriteArrayList<>();
+  private volatile boolean retired;
+  private final AtomicBoolean forgotten = new AtomicBoolean();
 
   /** The counters of one frontend and its pool, each tagged {@code frontend="name"}. */
   public TrafficMetrics(MeterRegistry registry, String frontendName, BackendPool pool) {
     this.frontend = Tags.of("frontend", frontendName);
-    accepted =
-        Counter.builder("slb_connections_accepted")
-            .tags(frontend)
-            .description("client connections accepted")
-            .register(registry);
-    Gauge.builder("slb_connections_active", active, AtomicInteger::get)
-        .tags(frontend)
-        .description("client connections open now")
-        .register(registry);
-    noBackend =
-        Counter.builder("slb_connections_no_backend")
-            .tags(frontend)
-            .description("client connections closed because no backend could be reached")
-            .register(registry);
-    idleClosed =
-        Counter.builder("slb_connections_idle_closed")
-            .tags(frontend)
-            .description("spliced connections closed after the idle timeout")
-            .register(registry);
-    firstByteTimeouts =
-        Counter.builder("slb_connections_first_byte_timeout")
-            .tags(frontend)
-            .description("clients closed for sending nothing within the first-byte timeout")
-            .register(registry);
-    openAtStop =
-        Counter.builder("slb_connections_open_at_stop")
-            .tags(frontend)
-            .description("spliced connections still open when the SLB began to stop")
-            .register(registry);
-    noSocket =
-        Counter.builder("slb_connections_no_socket")
-            .tags(frontend)
-            .description(
-                "clients refused because the SLB could not open a backend socket (file descriptors)")
-            .register(registry);
-    queued =
-        Counter.builder("slb_connections_queued")
-            .tags(frontend)
-            .description(
-                "clients that waited in the queue because every backend was at its maxconn")
-            .register(registry);
-    queueTimeouts =
-        Counter.builder("slb_connections_queue_timeout")
-            .tags(frontend)
-            .description("queued clients closed after the queue timeout, no backend slot freed")
-            .register(registry);
-    FunctionCounter.builder(
-            "slb_connections_queue_redispatched", pool.queue(), BackendQueue::redispatched)
-        .tags(frontend)
-        .description(
-            "hashed clients sent to another backend because their own backend's queue held its"
-                + " maxqueue")
-        .register(registry);
-    Gauge.builder("slb_queue_length", pool.queue(), q -> q.size())
-        .tags(frontend)
-        .description("clients waiting for a backend slot now")
-        .register(registry);
-    bytesIn =
-        Counter.builder("slb_bytes_in")
-            .tags(frontend)
-            .description("bytes received from clients")
-            .register(registry);
-    bytesOut =
-        Counter.builder("slb_bytes_out")
-            .tags(frontend)
-            .description("bytes sent to clients")
-            .register(registry);
     this.registry = registry;
+    accepted =
+        own(
+            Counter.builder("slb_connections_accepted")
+                .tags(frontend)
+                .description("client connections accepted")
+                .register(registry));
+    own(
+        Gauge.builder("slb_connections_active", active, AtomicInteger::get)
+            .tags(frontend)
+            .description("client connections open now")
+            .register(registry));
+    noBackend =
+        own(
+            Counter.builder("slb_connections_no_backend")
+                .tags(frontend)
+                .description("client connections closed because no backend could be reached")
+                .register(registry));
+    idleClosed =
+        own(
+            Counter.builder("slb_connections_idle_closed")
+                .tags(frontend)
+                .description("spliced connections closed after the idle timeout")
+                .register(registry));
+    firstByteTimeouts =
+        own(
+            Counter.builder("slb_connections_first_byte_timeout")
+                .tags(frontend)
+                .description("clients closed for sending nothing within the first-byte timeout")
+                .register(registry));
+    openAtStop =
+        own(
+            Counter.builder("slb_connections_open_at_stop")
+                .tags(frontend)
+                .description("spliced connections still open when the SLB began to stop")
+                .register(registry));
+    noSocket =
+        own(
+            Counter.builder("slb_connections_no_socket")
+                .tags(frontend)
+                .description(
+                    "clients refused because the SLB could not open a backend socket (file descriptors)")
+                .register(registry));
+    queued =
+        own(
+            Counter.builder("slb_connections_queued")
+                .tags(frontend)
+                .description(
+                    "clients that waited in the queue because every backend was at its maxconn")
+                .register(registry));
+    queueTimeouts =
+        own(
+            Counter.builder("slb_connections_queue_timeout")
+                .tags(frontend)
+                .description("queued clients closed after the queue timeout, no backend slot freed")
+                .register(registry));
+    own(
+        FunctionCounter.builder(
+                "slb_connections_queue_redispatched", pool.queue(), BackendQueue::redispatched)
+            .tags(frontend)
+            .description(
+                "hashed clients sent to another backend because their own backend's queue held its"
+                    + " maxqueue")
+            .register(registry));
+    own(
+        Gauge.builder("slb_queue_length", pool.queue(), q -> q.size())
+            .tags(frontend)
+            .description("clients waiting for a backend slot now")
+            .register(registry));
+    bytesIn =
+        own(
+            Counter.builder("slb_bytes_in")
+                .tags(frontend)
+                .description("bytes received from clients")
+                .register(registry));
+    bytesOut =
+        own(
+            Counter.builder("slb_bytes_out")
+                .tags(frontend)
+                .description("bytes sent to clients")
+                .register(registry));
     this.queue = pool.queue();
     pool.backends().forEach(this::added);
     pool.addListener(this);
+  }
+
+  /** Registered by this frontend: leaves /metrics with it. */
+  public <M extends Meter> M own(M meter) {
+    frontendMeters.add(meter);
+    return meter;
+  }
+
+  /**
+   * The frontend was removed by a reload: its series stay while its open connections finish, as a
+   * removed backend's do, and leave with the last one (at once when none is open).
+   */
+  public void retire() {
+    retired = true;
+    if (active.get() == 0) {
+      forget();
+    }
+  }
+
+  /**
+   * Takes every series of this frontend and its backends off /metrics, now: at its last connection
+   * after {@link #retire}, or when a frontend of the same name is added while this one still drains
+   * (its series are the new one's from then on). Once only.
+   */
+  public void forget() {
+    if (forgotten.compareAndSet(false, true)) {
+      frontendMeters.forEach(registry::remove);
+      backendMeters.values().forEach(meters -> meters.forEach(registry::remove));
+    }
   }
 
   private Gauge backendGauge(
@@ -205,13 +253,20 @@ public final class TrafficMetrics implements BackendPool.Listener {
     return counter == null ? 0 : (long) counter.count();
   }
 
+  /** Client connections open now. */
+  public int active() {
+    return active.get();
+  }
+
   void clientOpened() {
     accepted.increment();
     active.incrementAndGet();
   }
 
   void clientClosed() {
-    active.decrementAndGet();
+    if (active.decrementAndGet() == 0 && retired) {
+      forget();
+    }
   }
 
   void noBackend() {
