@@ -7,16 +7,8 @@ import io.shopstack.slb.backend.Backend;
 import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.health.BackendHealth;
 import io.shopstack.slb.health.HealthCheck;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -29,57 +21,6 @@ import org.junit.jupiter.api.Test;
 class KillUnderLoadTest {
   private static final Duration BOUND = Duration.ofSeconds(20);
   private static final int CLIENTS = 4;
-  private static final int MAX_REQUESTS_PER_CLIENT = 20_000;
-
-  /** Request/response clients on their own connections, as fast as they go, until stopped. */
-  private static final class Load implements AutoCloseable {
-    final AtomicInteger failures = new AtomicInteger();
-    final AtomicInteger served = new AtomicInteger();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
-
-    Load(InetSocketAddress vip) {
-      long deadline = System.nanoTime() + BOUND.multipliedBy(3).toNanos();
-      for (int i = 0; i < CLIENTS; i++) {
-        Thread thread =
-            new Thread(
-                () -> {
-                  for (int n = 0;
-                      n < MAX_REQUESTS_PER_CLIENT && !stop.get() && System.nanoTime() < deadline;
-                      n++) {
-                    if (request(vip) == null) {
-                      failures.incrementAndGet();
-                    } else {
-                      served.incrementAndGet();
-                    }
-                  }
-                },
-                "load-" + i);
-        thread.start();
-        threads.add(thread);
-      }
-    }
-
-    private static String request(InetSocketAddress vip) {
-      try (Socket socket = new Socket(vip.getAddress(), vip.getPort())) {
-        socket.setSoTimeout(5000);
-        socket.getOutputStream().write("GET\n".getBytes(StandardCharsets.UTF_8));
-        return new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
-            .readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      stop.set(true);
-      for (Thread thread : threads) {
-        thread.join(BOUND.toMillis());
-      }
-    }
-  }
 
   private static double metric(SlbServer slb, String name, String backend) {
     return slb.registry().get(name).tag("backend", backend).counter().count();
@@ -101,7 +42,7 @@ class KillUnderLoadTest {
                 .start()) {
       InetSocketAddress vip = slb.listenAddresses().get(0);
       Backend backend1 = slb.backends().backends().get(0);
-      try (Load load = new Load(vip)) {
+      try (ConnectionLoad load = new ConnectionLoad(vip, CLIENTS, BOUND.multipliedBy(3))) {
         await().atMost(BOUND).until(() -> answered1.get() >= 50 && answered2.get() >= 50);
 
         order1.kill();
