@@ -201,7 +201,7 @@ public final class SlbServer implements AutoCloseable {
   }
 
   /** The frontends as a reload adds and removes them, on this SLB's threads and registry. */
-  private final class Reloaded implements ConfigReload.FrontendSet {
+  private final class Reloaded implements ConfigReload.RunningSlb {
     @Override
     public List<Frontend> running() {
       return List.copyOf(frontends);
@@ -236,6 +236,11 @@ public final class SlbServer implements AutoCloseable {
           frontend.config().listen(),
           open);
       return open;
+    }
+
+    @Override
+    public void shutdownDeadline(Duration deadline) {
+      lifecycle.shutdownDeadline(deadline);
     }
   }
 

@@ -214,6 +214,24 @@ class ReloadedSettingsTest {
   }
 
   @Test
+  void aReloadedShutdownDeadlineHoldsForTheNextStop() throws Exception {
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        SlbServer slb = start(file(Map.of("backends", backends(order1))))) {
+      try (NamedSession open = new NamedSession(slb.listenAddresses().get(0))) {
+        assertThat(reload(slb, file(Map.of("backends", backends(order1), "shutdownSeconds", "2"))))
+            .isEqualTo("reloaded\nshutdownSeconds 1 -> 2\n");
+        long stopping = System.nanoTime();
+        slb.close();
+        long millis = (System.nanoTime() - stopping) / 1_000_000;
+        assertThat(millis)
+            .as("the open splice ran until the new deadline")
+            .isBetween(1_900L, 8_000L);
+        assertThat(open.in.readLine()).as("then cut").isNull();
+      }
+    }
+  }
+
+  @Test
   void theChecksTakeTheReloadedScheduleAtOnce() throws Exception {
     try (var order1 = TcpBackends.namedEcho("order-1");
         var order2 = TcpBackends.namedEcho("order-2")) {

@@ -9,6 +9,7 @@ import io.shopstack.slb.backend.BackendPool;
 import io.shopstack.slb.backend.BackendSpec;
 import io.shopstack.slb.backend.BackendState;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,16 +33,16 @@ import org.slf4j.LoggerFactory;
  * init-state}; UP until a check fails when no kept backend is in rotation to carry the traffic
  * meanwhile), removed ones leave the pool while their open splices finish, changed weights,
  * maxconns and maxqueues are applied. Established connections are never touched and keep the
- * settings they started with, as those of HAProxy's old process do. What is the SLB's own
- * (instance, admin, shutdown, transport, runtime API) needs a restart, or the reload as a new
- * process (README, "Reload"): the answer names each key that changed and was left as it is. A file
- * that does not load changes nothing.
+ * settings they started with, as those of HAProxy's old process do; {@code shutdownSeconds} holds
+ * for the next stop. What is the SLB's own identity and ports (instance, admin, transport, runtime
+ * API) needs a restart, or the reload as a new process (README, "Reload"): the answer names each
+ * key that changed and was left as it is. A file that does not load changes nothing.
  */
 public final class ConfigReload {
   private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
 
-  /** The running SLB's frontends, as a reload adds and removes them. */
-  public interface FrontendSet {
+  /** The running SLB as a reload changes it: its frontends and its shutdown deadline. */
+  public interface RunningSlb {
     /** The running frontends, in the order they were configured or added. */
     List<Frontend> running();
 
@@ -59,26 +60,31 @@ public final class ConfigReload {
      * open splices finish. Returns how many were open.
      */
     int retire(Frontend frontend);
+
+    /** How long a stop from now on lets open splices run ({@code shutdownSeconds}). */
+    void shutdownDeadline(Duration deadline);
   }
 
   private final Supplier<SlbConfig> source;
-  private final FrontendSet frontends;
+  private final RunningSlb slb;
   private final SlbConfig running;
+  private Duration shutdown; // as the last reload left it
 
   /**
    * @param source reads the configuration again (file and environment), throwing when it is invalid
    * @param running the configuration the SLB was started with, for the keys a reload cannot apply
-   * @param frontends the running frontends
+   * @param slb the running SLB, whose frontends and shutdown deadline a reload changes
    */
-  public ConfigReload(Supplier<SlbConfig> source, SlbConfig running, FrontendSet frontends) {
+  public ConfigReload(Supplier<SlbConfig> source, SlbConfig running, RunningSlb slb) {
     this.source = source;
     this.running = running;
-    this.frontends = frontends;
+    this.slb = slb;
+    this.shutdown = running.shutdownDeadline();
   }
 
   /** Reloads; the answer lists what changed, one line each. Serialised: one reload at a time. */
   public synchronized String reload(String by) {
-    List<Frontend> before = frontends.running();
+    List<Frontend> before = slb.running();
     SlbConfig next;
     Map<Frontend, List<FrontendSockets.Listening>> bound = new LinkedHashMap<>();
     List<Frontend> opened = new ArrayList<>();
@@ -94,12 +100,12 @@ public final class ConfigReload {
       }
       for (FrontendConfig then : next.frontends()) {
         if (named(before, then.name()) == null) {
-          opened.add(frontends.open(then));
+          opened.add(slb.open(then));
         }
       }
     } catch (RuntimeException | InterruptedException invalid) {
       bound.values().forEach(Frontend::unbind);
-      opened.forEach(frontends::retire);
+      opened.forEach(slb::retire);
       if (invalid instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -113,7 +119,7 @@ public final class ConfigReload {
     for (Frontend frontend : before) {
       FrontendConfig then = next.frontend(frontend.name());
       if (then == null) {
-        int open = frontends.retire(frontend);
+        int open = slb.retire(frontend);
         answer.append(
             "frontend "
                 + frontend.name()
@@ -129,7 +135,7 @@ public final class ConfigReload {
           several ? lines.toString().replaceAll("(?m)^(?=.)", frontend.name() + ": ") : lines);
     }
     for (Frontend frontend : opened) {
-      frontends.add(frontend);
+      slb.add(frontend);
       answer.append(
           "frontend "
               + frontend.name()
@@ -138,6 +144,12 @@ public final class ConfigReload {
               + ", backends "
               + frontend.config().backends()
               + "\n");
+    }
+    if (!next.shutdownDeadline().equals(shutdown)) {
+      slb.shutdownDeadline(next.shutdownDeadline());
+      answer.append(
+          "shutdownSeconds " + shutdown.toSeconds() + " -> " + next.shutdownSeconds() + "\n");
+      shutdown = next.shutdownDeadline();
     }
     List<String> notApplied = notApplied(next);
     if (!notApplied.isEmpty()) {
@@ -237,7 +249,6 @@ public final class ConfigReload {
     List<String> keys = new ArrayList<>();
     differs(keys, "instance", SlbConfig::instance, running, next);
     differs(keys, "admin", SlbConfig::admin, running, next);
-    differs(keys, "shutdownSeconds", SlbConfig::shutdownSeconds, running, next);
     differs(keys, "transport", SlbConfig::transport, running, next);
     differs(keys, "runtimeApi", SlbConfig::runtimeApi, running, next);
     differs(keys, "runtimeApiLevel", SlbConfig::runtimeApiLevel, running, next);

@@ -47,7 +47,8 @@ public final class ServerLifecycle implements AutoCloseable {
   }
 
   private final String instance;
-  private final Duration shutdownDeadline;
+  // A service may change it while it runs (the SLB's reload); read once by close().
+  private volatile Duration shutdownDeadline;
   private final Transport transport;
   private final EventLoops eventLoops;
   private final Listeners listeners;
@@ -204,6 +205,7 @@ public final class ServerLifecycle implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    Duration deadline = shutdownDeadline;
     long begin = System.nanoTime();
     RuntimeException failure = null;
     try {
@@ -211,19 +213,19 @@ public final class ServerLifecycle implements AutoCloseable {
     } catch (RuntimeException e) {
       failure = e;
     }
-    DrainFigures drain = connections.drain(shutdownDeadline);
+    DrainFigures drain = connections.drain(deadline);
     lastDrain = drain;
     if (drain.cut() > 0) {
       log.warn(
           "{}: cut {} connections still open at the {} shutdown deadline",
           instance,
           drain.cut(),
-          shutdownDeadline);
+          deadline);
     }
     // The loops still get their quiet period, so the last writes of a drained connection (and the
     // closes of cut ones) go out even when the drain used the whole deadline.
-    Duration quiet = min(QUIET_PERIOD, shutdownDeadline);
-    Duration left = shutdownDeadline.minusNanos(System.nanoTime() - begin);
+    Duration quiet = min(QUIET_PERIOD, deadline);
+    Duration left = deadline.minusNanos(System.nanoTime() - begin);
     boolean inTime = eventLoops.shutDown(quiet, left.compareTo(quiet) < 0 ? quiet : left);
     while (true) {
       AutoCloseable resource;
@@ -252,11 +254,22 @@ public final class ServerLifecycle implements AutoCloseable {
           instance,
           millis,
           drain,
-          shutdownDeadline);
+          deadline);
     }
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * How long a {@link #close()} from now on lets in-flight work run (a reloaded configuration's
+   * value); a close already under way keeps the deadline it began with.
+   */
+  public void shutdownDeadline(Duration deadline) {
+    if (deadline.isNegative()) {
+      throw new IllegalArgumentException("shutdown deadline must not be negative");
+    }
+    this.shutdownDeadline = deadline;
   }
 
   /** What the drain of the last {@link #close()} came to (none before a close). */
