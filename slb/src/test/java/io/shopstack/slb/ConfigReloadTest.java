@@ -3,7 +3,6 @@ package io.shopstack.slb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.slb.backend.Backend;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,11 +60,9 @@ class ConfigReloadTest {
     try (var order1 = TcpBackends.namedEcho("order-1");
         var order2 = TcpBackends.namedEcho("order-2");
         var order3 = TcpBackends.namedEcho("order-3")) {
-      Files.writeString(config, file("roundrobin", order1.hostPort(), order2.hostPort()));
       try (SlbServer slb =
-          new SlbServer(ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-              .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-              .start()) {
+          SlbConfigs.startFromFile(
+              config, file("roundrobin", order1.hostPort(), order2.hostPort()))) {
         InetSocketAddress vip = slb.listenAddresses().get(0);
         Backend backend1 = slb.backends().find(order1.hostPort());
         try (NamedSession first = new NamedSession(vip);
@@ -110,11 +106,8 @@ class ConfigReloadTest {
     Path config = dir.resolve("slb.yml");
     try (var order1 = TcpBackends.namedEcho("order-1");
         var order2 = TcpBackends.namedEcho("order-2")) {
-      Files.writeString(config, file("roundrobin", order1.hostPort()));
       try (SlbServer slb =
-          new SlbServer(ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-              .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-              .start()) {
+          SlbConfigs.startFromFile(config, file("roundrobin", order1.hostPort()))) {
         InetSocketAddress vip = slb.listenAddresses().get(0);
         try (NamedSession before = new NamedSession(vip)) {
           Files.writeString(config, file("roundrobin", order2.hostPort()));
@@ -137,11 +130,8 @@ class ConfigReloadTest {
   void aFileThatDoesNotLoadChangesNothing() throws Exception {
     Path config = dir.resolve("slb.yml");
     try (var order1 = TcpBackends.namedEcho("order-1")) {
-      Files.writeString(config, file("roundrobin", order1.hostPort()));
       try (SlbServer slb =
-          new SlbServer(ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-              .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-              .start()) {
+          SlbConfigs.startFromFile(config, file("roundrobin", order1.hostPort()))) {
         Files.writeString(config, file("roundrobin", order1.hostPort() + " weight=heavy"));
         var refused = reload(slb);
         assertThat(refused.statusCode()).isEqualTo(400);

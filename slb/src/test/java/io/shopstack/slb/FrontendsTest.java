@@ -62,11 +62,7 @@ class FrontendsTest {
   }
 
   private SlbServer start(String yaml) throws Exception {
-    Path config = dir.resolve("slb.yml");
-    Files.writeString(config, yaml);
-    return new SlbServer(ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-        .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-        .start();
+    return SlbConfigs.startFromFile(dir.resolve("slb.yml"), yaml);
   }
 
   /** The first line a backend of {@code api} answers: what the PROXY header it got claimed. */

@@ -2,13 +2,11 @@ package io.shopstack.slb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shopstack.common.config.ConfigLoader;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,11 +65,7 @@ class ReloadUnderLoadTest {
                   "maxConnections: 50\nfirstByteTimeoutSeconds: 5",
                   "{type: none}"));
       Path file = dir.resolve("slb.yml");
-      Files.writeString(file, versions.get(0));
-      try (SlbServer slb =
-          new SlbServer(ConfigLoader.load(SlbConfig.class, file.toString(), Map.of()))
-              .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, file.toString(), Map.of()))
-              .start()) {
+      try (SlbServer slb = SlbConfigs.startFromFile(file, versions.get(0))) {
         InetSocketAddress vip = slb.listenAddresses().get(0);
         int reloads = 0;
         ConnectionLoad load = new ConnectionLoad(vip, CLIENTS, BOUND);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.slb.backend.BackendState;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,11 +61,7 @@ class ReloadedSettingsTest {
   }
 
   private SlbServer start(String yaml) throws Exception {
-    Path config = dir.resolve("slb.yml");
-    Files.writeString(config, yaml);
-    return new SlbServer(ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-        .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, config.toString(), Map.of()))
-        .start();
+    return SlbConfigs.startFromFile(dir.resolve("slb.yml"), yaml);
   }
 
   /** Writes {@code yaml} as the file and reloads; the answer. */

@@ -1,7 +1,11 @@
 package io.shopstack.slb;
 
+import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.slb.health.HealthCheck;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Test configurations: one SLB on 127.0.0.1 with ephemeral ports in front of the given backends,
@@ -29,6 +33,17 @@ final class SlbConfigs {
 
   private SlbConfigs(List<String> backends) {
     this.backends = backends;
+  }
+
+  /**
+   * An SLB started from {@code file}, written with {@code yaml} first, that reads it again on a
+   * reload, as {@code SlbMain} runs one from its {@code slb.yml}.
+   */
+  static SlbServer startFromFile(Path file, String yaml) throws Exception {
+    Files.writeString(file, yaml);
+    return new SlbServer(ConfigLoader.load(SlbConfig.class, file.toString(), Map.of()))
+        .reloadingFrom(() -> ConfigLoader.load(SlbConfig.class, file.toString(), Map.of()))
+        .start();
   }
 
   /** An SLB spreading connections over {@code backends} ({@code host:port [weight=N]}). */
