@@ -35,6 +35,7 @@ public final class Frontend {
   private volatile FrontendLimit limit;
   private final AtomicBoolean pausedGauge = new AtomicBoolean();
   private MeterRegistry registry;
+  private ServerLifecycle server;
   private final AcceptFailures acceptFailures =
       new AcceptFailures(
           () -> {
@@ -53,6 +54,8 @@ public final class Frontend {
    * @param acceptor the one accepting thread when there is no SO_REUSEPORT, else null
    * @param inherited sockets the SLB this one replaces handed over: its listen addresses' are taken
    *     over instead of bound anew
+   * @param accepting false for a frontend a reload adds: it takes clients from {@link
+   *     #startAccepting} on, once the reload cannot be refused any more
    */
   void open(
       ServerLifecycle server,
@@ -60,8 +63,10 @@ public final class Frontend {
       EventLoopGroup acceptor,
       EventLoopGroup healthLoops,
       MeterRegistry registry,
-      InheritedListeners inherited)
+      InheritedListeners inherited,
+      boolean accepting)
       throws InterruptedException {
+    this.server = server;
     this.registry = registry;
     checks =
         server.track(
@@ -74,12 +79,17 @@ public final class Frontend {
     limit = limitOf(config);
     sockets = new FrontendSockets(server, workers, acceptor, splices, acceptFailures, () -> limit);
     try {
-      sockets.open(config.listenAddresses(), inherited);
+      sockets.open(config.listenAddresses(), inherited, accepting);
     } catch (InterruptedException | RuntimeException failed) {
-      checks.close();
+      stop();
       traffic.forget();
       throw failed;
     }
+  }
+
+  /** A frontend a reload added takes clients now (its sockets were bound not accepting). */
+  void startAccepting() {
+    sockets.startAccepting(sockets.listening());
   }
 
   /**
@@ -88,10 +98,24 @@ public final class Frontend {
    * open.
    */
   int retire() {
-    sockets.close();
-    checks.close();
+    stop();
     traffic.retire();
     return traffic.active();
+  }
+
+  /** A frontend a refused reload had opened: closed, and its series gone, at once. */
+  void discard() {
+    stop();
+    traffic.forget();
+  }
+
+  private void stop() {
+    if (sockets != null) {
+      sockets.close();
+    }
+    checks.close();
+    server.untrack(checks);
+    splices.retire();
   }
 
   private static ProxyInitializer.Settings settings(FrontendConfig config) {

@@ -66,13 +66,16 @@ public final class FrontendSockets {
   /**
    * Binds every address, or takes over the sockets of it {@code inherited} holds (handed over by
    * the SLB this one replaces).
+   *
+   * @param accepting false for a frontend a reload adds: its sockets take no client until {@link
+   *     #startAccepting} (connections wait in their accept queues meanwhile)
    */
-  void open(List<InetSocketAddress> addresses, InheritedListeners inherited)
+  void open(List<InetSocketAddress> addresses, InheritedListeners inherited, boolean accepting)
       throws InterruptedException {
     List<Listening> opened = new ArrayList<>();
     try {
       for (InetSocketAddress address : addresses) {
-        opened.add(listen(address, inherited));
+        opened.add(listen(address, inherited, accepting));
       }
     } catch (InterruptedException | RuntimeException failed) {
       unbind(opened); // a frontend a reload adds must leave nothing open when it cannot start
@@ -90,12 +93,17 @@ public final class FrontendSockets {
    * Binds one listen address (or takes the replaced SLB's sockets of it over). If one of its
    * sockets cannot be bound, those already bound for it are closed before the failure is thrown.
    */
-  private Listening listen(InetSocketAddress address, InheritedListeners inherited)
+  private Listening listen(
+      InetSocketAddress address, InheritedListeners inherited, boolean accepting)
       throws InterruptedException {
     List<Channel> sockets = new ArrayList<>();
     try {
       if (acceptor != null) {
-        sockets.add(server.bind("listener", bootstrap(acceptor, workers), address));
+        sockets.add(
+            server.bind(
+                "listener",
+                bootstrap(acceptor, workers).option(ChannelOption.AUTO_READ, accepting),
+                address));
         return new Listening(address, List.copyOf(sockets));
       }
       InetSocketAddress bound = address;
@@ -106,7 +114,9 @@ public final class FrontendSockets {
                 ? takeOver(loop, handedOver)
                 : server.bind(
                     "listener",
-                    bootstrap(loop, loop).option(EpollChannelOption.SO_REUSEPORT, true),
+                    bootstrap(loop, loop)
+                        .option(EpollChannelOption.SO_REUSEPORT, true)
+                        .option(ChannelOption.AUTO_READ, accepting),
                     bound);
         sockets.add(listener);
         // Port 0: the siblings join the port the first one was given.
@@ -169,9 +179,10 @@ public final class FrontendSockets {
   }
 
   /**
-   * A reload's first step: binds the addresses of {@code next} not listened on yet, and changes
-   * nothing else; {@link #relisten} puts them to use, {@link #unbind} closes them again when the
-   * reload is refused.
+   * A reload's first step: binds the addresses of {@code next} not listened on yet, not accepting,
+   * and changes nothing else; {@link #relisten} puts them to use, {@link #unbind} closes them again
+   * when the reload is refused (resetting the clients that connected meanwhile, as a restart
+   * would).
    *
    * @throws io.shopstack.common.server.ServerStartException when one cannot be bound; what this
    *     call bound is closed again
@@ -185,7 +196,7 @@ public final class FrontendSockets {
         if (kept != null) {
           unmatched.remove(kept);
         } else {
-          added.add(listen(address, InheritedListeners.none()));
+          added.add(listen(address, InheritedListeners.none(), false));
         }
       }
     } catch (InterruptedException | RuntimeException failed) {
@@ -223,7 +234,27 @@ public final class FrontendSockets {
       }
     }
     listening = List.copyOf(now);
+    startAccepting(added);
     unbind(unmatched);
+  }
+
+  /** Lets sockets bound not accepting take clients, as far as the frontend's maxconn allows. */
+  void startAccepting(List<Listening> bound) {
+    FrontendLimit now = limit.get();
+    for (Listening listening : bound) {
+      for (Channel socket : listening.sockets()) {
+        if (now == null) {
+          socket.config().setAutoRead(true);
+        } else {
+          now.accepting(socket);
+        }
+      }
+    }
+  }
+
+  /** Every configured address with its sockets. */
+  List<Listening> listening() {
+    return listening;
   }
 
   /**
@@ -234,12 +265,19 @@ public final class FrontendSockets {
    */
   void replaceLimit(FrontendLimit old, FrontendLimit next) {
     for (Channel listener : all()) {
-      listener.eventLoop().submit(() -> swap(listener.pipeline(), old, next)).syncUninterruptibly();
+      listener.eventLoop().submit(() -> swap(listener, old, next)).syncUninterruptibly();
     }
   }
 
-  private static void swap(ChannelPipeline pipeline, FrontendLimit old, FrontendLimit next) {
+  /**
+   * On the socket's loop: the clients {@code old} held for it are passed on past the new limit
+   * (they were accepted before the reload, as the old process of an HAProxy reload serves its own),
+   * and the socket accepts again if {@code old} had paused it and {@code next} has room.
+   */
+  private static void swap(Channel listener, FrontendLimit old, FrontendLimit next) {
+    ChannelPipeline pipeline = listener.pipeline();
     ChannelHandlerContext present = old == null ? null : pipeline.context(old);
+    List<Channel> held = present == null ? List.of() : old.releaseHeld(present);
     if (present != null && next != null) {
       pipeline.replace(old, null, next);
     } else if (present != null) {
@@ -248,6 +286,19 @@ public final class FrontendSockets {
       ChannelHandlerContext speculative = pipeline.context(SpeculativeReads.class);
       if (speculative != null) {
         pipeline.addBefore(speculative.name(), null, next);
+      }
+    }
+    if (next == null) {
+      listener.config().setAutoRead(true);
+    } else {
+      next.accepting(listener);
+    }
+    ChannelHandlerContext past = pipeline.context(SpeculativeReads.class);
+    for (Channel client : held) {
+      if (past != null) {
+        past.fireChannelRead(client);
+      } else {
+        pipeline.fireChannelRead(client);
       }
     }
   }

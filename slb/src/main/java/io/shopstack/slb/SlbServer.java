@@ -159,7 +159,7 @@ public final class SlbServer implements AutoCloseable {
     List<InetSocketAddress> unclaimed;
     try {
       for (Frontend frontend : frontends) {
-        frontend.open(server, workers, acceptor, healthLoops, registry, inherited);
+        frontend.open(server, workers, acceptor, healthLoops, registry, inherited, true);
       }
     } finally {
       // Also when a frontend fails to open: the claimed ones close with the lifecycle.
@@ -208,25 +208,46 @@ public final class SlbServer implements AutoCloseable {
     }
 
     @Override
-    public Frontend open(FrontendConfig added) throws InterruptedException {
-      Frontend before = retired.remove(added.name());
-      if (before != null) {
-        before.traffic().forget();
+    public int draining(String name) {
+      Frontend before = retired.get(name);
+      if (before == null) {
+        return 0;
       }
+      int open = before.traffic().active();
+      if (open == 0) {
+        // Its series may not have left yet (its last close is being handled): they go now, so
+        // that a frontend of the same name registers its own.
+        before.traffic().forget();
+        retired.remove(name, before);
+      }
+      return open;
+    }
+
+    @Override
+    public Frontend open(FrontendConfig added) throws InterruptedException {
       Frontend frontend = new Frontend(added);
-      frontend.open(lifecycle, workers, acceptor, healthLoops, registry, InheritedListeners.none());
+      frontend.open(
+          lifecycle, workers, acceptor, healthLoops, registry, InheritedListeners.none(), false);
       return frontend;
     }
 
     @Override
     public void add(Frontend frontend) {
       frontends.add(frontend);
+      frontend.startAccepting();
       logListening(frontend);
+    }
+
+    @Override
+    public void discard(Frontend frontend) {
+      frontend.discard();
     }
 
     @Override
     public int retire(Frontend frontend) {
       frontends.remove(frontend);
+      // Those whose last splice has ended since are let go.
+      retired.values().removeIf(gone -> gone.traffic().active() == 0);
       retired.put(frontend.name(), frontend);
       int open = frontend.retire();
       log.info(

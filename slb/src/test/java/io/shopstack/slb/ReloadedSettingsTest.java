@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.shopstack.common.server.AcceptBatch;
 import io.shopstack.slb.backend.BackendState;
+import io.shopstack.slb.proxy.FrontendLimit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,6 +212,54 @@ class ReloadedSettingsTest {
   }
 
   @Test
+  void aMaxconnReachedBeforeTheReloadStillHoldsBackTheClientsBeyondIt() throws Exception {
+    int waitingPerAddress = 100;
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        SlbServer slb = start(file(Map.of("backends", backends(order1), "maxConnections", "1")));
+        NamedSession served = new NamedSession(slb.listenAddresses().get(0))) {
+      InetSocketAddress vip = slb.listenAddresses().get(0);
+      List<Socket> waiting = new ArrayList<>();
+      try {
+        connect(waiting, vip, waitingPerAddress);
+        await().atMost(BOUND).until(() -> slb.frontendLimit().paused());
+
+        String both = "[\"127.0.0.1:0\", \"127.0.0.2:0\"]";
+        assertThat(
+                reload(
+                    slb,
+                    file(
+                        Map.of(
+                            "backends", backends(order1), "maxConnections", "2", "listen", both))))
+            .isEqualTo(
+                "reloaded\nlisten [127.0.0.1:0] -> [127.0.0.1:0, 127.0.0.2:0]\n"
+                    + "maxConnections 1 -> 2\n");
+        connect(waiting, slb.listenAddresses().get(1), waitingPerAddress);
+        FrontendLimit limit = slb.frontendLimit();
+        await().atMost(BOUND).until(() -> limit.open() == 2 && limit.paused());
+        Thread.sleep(300); // what a socket left accepting would take in meanwhile
+        // Each socket may finish the batch of accepts it was in when the limit was reached; none
+        // may go on accepting past it (a socket added to, or left by, a paused limit did).
+        assertThat(limit.held())
+            .as("clients held past the new limit, of %d waiting", 2 * waitingPerAddress)
+            .isLessThanOrEqualTo(AcceptBatch.CLIENTS_PER_TURN * slb.listeners().size());
+        assertThat(limit.open()).isEqualTo(2);
+        assertThat(served.echo("untouched")).isEqualTo("untouched");
+      } finally {
+        for (Socket socket : waiting) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  private static void connect(List<Socket> into, InetSocketAddress address, int count)
+      throws IOException {
+    for (int i = 0; i < count; i++) {
+      into.add(new Socket(address.getAddress(), address.getPort()));
+    }
+  }
+
+  @Test
   void aReloadedShutdownDeadlineHoldsForTheNextStop() throws Exception {
     try (var order1 = TcpBackends.namedEcho("order-1");
         SlbServer slb = start(file(Map.of("backends", backends(order1))))) {
@@ -395,6 +446,14 @@ class ReloadedSettingsTest {
               .contains("slb_connections_active{frontend=\"api\",instance=\"slb-settings\"} 1.0");
           assertThat(NamedSession.backendsOfNewSessions(slb.listenAddresses().get(0), 1))
               .containsOnly("www-1");
+
+          assertThat(reload(slb, file + www + api))
+              .as("not under its name while the removed one's series still count its splice")
+              .isEqualTo(
+                  "reloaded\nfrontend api not added yet: the one removed under that name still"
+                      + " finishes 1 connections; reload again once they have ended\n");
+          assertThat(slb.frontend("api")).isNull();
+          assertThat(open.echo("still flowing")).isEqualTo("still flowing");
         }
         await().atMost(BOUND).until(() -> !slb.registry().scrape().contains("frontend=\"api\""));
 

@@ -155,16 +155,20 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
       schedule(loop, health, check.intervalMillis(), chain);
       return;
     }
-    probe(loop, health, () -> schedule(loop, health, check.intervalMillis(), chain));
+    probe(loop, health, chain, () -> schedule(loop, health, check.intervalMillis(), chain));
   }
 
-  private void probe(EventLoop loop, BackendHealth health, Runnable then) {
+  /**
+   * One probe; its verdict counts only while the check it was made for is still the check (a reload
+   * may have changed it, or turned checks off, while it ran).
+   */
+  private void probe(EventLoop loop, BackendHealth health, int chain, Runnable then) {
     probe
         .run(loop, health.backend().address())
         .addListener(
             done -> {
               health.endProbe();
-              if (!closed) {
+              if (!closed && chain == generation && enabled) {
                 health.record((String) done.getNow());
                 queue.rotationChanged(); // one that came back may take queued clients
                 then.run();
@@ -220,7 +224,8 @@ public final class HealthChecker implements ConnectObserver, BackendPool.Listene
     }
     EventLoop loop = loops.next();
     try {
-      loop.execute(() -> probe(loop, health, () -> {}));
+      int chain = generation;
+      loop.execute(() -> probe(loop, health, chain, () -> {}));
     } catch (RejectedExecutionException stopping) {
       health.endProbe();
     }

@@ -47,17 +47,27 @@ public final class ConfigReload {
     List<Frontend> running();
 
     /**
-     * A new frontend with its checks started and its addresses bound, not running yet; when it
+     * How many connections a frontend of that name, removed by an earlier reload, still has open (0
+     * when there is none): its series are on /metrics until they end, so a frontend of the same
+     * name cannot be added meanwhile.
+     */
+    int draining(String name);
+
+    /**
+     * A new frontend with its checks started and its addresses bound, not accepting yet; when it
      * cannot be opened, nothing of it is left open.
      */
     Frontend open(FrontendConfig config) throws InterruptedException;
 
-    /** Makes an opened frontend one of the running. */
+    /** Makes an opened frontend one of the running, accepting clients. */
     void add(Frontend frontend);
 
+    /** Closes a frontend a refused reload had opened: it never ran. */
+    void discard(Frontend frontend);
+
     /**
-     * Stops a frontend accepting (a refused reload's new one, or one the file no longer has); its
-     * open splices finish. Returns how many were open.
+     * Stops a running frontend accepting (the file no longer has it); its open splices finish.
+     * Returns how many were open.
      */
     int retire(Frontend frontend);
 
@@ -88,6 +98,7 @@ public final class ConfigReload {
     SlbConfig next;
     Map<Frontend, List<FrontendSockets.Listening>> bound = new LinkedHashMap<>();
     List<Frontend> opened = new ArrayList<>();
+    List<String> notYet = new ArrayList<>();
     try {
       next = source.get();
       next.frontends().forEach(FrontendConfig::backendSpecs); // each one parses, or nothing moves
@@ -99,13 +110,24 @@ public final class ConfigReload {
         }
       }
       for (FrontendConfig then : next.frontends()) {
-        if (named(before, then.name()) == null) {
+        if (named(before, then.name()) != null) {
+          continue;
+        }
+        int draining = slb.draining(then.name());
+        if (draining > 0) {
+          notYet.add(
+              "frontend "
+                  + then.name()
+                  + " not added yet: the one removed under that name still finishes "
+                  + draining
+                  + " connections; reload again once they have ended");
+        } else {
           opened.add(slb.open(then));
         }
       }
     } catch (RuntimeException | InterruptedException invalid) {
       bound.values().forEach(Frontend::unbind);
-      opened.forEach(slb::retire);
+      opened.forEach(slb::discard);
       if (invalid instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -113,9 +135,41 @@ public final class ConfigReload {
       throw new IllegalArgumentException(
           "configuration not reloaded, nothing changed: " + invalid.getMessage(), invalid);
     }
+    StringBuilder answer = new StringBuilder();
+    try {
+      apply(next, before, bound, opened, answer, by);
+    } finally {
+      // Left only when a step above threw (the SLB stopping under the reload): what was bound
+      // for it and not put to use is closed, not left accepting for no frontend.
+      bound.values().forEach(Frontend::unbind);
+      opened.forEach(slb::discard);
+    }
+    notYet.forEach(line -> answer.append(line).append('\n'));
+    List<String> notApplied = notApplied(next);
+    if (!notApplied.isEmpty()) {
+      answer.append("not applied, needs a restart: ").append(String.join(", ", notApplied));
+      answer.append('\n');
+      log.warn("reload by {}: not applied, needs a restart: {}", by, notApplied);
+    }
+    String text = answer.isEmpty() ? "no change\n" : answer.toString();
+    log.info("configuration reloaded by {}: {}", by, text.strip().replace('\n', ';'));
+    return "reloaded\n" + text;
+  }
+
+  /**
+   * The second step, once nothing can refuse the file: removes, reconfigures and adds frontends and
+   * applies the shutdown deadline. Takes out of {@code bound} and {@code opened} what it puts to
+   * use.
+   */
+  private void apply(
+      SlbConfig next,
+      List<Frontend> before,
+      Map<Frontend, List<FrontendSockets.Listening>> bound,
+      List<Frontend> opened,
+      StringBuilder answer,
+      String by) {
     // With one frontend the lines say what they always said; with several each names its own.
     boolean several = before.size() > 1 || next.frontends().size() > 1;
-    StringBuilder answer = new StringBuilder();
     for (Frontend frontend : before) {
       FrontendConfig then = next.frontend(frontend.name());
       if (then == null) {
@@ -129,12 +183,13 @@ public final class ConfigReload {
         continue;
       }
       StringBuilder lines = new StringBuilder();
-      frontend.reconfigure(then, bound.get(frontend)).forEach(l -> lines.append(l).append('\n'));
+      frontend.reconfigure(then, bound.remove(frontend)).forEach(l -> lines.append(l).append('\n'));
       lines.append(apply(then.backendSpecs(), frontend.changes(), by));
       answer.append(
           several ? lines.toString().replaceAll("(?m)^(?=.)", frontend.name() + ": ") : lines);
     }
-    for (Frontend frontend : opened) {
+    while (!opened.isEmpty()) {
+      Frontend frontend = opened.remove(0);
       slb.add(frontend);
       answer.append(
           "frontend "
@@ -151,15 +206,6 @@ public final class ConfigReload {
           "shutdownSeconds " + shutdown.toSeconds() + " -> " + next.shutdownSeconds() + "\n");
       shutdown = next.shutdownDeadline();
     }
-    List<String> notApplied = notApplied(next);
-    if (!notApplied.isEmpty()) {
-      answer.append("not applied, needs a restart: ").append(String.join(", ", notApplied));
-      answer.append('\n');
-      log.warn("reload by {}: not applied, needs a restart: {}", by, notApplied);
-    }
-    String text = answer.isEmpty() ? "no change\n" : answer.toString();
-    log.info("configuration reloaded by {}: {}", by, text.strip().replace('\n', ';'));
-    return "reloaded\n" + text;
   }
 
   private static Frontend named(List<Frontend> frontends, String name) {
@@ -210,10 +256,11 @@ public final class ConfigReload {
     for (BackendSpec spec : wanted.values()) {
       Backend present = pool.find(name(spec));
       if (present == null) {
-        if (!keptInRotation && spec.initState() == null) {
-          spec = spec.withInitState(BackendState.UP);
-        }
-        answer.append(changes.add(spec, by));
+        BackendSpec adding =
+            !keptInRotation && spec.initState() == null
+                ? spec.withInitState(BackendState.UP)
+                : spec;
+        answer.append(refusedAs(name(spec) + " not added", () -> changes.add(adding, by)));
       } else if (present.weight() != spec.weight()
           || present.maxConnections() != spec.maxConnections()
           || present.maxQueue() != spec.maxQueue()) {
@@ -239,7 +286,8 @@ public final class ConfigReload {
     }
     for (Backend backend : pool.backends()) {
       if (!wanted.containsKey(backend.name())) {
-        answer.append(changes.remove(backend.name(), by));
+        answer.append(
+            refusedAs(backend.name() + " not removed", () -> changes.remove(backend.name(), by)));
       }
     }
     return answer.toString();
@@ -259,6 +307,18 @@ public final class ConfigReload {
       List<String> keys, String key, Function<C, T> value, C running, C next) {
     if (!Objects.equals(value.apply(running), value.apply(next))) {
       keys.add(key);
+    }
+  }
+
+  /**
+   * One backend's change, or the line saying it was refused: the runtime API may have added or
+   * removed that backend in the meantime, and the rest of the reload goes on.
+   */
+  private static String refusedAs(String what, Supplier<String> change) {
+    try {
+      return change.get();
+    } catch (IllegalArgumentException refused) {
+      return what + ": " + refused.getMessage() + "\n";
     }
   }
 

@@ -38,7 +38,14 @@ public final class FrontendLimit extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    listeners.add(ctx.channel());
+    synchronized (this) {
+      listeners.add(ctx.channel());
+      if (paused) {
+        // A socket that joins a limit already reached (an address a reload added, or this limit
+        // put in place of another) must not accept past it: pause() acts only on a change.
+        ctx.channel().config().setAutoRead(false);
+      }
+    }
   }
 
   @Override
@@ -99,37 +106,46 @@ public final class FrontendLimit extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  /**
-   * A reload replaced this limit on the listener (or took it away): the clients it held go on as a
-   * stopping listener's do, and the listener accepts again if this limit had paused it; the new
-   * limit counts the clients accepted from now on.
-   */
+  /** Taken off the listener (it closed, or a reload put another limit in its place). */
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    boolean wasPaused;
     synchronized (this) {
       listeners.remove(ctx.channel());
-      wasPaused = paused;
-    }
-    letHeldThrough(ctx);
-    if (wasPaused && ctx.channel().isOpen()) {
-      ctx.channel().config().setAutoRead(true);
     }
   }
 
   private void letHeldThrough(ChannelHandlerContext ctx) {
-    List<Channel> admitted = new ArrayList<>();
+    releaseHeld(ctx).forEach(ctx::fireChannelRead);
+  }
+
+  /**
+   * The clients held for {@code listener}, now counted as served by this limit (their closes free
+   * its slots), for the caller to pass on: a closing listener lets them through, and a reload that
+   * puts another limit in this one's place passes them past it, as they were accepted before it.
+   */
+  public List<Channel> releaseHeld(ChannelHandlerContext listener) {
+    List<Channel> released = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Held> i = held.iterator(); i.hasNext(); ) {
         Held h = i.next();
-        if (h.listener() == ctx) {
+        if (h.listener() == listener) {
           i.remove();
           open++;
-          admitted.add(h.client());
+          released.add(h.client());
         }
       }
     }
-    admitted.forEach(client -> admit(ctx, client));
+    released.forEach(client -> client.closeFuture().addListener(closed -> released()));
+    return released;
+  }
+
+  /**
+   * Lets {@code listener} accept (a reload's new socket, now in use) unless the limit is reached.
+   */
+  public synchronized void accepting(Channel listener) {
+    if (!paused) {
+      listener.config().setAutoRead(true);
+    }
   }
 
   /** Client connections being served now. */

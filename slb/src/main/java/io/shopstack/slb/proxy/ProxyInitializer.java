@@ -35,6 +35,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final TrafficMetrics metrics;
   // Read once per accepted client.
   private volatile Route route;
+  // Set when a reload removed the frontend: each loop's timeout sweep ends with its last splice.
+  private volatile boolean retired;
   // Each event loop's sweep of its splices' timeouts, made by the loop's first client.
   private final FastThreadLocal<SpliceTimeouts> timeouts = new FastThreadLocal<>();
 
@@ -49,6 +51,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   /** Sets up the clients accepted from now on with {@code next}; open splices keep theirs. */
   public void reconfigure(Settings next) {
     route = route(next);
+  }
+
+  /** Its frontend was removed: the timeout sweeps stop once the splices they watch have ended. */
+  public void retire() {
+    retired = true;
   }
 
   /** The settings new clients are set up with. */
@@ -88,7 +95,9 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     client.config().setAllowHalfClosure(true);
     SpliceTimeouts loopTimeouts = timeouts.get();
     if (loopTimeouts == null) {
-      loopTimeouts = new SpliceTimeouts(client.eventLoop(), metrics);
+      // A removed frontend's sweep, once ended, leaves its loop's thread-local map too.
+      loopTimeouts =
+          new SpliceTimeouts(client.eventLoop(), metrics, () -> retired, timeouts::remove);
       timeouts.set(loopTimeouts);
     }
     client.pipeline().addLast(new FrontendHandler(route, metrics, loopTimeouts));

@@ -3,7 +3,9 @@ package io.shopstack.slb.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The first-byte and idle timeouts of every splice on one event loop, checked by one sweep a second
@@ -18,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class SpliceTimeouts {
   private final TrafficMetrics metrics;
+  private final BooleanSupplier retired;
+  private final Runnable ended;
+  private final ScheduledFuture<?> sweeping;
   private final ArrayList<Watch> watched = new ArrayList<>();
   private int now; // sweeps done so far: seconds, give or take a busy loop's delay
 
@@ -43,10 +48,17 @@ final class SpliceTimeouts {
     }
   }
 
-  SpliceTimeouts(EventLoop loop, TrafficMetrics metrics) {
+  /**
+   * @param retired whether the frontend was removed: the sweep then ends once nothing is watched
+   * @param ended told, on the loop, when the sweep has ended for that reason
+   */
+  SpliceTimeouts(EventLoop loop, TrafficMetrics metrics, BooleanSupplier retired, Runnable ended) {
     this.metrics = metrics;
-    // Cancelled with the loop's other scheduled tasks when it shuts down.
-    loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
+    this.retired = retired;
+    this.ended = ended;
+    // Cancelled with the loop's other scheduled tasks when it shuts down, or by itself once its
+    // frontend was removed and its last splice has ended.
+    sweeping = loop.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS);
   }
 
   /**
@@ -80,6 +92,11 @@ final class SpliceTimeouts {
   }
 
   private void sweep() {
+    if (watched.isEmpty() && retired.getAsBoolean()) {
+      sweeping.cancel(false);
+      ended.run();
+      return;
+    }
     now++;
     // Backwards: a connection closed here swaps the last one into its place, already checked.
     for (int i = watched.size() - 1; i >= 0; i--) {

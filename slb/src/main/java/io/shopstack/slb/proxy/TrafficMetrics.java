@@ -162,6 +162,10 @@ public final class TrafficMetrics implements BackendPool.Listener {
     if (forgotten.compareAndSet(false, true)) {
       frontendMeters.forEach(registry::remove);
       backendMeters.values().forEach(meters -> meters.forEach(registry::remove));
+      // Removed by id: a backend draining later must not take out the series of a frontend of
+      // the same name added since, so nothing is left here to remove.
+      backendMeters.clear();
+      frontendMeters.clear();
     }
   }
 

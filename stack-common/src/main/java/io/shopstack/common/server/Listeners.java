@@ -51,6 +51,8 @@ final class Listeners {
   }
 
   synchronized Channel adopt(Channel channel) {
+    // Sockets a running server closed itself (a reload's removed addresses) are let go here.
+    channels.removeIf(c -> !c.isOpen());
     channels.add(channel);
     return channel;
   }

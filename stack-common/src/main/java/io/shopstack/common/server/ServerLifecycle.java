@@ -194,6 +194,13 @@ public final class ServerLifecycle implements AutoCloseable {
     return resource;
   }
 
+  /** Forgets a tracked resource its owner has closed already (a part removed while running). */
+  public void untrack(AutoCloseable resource) {
+    synchronized (resources) {
+      resources.remove(resource);
+    }
+  }
+
   /**
    * Stops the server: closes the listening sockets (no new clients); fires {@link
    * ShutdownRequested} at every accepted connection and waits until they have all closed or the
