@@ -2,13 +2,11 @@ package io.shopstack.slb;
 
 import io.shopstack.common.admin.AdminAction;
 import io.shopstack.slb.backend.AdminState;
-import io.shopstack.slb.backend.Backend;
-import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
  * The operator's levers on the admin port: HAProxy's {@code set server <backend> state
@@ -17,40 +15,75 @@ import java.util.stream.Collectors;
  * out of rotation for new connections while the open ones finish; maint also stops its checks, so
  * coming back it must pass {@code rise} of them first. A backend is also named with its frontend,
  * {@code /backends/<frontend>/<host:port>/drain}, which is the only way when two frontends have the
- * same {@code host:port}. The admin port's paths are fixed at start: backends added later are
- * steered through the runtime API.
+ * same {@code host:port}. Paths are resolved against the running frontends and pools at each
+ * request, so backends and frontends a reload or the runtime API added are steered here too.
  */
 final class BackendAdmin {
   private BackendAdmin() {}
 
-  static Map<String, AdminAction> actions(List<Frontend> frontends, ConfigReload reload) {
+  static Map<String, AdminAction> actions(Supplier<List<Frontend>> frontends, ConfigReload reload) {
     Map<String, AdminAction> actions = new LinkedHashMap<>();
-    Map<String, Long> frontendsOf =
-        frontends.stream()
-            .flatMap(f -> f.backends().backends().stream())
-            .collect(Collectors.groupingBy(Backend::name, Collectors.counting()));
-    for (Frontend frontend : frontends) {
-      BackendChanges changes = frontend.changes();
-      for (Backend backend : frontend.backends().backends()) {
-        for (AdminState state : AdminState.values()) {
-          AdminAction action =
-              () -> refusedAs(404, () -> changes.state(backend.name(), state, "the admin port"));
-          String path = backend.name() + "/" + state.label();
-          actions.put("/backends/" + frontend.name() + "/" + path, action);
-          if (frontendsOf.get(backend.name()) == 1) {
-            actions.put("/backends/" + path, action);
-          }
-        }
-      }
-    }
+    actions.put("/backends/*", new Steering(frontends));
     if (reload != null) {
       actions.put("/reload", () -> refusedAs(400, () -> reload.reload("the admin port")));
     }
     return actions;
   }
 
-  private static AdminAction.Result refusedAs(
-      int status, java.util.function.Supplier<String> change) {
+  /** {@code POST /backends/[<frontend>/]<host:port>/<state>}. */
+  private record Steering(Supplier<List<Frontend>> frontends) implements AdminAction {
+    @Override
+    public Result run() {
+      return new Result(404, "name a backend: /backends/[FRONTEND/]HOST:PORT/ready|drain|maint\n");
+    }
+
+    @Override
+    public Result run(Map<String, String> parameters) {
+      String[] words = parameters.getOrDefault(REST_OF_PATH, "").split("/", -1);
+      if (words.length < 2 || words.length > 3) {
+        return run();
+      }
+      String backend = words[words.length - 2];
+      return refusedAs(
+          404,
+          () ->
+              frontendOf(words.length == 3 ? words[0] : null, backend)
+                  .changes()
+                  .state(backend, AdminState.of(words[words.length - 1]), "the admin port"));
+    }
+
+    /**
+     * The frontend named, or the one frontend with that backend: with two, the path must say which.
+     */
+    private Frontend frontendOf(String name, String backend) {
+      List<Frontend> running = frontends.get();
+      if (name != null) {
+        return running.stream()
+            .filter(f -> f.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no frontend " + name));
+      }
+      List<Frontend> having =
+          running.stream().filter(f -> f.backends().find(backend) != null).toList();
+      if (having.size() == 1) {
+        return having.get(0);
+      }
+      if (having.isEmpty() && running.size() == 1) {
+        return running.get(0); // its "no backend ... in frontend ..." says it
+      }
+      throw new IllegalArgumentException(
+          having.isEmpty()
+              ? "no backend " + backend + " in any frontend"
+              : backend
+                  + " is in frontends "
+                  + String.join(", ", having.stream().map(Frontend::name).toList())
+                  + ": name one, /backends/FRONTEND/"
+                  + backend
+                  + "/...");
+    }
+  }
+
+  private static AdminAction.Result refusedAs(int status, Supplier<String> change) {
     try {
       return AdminAction.Result.ok(change.get());
     } catch (IllegalArgumentException refused) {

@@ -181,7 +181,7 @@ public final class SlbServer implements AutoCloseable {
                 config.adminAddress(),
                 registry,
                 this::health,
-                BackendAdmin.actions(frontends, reload),
+                BackendAdmin.actions(this::frontends, reload),
                 Map.of("/backends", new BackendsPage(frontends)))
             .start(server);
     for (RuntimeSocket socket : config.runtimeSockets()) {

@@ -139,10 +139,16 @@ class BackendAdminTest {
   void anUnknownBackendOrStateIsRefused() throws Exception {
     try (var order1 = TcpBackends.namedEcho("order-1");
         SlbServer slb = new SlbServer(configured(order1.hostPort()).build()).start()) {
-      // The admin port has no such action.
-      assertThat(post(slb, "/backends/127.0.0.1:1/drain").statusCode()).isEqualTo(405);
-      assertThat(post(slb, "/backends/" + order1.hostPort() + "/sleep").statusCode())
-          .isEqualTo(405);
+      var noSuchBackend = post(slb, "/backends/127.0.0.1:1/drain");
+      assertThat(noSuchBackend.statusCode()).isEqualTo(404);
+      assertThat(noSuchBackend.body()).isEqualTo("no backend 127.0.0.1:1 in frontend shop\n");
+      var noSuchState = post(slb, "/backends/" + order1.hostPort() + "/sleep");
+      assertThat(noSuchState.statusCode()).isEqualTo(404);
+      assertThat(noSuchState.body())
+          .isEqualTo("backend state must be ready, drain or maint, got 'sleep'\n");
+      assertThat(post(slb, "/backends/nothing-here").statusCode()).isEqualTo(404);
+      assertThat(post(slb, "/backends/api/" + order1.hostPort() + "/drain").body())
+          .isEqualTo("no frontend api\n");
       assertThat(slb.backends().backends().get(0).adminState()).isEqualTo(AdminState.READY);
     }
   }

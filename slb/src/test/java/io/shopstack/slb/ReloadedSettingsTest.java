@@ -17,6 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -430,6 +434,11 @@ class ReloadedSettingsTest {
         assertThat(NamedSession.backendsOfNewSessions(apiAddress, 2)).containsOnly("api-1");
         assertThat(RuntimeApiTest.command(slb.runtimeApiAddress(), "show servers state"))
             .contains("api " + api1.hostPort() + " UP");
+        assertThat(adminPost(slb, "/backends/api/" + api1.hostPort() + "/drain"))
+            .as("the admin port steers the added frontend's backends too")
+            .startsWith(api1.hostPort() + " drain (was ready)");
+        assertThat(adminPost(slb, "/backends/" + api1.hostPort() + "/ready"))
+            .startsWith(api1.hostPort() + " ready (was drain)");
         assertThat(slb.registry().scrape())
             .contains(
                 "slb_connections_accepted_total{frontend=\"api\",instance=\"slb-settings\"} 2.0");
@@ -475,6 +484,17 @@ class ReloadedSettingsTest {
         .filter(line -> line.split("\\s+")[1].startsWith("0200007F:"))
         .filter(line -> line.split("\\s+")[3].equals("0A"))
         .toList();
+  }
+
+  /** {@code POST path} on the admin port: the answer's body. */
+  private static String adminPost(SlbServer slb, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slb.adminPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static String hostPort(InetSocketAddress address) {

@@ -9,6 +9,13 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface AdminAction {
+  /**
+   * The parameter holding the rest of the path for an action registered under a path ending in
+   * {@code /*}, which takes every path below it: {@code www/10.0.0.1:80/drain} for {@code POST
+   * /backends/www/10.0.0.1:80/drain} to {@code /backends/*}, for paths that name things the service
+   * adds and removes while it runs.
+   */
+  String REST_OF_PATH = "*";
 
   /** The outcome: an HTTP status and a short human-readable body. */
   record Result(int status, String body) {

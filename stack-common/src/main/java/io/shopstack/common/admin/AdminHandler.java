@@ -55,11 +55,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     String path = new QueryStringDecoder(request.uri()).path();
     FullHttpResponse response;
     AdminAction action = actions.get(path);
+    String under = null;
+    if (action == null) {
+      under = under(path);
+      action =
+          under == null
+              ? null
+              : actions.get(path.substring(0, path.length() - under.length()) + "*");
+    }
     if (action != null && request.decoderResult().isSuccess()) {
       if (HttpMethod.POST.equals(request.method())) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         Map<String, String> parameters = parameters(request);
-        CompletableFuture.supplyAsync(() -> action.run(parameters), actionThread)
+        if (under != null) {
+          parameters.put(AdminAction.REST_OF_PATH, under);
+        }
+        AdminAction chosen = action;
+        CompletableFuture.supplyAsync(() -> chosen.run(parameters), actionThread)
             .whenComplete(
                 (result, error) ->
                     send(
@@ -116,6 +128,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
     send(ctx, response, keepAlive, HttpMethod.HEAD.equals(request.method()));
+  }
+
+  /**
+   * What follows the longest prefix ending in '/' that an action takes whole ({@code /backends/*}
+   * for {@code /backends/www/10.0.0.1:80/drain}), or null when none does.
+   */
+  private String under(String path) {
+    for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      if (actions.containsKey(path.substring(0, slash + 1) + "*")) {
+        String rest = path.substring(slash + 1);
+        return rest.isEmpty() ? null : rest;
+      }
+    }
+    return null;
   }
 
   /** The request's query parameters, the first value of each. */

@@ -50,7 +50,8 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * @param actions {@code POST} paths (e.g. {@code "/reload"}) and what they do
+   * @param actions {@code POST} paths (e.g. {@code "/reload"}) and what they do; a path ending in
+   *     {@code /*} takes every path below it (see {@link AdminAction#REST_OF_PATH})
    */
   public AdminServer(
       String service,
@@ -62,7 +63,8 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * @param actions {@code POST} paths (e.g. {@code "/reload"}) and what they do
+   * @param actions {@code POST} paths (e.g. {@code "/reload"}) and what they do; a path ending in
+   *     {@code /*} takes every path below it (see {@link AdminAction#REST_OF_PATH})
    * @param pages {@code GET} paths (e.g. {@code "/trace"}) and the JSON they show
    */
   public AdminServer(

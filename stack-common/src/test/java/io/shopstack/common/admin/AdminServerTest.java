@@ -82,4 +82,52 @@ class AdminServerTest {
       assertThat(get(admin.port(), "/health").statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void anActionUnderAPathTakesEveryPathBelowIt() throws Exception {
+    var registry = Metrics.registry("test-3");
+    AtomicReference<String> seen = new AtomicReference<>();
+    AdminAction steering =
+        new AdminAction() {
+          @Override
+          public Result run() {
+            return new Result(404, "name one\n");
+          }
+
+          @Override
+          public Result run(Map<String, String> parameters) {
+            seen.set(parameters.get(REST_OF_PATH) + "?" + parameters.get("by"));
+            return Result.ok("steered\n");
+          }
+        };
+    try (var admin =
+        new AdminServer(
+                "test",
+                new InetSocketAddress("127.0.0.1", 0),
+                registry,
+                Health::healthy,
+                Map.of(
+                    "/backends/*", steering, "/backends/all", () -> AdminAction.Result.ok("all\n")))
+            .start()) {
+      var steered = post(admin.port(), "/backends/www/10.0.0.1:80/drain?by=ops");
+      assertThat(steered.statusCode()).isEqualTo(200);
+      assertThat(seen).hasValue("www/10.0.0.1:80/drain?ops");
+      assertThat(post(admin.port(), "/backends/all").body())
+          .as("an exact path wins over the one above it")
+          .isEqualTo("all\n");
+      assertThat(post(admin.port(), "/backends/").statusCode())
+          .as("nothing below: not the action's")
+          .isEqualTo(405);
+      assertThat(post(admin.port(), "/other/x").statusCode()).isEqualTo(405);
+      assertThat(get(admin.port(), "/backends/www/10.0.0.1:80/drain").statusCode()).isEqualTo(405);
+    }
+  }
+
+  private HttpResponse<String> post(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
 }
