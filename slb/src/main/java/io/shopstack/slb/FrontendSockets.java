@@ -99,11 +99,7 @@ public final class FrontendSockets {
     List<Channel> sockets = new ArrayList<>();
     try {
       if (acceptor != null) {
-        sockets.add(
-            server.bind(
-                "listener",
-                bootstrap(acceptor, workers).option(ChannelOption.AUTO_READ, accepting),
-                address));
+        sockets.add(server.bind("listener", bootstrap(acceptor, workers, accepting), address));
         return new Listening(address, List.copyOf(sockets));
       }
       InetSocketAddress bound = address;
@@ -114,9 +110,7 @@ public final class FrontendSockets {
                 ? takeOver(loop, handedOver)
                 : server.bind(
                     "listener",
-                    bootstrap(loop, loop)
-                        .option(EpollChannelOption.SO_REUSEPORT, true)
-                        .option(ChannelOption.AUTO_READ, accepting),
+                    bootstrap(loop, loop, accepting).option(EpollChannelOption.SO_REUSEPORT, true),
                     bound);
         sockets.add(listener);
         // Port 0: the siblings join the port the first one was given.
@@ -138,32 +132,41 @@ public final class FrontendSockets {
   /** Accepts on {@code loop} from a socket the replaced SLB handed over, bound already. */
   private Channel takeOver(EventLoop loop, int listeningFd) throws InterruptedException {
     return server.register(
-        "listener handed over", bootstrap(loop, loop, () -> new EpollListener(listeningFd)));
+        "listener handed over", bootstrap(loop, loop, () -> new EpollListener(listeningFd), true));
   }
 
   /**
    * A listening socket's bootstrap: the lifecycle's connection tracking, what to do when accepting
    * fails, then the frontend's maxconn if there is one, and reading a batch's clients at once when
    * it emptied the accept queue.
+   *
+   * @param accepting false for a socket a reload binds: it accepts nothing, and carries no maxconn
+   *     (whose resumes would make it accept), until {@link #startAccepting} puts it to use
    */
-  private ServerBootstrap bootstrap(EventLoopGroup acceptor, EventLoopGroup workers) {
+  private ServerBootstrap bootstrap(
+      EventLoopGroup acceptor, EventLoopGroup workers, boolean accepting) {
     return bootstrap(
-        acceptor, workers, new ReflectiveChannelFactory<>(server.transport().serverChannel()));
+        acceptor,
+        workers,
+        new ReflectiveChannelFactory<>(server.transport().serverChannel()),
+        accepting);
   }
 
   private ServerBootstrap bootstrap(
       EventLoopGroup acceptor,
       EventLoopGroup workers,
-      ChannelFactory<? extends ServerChannel> channels) {
+      ChannelFactory<? extends ServerChannel> channels,
+      boolean accepting) {
     ServerBootstrap bootstrap =
         ProxyInitializer.clientOptions(
             server
                 .serverBootstrap(acceptor, workers, channels)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.AUTO_READ, accepting)
                 .childHandler(splices),
             server.transport());
     ChannelHandler tracking = bootstrap.config().handler();
-    FrontendLimit frontendLimit = limit.get();
+    FrontendLimit frontendLimit = accepting ? limit.get() : null;
     bootstrap.handler(
         new ChannelInitializer<Channel>() {
           @Override
@@ -243,11 +246,8 @@ public final class FrontendSockets {
     FrontendLimit now = limit.get();
     for (Listening listening : bound) {
       for (Channel socket : listening.sockets()) {
-        if (now == null) {
-          socket.config().setAutoRead(true);
-        } else {
-          now.accepting(socket);
-        }
+        // On the socket's loop, and waited for, as a limit's swap (see replaceLimit).
+        socket.eventLoop().submit(() -> swap(socket, null, now)).syncUninterruptibly();
       }
     }
   }

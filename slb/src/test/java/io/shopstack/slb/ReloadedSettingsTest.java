@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.shopstack.common.config.ConfigLoader;
 import io.shopstack.common.server.AcceptBatch;
 import io.shopstack.slb.backend.BackendState;
 import io.shopstack.slb.proxy.FrontendLimit;
@@ -260,6 +261,49 @@ class ReloadedSettingsTest {
       throws IOException {
     for (int i = 0; i < count; i++) {
       into.add(new Socket(address.getAddress(), address.getPort()));
+    }
+  }
+
+  @Test
+  void anAddressBoundForAReloadTakesNoClientBeforeTheReloadIsDone() throws Exception {
+    try (var order1 = TcpBackends.namedEcho("order-1");
+        SlbServer slb = start(file(Map.of("backends", backends(order1), "maxConnections", "1")))) {
+      InetSocketAddress vip = slb.listenAddresses().get(0);
+      Path next = dir.resolve("next.yml");
+      Files.writeString(
+          next,
+          file(
+              Map.of(
+                  "backends",
+                  backends(order1),
+                  "maxConnections",
+                  "1",
+                  "listen",
+                  "[\"127.0.0.1:0\", \"127.0.0.2:0\"]")));
+      Frontend frontend = slb.frontends().get(0);
+      // The first step of a reload, as ConfigReload takes it; the second never comes.
+      List<FrontendSockets.Listening> bound =
+          frontend.bindAdded(
+              ConfigLoader.load(SlbConfig.class, next.toString(), Map.of()).frontends().get(0));
+      InetSocketAddress pending = (InetSocketAddress) bound.get(0).sockets().get(0).localAddress();
+      NamedSession served = new NamedSession(vip);
+      try (Socket waiting = new Socket(vip.getAddress(), vip.getPort())) {
+        await().atMost(BOUND).until(() -> slb.frontendLimit().paused());
+        served.close();
+        waiting.setSoTimeout(10_000);
+        assertThat(waiting.getInputStream().read()).isEqualTo('o');
+      }
+      // The last one gone, the limit resumes accepting: on its own sockets only.
+      await().atMost(BOUND).until(() -> !slb.frontendLimit().paused());
+      try (Socket early = new Socket(pending.getAddress(), pending.getPort())) {
+        early.setSoTimeout(500);
+        assertThatThrownBy(() -> early.getInputStream().read())
+            .as("nobody accepts on a socket of a reload not yet done")
+            .isInstanceOf(SocketTimeoutException.class);
+        Frontend.unbind(bound);
+      }
+      assertThat(NamedSession.backendsOfNewSessions(vip, 1)).containsOnly("order-1");
+      assertThat(slb.listenAddresses()).containsExactly(vip);
     }
   }
 
