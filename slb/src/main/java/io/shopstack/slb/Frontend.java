@@ -192,9 +192,11 @@ public final class Frontend {
           "healthCheck " + before.healthCheck().summary() + " -> " + next.healthCheck().summary());
     }
     if (before.maxConnections().intValue() != next.maxConnections()) {
-      FrontendLimit old = limit;
-      limit = limitOf(next);
-      sockets.replaceLimit(old, limit);
+      FrontendLimit replacement = limitOf(next);
+      sockets.replaceLimit(limit, replacement);
+      // Only now: until each socket has its new limit, a socket backing off after a failed
+      // accept (AcceptFailures) asks whether the limit it still has is paused.
+      limit = replacement;
       lines.add("maxConnections " + before.maxConnections() + " -> " + next.maxConnections());
     }
     ProxyInitializer.Settings settings = settings(next);
