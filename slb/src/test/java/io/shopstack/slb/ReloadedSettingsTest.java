@@ -46,13 +46,19 @@ class ReloadedSettingsTest {
 
   @TempDir Path dir;
 
+  /** The transport of the single-frontend files; {@link ReloadedSettingsOnNioTest} runs NIO. */
+  String transport() {
+    return "auto";
+  }
+
   /** The file as an operator edits it: fast checks, then the keys of {@code changes}. */
-  private static String file(Map<String, String> changes) {
+  private String file(Map<String, String> changes) {
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put("instance", "slb-settings");
     keys.put("listen", "[\"127.0.0.1:0\"]");
     keys.put("admin", "\"127.0.0.1:0\"");
     keys.put("shutdownSeconds", "1");
+    keys.put("transport", transport());
     keys.put("healthCheck", "{type: tcp, intervalMillis: 100, rise: 2, fall: 3}");
     keys.putAll(changes);
     StringBuilder yaml = new StringBuilder();
