@@ -2,9 +2,10 @@ package io.shopstack.slb;
 
 import io.shopstack.common.admin.AdminAction;
 import io.shopstack.slb.backend.AdminState;
+import io.shopstack.slb.operations.BackendChanges;
 import io.shopstack.slb.operations.ConfigReload;
+import io.shopstack.slb.operations.FrontendChoice;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
 final class BackendAdmin {
   private BackendAdmin() {}
 
-  static Map<String, AdminAction> actions(Supplier<List<Frontend>> frontends, ConfigReload reload) {
+  static Map<String, AdminAction> actions(
+      Supplier<Map<String, BackendChanges>> frontends, ConfigReload reload) {
     Map<String, AdminAction> actions = new LinkedHashMap<>();
     actions.put("/backends/*", new Steering(frontends));
     if (reload != null) {
@@ -31,7 +33,7 @@ final class BackendAdmin {
   }
 
   /** {@code POST /backends/[<frontend>/]<host:port>/<state>}. */
-  private record Steering(Supplier<List<Frontend>> frontends) implements AdminAction {
+  private record Steering(Supplier<Map<String, BackendChanges>> frontends) implements AdminAction {
     @Override
     public Result run() {
       return new Result(404, "name a backend: /backends/[FRONTEND/]HOST:PORT/ready|drain|maint\n");
@@ -47,39 +49,8 @@ final class BackendAdmin {
       return refusedAs(
           404,
           () ->
-              frontendOf(words.length == 3 ? words[0] : null, backend)
-                  .changes()
+              FrontendChoice.of(frontends.get(), words.length == 3 ? words[0] : null, backend, true)
                   .state(backend, AdminState.of(words[words.length - 1]), "the admin port"));
-    }
-
-    /**
-     * The frontend named, or the one frontend with that backend: with two, the path must say which.
-     */
-    private Frontend frontendOf(String name, String backend) {
-      List<Frontend> running = frontends.get();
-      if (name != null) {
-        return running.stream()
-            .filter(f -> f.name().equals(name))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("no frontend " + name));
-      }
-      List<Frontend> having =
-          running.stream().filter(f -> f.backends().find(backend) != null).toList();
-      if (having.size() == 1) {
-        return having.get(0);
-      }
-      if (having.isEmpty() && running.size() == 1) {
-        return running.get(0); // its "no backend ... in frontend ..." says it
-      }
-      throw new IllegalArgumentException(
-          having.isEmpty()
-              ? "no backend " + backend + " in any frontend"
-              : backend
-                  + " is in frontends "
-                  + String.join(", ", having.stream().map(Frontend::name).toList())
-                  + ": name one, /backends/FRONTEND/"
-                  + backend
-                  + "/...");
     }
   }
 

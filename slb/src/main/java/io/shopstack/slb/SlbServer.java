@@ -181,7 +181,7 @@ public final class SlbServer implements AutoCloseable {
                 config.adminAddress(),
                 registry,
                 this::health,
-                BackendAdmin.actions(this::frontends, reload),
+                BackendAdmin.actions(this::changes, reload),
                 Map.of("/backends", new BackendsPage(frontends)))
             .start(server);
     for (RuntimeSocket socket : config.runtimeSockets()) {

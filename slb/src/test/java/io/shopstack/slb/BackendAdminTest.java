@@ -148,7 +148,7 @@ class BackendAdminTest {
           .isEqualTo("backend state must be ready, drain or maint, got 'sleep'\n");
       assertThat(post(slb, "/backends/nothing-here").statusCode()).isEqualTo(404);
       assertThat(post(slb, "/backends/api/" + order1.hostPort() + "/drain").body())
-          .isEqualTo("no frontend api\n");
+          .isEqualTo("no frontend api; there are shop\n");
       assertThat(slb.backends().backends().get(0).adminState()).isEqualTo(AdminState.READY);
     }
   }

@@ -144,26 +144,8 @@ final class RuntimeCommands {
     }
     String word = words.get(2);
     int slash = word.indexOf('/');
-    Map<String, BackendChanges> running = frontends.get();
-    if (slash < 0) {
-      if (running.size() == 1) {
-        return running.values().iterator().next();
-      }
-      throw new IllegalArgumentException(
-          "name the frontend, FRONTEND/"
-              + word
-              + ", one of "
-              + String.join(", ", running.keySet()));
-    }
-    BackendChanges changes = running.get(word.substring(0, slash));
-    if (changes == null) {
-      throw new IllegalArgumentException(
-          "no frontend "
-              + word.substring(0, slash)
-              + "; there are "
-              + String.join(", ", running.keySet()));
-    }
-    return changes;
+    return FrontendChoice.of(
+        frontends.get(), slash < 0 ? null : word.substring(0, slash), server(word), false);
   }
 
   private static String server(String word) {
